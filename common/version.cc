@@ -1,0 +1,4 @@
+// The version string printed by `cdnlab --version` and sent in `Server:` headers.
+namespace cdnlab {
+const char* versionString() { return "cdnlab/0.1.0"; }
+}  // namespace cdnlab

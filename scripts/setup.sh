@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every Debian package cdnlab needs to build, test and benchmark.
+# Idempotent: packages already present are skipped, so a second run is quick.
+# Extra package names given as arguments are installed too (bench scripts pass varnish, nginx, wrk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD_PKGS=(
+  build-essential cmake pkg-config ninja-build
+  libuv1-dev libssl-dev libxxhash-dev libmaxminddb-dev mmdb-bin
+  libgtest-dev libgmock-dev libbenchmark-dev
+  rapidjson-dev libyaml-cpp-dev libcli11-dev librocksdb-dev
+)
+TEST_PKGS=(curl python3 python3-boto3 awscli)
+
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+updated=""
+apt_update() { [ -n "$updated" ] || { $SUDO apt-get update -qq; updated=1; }; }
+
+want=()
+for p in "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "$@"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || want+=("$p")
+done
+if ((${#want[@]})); then
+  echo "setup: installing ${want[*]}"
+  apt_update
+  $SUDO apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+fi
+
+# llhttp: Debian ships its C sources in node-llhttp. Installing that package drags in Debian's
+# nodejs, which conflicts with a Node.js from elsewhere, so when it is not installed we unpack the
+# same .deb into .deps/ (still Debian's package, nothing else downloaded).
+if [ ! -f /usr/share/llhttp/llhttp.c ] && [ ! -f .deps/llhttp/usr/share/llhttp/llhttp.c ]; then
+  echo "setup: unpacking node-llhttp into .deps/llhttp"
+  apt_update
+  tmp=$(mktemp -d); chmod 755 "$tmp"
+  (cd "$tmp" && apt-get download -qq node-llhttp 2>/dev/null)
+  mkdir -p .deps/llhttp
+  dpkg-deb -x "$tmp"/node-llhttp_*.deb .deps/llhttp
+  rm -rf "$tmp"
+fi

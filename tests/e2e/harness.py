@@ -1,0 +1,141 @@
+"""Shared helpers for end-to-end tests: start real `cdnlab` processes on loopback, wait for them
+to say they are ready, talk to them over sockets, stop them by PID.
+
+Convention every server subcommand follows: given `--listen 127.0.0.1:0` it binds an ephemeral
+port and prints one line `listening <name> http://127.0.0.1:<port>` on stdout for each listener
+(`<name>` is e.g. `http` or `admin`) once it accepts connections. No sleeps: we wait for that line.
+"""
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+BIN = os.environ.get("CDNLAB_BIN", os.path.join(os.path.dirname(__file__), "..", "..", "build", "cdnlab"))
+SOURCE = os.environ.get("CDNLAB_SOURCE", os.path.join(os.path.dirname(__file__), "..", ".."))
+
+_LISTEN_RE = re.compile(r"^listening (\S+) (\S+)://([0-9.]+):(\d+)")
+
+
+class Proc:
+    """A cdnlab process we started. `addr[name]` is (host, port) of each listener it announced."""
+
+    def __init__(self, args, ready=("http",), timeout=20, env=None):
+        self.args = [BIN] + list(args)
+        self.addr = {}
+        self.lines = []
+        self._cv = threading.Condition()
+        self.p = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  text=True, env=env, start_new_session=True)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        deadline = time.monotonic() + timeout
+        with self._cv:
+            while not all(n in self.addr for n in ready):
+                left = deadline - time.monotonic()
+                if left <= 0 or self.p.poll() is not None:
+                    out = "\n".join(self.lines[-30:])
+                    self.stop()
+                    raise RuntimeError(f"{' '.join(self.args)} did not become ready:\n{out}")
+                self._cv.wait(min(left, 0.2))
+
+    def _read(self):
+        for line in self.p.stdout:
+            line = line.rstrip("\n")
+            with self._cv:
+                self.lines.append(line)
+                m = _LISTEN_RE.match(line)
+                if m:
+                    self.addr[m.group(1)] = (m.group(3), int(m.group(4)))
+                self._cv.notify_all()
+
+    def url(self, name="http"):
+        host, port = self.addr[name]
+        return f"http://{host}:{port}"
+
+    def output(self):
+        with self._cv:
+            return "\n".join(self.lines)
+
+    def wait_for_line(self, pattern, timeout=10):
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self._cv:
+            while True:
+                for l in self.lines:
+                    if rx.search(l):
+                        return l
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no line matching {pattern!r} in output:\n{self.output()}")
+                self._cv.wait(min(left, 0.2))
+
+    def signal(self, sig):
+        if self.p.poll() is None:
+            os.kill(self.p.pid, sig)
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        """Stop the process we started (by PID only) and return its exit code."""
+        if self.p.poll() is None:
+            os.kill(self.p.pid, sig)
+            try:
+                self.p.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.kill(self.p.pid, signal.SIGKILL)
+                self.p.wait()
+        return self.p.returncode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def raw_request(addr, data: bytes, timeout=5.0, read_until_close=True):
+    """Send raw bytes to (host, port) and return everything the server sends back."""
+    with socket.create_connection(addr, timeout=timeout) as s:
+        s.sendall(data)
+        chunks = []
+        try:
+            while True:
+                b = s.recv(65536)
+                if not b:
+                    break
+                chunks.append(b)
+                if not read_until_close:
+                    break
+        except socket.timeout:
+            pass
+        return b"".join(chunks)
+
+
+def curl(*args, timeout=10):
+    """Run curl (a real client) and return (status_code, headers_dict_lowercase, body_bytes)."""
+    cmd = ["curl", "-sS", "-D", "-", "--max-time", str(timeout)] + list(args)
+    r = subprocess.run(cmd, capture_output=True, timeout=timeout + 5)
+    if r.returncode != 0:
+        raise RuntimeError(f"curl failed ({r.returncode}): {r.stderr.decode(errors='replace')}")
+    raw = r.stdout
+    # With -D - the header block(s) come first; skip 100 Continue blocks.
+    while True:
+        head, _, rest = raw.partition(b"\r\n\r\n")
+        status_line = head.split(b"\r\n", 1)[0].decode()
+        code = int(status_line.split()[1])
+        if code == 100:
+            raw = rest
+            continue
+        break
+    headers = {}
+    for line in head.split(b"\r\n")[1:]:
+        k, _, v = line.decode(errors="replace").partition(":")
+        headers.setdefault(k.strip().lower(), v.strip())
+    return code, headers, rest
+
+
+def main():
+    unittest.main(verbosity=2)
