@@ -1,10 +1,18 @@
 # cdnlab_library(<name> <folder> DEPS ...): a static library of every .cc/.c below <folder>
-# (excluding files that end in _main.cc). Includes are rooted at the repository: "common/http/server.h".
+# (files ending in _main.cc or _fuzz.cc and the folder bench/micro are left out: they have mains).
+# Includes are rooted at the repository: #include "common/http/server.h".
+# A folder with no sources yet becomes an INTERFACE library so that dependents still configure.
 function(cdnlab_library name dir)
   cmake_parse_arguments(A "" "" "DEPS" ${ARGN})
   file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/${dir}/*.cc ${CMAKE_SOURCE_DIR}/${dir}/*.c)
   list(FILTER srcs EXCLUDE REGEX "_main\\.cc$|/micro/|_fuzz\\.cc$")
-  add_library(${name} STATIC ${srcs})
-  target_include_directories(${name} PUBLIC ${CMAKE_SOURCE_DIR})
-  target_link_libraries(${name} PUBLIC ${A_DEPS})
+  if(srcs)
+    add_library(${name} STATIC ${srcs})
+    target_include_directories(${name} PUBLIC ${CMAKE_SOURCE_DIR})
+    target_link_libraries(${name} PUBLIC ${A_DEPS})
+  else()
+    add_library(${name} INTERFACE)
+    target_include_directories(${name} INTERFACE ${CMAKE_SOURCE_DIR})
+    target_link_libraries(${name} INTERFACE ${A_DEPS})
+  endif()
 endfunction()
