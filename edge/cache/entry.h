@@ -10,20 +10,20 @@
 #include <string>
 #include <vector>
 
+#include "common/buffer.h"
 #include "edge/cache/cache_key.h"
 #include "edge/cache/http_types.h"
 
 namespace cdnlab::edge::cache {
 
-// Immutable refcounted body (common/buffer.h did not exist when this was written; a hit
-// writes it with uv_write without copying).
-using Body = std::shared_ptr<const std::string>;
+// Immutable refcounted body: a hit hands the same bytes to uv_write without copying.
+using Body = cdnlab::Buffer;
 
 struct Entry {
   CacheKey key;
   int status = 200;
   Headers headers;  // stored response headers (hop-by-hop fields removed by the caller)
-  Body body;        // never null for a built entry (empty string for no body)
+  Body body;
 
   // RFC 9111 4.2.3 Age arithmetic inputs, all wall-clock milliseconds since the epoch except
   // where named seconds.

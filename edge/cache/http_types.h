@@ -7,14 +7,15 @@
 #include <string_view>
 #include <vector>
 
+#include "common/http/message.h"
+
 namespace cdnlab::edge::cache {
 
-// One header field line as received. Names compare case-insensitively (RFC 9110 5.1).
-struct Header {
-  std::string name;
-  std::string value;
-};
-using Headers = std::vector<Header>;
+// The cache stores and reads common/http's header list as is (no conversion at the PoP). The
+// helpers below use only its inline members so that this pure library does not need the HTTP
+// layer's objects to link.
+using Header = http::Header;
+using Headers = http::Headers;
 
 // What the cache needs to know about a client (or revalidation) request. Views only: the
 // caller keeps the strings alive for the duration of the call.
