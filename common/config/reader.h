@@ -94,8 +94,10 @@ class Object {
  private:
   friend class Document;
   Object(std::shared_ptr<detail::State> state, std::size_t index) : s_(std::move(state)), i_(index) {}
-  // The scalar under `key`, or nullptr (after reporting) if absent/not a scalar.
-  const YAML::Node* scalar(std::string_view key, bool required, const char* expected);
+  // The scalar under `key`, or nullopt if absent (reported when required) or not a scalar
+  // (always reported).
+  std::optional<YAML::Node> scalar(std::string_view key, bool required, const char* expected);
+  std::optional<YAML::Node> find(std::string_view key);
   Object child(const YAML::Node& node, std::string path, bool required);
   void report(const YAML::Node& at, std::string field, std::string message);
 
