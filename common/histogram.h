@@ -5,6 +5,7 @@
 // per-thread histograms are merged at the end (a Histogram itself is not thread-safe).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

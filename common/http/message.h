@@ -43,7 +43,7 @@ class Headers {
   // Replaces every field `name` with one field (keeps the position of the first).
   void set(std::string_view name, std::string_view value);
   void add(std::string_view name, std::string_view value);
-  void add(std::string&& name, std::string&& value);
+  void add(Header field) { fields_.push_back(std::move(field)); }
   // Removes every field `name`; returns how many were removed.
   size_t remove(std::string_view name);
   void clear() { fields_.clear(); }

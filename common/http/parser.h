@@ -77,6 +77,12 @@ class RequestParser {
   Request request_;
   ParseError error_;
   size_t headerBytes_ = 0;
+  // obs-fold detection: llhttp reports a folded value as two spans with the CRLF skipped
+  // between them, so a second span of one value must start where the previous one ended.
+  const char* feedStart_ = nullptr;
+  const char* valueEnd_ = nullptr;
+  bool valueEndedAtFeedEnd_ = false;
+  bool inValue_ = false;
   bool inField_ = false;        // last header callback was a field (name) chunk
   bool headersComplete_ = false;
   bool inMessage_ = false;
