@@ -23,6 +23,9 @@ inline constexpr int kMaxExponent = 125;   // largest magnitude < 1E+126
 // Error code carried by every model and expression error: the engine answers these with HTTP 400
 // and __type ValidationException.
 inline constexpr int kValidationError = 400;
+// Error code for input whose JSON shape is wrong (a number where a string belongs, bad base64):
+// DynamoDB answers these as com.amazon.coral.service#SerializationException.
+inline constexpr int kSerializationError = 4000;
 
 // An exact decimal: sign, coefficient digits, exponent. Value = (-1)^negative * 0.d1d2...dn * 10^exponent.
 // Invariant: digits_ has no leading or trailing '0'; zero is digits_ empty, negative_ false, exponent_ 0.
