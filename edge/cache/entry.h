@@ -40,6 +40,9 @@ struct Entry {
   // must-revalidate / proxy-revalidate -> never serve stale (also not via SWR / SIE).
   bool noCache = false;
   bool mustRevalidate = false;
+  // s-maxage (5.2.2.10) carries proxy-revalidate: a client's max-stale cannot extend it. The
+  // origin's own stale-while-revalidate / stale-if-error still apply (explicit permissions).
+  bool maxStaleForbidden = false;
 
   // RFC 5861 windows, seconds past the end of freshness; 0 = none.
   int64_t staleWhileRevalidateS = 0;
@@ -58,6 +61,10 @@ struct Entry {
   std::vector<std::string> surrogateKeys;
 
   mutable std::atomic<uint32_t> hits{0};
+
+  Entry() = default;
+  // Entries are immutable after build; a refresh (304) builds a new one from a copy.
+  std::shared_ptr<Entry> clone() const;
 
   // Bytes charged against the store's capacity: body + header names/values + key.
   uint64_t chargedBytes() const;

@@ -55,9 +55,6 @@ struct FreshnessConfig {
   std::optional<int64_t> defaultTtlS;
   std::optional<int64_t> minTtlS;
   std::optional<int64_t> maxTtlS;
-  // Entries with validators are kept this long past their stale windows so that they can be
-  // revalidated (304) instead of refetched. 0 = drop as soon as no window applies.
-  int64_t keepS = 0;
 };
 
 // Why a response is (not) stored; the PoP counts these.

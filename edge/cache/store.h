@@ -30,7 +30,10 @@ struct StoreConfig {
   double maxObjectFraction = 0.1; // larger objects (of one shard's budget) are passed through
   uint32_t maxVariants = 8;       // Vary variants per key; the oldest is replaced beyond this
   std::string policy = "lru";
-  int64_t keepS = 0;              // see FreshnessConfig::keepS
+  // Entries with validators are kept this long past their stale windows so that they can be
+  // revalidated (304) instead of refetched (Varnish's "keep"). 0 = drop as soon as no window
+  // applies; then a no-cache entry (lifetime 0) is not worth storing and insert refuses it.
+  int64_t keepS = 0;
 };
 
 struct LookupResult {
@@ -42,6 +45,7 @@ struct LookupResult {
 enum class InsertResult {
   Stored,
   TooLarge,  // pass-through: larger than maxObjectFraction of a shard's budget
+  Expired,   // already past its useful lifetime (and keepS) at nowMs: nothing to store
 };
 
 struct PurgeResult {

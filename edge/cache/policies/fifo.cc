@@ -1,0 +1,39 @@
+// FIFO: evict the item inserted first; hits do not change the order.
+//
+//   on insert(x):  push x at the head
+//   on hit(x):     nothing
+//   on remove(x):  unlink x
+//   victim():      the tail
+//
+// The baseline of every eviction study; Belady, "A study of replacement algorithms for a
+// virtual-storage computer", IBM Systems Journal 5(2), 1966. Recent work (Yang et al., "FIFO
+// queues are all you need for cache eviction", SOSP 2023) builds S3-FIFO on it.
+#include <memory>
+
+#include "edge/cache/policies/id_list.h"
+#include "edge/cache/policies/registry.h"
+
+namespace cdnlab::edge::cache {
+
+namespace {
+
+class FifoPolicy final : public Policy {
+ public:
+  std::string_view name() const override { return "fifo"; }
+  void onInsert(ItemId id, uint64_t) override { list_.pushFront(id); }
+  void onHit(ItemId) override {}
+  void onRemove(ItemId id, RemoveCause) override { list_.unlink(id); }
+  std::optional<ItemId> victim() override {
+    if (list_.empty()) return std::nullopt;
+    return list_.back();
+  }
+
+ private:
+  IdList list_;
+};
+
+}  // namespace
+
+std::unique_ptr<Policy> makeFifoPolicy() { return std::make_unique<FifoPolicy>(); }
+
+}  // namespace cdnlab::edge::cache

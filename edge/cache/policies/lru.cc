@@ -1,0 +1,38 @@
+// LRU: evict the item used least recently.
+//
+//   on insert(x):  push x at the head
+//   on hit(x):     move x to the head
+//   on remove(x):  unlink x
+//   victim():      the tail
+//
+// The classic policy; see e.g. Mattson, Gecsei, Slutz, Traiger, "Evaluation techniques for
+// storage hierarchies", IBM Systems Journal 9(2), 1970 (LRU as a stack algorithm).
+#include <memory>
+
+#include "edge/cache/policies/id_list.h"
+#include "edge/cache/policies/registry.h"
+
+namespace cdnlab::edge::cache {
+
+namespace {
+
+class LruPolicy final : public Policy {
+ public:
+  std::string_view name() const override { return "lru"; }
+  void onInsert(ItemId id, uint64_t) override { list_.pushFront(id); }
+  void onHit(ItemId id) override { list_.moveToFront(id); }
+  void onRemove(ItemId id, RemoveCause) override { list_.unlink(id); }
+  std::optional<ItemId> victim() override {
+    if (list_.empty()) return std::nullopt;
+    return list_.back();
+  }
+
+ private:
+  IdList list_;
+};
+
+}  // namespace
+
+std::unique_ptr<Policy> makeLruPolicy() { return std::make_unique<LruPolicy>(); }
+
+}  // namespace cdnlab::edge::cache
