@@ -1,0 +1,32 @@
+// Where the geo tests find shared test data and scratch space.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace cdnlab::geo::testpaths {
+
+// MaxMind's own test databases (/work/shared/geo, i.e. ../shared/geo from the repository;
+// CDNLAB_GEO_TESTDATA overrides).
+inline std::string maxmindTestData() {
+  if (const char* env = std::getenv("CDNLAB_GEO_TESTDATA")) return env;
+  std::string here = __FILE__;  // <repo>/tests/geo/test_paths.h
+  return here.substr(0, here.rfind("/tests/geo/")) + "/../shared/geo";
+}
+
+inline std::string repoRoot() {
+  std::string here = __FILE__;
+  return here.substr(0, here.rfind("/tests/geo/"));
+}
+
+// A fresh file name in the temp dir, unique per process and call.
+inline std::string tempPath(const std::string& stem) {
+  static int counter = 0;
+  const char* dir = std::getenv("TMPDIR");
+  return std::string(dir ? dir : "/tmp") + "/cdnlab-geo-" + std::to_string(getpid()) + "-" +
+         std::to_string(++counter) + "-" + stem;
+}
+
+}  // namespace cdnlab::geo::testpaths
