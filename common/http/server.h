@@ -53,8 +53,11 @@ class RequestContext {
   int workerIndex() const { return workerIndex_; }
   // Monotonic ns when the request's last byte was parsed.
   int64_t receivedNs() const { return receivedNs_; }
-  // False once the connection is gone (or the request was answered): respond() does nothing.
-  bool alive() const { return conn_ != nullptr && !answered_; }
+  // False once the connection is gone or the response has been handed to the socket in full;
+  // respond() and the stream calls then do nothing.
+  bool alive() const { return conn_ != nullptr; }
+  // True once respond() or streamStart() was called.
+  bool answered() const { return answered_; }
 
   // Sends the response (in pipeline order). Exactly one respond() or streamStart() per request;
   // later calls are ignored. Server adds Date, Server, Content-Length (unless streamed),
@@ -82,6 +85,7 @@ class RequestContext {
   bool done_ = false;       // fully handed to the connection
   bool head_ = false;       // request was HEAD
   bool sent_ = false;       // head written to the socket (stream pieces may follow directly)
+  bool chunked_ = false;    // streamed with chunked framing
   Response pending_;        // waiting for its turn in the pipeline
   std::vector<Buffer> pendingPieces_;
   bool pendingEnd_ = false;

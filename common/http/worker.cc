@@ -1,0 +1,155 @@
+// Server worker: accept loop, cross-thread posts and graceful stop (see worker.h).
+#include "common/http/worker.h"
+
+#include <unistd.h>
+
+#include "common/http/connection.h"
+#include "common/log.h"
+
+namespace cdnlab::http {
+
+Worker::Worker(HttpServer* server, int index) : server_(server), index_(index), readBuf_(64 * 1024, '\0') {}
+
+Worker::~Worker() {
+  if (!loopReady_) return;
+  if (handlesOpen_) closeHandles();  // init() succeeded but the thread never ran (start failed)
+  uv_loop_close(&loop_);
+}
+
+void Worker::closeHandles() {
+  handlesOpen_ = false;
+  uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&grace_), nullptr);
+  uv_run(&loop_, UV_RUN_DEFAULT);
+  std::lock_guard<std::mutex> lock(mu_);
+  asyncClosed_ = true;
+}
+
+Result<bool> Worker::init(int fd) {
+  int rc = uv_loop_init(&loop_);
+  if (rc != 0) ::close(fd);
+  if (rc != 0) return Error{rc, std::string("uv_loop_init: ") + uv_strerror(rc)};
+  loop_.data = this;
+  uv_tcp_init(&loop_, &listener_);
+  listener_.data = this;
+  uv_async_init(&loop_, &async_, &Worker::onAsync);
+  async_.data = this;
+  uv_timer_init(&loop_, &grace_);
+  grace_.data = this;
+  loopReady_ = true;
+  handlesOpen_ = true;
+  rc = uv_tcp_open(&listener_, fd);
+  if (rc != 0) ::close(fd);  // not adopted by the handle
+  if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), server_->options_.backlog, &Worker::onConnection);
+  if (rc != 0) {
+    closeHandles();
+    return Error{rc, std::string("listen: ") + uv_strerror(rc)};
+  }
+  return true;
+}
+
+void Worker::run() {
+  handlesOpen_ = false;  // from here on the loop thread closes them (stop)
+  if (server_->onWorkerStart_) server_->onWorkerStart_(WorkerInfo{&loop_, index_});
+  uv_run(&loop_, UV_RUN_DEFAULT);
+}
+
+bool Worker::post(std::function<void()> fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (asyncClosed_) return false;
+  posted_.push_back(std::move(fn));
+  uv_async_send(&async_);
+  return true;
+}
+
+void Worker::stopAsync(uint64_t graceMs) {
+  post([this, graceMs] { beginStop(graceMs); });
+}
+
+void Worker::onAsync(uv_async_t* a) {
+  auto* self = static_cast<Worker*>(a->data);
+  std::vector<std::function<void()>> batch;
+  {
+    std::lock_guard<std::mutex> lock(self->mu_);
+    batch.swap(self->posted_);
+  }
+  for (auto& fn : batch) fn();
+}
+
+void Worker::onConnection(uv_stream_t* listener, int status) {
+  auto* self = static_cast<Worker*>(listener->data);
+  if (status < 0 || self->stopping_) return;
+  auto* conn = new Connection(self);
+  conn->accept(listener);
+}
+
+void Worker::add(Connection* c) {
+  c->next = connections_;
+  if (connections_) connections_->prev = c;
+  connections_ = c;
+  ++connectionCount_;
+  server_->stats_.accepted.fetch_add(1, std::memory_order_relaxed);
+  server_->stats_.openConnections.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Worker::remove(Connection* c) {
+  if (c->prev) c->prev->next = c->next;
+  else connections_ = c->next;
+  if (c->next) c->next->prev = c->prev;
+  --connectionCount_;
+  server_->stats_.openConnections.fetch_sub(1, std::memory_order_relaxed);
+  finishStopIfDone();
+}
+
+const char* Worker::date() {
+  time_t now = time(nullptr);
+  if (now != dateSecond_) {
+    dateSecond_ = now;
+    formatHttpDate(now, date_);
+    date_[29] = '\0';
+  }
+  return date_;
+}
+
+void Worker::beginStop(uint64_t graceMs) {
+  if (stopping_) return;
+  stopping_ = true;
+  uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
+  // Idle connections close now; busy ones after their in-flight responses are written.
+  for (Connection* c = connections_; c;) {
+    Connection* next = c->next;
+    c->drain();
+    c = next;
+  }
+  uv_timer_start(&grace_, &Worker::onGrace, graceMs, 0);
+  finishStopIfDone();
+}
+
+void Worker::onGrace(uv_timer_t* t) {
+  auto* self = static_cast<Worker*>(t->data);
+  if (self->connectionCount_ > 0)
+    LOG_WARN("worker %d: closing %zu connections still busy after the stop grace period", self->index_,
+             self->connectionCount_);
+  for (Connection* c = self->connections_; c;) {
+    Connection* next = c->next;
+    c->close();
+    c = next;
+  }
+}
+
+void Worker::finishStopIfDone() {
+  if (!stopping_ || stopped_ || connectionCount_ > 0) return;
+  stopped_ = true;
+  if (server_->onWorkerStop_) server_->onWorkerStop_(WorkerInfo{&loop_, index_});
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    asyncClosed_ = true;
+  }
+  uv_timer_stop(&grace_);
+  uv_close(reinterpret_cast<uv_handle_t*>(&grace_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
+  // Posted functions that never ran are dropped with the vector.
+}
+
+}  // namespace cdnlab::http

@@ -1,0 +1,70 @@
+// One server worker: a thread, its libuv loop, its SO_REUSEPORT listening socket and its
+// connections (internal to HttpServer).
+#pragma once
+
+#include <uv.h>
+
+#include <ctime>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/http/server.h"
+
+namespace cdnlab::http {
+
+class Connection;
+
+class Worker {
+ public:
+  Worker(HttpServer* server, int index);
+  ~Worker();
+  // Loop thread not running yet: creates the loop and handles, and listens on `fd` (already
+  // bound; the worker owns it from here). On error everything is torn down again.
+  Result<bool> init(int fd);
+  void run();                      // thread body
+  void stopAsync(uint64_t graceMs);  // any thread
+  bool post(std::function<void()> fn);
+
+  HttpServer* server() const { return server_; }
+  uv_loop_t* loop() { return &loop_; }
+  int index() const { return index_; }
+  bool stopping() const { return stopping_; }
+  char* readBuffer() { return readBuf_.data(); }
+  size_t readBufferSize() const { return readBuf_.size(); }
+  // "Date: ..." value, reformatted at most once a second.
+  const char* date();
+
+  void add(Connection* c);
+  void remove(Connection* c);  // from the connection's close callback
+
+ private:
+  static void onConnection(uv_stream_t* listener, int status);
+  static void onAsync(uv_async_t* a);
+  static void onGrace(uv_timer_t* t);
+  void beginStop(uint64_t graceMs);
+  void finishStopIfDone();
+  void closeHandles();
+
+  HttpServer* server_;
+  int index_;
+  uv_loop_t loop_;
+  uv_tcp_t listener_;
+  uv_async_t async_;
+  uv_timer_t grace_;
+  bool loopReady_ = false;
+  bool handlesOpen_ = false;
+  std::mutex mu_;
+  std::vector<std::function<void()>> posted_;  // guarded by mu_
+  bool asyncClosed_ = false;                   // guarded by mu_
+  bool stopping_ = false;
+  bool stopped_ = false;
+  Connection* connections_ = nullptr;
+  size_t connectionCount_ = 0;
+  std::string readBuf_;
+  time_t dateSecond_ = 0;
+  char date_[30] = {};
+};
+
+}  // namespace cdnlab::http
