@@ -1,0 +1,318 @@
+#include "geo/topology.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace cdnlab::geo {
+namespace {
+
+using config::Object;
+
+const IpNetwork& loopbackNet() {
+  static const IpNetwork net = *parseNetwork("127.0.0.0/8");
+  return net;
+}
+
+// Every listener and client block lives on 127.0.0.0/8: Linux routes all of it to `lo`, so
+// each component gets its own address without root, and nothing leaves the machine.
+bool isLoopback(const std::string& host) {
+  auto a = parseAddress(host);
+  return a && a->within(loopbackNet());
+}
+
+GeoPoint readLocation(Object& o) {
+  return {o.number("lat", config::between(-90.0, 90.0)), o.number("lon", config::between(-180.0, 180.0))};
+}
+
+config::HostPort readLoopbackAddress(Object& o, std::string_view key) {
+  config::HostPort hp = o.address(key);
+  if (!hp.host.empty() && !isLoopback(hp.host))
+    o.fail(key, "must be an IPv4 address in 127.0.0.0/8 (got \"" + hp.host + "\")");
+  return hp;
+}
+
+std::optional<config::HostPort> readOptionalLoopbackAddress(Object& o, std::string_view key) {
+  if (!o.has(key)) return std::nullopt;
+  return readLoopbackAddress(o, key);
+}
+
+// An id/name used in URLs, headers and process tables: short, no spaces or separators.
+void checkIdentifier(Object& o, std::string_view key, const std::string& value) {
+  const bool ok = !value.empty() && value.size() <= 64 && std::all_of(value.begin(), value.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+  if (!ok) o.fail(key, "must be 1-64 characters of letters, digits, '-', '_' or '.' (got \"" + value + "\")");
+}
+
+const std::vector<std::string> kPolicies = {"lru", "fifo", "lfu", "s3fifo", "sieve", "wtinylfu"};
+
+PopSpec readPop(Object& o) {
+  PopSpec p;
+  p.id = o.string("id");
+  checkIdentifier(o, "id", p.id);
+  p.city = o.string("city");
+  p.location = readLocation(o);
+  p.address = readLoopbackAddress(o, "address");
+  p.admin = readOptionalLoopbackAddress(o, "admin");
+  p.capacityBytes = o.bytes("capacity", config::atLeast<std::uint64_t>(1));
+  p.policy = o.choice("policy", kPolicies, "lru");
+  p.workers = static_cast<int>(o.integer("workers", 1, config::between<std::int64_t>(1, 64)));
+  p.tier = o.choice("tier", {"edge", "shield"}, "edge") == "shield" ? Tier::Shield : Tier::Edge;
+  p.upstream = o.string("upstream");
+  p.weight = o.number("weight", 1.0, config::atLeast(0.0));
+  return p;
+}
+
+RegionSpec readRegion(Object& o, const LoadSpec& load) {
+  RegionSpec r;
+  r.name = o.string("name");
+  checkIdentifier(o, "name", r.name);
+  r.city = o.string("city");
+  r.country = o.string("country", "");
+  if (!r.country.empty() &&
+      (r.country.size() != 2 || !std::isupper(static_cast<unsigned char>(r.country[0])) ||
+       !std::isupper(static_cast<unsigned char>(r.country[1]))))
+    o.fail("country", "must be an ISO 3166-1 alpha-2 code such as \"DE\" (got \"" + r.country + "\")");
+  r.location = readLocation(o);
+  const std::string block = o.string("block");
+  std::string why;
+  if (auto net = parseNetwork(block, &why)) {
+    r.block = *net;
+    if (!r.block.v4 || !r.block.within(loopbackNet()))
+      o.fail("block", "must be a network inside 127.0.0.0/8 (got \"" + block + "\")");
+    else if (r.block.prefix < 9)
+      o.fail("block", "must be narrower than 127.0.0.0/8 (/9 or longer), so PoPs keep addresses of their own");
+  } else if (!block.empty()) {
+    o.fail("block", why);
+  }
+  r.share = o.number("share", config::greaterThan(0.0));
+  r.rate = o.number("rate", 0.0, config::atLeast(0.0));
+  r.zipfAlpha = o.number("zipf_alpha", load.zipfAlpha, config::between(0.0, 5.0));
+  return r;
+}
+
+HealthCheckSpec readHealthCheck(Object& o) {
+  HealthCheckSpec h;
+  h.mode = o.choice("mode", {"http", "tcp"}, "http") == "tcp" ? HealthCheckSpec::Mode::Tcp : HealthCheckSpec::Mode::Http;
+  h.path = o.string("path", h.path);
+  if (h.path.empty() || h.path[0] != '/' || h.path.find_first_of(" \r\n") != std::string::npos)
+    o.fail("path", "must start with '/' and contain no spaces (got \"" + h.path + "\")");
+  using namespace std::chrono_literals;
+  h.interval = o.duration("interval", h.interval, config::between<config::Duration>(10ms, 1h));
+  h.timeout = o.duration("timeout", h.timeout, config::between<config::Duration>(1ms, 1min));
+  if (h.timeout > h.interval) o.fail("timeout", "must not exceed interval");
+  h.unhealthyAfter = static_cast<int>(o.integer("unhealthy_after", h.unhealthyAfter, config::between<std::int64_t>(1, 100)));
+  h.healthyAfter = static_cast<int>(o.integer("healthy_after", h.healthyAfter, config::between<std::int64_t>(1, 100)));
+  return h;
+}
+
+RouterSpec readRouter(Object& o) {
+  RouterSpec r;
+  if (o.has("address")) r.address = readLoopbackAddress(o, "address");
+  using namespace std::chrono_literals;
+  r.ttl = o.duration("ttl", r.ttl, config::between<config::Duration>(0s, 24h));
+  r.strategy = *parseStrategy(o.choice("strategy", {"nearest", "latency", "weighted"}, "nearest"));
+  if (auto hc = o.optionalObject("health_check")) r.healthCheck = readHealthCheck(*hc);
+  for (const auto& s : o.stringList("trusted_forwarders", config::Presence::Optional)) {
+    std::string why;
+    if (auto net = parseNetwork(s, &why))
+      r.trustedForwarders.push_back(*net);
+    else
+      o.fail("trusted_forwarders", "\"" + s + "\": " + why);
+  }
+  r.fallbackPop = o.string("fallback_pop", "");
+  return r;
+}
+
+// Cross-field rules the reader cannot see field by field.
+void validate(Topology& t, Object& root, std::vector<Object>& popObjs, std::vector<Object>& regionObjs,
+              std::optional<Object>& routerObj) {
+  std::map<std::string, size_t> popIndex;
+  for (size_t i = 0; i < t.pops.size(); ++i) {
+    auto [it, added] = popIndex.emplace(t.pops[i].id, i);
+    if (!added) popObjs[i].fail("id", "duplicate PoP id \"" + t.pops[i].id + "\" (also pops[" + std::to_string(it->second) + "])");
+  }
+
+  // Upstreams: "origin" or a shield PoP; following them must reach the origin (no cycle).
+  for (size_t i = 0; i < t.pops.size(); ++i) {
+    const PopSpec& p = t.pops[i];
+    if (p.upstream.empty() || p.upstream == kOriginUpstream) continue;
+    auto it = popIndex.find(p.upstream);
+    if (it == popIndex.end()) {
+      popObjs[i].fail("upstream", "no PoP with id \"" + p.upstream + "\" (upstream must be a shield PoP's id or \"origin\")");
+    } else if (it->second == i) {
+      popObjs[i].fail("upstream", "a PoP cannot be its own upstream");
+    } else if (t.pops[it->second].tier != Tier::Shield) {
+      popObjs[i].fail("upstream", "\"" + p.upstream + "\" is an edge PoP; an upstream must be a shield PoP or \"origin\"");
+    }
+  }
+  for (size_t i = 0; i < t.pops.size(); ++i) {
+    std::vector<size_t> path{i};
+    size_t cur = i;
+    while (true) {
+      auto it = popIndex.find(t.pops[cur].upstream);
+      if (it == popIndex.end() || it->second == cur) break;  // origin, or reported above
+      cur = it->second;
+      auto seen = std::find(path.begin(), path.end(), cur);
+      if (seen != path.end()) {
+        if (seen == path.begin()) {  // report each cycle once, at each member whose walk closes it
+          std::string chain;
+          for (size_t k : path) chain += t.pops[k].id + " -> ";
+          popObjs[i].fail("upstream", "cycle of upstreams: " + chain + t.pops[i].id);
+        }
+        break;
+      }
+      path.push_back(cur);
+    }
+  }
+
+  // Addresses: one listener per host:port across the whole topology.
+  std::map<std::string, std::string> listeners;
+  auto claim = [&](const config::HostPort& hp, const std::string& who, Object& o, std::string_view key) {
+    if (hp.host.empty() || hp.port == 0) return;  // port 0 = ephemeral: cannot collide
+    auto [it, added] = listeners.emplace(hp.str(), who);
+    if (!added) o.fail(key, "address " + hp.str() + " is already used by " + it->second);
+  };
+  claim(t.origin.address, "the origin", root, "origin");
+  for (size_t i = 0; i < t.pops.size(); ++i) {
+    claim(t.pops[i].address, "PoP " + t.pops[i].id, popObjs[i], "address");
+    if (t.pops[i].admin) claim(*t.pops[i].admin, "PoP " + t.pops[i].id + " (admin)", popObjs[i], "admin");
+  }
+  if (routerObj) claim(t.router.address, "the router", *routerObj, "address");
+
+  if (std::none_of(t.pops.begin(), t.pops.end(), [](const PopSpec& p) { return p.tier == Tier::Edge; }))
+    root.fail("pops", "at least one PoP must be of tier edge (clients are routed to edge PoPs)");
+
+  // Regions: unique names, disjoint blocks, none over a listener's address.
+  std::map<std::string, size_t> regionIndex;
+  for (size_t i = 0; i < t.regions.size(); ++i) {
+    const RegionSpec& r = t.regions[i];
+    if (!regionIndex.emplace(r.name, i).second) regionObjs[i].fail("name", "duplicate region name \"" + r.name + "\"");
+    if (r.block.prefix == 0) continue;  // unparsed; already reported
+    for (size_t j = 0; j < i; ++j)
+      if (t.regions[j].block.prefix != 0 && r.block.overlaps(t.regions[j].block))
+        regionObjs[i].fail("block", r.block.str() + " overlaps regions[" + std::to_string(j) + "] (" + t.regions[j].name +
+                                        ", " + t.regions[j].block.str() + ")");
+    for (const auto& [addr, who] : listeners) {
+      auto host = parseAddress(addr.substr(0, addr.rfind(':')));
+      if (host && host->within(r.block))
+        regionObjs[i].fail("block", r.block.str() + " contains the address of " + who + " (" + addr + ")");
+    }
+  }
+
+  // Shares are relative weights; rates default to the load's total rate split by share.
+  double shareSum = 0;
+  for (const auto& r : t.regions) shareSum += r.share;
+  for (auto& r : t.regions) {
+    if (shareSum > 0) r.share /= shareSum;
+    if (r.rate == 0) r.rate = t.load.rate * r.share;
+  }
+
+  if (!t.router.fallbackPop.empty()) {
+    const PopSpec* p = t.findPop(t.router.fallbackPop);
+    if (!p && routerObj) routerObj->fail("fallback_pop", "no PoP with id \"" + t.router.fallbackPop + "\"");
+    else if (p && p->tier != Tier::Edge && routerObj) routerObj->fail("fallback_pop", "must be an edge PoP");
+  }
+}
+
+}  // namespace
+
+const char* tierName(Tier t) { return t == Tier::Shield ? "shield" : "edge"; }
+
+const PopSpec* Topology::findPop(std::string_view id) const {
+  for (const auto& p : pops)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+const RegionSpec* Topology::findRegion(std::string_view name) const {
+  for (const auto& r : regions)
+    if (r.name == name) return &r;
+  return nullptr;
+}
+
+std::vector<const PopSpec*> Topology::edgePops() const {
+  std::vector<const PopSpec*> out;
+  for (const auto& p : pops)
+    if (p.tier == Tier::Edge) out.push_back(&p);
+  return out;
+}
+
+std::vector<std::string> Topology::upstreamChain(std::string_view popId) const {
+  std::vector<std::string> chain;
+  const PopSpec* p = findPop(popId);
+  while (p && p->upstream != kOriginUpstream && chain.size() <= pops.size()) {
+    chain.push_back(p->upstream);
+    p = findPop(p->upstream);
+  }
+  return chain;
+}
+
+std::optional<GeoPoint> Topology::locationOf(std::string_view hop) const {
+  if (hop == kOriginUpstream) return origin.location;
+  if (const PopSpec* p = findPop(hop)) return p->location;
+  return std::nullopt;
+}
+
+Topology readTopology(Object& root, const std::string& file) {
+  Topology t;
+  t.file = file;
+  // The origin's catalog lives in this file too; its reader (origin/catalog) checks it.
+  if (auto catalog = root.optionalObject("catalog")) catalog->allowOtherKeys();
+
+  if (auto lat = root.optionalObject("latency")) {
+    t.latencyEnabled = lat->boolean("enabled", true);
+    t.latency.routeInflation = lat->number("route_inflation", t.latency.routeInflation, config::between(1.0, 10.0));
+    using namespace std::chrono_literals;
+    const auto perHop = lat->duration(
+        "per_hop_processing",
+        std::chrono::duration_cast<config::Duration>(std::chrono::duration<double, std::milli>(t.latency.perHopProcessingMs)),
+        config::between<config::Duration>(0s, 1s));
+    t.latency.perHopProcessingMs = std::chrono::duration<double, std::milli>(perHop).count();
+    t.latency.fiberKmPerMs = lat->number("fiber_km_per_ms", t.latency.fiberKmPerMs, config::between(1.0, 300.0));
+  }
+
+  if (auto load = root.optionalObject("load")) {
+    using namespace std::chrono_literals;
+    t.load.rate = load->number("rate", t.load.rate, config::greaterThan(0.0));
+    t.load.duration = load->duration("duration", t.load.duration, config::between<config::Duration>(1ms, 24h));
+    t.load.warmup = load->duration("warmup", t.load.warmup, config::between<config::Duration>(0s, 24h));
+    t.load.zipfAlpha = load->number("zipf_alpha", t.load.zipfAlpha, config::between(0.0, 5.0));
+  }
+
+  std::optional<Object> routerObj = root.optionalObject("router");
+  if (routerObj) t.router = readRouter(*routerObj);
+
+  Object origin = root.object("origin");
+  t.origin.city = origin.string("city");
+  t.origin.location = readLocation(origin);
+  t.origin.address = readLoopbackAddress(origin, "address");
+  t.origin.admin = readOptionalLoopbackAddress(origin, "admin");
+  t.origin.catalogFile = origin.string("catalog", "");
+  if (t.origin.catalogFile.empty() && !root.has("catalog"))
+    origin.fail("catalog", "no catalog: add a top-level `catalog:` section or name a file here");
+
+  std::vector<Object> popObjs = root.objectList("pops");
+  for (auto& o : popObjs) t.pops.push_back(readPop(o));
+  if (popObjs.empty() && root.has("pops")) root.fail("pops", "at least one PoP is required");
+
+  std::vector<Object> regionObjs = root.objectList("regions");
+  for (auto& o : regionObjs) t.regions.push_back(readRegion(o, t.load));
+  if (regionObjs.empty() && root.has("regions")) root.fail("regions", "at least one client region is required");
+
+  validate(t, root, popObjs, regionObjs, routerObj);
+  return t;
+}
+
+config::Parsed<Topology> loadTopologyFile(const std::string& path) {
+  return config::loadFile(path, [&](Object& root) { return readTopology(root, path); });
+}
+
+config::Parsed<Topology> loadTopologyString(std::string_view yaml, std::string name) {
+  const std::string file = name;
+  return config::loadString(yaml, std::move(name), [&](Object& root) { return readTopology(root, file); });
+}
+
+}  // namespace cdnlab::geo
