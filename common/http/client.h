@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "common/buffer.h"
 #include "common/http/message.h"
@@ -77,19 +78,22 @@ struct ClientStats {
 
 class ClientConnection;
 struct Upstream;
+struct PendingRequest;
 
 class HttpClient {
  public:
   HttpClient(uv_loop_t* loop, ClientOptions options = {});
-  // Closes every connection; pending callbacks get Cancelled. The loop must run afterwards so
-  // the handles finish closing (they free themselves; the client object may be gone by then).
+  // Calls close(). The loop must run afterwards so the handles finish closing (they free
+  // themselves; the client object may be gone by then). Destroy on the loop thread.
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // Sends the request; `done` fires exactly once, on the loop thread, never from inside this call.
+  // Sends the request; `done` fires exactly once, on the loop thread, never from inside this
+  // call (except after close(): then at once, with Cancelled).
   void request(ClientRequest req, ClientCallback done);
-  // Closes every connection now (pending requests: Cancelled). Safe to call twice.
+  // Closes every connection now; callbacks of requests still pending fire with Cancelled from
+  // inside this call. Safe to call twice.
   void close();
 
   const ClientStats& stats() const { return stats_; }
@@ -100,17 +104,24 @@ class HttpClient {
 
  private:
   friend class ClientConnection;
-  struct Pending;
-  void dispatch(Upstream& up);
-  void startOn(ClientConnection* conn, std::unique_ptr<Pending> p);
-  void finished(ClientConnection* conn, std::unique_ptr<Pending> p, Result<ClientResponse> r, bool retryable);
-  Upstream& upstreamFor(const std::string& host, int port);
+  Upstream* upstreamFor(const std::string& host, int port);
+  void dispatch(Upstream* up);
+  void defer(std::function<void()> fn);
+  static void onDefer(uv_timer_t* t);
+  // From connections.
+  void connectionIdle(ClientConnection* c);
+  void connectionGone(ClientConnection* c);
+  void requestFailed(std::unique_ptr<PendingRequest> p, Upstream* up, ClientError code, std::string message,
+                     bool retryable);
+  void requestDone(std::unique_ptr<PendingRequest> p, ClientResponse r);
 
   uv_loop_t* loop_;
   ClientOptions options_;
   ClientStats stats_;
   std::unordered_map<std::string, std::unique_ptr<Upstream>> upstreams_;
-  std::shared_ptr<bool> alive_;
+  uv_timer_t* deferTimer_;  // heap: it may outlive the client until its close callback
+  std::vector<std::function<void()>> deferred_;
+  std::string readBuf_;     // shared by this client's connections (one loop thread)
   bool closed_ = false;
 };
 
