@@ -1,0 +1,168 @@
+// Cache store micro benchmarks at 1M objects: lookup hit (1 and 2 threads), insert with one
+// eviction per insert, a 90/10 lookup/insert mix, and the index memory per cached object.
+// Run: build/bench/cache_bench --benchmark_min_time=0.2
+#include <benchmark/benchmark.h>
+#include <malloc.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <random>
+
+#include "edge/cache/store.h"
+
+using namespace cdnlab;
+using namespace cdnlab::edge::cache;
+
+// Counting allocator: requested bytes currently live (the index measurement uses deltas).
+static std::atomic<int64_t> gLiveBytes{0};
+void* operator new(size_t n) {
+  gLiveBytes.fetch_add(int64_t(n), std::memory_order_relaxed);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p, size_t n) noexcept {
+  gLiveBytes.fetch_sub(int64_t(n), std::memory_order_relaxed);
+  std::free(p);
+}
+void operator delete(void* p) noexcept { std::free(p); }  // unsized: not counted (not used by libstdc++ containers)
+
+namespace {
+
+constexpr size_t kObjects = 1'000'000;
+constexpr int64_t kNowMs = 1704067200000;
+
+// Entries as the PoP stores them, minus the headers (measured separately): key, shared body,
+// a long freshness lifetime so nothing expires during the run.
+std::vector<std::shared_ptr<const Entry>> makeEntries(size_t n, size_t firstId) {
+  static const Body kBody(std::string(1024, 'x'));
+  std::vector<std::shared_ptr<const Entry>> v;
+  v.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto e = std::make_shared<Entry>();
+    e->key = cacheKeyFromCanonical("http://bench.example/obj/" + std::to_string(firstId + i) + " GET");
+    e->body = kBody;
+    e->requestTimeMs = e->responseTimeMs = kNowMs;
+    e->dateValueS = kNowMs / 1000;
+    e->freshnessLifetimeS = 1'000'000;
+    v.push_back(std::move(e));
+  }
+  return v;
+}
+
+StoreConfig configFor(size_t objects, uint32_t shards = 16) {
+  StoreConfig c;
+  c.capacityBytes = 1ull << 42;  // the object count is the bound here
+  c.maxObjects = objects;
+  c.shards = shards;
+  return c;
+}
+
+struct Filled {
+  std::vector<std::shared_ptr<const Entry>> entries;
+  std::unique_ptr<CacheStore> store;
+  std::vector<uint32_t> order;  // random lookup order
+};
+
+Filled& filled() {
+  static Filled f = [] {
+    Filled x;
+    x.entries = makeEntries(kObjects, 0);
+    x.store = std::move(CacheStore::create(configFor(kObjects)).value());
+    for (auto& e : x.entries) x.store->insert(e, kNowMs);
+    x.order.resize(kObjects);
+    for (uint32_t i = 0; i < kObjects; ++i) x.order[i] = i;
+    std::shuffle(x.order.begin(), x.order.end(), std::mt19937(42));
+    return x;
+  }();
+  return f;
+}
+
+void BM_LookupHit(benchmark::State& state) {
+  Filled& f = filled();
+  size_t i = size_t(state.thread_index()) * 7919;
+  for (auto _ : state) {
+    const CacheKey& k = f.entries[f.order[i++ % kObjects]]->key;
+    auto r = f.store->lookup(k, nullptr, kNowMs);
+    benchmark::DoNotOptimize(r.entry.get());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_LookupHit)->Threads(1)->Threads(2)->UseRealTime();
+
+void BM_LookupMiss(benchmark::State& state) {
+  Filled& f = filled();
+  CacheKey k = cacheKeyFromCanonical("http://bench.example/absent GET");
+  for (auto _ : state) {
+    k.hash++;  // a different absent key each time
+    benchmark::DoNotOptimize(f.store->lookup(k, nullptr, kNowMs).entry.get());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_LookupMiss);
+
+// 1.1M keys cycled through a store bounded to 1M objects: under LRU every insert evicts one.
+void BM_InsertWithEviction(benchmark::State& state) {
+  static auto entries = makeEntries(kObjects + kObjects / 10, 10'000'000);
+  auto store = std::move(CacheStore::create(configFor(kObjects)).value());
+  size_t i = 0;
+  for (; i < kObjects; ++i) store->insert(entries[i], kNowMs);
+  const uint64_t evictedBefore = store->stats().evictedSize;
+  for (auto _ : state) {
+    store->insert(entries[i++ % entries.size()], kNowMs);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["evictions_per_insert"] =
+      double(store->stats().evictedSize - evictedBefore) / double(state.iterations());
+}
+BENCHMARK(BM_InsertWithEviction);
+
+// 90% lookups / 10% inserts over 1.1M skewed keys (store bounded to 1M objects).
+void BM_Mixed(benchmark::State& state) {
+  static auto entries = makeEntries(kObjects + kObjects / 10, 20'000'000);
+  auto store = std::move(CacheStore::create(configFor(kObjects)).value());
+  for (size_t i = 0; i < kObjects; ++i) store->insert(entries[i], kNowMs);
+  std::mt19937_64 rng(1);
+  for (auto _ : state) {
+    uint64_t r = rng();
+    // Skew: the smaller of two uniform picks.
+    size_t id = std::min(r % entries.size(), (r >> 32) % entries.size());
+    if ((r & 15) < 14) {
+      auto hit = store->lookup(entries[id]->key, nullptr, kNowMs);
+      if (!hit) store->insert(entries[id], kNowMs);
+      benchmark::DoNotOptimize(hit.entry.get());
+    } else {
+      store->insert(entries[id], kNowMs);
+    }
+  }
+  auto st = store->stats();
+  state.SetItemsProcessed(state.iterations());
+  state.counters["hit_ratio"] = double(st.hits) / double(std::max<uint64_t>(1, st.hits + st.misses));
+}
+BENCHMARK(BM_Mixed);
+
+// Index memory per cached object: bytes the store allocates to hold 1M already-built entries
+// (hash index, item table, policy state), i.e. besides the body, the headers and the Entry.
+void BM_IndexMemory(benchmark::State& state) {
+  auto entries = makeEntries(kObjects, 30'000'000);
+  const int64_t entryBytesBefore = gLiveBytes.load();
+  double indexPerObject = 0, mallocPerObject = 0;
+  for (auto _ : state) {
+    int64_t before = gLiveBytes.load();
+    size_t mallocBefore = mallinfo2().uordblks;
+    auto store = std::move(CacheStore::create(configFor(kObjects)).value());
+    for (auto& e : entries) store->insert(e, kNowMs);
+    indexPerObject = double(gLiveBytes.load() - before) / double(kObjects);
+    mallocPerObject = double(mallinfo2().uordblks - mallocBefore) / double(kObjects);
+  }
+  (void)entryBytesBefore;
+  state.counters["index_bytes_per_object"] = indexPerObject;
+  state.counters["index_malloc_bytes_per_object"] = mallocPerObject;  // incl. malloc headers
+  state.counters["sizeof_Entry"] = double(sizeof(Entry));
+}
+BENCHMARK(BM_IndexMemory)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
