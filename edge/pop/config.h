@@ -1,0 +1,61 @@
+// The PoP's settings: parsed once (CLI flags, or a topology entry), validated, then immutable and
+// shared read-only by every worker thread. Each field says its unit, default and why.
+#pragma once
+
+#include "common/config/units.h"
+#include "common/result.h"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cdnlab::edge::pop {
+
+using Duration = std::chrono::nanoseconds;
+
+struct PopConfig {
+  std::string id = "pop";                              // X-Served-By value and metrics label
+  config::HostPort listen{"127.0.0.1", 8080};          // client listener
+  std::optional<config::HostPort> admin;               // purge + /metrics listener (off when unset)
+  std::string adminToken;                              // Bearer token for the admin listener; empty = open
+  std::string upstream = "http://127.0.0.1:9000";      // origin or shield PoP (http:// only)
+  uint64_t capacityBytes = 512ull << 20;               // cache capacity (bodies + headers)
+  std::string policy = "lru";                          // eviction policy name (edge/cache registry)
+  unsigned workers = 0;                                // 0 = one per core
+
+  // Cache key (edge/cache/cache_key.h): method + scheme + host + path [+ query] [+ headers].
+  bool keyIgnoreQuery = false;
+  std::vector<std::string> keyHeaders;                 // request headers added to the key
+
+  // TTL overrides, as CloudFront's cache policies: defaultTtl applies when the response has no
+  // explicit freshness; min/max clamp explicit lifetimes. Unset = RFC 9111 only.
+  std::optional<Duration> defaultTtl;
+  std::optional<Duration> minTtl;
+  std::optional<Duration> maxTtl;
+  bool heuristic = false;                              // RFC 9111 4.2.2 heuristic freshness (off by default)
+  double maxObjectFraction = 0.1;                      // larger bodies are passed through, not stored
+
+  // A follower waiting behind another request's fetch of the same key gives up after this long
+  // and fetches itself, so one slow fill cannot stall every client of a hot object forever.
+  Duration collapseWait = std::chrono::seconds(5);
+  Duration upstreamConnectTimeout = std::chrono::seconds(2);
+  Duration upstreamTimeout = std::chrono::seconds(10);  // whole response, after connect
+  Duration sweepInterval = std::chrono::seconds(1);     // periodic TTL expiry sweep
+  // Stale entries with a validator stay this long past their stale windows, so that a later
+  // request revalidates them (304, no body transfer) instead of refetching in full.
+  Duration keep = std::chrono::minutes(10);
+
+  // The upstream URL split into its parts (filled by validate()).
+  std::string upstreamHost;
+  uint16_t upstreamPort = 0;
+  std::string upstreamBasePath;  // usually empty; prefixed to every upstream path
+
+  // Checks ranges and cross-field rules, fills the derived fields, returns the first problem.
+  Result<bool> validate();
+  // The byte limit above which an object is not stored.
+  uint64_t maxObjectBytes() const { return static_cast<uint64_t>(static_cast<double>(capacityBytes) * maxObjectFraction); }
+};
+
+}  // namespace cdnlab::edge::pop

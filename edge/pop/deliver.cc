@@ -1,0 +1,97 @@
+// Deliver and Synth (viewer-response): build the client's response. A response from an entry
+// shares the entry's body Buffer (no body copy) and adds only the per-request headers: Age,
+// X-Cache, X-Cache-Hits, X-Served-By, Server-Timing (Date comes from the server).
+#include "edge/cache/conditional.h"
+#include "edge/pop/core.h"
+
+#include <cinttypes>
+#include <cstdio>
+
+namespace cdnlab::edge::pop {
+
+namespace {
+
+bool isPerHopField(std::string_view name) {
+  for (auto n : {"Content-Length", "Date", "Age", "X-Cache", "X-Served-By", "X-Cache-Hits", "Server-Timing",
+                 "Server", "Connection", "Transfer-Encoding"})
+    if (http::equalsIgnoreCase(name, n)) return true;
+  return false;
+}
+
+// Upstream teaching headers chain like Fastly's: "X-Cache: Hit, Miss" reads shield then edge,
+// so a tiered miss shows where it was answered.
+std::string chained(std::string upstreamValue, std::string_view ours) {
+  if (upstreamValue.empty()) return std::string(ours);
+  upstreamValue += ", ";
+  upstreamValue += ours;
+  return upstreamValue;
+}
+
+void addTeachingHeaders(PopCore& core, Transaction& tx, http::Headers& out, const http::Headers& from) {
+  std::string_view outcome = outcomeName(tx.outcome.value_or(Outcome::Error));
+  out.set("X-Cache", chained(from.getAll("X-Cache"), outcome));
+  out.set("X-Served-By", chained(from.getAll("X-Served-By"), core.config().id));
+  double popMs = static_cast<double>(core.clock().nowNs() - tx.startNs) / 1e6;
+  char timing[96];
+  if (tx.upstreamNs > 0)
+    std::snprintf(timing, sizeof timing, "pop;dur=%.3f, upstream;dur=%.3f", popMs,
+                  static_cast<double>(tx.upstreamNs) / 1e6);
+  else
+    std::snprintf(timing, sizeof timing, "pop;dur=%.3f", popMs);
+  out.set("Server-Timing", timing);
+}
+
+// The entry's stored fields as wire lines, minus those each response sets itself.
+Buffer entryHeaderBlock(const cache::Entry& entry) {
+  std::string block;
+  block.reserve(512);
+  for (const auto& h : entry.headers) {
+    if (isPerHopField(h.name)) continue;
+    block += h.name;
+    block += ": ";
+    block += h.value;
+    block += "\r\n";
+  }
+  return Buffer(std::move(block));
+}
+
+}  // namespace
+
+// Deliver: from the entry (answering the client's conditional with 304 when it matches), or
+// the uncached upstream response as it came.
+Next stepDeliver(PopCore& core, Transaction& tx) {
+  http::Response& r = tx.response;
+  if (!tx.fromEntry) {
+    http::Headers upstreamTeaching;
+    for (auto name : {"X-Cache", "X-Served-By"})
+      if (auto v = r.headers.get(name)) upstreamTeaching.add(name, *v);
+    for (auto name : {"X-Cache", "X-Served-By", "X-Cache-Hits"}) r.headers.remove(name);
+    addTeachingHeaders(core, tx, r.headers, upstreamTeaching);
+    return goTo(Step::Done);
+  }
+  const cache::Entry& entry = *tx.entry;
+  bool notModified = cache::evaluateConditional(entry, requestView(core, tx)) == cache::ConditionalResult::NotModified;
+  r.status = notModified ? 304 : entry.status;
+  r.headerBlock = entryHeaderBlock(entry);
+  if (!notModified) r.body = entry.body;  // shares the bytes
+  char number[32];
+  std::snprintf(number, sizeof number, "%" PRId64, cache::currentAgeS(entry, core.nowMs()));
+  r.headers.add("Age", number);
+  // The store counts lookups that found the entry (CacheStore::lookup).
+  std::snprintf(number, sizeof number, "%u", entry.hits.load(std::memory_order_relaxed));
+  r.headers.add("X-Cache-Hits", number);
+  addTeachingHeaders(core, tx, r.headers, entry.headers);
+  return goTo(Step::Done);
+}
+
+// Synth: a response made by the PoP (loop, only-if-cached, upstream failure).
+Next stepSynth(PopCore& core, Transaction& tx) {
+  http::Response r(tx.synth.status, tx.synth.text + "\n");
+  r.headers.add("Cache-Control", "no-store");
+  addTeachingHeaders(core, tx, r.headers, http::Headers{});
+  tx.response = std::move(r);
+  tx.fromEntry = false;
+  return goTo(Step::Done);
+}
+
+}  // namespace cdnlab::edge::pop

@@ -1,0 +1,147 @@
+// Fetch and OriginResponse: ask the upstream (shield PoP or origin), then decide what its answer
+// becomes: a stored entry, a refreshed entry (304), an uncached response, or stale-if-error.
+#include "edge/cache/conditional.h"
+#include "edge/pop/core.h"
+
+#include <algorithm>
+
+namespace cdnlab::edge::pop {
+
+namespace {
+
+UpstreamRequest buildUpstreamRequest(PopCore& core, Transaction& tx) {
+  UpstreamRequest up;
+  // A HEAD miss is fetched as GET so that the answer can be stored and serve later GETs too
+  // (the server drops the body for the HEAD client).
+  up.method = tx.pass ? tx.request.method : "GET";
+  up.target = core.config().upstreamBasePath + tx.request.target;
+  up.headers = tx.request.headers;
+  stripHopByHop(up.headers);
+  up.headers.remove("Host");  // the client names the upstream's own authority
+  if (!tx.pass) {
+    // The fill serves every client of the key, so it asks for the full representation: the
+    // client's own preconditions and ranges are answered from the entry at Deliver.
+    for (auto name : {"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range", "Range"})
+      up.headers.remove(name);
+  }
+  if (tx.revalidating)
+    for (const auto& h : cache::revalidationHeaders(*tx.entry)) up.headers.add(h.name, h.value);
+  // RFC 8586: name ourselves so that a chain that loops back to us is detected at Recv.
+  std::string loop = up.headers.getAll("CDN-Loop");
+  up.headers.set("CDN-Loop", loop.empty() ? core.config().id : loop + ", " + core.config().id);
+  if (tx.pass) up.body = Buffer(std::move(tx.request.body));
+  return up;
+}
+
+// RFC 5861 4: an error is a failed exchange or a 500, 502, 503 or 504 answer.
+bool isUpstreamError(const UpstreamResult& r) {
+  if (!r.ok()) return true;
+  int s = r.value().status;
+  return s == 500 || s == 502 || s == 503 || s == 504;
+}
+
+bool staleUsableOnError(PopCore& core, const Transaction& tx) {
+  if (tx.pass || !tx.entry) return false;
+  return cache::decide(*tx.entry, tx.requestCc, core.nowMs()).usableOnError;
+}
+
+// Response fields that are about this hop, not the object: the server writes its own.
+void stripForForwarding(http::Headers& headers) {
+  stripHopByHop(headers);
+  for (auto name : {"Content-Length", "Date", "Server", "Server-Timing"}) headers.remove(name);
+}
+
+Next forwardUncached(Transaction& tx, UpstreamResponse& resp) {
+  tx.response.status = resp.status;
+  tx.response.headers = std::move(resp.headers);
+  stripForForwarding(tx.response.headers);
+  tx.response.body = std::move(resp.body);
+  tx.fromEntry = false;
+  return goTo(tx.background ? Step::Done : Step::Deliver);
+}
+
+}  // namespace
+
+// Fetch (origin-request): send upstream and park; the reply resumes at OriginResponse.
+Next stepFetch(PopCore& core, Transaction& tx) {
+  UpstreamRequest up = buildUpstreamRequest(core, tx);
+  core.metrics().upstreamRequests.fetch_add(1, std::memory_order_relaxed);
+  if (tx.revalidating) core.metrics().revalidations.fetch_add(1, std::memory_order_relaxed);
+  tx.requestTimeMs = core.nowMs();
+  tx.upstreamStartNs = core.clock().nowNs();
+  TransactionPtr self = tx.ptr();
+  PopCore* corep = &core;
+  tx.io->fetch(std::move(up), [corep, self](UpstreamResult result) {
+    self->upstreamNs += corep->clock().nowNs() - self->upstreamStartNs;
+    corep->metrics().upstreamLatency.record(static_cast<double>(self->upstreamNs) / 1e9);
+    self->upstream.emplace(std::move(result));
+    advance(*corep, self);
+  });
+  return parkAt(Step::OriginResponse);
+}
+
+// OriginResponse (origin-response): store, refresh, forward, or fall back to stale.
+Next stepOriginResponse(PopCore& core, Transaction& tx) {
+  UpstreamResult result = std::move(*tx.upstream);
+  tx.upstream.reset();
+  if (!result.ok()) core.metrics().upstreamErrors.fetch_add(1, std::memory_order_relaxed);
+
+  if (isUpstreamError(result) && staleUsableOnError(core, tx)) {
+    releaseFlight(core, tx, {cache::WakeReason::LeaderFailed, nullptr});
+    tx.outcome = Outcome::Stale;
+    tx.fromEntry = true;
+    return goTo(tx.background ? Step::Done : Step::Deliver);
+  }
+  if (!result.ok()) {
+    releaseFlight(core, tx, {cache::WakeReason::LeaderFailed, nullptr});
+    tx.outcome = Outcome::Error;
+    tx.synth = {result.error().code, result.error().message};
+    return goTo(tx.background ? Step::Done : Step::Synth);
+  }
+  UpstreamResponse& resp = result.value();
+  if (tx.pass) return forwardUncached(tx, resp);
+
+  int64_t now = core.nowMs();
+  if (tx.revalidating && resp.status == 304) {
+    auto refreshed = cache::applyNotModified(*tx.entry, resp.headers, tx.requestTimeMs, now, core.freshness());
+    if (!refreshed.ok()) {
+      // A 304 for a different representation (strong ETag mismatch): refetch in full.
+      tx.revalidating = false;
+      tx.entry.reset();
+      return goTo(Step::Fetch);
+    }
+    std::shared_ptr<const cache::Entry> entry = std::move(refreshed.value());
+    core.store().insert(entry, now);
+    core.metrics().revalidated304.fetch_add(1, std::memory_order_relaxed);
+    releaseFlight(core, tx, {cache::WakeReason::Filled, entry});
+    tx.entry = std::move(entry);
+    tx.decision = cache::decide(*tx.entry, tx.requestCc, now);
+    if (!tx.background) tx.outcome = Outcome::Revalidated;
+    tx.fromEntry = true;
+    return goTo(tx.background ? Step::Done : Step::Deliver);
+  }
+
+  // A full response (also the answer to a revalidation that changed): store it if allowed.
+  if (!tx.background) tx.outcome = Outcome::Miss;
+  http::Headers stored = resp.headers;
+  stripForForwarding(stored);
+  cache::RequestView asked = requestView(core, tx);
+  asked.method = "GET";  // what went upstream (a HEAD miss is fetched as GET)
+  auto made = cache::makeEntry(tx.key, asked, resp.status, std::move(stored), resp.body,
+                               tx.requestTimeMs, now, core.freshness());
+  if (made.ok() && core.store().insert(made.value(), now) == cache::InsertResult::Stored) {
+    core.metrics().stored.fetch_add(1, std::memory_order_relaxed);
+    std::shared_ptr<const cache::Entry> entry = std::move(made.value());
+    releaseFlight(core, tx, {cache::WakeReason::Filled, entry});
+    tx.entry = std::move(entry);
+    tx.decision = cache::decide(*tx.entry, tx.requestCc, now);
+    tx.fromEntry = true;
+    return goTo(tx.background ? Step::Done : Step::Deliver);
+  }
+  core.metrics().notStored.fetch_add(1, std::memory_order_relaxed);
+  releaseFlight(core, tx, {cache::WakeReason::NotStored, nullptr});
+  tx.entry.reset();
+  return forwardUncached(tx, resp);
+}
+
+}  // namespace cdnlab::edge::pop

@@ -1,0 +1,67 @@
+// The PoP's counters, shared by all worker threads and read by the admin listener's /metrics.
+// Counters are relaxed atomics: each is independent, and a scrape that sees one counter a few
+// increments ahead of another is fine for Prometheus. The per-outcome counters come from the
+// outcome table in steps.h, so a new outcome is counted and exported without touching this file.
+#pragma once
+
+#include "edge/pop/steps.h"
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace cdnlab::edge::pop {
+
+// A Prometheus-style cumulative histogram with fixed bucket bounds (seconds). The bounds cover a
+// loopback hit (tens of microseconds) to a slow upstream (seconds).
+class LatencyHistogram {
+ public:
+  static constexpr std::array<double, 14> kBounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                     0.025,  0.05,    0.1,    0.25,  0.5,    1.0,  2.5};
+  void record(double seconds);
+  // Appends the `_bucket`, `_sum` and `_count` series for `name` in the text format.
+  void render(std::string& out, const std::string& name, const std::string& help) const;
+  uint64_t count() const { return count_.load(std::memory_order_relaxed); }
+
+ private:
+  std::array<std::atomic<uint64_t>, kBounds.size() + 1> buckets_{};  // last = +Inf
+  std::atomic<uint64_t> count_{0};
+  std::atomic<uint64_t> sumMicros_{0};
+};
+
+// What the cache store reports at scrape time (it owns these numbers; we do not duplicate them).
+struct StoreGauges {
+  uint64_t bytes = 0;
+  uint64_t objects = 0;
+  uint64_t capacityBytes = 0;
+  uint64_t evictions = 0;
+};
+
+class Metrics {
+ public:
+  void countOutcome(Outcome o) { outcomes_[static_cast<size_t>(o)].fetch_add(1, std::memory_order_relaxed); }
+  uint64_t outcomeCount(Outcome o) const { return outcomes_[static_cast<size_t>(o)].load(std::memory_order_relaxed); }
+
+  std::atomic<uint64_t> upstreamRequests{0};     // every request sent upstream (fills, revalidations, passes)
+  std::atomic<uint64_t> upstreamErrors{0};       // refused, reset, timed out, malformed
+  std::atomic<uint64_t> revalidations{0};        // conditional requests sent upstream
+  std::atomic<uint64_t> revalidated304{0};       // ... answered 304 (the entry was refreshed)
+  std::atomic<uint64_t> backgroundRefreshes{0};  // stale-while-revalidate refreshes started
+  std::atomic<uint64_t> collapseTimeouts{0};     // followers that gave up waiting and fetched themselves
+  std::atomic<uint64_t> stored{0};               // responses inserted into the cache
+  std::atomic<uint64_t> notStored{0};            // responses the storage rules or size limit refused
+  std::atomic<uint64_t> purgedObjects{0};
+  std::atomic<uint64_t> purgedBytes{0};
+  std::atomic<uint64_t> bytesToClients{0};       // response bodies delivered
+  LatencyHistogram latency;                      // time in the PoP, request complete -> response ready
+  LatencyHistogram upstreamLatency;              // upstream request -> response headers and body
+
+  // The Prometheus text exposition of everything above plus the store's gauges.
+  std::string renderPrometheus(const std::string& popId, const StoreGauges& store) const;
+
+ private:
+  std::array<std::atomic<uint64_t>, kOutcomeCount> outcomes_{};
+};
+
+}  // namespace cdnlab::edge::pop

@@ -1,0 +1,83 @@
+// The edge request path as data: one table of the steps a transaction walks through and one of
+// the outcomes it can end with. The step enum, the step names in logs, the per-outcome counters
+// in /metrics and the table in docs/request-path.md are all generated from these two X-macros,
+// so adding a step or an outcome is one line here (the Varnish REQ_STEPS idea).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace cdnlab::edge::pop {
+
+// X(Name, edge-function trigger, what the step decides, the steps it can lead to)
+#define CDNLAB_POP_STEPS(X)                                                                        \
+  X(Recv, "viewer-request", "classify the request: cacheable GET/HEAD, pass, or malformed",        \
+    "Hash, Pass, Synth")                                                                           \
+  X(Hash, "(cache key policy)", "compute the cache key (XXH3 over the normalised parts)",           \
+    "Lookup")                                                                                      \
+  X(Lookup, "-", "find the entry; join an in-flight fill for the key if there is one",             \
+    "Hit, Miss, Park (Busy)")                                                                      \
+  X(Hit, "-", "fresh entry: deliver; stale: serve under SWR, or revalidate",                       \
+    "Deliver, Fetch (revalidate)")                                                                 \
+  X(Miss, "-", "no usable entry: become the fill for the key", "Fetch")                            \
+  X(Pass, "-", "uncacheable request: fetch without touching the cache", "Fetch")                   \
+  X(Fetch, "origin-request", "send the request upstream and park until it answers",                \
+    "OriginResponse, Deliver (stale-if-error), Synth")                                             \
+  X(OriginResponse, "origin-response", "store if cacheable, refresh on 304, wake followers",       \
+    "Deliver")                                                                                     \
+  X(Deliver, "viewer-response", "build the response: cached header block + dynamic headers",       \
+    "Done")                                                                                        \
+  X(Synth, "viewer-response", "answer a PoP-made response (304 to a conditional, 4xx, 5xx)",       \
+    "Done")                                                                                        \
+  X(Done, "-", "the transaction has its one outcome and a response", "-")
+
+// X(Name, what it means for the client). Every transaction ends with exactly one of these; it
+// becomes the X-Cache header, the requests_total{outcome=...} counter and the access-log field.
+#define CDNLAB_POP_OUTCOMES(X)                                                                     \
+  X(Hit, "served from a fresh entry")                                                              \
+  X(Miss, "fetched from upstream (and stored if cacheable)")                                       \
+  X(Pass, "not cacheable by request: forwarded without the cache")                                 \
+  X(Stale, "served from a stale entry (stale-while-revalidate or stale-if-error)")                 \
+  X(Revalidated, "stale entry confirmed by upstream with 304 and served")                          \
+  X(Collapsed, "waited for another request's fetch of the same key and served its result")        \
+  X(Synth, "answered by the PoP itself (304 to a conditional request, purge, 4xx)")                \
+  X(Error, "upstream failed and no stale entry was usable (502/504)")
+
+enum class Step {
+#define CDNLAB_X(name, trigger, doc, next) name,
+  CDNLAB_POP_STEPS(CDNLAB_X)
+#undef CDNLAB_X
+};
+
+enum class Outcome {
+#define CDNLAB_X(name, doc) name,
+  CDNLAB_POP_OUTCOMES(CDNLAB_X)
+#undef CDNLAB_X
+};
+
+struct StepInfo {
+  std::string_view name, trigger, doc, next;
+};
+struct OutcomeInfo {
+  std::string_view name, doc;
+};
+
+inline constexpr std::array kSteps = {
+#define CDNLAB_X(name, trigger, doc, next) StepInfo{#name, trigger, doc, next},
+    CDNLAB_POP_STEPS(CDNLAB_X)
+#undef CDNLAB_X
+};
+
+inline constexpr std::array kOutcomes = {
+#define CDNLAB_X(name, doc) OutcomeInfo{#name, doc},
+    CDNLAB_POP_OUTCOMES(CDNLAB_X)
+#undef CDNLAB_X
+};
+
+inline constexpr std::size_t kOutcomeCount = kOutcomes.size();
+
+inline std::string_view stepName(Step s) { return kSteps[static_cast<std::size_t>(s)].name; }
+inline std::string_view outcomeName(Outcome o) { return kOutcomes[static_cast<std::size_t>(o)].name; }
+
+}  // namespace cdnlab::edge::pop

@@ -1,0 +1,106 @@
+// One client request's walk through the edge request path (steps.h): everything the steps
+// decide is recorded here, so the driver loop (fsm.cc) is just "run the current step, go to the
+// one it names, stop when it parks or is done". Pure: no libuv; a transaction is touched only
+// on the worker thread that owns it (wakes from other threads are posted back, see Io::post).
+#pragma once
+
+#include "common/buffer.h"
+#include "common/http/message.h"
+#include "common/result.h"
+#include "edge/cache/cache_key.h"
+#include "edge/cache/entry.h"
+#include "edge/cache/collapse.h"
+#include "edge/cache/freshness.h"
+#include "edge/pop/steps.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace cdnlab::edge::pop {
+
+// What the Fetch step sends upstream (to a shield PoP or the origin).
+struct UpstreamRequest {
+  std::string method = "GET";
+  std::string target;  // origin-form, upstream base path already prefixed
+  http::Headers headers;
+  Buffer body;
+};
+
+struct UpstreamResponse {
+  int status = 0;
+  http::Headers headers;
+  Buffer body;
+};
+
+// A failed upstream exchange: Error::code is the status to answer (502 refused / reset /
+// malformed, 504 timed out), Error::message says why (sent to the client in the body).
+using UpstreamResult = Result<UpstreamResponse>;
+
+class Transaction;
+using TransactionPtr = std::shared_ptr<Transaction>;
+
+// What a transaction needs from its worker: an upstream and a way back onto its own thread.
+// The live driver implements it with the per-loop HttpClient and HttpServer::post; unit tests
+// with a fake that records requests and lets the test answer them.
+class Io {
+ public:
+  virtual ~Io() = default;
+  // Sends `request` upstream. `done` fires exactly once, on this worker's thread, never from
+  // inside this call.
+  virtual void fetch(UpstreamRequest request, std::function<void(UpstreamResult)> done) = 0;
+  // Runs fn later on this worker's thread. Thread-safe: a collapse waker calls it from the
+  // leader's thread. If the worker is stopping, fn may be dropped without running.
+  virtual void post(std::function<void()> fn) = 0;
+};
+
+// Why the PoP answers by itself (the Synth step).
+struct SynthReason {
+  int status = 500;
+  std::string text;
+};
+
+class Transaction : public std::enable_shared_from_this<Transaction> {
+ public:
+  Step step = Step::Recv;
+  Io* io = nullptr;            // the owning worker's
+  http::Request request;       // the client's request (or a background refresh's)
+  bool background = false;     // a stale-while-revalidate refresh: nobody waits for a response
+
+  // Recv / Hash
+  cache::CacheControl requestCc;
+  cache::CacheKey key;
+  bool pass = false;           // forward without the cache (method, loop guard)
+
+  // Lookup / Hit
+  std::shared_ptr<const cache::Entry> entry;  // the entry found (or stored, or refreshed)
+  cache::Decision decision;                   // its freshness at lookup time
+  bool revalidating = false;                  // the fetch is conditional on `entry`
+  bool leader = false;                        // this transaction fills the key for others
+  uint64_t leaderToken = 0;
+  bool joinedFlight = false;                  // parked behind another fill at least once
+  bool collapseDone = false;                  // after a wake: look up, never join again
+  std::optional<cache::Wake> wake;            // set while resuming from a follower wait
+
+  // Fetch / OriginResponse
+  std::optional<UpstreamResult> upstream;
+  int64_t requestTimeMs = 0;   // wall clock, for Age arithmetic (RFC 9111 4.2.3)
+  int64_t upstreamStartNs = 0;
+  int64_t upstreamNs = 0;      // time spent waiting for upstream
+
+  // Deliver / Synth
+  std::optional<Outcome> outcome;  // exactly one, set before Done
+  SynthReason synth;
+  http::Response response;         // uncached response to forward (Pass, not stored, Synth)
+  bool fromEntry = false;          // Deliver builds the response from `entry`
+
+  int64_t startNs = 0;             // monotonic, when Recv began
+  // Called once at Done with the final response (not for background refreshes).
+  std::function<void(Transaction&)> onDone;
+
+  TransactionPtr ptr() { return shared_from_this(); }
+};
+
+}  // namespace cdnlab::edge::pop
