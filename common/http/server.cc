@@ -54,10 +54,13 @@ int bindReusePort(const sockaddr* addr, socklen_t len, int backlog) {
 HttpServer::HttpServer(ServerOptions options, Handler handler)
     : options_(std::move(options)), handler_(std::move(handler)) {}
 
-HttpServer::~HttpServer() { stop(0); }
+HttpServer::~HttpServer() {
+  stop(0);
+  workers_.clear();
+}
 
 Result<int> HttpServer::start() {
-  if (running_) return Error{0, "server already started"};
+  if (running_ || !workers_.empty()) return Error{0, "server already started (a server starts once)"};
   sockaddr_storage ss{};
   socklen_t len;
   if (uv_ip4_addr(options_.host.c_str(), options_.port, reinterpret_cast<sockaddr_in*>(&ss)) == 0) {
@@ -116,7 +119,8 @@ void HttpServer::stop(uint64_t graceMs) {
   for (auto& w : workers_) w->stopAsync(graceMs);
   for (auto& t : threads_) t.join();
   threads_.clear();
-  workers_.clear();
+  // Workers (and their closed loops) stay until the destructor, so a post() racing with stop()
+  // from another thread finds a worker that says no rather than freed memory.
 }
 
 bool HttpServer::post(int index, std::function<void()> fn) {

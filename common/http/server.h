@@ -128,7 +128,9 @@ class HttpServer {
   // runs onWorkerStop, joins the threads. Call from a non-worker thread. Idempotent.
   void stop(uint64_t graceMs = 5000);
 
-  // Runs fn on worker `index`'s loop thread (thread-safe, uv_async). False if stopped.
+  // Runs fn on worker `index`'s loop thread (thread-safe, uv_async; functions run in the order
+  // posted). False (fn dropped) once the worker has stopped; a fn posted while the worker is
+  // stopping may be dropped too.
   bool post(int index, std::function<void()> fn);
   int workerCount() const { return static_cast<int>(workers_.size()); }
   int port() const { return port_; }
