@@ -36,14 +36,6 @@ void appendNumber(std::string& out, uint64_t v) {
 }
 }  // namespace
 
-struct Connection::WriteReq {
-  uv_write_t req;
-  Connection* conn;
-  std::string head;
-  Buffer block;
-  Buffer body;
-};
-
 // ---------------------------------------------------------------------------------------------
 // RequestContext
 
@@ -215,7 +207,7 @@ size_t Connection::parseSome(const char* data, size_t len) {
       // answers to earlier pipelined requests. (The client then sends the body after a delay.)
       if (pipeline_.empty()) {
         uv_buf_t b = bufOf(kContinue, sizeof kContinue - 1);
-        auto* wr = new WriteReq{};
+        auto* wr = worker_->takeWrite();
         writeRaw(&b, 1, wr);
       }
       continue;
@@ -307,7 +299,7 @@ void Connection::writeHead(RequestContext& ctx, bool last) {
   // An HTTP/1.0 client gets a streamed body delimited by the connection close.
   if (streamed && !ctx.chunked_ && !ctx.head_) last = true;
 
-  auto* wr = new WriteReq{};
+  auto* wr = worker_->takeWrite();
   std::string& h = wr->head;
   h.reserve(192 + r.headers.size() * 48);
   h.append("HTTP/1.1 ");
@@ -381,7 +373,7 @@ void Connection::writePieces(RequestContext& ctx) {
   bool sendBody = !ctx.head_ && !statusHasNoBody(ctx.pending_.status);
   for (Buffer& piece : ctx.pendingPieces_) {
     if (!sendBody) break;
-    auto* wr = new WriteReq{};
+    auto* wr = worker_->takeWrite();
     wr->body = std::move(piece);
     uv_buf_t bufs[3];
     unsigned n = 0;
@@ -400,16 +392,16 @@ void Connection::writePieces(RequestContext& ctx) {
   ctx.pendingPieces_.clear();
   if (ctx.pendingEnd_ && ctx.chunked_ && sendBody) {
     uv_buf_t b = bufOf(kLastChunk, sizeof kLastChunk - 1);
-    writeRaw(&b, 1, new WriteReq{});
+    writeRaw(&b, 1, worker_->takeWrite());
   }
 }
 
-void Connection::writeRaw(const uv_buf_t* bufs, unsigned n, WriteReq* wr) {
+void Connection::writeRaw(const uv_buf_t* bufs, unsigned n, ServerWrite* wr) {
   wr->conn = this;
   wr->req.data = wr;
   int rc = uv_write(&wr->req, reinterpret_cast<uv_stream_t*>(&tcp_), bufs, n, &Connection::onWrite);
   if (rc != 0) {
-    delete wr;  // the callback never fires for a failed call
+    worker_->releaseWrite(wr);  // the callback never fires for a failed call
     close();
     return;
   }
@@ -418,9 +410,9 @@ void Connection::writeRaw(const uv_buf_t* bufs, unsigned n, WriteReq* wr) {
 }
 
 void Connection::onWrite(uv_write_t* req, int status) {
-  auto* wr = static_cast<WriteReq*>(req->data);
+  auto* wr = static_cast<ServerWrite*>(req->data);
   Connection* self = wr->conn;
-  delete wr;
+  self->worker_->releaseWrite(wr);
   if (self->closing_) return;
   if (status < 0) {
     self->close();

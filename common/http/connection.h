@@ -20,6 +20,16 @@ namespace cdnlab::http {
 
 class Worker;
 
+// One uv_write of a response: the serialized head and the Buffers the iovecs point into, kept
+// alive until the write callback. Recycled through the worker (the head keeps its capacity).
+struct ServerWrite {
+  uv_write_t req;
+  Connection* conn = nullptr;
+  std::string head;
+  Buffer block;
+  Buffer body;
+};
+
 class Connection {
  public:
   explicit Connection(Worker* worker);
@@ -39,7 +49,6 @@ class Connection {
 
  private:
   enum class TimerMode { None, FirstByte, Header, Body, Idle, Linger };
-  struct WriteReq;
 
   static void onAlloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf);
   static void onRead(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
@@ -56,7 +65,7 @@ class Connection {
   void resumeInput();
   void writeHead(RequestContext& ctx, bool last);
   void writePieces(RequestContext& ctx);
-  void writeRaw(const uv_buf_t* bufs, unsigned n, WriteReq* wr);
+  void writeRaw(const uv_buf_t* bufs, unsigned n, ServerWrite* wr);
   void finishIfDone();
   void updateReading();
   void updateTimer();

@@ -84,6 +84,27 @@ void Worker::onConnection(uv_stream_t* listener, int status) {
   conn->accept(listener);
 }
 
+ServerWrite* Worker::takeWrite() {
+  if (freeWrites_.empty()) return new ServerWrite{};
+  ServerWrite* w = freeWrites_.back().release();
+  freeWrites_.pop_back();
+  return w;
+}
+
+void Worker::releaseWrite(ServerWrite* w) {
+  constexpr size_t kMaxFree = 1024;
+  constexpr size_t kMaxHeadCapacity = 16 * 1024;  // don't hoard a rare huge head
+  if (freeWrites_.size() >= kMaxFree || w->head.capacity() > kMaxHeadCapacity) {
+    delete w;
+    return;
+  }
+  w->conn = nullptr;
+  w->head.clear();
+  w->block = Buffer();
+  w->body = Buffer();  // releases the body reference now, not when reused
+  freeWrites_.emplace_back(w);
+}
+
 void Worker::add(Connection* c) {
   c->next = connections_;
   if (connections_) connections_->prev = c;

@@ -6,6 +6,7 @@
 
 #include <ctime>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 namespace cdnlab::http {
 
 class Connection;
+struct ServerWrite;
 
 class Worker {
  public:
@@ -35,6 +37,10 @@ class Worker {
   size_t readBufferSize() const { return readBuf_.size(); }
   // "Date: ..." value, reformatted at most once a second.
   const char* date();
+
+  // Write requests come from a small free list: no allocation per response in steady state.
+  ServerWrite* takeWrite();
+  void releaseWrite(ServerWrite* w);
 
   void add(Connection* c);
   void remove(Connection* c);  // from the connection's close callback
@@ -63,6 +69,7 @@ class Worker {
   Connection* connections_ = nullptr;
   size_t connectionCount_ = 0;
   std::string readBuf_;
+  std::vector<std::unique_ptr<ServerWrite>> freeWrites_;
   time_t dateSecond_ = 0;
   char date_[30] = {};
 };
