@@ -186,6 +186,10 @@ void Object::failHere(std::string message) { report(s_->records[i_].node, path()
 
 void Object::allowOtherKeys() { s_->records[i_].allowOthers = true; }
 
+std::size_t Object::errorCount() const { return s_->errors.size(); }
+
+void Object::silence() { s_->records[i_].quiet = true; }
+
 std::optional<YAML::Node> Object::scalar(std::string_view key, bool required, const char* expected) {
   auto node = find(key);
   if (!node) {

@@ -90,6 +90,12 @@ class Object {
   // This mapping is shared with readers of other sections (e.g. the root of configs/default.yaml
   // read by `cdnlab origin`, which only owns `catalog:`): do not report its unread keys.
   void allowOtherKeys();
+  // Errors recorded so far in the whole document: compare before and after a read to learn
+  // whether it failed (e.g. an unknown `kind:` that decides which other keys exist).
+  std::size_t errorCount() const;
+  // Report nothing more for this mapping, not even unknown keys: after an error that makes the
+  // rest of it meaningless (one error is clearer than a cascade).
+  void silence();
 
  private:
   friend class Document;

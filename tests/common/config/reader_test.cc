@@ -196,6 +196,18 @@ TEST(Reader, MistypedSectionReportsOnceNotPerField) {
   expectOneError(errs, 1, 10, "catalog", "expected a mapping");
 }
 
+TEST(Reader, SilenceStopsACascadeAfterADecisiveError) {
+  auto errs = errorsOf("d:\n  kind: zipf\n  alpha: 1\n", [](Object& r) {
+    Object d = r.object("d");
+    std::size_t before = d.errorCount();
+    std::string kind = d.choice("kind", {"fixed", "uniform"});
+    EXPECT_NE(d.errorCount(), before);
+    d.silence();
+    d.integer("value");  // would be "required integer is missing"
+  });
+  expectOneError(errs, 2, 9, "d.kind", "expected one of fixed, uniform");  // alpha: not reported either
+}
+
 TEST(Loader, FromFileNamesThePath) {
   auto path = std::filesystem::temp_directory_path() / "cdnlab_reader_test.yaml";
   {

@@ -1,0 +1,34 @@
+// The catalog origin's counters: what it answered and how many body bytes it sent, so origin
+// offload (1 - origin requests / client requests, and the same in bytes) is measurable from the
+// origin's own side. Shared by all worker threads: relaxed atomics, no lock.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace cdnlab::origin::catalog {
+
+class OriginMetrics {
+ public:
+  // One answered request (not counting /metrics itself): its status and the body bytes sent
+  // (0 for HEAD and 304).
+  void count(int status, std::uint64_t bodyBytes);
+
+  std::uint64_t requests() const;            // all statuses
+  std::uint64_t requests(int status) const;  // 0 for statuses outside the tracked set
+  std::uint64_t bodyBytes() const { return bodyBytes_.load(std::memory_order_relaxed); }
+
+  // Prometheus text exposition format 0.0.4. `objects` is the catalog size (a gauge).
+  std::string render(std::uint64_t objects) const;
+
+ private:
+  // The statuses the origin produces; anything else is counted as "other".
+  static constexpr std::array<int, 6> kStatuses{200, 304, 400, 404, 405, 500};
+  static int slot(int status);
+  std::array<std::atomic<std::uint64_t>, kStatuses.size() + 1> byStatus_{};
+  std::atomic<std::uint64_t> bodyBytes_{0};
+};
+
+}  // namespace cdnlab::origin::catalog
