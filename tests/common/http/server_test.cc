@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -508,6 +509,46 @@ TEST_F(ServerTest, WorkersShareThePortAndRunHooks) {
   EXPECT_EQ(stopped.load(), 4);
   EXPECT_GE(seenWorkers.size(), 2u);  // the kernel spread 64 connections over the workers
   EXPECT_FALSE(server_->post(0, [] {}));
+}
+
+// Mutated and random requests (seeded, seed printed): every one is answered or the connection
+// closed, and the server keeps serving well-formed requests afterwards.
+TEST_F(ServerTest, SurvivesMutatedAndRandomInput) {
+  start();
+  unsigned seed = std::random_device{}();
+  printf("seed %u\n", seed);
+  std::mt19937 rng(seed);
+  const std::string valid =
+      "POST /echo?q=1 HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nX-A: b\r\n\r\nhello"
+      "GET /two HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+  for (int i = 0; i < 150; ++i) {
+    std::string in = valid;
+    if (i % 3 == 0) {
+      in.assign(1 + rng() % 300, '\0');
+      for (char& ch : in) ch = static_cast<char>(rng());
+    } else {
+      int edits = 1 + static_cast<int>(rng() % 4);
+      for (int e = 0; e < edits; ++e) {
+        size_t at = rng() % in.size();
+        switch (rng() % 3) {
+          case 0: in[at] = static_cast<char>(rng()); break;
+          case 1: in.erase(at, 1 + rng() % 4); break;
+          default: in.insert(at, 1, "\r\n: \t0"[rng() % 7]); break;
+        }
+        if (in.empty()) in = "x";
+      }
+    }
+    RawClient c(port_);
+    ASSERT_TRUE(c.connected());
+    c.send(in);
+    c.shutdownWrite();
+    EXPECT_TRUE(c.waitClosed(5000)) << i;  // answered or not, the server ends the connection
+  }
+  RawClient c(port_);
+  ASSERT_TRUE(c.send("GET /alive HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto r = c.readResponse();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "GET /alive");
 }
 
 TEST(ServerOptionsTest, ListenAddressForms) {
