@@ -18,7 +18,8 @@ bool hasValidator(const Entry& entry);
 // RFC 9111 4.3.4: a 304 refreshes the stored entry: its header fields replace the stored ones
 // (except Content-Length and framing), freshness is recomputed from the merged headers and the
 // new request/response times. Returns a new entry (entries are immutable); the body buffer is
-// shared, not copied. Fails if the 304 carries a strong ETag that does not match.
+// shared, not copied; CacheStore::insert it to replace the stale one (same key and variant).
+// Fails if the 304 carries a strong ETag that does not match (then refetch).
 Result<std::shared_ptr<Entry>> applyNotModified(const Entry& stored, const Headers& notModified,
                                                 int64_t requestTimeMs, int64_t responseTimeMs,
                                                 const FreshnessConfig& config);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <list>
@@ -138,10 +139,11 @@ INSTANTIATE_TEST_SUITE_P(AllPolicies, PolicyConformance, ::testing::ValuesIn([] 
                          [](const auto& info) { return info.param; });
 
 // Replays ids through a one-shard store bounded to `capacity` objects; returns the misses.
-uint64_t replayMisses(const std::vector<std::string>& ids, const std::string& policy, uint64_t capacity) {
+uint64_t replayMisses(const std::vector<std::string>& ids, const std::string& policy, uint64_t capacity,
+                      uint32_t shards = 1) {
   StoreConfig c;
   c.policy = policy;
-  c.shards = 1;
+  c.shards = shards;
   c.maxObjects = capacity;
   c.capacityBytes = 1ull << 40;
   auto store = std::move(CacheStore::create(c).value());
@@ -210,6 +212,20 @@ TEST(GoldenMisses, SyntheticZipfMatchesReference) {
     EXPECT_EQ(replayMisses(ids, "lru", cap), referenceMisses(ids, true, cap)) << cap;
     EXPECT_EQ(replayMisses(ids, "fifo", cap), referenceMisses(ids, false, cap)) << cap;
   }
+}
+
+// Workers share one sharded store: splitting it into per-shard LRUs (each with 1/N of the
+// budget) must cost almost no hit ratio against one global LRU of the same size.
+TEST(GoldenMisses, ShardingKeepsTheHitRatio) {
+  std::mt19937 rng(11);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 50000; ++i) {
+    uint32_t a = rng() % 20000, b = rng() % 20000, c = rng() % 20000;
+    ids.push_back(std::to_string(std::min({a, b, c})));
+  }
+  const double one = double(replayMisses(ids, "lru", 3200, 1));
+  const double sixteen = double(replayMisses(ids, "lru", 3200, 16));
+  EXPECT_LT(std::abs(sixteen - one) / double(ids.size()), 0.01) << one << " vs " << sixteen;
 }
 
 // The CloudPhysics block-I/O sample from libCacheSim (see /work/shared/cachesim/README.md); the
