@@ -154,14 +154,13 @@ int RequestParser::onHeadersComplete(llhttp_t* p) {
     return self->fail(413, "request body too large");
   if (auto expect = req.headers.get("expect")) {
     if (!equalsIgnoreCase(trimOws(*expect), "100-continue")) return self->fail(417, "unsupported expectation");
-    // Pause so the caller can send "100 Continue" before the client sends the body.
-    if (hasBody) {
-      self->expectContinue_ = true;
-      return HPE_PAUSED;
-    }
+    // feed() stops here so the caller can send "100 Continue" before the client sends the body.
+    if (hasBody) self->expectContinue_ = true;
   }
   if ((p->flags & F_CONTENT_LENGTH) != 0) req.body.reserve(static_cast<size_t>(p->content_length));
-  return 0;
+  // Always pause at the end of the header block: feed() checks how it was terminated.
+  self->headersJustCompleted_ = true;
+  return HPE_PAUSED;
 }
 
 int RequestParser::onBody(llhttp_t* p, const char* at, size_t len) {
@@ -182,27 +181,64 @@ ParseResult RequestParser::feed(const char* data, size_t len) {
   if (failed_) return {ParseEvent::Error, 0};
   if (messageDone_) return {ParseEvent::Message, 0};  // caller must call next() first
   feedStart_ = data;
-  llhttp_errno_t err = llhttp_execute(&parser_, data, len);
-  valueEndedAtFeedEnd_ = inValue_ && valueEnd_ == data + len;
-  if (err == HPE_OK) return {ParseEvent::NeedMore, len};
-  size_t consumed = static_cast<size_t>(llhttp_get_error_pos(&parser_) - data);
-  if (err == HPE_PAUSED) {
-    llhttp_resume(&parser_);
-    if (messageDone_) return {ParseEvent::Message, consumed};
-    return {ParseEvent::ExpectContinue, consumed};
+  size_t off = 0;
+  for (;;) {
+    llhttp_errno_t err = llhttp_execute(&parser_, data + off, len - off);
+    if (err == HPE_OK) {
+      valueEndedAtFeedEnd_ = inValue_ && valueEnd_ == data + len;
+      rememberTail(data, len);
+      return {ParseEvent::NeedMore, len};
+    }
+    size_t consumed = static_cast<size_t>(llhttp_get_error_pos(&parser_) - data);
+    if (err == HPE_PAUSED && headersJustCompleted_) {
+      headersJustCompleted_ = false;
+      llhttp_resume(&parser_);
+      // llhttp (non-strict build) also ends a header block at a bare LF; a peer that does not
+      // would frame the bytes differently (RFC 9112 2.2), so the block must end in CRLF CRLF.
+      if (byteBefore(data, consumed, 2) != '\r' || byteBefore(data, consumed, 1) != '\n') {
+        fail(400, "header block not terminated by CRLF");
+        return {ParseEvent::Error, consumed};
+      }
+      if (expectContinue_) {
+        rememberTail(data, consumed);
+        return {ParseEvent::ExpectContinue, consumed};
+      }
+      off = consumed;
+      continue;
+    }
+    rememberTail(data, consumed);
+    if (err == HPE_PAUSED && messageDone_) {
+      llhttp_resume(&parser_);
+      return {ParseEvent::Message, consumed};
+    }
+    if (err == HPE_PAUSED_UPGRADE && messageDone_) {
+      // We do not switch protocols: the request is answered as a plain HTTP request.
+      llhttp_resume_after_upgrade(&parser_);
+      return {ParseEvent::Message, consumed};
+    }
+    if (!failed_) {
+      failed_ = true;
+      error_.status = 400;
+      const char* reason = llhttp_get_error_reason(&parser_);
+      error_.reason = reason ? reason : llhttp_errno_name(err);
+    }
+    return {ParseEvent::Error, consumed};
   }
-  if (err == HPE_PAUSED_UPGRADE) {
-    // We do not switch protocols: the request is answered as a plain HTTP request.
-    llhttp_resume_after_upgrade(&parser_);
-    if (messageDone_) return {ParseEvent::Message, consumed};
+}
+
+char RequestParser::byteBefore(const char* data, size_t pos, size_t back) const {
+  if (pos >= back) return data[pos - back];
+  return tail_[2 - (back - pos)];  // from the end of the previous feed
+}
+
+void RequestParser::rememberTail(const char* data, size_t n) {
+  if (n >= 2) {
+    tail_[0] = data[n - 2];
+    tail_[1] = data[n - 1];
+  } else if (n == 1) {
+    tail_[0] = tail_[1];
+    tail_[1] = data[0];
   }
-  if (!failed_) {
-    failed_ = true;
-    error_.status = 400;
-    const char* reason = llhttp_get_error_reason(&parser_);
-    error_.reason = reason ? reason : llhttp_errno_name(err);
-  }
-  return {ParseEvent::Error, consumed};
 }
 
 void RequestParser::next() {

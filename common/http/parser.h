@@ -71,10 +71,15 @@ class RequestParser {
   static int onBody(llhttp_t* p, const char* at, size_t len);
   static int onMessageComplete(llhttp_t* p);
   int fail(int status, const char* reason);
+  // The byte `back` positions before data[pos], looking into the previous feed if needed.
+  char byteBefore(const char* data, size_t pos, size_t back) const;
+  void rememberTail(const char* data, size_t n);
 
   llhttp_t parser_;
   ParserLimits limits_;
   Request request_;
+  char tail_[2] = {0, 0};  // last two bytes of the previous feed
+  bool headersJustCompleted_ = false;
   ParseError error_;
   size_t headerBytes_ = 0;
   // obs-fold detection: llhttp reports a folded value as two spans with the CRLF skipped

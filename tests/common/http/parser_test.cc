@@ -177,8 +177,13 @@ TEST(RequestParser, SmugglingShapesAre400) {
       // Garbage request line, bad version.
       "GARBAGE\r\n\r\n",
       "GET / HTTP/1.1 extra\r\nHost: h\r\n\r\n",
-      // Bare CR inside a header value.
+      // Bare CR inside a header value; bare LF line ends, including the block's last one.
       "GET / HTTP/1.1\r\nHost: h\r\nX: a\rb\r\n\r\n",
+      "GET / HTTP/1.1\nHost: h\n\n",
+      "GET / HTTP/1.1\r\nHost: h\r\n\n",
+      "GET / HTTP/1.1\r\nHost: h\n\r\n",
+      "GET / HTTP/1.1\rHost: h\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\n0\n\n",
   };
   for (const char* c : cases) EXPECT_EQ(errorStatusOf(c), 400) << c;
 }
@@ -202,6 +207,30 @@ TEST(RequestParser, ObsFoldAcrossReadsAndSplitValues) {
     ASSERT_EQ(r.event, ParseEvent::Message) << cut;
     EXPECT_EQ(p.request().headers.get("x-long"), "a b c") << cut;
   }
+}
+
+// The CRLF check at the end of the header block must hold wherever the reads split it.
+TEST(RequestParser, HeaderTerminatorAcrossReads) {
+  std::string good = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
+  std::string bad = "GET / HTTP/1.1\r\nHost: h\r\n\n";
+  for (size_t cut = 1; cut < good.size(); ++cut) {
+    RequestParser p;
+    ParseResult r = p.feed(good.data(), cut);
+    ASSERT_EQ(r.event, ParseEvent::NeedMore) << cut;
+    r = p.feed(good.data() + cut, good.size() - cut);
+    EXPECT_EQ(r.event, ParseEvent::Message) << cut;
+  }
+  for (size_t cut = 1; cut < bad.size(); ++cut) {
+    RequestParser p;
+    ParseResult r = p.feed(bad.data(), cut);
+    if (r.event != ParseEvent::Error) r = p.feed(bad.data() + cut, bad.size() - cut);
+    EXPECT_EQ(r.event, ParseEvent::Error) << cut;
+  }
+  // Byte by byte, so the last two bytes come from two earlier feeds.
+  RequestParser p;
+  ParseEvent last = ParseEvent::NeedMore;
+  for (char ch : good) last = p.feed(&ch, 1).event;
+  EXPECT_EQ(last, ParseEvent::Message);
 }
 
 TEST(RequestParser, ErrorIsSticky) {
