@@ -64,8 +64,11 @@ struct RegionSpec {
 };
 
 struct HealthCheckSpec {
-  enum class Mode { Http, Tcp } mode = Mode::Http;  // GET <path> expecting < 500, or a TCP connect
-  std::string path = "/";
+  // Http: GET <path> answered with a status < 500; Tcp: a TCP connect succeeds. Sent to the
+  // PoP's admin listener when it has one (its /healthz answers without touching the cache, so
+  // checks never show up as client traffic or origin fetches), else to its main address.
+  enum class Mode { Http, Tcp } mode = Mode::Http;
+  std::string path = "/healthz";
   config::Duration interval = std::chrono::seconds(1);
   config::Duration timeout = std::chrono::milliseconds(500);
   int unhealthyAfter = 1;  // consecutive failures before a PoP is taken out
