@@ -45,9 +45,9 @@ Result<int> RouterServer::start() {
     });
     checker_->start();
   });
-  server_->onWorkerStop([this](const http::WorkerInfo&) {
-    if (checker_) checker_->close();
-  });
+  // Destroyed on its loop while the loop still runs, so the timer's and the HTTP client's
+  // handles finish closing before the worker's loop ends.
+  server_->onWorkerStop([this](const http::WorkerInfo&) { checker_.reset(); });
   auto port = server_->start();
   if (!port.ok()) server_.reset();
   return port;
@@ -56,7 +56,6 @@ Result<int> RouterServer::start() {
 void RouterServer::stop(uint64_t graceMs) {
   if (server_) server_->stop(graceMs);
   server_.reset();
-  checker_.reset();  // closed on the loop in onWorkerStop; its handles freed as the loop ended
 }
 
 http::Response RouterServer::handle(const http::Request& req) {

@@ -43,7 +43,7 @@ class RouterServer {
   config::HostPort listen_;
   RouterCore core_;
   std::unique_ptr<http::HttpServer> server_;
-  std::unique_ptr<HealthChecker> checker_;  // created and closed on the worker's loop
+  std::unique_ptr<HealthChecker> checker_;  // created and destroyed on the worker's loop thread
   uint64_t rng_ = 0x9E3779B97F4A7C15ull;    // for the weighted strategy's draws
 };
 
