@@ -74,7 +74,7 @@ class Proc:
                     raise AssertionError(f"no line matching {pattern!r} in output:\n{self.output()}")
                 self._cv.wait(min(left, 0.2))
 
-    def signal(self, sig):
+    def send_signal(self, sig):
         if self.p.poll() is None:
             os.kill(self.p.pid, sig)
 

@@ -15,20 +15,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-try:
-    from harness import BIN, Proc, curl, main, raw_request  # noqa: E402
-except AttributeError:
-    # harness.py at bf07007: Proc.signal() shadows the signal module inside the class body, so
-    # `def stop(self, sig=signal.SIGTERM)` fails at import. Until harness.py is fixed, load it
-    # with that one default spelled as a number (SIGTERM = 15 on Linux).
-    import types
-    with open(os.path.join(os.path.dirname(__file__), "harness.py")) as _f:
-        _src = _f.read()
-    _mod = types.ModuleType("harness")
-    _mod.__file__ = os.path.join(os.path.dirname(__file__), "harness.py")
-    exec(compile(_src.replace("sig=signal.SIGTERM", "sig=15"), _mod.__file__, "exec"), _mod.__dict__)
-    sys.modules["harness"] = _mod
-    from harness import BIN, Proc, curl, main, raw_request  # noqa: E402
+from harness import BIN, Proc, curl, main, raw_request  # noqa: E402
 
 CATALOG = """\
 catalog:
