@@ -108,7 +108,7 @@ def start_server(kind, workdir):
         data = os.path.join(workdir, "cdnlab-data")
         return Server(kind, [CDNLAB_BIN, "store", "--listen", "127.0.0.1:0", "--data", data, "--sync", SYNC],
                       r"^listening http http://127\.0\.0\.1:(\d+)")
-    dynalite = os.path.join(HERE, "node_modules", "dynalite", "cli.js")
+    dynalite = os.path.join(ROOT, "tests", "clients", "dynalite", "node_modules", "dynalite", "cli.js")
     port = free_port()  # dynalite's CLI turns --port 0 into its default 4567
     argv = ["node", dynalite, "--host", "127.0.0.1", "--port", str(port), "--createTableMs", "0",
             "--deleteTableMs", "0", "--updateTableMs", "0"]

@@ -9,8 +9,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 command -v wrk >/dev/null || bash "$root/scripts/setup.sh" wrk
-# dynalite at the version pinned in bench/store/package-lock.json.
-[ -f "$here/node_modules/dynalite/cli.js" ] || (cd "$here" && npm ci --no-audit --no-fund)
+# dynalite at the version pinned in tests/clients/dynalite/package-lock.json (not under bench/:
+# CMake globs every .cc below bench/ into cdnlab_bench, node_modules included).
+ref="$root/tests/clients/dynalite"
+[ -f "$ref/node_modules/dynalite/cli.js" ] || (cd "$ref" && npm ci --no-audit --no-fund)
 if [[ ",${BENCH_SERVERS:-cdnlab}," == *",cdnlab,"* ]]; then
   bin=${CDNLAB_BIN:-$root/build/cdnlab}
   [ -x "$bin" ] || { echo "ycsb: $bin not built (cmake --build build --target cdnlab)"; exit 1; }

@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Runs a command against a fresh in-memory dynalite (the reference emulator the suites are
 # validated on first): `tests/clients/with_dynalite.sh /usr/bin/python3 tests/clients/boto3_suite.py`.
-# dynalite comes from bench/store's lock file (`npm ci` there). Its CLI treats `--port 0` as
+# dynalite comes from tests/clients/dynalite's lock file (`npm ci` there). Its CLI treats `--port 0` as
 # "default 4567", so a free port is picked here. DDB_ENDPOINT and DDB_TARGET=dynalite are exported
 # for the command; dynalite is stopped by its PID afterwards.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-bench="$root/bench/store"
-[ -x "$bench/node_modules/.bin/dynalite" ] || (cd "$bench" && npm ci --no-audit --no-fund >/dev/null)
+ref="$root/tests/clients/dynalite"
+[ -f "$ref/node_modules/dynalite/cli.js" ] || (cd "$ref" && npm ci --no-audit --no-fund >/dev/null)
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 log=$(mktemp)
 # Short CREATING/DELETING/UPDATING phases keep the status transitions visible but the suites quick.
-node "$bench/node_modules/dynalite/cli.js" --host 127.0.0.1 --port "$port" \
+node "$ref/node_modules/dynalite/cli.js" --host 127.0.0.1 --port "$port" \
   --createTableMs 50 --deleteTableMs 50 --updateTableMs 50 >"$log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$log"' EXIT
