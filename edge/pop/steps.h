@@ -12,23 +12,25 @@ namespace cdnlab::edge::pop {
 
 // X(Name, edge-function trigger, what the step decides, the steps it can lead to)
 #define CDNLAB_POP_STEPS(X)                                                                        \
-  X(Recv, "viewer-request", "classify the request: cacheable GET/HEAD, pass, or malformed",        \
+  X(Recv, "viewer-request", "GET/HEAD use the cache, other methods pass; a looping request (CDN-Loop) is refused", \
     "Hash, Pass, Synth")                                                                           \
   X(Hash, "(cache key policy)", "compute the cache key (XXH3 over the normalised parts)",           \
     "Lookup")                                                                                      \
-  X(Lookup, "-", "find the entry; join an in-flight fill for the key if there is one",             \
-    "Hit, Miss, Park (Busy)")                                                                      \
+  X(Lookup, "-", "find the entry; with none usable, lead the key's fill or park behind it (Busy)",  \
+    "Hit, Miss, Synth (only-if-cached), park")                                                                      \
   X(Hit, "-", "fresh entry: deliver; stale: serve under SWR, or revalidate",                       \
     "Deliver, Fetch (revalidate)")                                                                 \
   X(Miss, "-", "no usable entry: become the fill for the key", "Fetch")                            \
   X(Pass, "-", "uncacheable request: fetch without touching the cache", "Fetch")                   \
-  X(Fetch, "origin-request", "send the request upstream and park until it answers",                \
-    "OriginResponse, Deliver (stale-if-error), Synth")                                             \
-  X(OriginResponse, "origin-response", "store if cacheable, refresh on 304, wake followers",       \
-    "Deliver")                                                                                     \
-  X(Deliver, "viewer-response", "build the response: cached header block + dynamic headers",       \
+  X(Fetch, "origin-request", "send the request upstream (conditional when revalidating), park",     \
+    "OriginResponse")                                             \
+  X(OriginResponse, "origin-response",                                                             \
+    "store if cacheable, refresh on 304, wake followers; on failure serve stale-if-error or fail",   \
+    "Deliver, Synth")                                                                                     \
+  X(Deliver, "viewer-response",                                                                   \
+    "from the entry (shared body; 304 to a matching client conditional) or as fetched; add Age, X-Cache", \
     "Done")                                                                                        \
-  X(Synth, "viewer-response", "answer a PoP-made response (304 to a conditional, 4xx, 5xx)",       \
+  X(Synth, "viewer-response", "answer by the PoP itself: 508 loop, 504 only-if-cached, 502/504 upstream", \
     "Done")                                                                                        \
   X(Done, "-", "the transaction has its one outcome and a response", "-")
 
@@ -41,7 +43,7 @@ namespace cdnlab::edge::pop {
   X(Stale, "served from a stale entry (stale-while-revalidate or stale-if-error)")                 \
   X(Revalidated, "stale entry confirmed by upstream with 304 and served")                          \
   X(Collapsed, "waited for another request's fetch of the same key and served its result")        \
-  X(Synth, "answered by the PoP itself (304 to a conditional request, purge, 4xx)")                \
+  X(Synth, "answered by the PoP itself (request loop, only-if-cached without an entry)")                \
   X(Error, "upstream failed and no stale entry was usable (502/504)")
 
 enum class Step {

@@ -1,0 +1,145 @@
+// `cdnlab pop --upstream http://127.0.0.1:9000 --listen 127.0.0.1:8080 --capacity 512MiB`:
+// a caching PoP in front of an origin (or of another PoP: the shield tier). Parses flags into a
+// PopConfig, starts edge::pop::PopServer, announces its listeners, runs until SIGTERM/SIGINT.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "cli/command.h"
+#include "common/clock.h"
+#include "common/config/units.h"
+#include "common/log.h"
+#include "common/signals.h"
+#include "edge/pop/pop_server.h"
+
+namespace cdnlab::cli {
+namespace {
+
+struct PopArgs {
+  std::string listen = "127.0.0.1:8080";
+  std::string admin;
+  std::string adminToken;
+  std::string capacity = "512MiB";
+  std::string defaultTtl, minTtl, maxTtl;
+  std::string collapseWait = "5s", connectTimeout = "2s", upstreamTimeout = "10s", sweepInterval = "1s", keep = "10m";
+  std::string logLevel = "warn";
+  edge::pop::PopConfig config;
+};
+
+bool parseDurationFlag(const char* flag, const std::string& text, edge::pop::Duration& out) {
+  std::string why;
+  auto d = config::parseDuration(text, &why);
+  if (!d) {
+    std::fprintf(stderr, "cdnlab pop: %s: %s\n", flag, why.c_str());
+    return false;
+  }
+  out = *d;
+  return true;
+}
+
+bool parseOptionalDuration(const char* flag, const std::string& text, std::optional<edge::pop::Duration>& out) {
+  if (text.empty()) return true;
+  edge::pop::Duration d{};
+  if (!parseDurationFlag(flag, text, d)) return false;
+  out = d;
+  return true;
+}
+
+int runPop(PopArgs& a) {
+  blockStopSignals();
+  if (!setLogLevel(a.logLevel)) {
+    std::fprintf(stderr, "cdnlab pop: --log-level: unknown level %s\n", a.logLevel.c_str());
+    return 2;
+  }
+  edge::pop::PopConfig& c = a.config;
+  std::string why;
+  auto listen = config::parseHostPort(a.listen, &why);
+  if (!listen) {
+    std::fprintf(stderr, "cdnlab pop: --listen: %s\n", why.c_str());
+    return 2;
+  }
+  c.listen = *listen;
+  if (!a.admin.empty()) {
+    auto admin = config::parseHostPort(a.admin, &why);
+    if (!admin) {
+      std::fprintf(stderr, "cdnlab pop: --admin: %s\n", why.c_str());
+      return 2;
+    }
+    c.admin = *admin;
+  }
+  // The token from the flag wins; the environment keeps it out of `ps` output.
+  c.adminToken = a.adminToken;
+  if (c.adminToken.empty())
+    if (const char* env = std::getenv("CDNLAB_ADMIN_TOKEN")) c.adminToken = env;
+  auto capacity = config::parseByteSize(a.capacity, &why);
+  if (!capacity) {
+    std::fprintf(stderr, "cdnlab pop: --capacity: %s\n", why.c_str());
+    return 2;
+  }
+  c.capacityBytes = *capacity;
+  if (!parseOptionalDuration("--default-ttl", a.defaultTtl, c.defaultTtl) ||
+      !parseOptionalDuration("--min-ttl", a.minTtl, c.minTtl) ||
+      !parseOptionalDuration("--max-ttl", a.maxTtl, c.maxTtl) ||
+      !parseDurationFlag("--collapse-wait", a.collapseWait, c.collapseWait) ||
+      !parseDurationFlag("--upstream-connect-timeout", a.connectTimeout, c.upstreamConnectTimeout) ||
+      !parseDurationFlag("--upstream-timeout", a.upstreamTimeout, c.upstreamTimeout) ||
+      !parseDurationFlag("--sweep-interval", a.sweepInterval, c.sweepInterval) ||
+      !parseDurationFlag("--keep", a.keep, c.keep))
+    return 2;
+  if (auto ok = c.validate(); !ok.ok()) {
+    std::fprintf(stderr, "cdnlab pop: %s\n", ok.error().message.c_str());
+    return 2;
+  }
+
+  auto server = edge::pop::PopServer::create(c, SystemClock::instance());
+  if (!server.ok()) {
+    std::fprintf(stderr, "cdnlab pop: %s\n", server.error().message.c_str());
+    return 1;
+  }
+  auto started = (*server)->start();
+  if (!started.ok()) {
+    std::fprintf(stderr, "cdnlab pop: %s\n", started.error().message.c_str());
+    return 1;
+  }
+  announceListening("http", c.listen.host, (*server)->port());
+  if (c.admin) announceListening("admin", c.admin->host, (*server)->adminPort());
+  return runUntilStopSignal([&] { (*server)->stop(5000); });
+}
+
+}  // namespace
+
+CDNLAB_COMMAND("pop", "Run a caching PoP in front of an upstream (origin or shield PoP)", [](CLI::App& sub) {
+  auto a = std::make_shared<PopArgs>();
+  edge::pop::PopConfig& c = a->config;
+  sub.add_option("--upstream", c.upstream, "Upstream URL: the origin or a shield PoP (http://host:port)")
+      ->required();
+  sub.add_option("--listen", a->listen, "Client listener host:port (port 0: ephemeral)")->capture_default_str();
+  sub.add_option("--admin", a->admin, "Admin listener host:port for /purge and /metrics (off when unset)");
+  sub.add_option("--admin-token", a->adminToken,
+                 "Bearer token the admin /purge requires (default: $CDNLAB_ADMIN_TOKEN; none = open)");
+  sub.add_option("--capacity", a->capacity, "Cache capacity, e.g. 512MiB")->capture_default_str();
+  sub.add_option("--policy", c.policy, "Eviction policy (lru, ...)")->capture_default_str();
+  sub.add_option("--workers", c.workers, "Worker threads (0 = one per core)")->capture_default_str();
+  sub.add_option("--id", c.id, "PoP id for X-Served-By and metrics")->capture_default_str();
+  sub.add_flag("--ignore-query", c.keyIgnoreQuery, "Leave the query string out of the cache key");
+  sub.add_option("--key-header", c.keyHeaders, "Request header whose value joins the cache key (repeatable)");
+  sub.add_option("--default-ttl", a->defaultTtl, "TTL for responses without explicit freshness (e.g. 60s)");
+  sub.add_option("--min-ttl", a->minTtl, "Lower bound of every freshness lifetime");
+  sub.add_option("--max-ttl", a->maxTtl, "Upper bound of every freshness lifetime");
+  sub.add_flag("--heuristic", c.heuristic, "Enable RFC 9111 heuristic freshness (off by default)");
+  sub.add_option("--max-object-fraction", c.maxObjectFraction,
+                 "Objects larger than this fraction of the capacity are passed through")
+      ->capture_default_str();
+  sub.add_option("--collapse-wait", a->collapseWait, "Longest wait behind another request's fetch")
+      ->capture_default_str();
+  sub.add_option("--upstream-connect-timeout", a->connectTimeout, "Upstream connect timeout")->capture_default_str();
+  sub.add_option("--upstream-timeout", a->upstreamTimeout, "Upstream response timeout (-> 504)")
+      ->capture_default_str();
+  sub.add_option("--sweep-interval", a->sweepInterval, "Period of the TTL expiry sweep")->capture_default_str();
+  sub.add_option("--keep", a->keep, "How long stale entries with validators are kept for revalidation")
+      ->capture_default_str();
+  sub.add_option("--log-level", a->logLevel, "debug, info, warn, error, off")->capture_default_str();
+  return std::function<int()>([a] { return runPop(*a); });
+});
+
+}  // namespace cdnlab::cli

@@ -1,0 +1,182 @@
+// The libuv side of the PoP (see pop_server.h): listeners, per-worker upstream clients, timers.
+#include "edge/pop/pop_server.h"
+
+#include "common/http/client.h"
+#include "common/log.h"
+#include "edge/pop/admin.h"
+
+#include <thread>
+
+namespace cdnlab::edge::pop {
+
+namespace {
+uint64_t toMs(Duration d) { return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()); }
+// Collapse waits are bounded by Collapser::expire; checking often keeps the bound tight.
+constexpr uint64_t kTickMs = 50;
+// Items the TTL sweep inspects per tick: bounded so one tick never stalls worker 0's clients.
+constexpr uint32_t kSweepWork = 4096;
+}  // namespace
+
+// One worker's Io: the upstream client pool bound to its loop, and posting onto that loop.
+class WorkerIo final : public Io {
+ public:
+  WorkerIo(http::HttpServer& http, const PopConfig& config, const http::WorkerInfo& w)
+      : http_(http), config_(config), index_(w.index), client_(w.loop, clientOptions(config)) {}
+
+  static http::ClientOptions clientOptions(const PopConfig& config) {
+    http::ClientOptions o;
+    o.connectTimeoutMs = toMs(config.upstreamConnectTimeout);
+    o.responseTimeoutMs = toMs(config.upstreamTimeout);
+    return o;
+  }
+
+  void fetch(UpstreamRequest request, std::function<void(UpstreamResult)> done) override {
+    http::ClientRequest req;
+    req.host = config_.upstreamHost;
+    req.port = config_.upstreamPort;
+    req.method = std::move(request.method);
+    req.target = std::move(request.target);
+    req.headers = std::move(request.headers);
+    req.body = std::move(request.body);
+    client_.request(std::move(req), [done = std::move(done), this](Result<http::ClientResponse> r) {
+      if (!r.ok()) {
+        int status = http::gatewayStatusFor(r.error());
+        std::string why = std::string("upstream ") + config_.upstreamHost + ":" + std::to_string(config_.upstreamPort) +
+                          ": " + http::clientErrorName(static_cast<http::ClientError>(r.error().code));
+        if (!r.error().message.empty()) why += " (" + r.error().message + ")";
+        done(Error{status, std::move(why)});
+        return;
+      }
+      UpstreamResponse resp;
+      resp.status = r->status;
+      resp.headers = std::move(r->headers);
+      resp.body = std::move(r->body);
+      done(std::move(resp));
+    });
+  }
+
+  void post(std::function<void()> fn) override { http_.post(index_, std::move(fn)); }
+
+  // Worker 0's periodic work: wake collapse followers past their wait, sweep expired entries.
+  void startTicker(PopCore& core) {
+    core_ = &core;
+    timer_ = new uv_timer_t;
+    uv_timer_init(client_.loop(), timer_);
+    timer_->data = this;
+    uv_timer_start(timer_, [](uv_timer_t* t) { static_cast<WorkerIo*>(t->data)->tick(); }, kTickMs, kTickMs);
+  }
+  void tick() {
+    int64_t now = core_->nowMs();
+    core_->collapser().expire(now);
+    int64_t mono = core_->clock().nowNs();
+    if (mono - lastSweepNs_ >= std::chrono::duration_cast<std::chrono::nanoseconds>(config_.sweepInterval).count()) {
+      lastSweepNs_ = mono;
+      core_->store().sweepExpired(now, kSweepWork);
+    }
+  }
+  // Called on the worker's thread when it stops; the loop runs afterwards so handles close.
+  void close() {
+    if (timer_) {
+      // The handle's memory must stay valid until its close callback (libuv's lifecycle rule).
+      uv_close(reinterpret_cast<uv_handle_t*>(timer_), [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
+      timer_ = nullptr;
+    }
+    client_.close();
+  }
+
+ private:
+  http::HttpServer& http_;
+  const PopConfig& config_;
+  int index_;
+  http::HttpClient client_;
+  PopCore* core_ = nullptr;
+  uv_timer_t* timer_ = nullptr;
+  int64_t lastSweepNs_ = 0;
+};
+
+PopServer::PopServer(const PopConfig& config, const Clock& clock) : config_(config), clock_(clock) {}
+
+PopServer::~PopServer() { stop(0); }
+
+Result<std::unique_ptr<PopServer>> PopServer::create(const PopConfig& config, const Clock& clock) {
+  std::unique_ptr<PopServer> s(new PopServer(config, clock));
+  auto store = cache::CacheStore::create(PopCore::storeConfig(s->config_));
+  if (!store.ok()) return store.error();
+  s->store_ = std::move(store.value());
+  s->collapser_ = std::make_unique<cache::Collapser>(PopCore::collapseConfig(s->config_));
+  s->core_ = std::make_unique<PopCore>(s->config_, s->clock_, *s->store_, *s->collapser_, s->metrics_);
+
+  http::ServerOptions opt;
+  opt.host = s->config_.listen.host;
+  opt.port = s->config_.listen.port;
+  opt.workers = static_cast<int>(s->config_.workers ? s->config_.workers : std::max(1u, std::thread::hardware_concurrency()));
+  opt.serverName = "cdnlab-pop";
+  s->ios_.resize(static_cast<size_t>(opt.workers));
+  PopServer* self = s.get();
+  s->http_ = std::make_unique<http::HttpServer>(opt, [self](const http::RequestContextPtr& ctx) { self->handle(ctx); });
+  s->http_->onWorkerStart([self](const http::WorkerInfo& w) { self->workerStart(w); });
+  s->http_->onWorkerStop([self](const http::WorkerInfo& w) { self->workerStop(w); });
+
+  if (s->config_.admin) {
+    http::ServerOptions aopt;
+    aopt.host = s->config_.admin->host;
+    aopt.port = s->config_.admin->port;
+    aopt.workers = 1;  // purges and scrapes are rare; one loop is plenty
+    aopt.serverName = "cdnlab-pop-admin";
+    s->admin_ = std::make_unique<http::HttpServer>(aopt, [self](const http::RequestContextPtr& ctx) {
+      ctx->respond(handleAdmin(*self->core_, self->config_.adminToken, ctx->request()));
+    });
+  }
+  return s;
+}
+
+Result<bool> PopServer::start() {
+  auto port = http_->start();
+  if (!port.ok()) return Error{port.error().code, "listen " + config_.listen.str() + ": " + port.error().message};
+  if (admin_) {
+    auto aport = admin_->start();
+    if (!aport.ok()) {
+      http_->stop(0);
+      return Error{aport.error().code, "admin listen " + config_.admin->str() + ": " + aport.error().message};
+    }
+  }
+  return true;
+}
+
+void PopServer::stop(uint64_t graceMs) {
+  if (stopped_) return;
+  stopped_ = true;
+  if (admin_) admin_->stop(0);
+  if (http_) http_->stop(graceMs);
+}
+
+void PopServer::workerStart(const http::WorkerInfo& w) {
+  auto io = std::make_unique<WorkerIo>(*http_, config_, w);
+  if (w.index == 0) io->startTicker(*core_);
+  ios_[static_cast<size_t>(w.index)] = std::move(io);
+}
+
+void PopServer::workerStop(const http::WorkerInfo& w) {
+  // Close the handles now (the loop still runs to finish closing them) but keep the WorkerIo
+  // until the PopServer goes: a collapse waker on another worker may still post to it.
+  if (auto& io = ios_[static_cast<size_t>(w.index)]) io->close();
+}
+
+void PopServer::handle(const http::RequestContextPtr& ctx) {
+  WorkerIo* io = ios_[static_cast<size_t>(ctx->workerIndex())].get();
+  http::Request& in = ctx->request();
+  // Move what the transaction needs; the connection keeps keepAlive / httpMinor for framing.
+  http::Request req;
+  req.method = in.method;
+  req.target = std::move(in.target);
+  req.path = std::move(in.path);
+  req.query = std::move(in.query);
+  req.httpMinor = in.httpMinor;
+  req.headers = std::move(in.headers);
+  req.body = std::move(in.body);
+  req.keepAlive = in.keepAlive;
+  req.peer = in.peer;
+  startTransaction(*core_, *io, std::move(req), [ctx](Transaction& tx) { ctx->respond(std::move(tx.response)); });
+}
+
+}  // namespace cdnlab::edge::pop
