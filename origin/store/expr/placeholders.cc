@@ -19,6 +19,40 @@ const AttributeValue* Placeholders::value(std::string_view placeholder) {
   return &it->second;
 }
 
+namespace {
+
+// A placeholder is its sigil followed by one or more of [A-Za-z0-9_], as the lexer reads it.
+bool wellFormed(std::string_view key, char sigil) {
+  if (key.size() < 2 || key[0] != sigil) return false;
+  for (char c : key.substr(1)) {
+    bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    if (!word) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<bool> Placeholders::validateMaps() const {
+  if (names_) {
+    if (names_->empty()) return Error{kValidationError, "ExpressionAttributeNames must not be empty"};
+    for (const auto& [key, _] : *names_) {
+      if (!wellFormed(key, '#')) {
+        return Error{kValidationError, "ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + key + "\""};
+      }
+    }
+  }
+  if (values_) {
+    if (values_->empty()) return Error{kValidationError, "ExpressionAttributeValues must not be empty"};
+    for (const auto& [key, _] : *values_) {
+      if (!wellFormed(key, ':')) {
+        return Error{kValidationError, "ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + key + "\""};
+      }
+    }
+  }
+  return true;
+}
+
 Result<bool> Placeholders::checkUnused() const {
   auto unused = [](const auto& map, const auto& used) {
     std::string keys;

@@ -28,6 +28,11 @@ class Placeholders {
   const std::string* name(std::string_view placeholder);
   const AttributeValue* value(std::string_view placeholder);
 
+  // Checks the maps themselves before any expression is parsed (DynamoDB's wording):
+  //   "ExpressionAttributeNames must not be empty" (same for Values)
+  //   "ExpressionAttributeNames contains invalid key: Syntax error; key: \"x\"" (a key that is not #word / :word)
+  Result<bool> validateMaps() const;
+
   // Errors, with DynamoDB's wording, after all expressions of the request were parsed:
   //   "Value provided in ExpressionAttributeNames unused in expressions: keys: {#a, #b}"
   //   "Value provided in ExpressionAttributeValues unused in expressions: keys: {:x}"

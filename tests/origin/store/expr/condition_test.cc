@@ -199,6 +199,30 @@ TEST(PlaceholdersTest, UnusedCheckSpansTheRequest) {
   }
 }
 
+TEST(PlaceholdersTest, ValidatesTheMaps) {
+  const NameMap goodNames = {{"#a_1", "a"}};
+  const ValueMap goodValues = mapFromJson(R"({":v_2": {"S": "x"}})");
+  EXPECT_TRUE(Placeholders(&goodNames, &goodValues).validateMaps().ok());
+  EXPECT_TRUE(Placeholders(nullptr, nullptr).validateMaps().ok());
+  const NameMap emptyNames;
+  const ValueMap emptyValues;
+  const NameMap badName = {{"a", "a"}};
+  const NameMap badName2 = {{"#a-b", "a"}};
+  const ValueMap badValue = mapFromJson(R"({"v": {"S": "x"}})");
+  const std::pair<Placeholders, const char*> cases[] = {
+      {Placeholders(&emptyNames, nullptr), "ExpressionAttributeNames must not be empty"},
+      {Placeholders(nullptr, &emptyValues), "ExpressionAttributeValues must not be empty"},
+      {Placeholders(&badName, nullptr), "ExpressionAttributeNames contains invalid key: Syntax error; key: \"a\""},
+      {Placeholders(&badName2, nullptr), "ExpressionAttributeNames contains invalid key: Syntax error; key: \"#a-b\""},
+      {Placeholders(nullptr, &badValue), "ExpressionAttributeValues contains invalid key: Syntax error; key: \"v\""},
+  };
+  for (const auto& [ph, message] : cases) {
+    auto r = ph.validateMaps();
+    ASSERT_FALSE(r.ok()) << message;
+    EXPECT_EQ(r.error().message, message);
+  }
+}
+
 TEST(ReservedWordsTest, CaseInsensitiveLookup) {
   for (const char* w : {"status", "STATUS", "Name", "size", "ttl", "zone", "abort", "value", "data", "timestamp"}) {
     EXPECT_TRUE(isReservedWord(w)) << w;
