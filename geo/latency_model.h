@@ -9,6 +9,8 @@
 // stands for that; measured internet paths give roughly 1.5-2.5.
 #pragma once
 
+#include <span>
+
 #include "geo/geo_point.h"
 
 namespace cdnlab::geo {
@@ -35,6 +37,11 @@ class LatencyModel {
   double exchangeMs(GeoPoint a, GeoPoint b, bool newConnection) const {
     return rttMs(a, b) * (newConnection ? 2 : 1);
   }
+
+  // A request relayed along hops[0] -> hops[1] -> ... -> hops[n-1] and answered back: the sum
+  // of each hop's exchange. E.g. {client, PoP} is a hit; {client, PoP, shield, origin} a miss
+  // at both tiers (add the origin's service time). newConnections: every hop pays a handshake.
+  double pathMs(std::span<const GeoPoint> hops, bool newConnections = false) const;
 
  private:
   LatencyParams p_;

@@ -250,6 +250,15 @@ std::vector<std::string> Topology::upstreamChain(std::string_view popId) const {
   return chain;
 }
 
+std::vector<GeoPoint> Topology::missPath(GeoPoint client, std::string_view popId) const {
+  std::vector<GeoPoint> path{client};
+  if (const PopSpec* p = findPop(popId)) path.push_back(p->location);
+  for (const auto& hop : upstreamChain(popId))
+    if (auto at = locationOf(hop)) path.push_back(*at);
+  path.push_back(origin.location);
+  return path;
+}
+
 std::optional<GeoPoint> Topology::locationOf(std::string_view hop) const {
   if (hop == kOriginUpstream) return origin.location;
   if (const PopSpec* p = findPop(hop)) return p->location;

@@ -107,6 +107,9 @@ struct Topology {
   std::vector<const PopSpec*> edgePops() const;
   // The chain of upstreams from a PoP to the origin (ids; the origin is not included).
   std::vector<std::string> upstreamChain(std::string_view popId) const;
+  // The locations a miss at `popId` travels through: client, the PoP, its shields, the origin
+  // (feed to LatencyModel::pathMs; a prefix of it is a hit at that tier).
+  std::vector<GeoPoint> missPath(GeoPoint client, std::string_view popId) const;
   // Where `hop` (a PoP id or "origin") is.
   std::optional<GeoPoint> locationOf(std::string_view hop) const;
 };

@@ -56,5 +56,20 @@ TEST(LatencyModel, InflationScalesPropagationOnly) {
   EXPECT_NEAR((b.rttMs(kParis, kTokyo) - 2) / (a.rttMs(kParis, kTokyo) - 2), 2.0, 1e-9);
 }
 
+TEST(LatencyModel, PathSumsHops) {
+  LatencyModel m;
+  const GeoPoint hit[] = {kBerlin, kFrankfurt};
+  const GeoPoint miss[] = {kBerlin, kFrankfurt, kNewYork, kAshburn};
+  EXPECT_DOUBLE_EQ(m.pathMs(hit), m.rttMs(kBerlin, kFrankfurt));
+  const double missMs = m.rttMs(kBerlin, kFrankfurt) + m.rttMs(kFrankfurt, kNewYork) + m.rttMs(kNewYork, kAshburn);
+  EXPECT_DOUBLE_EQ(m.pathMs(miss), missMs);
+  EXPECT_DOUBLE_EQ(m.pathMs(miss, /*newConnections=*/true), 2 * missMs);
+  // A miss through the shield costs far more than a hit; a shield hit sits in between.
+  const GeoPoint shieldHit[] = {kBerlin, kFrankfurt, kNewYork};
+  EXPECT_LT(m.pathMs(hit) * 5, m.pathMs(shieldHit));
+  EXPECT_LT(m.pathMs(shieldHit), m.pathMs(miss));
+  EXPECT_DOUBLE_EQ(m.pathMs(std::span<const GeoPoint>{}), 0.0);
+}
+
 }  // namespace
 }  // namespace cdnlab::geo

@@ -255,6 +255,17 @@ TEST(Topology, DefaultTopologyShape) {
     if (p.tier == Tier::Shield) shield = &p;
   ASSERT_NE(shield, nullptr);
   EXPECT_LT(greatCircleKm(shield->location, t->origin.location), 1000);
+
+  // Latency magnitudes the demo should show: Berlin hits at Frankfurt in a few ms, Sydney's
+  // clients far away from the origin pay ~200 ms more on a miss than on a hit.
+  LatencyModel m(t->latency);
+  const GeoPoint berlin = t->findRegion("berlin")->location;
+  auto path = t->missPath(berlin, "fra");
+  ASSERT_EQ(path.size(), 4u);  // client, fra, shield-nyc, origin
+  EXPECT_LT(m.pathMs(std::span(path).first(2)), 10);
+  EXPECT_GT(m.pathMs(path), 90);
+  auto syd = t->missPath(t->findRegion("sydney")->location, "syd");
+  EXPECT_GT(m.pathMs(syd) - m.pathMs(std::span(syd).first(2)), 200);
 }
 
 }  // namespace
