@@ -1,0 +1,28 @@
+// Table-driven CRC-32, one byte per step; the table is built once at first use.
+#include "origin/store/crc32.h"
+
+#include <array>
+
+namespace cdnlab::store {
+namespace {
+
+std::array<uint32_t, 256> makeTable() {
+  std::array<uint32_t, 256> t{};
+  for (uint32_t i = 0; i < 256; ++i) {
+    uint32_t c = i;
+    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    t[i] = c;
+  }
+  return t;
+}
+
+}  // namespace
+
+uint32_t crc32(std::string_view data, uint32_t crc) {
+  static const std::array<uint32_t, 256> table = makeTable();
+  crc = ~crc;
+  for (unsigned char ch : data) crc = table[(crc ^ ch) & 0xFF] ^ (crc >> 8);
+  return ~crc;
+}
+
+}  // namespace cdnlab::store

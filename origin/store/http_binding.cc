@@ -1,0 +1,71 @@
+// HTTP <-> Service glue (see http_binding.h).
+#include "origin/store/http_binding.h"
+
+#include <random>
+
+#include "origin/store/crc32.h"
+
+namespace cdnlab::store {
+
+std::string newRequestId() {
+  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string id(52, 'A');
+  for (auto& c : id) c = alphabet[rng() % 36];
+  return id;
+}
+
+http::Response HttpBinding::toHttp(const ApiResponse& r) {
+  http::Response resp;
+  resp.status = r.status;
+  resp.headers.add("Content-Type", r.contentType);
+  resp.headers.add("x-amzn-RequestId", newRequestId());
+  resp.headers.add("x-amz-crc32", std::to_string(crc32(r.body)));
+  resp.body = Buffer(r.body);
+  return resp;
+}
+
+http::Handler HttpBinding::handler() {
+  return [this](const http::RequestContextPtr& ctx) { handle(ctx); };
+}
+
+void HttpBinding::handle(const http::RequestContextPtr& ctx) {
+  const http::Request& req = ctx->request();
+  if (req.method == "GET" || req.method == "HEAD") {
+    http::Response resp(200, "healthy: dynamodb." + region_ + ".amazonaws.com ", "text/plain");
+    resp.headers.add("x-amzn-RequestId", newRequestId());
+    ctx->respond(std::move(resp));
+    return;
+  }
+  if (req.method != "POST") {
+    ApiResponse r;
+    r.status = 400;
+    r.body = Service::errorBody(coralError("UnknownOperationException", ""));
+    ctx->respond(toHttp(r));
+    return;
+  }
+  std::string target(req.headers.get("x-amz-target").value_or(""));
+  // Headers are looked up by SigV4 only; copies live in this frame for the call.
+  std::string scratch;
+  HeaderLookup lookup = [&](std::string_view name) -> const std::string* {
+    auto v = req.headers.get(name);
+    if (!v) return nullptr;
+    scratch.assign(v->data(), v->size());
+    return &scratch;
+  };
+  ApiResponse r = service_.handleRequest(target, req.body, lookup, req.method, req.path, req.query);
+  if (r.durableTicket == 0 || server_ == nullptr) {
+    if (r.durableTicket) service_.engine().waitDurable(r.durableTicket);
+    ctx->respond(toHttp(r));
+    return;
+  }
+  int worker = ctx->workerIndex();
+  auto resp = std::make_shared<http::Response>(toHttp(r));
+  http::HttpServer* server = server_;
+  service_.engine().onDurable(r.durableTicket, [server, worker, ctx, resp] {
+    // Runs on the committer thread: hand the answer back to the request's loop.
+    server->post(worker, [ctx, resp] { ctx->respond(std::move(*resp)); });
+  });
+}
+
+}  // namespace cdnlab::store

@@ -1,0 +1,215 @@
+// Item <-> record encoding and the key checks of PutItem / GetItem / DeleteItem / UpdateItem.
+#include "origin/store/item_codec.h"
+
+#include "origin/store/model/json.h"
+#include "origin/store/model/size.h"
+
+namespace cdnlab::store {
+namespace {
+
+// DynamoDB's key size limits (Developer Guide, "Partition key length": 1 to 2048 bytes; "Sort key
+// length": 1 to 1024 bytes).
+constexpr size_t kMaxHashKeyBytes = 2048;
+constexpr size_t kMaxRangeKeyBytes = 1024;
+
+size_t keyBytes(const AttributeValue& v) {
+  if (v.is(ValueType::S)) return v.s().size();
+  if (v.is(ValueType::B)) return v.b().size();
+  return valueSize(v);
+}
+
+bool appendKey(std::string& out, const AttributeValue& v) {
+  auto kv = keyValueOf(v);
+  if (!kv) return false;
+  return appendKeyComponent(out, *kv).ok();
+}
+
+std::string encodeFromValues(const std::string& prefix, const AttributeValue& h, const AttributeValue* r) {
+  auto kv = keyValueOf(h);
+  auto p = partitionPrefix(prefix, *kv);
+  std::string k = p ? std::move(*p) : prefix;
+  if (r) appendKey(k, *r);
+  return k;
+}
+
+}  // namespace
+
+Result<KeyValue> keyValueOf(const AttributeValue& v) {
+  switch (v.type()) {
+    case ValueType::S: return KeyValue{KeyType::S, v.s()};
+    case ValueType::N: return KeyValue{KeyType::N, v.n().toString()};
+    case ValueType::B: return KeyValue{KeyType::B, v.b()};
+    default: return Error{400, "not a key type"};
+  }
+}
+
+Result<std::string> encodeKeyMap(const TableDesc& t, const Item& key, ApiError* err) {
+  size_t want = t.hasRange() ? 2 : 1;
+  auto h = key.find(t.key.hashName);
+  const AttributeValue* r = nullptr;
+  bool ok = key.size() == want && h != key.end() && h->second.type() == t.key.hashType;
+  if (ok && t.hasRange()) {
+    auto it = key.find(t.key.rangeName);
+    ok = it != key.end() && it->second.type() == t.key.rangeType;
+    if (ok) r = &it->second;
+  }
+  if (!ok) {
+    *err = validation("The provided key element does not match the schema");
+    return Error{400, err->message};
+  }
+  for (const auto* v : {&h->second, r}) {
+    if (v && ((v->is(ValueType::S) && v->s().empty()) || (v->is(ValueType::B) && v->b().empty()))) {
+      *err = validation("One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
+                        "contain an empty " + std::string(v->is(ValueType::S) ? "string" : "binary") +
+                        " value. Key: " + (v == r ? t.key.rangeName : t.key.hashName));
+      return Error{400, err->message};
+    }
+  }
+  return encodeFromValues(tablePrefix(t.id), h->second, r);
+}
+
+Result<std::string> encodeItemKey(const TableDesc& t, const Item& item, ApiError* err) {
+  auto fail = [&](std::string msg) -> Result<std::string> {
+    *err = validation(std::move(msg));
+    return Error{400, err->message};
+  };
+  const AttributeValue* parts[2] = {nullptr, nullptr};
+  for (int i = 0; i < (t.hasRange() ? 2 : 1); ++i) {
+    const std::string& name = i == 0 ? t.key.hashName : t.key.rangeName;
+    ValueType type = i == 0 ? t.key.hashType : t.key.rangeType;
+    auto it = item.find(name);
+    if (it == item.end()) return fail("One or more parameter values were invalid: Missing the key " + name + " in the item");
+    if (it->second.type() != type)
+      return fail("One or more parameter values were invalid: Type mismatch for key " + name + " expected: " +
+                  std::string(typeName(type)) + " actual: " + std::string(typeName(it->second.type())));
+    const AttributeValue& v = it->second;
+    if ((v.is(ValueType::S) && v.s().empty()) || (v.is(ValueType::B) && v.b().empty()))
+      return fail("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty " +
+                  std::string(v.is(ValueType::S) ? "string" : "binary") + " value. Key: " + name);
+    if (i == 0 && keyBytes(v) > kMaxHashKeyBytes)
+      return fail("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
+    if (i == 1 && keyBytes(v) > kMaxRangeKeyBytes)
+      return fail("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
+    parts[i] = &v;
+  }
+  for (const auto& idx : t.indexes) {
+    for (int i = 0; i < 2; ++i) {
+      const std::string& name = i == 0 ? idx.key.hashName : idx.key.rangeName;
+      if (name.empty()) continue;
+      auto it = item.find(name);
+      if (it == item.end()) continue;
+      ValueType type = i == 0 ? idx.key.hashType : idx.key.rangeType;
+      if (it->second.type() != type)
+        return fail("One or more parameter values were invalid: Type mismatch for Index Key " + name + " Expected: " +
+                    std::string(typeName(type)) + " Actual: " + std::string(typeName(it->second.type())) +
+                    " IndexName: " + idx.name);
+      const AttributeValue& v = it->second;
+      if ((v.is(ValueType::S) && v.s().empty()) || (v.is(ValueType::B) && v.b().empty()))
+        return fail("One or more parameter values are not valid. A value specified for a secondary index key is not "
+                    "supported. The AttributeValue for a key attribute cannot contain an empty " +
+                    std::string(v.is(ValueType::S) ? "string" : "binary") + " value. IndexName: " + idx.name +
+                    ", IndexKey: " + name);
+    }
+  }
+  return encodeFromValues(tablePrefix(t.id), *parts[0], parts[1]);
+}
+
+std::string storedItemKey(const TableDesc& t, const Item& item) {
+  auto h = item.find(t.key.hashName);
+  const AttributeValue* r = nullptr;
+  if (t.hasRange()) {
+    auto it = item.find(t.key.rangeName);
+    if (it != item.end()) r = &it->second;
+  }
+  if (h == item.end()) return tablePrefix(t.id);
+  return encodeFromValues(tablePrefix(t.id), h->second, r);
+}
+
+std::optional<std::string> indexEntryKey(const TableDesc& t, const IndexDesc& index, const Item& item) {
+  auto h = item.find(index.key.hashName);
+  if (h == item.end() || h->second.type() != index.key.hashType) return std::nullopt;
+  const AttributeValue* r = nullptr;
+  if (!index.key.rangeName.empty()) {
+    auto it = item.find(index.key.rangeName);
+    if (it == item.end() || it->second.type() != index.key.rangeType) return std::nullopt;
+    r = &it->second;
+  }
+  std::string k = encodeFromValues(indexPrefix(t.id, index.id), h->second, r);
+  // The table key makes the entry unique (many items may share a GSI key).
+  auto th = item.find(t.key.hashName);
+  if (th == item.end() || !appendKey(k, th->second)) return std::nullopt;
+  if (t.hasRange()) {
+    auto tr = item.find(t.key.rangeName);
+    if (tr == item.end() || !appendKey(k, tr->second)) return std::nullopt;
+  }
+  return k;
+}
+
+Item keyOf(const TableDesc& t, const IndexDesc* index, const Item& item) {
+  Item out;
+  for (const std::string* n : {&t.key.hashName, &t.key.rangeName,
+                               index ? &index->key.hashName : nullptr, index ? &index->key.rangeName : nullptr}) {
+    if (!n || n->empty()) continue;
+    auto it = item.find(*n);
+    if (it != item.end()) out.emplace(it->first, it->second);
+  }
+  return out;
+}
+
+Item projectForIndex(const TableDesc& t, const IndexDesc& index, const Item& item) {
+  if (index.projection == ProjectionType::All) return item;
+  Item out = keyOf(t, &index, item);
+  if (index.projection == ProjectionType::Include) {
+    for (const auto& n : index.nonKeyAttributes) {
+      auto it = item.find(n);
+      if (it != item.end()) out.emplace(it->first, it->second);
+    }
+  }
+  return out;
+}
+
+void appendItemWrite(rocksdb::WriteBatch& batch, const TableDesc& t, const std::string& itemKey,
+                     const Item* oldItem, const Item* newItem, WriteDelta* delta) {
+  if (oldItem) {
+    delta->items -= 1;
+    delta->bytes -= static_cast<int64_t>(itemSize(*oldItem));
+  }
+  if (newItem) {
+    batch.Put(itemKey, toJson(*newItem));
+    delta->items += 1;
+    delta->bytes += static_cast<int64_t>(itemSize(*newItem));
+  } else if (oldItem) {
+    batch.Delete(itemKey);
+  }
+  for (const auto& idx : t.indexes) {
+    int slot = static_cast<int>(idx.id % TableStats::kMaxIndexes);
+    std::optional<std::string> oldKey, newKey;
+    Item oldProj, newProj;
+    if (oldItem && (oldKey = indexEntryKey(t, idx, *oldItem))) oldProj = projectForIndex(t, idx, *oldItem);
+    if (newItem && (newKey = indexEntryKey(t, idx, *newItem))) newProj = projectForIndex(t, idx, *newItem);
+    if (oldKey && newKey && *oldKey == *newKey && oldProj == newProj) continue;  // untouched entry
+    if (oldKey) {
+      delta->indexItems[slot] -= 1;
+      delta->indexBytes[slot] -= static_cast<int64_t>(itemSize(oldProj));
+      if (!newKey || *newKey != *oldKey) batch.Delete(*oldKey);
+      delta->indexWrites += 1;
+    }
+    if (newKey) {
+      batch.Put(*newKey, toJson(newProj));
+      delta->indexItems[slot] += 1;
+      delta->indexBytes[slot] += static_cast<int64_t>(itemSize(newProj));
+      if (!oldKey) delta->indexWrites += 1;
+    }
+  }
+}
+
+void applyDelta(TableStats& stats, const WriteDelta& d) {
+  stats.items += d.items;
+  stats.bytes += d.bytes;
+  for (int i = 0; i < TableStats::kMaxIndexes; ++i) {
+    if (d.indexItems[i]) stats.indexItems[i] += d.indexItems[i];
+    if (d.indexBytes[i]) stats.indexBytes[i] += d.indexBytes[i];
+  }
+}
+
+}  // namespace cdnlab::store

@@ -1,0 +1,139 @@
+// BatchGetItem: up to 100 keys over several tables, answered from one RocksDB snapshot.
+// (BatchWriteItem shares the multi-item write path with TransactWriteItems: ops_transact.cc.)
+#include "origin/store/json_out.h"
+#include "origin/store/model/json.h"
+#include "origin/store/model/size.h"
+#include "origin/store/ops_common.h"
+#include "origin/store/service.h"
+
+#include <set>
+
+namespace cdnlab::store {
+namespace {
+constexpr size_t kMaxBatchGetKeys = 100;
+constexpr size_t kMaxBatchGetBytes = 16 * 1024 * 1024;  // "as many as 100 items, up to 16 MB of data"
+}  // namespace
+
+bool Service::batchGetItem(const Doc& d, Out& out, ApiError& err) {
+  const auto* req = member(d, "RequestItems");
+  if (!req || !req->IsObject()) {
+    err = validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
+    return false;
+  }
+  CapacityMode cap;
+  if (!readCapacityMode(d, cap, err)) return false;
+  struct TableRead {
+    std::string name;
+    TableDescPtr desc;
+    const rapidjson::Value* spec;
+    std::vector<std::pair<std::string, const rapidjson::Value*>> keys;  // encoded key, JSON key
+    std::optional<expr::Projection> projection;
+    bool consistent;
+  };
+  std::vector<TableRead> reads;
+  size_t total = 0;
+  for (const auto& t : req->GetObject()) {
+    TableRead r;
+    r.name = t.name.GetString();
+    r.spec = &t.value;
+    if (!validateTableName(r.name, "requestItems.member.key", err)) return false;
+    const auto* keys = member(t.value, "Keys");
+    if (!keys || !keys->IsArray() || keys->Size() == 0) {
+      err = validation("1 validation error detected: Value null at 'requestItems." + r.name + ".member.keys' failed to satisfy constraint: Member must not be null");
+      return false;
+    }
+    total += keys->Size();
+    if (total > kMaxBatchGetKeys) {
+      err = validation("Too many items requested for the BatchGetItem call");
+      return false;
+    }
+    auto st = requireTableNamed(r.name, err);
+    if (!st) return false;
+    r.desc = st->schema();
+    ExpressionMaps maps;
+    if (!readExpressionMaps(t.value, maps, err)) return false;
+    auto ph = maps.placeholders();
+    if (!parseOptionalProjection(t.value, ph, r.projection, err) || !readAttributesToGet(t.value, r.projection, err)) return false;
+    if (auto u = ph.checkUnused(); !u) {
+      err = fromExpr(u.error());
+      return false;
+    }
+    r.consistent = boolMember(t.value, "ConsistentRead", false);
+    std::set<std::string> seen;
+    for (const auto& k : keys->GetArray()) {
+      auto m = k.IsObject() ? parseAttributeMap(k) : Result<AttributeMap>(Error{400, "bad key"});
+      if (!m) {
+        err = validation(m.error().message);
+        return false;
+      }
+      auto ek = encodeKeyMap(*r.desc, *m, &err);
+      if (!ek) return false;
+      if (!seen.insert(*ek).second) {
+        err = validation("Provided list of item keys contains duplicates");
+        return false;
+      }
+      r.keys.emplace_back(*ek, &k);
+    }
+    reads.push_back(std::move(r));
+  }
+  const rocksdb::Snapshot* snap = engine_.db()->GetSnapshot();
+  size_t bytes = 0;
+  std::vector<std::pair<const TableRead*, std::vector<const rapidjson::Value*>>> unprocessed;
+  std::vector<std::pair<std::string, double>> units;
+  out.w.StartObject();
+  key(out.w, "Responses");
+  out.w.StartObject();
+  for (const auto& r : reads) {
+    key(out.w, r.name);
+    out.w.StartArray();
+    double u = 0;
+    std::vector<const rapidjson::Value*> left;
+    for (const auto& [k, json] : r.keys) {
+      if (bytes >= kMaxBatchGetBytes) {
+        left.push_back(json);
+        continue;
+      }
+      Item item;
+      if (!readItem(k, &item, snap)) {
+        u += readUnits(0, r.consistent);
+        continue;
+      }
+      size_t sz = itemSize(item);
+      bytes += sz;
+      u += readUnits(sz, r.consistent);
+      writeAttributeMap(r.projection ? expr::project(*r.projection, item) : item, out.w);
+    }
+    out.w.EndArray();
+    units.emplace_back(r.name, u);
+    if (!left.empty()) unprocessed.emplace_back(&r, std::move(left));
+  }
+  out.w.EndObject();
+  engine_.db()->ReleaseSnapshot(snap);
+  key(out.w, "UnprocessedKeys");
+  out.w.StartObject();
+  for (const auto& [r, left] : unprocessed) {
+    key(out.w, r->name);
+    out.w.StartObject();
+    for (const auto& m : r->spec->GetObject()) {
+      if (std::string_view(m.name.GetString()) == "Keys") continue;
+      key(out.w, m.name.GetString());
+      m.value.Accept(out.w);
+    }
+    key(out.w, "Keys");
+    out.w.StartArray();
+    for (const auto* k : left) k->Accept(out.w);
+    out.w.EndArray();
+    out.w.EndObject();
+  }
+  out.w.EndObject();
+  if (cap != CapacityMode::None) {
+    key(out.w, "ConsumedCapacity");
+    out.w.StartArray();
+    for (const auto& [n, u] : units) writeConsumedCapacity(out.w, n, u, cap);
+    out.w.EndArray();
+  }
+  out.w.EndObject();
+  return true;
+}
+
+}  // namespace cdnlab::store

@@ -1,0 +1,319 @@
+// Single-item operations: PutItem, GetItem, UpdateItem, DeleteItem. A conditional write holds
+// its item's lock stripe from the read of the old item to the write of the new one, so the
+// check and the write are atomic under concurrent clients.
+#include "origin/store/json_out.h"
+#include "origin/store/model/json.h"
+#include "origin/store/model/size.h"
+#include "origin/store/ops_common.h"
+#include "origin/store/service.h"
+
+namespace cdnlab::store {
+namespace {
+
+bool hasLocalIndex(const TableDesc& t) {
+  for (const auto& i : t.indexes)
+    if (!i.global) return true;
+  return false;
+}
+
+void writeItemMember(JsonWriter& w, const char* name, const Item& item) {
+  key(w, name);
+  writeAttributeMap(item, w);
+}
+
+}  // namespace
+
+bool Service::putItem(const Doc& d, Out& out, ApiError& err) {
+  auto st = requireTable(d, err);
+  if (!st) return false;
+  if (!rejectLegacy(d, {"Expected", "ConditionalOperator"}, err)) return false;
+  auto item = itemMember(d, "Item", err);
+  if (!err.type.empty()) return false;
+  if (!item) {
+    err = validation("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null");
+    return false;
+  }
+  ExpressionMaps maps;
+  if (!readExpressionMaps(d, maps, err)) return false;
+  auto ph = maps.placeholders();
+  std::optional<expr::Condition> cond;
+  if (!parseOptionalCondition(d, "ConditionExpression", expr::ExpressionKind::Condition, ph, cond, err)) return false;
+  if (auto u = ph.checkUnused(); !u) {
+    err = fromExpr(u.error());
+    return false;
+  }
+  ReturnValues rv;
+  bool returnOldOnFailure;
+  CapacityMode cap;
+  if (!readReturnValues(d, false, rv, err) || !readReturnOnFailure(d, returnOldOnFailure, err) ||
+      !readCapacityMode(d, cap, err))
+    return false;
+  bool metrics = wantsCollectionMetrics(d, err);
+  if (!err.type.empty()) return false;
+
+  std::shared_lock<std::shared_mutex> writers(st->writers);
+  auto desc = st->schema();
+  size_t newSize = itemSize(*item);
+  if (newSize > kMaxItemSize) {
+    err = validation("Item size has exceeded the maximum allowed size");
+    return false;
+  }
+  auto itemKey = encodeItemKey(*desc, *item, &err);
+  if (!itemKey) return false;
+  Item old;
+  bool hadOld;
+  {
+    auto guard = locks_.lockKeys({*itemKey});
+    hadOld = readItem(*itemKey, &old);
+    if (cond && !expr::evaluate(*cond, hadOld ? old : Item{})) {
+      err = conditionFailedWith(hadOld ? &old : nullptr, returnOldOnFailure);
+      return false;
+    }
+    rocksdb::WriteBatch batch;
+    WriteDelta delta;
+    appendItemWrite(batch, *desc, *itemKey, hadOld ? &old : nullptr, &*item, &delta);
+    if (!writeBatch(batch, out, err)) return false;
+    applyDelta(st->stats, delta);
+  }
+  out.w.StartObject();
+  if (rv == ReturnValues::AllOld && hadOld) writeItemMember(out.w, "Attributes", old);
+  if (cap != CapacityMode::None) {
+    key(out.w, "ConsumedCapacity");
+    writeConsumedCapacity(out.w, desc->name, writeUnits(std::max(newSize, hadOld ? itemSize(old) : 0)), cap);
+  }
+  if (metrics && hasLocalIndex(*desc)) {
+    key(out.w, "ItemCollectionMetrics");
+    writeCollectionMetrics(out.w, *desc, *item);
+  }
+  out.w.EndObject();
+  return true;
+}
+
+bool Service::getItem(const Doc& d, Out& out, ApiError& err) {
+  auto st = requireTable(d, err);
+  if (!st) return false;
+  auto keyMap = itemMember(d, "Key", err);
+  if (!err.type.empty()) return false;
+  if (!keyMap) {
+    err = validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
+    return false;
+  }
+  ExpressionMaps maps;
+  if (!readExpressionMaps(d, maps, err)) return false;
+  auto ph = maps.placeholders();
+  std::optional<expr::Projection> proj;
+  if (!parseOptionalProjection(d, ph, proj, err) || !readAttributesToGet(d, proj, err)) return false;
+  if (auto u = ph.checkUnused(); !u) {
+    err = fromExpr(u.error());
+    return false;
+  }
+  CapacityMode cap;
+  if (!readCapacityMode(d, cap, err)) return false;
+  bool consistent = boolMember(d, "ConsistentRead", false);
+  auto desc = st->schema();
+  auto itemKey = encodeKeyMap(*desc, *keyMap, &err);
+  if (!itemKey) return false;
+  std::string raw;
+  bool found = engine_.get(*itemKey, &raw);
+  size_t size = 0;
+  out.w.StartObject();
+  if (found) {
+    if (!proj && cap == CapacityMode::None) {
+      // The stored record is the item's DynamoDB JSON already: splice it without a parse.
+      key(out.w, "Item");
+      out.w.RawValue(raw.data(), raw.size(), rapidjson::kObjectType);
+    } else {
+      auto item = attributeMapFromJson(raw);
+      if (item) {
+        size = itemSize(*item);
+        writeItemMember(out.w, "Item", proj ? expr::project(*proj, *item) : *item);
+      }
+    }
+  }
+  if (cap != CapacityMode::None) {
+    key(out.w, "ConsumedCapacity");
+    writeConsumedCapacity(out.w, desc->name, readUnits(size, consistent), cap);
+  }
+  out.w.EndObject();
+  return true;
+}
+
+bool Service::deleteItem(const Doc& d, Out& out, ApiError& err) {
+  auto st = requireTable(d, err);
+  if (!st) return false;
+  if (!rejectLegacy(d, {"Expected", "ConditionalOperator"}, err)) return false;
+  auto keyMap = itemMember(d, "Key", err);
+  if (!err.type.empty()) return false;
+  if (!keyMap) {
+    err = validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
+    return false;
+  }
+  ExpressionMaps maps;
+  if (!readExpressionMaps(d, maps, err)) return false;
+  auto ph = maps.placeholders();
+  std::optional<expr::Condition> cond;
+  if (!parseOptionalCondition(d, "ConditionExpression", expr::ExpressionKind::Condition, ph, cond, err)) return false;
+  if (auto u = ph.checkUnused(); !u) {
+    err = fromExpr(u.error());
+    return false;
+  }
+  ReturnValues rv;
+  bool returnOldOnFailure;
+  CapacityMode cap;
+  if (!readReturnValues(d, false, rv, err) || !readReturnOnFailure(d, returnOldOnFailure, err) ||
+      !readCapacityMode(d, cap, err))
+    return false;
+  bool metrics = wantsCollectionMetrics(d, err);
+  if (!err.type.empty()) return false;
+
+  std::shared_lock<std::shared_mutex> writers(st->writers);
+  auto desc = st->schema();
+  auto itemKey = encodeKeyMap(*desc, *keyMap, &err);
+  if (!itemKey) return false;
+  Item old;
+  bool hadOld;
+  {
+    auto guard = locks_.lockKeys({*itemKey});
+    hadOld = readItem(*itemKey, &old);
+    if (cond && !expr::evaluate(*cond, hadOld ? old : Item{})) {
+      err = conditionFailedWith(hadOld ? &old : nullptr, returnOldOnFailure);
+      return false;
+    }
+    if (hadOld) {
+      rocksdb::WriteBatch batch;
+      WriteDelta delta;
+      appendItemWrite(batch, *desc, *itemKey, &old, nullptr, &delta);
+      if (!writeBatch(batch, out, err)) return false;
+      applyDelta(st->stats, delta);
+    }
+  }
+  out.w.StartObject();
+  if (rv == ReturnValues::AllOld && hadOld) writeItemMember(out.w, "Attributes", old);
+  if (cap != CapacityMode::None) {
+    key(out.w, "ConsumedCapacity");
+    writeConsumedCapacity(out.w, desc->name, writeUnits(hadOld ? itemSize(old) : 0), cap);
+  }
+  if (metrics && hasLocalIndex(*desc)) {
+    key(out.w, "ItemCollectionMetrics");
+    writeCollectionMetrics(out.w, *desc, *keyMap);
+  }
+  out.w.EndObject();
+  return true;
+}
+
+bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
+  auto st = requireTable(d, err);
+  if (!st) return false;
+  if (!rejectLegacy(d, {"Expected", "ConditionalOperator", "AttributeUpdates"}, err)) return false;
+  auto keyMap = itemMember(d, "Key", err);
+  if (!err.type.empty()) return false;
+  if (!keyMap) {
+    err = validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
+    return false;
+  }
+  ExpressionMaps maps;
+  if (!readExpressionMaps(d, maps, err)) return false;
+  auto ph = maps.placeholders();
+  std::optional<expr::Update> update;
+  if (auto text = stringMember(d, "UpdateExpression", err)) {
+    auto u = expr::parseUpdate(*text, ph);
+    if (!u) {
+      err = fromExpr(u.error());
+      return false;
+    }
+    update = std::move(*u);
+  }
+  if (!err.type.empty()) return false;
+  std::optional<expr::Condition> cond;
+  if (!parseOptionalCondition(d, "ConditionExpression", expr::ExpressionKind::Condition, ph, cond, err)) return false;
+  if (auto u = ph.checkUnused(); !u) {
+    err = fromExpr(u.error());
+    return false;
+  }
+  ReturnValues rv;
+  bool returnOldOnFailure;
+  CapacityMode cap;
+  if (!readReturnValues(d, true, rv, err) || !readReturnOnFailure(d, returnOldOnFailure, err) ||
+      !readCapacityMode(d, cap, err))
+    return false;
+  bool metrics = wantsCollectionMetrics(d, err);
+  if (!err.type.empty()) return false;
+
+  std::shared_lock<std::shared_mutex> writers(st->writers);
+  auto desc = st->schema();
+  auto itemKey = encodeKeyMap(*desc, *keyMap, &err);
+  if (!itemKey) return false;
+  if (update) {
+    for (const auto& p : update->targetPaths()) {
+      if (p.topLevel() == desc->key.hashName || p.topLevel() == desc->key.rangeName) {
+        err = validation("One or more parameter values were invalid: Cannot update attribute " + p.topLevel() +
+                         ". This attribute is part of the key");
+        return false;
+      }
+    }
+  }
+  Item old;
+  bool hadOld;
+  Item next;
+  std::vector<expr::Path> updated;
+  {
+    auto guard = locks_.lockKeys({*itemKey});
+    hadOld = readItem(*itemKey, &old);
+    if (cond && !expr::evaluate(*cond, hadOld ? old : Item{})) {
+      err = conditionFailedWith(hadOld ? &old : nullptr, returnOldOnFailure);
+      return false;
+    }
+    Item base = hadOld ? old : *keyMap;
+    if (update) {
+      auto o = expr::applyUpdate(*update, base);
+      if (!o) {
+        err = fromExpr(o.error());
+        return false;
+      }
+      next = std::move(o->item);
+      updated = std::move(o->updatedPaths);
+    } else {
+      next = std::move(base);
+    }
+    if (itemSize(next) > kMaxItemSize) {
+      err = validation("Item size to update has exceeded the maximum allowed size");
+      return false;
+    }
+    if (!encodeItemKey(*desc, next, &err)) return false;  // index key types and empty values
+    rocksdb::WriteBatch batch;
+    WriteDelta delta;
+    appendItemWrite(batch, *desc, *itemKey, hadOld ? &old : nullptr, &next, &delta);
+    if (!writeBatch(batch, out, err)) return false;
+    applyDelta(st->stats, delta);
+  }
+  out.w.StartObject();
+  switch (rv) {
+    case ReturnValues::None: break;
+    case ReturnValues::AllOld:
+      if (hadOld) writeItemMember(out.w, "Attributes", old);
+      break;
+    case ReturnValues::AllNew: writeItemMember(out.w, "Attributes", next); break;
+    case ReturnValues::UpdatedOld: {
+      Item p = hadOld ? expr::projectPaths(updated, old) : Item{};
+      if (!p.empty()) writeItemMember(out.w, "Attributes", p);
+      break;
+    }
+    case ReturnValues::UpdatedNew: {
+      Item p = expr::projectPaths(updated, next);
+      if (!p.empty()) writeItemMember(out.w, "Attributes", p);
+      break;
+    }
+  }
+  if (cap != CapacityMode::None) {
+    key(out.w, "ConsumedCapacity");
+    writeConsumedCapacity(out.w, desc->name, writeUnits(std::max(itemSize(next), hadOld ? itemSize(old) : 0)), cap);
+  }
+  if (metrics && hasLocalIndex(*desc)) {
+    key(out.w, "ItemCollectionMetrics");
+    writeCollectionMetrics(out.w, *desc, next);
+  }
+  out.w.EndObject();
+  return true;
+}
+
+}  // namespace cdnlab::store

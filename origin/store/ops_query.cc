@@ -1,0 +1,358 @@
+// Query and Scan: one range scan over the encoded keys of a table or an index, with Limit, the
+// 1 MB page limit, ExclusiveStartKey / LastEvaluatedKey, filters, projections and Select.
+//
+// Query's key condition becomes key bounds (key_codec.h keeps DynamoDB's order in the bytes):
+//   sk = v        [E(v), succ(E(v)))        sk < v   [P, E(v))          sk <= v  [P, succ(E(v)))
+//   sk > v        [succ(E(v)), succ(P))     sk >= v  [E(v), succ(P))    BETWEEN  [E(a), succ(E(b)))
+//   begins_with   [P+esc'(p), succ(P+esc'(p)))   (esc' = escaped bytes without the terminator)
+// where P is the partition prefix and E(v) = P + esc(v).
+#include <rocksdb/iterator.h>
+
+#include "origin/store/json_out.h"
+#include "origin/store/model/json.h"
+#include "origin/store/model/size.h"
+#include "origin/store/ops_common.h"
+#include "origin/store/service.h"
+
+namespace cdnlab::store {
+namespace {
+
+constexpr size_t kPageBytes = 1024 * 1024;  // "a single Query/Scan only returns a result set that fits within the 1 MB size limit"
+
+enum class Select { Default, AllAttributes, AllProjected, Specific, Count };
+
+bool readSelect(const rapidjson::Value& o, Select& s, ApiError& err) {
+  s = Select::Default;
+  auto v = stringMember(o, "Select", err);
+  if (!err.type.empty()) return false;
+  if (!v) return true;
+  if (*v == "ALL_ATTRIBUTES") s = Select::AllAttributes;
+  else if (*v == "ALL_PROJECTED_ATTRIBUTES") s = Select::AllProjected;
+  else if (*v == "SPECIFIC_ATTRIBUTES") s = Select::Specific;
+  else if (*v == "COUNT") s = Select::Count;
+  else {
+    err = constraintError(*v, "select", "Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]");
+    return false;
+  }
+  return true;
+}
+
+bool readLimit(const rapidjson::Value& o, int64_t& limit, ApiError& err) {
+  limit = 0;
+  const auto* l = member(o, "Limit");
+  if (!l) return true;
+  if (!l->IsInt64() || l->GetInt64() < 1) {
+    err = constraintError(l->IsInt64() ? std::to_string(l->GetInt64()) : "?", "limit", "Member must have value greater than or equal to 1");
+    return false;
+  }
+  limit = l->GetInt64();
+  return true;
+}
+
+std::string appendKeyBytes(const std::string& prefix, const AttributeValue& v, bool terminator) {
+  std::string out = prefix;
+  auto kv = keyValueOf(v);
+  if (!kv) return out;
+  if (terminator) {
+    appendKeyComponent(out, *kv);
+  } else {
+    std::string esc;
+    appendEscaped(esc, kv->bytes);
+    out.append(esc, 0, esc.size() - 2);  // drop the 00 01 terminator: a prefix of every extension
+  }
+  return out;
+}
+
+}  // namespace
+
+struct ReadSpec {
+  TableDescPtr desc;
+  const IndexDesc* index = nullptr;
+  std::string lower, upper;
+  bool reverse = false;
+  int64_t limit = 0;
+  std::optional<expr::Condition> filter;
+  std::optional<expr::Projection> projection;
+  Select select = Select::Default;
+  bool fetchFromTable = false;  // LSI whose projection lacks what was asked for
+  bool consistent = false;
+  CapacityMode cap = CapacityMode::None;
+  const expr::KeyCondition* keyCondition = nullptr;
+  std::string rangeName;  // the sort key the key condition tests
+};
+
+// Runs the scan and writes the whole response.
+static bool runRead(Engine& engine, const ReadSpec& spec, JsonWriter& w, ApiError& err) {
+  (void)err;
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice lo(spec.lower), hi(spec.upper);
+  ro.iterate_lower_bound = &lo;
+  ro.iterate_upper_bound = &hi;
+  std::unique_ptr<rocksdb::Iterator> it(engine.db()->NewIterator(ro));
+  if (spec.reverse) it->SeekToLast();
+  else it->SeekToFirst();
+  int64_t scanned = 0, count = 0;
+  size_t bytes = 0;
+  std::optional<Item> lastItem;
+  bool more = false;
+  bool countOnly = spec.select == Select::Count;
+  w.StartObject();
+  if (!countOnly) {
+    key(w, "Items");
+    w.StartArray();
+  }
+  for (; it->Valid(); spec.reverse ? it->Prev() : it->Next()) {
+    if ((spec.limit > 0 && scanned >= spec.limit) || bytes >= kPageBytes) {
+      more = true;
+      break;
+    }
+    auto item = attributeMapFromJson(it->value().ToStringView());
+    if (!item) continue;
+    if (spec.keyCondition && !spec.rangeName.empty()) {
+      auto sk = item->find(spec.rangeName);
+      if (sk == item->end() || !spec.keyCondition->matchesRange(sk->second)) continue;
+    }
+    ++scanned;
+    size_t sz = itemSize(*item);
+    bytes += sz;
+    lastItem = keyOf(*spec.desc, spec.index, *item);
+    if (spec.fetchFromTable) {
+      Item full;
+      std::string raw;
+      if (engine.get(storedItemKey(*spec.desc, *item), &raw)) {
+        auto m = attributeMapFromJson(raw);
+        if (m) *item = std::move(*m);
+      }
+    }
+    if (spec.filter && !expr::evaluate(*spec.filter, *item)) continue;
+    ++count;
+    if (countOnly) continue;
+    if (spec.projection) writeAttributeMap(expr::project(*spec.projection, *item), w);
+    else writeAttributeMap(*item, w);
+  }
+  if (!countOnly) w.EndArray();
+  key(w, "Count");
+  w.Int64(count);
+  key(w, "ScannedCount");
+  w.Int64(scanned);
+  if (more && lastItem) {
+    key(w, "LastEvaluatedKey");
+    writeAttributeMap(*lastItem, w);
+  }
+  if (spec.cap != CapacityMode::None) {
+    key(w, "ConsumedCapacity");
+    writeConsumedCapacity(w, spec.desc->name, readUnits(bytes, spec.consistent), spec.cap);
+  }
+  w.EndObject();
+  return true;
+}
+
+// Index, Select, projection, filter, Limit, ExclusiveStartKey and capacity: what Query and Scan share.
+static bool readCommon(const rapidjson::Value& d, const TableDescPtr& desc, ReadSpec& spec, expr::Placeholders& ph,
+                       ApiError& err) {
+  spec.desc = desc;
+  auto indexName = stringMember(d, "IndexName", err);
+  if (!err.type.empty()) return false;
+  if (indexName) {
+    spec.index = desc->findIndex(*indexName);
+    if (!spec.index) {
+      err = validation("The table does not have the specified index: " + std::string(*indexName));
+      return false;
+    }
+  }
+  spec.consistent = boolMember(d, "ConsistentRead", false);
+  if (spec.consistent && spec.index && spec.index->global) {
+    err = validation("Consistent reads are not supported on global secondary indexes");
+    return false;
+  }
+  if (!readSelect(d, spec.select, err) || !readLimit(d, spec.limit, err) || !readCapacityMode(d, spec.cap, err)) return false;
+  if (!parseOptionalProjection(d, ph, spec.projection, err) || !readAttributesToGet(d, spec.projection, err)) return false;
+  if (spec.projection && spec.select != Select::Default && spec.select != Select::Specific) {
+    err = validation("Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES or COUNT");
+    return false;
+  }
+  if (spec.select == Select::Specific && !spec.projection) {
+    err = validation("SPECIFIC_ATTRIBUTES requires a ProjectionExpression or AttributesToGet");
+    return false;
+  }
+  if (spec.select == Select::AllProjected && !spec.index) {
+    err = validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+    return false;
+  }
+  if (spec.index && spec.index->projection != ProjectionType::All) {
+    bool wantsMore = spec.select == Select::AllAttributes || (spec.projection != std::nullopt);
+    if (spec.select == Select::AllAttributes && spec.index->global) {
+      err = validation("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index " +
+                       spec.index->name + " because its projection type is not ALL");
+      return false;
+    }
+    spec.fetchFromTable = wantsMore && !spec.index->global;
+  }
+  return true;
+}
+
+static bool applyExclusiveStart(const rapidjson::Value& d, ReadSpec& spec, ApiError& err) {
+  auto esk = itemMember(d, "ExclusiveStartKey", err);
+  if (!err.type.empty()) return false;
+  if (!esk) return true;
+  std::string k;
+  if (spec.index) {
+    auto ek = indexEntryKey(*spec.desc, *spec.index, *esk);
+    if (!ek) {
+      err = validation("The provided starting key is invalid: The provided key element does not match the schema");
+      return false;
+    }
+    k = *ek;
+  } else {
+    ApiError inner;
+    auto ek = encodeKeyMap(*spec.desc, *esk, &inner);
+    if (!ek) {
+      err = validation("The provided starting key is invalid: " + inner.message);
+      return false;
+    }
+    k = *ek;
+  }
+  if (!spec.reverse) {
+    std::string next = k + std::string(1, '\0');  // the smallest key after k
+    if (next > spec.lower) spec.lower = next;
+  } else if (k < spec.upper) {
+    spec.upper = k;
+  }
+  if (spec.upper < spec.lower) spec.upper = spec.lower;
+  return true;
+}
+
+bool Service::query(const Doc& d, Out& out, ApiError& err) {
+  auto st = requireTable(d, err);
+  if (!st) return false;
+  if (!rejectLegacy(d, {"KeyConditions", "QueryFilter", "ConditionalOperator"}, err)) return false;
+  auto desc = st->schema();
+  ExpressionMaps maps;
+  if (!readExpressionMaps(d, maps, err)) return false;
+  auto ph = maps.placeholders();
+  ReadSpec spec;
+  if (!readCommon(d, desc, spec, ph, err)) return false;
+  auto kce = stringMember(d, "KeyConditionExpression", err);
+  if (!err.type.empty()) return false;
+  if (!kce) {
+    err = validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+    return false;
+  }
+  const expr::KeySchema& schema = spec.index ? spec.index->key : desc->key;
+  auto kc = expr::parseKeyCondition(*kce, ph, schema);
+  if (!kc) {
+    err = fromExpr(kc.error());
+    return false;
+  }
+  if (!parseOptionalCondition(d, "FilterExpression", expr::ExpressionKind::Filter, ph, spec.filter, err)) return false;
+  if (spec.filter) {
+    for (const auto& n : spec.filter->topLevelNames()) {
+      if (n == schema.hashName || n == schema.rangeName) {
+        err = validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + n);
+        return false;
+      }
+    }
+  }
+  if (auto u = ph.checkUnused(); !u) {
+    err = fromExpr(u.error());
+    return false;
+  }
+  spec.reverse = !boolMember(d, "ScanIndexForward", true);
+  spec.keyCondition = &*kc;
+  spec.rangeName = schema.rangeName;
+
+  auto pk = keyValueOf(kc->hashValue);
+  if (!pk) {
+    err = validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+    return false;
+  }
+  std::string prefix = spec.index ? indexPrefix(desc->id, spec.index->id) : tablePrefix(desc->id);
+  auto p = partitionPrefix(prefix, *pk);
+  if (!p) {
+    err = validation(p.error().message);
+    return false;
+  }
+  const std::string& P = *p;
+  using Op = expr::KeyCondition::RangeOp;
+  switch (kc->rangeOp) {
+    case Op::None: spec.lower = P; spec.upper = prefixSuccessor(P); break;
+    case Op::Eq: spec.lower = appendKeyBytes(P, kc->low, true); spec.upper = prefixSuccessor(spec.lower); break;
+    case Op::Lt: spec.lower = P; spec.upper = appendKeyBytes(P, kc->low, true); break;
+    case Op::Le: spec.lower = P; spec.upper = prefixSuccessor(appendKeyBytes(P, kc->low, true)); break;
+    case Op::Gt: spec.lower = prefixSuccessor(appendKeyBytes(P, kc->low, true)); spec.upper = prefixSuccessor(P); break;
+    case Op::Ge: spec.lower = appendKeyBytes(P, kc->low, true); spec.upper = prefixSuccessor(P); break;
+    case Op::Between:
+      spec.lower = appendKeyBytes(P, kc->low, true);
+      spec.upper = prefixSuccessor(appendKeyBytes(P, kc->high, true));
+      break;
+    case Op::BeginsWith:
+      spec.lower = appendKeyBytes(P, kc->low, false);
+      spec.upper = prefixSuccessor(spec.lower);
+      break;
+  }
+  if (spec.upper < spec.lower) spec.upper = spec.lower;
+  if (!applyExclusiveStart(d, spec, err)) return false;
+  return runRead(engine_, spec, out.w, err);
+}
+
+bool Service::scan(const Doc& d, Out& out, ApiError& err) {
+  auto st = requireTable(d, err);
+  if (!st) return false;
+  if (!rejectLegacy(d, {"ScanFilter", "ConditionalOperator"}, err)) return false;
+  auto desc = st->schema();
+  ExpressionMaps maps;
+  if (!readExpressionMaps(d, maps, err)) return false;
+  auto ph = maps.placeholders();
+  ReadSpec spec;
+  if (!readCommon(d, desc, spec, ph, err)) return false;
+  if (!parseOptionalCondition(d, "FilterExpression", expr::ExpressionKind::Filter, ph, spec.filter, err)) return false;
+  if (auto u = ph.checkUnused(); !u) {
+    err = fromExpr(u.error());
+    return false;
+  }
+  const auto* seg = member(d, "Segment");
+  const auto* total = member(d, "TotalSegments");
+  std::string prefix = spec.index ? indexPrefix(desc->id, spec.index->id) : tablePrefix(desc->id);
+  spec.lower = prefix;
+  spec.upper = prefixSuccessor(prefix);
+  if (seg || total) {
+    if (!total) {
+      err = validation("The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
+      return false;
+    }
+    if (!seg) {
+      err = validation("The Segment parameter is required but was not present in the request when parameter TotalSegments is present");
+      return false;
+    }
+    if (!total->IsInt64() || total->GetInt64() < 1 || total->GetInt64() > 1000000) {
+      err = constraintError(total->IsInt64() ? std::to_string(total->GetInt64()) : "?", "totalSegments",
+                            total->IsInt64() && total->GetInt64() > 1000000 ? "Member must have value less than or equal to 1000000"
+                                                                            : "Member must have value greater than or equal to 1");
+      return false;
+    }
+    if (!seg->IsInt64() || seg->GetInt64() < 0) {
+      err = constraintError(seg->IsInt64() ? std::to_string(seg->GetInt64()) : "?", "segment", "Member must have value greater than or equal to 0");
+      return false;
+    }
+    int64_t s = seg->GetInt64(), t = total->GetInt64();
+    if (s >= t) {
+      err = validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
+                       std::to_string(s) + " is not less than TotalSegments: " + std::to_string(t));
+      return false;
+    }
+    // Segments split the 16-bit partition hash space that follows the prefix.
+    auto bound = [&](int64_t i) {
+      uint32_t h = static_cast<uint32_t>((i * 65536) / t);
+      std::string b = prefix;
+      b.push_back(static_cast<char>(h >> 8));
+      b.push_back(static_cast<char>(h));
+      return b;
+    };
+    spec.lower = bound(s);
+    spec.upper = s + 1 == t ? prefixSuccessor(prefix) : bound(s + 1);
+  }
+  if (!applyExclusiveStart(d, spec, err)) return false;
+  return runRead(engine_, spec, out.w, err);
+}
+
+}  // namespace cdnlab::store

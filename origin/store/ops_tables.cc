@@ -1,0 +1,719 @@
+// Control plane: CreateTable, DescribeTable, ListTables, DeleteTable, UpdateTable (GSI add with
+// backfill, GSI delete, billing), TTL and tags.
+#include <rocksdb/iterator.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include "origin/store/json_out.h"
+#include "origin/store/model/json.h"
+#include "origin/store/model/size.h"
+#include "origin/store/request_util.h"
+#include "origin/store/service.h"
+
+namespace cdnlab::store {
+namespace {
+
+std::string newUuid() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  uint64_t a = rng(), b = rng();
+  char buf[40];
+  snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", uint32_t(a >> 32), uint32_t(a >> 16) & 0xFFFF,
+           uint32_t(a) & 0xFFF, (uint32_t(b >> 48) & 0x3FFF) | 0x8000, static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFull));
+  return buf;
+}
+
+using AttrTypes = std::vector<std::pair<std::string, ValueType>>;
+
+std::optional<ValueType> typeOf(const AttrTypes& defs, const std::string& name) {
+  for (const auto& [n, t] : defs)
+    if (n == name) return t;
+  return std::nullopt;
+}
+
+// Reads a KeySchema array against the attribute definitions.
+bool readKeySchema(const rapidjson::Value* ks, const AttrTypes& defs, expr::KeySchema& out, std::set<std::string>& used,
+                   ApiError& err) {
+  if (!ks || !ks->IsArray() || ks->Size() == 0) {
+    err = validation("1 validation error detected: Value null at 'keySchema' failed to satisfy constraint: Member must not be null");
+    return false;
+  }
+  if (ks->Size() > 2) {
+    err = validation("1 validation error detected: Value at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2");
+    return false;
+  }
+  std::vector<std::string> missing;
+  for (rapidjson::SizeType i = 0; i < ks->Size(); ++i) {
+    const auto& e = (*ks)[i];
+    const auto* n = member(e, "AttributeName");
+    const auto* k = member(e, "KeyType");
+    if (!n || !n->IsString() || !k || !k->IsString()) {
+      err = validation("1 validation error detected: Value null at 'keySchema' failed to satisfy constraint: Member must not be null");
+      return false;
+    }
+    std::string name = n->GetString(), kt = k->GetString();
+    if (kt != "HASH" && kt != "RANGE") {
+      err = constraintError(kt, "keySchema." + std::to_string(i + 1) + ".member.keyType",
+                            "Member must satisfy enum value set: [HASH, RANGE]");
+      return false;
+    }
+    if ((i == 0) != (kt == "HASH")) {
+      err = validation(i == 0 ? "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"
+                              : "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+      return false;
+    }
+    auto t = typeOf(defs, name);
+    if (!t) {
+      missing.push_back(name);
+      continue;
+    }
+    if (i == 0) {
+      out.hashName = name;
+      out.hashType = *t;
+    } else {
+      if (name == out.hashName) {
+        err = validation("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+        return false;
+      }
+      out.rangeName = name;
+      out.rangeType = *t;
+    }
+    used.insert(name);
+  }
+  if (!missing.empty()) {
+    std::string keys, ad;
+    for (auto& m : missing) keys += (keys.empty() ? "" : ", ") + m;
+    for (auto& [n, t] : defs) ad += (ad.empty() ? "" : ", ") + n;
+    err = validation("One or more parameter values were invalid: Some index key attributes are not defined in "
+                     "AttributeDefinitions. Keys: [" + keys + "], AttributeDefinitions: [" + ad + "]");
+    return false;
+  }
+  return true;
+}
+
+bool readProjection(const rapidjson::Value* p, IndexDesc& idx, ApiError& err) {
+  if (!p || !p->IsObject()) {
+    err = validation("1 validation error detected: Value null at 'projection' failed to satisfy constraint: Member must not be null");
+    return false;
+  }
+  const auto* t = member(*p, "ProjectionType");
+  std::string type = t && t->IsString() ? t->GetString() : "";
+  const auto* nk = member(*p, "NonKeyAttributes");
+  if (type == "ALL") idx.projection = ProjectionType::All;
+  else if (type == "KEYS_ONLY") idx.projection = ProjectionType::KeysOnly;
+  else if (type == "INCLUDE") idx.projection = ProjectionType::Include;
+  else if (type.empty()) {
+    err = validation("One or more parameter values were invalid: Unknown ProjectionType: null");
+    return false;
+  } else {
+    err = constraintError(type, "projection.projectionType", "Member must satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]");
+    return false;
+  }
+  if (nk && nk->IsArray()) {
+    if (idx.projection != ProjectionType::Include) {
+      err = validation("One or more parameter values were invalid: ProjectionType is " + type +
+                       ", but NonKeyAttributes is specified");
+      return false;
+    }
+    for (const auto& a : nk->GetArray())
+      if (a.IsString()) idx.nonKeyAttributes.emplace_back(a.GetString());
+  } else if (idx.projection == ProjectionType::Include) {
+    err = validation("One or more parameter values were invalid: NonKeyAttributes must be specified when ProjectionType is INCLUDE");
+    return false;
+  }
+  return true;
+}
+
+bool readThroughput(const rapidjson::Value* pt, int64_t& r, int64_t& w, ApiError& err) {
+  const auto* rv = pt ? member(*pt, "ReadCapacityUnits") : nullptr;
+  const auto* wv = pt ? member(*pt, "WriteCapacityUnits") : nullptr;
+  if (!rv || !wv || !rv->IsInt64() || !wv->IsInt64()) {
+    err = validation("One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
+    return false;
+  }
+  r = rv->GetInt64();
+  w = wv->GetInt64();
+  if (r < 1 || w < 1) {
+    err = constraintError(std::to_string(r < 1 ? r : w), r < 1 ? "provisionedThroughput.readCapacityUnits" : "provisionedThroughput.writeCapacityUnits",
+                          "Member must have value greater than or equal to 1");
+    return false;
+  }
+  return true;
+}
+
+bool readIndexes(const rapidjson::Value* arr, bool global, const TableDesc& t, const AttrTypes& defs,
+                 std::set<std::string>& used, std::vector<IndexDesc>& out, uint32_t& nextId, ApiError& err) {
+  if (!arr) return true;
+  if (!arr->IsArray() || arr->Size() == 0) {
+    err = validation(std::string("One or more parameter values were invalid: List of ") +
+                     (global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes") + " is empty");
+    return false;
+  }
+  for (const auto& e : arr->GetArray()) {
+    IndexDesc idx;
+    idx.global = global;
+    const auto* n = member(e, "IndexName");
+    if (!n || !n->IsString()) {
+      err = validation("1 validation error detected: Value null at 'indexName' failed to satisfy constraint: Member must not be null");
+      return false;
+    }
+    idx.name = n->GetString();
+    if (!validateTableName(idx.name, "indexName", err)) return false;
+    for (const auto& o : out)
+      if (o.name == idx.name) {
+        err = validation("One or more parameter values were invalid: Duplicate index name: " + idx.name);
+        return false;
+      }
+    if (!readKeySchema(member(e, "KeySchema"), defs, idx.key, used, err)) return false;
+    if (!global) {
+      if (!t.hasRange()) {
+        err = validation("One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
+        return false;
+      }
+      if (idx.key.hashName != t.key.hashName || idx.key.rangeName.empty()) {
+        err = validation("One or more parameter values were invalid: Index KeySchema does not have the same leading hash key as table KeySchema for index: " +
+                         idx.name + ". index hash key: " + idx.key.hashName + ", table hash key: " + t.key.hashName);
+        return false;
+      }
+    }
+    if (!readProjection(member(e, "Projection"), idx, err)) return false;
+    if (global && !t.payPerRequest) {
+      if (!readThroughput(member(e, "ProvisionedThroughput"), idx.readCapacity, idx.writeCapacity, err)) return false;
+    }
+    idx.id = nextId++;
+    out.push_back(std::move(idx));
+  }
+  return true;
+}
+
+bool readAttributeDefinitions(const rapidjson::Value& d, AttrTypes& defs, ApiError& err) {
+  const auto* ad = member(d, "AttributeDefinitions");
+  if (!ad || !ad->IsArray()) {
+    err = validation("1 validation error detected: Value null at 'attributeDefinitions' failed to satisfy constraint: Member must not be null");
+    return false;
+  }
+  for (const auto& a : ad->GetArray()) {
+    const auto* n = member(a, "AttributeName");
+    const auto* t = member(a, "AttributeType");
+    if (!n || !n->IsString() || !t || !t->IsString()) {
+      err = validation("1 validation error detected: Value null at 'attributeDefinitions.member.attributeName' failed to satisfy constraint: Member must not be null");
+      return false;
+    }
+    std::string ty = t->GetString();
+    if (ty != "S" && ty != "N" && ty != "B") {
+      err = constraintError(ty, "attributeDefinitions.member.attributeType", "Member must satisfy enum value set: [B, N, S]");
+      return false;
+    }
+    if (typeOf(defs, n->GetString())) {
+      err = validation("Cannot have two attributes with the same name");
+      return false;
+    }
+    defs.emplace_back(n->GetString(), *typeFromName(ty));
+  }
+  return true;
+}
+
+bool readTags(const rapidjson::Value* tags, std::vector<std::pair<std::string, std::string>>& out, ApiError& err) {
+  if (!tags) return true;
+  if (!tags->IsArray()) {
+    err = coralError("SerializationException", "Unexpected value type in payload for Tags");
+    return false;
+  }
+  for (const auto& t : tags->GetArray()) {
+    const auto* k = member(t, "Key");
+    const auto* v = member(t, "Value");
+    if (!k || !k->IsString() || !v || !v->IsString()) {
+      err = validation("1 validation error detected: Value null at 'tags.member.key' failed to satisfy constraint: Member must not be null");
+      return false;
+    }
+    std::string key = k->GetString();
+    auto it = std::find_if(out.begin(), out.end(), [&](auto& p) { return p.first == key; });
+    if (it != out.end()) it->second = v->GetString();
+    else out.emplace_back(key, v->GetString());
+  }
+  return true;
+}
+
+// The table named by a resource ARN ("arn:aws:dynamodb:<region>:<account>:table/<name>").
+std::optional<std::string> tableFromArn(std::string_view arn) {
+  size_t p = arn.find(":table/");
+  if (!arn.starts_with("arn:") || p == std::string_view::npos) return std::nullopt;
+  std::string_view name = arn.substr(p + 7);
+  if (size_t slash = name.find('/'); slash != std::string_view::npos) name = name.substr(0, slash);
+  return std::string(name);
+}
+
+}  // namespace
+
+bool Service::createTable(const Doc& d, Out& out, ApiError& err) {
+  auto name = stringMember(d, "TableName", err);
+  if (!err.type.empty()) return false;
+  if (!name) {
+    err = validation("1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null");
+    return false;
+  }
+  if (!validateTableName(*name, "tableName", err)) return false;
+  TableDesc t;
+  t.name = std::string(*name);
+  AttrTypes defs;
+  if (!readAttributeDefinitions(d, defs, err)) return false;
+  std::set<std::string> used;
+  if (!readKeySchema(member(d, "KeySchema"), defs, t.key, used, err)) return false;
+  t.attributeDefinitions = defs;
+  auto billing = stringMember(d, "BillingMode", err);
+  if (!err.type.empty()) return false;
+  if (billing && *billing != "PROVISIONED" && *billing != "PAY_PER_REQUEST") {
+    err = constraintError(*billing, "billingMode", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]");
+    return false;
+  }
+  t.payPerRequest = billing && *billing == "PAY_PER_REQUEST";
+  const auto* pt = member(d, "ProvisionedThroughput");
+  if (t.payPerRequest && pt) {
+    err = validation("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+    return false;
+  }
+  if (!t.payPerRequest && !readThroughput(pt, t.readCapacity, t.writeCapacity, err)) return false;
+  uint32_t nextId = 1;
+  if (!readIndexes(member(d, "LocalSecondaryIndexes"), false, t, defs, used, t.indexes, nextId, err)) return false;
+  if (!readIndexes(member(d, "GlobalSecondaryIndexes"), true, t, defs, used, t.indexes, nextId, err)) return false;
+  if (t.indexes.size() > 25) {
+    err = validation("One or more parameter values were invalid: Too many indexes");
+    return false;
+  }
+  t.nextIndexId = nextId;
+  if (used.size() != defs.size()) {
+    err = validation("One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+    return false;
+  }
+  if (!readTags(member(d, "Tags"), t.tags, err)) return false;
+  t.tableId = newUuid();
+  t.creationTime = static_cast<double>(clock_.wallSeconds());
+
+  std::lock_guard<std::mutex> control(catalog_.controlMutex());
+  if (catalog_.find(t.name)) {
+    err = resourceInUse("Table already exists: " + t.name);
+    return false;
+  }
+  rocksdb::WriteBatch batch;
+  t.id = catalog_.allocateId(batch);
+  batch.Put(Catalog::metaKey(t.name), encodeTable(t));
+  if (!writeBatch(batch, out, err)) return false;
+  engine_.waitDurable(out.ticket);  // a table exists for every later request once announced
+  auto st = std::make_shared<TableState>();
+  auto desc = std::make_shared<const TableDesc>(std::move(t));
+  st->desc.store(desc);
+  catalog_.add(st);
+  out.w.StartObject();
+  key(out.w, "TableDescription");
+  // DynamoDB answers CREATING; the table is usable at once here, and DescribeTable says ACTIVE.
+  writeTableDescription(*desc, &st->stats, "CREATING", options_.region, out.w);
+  out.w.EndObject();
+  return true;
+}
+
+bool Service::describeTable(const Doc& d, Out& out, ApiError& err) {
+  auto st = requireTable(d, err);
+  if (!st) {
+    if (err.type.ends_with("ResourceNotFoundException")) {
+      auto n = stringMember(d, "TableName", err);
+      err = resourceNotFound("Requested resource not found: Table: " + std::string(n ? *n : "") + " not found");
+    }
+    return false;
+  }
+  auto desc = st->schema();
+  out.w.StartObject();
+  key(out.w, "Table");
+  writeTableDescription(*desc, &st->stats, "ACTIVE", options_.region, out.w);
+  out.w.EndObject();
+  return true;
+}
+
+bool Service::listTables(const Doc& d, Out& out, ApiError& err) {
+  auto start = stringMember(d, "ExclusiveStartTableName", err);
+  if (!err.type.empty()) return false;
+  int64_t limit = 100;
+  if (const auto* l = member(d, "Limit")) {
+    if (!l->IsInt64() || l->GetInt64() < 1 || l->GetInt64() > 100) {
+      std::string v = l->IsInt64() ? std::to_string(l->GetInt64()) : "?";
+      err = constraintError(v, "limit", l->IsInt64() && l->GetInt64() > 100 ? "Member must have value less than or equal to 100"
+                                                                            : "Member must have value greater than or equal to 1");
+      return false;
+    }
+    limit = l->GetInt64();
+  }
+  auto names = catalog_.names();
+  out.w.StartObject();
+  key(out.w, "TableNames");
+  out.w.StartArray();
+  int64_t n = 0;
+  std::string last;
+  bool more = false;
+  for (const auto& name : names) {
+    if (start && name <= *start) continue;
+    if (n == limit) {
+      more = true;
+      break;
+    }
+    str(out.w, name);
+    last = name;
+    ++n;
+  }
+  out.w.EndArray();
+  if (more) kv(out.w, "LastEvaluatedTableName", last);
+  out.w.EndObject();
+  return true;
+}
+
+bool Service::deleteTable(const Doc& d, Out& out, ApiError& err) {
+  std::lock_guard<std::mutex> control(catalog_.controlMutex());
+  auto st = requireTable(d, err);
+  if (!st) {
+    if (err.type.ends_with("ResourceNotFoundException")) {
+      auto n = stringMember(d, "TableName", err);
+      err = resourceNotFound("Requested resource not found: Table: " + std::string(n ? *n : "") + " not found");
+    }
+    return false;
+  }
+  auto desc = st->schema();
+  st->deleted = true;
+  catalog_.remove(desc->name);
+  st->drainWriters();
+  rocksdb::WriteBatch batch;
+  batch.Delete(Catalog::metaKey(desc->name));
+  std::string tp = tablePrefix(desc->id);
+  batch.DeleteRange(tp, prefixSuccessor(tp));
+  std::string ip(1, 'x');
+  appendU32(ip, desc->id);
+  batch.DeleteRange(ip, prefixSuccessor(ip));
+  if (!writeBatch(batch, out, err)) return false;
+  out.w.StartObject();
+  key(out.w, "TableDescription");
+  writeTableDescription(*desc, &st->stats, "DELETING", options_.region, out.w);
+  out.w.EndObject();
+  return true;
+}
+
+void Service::backfillIndex(const TableStatePtr& st, const IndexDesc& index) {
+  auto desc = st->schema();
+  std::string prefix = tablePrefix(desc->id), end = prefixSuccessor(prefix);
+  std::vector<std::string> keys;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(engine_.db()->NewIterator(rocksdb::ReadOptions()));
+    for (it->Seek(prefix); it->Valid() && it->key().compare(end) < 0; it->Next()) keys.push_back(it->key().ToString());
+  }
+  int slot = static_cast<int>(index.id % TableStats::kMaxIndexes);
+  // Re-read each item under its lock: writers that began after the new schema was published keep
+  // the index themselves; this fills in everything written before.
+  for (const auto& k : keys) {
+    auto guard = locks_.lockKeys({k});
+    Item item;
+    if (!readItem(k, &item)) continue;
+    auto ek = indexEntryKey(*desc, index, item);
+    if (!ek) continue;
+    std::string existing;
+    if (engine_.get(*ek, &existing)) continue;  // a writer already added it
+    Item proj = projectForIndex(*desc, index, item);
+    rocksdb::WriteBatch b;
+    b.Put(*ek, toJson(proj));
+    if (engine_.write(b)) {
+      st->stats.indexItems[slot] += 1;
+      st->stats.indexBytes[slot] += static_cast<int64_t>(itemSize(proj));
+    }
+  }
+}
+
+bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
+  std::lock_guard<std::mutex> control(catalog_.controlMutex());
+  auto st = requireTable(d, err);
+  if (!st) return false;
+  TableDesc t = *st->schema();
+  AttrTypes defs = t.attributeDefinitions;
+  if (member(d, "AttributeDefinitions")) {
+    AttrTypes extra;
+    if (!readAttributeDefinitions(d, extra, err)) return false;
+    for (auto& [n, ty] : extra) {
+      auto have = typeOf(defs, n);
+      if (have && *have != ty) {
+        err = validation("One or more parameter values were invalid: Attribute " + n + " is already defined with a different type");
+        return false;
+      }
+      if (!have) defs.emplace_back(n, ty);
+    }
+  }
+  auto billing = stringMember(d, "BillingMode", err);
+  if (!err.type.empty()) return false;
+  if (billing) {
+    if (*billing != "PROVISIONED" && *billing != "PAY_PER_REQUEST") {
+      err = constraintError(*billing, "billingMode", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]");
+      return false;
+    }
+    t.payPerRequest = *billing == "PAY_PER_REQUEST";
+    if (t.payPerRequest) t.readCapacity = t.writeCapacity = 0;
+  }
+  if (const auto* pt = member(d, "ProvisionedThroughput")) {
+    if (t.payPerRequest) {
+      err = validation("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+      return false;
+    }
+    if (!readThroughput(pt, t.readCapacity, t.writeCapacity, err)) return false;
+  } else if (billing && !t.payPerRequest && t.readCapacity == 0) {
+    err = validation("One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
+    return false;
+  }
+  std::vector<IndexDesc> created;
+  std::vector<IndexDesc> dropped;
+  if (const auto* updates = member(d, "GlobalSecondaryIndexUpdates")) {
+    if (!updates->IsArray()) {
+      err = coralError("SerializationException", "Unexpected value type in payload for GlobalSecondaryIndexUpdates");
+      return false;
+    }
+    for (const auto& u : updates->GetArray()) {
+      if (const auto* c = member(u, "Create")) {
+        std::set<std::string> used;
+        rapidjson::Value arr(rapidjson::kArrayType);
+        rapidjson::Document tmp;
+        arr.PushBack(rapidjson::Value(*c, tmp.GetAllocator()), tmp.GetAllocator());
+        std::vector<IndexDesc> one;
+        uint32_t next = t.nextIndexId;
+        TableDesc probe = t;
+        if (!readIndexes(&arr, true, probe, defs, used, one, next, err)) return false;
+        if (t.findIndex(one[0].name)) {
+          err = validation("One or more parameter values were invalid: Index already exists: " + one[0].name);
+          return false;
+        }
+        t.nextIndexId = next;
+        one[0].status = "CREATING";
+        created.push_back(one[0]);
+        t.indexes.push_back(one[0]);
+      } else if (const auto* del = member(u, "Delete")) {
+        const auto* n = member(*del, "IndexName");
+        std::string name = n && n->IsString() ? n->GetString() : "";
+        auto it = std::find_if(t.indexes.begin(), t.indexes.end(), [&](auto& i) { return i.global && i.name == name; });
+        if (it == t.indexes.end()) {
+          err = resourceNotFound("Requested resource not found: Index: " + name + " not found");
+          return false;
+        }
+        dropped.push_back(*it);
+        t.indexes.erase(it);
+      } else if (const auto* upd = member(u, "Update")) {
+        const auto* n = member(*upd, "IndexName");
+        std::string name = n && n->IsString() ? n->GetString() : "";
+        auto it = std::find_if(t.indexes.begin(), t.indexes.end(), [&](auto& i) { return i.global && i.name == name; });
+        if (it == t.indexes.end()) {
+          err = resourceNotFound("Requested resource not found: Index: " + name + " not found");
+          return false;
+        }
+        if (!readThroughput(member(*upd, "ProvisionedThroughput"), it->readCapacity, it->writeCapacity, err)) return false;
+      }
+    }
+  }
+  // Keep only attribute definitions some key uses (DynamoDB rejects unused ones at creation and
+  // drops those of deleted indexes).
+  AttrTypes kept;
+  auto usedName = [&](const std::string& n) {
+    if (n == t.key.hashName || n == t.key.rangeName) return true;
+    for (auto& i : t.indexes)
+      if (n == i.key.hashName || n == i.key.rangeName) return true;
+    return false;
+  };
+  for (auto& p : defs)
+    if (usedName(p.first)) kept.push_back(p);
+  t.attributeDefinitions = kept;
+
+  auto publish = [&](const TableDesc& desc) -> bool {
+    rocksdb::WriteBatch b;
+    b.Put(Catalog::metaKey(desc.name), encodeTable(desc));
+    if (!writeBatch(b, out, err)) return false;
+    st->desc.store(std::make_shared<const TableDesc>(desc));
+    return true;
+  };
+  if (!publish(t)) return false;
+  TableDesc answered = t;
+  st->drainWriters();  // every write from now on maintains the new indexes
+  for (const auto& idx : dropped) {
+    rocksdb::WriteBatch b;
+    std::string ip = indexPrefix(t.id, idx.id);
+    b.DeleteRange(ip, prefixSuccessor(ip));
+    if (!writeBatch(b, out, err)) return false;
+    int slot = static_cast<int>(idx.id % TableStats::kMaxIndexes);
+    st->stats.indexItems[slot] = 0;
+    st->stats.indexBytes[slot] = 0;
+  }
+  if (!created.empty()) {
+    for (const auto& idx : created) backfillIndex(st, idx);
+    for (auto& i : t.indexes) i.status = "ACTIVE";
+    if (!publish(t)) return false;
+  }
+  out.w.StartObject();
+  key(out.w, "TableDescription");
+  writeTableDescription(answered, &st->stats, created.empty() && dropped.empty() ? "ACTIVE" : "UPDATING",
+                        options_.region, out.w);
+  out.w.EndObject();
+  return true;
+}
+
+bool Service::updateTimeToLive(const Doc& d, Out& out, ApiError& err) {
+  std::lock_guard<std::mutex> control(catalog_.controlMutex());
+  auto st = requireTable(d, err);
+  if (!st) return false;
+  const auto* spec = member(d, "TimeToLiveSpecification");
+  const auto* en = spec ? member(*spec, "Enabled") : nullptr;
+  const auto* an = spec ? member(*spec, "AttributeName") : nullptr;
+  if (!en || !en->IsBool() || !an || !an->IsString() || an->GetStringLength() == 0) {
+    err = validation("1 validation error detected: Value null at 'timeToLiveSpecification' failed to satisfy constraint: Member must not be null");
+    return false;
+  }
+  TableDesc t = *st->schema();
+  bool enable = en->GetBool();
+  if (enable == t.ttlEnabled) {
+    err = validation(enable ? "TimeToLive is already enabled" : "TimeToLive is already disabled");
+    return false;
+  }
+  if (!enable && t.ttlAttribute != an->GetString()) {
+    err = validation("TimeToLive is active on a different AttributeName: current AttributeName is " + t.ttlAttribute);
+    return false;
+  }
+  t.ttlEnabled = enable;
+  t.ttlAttribute = an->GetString();
+  rocksdb::WriteBatch b;
+  b.Put(Catalog::metaKey(t.name), encodeTable(t));
+  if (!writeBatch(b, out, err)) return false;
+  st->desc.store(std::make_shared<const TableDesc>(t));
+  out.w.StartObject();
+  key(out.w, "TimeToLiveSpecification");
+  out.w.StartObject();
+  key(out.w, "Enabled");
+  out.w.Bool(enable);
+  kv(out.w, "AttributeName", t.ttlAttribute);
+  out.w.EndObject();
+  out.w.EndObject();
+  return true;
+}
+
+bool Service::describeTimeToLive(const Doc& d, Out& out, ApiError& err) {
+  auto st = requireTable(d, err);
+  if (!st) return false;
+  auto t = st->schema();
+  out.w.StartObject();
+  key(out.w, "TimeToLiveDescription");
+  out.w.StartObject();
+  kv(out.w, "TimeToLiveStatus", t->ttlEnabled ? "ENABLED" : "DISABLED");
+  if (t->ttlEnabled) kv(out.w, "AttributeName", t->ttlAttribute);
+  out.w.EndObject();
+  out.w.EndObject();
+  return true;
+}
+
+bool Service::tagResource(const Doc& d, Out& out, ApiError& err) {
+  std::lock_guard<std::mutex> control(catalog_.controlMutex());
+  auto arn = stringMember(d, "ResourceArn", err);
+  if (!err.type.empty()) return false;
+  auto name = arn ? tableFromArn(*arn) : std::nullopt;
+  if (!name) {
+    err = validation("Invalid TableArn");
+    return false;
+  }
+  auto st = requireTableNamed(*name, err);
+  if (!st) return false;
+  TableDesc t = *st->schema();
+  const auto* tags = member(d, "Tags");
+  if (!tags) {
+    err = validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
+    return false;
+  }
+  if (!readTags(tags, t.tags, err)) return false;
+  rocksdb::WriteBatch b;
+  b.Put(Catalog::metaKey(t.name), encodeTable(t));
+  if (!writeBatch(b, out, err)) return false;
+  st->desc.store(std::make_shared<const TableDesc>(t));
+  out.w.StartObject();
+  out.w.EndObject();
+  return true;
+}
+
+bool Service::untagResource(const Doc& d, Out& out, ApiError& err) {
+  std::lock_guard<std::mutex> control(catalog_.controlMutex());
+  auto arn = stringMember(d, "ResourceArn", err);
+  if (!err.type.empty()) return false;
+  auto name = arn ? tableFromArn(*arn) : std::nullopt;
+  if (!name) {
+    err = validation("Invalid TableArn");
+    return false;
+  }
+  auto st = requireTableNamed(*name, err);
+  if (!st) return false;
+  TableDesc t = *st->schema();
+  const auto* keys = member(d, "TagKeys");
+  if (!keys || !keys->IsArray()) {
+    err = validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
+    return false;
+  }
+  for (const auto& k : keys->GetArray()) {
+    if (!k.IsString()) continue;
+    std::string kk = k.GetString();
+    t.tags.erase(std::remove_if(t.tags.begin(), t.tags.end(), [&](auto& p) { return p.first == kk; }), t.tags.end());
+  }
+  rocksdb::WriteBatch b;
+  b.Put(Catalog::metaKey(t.name), encodeTable(t));
+  if (!writeBatch(b, out, err)) return false;
+  st->desc.store(std::make_shared<const TableDesc>(t));
+  out.w.StartObject();
+  out.w.EndObject();
+  return true;
+}
+
+bool Service::listTagsOfResource(const Doc& d, Out& out, ApiError& err) {
+  auto arn = stringMember(d, "ResourceArn", err);
+  if (!err.type.empty()) return false;
+  auto name = arn ? tableFromArn(*arn) : std::nullopt;
+  if (!name) {
+    err = validation("Invalid TableArn");
+    return false;
+  }
+  auto st = requireTableNamed(*name, err);
+  if (!st) return false;
+  auto t = st->schema();
+  out.w.StartObject();
+  key(out.w, "Tags");
+  out.w.StartArray();
+  for (const auto& [k, v] : t->tags) {
+    out.w.StartObject();
+    kv(out.w, "Key", k);
+    kv(out.w, "Value", v);
+    out.w.EndObject();
+  }
+  out.w.EndArray();
+  out.w.EndObject();
+  return true;
+}
+
+bool Service::describeEndpoints(const Doc&, Out& out, ApiError&) {
+  out.w.StartObject();
+  key(out.w, "Endpoints");
+  out.w.StartArray();
+  out.w.StartObject();
+  kv(out.w, "Address", "dynamodb." + options_.region + ".amazonaws.com");
+  key(out.w, "CachePeriodInMinutes");
+  out.w.Int(1440);
+  out.w.EndObject();
+  out.w.EndArray();
+  out.w.EndObject();
+  return true;
+}
+
+bool Service::describeLimits(const Doc&, Out& out, ApiError&) {
+  out.w.StartObject();
+  for (const char* k : {"AccountMaxReadCapacityUnits", "AccountMaxWriteCapacityUnits"}) {
+    key(out.w, k);
+    out.w.Int(80000);
+  }
+  for (const char* k : {"TableMaxReadCapacityUnits", "TableMaxWriteCapacityUnits"}) {
+    key(out.w, k);
+    out.w.Int(40000);
+  }
+  out.w.EndObject();
+  return true;
+}
+
+}  // namespace cdnlab::store

@@ -1,0 +1,512 @@
+// Multi-item writes: BatchWriteItem and TransactWriteItems, plus TransactGetItems.
+//
+// Both writes run the same plan: look every table up and hold it against schema changes, lock
+// the stripes of every item (ascending stripe order, so concurrent transactions cannot deadlock),
+// read the old items, check every condition, then write everything in ONE RocksDB WriteBatch:
+// all items, their index entries and (for a transaction with a ClientRequestToken) the token
+// record. A crash therefore leaves either the whole transaction or none of it.
+#include <xxhash.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "origin/store/json_out.h"
+#include "origin/store/model/json.h"
+#include "origin/store/model/size.h"
+#include "origin/store/ops_common.h"
+#include "origin/store/service.h"
+
+namespace cdnlab::store {
+namespace {
+
+constexpr size_t kMaxBatchWrite = 25;
+constexpr size_t kMaxTransactItems = 100;
+constexpr int64_t kTokenLifetimeSeconds = 600;  // ClientRequestToken is valid for 10 minutes
+
+struct Planned {
+  enum class Kind { Put, Delete, Update, Check } kind = Kind::Put;
+  TableStatePtr st;
+  TableDescPtr desc;
+  std::string key;
+  Item item;    // Put: the item; others: the key map
+  std::optional<expr::Update> update;
+  std::optional<expr::Condition> cond;
+  bool returnOldOnFailure = false;
+  // Filled in by execution.
+  bool hadOld = false;
+  Item old;
+  Item next;
+};
+
+struct HeldTables {
+  std::vector<std::shared_lock<std::shared_mutex>> locks;
+};
+
+// Shared locks on every distinct table, in name order.
+void holdTables(std::vector<Planned>& plans, HeldTables& held) {
+  std::map<std::string, TableState*> tables;
+  for (auto& p : plans) tables[p.desc->name] = p.st.get();
+  for (auto& [n, st] : tables) held.locks.emplace_back(st->writers);
+  // Reload the schema now that no schema change can slip in between.
+  for (auto& p : plans) p.desc = p.st->schema();
+}
+
+std::string tokenKey(std::string_view token) { return "t" + std::string(token); }
+
+}  // namespace
+
+bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
+  const auto* req = member(d, "RequestItems");
+  if (!req || !req->IsObject()) {
+    err = validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
+    return false;
+  }
+  CapacityMode cap;
+  if (!readCapacityMode(d, cap, err)) return false;
+  bool metrics = wantsCollectionMetrics(d, err);
+  if (!err.type.empty()) return false;
+  std::vector<Planned> plans;
+  size_t total = 0;
+  for (const auto& t : req->GetObject()) {
+    std::string name = t.name.GetString();
+    if (!t.value.IsArray() || t.value.Size() == 0) {
+      err = validation("1 validation error detected: Value null at 'requestItems." + name + ".member' failed to satisfy constraint: Member must have length greater than or equal to 1");
+      return false;
+    }
+    total += t.value.Size();
+    if (total > kMaxBatchWrite) {
+      err = validation("Too many items requested for the BatchWriteItem call");
+      return false;
+    }
+  }
+  if (total == 0) {
+    err = validation("1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    return false;
+  }
+  for (const auto& t : req->GetObject()) {
+    std::string name = t.name.GetString();
+    if (!validateTableName(name, "requestItems.member.key", err)) return false;
+    auto st = requireTableNamed(name, err);
+    if (!st) return false;
+    auto desc = st->schema();
+    std::set<std::string> seen;
+    for (const auto& r : t.value.GetArray()) {
+      Planned p;
+      p.st = st;
+      p.desc = desc;
+      const auto* put = member(r, "PutRequest");
+      const auto* del = member(r, "DeleteRequest");
+      if ((put != nullptr) == (del != nullptr)) {
+        err = validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+        if (!put) err = validation("1 validation error detected: Value null at 'requestItems." + name + ".member.member.putRequest' failed to satisfy constraint: Member must not be null");
+        return false;
+      }
+      if (put) {
+        auto item = itemMember(*put, "Item", err);
+        if (!err.type.empty()) return false;
+        if (!item) {
+          err = validation("1 validation error detected: Value null at 'requestItems." + name + ".member.member.putRequest.item' failed to satisfy constraint: Member must not be null");
+          return false;
+        }
+        if (itemSize(*item) > kMaxItemSize) {
+          err = validation("Item size has exceeded the maximum allowed size");
+          return false;
+        }
+        auto k = encodeItemKey(*desc, *item, &err);
+        if (!k) return false;
+        p.kind = Planned::Kind::Put;
+        p.key = *k;
+        p.item = std::move(*item);
+      } else {
+        auto keyMap = itemMember(*del, "Key", err);
+        if (!err.type.empty()) return false;
+        if (!keyMap) {
+          err = validation("1 validation error detected: Value null at 'requestItems." + name + ".member.member.deleteRequest.key' failed to satisfy constraint: Member must not be null");
+          return false;
+        }
+        auto k = encodeKeyMap(*desc, *keyMap, &err);
+        if (!k) return false;
+        p.kind = Planned::Kind::Delete;
+        p.key = *k;
+        p.item = std::move(*keyMap);
+      }
+      if (!seen.insert(p.key).second) {
+        err = validation("Provided list of item keys contains duplicates");
+        return false;
+      }
+      plans.push_back(std::move(p));
+    }
+  }
+  HeldTables held;
+  holdTables(plans, held);
+  std::vector<std::string_view> keys;
+  for (auto& p : plans) keys.push_back(p.key);
+  std::map<std::string, double> units;
+  std::map<TableState*, WriteDelta> deltas;
+  {
+    auto guard = locks_.lockKeys(keys);
+    rocksdb::WriteBatch batch;
+    for (auto& p : plans) {
+      p.hadOld = readItem(p.key, &p.old);
+      const Item* oldPtr = p.hadOld ? &p.old : nullptr;
+      if (p.kind == Planned::Kind::Put) {
+        appendItemWrite(batch, *p.desc, p.key, oldPtr, &p.item, &deltas[p.st.get()]);
+        units[p.desc->name] += writeUnits(std::max(itemSize(p.item), p.hadOld ? itemSize(p.old) : 0));
+      } else {
+        if (p.hadOld) appendItemWrite(batch, *p.desc, p.key, oldPtr, nullptr, &deltas[p.st.get()]);
+        units[p.desc->name] += writeUnits(p.hadOld ? itemSize(p.old) : 0);
+      }
+    }
+    if (!writeBatch(batch, out, err)) return false;
+    for (auto& [st, delta] : deltas) applyDelta(st->stats, delta);
+  }
+  out.w.StartObject();
+  key(out.w, "UnprocessedItems");
+  out.w.StartObject();
+  out.w.EndObject();
+  if (cap != CapacityMode::None) {
+    key(out.w, "ConsumedCapacity");
+    out.w.StartArray();
+    for (const auto& [n, u] : units) writeConsumedCapacity(out.w, n, u, cap);
+    out.w.EndArray();
+  }
+  if (metrics) {
+    key(out.w, "ItemCollectionMetrics");
+    out.w.StartObject();
+    out.w.EndObject();
+  }
+  out.w.EndObject();
+  return true;
+}
+
+bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
+  const auto* items = member(d, "TransactItems");
+  if (!items || !items->IsArray()) {
+    err = validation("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
+    return false;
+  }
+  if (items->Size() == 0 || items->Size() > kMaxTransactItems) {
+    err = constraintError("[...]", "transactItems", items->Size() == 0 ? "Member must have length greater than or equal to 1"
+                                                                       : "Member must have length less than or equal to 100");
+    return false;
+  }
+  CapacityMode cap;
+  if (!readCapacityMode(d, cap, err)) return false;
+  bool metrics = wantsCollectionMetrics(d, err);
+  if (!err.type.empty()) return false;
+  auto token = stringMember(d, "ClientRequestToken", err);
+  if (!err.type.empty()) return false;
+  if (token && (token->empty() || token->size() > 36)) {
+    err = constraintError(*token, "clientRequestToken", "Member must have length less than or equal to 36");
+    return false;
+  }
+
+  std::vector<Planned> plans;
+  for (const auto& ti : items->GetArray()) {
+    static const std::pair<const char*, Planned::Kind> kinds[] = {
+        {"Put", Planned::Kind::Put}, {"Delete", Planned::Kind::Delete},
+        {"Update", Planned::Kind::Update}, {"ConditionCheck", Planned::Kind::Check}};
+    const rapidjson::Value* op = nullptr;
+    Planned p;
+    int found = 0;
+    for (const auto& [n, k] : kinds) {
+      if (const auto* v = member(ti, n)) {
+        op = v;
+        p.kind = k;
+        ++found;
+      }
+    }
+    if (found != 1) {
+      err = validation("TransactItems can only contain one of Check, Put, Update or Delete");
+      return false;
+    }
+    p.st = requireTable(*op, err);
+    if (!p.st) return false;
+    p.desc = p.st->schema();
+    ExpressionMaps maps;
+    if (!readExpressionMaps(*op, maps, err)) return false;
+    auto ph = maps.placeholders();
+    if (p.kind == Planned::Kind::Put) {
+      auto item = itemMember(*op, "Item", err);
+      if (!err.type.empty()) return false;
+      if (!item) {
+        err = validation("1 validation error detected: Value null at 'transactItems.1.member.put.item' failed to satisfy constraint: Member must not be null");
+        return false;
+      }
+      if (itemSize(*item) > kMaxItemSize) {
+        err = validation("Item size has exceeded the maximum allowed size");
+        return false;
+      }
+      auto k = encodeItemKey(*p.desc, *item, &err);
+      if (!k) return false;
+      p.key = *k;
+      p.item = std::move(*item);
+    } else {
+      auto keyMap = itemMember(*op, "Key", err);
+      if (!err.type.empty()) return false;
+      if (!keyMap) {
+        err = validation("1 validation error detected: Value null at 'transactItems.1.member.key' failed to satisfy constraint: Member must not be null");
+        return false;
+      }
+      auto k = encodeKeyMap(*p.desc, *keyMap, &err);
+      if (!k) return false;
+      p.key = *k;
+      p.item = std::move(*keyMap);
+    }
+    if (p.kind == Planned::Kind::Update) {
+      auto text = stringMember(*op, "UpdateExpression", err);
+      if (!err.type.empty()) return false;
+      if (!text) {
+        err = validation("1 validation error detected: Value null at 'transactItems.1.member.update.updateExpression' failed to satisfy constraint: Member must not be null");
+        return false;
+      }
+      auto u = expr::parseUpdate(*text, ph);
+      if (!u) {
+        err = fromExpr(u.error());
+        return false;
+      }
+      for (const auto& path : u->targetPaths()) {
+        if (path.topLevel() == p.desc->key.hashName || path.topLevel() == p.desc->key.rangeName) {
+          err = validation("One or more parameter values were invalid: Cannot update attribute " + path.topLevel() +
+                           ". This attribute is part of the key");
+          return false;
+        }
+      }
+      p.update = std::move(*u);
+    }
+    if (!parseOptionalCondition(*op, "ConditionExpression", expr::ExpressionKind::Condition, ph, p.cond, err)) return false;
+    if (p.kind == Planned::Kind::Check && !p.cond) {
+      err = validation("1 validation error detected: Value null at 'transactItems.1.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null");
+      return false;
+    }
+    if (auto u = ph.checkUnused(); !u) {
+      err = fromExpr(u.error());
+      return false;
+    }
+    if (!readReturnOnFailure(*op, p.returnOldOnFailure, err)) return false;
+    plans.push_back(std::move(p));
+  }
+  {
+    std::set<std::string> seen;
+    for (const auto& p : plans)
+      if (!seen.insert(p.key).second) {
+        err = validation("Transaction request cannot include multiple operations on one item");
+        return false;
+      }
+  }
+  // The request's fingerprint for ClientRequestToken idempotency.
+  std::string fingerprint;
+  if (token) {
+    rapidjson::StringBuffer sb;
+    JsonWriter w(sb);
+    items->Accept(w);
+    fingerprint = std::to_string(XXH3_64bits(sb.GetString(), sb.GetSize()));
+  }
+
+  HeldTables held;
+  holdTables(plans, held);
+  std::vector<std::string_view> keys;
+  for (auto& p : plans) keys.push_back(p.key);
+  std::string tk = token ? tokenKey(*token) : std::string();
+  if (token) keys.push_back(tk);
+  std::map<std::string, double> units;
+  bool replay = false;
+  {
+    auto guard = locks_.lockKeys(keys);
+    int64_t now = static_cast<int64_t>(clock_.wallSeconds());
+    if (token) {
+      std::string prior;
+      if (engine_.get(tk, &prior)) {
+        size_t bar = prior.find('|');
+        int64_t when = bar == std::string::npos ? 0 : std::atoll(prior.c_str() + bar + 1);
+        if (now - when < kTokenLifetimeSeconds) {
+          if (prior.substr(0, bar) != fingerprint) {
+            err = dynamoError("IdempotentParameterMismatchException",
+                              "Request parameters do not match the ones provided in the previous request with the same ClientRequestToken");
+            return false;
+          }
+          replay = true;  // already applied: answer success without applying it twice
+        }
+      }
+    }
+    if (!replay) {
+      std::vector<std::string> reasons(plans.size());
+      std::vector<std::string> reasonItems(plans.size());
+      bool cancelled = false;
+      for (size_t i = 0; i < plans.size(); ++i) {
+        auto& p = plans[i];
+        p.hadOld = readItem(p.key, &p.old);
+        const Item& oldOrEmpty = p.hadOld ? p.old : Item{};
+        if (p.cond && !expr::evaluate(*p.cond, oldOrEmpty)) {
+          reasons[i] = "ConditionalCheckFailed";
+          if (p.returnOldOnFailure && p.hadOld) reasonItems[i] = toJson(p.old);
+          cancelled = true;
+          continue;
+        }
+        if (p.kind == Planned::Kind::Update) {
+          auto o = expr::applyUpdate(*p.update, p.hadOld ? p.old : p.item);
+          ApiError e;
+          if (!o) {
+            reasons[i] = "ValidationError:" + o.error().message;
+            cancelled = true;
+            continue;
+          }
+          p.next = std::move(o->item);
+          if (itemSize(p.next) > kMaxItemSize || !encodeItemKey(*p.desc, p.next, &e)) {
+            reasons[i] = "ValidationError:" + (e.message.empty() ? std::string("Item size to update has exceeded the maximum allowed size") : e.message);
+            cancelled = true;
+          }
+        }
+      }
+      if (cancelled) {
+        std::string codes, extra = "\"CancellationReasons\":[";
+        for (size_t i = 0; i < plans.size(); ++i) {
+          std::string code = reasons[i].empty() ? "None" : reasons[i].substr(0, reasons[i].find(':'));
+          codes += (i ? ", " : "") + code;
+          extra += i ? "," : "";
+          rapidjson::StringBuffer sb;
+          JsonWriter w(sb);
+          w.StartObject();
+          kv(w, "Code", code);
+          if (code == "ConditionalCheckFailed") kv(w, "Message", "The conditional request failed");
+          if (code == "ValidationError") kv(w, "Message", reasons[i].substr(reasons[i].find(':') + 1));
+          w.EndObject();
+          std::string obj(sb.GetString(), sb.GetSize());
+          if (!reasonItems[i].empty()) obj.insert(obj.size() - 1, ",\"Item\":" + reasonItems[i]);
+          extra += obj;
+        }
+        extra += "]";
+        err = dynamoError("TransactionCanceledException",
+                          "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]");
+        err.extraJson = extra;
+        return false;
+      }
+      rocksdb::WriteBatch batch;
+      std::map<TableState*, WriteDelta> deltas;
+      for (auto& p : plans) {
+        const Item* oldPtr = p.hadOld ? &p.old : nullptr;
+        size_t oldSize = p.hadOld ? itemSize(p.old) : 0;
+        switch (p.kind) {
+          case Planned::Kind::Put:
+            appendItemWrite(batch, *p.desc, p.key, oldPtr, &p.item, &deltas[p.st.get()]);
+            units[p.desc->name] += 2 * writeUnits(std::max(oldSize, itemSize(p.item)));
+            break;
+          case Planned::Kind::Update:
+            appendItemWrite(batch, *p.desc, p.key, oldPtr, &p.next, &deltas[p.st.get()]);
+            units[p.desc->name] += 2 * writeUnits(std::max(oldSize, itemSize(p.next)));
+            break;
+          case Planned::Kind::Delete:
+            if (p.hadOld) appendItemWrite(batch, *p.desc, p.key, oldPtr, nullptr, &deltas[p.st.get()]);
+            units[p.desc->name] += 2 * writeUnits(oldSize);
+            break;
+          case Planned::Kind::Check:
+            units[p.desc->name] += 2 * readUnits(oldSize, true);
+            break;
+        }
+      }
+      if (token) batch.Put(tk, fingerprint + "|" + std::to_string(now));
+      if (!writeBatch(batch, out, err)) return false;
+      for (auto& [st, delta] : deltas) applyDelta(st->stats, delta);
+    }
+  }
+  out.w.StartObject();
+  if (cap != CapacityMode::None) {
+    key(out.w, "ConsumedCapacity");
+    out.w.StartArray();
+    for (const auto& [n, u] : units) writeConsumedCapacity(out.w, n, u, cap);
+    out.w.EndArray();
+  }
+  if (metrics) {
+    key(out.w, "ItemCollectionMetrics");
+    out.w.StartObject();
+    out.w.EndObject();
+  }
+  out.w.EndObject();
+  return true;
+}
+
+bool Service::transactGetItems(const Doc& d, Out& out, ApiError& err) {
+  const auto* items = member(d, "TransactItems");
+  if (!items || !items->IsArray()) {
+    err = validation("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
+    return false;
+  }
+  if (items->Size() == 0 || items->Size() > kMaxTransactItems) {
+    err = constraintError("[...]", "transactItems", items->Size() == 0 ? "Member must have length greater than or equal to 1"
+                                                                       : "Member must have length less than or equal to 100");
+    return false;
+  }
+  CapacityMode cap;
+  if (!readCapacityMode(d, cap, err)) return false;
+  struct Get {
+    TableDescPtr desc;
+    std::string key;
+    std::optional<expr::Projection> projection;
+  };
+  std::vector<Get> gets;
+  std::set<std::string> seen;
+  for (const auto& ti : items->GetArray()) {
+    const auto* g = member(ti, "Get");
+    if (!g) {
+      err = validation("1 validation error detected: Value null at 'transactItems.1.member.get' failed to satisfy constraint: Member must not be null");
+      return false;
+    }
+    Get get;
+    auto st = requireTable(*g, err);
+    if (!st) return false;
+    get.desc = st->schema();
+    auto keyMap = itemMember(*g, "Key", err);
+    if (!err.type.empty()) return false;
+    if (!keyMap) {
+      err = validation("1 validation error detected: Value null at 'transactItems.1.member.get.key' failed to satisfy constraint: Member must not be null");
+      return false;
+    }
+    auto k = encodeKeyMap(*get.desc, *keyMap, &err);
+    if (!k) return false;
+    if (!seen.insert(*k).second) {
+      err = validation("Transaction request cannot include multiple operations on one item");
+      return false;
+    }
+    get.key = *k;
+    ExpressionMaps maps;
+    if (!readExpressionMaps(*g, maps, err)) return false;
+    auto ph = maps.placeholders();
+    if (!parseOptionalProjection(*g, ph, get.projection, err)) return false;
+    if (auto u = ph.checkUnused(); !u) {
+      err = fromExpr(u.error());
+      return false;
+    }
+    gets.push_back(std::move(get));
+  }
+  // One snapshot: every transaction's WriteBatch is either wholly in it or wholly not.
+  const rocksdb::Snapshot* snap = engine_.db()->GetSnapshot();
+  std::map<std::string, double> units;
+  out.w.StartObject();
+  key(out.w, "Responses");
+  out.w.StartArray();
+  for (const auto& g : gets) {
+    Item item;
+    out.w.StartObject();
+    if (readItem(g.key, &item, snap)) {
+      key(out.w, "Item");
+      writeAttributeMap(g.projection ? expr::project(*g.projection, item) : item, out.w);
+      units[g.desc->name] += 2 * readUnits(itemSize(item), true);
+    } else {
+      units[g.desc->name] += 2 * readUnits(0, true);
+    }
+    out.w.EndObject();
+  }
+  out.w.EndArray();
+  engine_.db()->ReleaseSnapshot(snap);
+  if (cap != CapacityMode::None) {
+    key(out.w, "ConsumedCapacity");
+    out.w.StartArray();
+    for (const auto& [n, u] : units) writeConsumedCapacity(out.w, n, u, cap);
+    out.w.EndArray();
+  }
+  out.w.EndObject();
+  return true;
+}
+
+}  // namespace cdnlab::store

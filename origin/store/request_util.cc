@@ -1,0 +1,148 @@
+// Request member readers and capacity arithmetic.
+#include "origin/store/request_util.h"
+
+#include <cmath>
+
+#include "origin/store/json_out.h"
+
+namespace cdnlab::store {
+
+const rapidjson::Value* member(const rapidjson::Value& o, const char* name) {
+  if (!o.IsObject()) return nullptr;
+  auto it = o.FindMember(name);
+  if (it == o.MemberEnd() || it->value.IsNull()) return nullptr;
+  return &it->value;
+}
+
+std::optional<std::string_view> stringMember(const rapidjson::Value& o, const char* name, ApiError& err) {
+  const auto* v = member(o, name);
+  if (!v) return std::nullopt;
+  if (!v->IsString()) {
+    err = coralError("SerializationException", std::string("Unexpected value type in payload for ") + name);
+    return std::nullopt;
+  }
+  return std::string_view(v->GetString(), v->GetStringLength());
+}
+
+bool boolMember(const rapidjson::Value& o, const char* name, bool dflt) {
+  const auto* v = member(o, name);
+  return v && v->IsBool() ? v->GetBool() : dflt;
+}
+
+std::optional<Item> itemMember(const rapidjson::Value& o, const char* name, ApiError& err) {
+  const auto* v = member(o, name);
+  if (!v) return std::nullopt;
+  if (!v->IsObject()) {
+    err = coralError("SerializationException", std::string("Unexpected value type in payload for ") + name);
+    return std::nullopt;
+  }
+  auto m = parseAttributeMap(*v);
+  if (!m) {
+    err = validation(m.error().message);
+    return std::nullopt;
+  }
+  return std::move(*m);
+}
+
+bool readExpressionMaps(const rapidjson::Value& o, ExpressionMaps& maps, ApiError& err) {
+  if (const auto* n = member(o, "ExpressionAttributeNames")) {
+    if (!n->IsObject()) {
+      err = coralError("SerializationException", "Unexpected value type in payload for ExpressionAttributeNames");
+      return false;
+    }
+    if (n->MemberCount() == 0) {
+      err = validation("ExpressionAttributeNames must not be empty");
+      return false;
+    }
+    maps.names.emplace();
+    for (const auto& m : n->GetObject()) {
+      if (!m.value.IsString()) {
+        err = coralError("SerializationException", "Unexpected value type in payload");
+        return false;
+      }
+      maps.names->emplace(m.name.GetString(), m.value.GetString());
+    }
+  }
+  if (const auto* v = member(o, "ExpressionAttributeValues")) {
+    if (!v->IsObject()) {
+      err = coralError("SerializationException", "Unexpected value type in payload for ExpressionAttributeValues");
+      return false;
+    }
+    if (v->MemberCount() == 0) {
+      err = validation("ExpressionAttributeValues must not be empty");
+      return false;
+    }
+    auto m = parseAttributeMap(*v);
+    if (!m) {
+      err = validation("ExpressionAttributeValues contains invalid value: " + m.error().message);
+      return false;
+    }
+    maps.values = std::move(*m);
+  }
+  return true;
+}
+
+ApiError constraintError(std::string_view value, std::string_view field, std::string_view constraint) {
+  return validation("1 validation error detected: Value '" + std::string(value) + "' at '" + std::string(field) +
+                    "' failed to satisfy constraint: " + std::string(constraint));
+}
+
+bool validateTableName(std::string_view name, std::string_view field, ApiError& err) {
+  if (name.size() < 3) {
+    err = constraintError(name, field, "Member must have length greater than or equal to 3");
+    return false;
+  }
+  if (name.size() > 255) {
+    err = constraintError(name, field, "Member must have length less than or equal to 255");
+    return false;
+  }
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+    if (!ok) {
+      err = constraintError(name, field, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+      return false;
+    }
+  }
+  return true;
+}
+
+bool readCapacityMode(const rapidjson::Value& o, CapacityMode& mode, ApiError& err) {
+  mode = CapacityMode::None;
+  auto v = stringMember(o, "ReturnConsumedCapacity", err);
+  if (!err.type.empty()) return false;
+  if (!v || *v == "NONE") return true;
+  if (*v == "TOTAL") {
+    mode = CapacityMode::Total;
+    return true;
+  }
+  if (*v == "INDEXES") {
+    mode = CapacityMode::Indexes;
+    return true;
+  }
+  err = constraintError(*v, "returnConsumedCapacity", "Member must satisfy enum value set: [INDEXES, TOTAL, NONE]");
+  return false;
+}
+
+double readUnits(size_t bytes, bool consistent) {
+  double units = std::max<double>(1, std::ceil(static_cast<double>(bytes) / 4096.0));
+  return consistent ? units : units / 2;
+}
+
+double writeUnits(size_t bytes) { return std::max<double>(1, std::ceil(static_cast<double>(bytes) / 1024.0)); }
+
+void writeConsumedCapacity(JsonWriter& w, std::string_view table, double units, CapacityMode mode) {
+  w.StartObject();
+  kv(w, "TableName", table);
+  key(w, "CapacityUnits");
+  w.Double(units);
+  if (mode == CapacityMode::Indexes) {
+    key(w, "Table");
+    w.StartObject();
+    key(w, "CapacityUnits");
+    w.Double(units);
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+}  // namespace cdnlab::store

@@ -1,0 +1,219 @@
+// Request dispatch, error bodies, shared helpers and the TTL sweeper.
+#include "origin/store/service.h"
+
+#include <rocksdb/iterator.h>
+
+#include <chrono>
+#include <unordered_map>
+
+#include "common/log.h"
+#include "origin/store/json_out.h"
+#include "origin/store/model/json.h"
+#include "origin/store/request_util.h"
+
+namespace cdnlab::store {
+
+Service::Service(Engine& engine, ServiceOptions options, const Clock& clock)
+    : engine_(engine), options_(std::move(options)), clock_(clock), catalog_(engine) {}
+
+Service::~Service() { stop(); }
+
+Result<bool> Service::start() {
+  auto r = catalog_.load();
+  if (!r) return r;
+  if (options_.ttlSweepIntervalMs > 0) sweeper_ = std::thread([this] { ttlLoop(); });
+  return true;
+}
+
+void Service::stop() {
+  {
+    std::lock_guard<std::mutex> l(sweeperMu_);
+    stopping_ = true;
+    sweeperCv_.notify_all();
+  }
+  if (sweeper_.joinable()) sweeper_.join();
+}
+
+Service::Op Service::findOp(std::string_view name) const {
+  static const std::unordered_map<std::string_view, Op> ops = {
+      {"CreateTable", &Service::createTable},
+      {"DescribeTable", &Service::describeTable},
+      {"ListTables", &Service::listTables},
+      {"DeleteTable", &Service::deleteTable},
+      {"UpdateTable", &Service::updateTable},
+      {"UpdateTimeToLive", &Service::updateTimeToLive},
+      {"DescribeTimeToLive", &Service::describeTimeToLive},
+      {"TagResource", &Service::tagResource},
+      {"UntagResource", &Service::untagResource},
+      {"ListTagsOfResource", &Service::listTagsOfResource},
+      {"DescribeEndpoints", &Service::describeEndpoints},
+      {"DescribeLimits", &Service::describeLimits},
+      {"PutItem", &Service::putItem},
+      {"GetItem", &Service::getItem},
+      {"DeleteItem", &Service::deleteItem},
+      {"UpdateItem", &Service::updateItem},
+      {"Query", &Service::query},
+      {"Scan", &Service::scan},
+      {"BatchGetItem", &Service::batchGetItem},
+      {"BatchWriteItem", &Service::batchWriteItem},
+      {"TransactWriteItems", &Service::transactWriteItems},
+      {"TransactGetItems", &Service::transactGetItems},
+  };
+  auto it = ops.find(name);
+  return it == ops.end() ? nullptr : it->second;
+}
+
+std::string Service::errorBody(const ApiError& e) {
+  rapidjson::StringBuffer sb;
+  JsonWriter w(sb);
+  w.StartObject();
+  kv(w, "__type", e.type);
+  kv(w, "message", e.message);
+  w.EndObject();
+  std::string body(sb.GetString(), sb.GetSize());
+  if (!e.extraJson.empty()) body.insert(body.size() - 1, "," + e.extraJson);
+  return body;
+}
+
+ApiResponse Service::handleRequest(std::string_view target, std::string_view body, const HeaderLookup& headers,
+                                   std::string_view method, std::string_view path, std::string_view query) {
+  requests.fetch_add(1, std::memory_order_relaxed);
+  auto fail = [&](const ApiError& e) {
+    errors.fetch_add(1, std::memory_order_relaxed);
+    ApiResponse r;
+    r.status = e.status;
+    r.body = errorBody(e);
+    return r;
+  };
+  if (options_.auth) {
+    SignedRequest sr{method, path, query,
+                     [&](std::string_view n) -> const std::string* { return headers ? headers(n) : nullptr; }, body};
+    if (auto bad = verifySigV4(sr, options_.credentials)) return fail(*bad);
+  }
+  constexpr std::string_view kPrefix = "DynamoDB_20120810.";
+  if (!target.starts_with(kPrefix)) return fail(coralError("UnknownOperationException", ""));
+  Op op = findOp(target.substr(kPrefix.size()));
+  if (!op) return fail(coralError("UnknownOperationException", ""));
+  Doc doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    if (body.empty()) doc.SetObject();
+    else return fail(coralError("SerializationException", "Start of structure or map found where not expected."));
+  }
+  Out out;
+  ApiError err;
+  if (!(this->*op)(doc, out, err)) return fail(err);
+  ApiResponse r;
+  r.body.assign(out.sb.GetString(), out.sb.GetSize());
+  r.durableTicket = out.ticket;
+  return r;
+}
+
+ApiResponse Service::handleRequestBlocking(std::string_view target, std::string_view body) {
+  ApiResponse r = handleRequest(target, body);
+  engine_.waitDurable(r.durableTicket);
+  r.durableTicket = 0;
+  return r;
+}
+
+TableStatePtr Service::requireTableNamed(std::string_view name, ApiError& err) {
+  auto st = catalog_.find(name);
+  if (!st || st->deleted.load()) {
+    err = resourceNotFound();
+    return nullptr;
+  }
+  return st;
+}
+
+TableStatePtr Service::requireTable(const rapidjson::Value& d, ApiError& err, const char* memberName) {
+  auto name = stringMember(d, memberName, err);
+  if (!err.type.empty()) return nullptr;
+  if (!name) {
+    err = validation("1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null");
+    return nullptr;
+  }
+  if (!validateTableName(*name, "tableName", err)) return nullptr;
+  return requireTableNamed(*name, err);
+}
+
+bool Service::readItem(const std::string& key, Item* item, const rocksdb::Snapshot* snap) const {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap;
+  std::string v;
+  if (!engine_.db()->Get(ro, key, &v).ok()) return false;
+  auto m = attributeMapFromJson(v);
+  if (!m) return false;
+  *item = std::move(*m);
+  return true;
+}
+
+bool Service::writeBatch(rocksdb::WriteBatch& batch, Out& out, ApiError& err) {
+  auto t = engine_.write(batch);
+  if (!t) {
+    err = internalError(t.error().message);
+    return false;
+  }
+  out.ticket = std::max(out.ticket, *t);
+  return true;
+}
+
+// ---- TTL ----------------------------------------------------------------------------------
+// Expired items are deleted by this sweep and not hidden from reads in between: DynamoDB
+// documents the same (expired items may still be read until its background process deletes them),
+// and clients that test TTL poll until the item is gone.
+
+size_t Service::sweepTtl(int64_t now) {
+  size_t deleted = 0;
+  for (const auto& st : catalog_.tables()) {
+    auto desc = st->schema();
+    if (!desc->ttlEnabled || desc->ttlAttribute.empty() || st->deleted) continue;
+    std::vector<std::string> expired;
+    {
+      std::string prefix = tablePrefix(desc->id), end = prefixSuccessor(prefix);
+      std::unique_ptr<rocksdb::Iterator> it(engine_.db()->NewIterator(rocksdb::ReadOptions()));
+      for (it->Seek(prefix); it->Valid() && it->key().compare(end) < 0; it->Next()) {
+        // Cheap pre-check on the text before parsing the item.
+        if (it->value().ToStringView().find(desc->ttlAttribute) == std::string_view::npos) continue;
+        auto item = attributeMapFromJson(it->value().ToStringView());
+        if (!item) continue;
+        auto a = item->find(desc->ttlAttribute);
+        if (a == item->end() || !a->second.is(ValueType::N)) continue;
+        double when = a->second.n().toDouble();
+        if (when < static_cast<double>(now)) expired.push_back(it->key().ToString());
+      }
+    }
+    for (const auto& k : expired) {
+      std::shared_lock<std::shared_mutex> writers(st->writers);
+      auto guard = locks_.lockKeys({k});
+      auto cur = st->schema();
+      Item item;
+      if (!readItem(k, &item)) continue;
+      auto a = item.find(cur->ttlAttribute);
+      if (!cur->ttlEnabled || a == item.end() || !a->second.is(ValueType::N) ||
+          a->second.n().toDouble() >= static_cast<double>(now))
+        continue;  // changed since the scan
+      rocksdb::WriteBatch b;
+      WriteDelta delta;
+      appendItemWrite(b, *cur, k, &item, nullptr, &delta);
+      if (engine_.write(b)) {
+        applyDelta(st->stats, delta);
+        ++deleted;
+      }
+    }
+  }
+  return deleted;
+}
+
+void Service::ttlLoop() {
+  std::unique_lock<std::mutex> l(sweeperMu_);
+  while (!stopping_) {
+    sweeperCv_.wait_for(l, std::chrono::milliseconds(options_.ttlSweepIntervalMs), [&] { return stopping_; });
+    if (stopping_) break;
+    l.unlock();
+    size_t n = sweepTtl(static_cast<int64_t>(clock_.wallSeconds()));
+    if (n) LOG_DEBUG("ttl sweep deleted %zu items", n);
+    l.lock();
+  }
+}
+
+}  // namespace cdnlab::store

@@ -1,0 +1,140 @@
+// Service: the DynamoDB API over the engine. The core is socket-free:
+//   handleRequest(target, body, headers) -> ApiResponse
+// which the HTTP binding (http_binding.h) and the unit tests both call. Every operation is a
+// member function in one of the ops_*.cc files; they share the request helpers below.
+//
+// Threading: handleRequest is thread-safe and may be called from any number of threads. It never
+// blocks on the disk in batch mode: a write's response carries a durability ticket, and the
+// caller acknowledges it only once Engine reports the ticket durable (handleRequestBlocking
+// waits inline; the HTTP binding waits asynchronously).
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "origin/store/api_error.h"
+#include "origin/store/catalog.h"
+#include "origin/store/engine.h"
+#include "origin/store/expr/expr.h"
+#include "origin/store/item_codec.h"
+#include "origin/store/lock_stripes.h"
+#include "origin/store/sigv4.h"
+
+namespace cdnlab::store {
+
+struct ApiResponse {
+  int status = 200;
+  std::string body;
+  std::string contentType = "application/x-amz-json-1.0";
+  uint64_t durableTicket = 0;  // 0: nothing to wait for
+};
+
+struct ServiceOptions {
+  std::string region = "us-east-1";
+  // SigV4: when auth is on, requests must be signed with one of these keys.
+  bool auth = false;
+  std::vector<Credential> credentials;
+  int64_t ttlSweepIntervalMs = 1000;  // 0: no background sweeper (tests call sweepTtl())
+};
+
+// Request header lookup (case-insensitive name), nullptr when absent.
+using HeaderLookup = std::function<const std::string*(std::string_view name)>;
+
+class Service {
+ public:
+  Service(Engine& engine, ServiceOptions options, const Clock& clock = SystemClock::instance());
+  ~Service();  // stop()
+
+  Result<bool> start();  // loads the catalog, starts the TTL sweeper
+  void stop();
+
+  // `target` is the X-Amz-Target value; `method`/`path`/`query` feed SigV4 when auth is on.
+  ApiResponse handleRequest(std::string_view target, std::string_view body, const HeaderLookup& headers = {},
+                            std::string_view method = "POST", std::string_view path = "/",
+                            std::string_view query = "");
+  // Same, then waits for durability (tests, simple callers).
+  ApiResponse handleRequestBlocking(std::string_view target, std::string_view body);
+
+  Engine& engine() { return engine_; }
+  Catalog& catalog() { return catalog_; }
+
+  // Deletes every item whose TTL attribute is a number of epoch seconds before `nowEpochSeconds`.
+  // Returns how many were deleted.
+  size_t sweepTtl(int64_t nowEpochSeconds);
+
+  static std::string errorBody(const ApiError& e);
+
+  // Per-operation counters.
+  std::atomic<uint64_t> requests{0};
+  std::atomic<uint64_t> errors{0};
+
+ private:
+  using Doc = rapidjson::Document;
+  struct Out {
+    rapidjson::StringBuffer sb;
+    JsonWriter w{sb};
+    uint64_t ticket = 0;
+  };
+  using OpResult = Result<bool>;  // errors travel in ApiError below
+  using Op = bool (Service::*)(const Doc&, Out&, ApiError&);
+
+  Op findOp(std::string_view name) const;
+
+  // Control plane (ops_tables.cc).
+  bool createTable(const Doc&, Out&, ApiError&);
+  bool describeTable(const Doc&, Out&, ApiError&);
+  bool listTables(const Doc&, Out&, ApiError&);
+  bool deleteTable(const Doc&, Out&, ApiError&);
+  bool updateTable(const Doc&, Out&, ApiError&);
+  bool updateTimeToLive(const Doc&, Out&, ApiError&);
+  bool describeTimeToLive(const Doc&, Out&, ApiError&);
+  bool tagResource(const Doc&, Out&, ApiError&);
+  bool untagResource(const Doc&, Out&, ApiError&);
+  bool listTagsOfResource(const Doc&, Out&, ApiError&);
+  bool describeEndpoints(const Doc&, Out&, ApiError&);
+  bool describeLimits(const Doc&, Out&, ApiError&);
+  // Items (ops_items.cc).
+  bool putItem(const Doc&, Out&, ApiError&);
+  bool getItem(const Doc&, Out&, ApiError&);
+  bool deleteItem(const Doc&, Out&, ApiError&);
+  bool updateItem(const Doc&, Out&, ApiError&);
+  // Reads of many items (ops_query.cc).
+  bool query(const Doc&, Out&, ApiError&);
+  bool scan(const Doc&, Out&, ApiError&);
+  // Batches and transactions (ops_batch.cc, ops_transact.cc).
+  bool batchGetItem(const Doc&, Out&, ApiError&);
+  bool batchWriteItem(const Doc&, Out&, ApiError&);
+  bool transactWriteItems(const Doc&, Out&, ApiError&);
+  bool transactGetItems(const Doc&, Out&, ApiError&);
+
+  // Shared helpers.
+  TableStatePtr requireTable(const rapidjson::Value& d, ApiError& err, const char* member = "TableName");
+  TableStatePtr requireTableNamed(std::string_view name, ApiError& err);
+  bool readItem(const std::string& key, Item* item, const rocksdb::Snapshot* snap = nullptr) const;
+  bool writeBatch(rocksdb::WriteBatch& batch, Out& out, ApiError& err);
+  // Index backfill / drop (ops_tables.cc).
+  void backfillIndex(const TableStatePtr& st, const IndexDesc& index);
+  void ttlLoop();
+
+  Engine& engine_;
+  ServiceOptions options_;
+  const Clock& clock_;
+  Catalog catalog_;
+  LockStripes locks_;
+  std::thread sweeper_;
+  std::mutex sweeperMu_;
+  std::condition_variable sweeperCv_;
+  bool stopping_ = false;
+  std::atomic<uint64_t> requestCounter_{0};
+  friend struct ServiceTestPeer;
+};
+
+}  // namespace cdnlab::store

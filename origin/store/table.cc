@@ -1,0 +1,294 @@
+// TableDesc storage format (our own JSON) and DynamoDB's TableDescription output.
+#include "origin/store/table.h"
+
+#include <rapidjson/document.h>
+
+namespace cdnlab::store {
+namespace {
+
+const char* projectionName(ProjectionType p) {
+  switch (p) {
+    case ProjectionType::KeysOnly: return "KEYS_ONLY";
+    case ProjectionType::Include: return "INCLUDE";
+    case ProjectionType::All: return "ALL";
+  }
+  return "ALL";
+}
+
+ProjectionType projectionFrom(std::string_view s) {
+  if (s == "KEYS_ONLY") return ProjectionType::KeysOnly;
+  if (s == "INCLUDE") return ProjectionType::Include;
+  return ProjectionType::All;
+}
+
+void writeKeySchema(const expr::KeySchema& k, JsonWriter& w) {
+  w.StartArray();
+  w.StartObject();
+  kv(w, "AttributeName", k.hashName);
+  kv(w, "KeyType", "HASH");
+  w.EndObject();
+  if (!k.rangeName.empty()) {
+    w.StartObject();
+    kv(w, "AttributeName", k.rangeName);
+    kv(w, "KeyType", "RANGE");
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void writeKeyStorage(const expr::KeySchema& k, JsonWriter& w) {
+  w.StartObject();
+  kv(w, "h", k.hashName);
+  kv(w, "ht", typeName(k.hashType));
+  kv(w, "r", k.rangeName);
+  kv(w, "rt", typeName(k.rangeType));
+  w.EndObject();
+}
+
+std::string getStr(const rapidjson::Value& o, const char* name) {
+  auto it = o.FindMember(name);
+  if (it == o.MemberEnd() || !it->value.IsString()) return {};
+  return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+int64_t getInt(const rapidjson::Value& o, const char* name) {
+  auto it = o.FindMember(name);
+  if (it == o.MemberEnd() || !it->value.IsNumber()) return 0;
+  return it->value.IsInt64() ? it->value.GetInt64() : static_cast<int64_t>(it->value.GetDouble());
+}
+ValueType getType(const rapidjson::Value& o, const char* name) {
+  auto t = typeFromName(getStr(o, name));
+  return t ? *t : ValueType::S;
+}
+expr::KeySchema readKeyStorage(const rapidjson::Value& o) {
+  expr::KeySchema k;
+  k.hashName = getStr(o, "h");
+  k.hashType = getType(o, "ht");
+  k.rangeName = getStr(o, "r");
+  k.rangeType = getType(o, "rt");
+  return k;
+}
+
+void writeThroughput(int64_t r, int64_t wcu, JsonWriter& w) {
+  w.StartObject();
+  key(w, "NumberOfDecreasesToday");
+  w.Int(0);
+  key(w, "ReadCapacityUnits");
+  w.Int64(r);
+  key(w, "WriteCapacityUnits");
+  w.Int64(wcu);
+  w.EndObject();
+}
+
+}  // namespace
+
+const IndexDesc* TableDesc::findIndex(std::string_view indexName) const {
+  for (const auto& i : indexes)
+    if (i.name == indexName) return &i;
+  return nullptr;
+}
+
+std::string tableArn(const std::string& region, const std::string& table) {
+  return "arn:aws:dynamodb:" + region + ":000000000000:table/" + table;
+}
+
+std::string encodeTable(const TableDesc& t) {
+  rapidjson::StringBuffer sb;
+  JsonWriter w(sb);
+  w.StartObject();
+  kv(w, "name", t.name);
+  key(w, "id");
+  w.Uint(t.id);
+  kv(w, "uuid", t.tableId);
+  key(w, "key");
+  writeKeyStorage(t.key, w);
+  key(w, "attrs");
+  w.StartArray();
+  for (const auto& [n, ty] : t.attributeDefinitions) {
+    w.StartArray();
+    str(w, n);
+    str(w, typeName(ty));
+    w.EndArray();
+  }
+  w.EndArray();
+  key(w, "indexes");
+  w.StartArray();
+  for (const auto& i : t.indexes) {
+    w.StartObject();
+    kv(w, "name", i.name);
+    key(w, "id");
+    w.Uint(i.id);
+    key(w, "global");
+    w.Bool(i.global);
+    key(w, "key");
+    writeKeyStorage(i.key, w);
+    kv(w, "projection", projectionName(i.projection));
+    key(w, "nonKey");
+    w.StartArray();
+    for (const auto& a : i.nonKeyAttributes) str(w, a);
+    w.EndArray();
+    kv(w, "status", i.status);
+    key(w, "rcu");
+    w.Int64(i.readCapacity);
+    key(w, "wcu");
+    w.Int64(i.writeCapacity);
+    w.EndObject();
+  }
+  w.EndArray();
+  key(w, "ppr");
+  w.Bool(t.payPerRequest);
+  key(w, "rcu");
+  w.Int64(t.readCapacity);
+  key(w, "wcu");
+  w.Int64(t.writeCapacity);
+  key(w, "created");
+  w.Double(t.creationTime);
+  key(w, "ttlEnabled");
+  w.Bool(t.ttlEnabled);
+  kv(w, "ttlAttr", t.ttlAttribute);
+  key(w, "tags");
+  w.StartArray();
+  for (const auto& [k, v] : t.tags) {
+    w.StartArray();
+    str(w, k);
+    str(w, v);
+    w.EndArray();
+  }
+  w.EndArray();
+  key(w, "nextIndexId");
+  w.Uint(t.nextIndexId);
+  w.EndObject();
+  return std::string(sb.GetString(), sb.GetSize());
+}
+
+Result<TableDesc> decodeTable(std::string_view json) {
+  rapidjson::Document d;
+  d.Parse(json.data(), json.size());
+  if (d.HasParseError() || !d.IsObject()) return Error{500, "corrupt table metadata"};
+  TableDesc t;
+  t.name = getStr(d, "name");
+  t.id = static_cast<uint32_t>(getInt(d, "id"));
+  t.tableId = getStr(d, "uuid");
+  if (auto it = d.FindMember("key"); it != d.MemberEnd() && it->value.IsObject()) t.key = readKeyStorage(it->value);
+  if (auto it = d.FindMember("attrs"); it != d.MemberEnd() && it->value.IsArray()) {
+    for (const auto& a : it->value.GetArray()) {
+      if (!a.IsArray() || a.Size() != 2 || !a[0].IsString() || !a[1].IsString()) continue;
+      auto ty = typeFromName(a[1].GetString());
+      t.attributeDefinitions.emplace_back(a[0].GetString(), ty ? *ty : ValueType::S);
+    }
+  }
+  if (auto it = d.FindMember("indexes"); it != d.MemberEnd() && it->value.IsArray()) {
+    for (const auto& o : it->value.GetArray()) {
+      if (!o.IsObject()) continue;
+      IndexDesc i;
+      i.name = getStr(o, "name");
+      i.id = static_cast<uint32_t>(getInt(o, "id"));
+      auto g = o.FindMember("global");
+      i.global = g != o.MemberEnd() && g->value.IsBool() && g->value.GetBool();
+      if (auto k = o.FindMember("key"); k != o.MemberEnd() && k->value.IsObject()) i.key = readKeyStorage(k->value);
+      i.projection = projectionFrom(getStr(o, "projection"));
+      if (auto n = o.FindMember("nonKey"); n != o.MemberEnd() && n->value.IsArray())
+        for (const auto& a : n->value.GetArray())
+          if (a.IsString()) i.nonKeyAttributes.emplace_back(a.GetString());
+      i.status = getStr(o, "status");
+      i.readCapacity = getInt(o, "rcu");
+      i.writeCapacity = getInt(o, "wcu");
+      t.indexes.push_back(std::move(i));
+    }
+  }
+  auto ppr = d.FindMember("ppr");
+  t.payPerRequest = ppr != d.MemberEnd() && ppr->value.IsBool() && ppr->value.GetBool();
+  t.readCapacity = getInt(d, "rcu");
+  t.writeCapacity = getInt(d, "wcu");
+  if (auto c = d.FindMember("created"); c != d.MemberEnd() && c->value.IsNumber()) t.creationTime = c->value.GetDouble();
+  auto ttl = d.FindMember("ttlEnabled");
+  t.ttlEnabled = ttl != d.MemberEnd() && ttl->value.IsBool() && ttl->value.GetBool();
+  t.ttlAttribute = getStr(d, "ttlAttr");
+  if (auto it = d.FindMember("tags"); it != d.MemberEnd() && it->value.IsArray())
+    for (const auto& a : it->value.GetArray())
+      if (a.IsArray() && a.Size() == 2 && a[0].IsString() && a[1].IsString())
+        t.tags.emplace_back(a[0].GetString(), a[1].GetString());
+  t.nextIndexId = static_cast<uint32_t>(getInt(d, "nextIndexId"));
+  if (t.nextIndexId == 0) t.nextIndexId = 1;
+  return t;
+}
+
+void writeTableDescription(const TableDesc& t, const TableStats* stats, std::string_view status,
+                           const std::string& region, JsonWriter& w) {
+  const std::string arn = tableArn(region, t.name);
+  w.StartObject();
+  key(w, "AttributeDefinitions");
+  w.StartArray();
+  for (const auto& [n, ty] : t.attributeDefinitions) {
+    w.StartObject();
+    kv(w, "AttributeName", n);
+    kv(w, "AttributeType", typeName(ty));
+    w.EndObject();
+  }
+  w.EndArray();
+  kv(w, "TableName", t.name);
+  key(w, "KeySchema");
+  writeKeySchema(t.key, w);
+  kv(w, "TableStatus", status);
+  key(w, "CreationDateTime");
+  w.Double(t.creationTime);
+  key(w, "ProvisionedThroughput");
+  writeThroughput(t.readCapacity, t.writeCapacity, w);
+  key(w, "TableSizeBytes");
+  w.Int64(stats ? stats->bytes.load() : 0);
+  key(w, "ItemCount");
+  w.Int64(stats ? stats->items.load() : 0);
+  kv(w, "TableArn", arn);
+  kv(w, "TableId", t.tableId);
+  if (t.payPerRequest) {
+    key(w, "BillingModeSummary");
+    w.StartObject();
+    kv(w, "BillingMode", "PAY_PER_REQUEST");
+    key(w, "LastUpdateToPayPerRequestDateTime");
+    w.Double(t.creationTime);
+    w.EndObject();
+  }
+  for (bool global : {false, true}) {
+    bool any = false;
+    for (const auto& i : t.indexes) any = any || i.global == global;
+    if (!any) continue;
+    key(w, global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
+    w.StartArray();
+    for (const auto& i : t.indexes) {
+      if (i.global != global) continue;
+      w.StartObject();
+      kv(w, "IndexName", i.name);
+      key(w, "KeySchema");
+      writeKeySchema(i.key, w);
+      key(w, "Projection");
+      w.StartObject();
+      kv(w, "ProjectionType", projectionName(i.projection));
+      if (i.projection == ProjectionType::Include) {
+        key(w, "NonKeyAttributes");
+        w.StartArray();
+        for (const auto& a : i.nonKeyAttributes) str(w, a);
+        w.EndArray();
+      }
+      w.EndObject();
+      if (global) {
+        kv(w, "IndexStatus", status == "DELETING" ? std::string_view("DELETING") : std::string_view(i.status));
+        if (i.status == "CREATING") {
+          key(w, "Backfilling");
+          w.Bool(true);
+        }
+        key(w, "ProvisionedThroughput");
+        writeThroughput(i.readCapacity, i.writeCapacity, w);
+      }
+      int slot = static_cast<int>(i.id % TableStats::kMaxIndexes);
+      key(w, "IndexSizeBytes");
+      w.Int64(stats ? stats->indexBytes[slot].load() : 0);
+      key(w, "ItemCount");
+      w.Int64(stats ? stats->indexItems[slot].load() : 0);
+      kv(w, "IndexArn", arn + "/index/" + i.name);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
+}  // namespace cdnlab::store

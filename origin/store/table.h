@@ -1,0 +1,78 @@
+// Table metadata: what CreateTable / UpdateTable declare (keys, indexes, billing, TTL, tags) and
+// the live counters DescribeTable reports. A TableDesc is immutable once published: a control-plane
+// change builds a new one and swaps the pointer (Catalog), so data-plane requests read a
+// consistent schema without locks.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+#include "origin/store/expr/expr.h"
+#include "origin/store/json_out.h"
+
+namespace cdnlab::store {
+
+enum class ProjectionType { KeysOnly, Include, All };
+
+struct IndexDesc {
+  std::string name;
+  uint32_t id = 0;      // unique within the table; part of the index's RocksDB key prefix
+  bool global = false;  // GSI (own partition key) or LSI (the table's partition key)
+  expr::KeySchema key;
+  ProjectionType projection = ProjectionType::All;
+  std::vector<std::string> nonKeyAttributes;  // INCLUDE
+  std::string status = "ACTIVE";              // CREATING while a backfill runs, then ACTIVE
+  int64_t readCapacity = 0;
+  int64_t writeCapacity = 0;
+};
+
+struct TableDesc {
+  std::string name;
+  uint32_t id = 0;
+  std::string tableId;  // the UUID DescribeTable reports
+  expr::KeySchema key;
+  std::vector<std::pair<std::string, ValueType>> attributeDefinitions;
+  std::vector<IndexDesc> indexes;  // LSIs and GSIs
+  bool payPerRequest = false;
+  int64_t readCapacity = 0;
+  int64_t writeCapacity = 0;
+  double creationTime = 0;  // epoch seconds
+  bool ttlEnabled = false;
+  std::string ttlAttribute;
+  std::vector<std::pair<std::string, std::string>> tags;  // in insertion order
+  uint32_t nextIndexId = 1;
+
+  bool hasRange() const { return !key.rangeName.empty(); }
+  const IndexDesc* findIndex(std::string_view indexName) const;
+};
+
+using TableDescPtr = std::shared_ptr<const TableDesc>;
+
+// Live counters of a table and its indexes (DescribeTable's ItemCount / TableSizeBytes /
+// IndexSizeBytes). Kept in memory, rebuilt by a scan at open (DynamoDB itself only refreshes
+// these every ~6 hours, so exactness is a bonus, not a contract).
+struct TableStats {
+  std::atomic<int64_t> items{0};
+  std::atomic<int64_t> bytes{0};
+  static constexpr int kMaxIndexes = 64;
+  std::atomic<int64_t> indexItems[kMaxIndexes] = {};
+  std::atomic<int64_t> indexBytes[kMaxIndexes] = {};
+};
+
+// Serialisation of a TableDesc for its metadata record.
+std::string encodeTable(const TableDesc& t);
+Result<TableDesc> decodeTable(std::string_view json);
+
+// The TableDescription object (DescribeTable's "Table", CreateTable's "TableDescription", ...).
+// `status` overrides the table status (CREATING in CreateTable's answer, DELETING in DeleteTable's).
+void writeTableDescription(const TableDesc& t, const TableStats* stats, std::string_view status,
+                           const std::string& region, JsonWriter& w);
+
+std::string tableArn(const std::string& region, const std::string& table);
+
+}  // namespace cdnlab::store
