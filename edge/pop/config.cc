@@ -15,6 +15,8 @@ Result<bool> PopConfig::validate() {
   if (!(maxObjectFraction > 0.0 && maxObjectFraction <= 1.0))
     return invalid("max-object-fraction: must be in (0, 1]");
   if (workers > 256) return invalid("workers: at most 256");
+  if (upstreamRtt.count() < 0 || upstreamRtt > std::chrono::seconds(10))
+    return Error{2, "upstream RTT must be between 0 and 10s"};
   if (collapseWait.count() < 0 || upstreamTimeout.count() <= 0 || upstreamConnectTimeout.count() <= 0)
     return invalid("timeouts: must be > 0");
   if (sweepInterval.count() <= 0) return invalid("sweep-interval: must be > 0");

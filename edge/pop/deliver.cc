@@ -6,6 +6,8 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <memory>
+#include <unordered_map>
 
 namespace cdnlab::edge::pop {
 
@@ -42,7 +44,7 @@ void addTeachingHeaders(PopCore& core, Transaction& tx, http::Headers& out, cons
 }
 
 // The entry's stored fields as wire lines, minus those each response sets itself.
-Buffer entryHeaderBlock(const cache::Entry& entry) {
+Buffer serializeHeaderBlock(const cache::Entry& entry) {
   std::string block;
   block.reserve(512);
   for (const auto& h : entry.headers) {
@@ -53,6 +55,35 @@ Buffer entryHeaderBlock(const cache::Entry& entry) {
     block += "\r\n";
   }
   return Buffer(std::move(block));
+}
+
+// The header block is serialized once per entry and worker, then every hit sends the same
+// Buffer. Entries are immutable, so a block stays right for its entry's whole life; the memo
+// holds a weak_ptr to tell a live entry from a new one that reuses a freed address. It is
+// thread_local (one per worker loop: no lock) and bounded: when full it starts over.
+class HeaderBlockMemo {
+ public:
+  Buffer get(const std::shared_ptr<const cache::Entry>& entry) {
+    auto it = blocks_.find(entry.get());
+    if (it != blocks_.end() && it->second.entry.lock() == entry) return it->second.block;
+    if (blocks_.size() >= kMaxBlocks) blocks_.clear();
+    Buffer block = serializeHeaderBlock(*entry);
+    blocks_[entry.get()] = Memo{entry, block};
+    return block;
+  }
+
+ private:
+  static constexpr size_t kMaxBlocks = 16384;
+  struct Memo {
+    std::weak_ptr<const cache::Entry> entry;
+    Buffer block;
+  };
+  std::unordered_map<const cache::Entry*, Memo> blocks_;
+};
+
+Buffer entryHeaderBlock(const std::shared_ptr<const cache::Entry>& entry) {
+  thread_local HeaderBlockMemo memo;
+  return memo.get(entry);
 }
 
 }  // namespace
@@ -72,7 +103,7 @@ Next stepDeliver(PopCore& core, Transaction& tx) {
   const cache::Entry& entry = *tx.entry;
   bool notModified = cache::evaluateConditional(entry, requestView(core, tx)) == cache::ConditionalResult::NotModified;
   r.status = notModified ? 304 : entry.status;
-  r.headerBlock = entryHeaderBlock(entry);
+  r.headerBlock = entryHeaderBlock(tx.entry);
   if (!notModified) r.body = entry.body;  // shares the bytes
   char number[32];
   std::snprintf(number, sizeof number, "%" PRId64, cache::currentAgeS(entry, core.nowMs()));

@@ -5,7 +5,9 @@
 #include "common/log.h"
 #include "edge/pop/admin.h"
 
+#include <memory>
 #include <thread>
+#include <unordered_set>
 
 namespace cdnlab::edge::pop {
 
@@ -31,6 +33,26 @@ class WorkerIo final : public Io {
   }
 
   void fetch(UpstreamRequest request, std::function<void(UpstreamResult)> done) override {
+    // Rounded, not truncated: libuv timers have 1 ms resolution, and a same-city hop (~0.5 ms)
+    // should not vanish.
+    const uint64_t rttMs = static_cast<uint64_t>((config_.upstreamRtt.count() + 500'000) / 1'000'000);
+    if (rttMs == 0)
+      return exchange(std::move(request), [done = std::move(done)](UpstreamResult r, bool) { done(std::move(r)); });
+    // The latency model's upstream hop: one RTT before the request leaves, and one more after
+    // a response that needed a new connection (its TCP handshake), so a kept-alive exchange
+    // costs one RTT and a fresh one two, as LatencyModel::exchangeMs says.
+    auto shared = std::make_shared<UpstreamRequest>(std::move(request));
+    after(rttMs, [this, shared, rttMs, done = std::move(done)]() mutable {
+      exchange(std::move(*shared), [this, rttMs, done = std::move(done)](UpstreamResult r, bool reused) mutable {
+        if (reused || !r.ok()) return done(std::move(r));
+        auto result = std::make_shared<UpstreamResult>(std::move(r));
+        after(rttMs, [result, done = std::move(done)] { done(std::move(*result)); });
+      });
+    });
+  }
+
+  // One upstream request/response; `done(result, reusedConnection)`.
+  void exchange(UpstreamRequest request, std::function<void(UpstreamResult, bool)> done) {
     http::ClientRequest req;
     req.host = config_.upstreamHost;
     req.port = config_.upstreamPort;
@@ -44,15 +66,32 @@ class WorkerIo final : public Io {
         std::string why = std::string("upstream ") + config_.upstreamHost + ":" + std::to_string(config_.upstreamPort) +
                           ": " + http::clientErrorName(static_cast<http::ClientError>(r.error().code));
         if (!r.error().message.empty()) why += " (" + r.error().message + ")";
-        done(Error{status, std::move(why)});
+        done(Error{status, std::move(why)}, false);
         return;
       }
+      const bool reused = r->reusedConnection;
       UpstreamResponse resp;
       resp.status = r->status;
       resp.headers = std::move(r->headers);
       resp.body = std::move(r->body);
-      done(std::move(resp));
+      done(std::move(resp), reused);
     });
+  }
+
+  // Runs fn after `ms` on this worker's loop (a one-shot libuv timer, never a sleep). Timers
+  // still pending when the worker closes are closed with it and their fn never runs.
+  void after(uint64_t ms, std::function<void()> fn) {
+    auto* t = new DelayTimer{{}, std::move(fn), this};
+    uv_timer_init(client_.loop(), &t->timer);
+    t->timer.data = t;
+    delays_.insert(t);
+    uv_timer_start(&t->timer, [](uv_timer_t* h) {
+      auto* d = static_cast<DelayTimer*>(h->data);
+      d->io->delays_.erase(d);
+      std::function<void()> run = std::move(d->fn);
+      closeDelay(d);
+      run();
+    }, ms, 0);
   }
 
   void post(std::function<void()> fn) override { http_.post(index_, std::move(fn)); }
@@ -76,6 +115,8 @@ class WorkerIo final : public Io {
   }
   // Called on the worker's thread when it stops; the loop runs afterwards so handles close.
   void close() {
+    for (DelayTimer* d : delays_) closeDelay(d);
+    delays_.clear();
     if (timer_) {
       // The handle's memory must stay valid until its close callback (libuv's lifecycle rule).
       uv_close(reinterpret_cast<uv_handle_t*>(timer_), [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
@@ -92,6 +133,17 @@ class WorkerIo final : public Io {
   PopCore* core_ = nullptr;
   uv_timer_t* timer_ = nullptr;
   int64_t lastSweepNs_ = 0;
+
+  struct DelayTimer {
+    uv_timer_t timer;
+    std::function<void()> fn;
+    WorkerIo* io;
+  };
+  static void closeDelay(DelayTimer* d) {
+    // The memory must stay valid until the close callback (libuv's lifecycle rule).
+    uv_close(reinterpret_cast<uv_handle_t*>(&d->timer), [](uv_handle_t* h) { delete static_cast<DelayTimer*>(h->data); });
+  }
+  std::unordered_set<DelayTimer*> delays_;  // pending upstream-latency timers, closed on close()
 };
 
 PopServer::PopServer(const PopConfig& config, const Clock& clock) : config_(config), clock_(clock) {}

@@ -140,7 +140,10 @@ TEST_F(FsmTest, MissThenHitSharesTheBodyAndAgeGrows) {
   EXPECT_EQ(hit->header("Content-Type"), "text/plain");
   EXPECT_EQ(hit->header("X-Cache-Hits"), "1");
   EXPECT_TRUE(hit->response.body.sharesWith(miss->response.body)) << "a hit must not copy the body";
-  EXPECT_EQ(metrics_.outcomeCount(Outcome::Hit), 1u);
+  auto again = request("GET", "/obj/1");
+  EXPECT_TRUE(again->response.headerBlock.sharesWith(hit->response.headerBlock))
+      << "the stored header block is serialized once, not per hit";
+  EXPECT_EQ(metrics_.outcomeCount(Outcome::Hit), 2u);
   EXPECT_EQ(metrics_.outcomeCount(Outcome::Miss), 1u);
   EXPECT_EQ(metrics_.upstreamRequests.load(), 1u);
 }
