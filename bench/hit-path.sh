@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Hit-path benchmark (issue 2): the cdnlab PoP, Varnish and nginx proxy_cache side by side in one
+# run, each in front of the same `cdnlab origin`, each with the same worker count, the same wrk
+# command against each (keep-alive, CONNS connections, 1 KiB and 64 KiB objects, DURATION, ROUNDS
+# rounds alternating the servers), medians of requests/s and p50/p99.
+#
+#   bash bench/hit-path.sh                 # full run: 10 s x 3 rounds x 2 sizes x 3 servers
+#   DURATION=3 ROUNDS=1 bash bench/hit-path.sh   # smoke run
+#
+# Everything listens on 127.0.0.1 ephemeral-ish ports chosen below; every process started here is
+# stopped by PID on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
+CONNS=${CONNS:-64}
+WORKERS=${WORKERS:-$(nproc)}
+WRK_THREADS=${WRK_THREADS:-1}
+BUILD=${BUILD:-build}
+
+bash scripts/setup.sh varnish nginx-light wrk
+if [ -z "${CDNLAB_BIN:-}" ] && [ ! -x "$BUILD/cdnlab" ]; then
+  cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$BUILD" -j"$(nproc)" --target cdnlab
+fi
+BIN=${CDNLAB_BIN:-$ROOT/$BUILD/cdnlab}
+
+WORK=$(mktemp -d /tmp/cdnlab-hitpath.XXXXXX)
+chmod 755 "$WORK"  # varnishd drops privileges and must read the VCL
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() {  # wait until $1 answers, at most 10 s
+  for _ in $(seq 1 100); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
+  echo "hit-path: $1 did not come up" >&2; return 1
+}
+
+# Starts the origin (objects of size $1), the PoP, Varnish and nginx; fills URL[].
+declare -A URL
+start_all() {
+PHASE_PIDS=()
+# The origin: a catalog of a few objects of exactly SIZE bytes, cacheable for a day.
+cat > "$WORK/catalog.yaml" <<YAML
+catalog:
+  objects: 4
+  seed: 1
+  size: {distribution: fixed, value: $1}
+  cache_control:
+    - {weight: 1, value: "public, max-age=86400"}
+  uncacheable: {share: 0}
+YAML
+ORIGIN_PORT=$(free_port)
+"$BIN" origin --catalog "$WORK/catalog.yaml" --listen 127.0.0.1:$ORIGIN_PORT --workers 1 > "$WORK/origin.log" 2>&1 &
+PHASE_PIDS+=($!)
+wait_http "http://127.0.0.1:$ORIGIN_PORT/obj/1"
+
+# The cdnlab PoP.
+POP_PORT=$(free_port)
+"$BIN" pop --upstream http://127.0.0.1:$ORIGIN_PORT --listen 127.0.0.1:$POP_PORT --capacity 256MiB \
+  --workers "$WORKERS" --id bench > "$WORK/pop.log" 2>&1 &
+PHASE_PIDS+=($!)
+wait_http "http://127.0.0.1:$POP_PORT/obj/1"
+
+# Varnish: default builtin VCL, malloc storage, WORKERS thread pools.
+VARNISH_PORT=$(free_port)
+cat > "$WORK/default.vcl" <<VCL
+vcl 4.1;
+backend origin { .host = "127.0.0.1"; .port = "$ORIGIN_PORT"; }
+VCL
+varnishd -F -a 127.0.0.1:$VARNISH_PORT -f "$WORK/default.vcl" -s malloc,256m -n "$WORK/varnish" \
+  -p thread_pools="$WORKERS" > "$WORK/varnish.log" 2>&1 &
+PHASE_PIDS+=($!)
+wait_http "http://127.0.0.1:$VARNISH_PORT/obj/1"
+
+# nginx proxy_cache: WORKERS processes, keep-alive to the origin, cache in memory-backed tmp.
+NGINX_PORT=$(free_port)
+mkdir -p "$WORK/nginx/cache" "$WORK/nginx/tmp"
+cat > "$WORK/nginx.conf" <<NGINX
+worker_processes $WORKERS;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/tmp;
+  proxy_temp_path $WORK/nginx/tmp;
+  proxy_cache_path $WORK/nginx/cache levels=1:2 keys_zone=hot:64m max_size=256m inactive=1d use_temp_path=off;
+  upstream origin { server 127.0.0.1:$ORIGIN_PORT; keepalive 32; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    keepalive_requests 1000000;
+    location / {
+      proxy_pass http://origin;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_cache hot;
+      add_header X-Cache \$upstream_cache_status;
+    }
+  }
+}
+NGINX
+nginx -c "$WORK/nginx.conf" -p "$WORK/nginx" > "$WORK/nginx.log" 2>&1 &
+PHASE_PIDS+=($!)
+wait_http "http://127.0.0.1:$NGINX_PORT/obj/1"
+
+URL=([cdnlab]="http://127.0.0.1:$POP_PORT" [varnish]="http://127.0.0.1:$VARNISH_PORT"
+     [nginx]="http://127.0.0.1:$NGINX_PORT")
+PIDS+=("${PHASE_PIDS[@]}")
+}
+stop_all() {
+  for p in "${PHASE_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PHASE_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$WORK/nginx" "$WORK/varnish"
+}
+SERVERS=(cdnlab varnish nginx)
+
+# One wrk run -> "rps p50_ms p99_ms"
+run_wrk() {
+  wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" --latency "$1" 2>/dev/null | python3 -c '
+import re, sys
+t = sys.stdin.read()
+def ms(v):
+    n, u = re.match(r"([\d.]+)(\w+)", v).groups(); n = float(n)
+    return n / 1000 if u == "us" else n * 1000 if u == "s" else n
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+p50 = ms(re.search(r"50%\s+(\S+)", t).group(1)); p99 = ms(re.search(r"99%\s+(\S+)", t).group(1))
+errs = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
+print(f"{rps:.0f} {p50:.3f} {p99:.3f} {errs.group(1) if errs else 0}")'
+}
+
+RES=$WORK/results.txt
+: > "$RES"
+for size in 1KiB 64KiB; do
+  start_all "$size"
+  # Warm every cache: the second request must be a hit everywhere.
+  for s in "${SERVERS[@]}"; do curl -fsS -o /dev/null "${URL[$s]}/obj/1"; curl -fsS -o /dev/null "${URL[$s]}/obj/1"; done
+  echo "cdnlab: $(curl -fsS -o /dev/null -D - "${URL[cdnlab]}/obj/1" | grep -i '^x-cache:' | tr -d '\r')" >&2
+  for round in $(seq 1 "$ROUNDS"); do
+    for s in "${SERVERS[@]}"; do
+      read -r rps p50 p99 errs < <(run_wrk "${URL[$s]}/obj/1")
+      echo "$size $s $round $rps $p50 $p99 $errs" >> "$RES"
+      echo "round $round $size $s: $rps req/s p50 ${p50}ms p99 ${p99}ms non2xx $errs" >&2
+    done
+  done
+  stop_all
+done
+
+python3 - "$RES" "$WORKERS" "$CONNS" "$DURATION" "$ROUNDS" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+workers, conns, dur, rounds = sys.argv[2:6]
+print(f"\nhit path: wrk -c{conns} -d{dur}s, {rounds} rounds (medians), {workers} worker(s) per server")
+print(f"{'object':8} {'server':8} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8}")
+for obj in ("1KiB", "64KiB"):
+    med = {}
+    for s in ("cdnlab", "varnish", "nginx"):
+        r = [x for x in rows if x[0] == obj and x[1] == s]
+        med[s] = tuple(statistics.median(float(x[i]) for x in r) for i in (3, 4, 5))
+        print(f"{obj:8} {s:8} {med[s][0]:10.0f} {med[s][1]:8.3f} {med[s][2]:8.3f}")
+    best = max(("varnish", "nginx"), key=lambda s: med[s][0])
+    print(f"{obj:8} ratio cdnlab/{best} = {med['cdnlab'][0] / med[best][0]:.2f}x req/s, "
+          f"p99 {med['cdnlab'][2]:.3f} vs {med[best][2]:.3f} ms")
+PY
