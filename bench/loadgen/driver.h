@@ -1,0 +1,55 @@
+// The load generator's engine: N worker threads, each with its own libuv loop (never a thread
+// per connection), each running every region at rate/N (open loop) or its share of the
+// connections (closed loop). The calling thread only watches: once a second it collects the
+// workers' live counters for the progress line. Results are merged when the workers end.
+//
+// Per request (driver.cc): pick the object -> (geo mode) make sure the region has a fresh
+// route from the router -> take an idle keep-alive connection to that PoP or open one, bound
+// to a source address of the region's loopback block -> wait RTT(region, PoP) on a libuv timer
+// (one more RTT when the connection is new: the TCP handshake) -> write pre-serialized bytes ->
+// parse the response with llhttp -> record latency from the intended send time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "bench/loadgen/plan.h"
+#include "bench/loadgen/results.h"
+
+namespace cdnlab::loadgen {
+
+// What the progress line shows: the last whole second of the measurement.
+struct SecondSnapshot {
+  double elapsedS = 0;       // since the measurement started (after warm-up)
+  bool warmingUp = false;
+  uint64_t totalRequests = 0;  // measured so far
+  uint64_t requests = 0;       // in that second
+  uint64_t hits = 0;
+  double p99Ms = 0;
+};
+
+struct RunOutcome {
+  Results results;
+  double measuredS = 0;
+  uint64_t dropped = 0;      // open-loop arrivals that found the queue full or were never sent
+  uint64_t reroutes = 0;     // router lookups after a PoP failed
+};
+
+class LoadDriver {
+ public:
+  explicit LoadDriver(LoadPlan plan);
+  ~LoadDriver();
+
+  // Runs the plan to its end (duration and/or request count), blocking. onSecond fires on the
+  // calling thread once per second; onMeasureStart fires when warm-up ends (before the first
+  // measured request: used to scrape the origin's counters). Error when a worker's loop could
+  // not be set up.
+  Result<RunOutcome> run(const std::function<void(const SecondSnapshot&)>& onSecond,
+                         const std::function<void()>& onMeasureStart);
+
+ private:
+  LoadPlan plan_;
+};
+
+}  // namespace cdnlab::loadgen

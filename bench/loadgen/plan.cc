@@ -1,0 +1,73 @@
+#include "bench/loadgen/plan.h"
+
+#include <arpa/inet.h>
+
+#include <cstdlib>
+
+#include "geo/latency_model.h"
+#include "geo/topology.h"
+
+namespace cdnlab::loadgen {
+
+Result<Endpoint> parseUrl(const std::string& url, std::string* path) {
+  std::string rest = url;
+  if (rest.rfind("http://", 0) == 0) rest = rest.substr(7);
+  else if (rest.find("://") != std::string::npos) return Error{1, "only http:// URLs: " + url};
+  std::string p = "/";
+  size_t slash = rest.find('/');
+  if (slash != std::string::npos) {
+    p = rest.substr(slash);
+    rest = rest.substr(0, slash);
+  }
+  size_t colon = rest.rfind(':');
+  Endpoint e;
+  e.host = rest.substr(0, colon);
+  e.port = 80;
+  if (colon != std::string::npos) {
+    char* end = nullptr;
+    long port = std::strtol(rest.c_str() + colon + 1, &end, 10);
+    if (*end != '\0' || port <= 0 || port > 65535) return Error{1, "bad port in " + url};
+    e.port = static_cast<int>(port);
+  }
+  if (e.host == "localhost") e.host = "127.0.0.1";
+  in_addr a;
+  if (inet_pton(AF_INET, e.host.c_str(), &a) != 1) return Error{1, "host must be a numeric IPv4 address: " + url};
+  if (path) *path = p;
+  return e;
+}
+
+LoadPlan planFromTopology(const geo::Topology& topo, double totalRate) {
+  LoadPlan plan;
+  geo::LatencyModel model(topo.latency);
+  std::vector<const geo::PopSpec*> edges = topo.edgePops();
+  for (const geo::PopSpec* p : edges) plan.pops.push_back({p->id, {p->address.host, p->address.port}});
+  double sumRate = 0;
+  for (const auto& r : topo.regions) sumRate += r.rate;
+  for (const auto& r : topo.regions) {
+    RegionPlan rp;
+    rp.name = r.name;
+    rp.rate = totalRate > 0 && sumRate > 0 ? totalRate * r.rate / sumRate : r.rate;
+    rp.share = r.share;
+    rp.zipfAlpha = r.zipfAlpha;
+    if (r.block.v4) {
+      uint32_t base = (uint32_t{r.block.bytes[12]} << 24) | (uint32_t{r.block.bytes[13]} << 16) |
+                      (uint32_t{r.block.bytes[14]} << 8) | r.block.bytes[15];
+      uint64_t size = uint64_t{1} << (32 - r.block.prefix);
+      // Skip the network address; a few hundred sources is plenty (each one holds its own
+      // ephemeral ports, so thousands of connections per region are possible).
+      rp.firstSource = base + 1;
+      rp.sourceCount = static_cast<uint32_t>(size > 2 ? std::min<uint64_t>(size - 2, 250) : 1);
+    }
+    for (const geo::PopSpec* p : edges) rp.rttMs.push_back(model.rttMs(r.location, p->location));
+    plan.regions.push_back(std::move(rp));
+  }
+  plan.router = Endpoint{topo.router.address.host, topo.router.address.port};
+  plan.routerTtlMs = std::chrono::duration_cast<std::chrono::milliseconds>(topo.router.ttl).count();
+  plan.origin = Endpoint{topo.origin.address.host, topo.origin.address.port};
+  plan.latencyModel = topo.latencyEnabled;
+  plan.durationNs = topo.load.duration.count();
+  plan.warmupNs = topo.load.warmup.count();
+  return plan;
+}
+
+}  // namespace cdnlab::loadgen
