@@ -1,0 +1,238 @@
+// `cdnlab load [topo.yaml] [--rate R] [--duration 30s] [--warmup 5s] [--requests N]
+// [--connections N] [--closed] [--threads N] [--json out.json] [--no-latency] [--seed S]
+// [--target URL]`: drives traffic at a running topology (clients per region, routed by the
+// router) or at one URL (--target), prints a progress line per second and the tables at the
+// end. All logic lives in bench/loadgen; this file maps flags onto a LoadPlan.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "bench/loadgen/driver.h"
+#include "bench/loadgen/plan.h"
+#include "bench/loadgen/report.h"
+#include "bench/loadgen/scrape.h"
+#include "cli/command.h"
+#include "common/config/units.h"
+#include "geo/topology.h"
+#include "origin/catalog/catalog_config.h"
+
+namespace cdnlab::cli {
+namespace {
+
+struct LoadArgs {
+  std::string topology;
+  std::optional<double> rate;
+  std::string duration;
+  std::string warmup;
+  uint64_t requests = 0;
+  std::optional<int> connections;
+  bool closed = false;
+  int threads = 1;
+  std::string json;
+  bool noLatency = false;
+  std::optional<uint64_t> seed;
+  std::string target;
+  std::string targetPop;
+  std::string origin;
+  std::optional<uint64_t> objects;
+  bool perRegionRanking = false;
+};
+
+std::optional<int64_t> durationNs(const std::string& text, const char* flag) {
+  std::string why;
+  auto d = config::parseDuration(text, &why);
+  if (!d) {
+    std::fprintf(stderr, "cdnlab load: %s: %s\n", flag, why.c_str());
+    return std::nullopt;
+  }
+  return d->count();
+}
+
+int runLoad(const LoadArgs& a) {
+  std::optional<geo::Topology> topo;
+  std::string topoFile = a.topology;
+  if (topoFile.empty() && a.target.empty()) topoFile = "configs/default.yaml";
+  if (!topoFile.empty()) {
+    auto t = geo::loadTopologyFile(topoFile);
+    if (!t) {
+      std::fputs(config::formatErrors(t.errors()).c_str(), stderr);
+      return 1;
+    }
+    topo = std::move(*t);
+  }
+
+  loadgen::LoadPlan plan;
+  double rate = a.rate.value_or(topo ? topo->load.rate : 200.0);
+  if (topo) {
+    plan = loadgen::planFromTopology(*topo, rate);
+    std::string catalogFile = topo->origin.catalogFile.empty() ? topoFile : topo->origin.catalogFile;
+    if (!topo->origin.catalogFile.empty() && catalogFile.front() != '/') {
+      size_t slash = topoFile.rfind('/');
+      if (slash != std::string::npos) catalogFile = topoFile.substr(0, slash + 1) + catalogFile;
+    }
+    if (auto cat = origin::catalog::loadCatalogConfigFile(catalogFile)) plan.objects = cat->objects;
+  } else {
+    loadgen::RegionPlan only;
+    only.name = "target";
+    only.rate = rate;
+    plan.regions.push_back(only);
+    plan.durationNs = 30'000'000'000;
+  }
+  if (!a.target.empty()) {
+    std::string path;
+    auto e = loadgen::parseUrl(a.target, &path);
+    if (!e.ok()) {
+      std::fprintf(stderr, "cdnlab load: --target: %s\n", e.error().message.c_str());
+      return 2;
+    }
+    plan.target = *e;
+    plan.targetPath = path;
+    plan.router.reset();
+    // Which PoP the target stands for (the latency model's far end): --target-pop, else the
+    // topology PoP at that address, else the first edge PoP.
+    for (size_t i = 0; i < plan.pops.size(); ++i)
+      if (plan.pops[i].id == a.targetPop ||
+          (a.targetPop.empty() && plan.pops[i].address.host == e->host && plan.pops[i].address.port == e->port))
+        plan.targetPop = static_cast<int>(i);
+    if (plan.targetPop < 0 && !plan.pops.empty()) {
+      if (!a.targetPop.empty()) {
+        std::fprintf(stderr, "cdnlab load: --target-pop %s: no such edge PoP in the topology\n", a.targetPop.c_str());
+        return 2;
+      }
+      plan.targetPop = 0;
+    }
+    if (!topo) plan.warmupNs = 0;
+  }
+  if (!a.origin.empty()) {
+    auto e = loadgen::parseUrl(a.origin);
+    if (!e.ok()) {
+      std::fprintf(stderr, "cdnlab load: --origin: %s\n", e.error().message.c_str());
+      return 2;
+    }
+    plan.origin = *e;
+  } else if (!topo) {
+    plan.origin.reset();
+  }
+
+  if (!a.duration.empty()) {
+    auto d = durationNs(a.duration, "--duration");
+    if (!d) return 2;
+    plan.durationNs = *d;
+  } else if (a.requests) {
+    plan.durationNs = 0;  // bounded by the count alone
+  }
+  if (!a.warmup.empty()) {
+    auto d = durationNs(a.warmup, "--warmup");
+    if (!d) return 2;
+    plan.warmupNs = *d;
+  }
+  plan.requests = a.requests;
+  plan.closedLoop = a.closed;
+  plan.connections = a.connections.value_or(a.closed ? 64 : 256);
+  plan.threads = a.threads;
+  if (a.noLatency) plan.latencyModel = false;
+  if (a.objects) plan.objects = *a.objects;
+  plan.perRegionRanking = a.perRegionRanking;
+  plan.seed = a.seed.value_or(std::random_device{}() | (uint64_t{std::random_device{}()} << 32));
+  if (plan.objects == 0 || plan.connections <= 0 || plan.threads <= 0) {
+    std::fputs("cdnlab load: --objects, --connections and --threads must be positive\n", stderr);
+    return 2;
+  }
+
+  const double durationS = static_cast<double>(plan.durationNs) / 1e9;
+  const double warmupS = static_cast<double>(plan.warmupNs) / 1e9;
+  std::printf("cdnlab load: %s loop, %s, seed %llu, %zu region(s), %d thread(s), latency model %s\n",
+              plan.closedLoop ? "closed" : "open",
+              plan.target ? ("target " + a.target).c_str() : ("router " + plan.router->host + ":" + std::to_string(plan.router->port)).c_str(),
+              static_cast<unsigned long long>(plan.seed), plan.regions.size(), plan.threads,
+              plan.latencyModel ? "on" : "off");
+  std::fflush(stdout);
+
+  std::optional<loadgen::OriginCounters> before;
+  auto onMeasureStart = [&] {
+    if (!plan.origin) return;
+    auto c = loadgen::scrapeOrigin(*plan.origin);
+    if (c.ok()) before = *c;
+    else std::fprintf(stderr, "cdnlab load: origin /metrics: %s (no offload figures)\n", c.error().message.c_str());
+  };
+  auto onSecond = [&](const loadgen::SecondSnapshot& s) {
+    if (s.warmingUp) {
+      std::printf("  warm-up %.0fs/%.0fs\n", s.elapsedS, warmupS);
+    } else {
+      double hit = s.requests ? static_cast<double>(s.hits) / static_cast<double>(s.requests) : 0.0;
+      std::printf("%s\n", loadgen::progressLine(s.elapsedS, durationS, s.totalRequests, hit, s.p99Ms).c_str());
+    }
+    std::fflush(stdout);
+  };
+
+  loadgen::LoadDriver driver(plan);
+  auto run = driver.run(onSecond, onMeasureStart);
+  if (!run.ok()) {
+    std::fprintf(stderr, "cdnlab load: %s\n", run.error().message.c_str());
+    return 1;
+  }
+
+  loadgen::RunInfo info;
+  info.seed = plan.seed;
+  info.mode = plan.closedLoop ? "closed" : "open";
+  info.target = plan.target ? a.target : topoFile;
+  info.rate = plan.closedLoop ? 0 : rate;
+  info.connections = plan.connections;
+  info.threads = plan.threads;
+  info.durationS = run->measuredS;
+  info.warmupS = warmupS;
+  info.latencyModel = plan.latencyModel;
+  info.dropped = run->dropped;
+  if (before && plan.origin) {
+    auto after = loadgen::scrapeOrigin(*plan.origin);
+    if (after.ok()) {
+      loadgen::Offload o;
+      o.originRequests = after->requests - before->requests;
+      o.originBytes = after->bodyBytes - before->bodyBytes;
+      o.clientRequests = run->results.total().requests - run->results.total().errors;
+      o.clientBytes = run->results.total().bytes;
+      info.offload = o;
+    }
+  }
+  std::fputs(loadgen::renderTables(run->results, info).c_str(), stdout);
+  if (run->reroutes) std::printf("  re-routed after a PoP failure: %llu time(s)\n", static_cast<unsigned long long>(run->reroutes));
+  std::fflush(stdout);
+  if (!a.json.empty()) {
+    std::ofstream f(a.json);
+    f << loadgen::renderJson(run->results, info);
+    if (!f) {
+      std::fprintf(stderr, "cdnlab load: cannot write %s\n", a.json.c_str());
+      return 1;
+    }
+  }
+  return 0;
+}
+
+CDNLAB_COMMAND("load", "Drive traffic at a running topology (or one --target URL) and report hit ratio and latency",
+               [](CLI::App& sub) {
+  auto a = std::make_shared<LoadArgs>();
+  sub.add_option("topology", a->topology, "Topology YAML (default configs/default.yaml unless --target)");
+  sub.add_option("--rate", a->rate, "Open loop: requests/s over all regions (default: the topology's load.rate)");
+  sub.add_option("--duration", a->duration, "Measured time, e.g. 30s (default: the topology's load.duration)");
+  sub.add_option("--warmup", a->warmup, "Warm-up before measuring, excluded from results (default: load.warmup)");
+  sub.add_option("--requests", a->requests, "Stop after this many measured requests");
+  sub.add_option("--connections", a->connections,
+                 "Closed loop: connections in all (default 64); open loop: most per region and thread (default 256)");
+  sub.add_flag("--closed", a->closed, "Closed loop: each connection sends its next request when the last is answered");
+  sub.add_option("--threads", a->threads, "Worker threads, one libuv loop each")->capture_default_str();
+  sub.add_option("--json", a->json, "Write every result, with the per-second series, to this JSON file");
+  sub.add_flag("--no-latency", a->noLatency, "Turn the distance latency model off (raw speed)");
+  sub.add_option("--seed", a->seed, "Random seed (printed; default: a fresh one)");
+  sub.add_option("--target", a->target, "One URL instead of the router: http://host:port[/path] (path: always that path)");
+  sub.add_option("--target-pop", a->targetPop, "The topology PoP the --target stands for (for the latency model)");
+  sub.add_option("--origin", a->origin, "Origin URL whose /metrics gives offload (default: the topology's origin)");
+  sub.add_option("--objects", a->objects, "Catalog size to draw from (default: the topology's catalog)");
+  sub.add_flag("--per-region-ranking", a->perRegionRanking, "Give each region its own popularity order");
+  return std::function<int()>([a] { return runLoad(*a); });
+});
+
+}  // namespace
+}  // namespace cdnlab::cli
