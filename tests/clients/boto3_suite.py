@@ -63,8 +63,9 @@ def _inject(request, **_):
     if extra:
         body = json.loads(request.body or b"{}")
         body.update(extra)
-        request.data = request.body = json.dumps(body).encode()
-        request.headers["Content-Length"] = str(len(request.body))
+        request.data = json.dumps(body).encode()
+        if "Content-Length" in request.headers:
+            request.headers["Content-Length"] = str(len(request.data))
 
 
 def _capture(http_response, **_):
@@ -391,7 +392,7 @@ def _():
     # New writes after the backfill are indexed too.
     client.put_item(TableName=name, Item={"id": S("new"), "color": S("red"), "size": N(99)})
     items, _ = query_all(TableName=name, IndexName="byColor",
-                         KeyConditionExpression="color = :c AND size > :s",
+                         KeyConditionExpression="color = :c AND #sz > :s", ExpressionAttributeNames={"#sz": "size"},
                          ExpressionAttributeValues={":c": S("red"), ":s": N(50)})
     eq([i["id"]["S"] for i in items], ["new"], "write after backfill")
     client.update_table(TableName=name, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "byColor"}}])

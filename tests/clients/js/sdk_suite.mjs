@@ -241,8 +241,8 @@ check("UpdateTable adds a GSI with backfill; queries see old and new items; dele
     ExpressionAttributeValues: { ":c": S("blue") }, ScanIndexForward: false });
   assert.deepEqual(items.map((i) => Number(i.size.N)), [19, 17, 15, 13, 11, 9, 7, 5, 3, 1]);
   await send(new PutItemCommand({ TableName: name, Item: { id: S("late"), color: S("blue"), size: N(100) } }));
-  ({ items } = await queryAll({ TableName: name, IndexName: "byColor", KeyConditionExpression: "color = :c AND size >= :s",
-    ExpressionAttributeValues: { ":c": S("blue"), ":s": N(100) } }));
+  ({ items } = await queryAll({ TableName: name, IndexName: "byColor", KeyConditionExpression: "color = :c AND #sz >= :s",
+    ExpressionAttributeNames: { "#sz": "size" }, ExpressionAttributeValues: { ":c": S("blue"), ":s": N(100) } }));
   assert.deepEqual(items.map((i) => i.id.S), ["late"]);
   await send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: "byColor" } }] }));
   const deadline = Date.now() + 60000;
