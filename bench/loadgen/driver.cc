@@ -692,7 +692,8 @@ Result<RunOutcome> LoadDriver::run(const std::function<void(const SecondSnapshot
       snap.warmingUp = nextTick <= shared.warmupEndNs;
       snap.elapsedS = static_cast<double>(nextTick - (snap.warmingUp ? shared.startNs : shared.warmupEndNs)) / 1e9;
       snap.p99Ms = static_cast<double>(h.percentile(99)) / 1000.0;
-      onSecond(snap);
+      // The grace for in-flight requests after the end is not a second of the measurement.
+      if (nextTick <= shared.measureEndNs) onSecond(snap);
       nextTick += 1000000000;
       continue;
     }
