@@ -16,7 +16,10 @@ TEST_PKGS=(curl python3 python3-boto3 awscli)
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 updated=""
-apt_update() { [ -n "$updated" ] || { $SUDO apt-get update -qq; updated=1; }; }
+# Another apt run (an unattended upgrade, a parallel setup) may hold the lock: wait for it.
+APT_OPTS=(-o DPkg::Lock::Timeout=300)
+retry() { for i in 1 2 3 4 5; do "$@" && return 0; echo "setup: retrying: $*" >&2; sleep $((i * 5)); done; "$@"; }
+apt_update() { [ -n "$updated" ] || { retry $SUDO apt-get "${APT_OPTS[@]}" update -qq; updated=1; }; }
 
 want=()
 for p in "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "$@"; do
@@ -25,7 +28,7 @@ done
 if ((${#want[@]})); then
   echo "setup: installing ${want[*]}"
   apt_update
-  $SUDO apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+  retry $SUDO apt-get "${APT_OPTS[@]}" install -y -qq --no-install-recommends "${want[@]}" >/dev/null
 fi
 
 # llhttp: Debian ships its C sources in node-llhttp. Installing that package drags in Debian's
@@ -35,7 +38,7 @@ if [ ! -f /usr/share/llhttp/llhttp.c ] && [ ! -f .deps/llhttp/usr/share/llhttp/l
   echo "setup: unpacking node-llhttp into .deps/llhttp"
   apt_update
   tmp=$(mktemp -d); chmod 755 "$tmp"
-  (cd "$tmp" && apt-get download -qq node-llhttp 2>/dev/null)
+  (cd "$tmp" && retry apt-get "${APT_OPTS[@]}" download -qq node-llhttp 2>/dev/null)
   mkdir -p .deps/llhttp
   dpkg-deb -x "$tmp"/node-llhttp_*.deb .deps/llhttp
   rm -rf "$tmp"
