@@ -21,6 +21,7 @@ struct PopArgs {
   std::string adminToken;
   std::string capacity = "512MiB";
   std::string defaultTtl, minTtl, maxTtl;
+  std::string upstreamRtt = "0";
   std::string collapseWait = "5s", connectTimeout = "2s", upstreamTimeout = "10s", sweepInterval = "1s", keep = "10m";
   std::string logLevel = "warn";
   edge::pop::PopConfig config;
@@ -84,7 +85,8 @@ int runPop(PopArgs& a) {
       !parseDurationFlag("--upstream-connect-timeout", a.connectTimeout, c.upstreamConnectTimeout) ||
       !parseDurationFlag("--upstream-timeout", a.upstreamTimeout, c.upstreamTimeout) ||
       !parseDurationFlag("--sweep-interval", a.sweepInterval, c.sweepInterval) ||
-      !parseDurationFlag("--keep", a.keep, c.keep))
+      !parseDurationFlag("--keep", a.keep, c.keep) ||
+      !parseDurationFlag("--upstream-rtt", a.upstreamRtt, c.upstreamRtt))
     return 2;
   if (auto ok = c.validate(); !ok.ok()) {
     std::fprintf(stderr, "cdnlab pop: %s\n", ok.error().message.c_str());
@@ -137,6 +139,10 @@ CDNLAB_COMMAND("pop", "Run a caching PoP in front of an upstream (origin or shie
       ->capture_default_str();
   sub.add_option("--sweep-interval", a->sweepInterval, "Period of the TTL expiry sweep")->capture_default_str();
   sub.add_option("--keep", a->keep, "How long stale entries with validators are kept for revalidation")
+      ->capture_default_str();
+  sub.add_option("--upstream-rtt", a->upstreamRtt,
+                 "Simulated round trip to the upstream (latency model): waited before each upstream "
+                 "request, twice on a new connection (e.g. 84.2ms; 0 = off)")
       ->capture_default_str();
   sub.add_option("--log-level", a->logLevel, "debug, info, warn, error, off")->capture_default_str();
   return std::function<int()>([a] { return runPop(*a); });

@@ -1,0 +1,316 @@
+// `cdnlab up` / `down` / `demo` (see up.h).
+#include "bench/run/up.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "bench/run/default_topology.h"
+#include "bench/run/run_plan.h"
+#include "bench/run/run_state.h"
+#include "bench/run/supervisor.h"
+#include "common/config/error.h"
+#include "geo/geo_build.h"
+#include "geo/topology.h"
+
+namespace cdnlab::bench::run {
+
+namespace fs = std::filesystem;
+using Ms = std::chrono::milliseconds;
+
+namespace {
+
+constexpr Ms kStopGrace{5000};
+
+std::string selfExe() {
+  std::error_code ec;
+  auto p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("/proc/self/exe") : p.string();
+}
+
+// Display width of UTF-8 text ("São Paulo" is 9 columns, 10 bytes).
+size_t columns(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+std::string pad(const std::string& s, size_t w) { return s + std::string(w > columns(s) ? w - columns(s) : 0, ' '); }
+
+void printTable(const Supervisor& sup) {
+  std::vector<std::vector<std::string>> rows = {{"component", "tier", "city", "address", "admin", "pid"}};
+  for (const auto& ch : sup.children()) {
+    const Component& c = ch.component;
+    rows.push_back({c.name, c.tier, c.city, "http://" + c.address.str(), c.admin ? "http://" + c.admin->str() : "-",
+                    std::to_string(ch.pid)});
+  }
+  std::vector<size_t> w(rows[0].size(), 0);
+  for (const auto& r : rows)
+    for (size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], columns(r[i]));
+  for (const auto& r : rows) {
+    std::string line;
+    for (size_t i = 0; i < r.size(); ++i) line += (i ? "  " : "") + (i + 1 < r.size() ? pad(r[i], w[i]) : r[i]);
+    std::printf("%s\n", line.c_str());
+  }
+  std::fflush(stdout);
+}
+
+// Everything `up` prepares before starting processes.
+struct Prepared {
+  geo::Topology topo;
+  std::string runDir;
+  std::string stateFile;
+  PlanInputs inputs;
+};
+
+// Loads and validates; 2 on a bad topology (errors printed with file:line: field).
+std::optional<Prepared> prepare(const std::string& topologyFile, bool latency, int& rc) {
+  Prepared p;
+  auto loaded = topologyFile.empty() ? geo::loadTopologyString(defaultTopologyYaml(), "<embedded default.yaml>")
+                                     : geo::loadTopologyFile(topologyFile);
+  if (!loaded) {
+    std::fputs(config::formatErrors(loaded.errors()).c_str(), stderr);
+    rc = 2;
+    return std::nullopt;
+  }
+  p.topo = std::move(*loaded);
+  p.runDir = runDirectory(topologyName(topologyFile));
+  p.stateFile = p.runDir + "/state";
+  if (auto ok = makeRunDirectory(p.runDir); !ok.ok()) {
+    std::fprintf(stderr, "cdnlab up: %s\n", ok.error().message.c_str());
+    rc = 1;
+    return std::nullopt;
+  }
+  // The router reads the topology and the origin its catalog section from a file: the embedded
+  // default is written out to the run directory for them.
+  if (topologyFile.empty()) {
+    p.inputs.topologyFile = p.runDir + "/topology.yaml";
+    std::ofstream out(p.inputs.topologyFile, std::ios::trunc);
+    out << defaultTopologyYaml();
+    if (!out.flush()) {
+      std::fprintf(stderr, "cdnlab up: cannot write %s\n", p.inputs.topologyFile.c_str());
+      rc = 1;
+      return std::nullopt;
+    }
+  } else {
+    p.inputs.topologyFile = fs::absolute(topologyFile).string();
+  }
+  p.inputs.catalogFile = p.topo.origin.catalogFile.empty()
+                             ? p.inputs.topologyFile
+                             : (fs::path(p.inputs.topologyFile).parent_path() / p.topo.origin.catalogFile).string();
+  p.inputs.latency = latency && p.topo.latencyEnabled;
+
+  // The region DB is rebuilt when missing or older than the topology it comes from.
+  p.inputs.geoDb = p.runDir + "/geo.mmdb";
+  std::error_code ec;
+  bool stale = !fs::exists(p.inputs.geoDb, ec) ||
+               fs::last_write_time(p.inputs.geoDb, ec) < fs::last_write_time(p.inputs.topologyFile, ec);
+  if (stale) {
+    if (auto ok = geo::writeRegionDatabase(p.topo, p.inputs.geoDb); !ok.ok()) {
+      std::fprintf(stderr, "cdnlab up: geo DB: %s\n", ok.error().message.c_str());
+      rc = 1;
+      return std::nullopt;
+    }
+  }
+  return p;
+}
+
+// A live run of this topology (state file whose processes are still there), or nullopt. A
+// stale state file (everything gone, e.g. after a reboot) is removed.
+std::optional<RunState> liveRun(const std::string& stateFile) {
+  auto s = readStateFile(stateFile);
+  if (!s.ok()) return std::nullopt;
+  bool live = s->supervisor != 0 && isSupervisorProcess(processArgs(s->supervisor));
+  for (const auto& e : s->components) live |= isStillComponent(e);
+  if (live) return *s;
+  ::unlink(stateFile.c_str());
+  return std::nullopt;
+}
+
+// Starts every wave; on failure stops what started and prints why.
+bool startAll(Supervisor& sup, const Prepared& p, Ms deadline) {
+  std::vector<Component> plan = planComponents(p.topo, p.inputs);
+  std::map<int, std::vector<Component>> waves;
+  for (auto& c : plan) waves[c.wave].push_back(c);
+  for (auto& [wave, comps] : waves) {
+    auto ok = sup.startWave(comps, deadline);
+    if (!ok.ok()) {
+      std::fprintf(stderr, "cdnlab up: %s\n", ok.error().message.c_str());
+      sup.stopAll(kStopGrace);
+      return false;
+    }
+  }
+  return true;
+}
+
+RunState stateOf(const Supervisor& sup, const std::string& topologyFile, pid_t supervisor) {
+  RunState s;
+  s.topology = topologyFile.empty() ? "" : fs::absolute(topologyFile).string();
+  s.supervisor = supervisor;
+  for (const auto& ch : sup.children())
+    s.components.push_back({ch.component.name, kindName(ch.component.kind), ch.pid, ch.component.address.str(),
+                            ch.component.admin ? ch.component.admin->str() : ""});
+  return s;
+}
+
+// Shared by up and demo: prepared, not already running, started, state written.
+struct Started {
+  Prepared prepared;
+  std::unique_ptr<Supervisor> sup;
+};
+
+std::optional<Started> startTopology(const std::string& topologyFile, bool latency, bool detach, Ms deadline,
+                                     int& rc) {
+  auto p = prepare(topologyFile, latency, rc);
+  if (!p) return std::nullopt;
+  if (auto running = liveRun(p->stateFile)) {
+    std::fprintf(stderr,
+                 "cdnlab up: topology '%s' is already running (state %s); stop it first with `cdnlab down%s%s`\n",
+                 topologyName(topologyFile).c_str(), p->stateFile.c_str(), topologyFile.empty() ? "" : " ",
+                 topologyFile.c_str());
+    rc = 1;
+    return std::nullopt;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  auto sup = std::make_unique<Supervisor>(selfExe(), p->runDir);
+  if (!startAll(*sup, *p, deadline)) {
+    rc = 1;
+    return std::nullopt;
+  }
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (auto ok = writeStateFile(p->stateFile, stateOf(*sup, topologyFile, detach ? 0 : ::getpid())); !ok.ok()) {
+    std::fprintf(stderr, "cdnlab up: %s\n", ok.error().message.c_str());
+    sup->stopAll(kStopGrace);
+    rc = 1;
+    return std::nullopt;
+  }
+  printTable(*sup);
+  std::printf("%zu components ready in %.0f ms (latency model %s; logs and state in %s)\n", sup->children().size(),
+              ms, p->inputs.latency ? "on" : "off", p->runDir.c_str());
+  std::fflush(stdout);
+  return Started{std::move(*p), std::move(sup)};
+}
+
+void reportExit(const Child& ch) {
+  std::fprintf(stderr, "%s %s %s\n", kindName(ch.component.kind), ch.component.name.c_str(),
+               describeExit(ch.status).c_str());
+}
+
+}  // namespace
+
+int runUp(const UpOptions& o) {
+  blockSupervisorSignals();
+  int rc = 0;
+  auto started = startTopology(o.topologyFile, o.latency, o.detach, o.readyDeadline, rc);
+  if (!started) return rc;
+  Supervisor& sup = *started->sup;
+  if (o.detach) {
+    sup.release();
+    std::printf("detached; `cdnlab down%s%s` stops it\n", o.topologyFile.empty() ? "" : " ", o.topologyFile.c_str());
+    return 0;
+  }
+  std::printf("serving; Ctrl-C stops everything\n");
+  std::fflush(stdout);
+  int sig = sup.superviseUntilStop(reportExit);
+  if (sig != 0) std::printf("stopping (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  sup.stopAll(kStopGrace);
+  ::unlink(started->prepared.stateFile.c_str());
+  if (sig == 0) {
+    std::fprintf(stderr, "cdnlab up: every component exited\n");
+    return 1;
+  }
+  std::printf("stopped\n");
+  return 0;
+}
+
+int runDown(const std::string& topologyFile) {
+  const std::string dir = runDirectory(topologyName(topologyFile));
+  const std::string stateFile = dir + "/state";
+  auto s = readStateFile(stateFile);
+  if (!s.ok()) {
+    std::fprintf(stderr, "cdnlab down: nothing running for topology '%s' (%s)\n", topologyName(topologyFile).c_str(),
+                 s.error().message.c_str());
+    return 1;
+  }
+  // A foreground `up` (or a demo) stops its own children in order: ask it, then make sure.
+  if (s->supervisor != 0 && isSupervisorProcess(processArgs(s->supervisor))) {
+    ::kill(s->supervisor, SIGTERM);
+    for (int i = 0; i < 1000 && isSupervisorProcess(processArgs(s->supervisor)); ++i) ::usleep(10000);
+  }
+  int live = 0;
+  for (const auto& e : s->components) live += isStillComponent(e) ? 1 : 0;
+  int killed = terminateAndWait(s->components, kStopGrace);
+  ::unlink(stateFile.c_str());
+  std::printf("stopped %d process%s%s\n", live, live == 1 ? "" : "es",
+              killed ? (" (" + std::to_string(killed) + " with SIGKILL)").c_str() : "");
+  return 0;
+}
+
+int runDemo(const DemoOptions& o) {
+  blockSupervisorSignals();
+  int rc = 0;
+  auto started = startTopology(o.topologyFile, o.latency, false, Ms(10000), rc);
+  if (!started) return rc;
+  Supervisor& sup = *started->sup;
+
+  std::vector<std::string> args = {selfExe(), "load", started->prepared.inputs.topologyFile, "--duration", o.duration};
+  if (!started->prepared.inputs.latency) args.push_back("--no-latency");
+  args.insert(args.end(), o.loadArgs.begin(), o.loadArgs.end());
+  std::printf("\n$ cdnlab load --duration %s\n", o.duration.c_str());
+  std::fflush(stdout);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t load = ::fork();
+  if (load == 0) {
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  int loadStatus = 0;
+  if (load < 0) {
+    std::perror("cdnlab demo: fork");
+    rc = 1;
+  } else {
+    // Wait for the load, forwarding Ctrl-C / SIGTERM to it (it prints its table on SIGINT) and
+    // reporting any component that dies meanwhile.
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGCHLD);
+    sigaddset(&s, SIGINT);
+    sigaddset(&s, SIGTERM);
+    bool interrupted = false;
+    while (true) {
+      if (::waitpid(load, &loadStatus, WNOHANG) == load) break;
+      sup.pollExits(reportExit);
+      timespec timeout{0, 200 * 1000 * 1000};
+      int sig = ::sigtimedwait(&s, nullptr, &timeout);
+      if (sig == SIGINT || sig == SIGTERM) {
+        ::kill(load, interrupted ? SIGKILL : SIGINT);
+        interrupted = true;
+      }
+    }
+    if (interrupted) rc = 130;
+    else if (!(WIFEXITED(loadStatus) && WEXITSTATUS(loadStatus) == 0)) {
+      std::fprintf(stderr, "cdnlab demo: load %s\n", describeExit(loadStatus).c_str());
+      rc = 1;
+    }
+  }
+  std::printf("\nstopping the topology\n");
+  std::fflush(stdout);
+  sup.stopAll(kStopGrace);
+  ::unlink(started->prepared.stateFile.c_str());
+  std::printf("stopped\n");
+  return rc;
+}
+
+}  // namespace cdnlab::bench::run

@@ -1,0 +1,24 @@
+// `cdnlab demo [topo.yaml]`: up + `cdnlab load` for --duration + its table + down, always
+// stopping everything (also on Ctrl-C or failure). Logic: bench/run/up.h.
+#include <memory>
+#include <string>
+
+#include "bench/run/up.h"
+#include "cli/command.h"
+
+namespace cdnlab::cli {
+
+CDNLAB_COMMAND("demo", "Start a topology, drive load at it for a while, print the table, stop it", [](CLI::App& sub) {
+  auto o = std::make_shared<bench::run::DemoOptions>();
+  auto noLatency = std::make_shared<bool>(false);
+  sub.add_option("topology", o->topologyFile, "Topology YAML (default: embedded configs/default.yaml)");
+  sub.add_option("--duration", o->duration, "How long the load runs")->capture_default_str();
+  sub.add_flag("--no-latency", *noLatency, "Turn the distance latency model off");
+  sub.add_option("--load-arg", o->loadArgs, "Extra flag passed through to `cdnlab load` (repeatable)");
+  return std::function<int()>([o, noLatency] {
+    o->latency = !*noLatency;
+    return bench::run::runDemo(*o);
+  });
+});
+
+}  // namespace cdnlab::cli
