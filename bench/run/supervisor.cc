@@ -84,6 +84,10 @@ Result<pid_t> Supervisor::spawn(const Component& c, const std::string& logFile) 
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    // A shell starts background jobs with SIGINT ignored, and exec keeps ignored signals
+    // ignored: reset them, or the graceful-stop signal we forward would be lost.
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
     if (devnull >= 0) ::dup2(devnull, 0);
     ::dup2(fd, 1);
     ::dup2(fd, 2);

@@ -273,6 +273,10 @@ int runDemo(const DemoOptions& o) {
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    // A shell starts background jobs with SIGINT ignored, and exec keeps ignored signals
+    // ignored: reset them, or the graceful-stop signal we forward would be lost.
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
