@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -92,9 +93,15 @@ std::optional<Prepared> prepare(const std::string& topologyFile, bool latency, i
   // default is written out to the run directory for them.
   if (topologyFile.empty()) {
     p.inputs.topologyFile = p.runDir + "/topology.yaml";
-    std::ofstream out(p.inputs.topologyFile, std::ios::trunc);
-    out << defaultTopologyYaml();
-    if (!out.flush()) {
+    // Rewritten only when it differs, so its age still says whether geo.mmdb is current.
+    std::ifstream in(p.inputs.topologyFile, std::ios::binary);
+    std::string have((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ofstream out;
+    if (have != defaultTopologyYaml()) {
+      out.open(p.inputs.topologyFile, std::ios::trunc);
+      out << defaultTopologyYaml();
+    }
+    if (have != defaultTopologyYaml() && !out.flush()) {
       std::fprintf(stderr, "cdnlab up: cannot write %s\n", p.inputs.topologyFile.c_str());
       rc = 1;
       return std::nullopt;
