@@ -4,8 +4,9 @@
 #include "edge/cache/conditional.h"
 #include "edge/pop/core.h"
 
-#include <cinttypes>
+#include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <unordered_map>
 
@@ -33,14 +34,19 @@ void addTeachingHeaders(PopCore& core, Transaction& tx, http::Headers& out, cons
   std::string_view outcome = outcomeName(tx.outcome.value_or(Outcome::Error));
   out.set("X-Cache", chained(from.getAll("X-Cache"), outcome));
   out.set("X-Served-By", chained(from.getAll("X-Served-By"), core.config().id));
-  double popMs = static_cast<double>(core.clock().nowNs() - tx.startNs) / 1e6;
+  // to_chars instead of snprintf("%.3f"): same digits, without printf's per-call locale and
+  // format-string machinery (it showed in the hit path's profile).
   char timing[96];
-  if (tx.upstreamNs > 0)
-    std::snprintf(timing, sizeof timing, "pop;dur=%.3f, upstream;dur=%.3f", popMs,
-                  static_cast<double>(tx.upstreamNs) / 1e6);
-  else
-    std::snprintf(timing, sizeof timing, "pop;dur=%.3f", popMs);
-  out.set("Server-Timing", timing);
+  char* p = timing;
+  char* end = timing + sizeof timing;
+  auto appendMs = [&](std::string_view label, int64_t ns) {
+    std::memcpy(p, label.data(), label.size());
+    p += label.size();
+    p = std::to_chars(p, end, static_cast<double>(ns) / 1e6, std::chars_format::fixed, 3).ptr;
+  };
+  appendMs("pop;dur=", core.clock().nowNs() - tx.startNs);
+  if (tx.upstreamNs > 0) appendMs(", upstream;dur=", tx.upstreamNs);
+  out.set("Server-Timing", std::string_view(timing, static_cast<size_t>(p - timing)));
 }
 
 // The entry's stored fields as wire lines, minus those each response sets itself.
@@ -103,14 +109,16 @@ Next stepDeliver(PopCore& core, Transaction& tx) {
   const cache::Entry& entry = *tx.entry;
   bool notModified = cache::evaluateConditional(entry, requestView(core, tx)) == cache::ConditionalResult::NotModified;
   r.status = notModified ? 304 : entry.status;
+  r.headers.reserve(8);  // the five per-request fields below, without regrowing the vector
   r.headerBlock = entryHeaderBlock(tx.entry);
   if (!notModified) r.body = entry.body;  // shares the bytes
   char number[32];
-  std::snprintf(number, sizeof number, "%" PRId64, cache::currentAgeS(entry, core.nowMs()));
-  r.headers.add("Age", number);
+  auto digits = [&number](auto v) {
+    return std::string_view(number, static_cast<size_t>(std::to_chars(number, number + sizeof number, v).ptr - number));
+  };
+  r.headers.add("Age", digits(cache::currentAgeS(entry, core.nowMs())));
   // The store counts lookups that found the entry (CacheStore::lookup).
-  std::snprintf(number, sizeof number, "%u", entry.hits.load(std::memory_order_relaxed));
-  r.headers.add("X-Cache-Hits", number);
+  r.headers.add("X-Cache-Hits", digits(entry.hits.load(std::memory_order_relaxed)));
   addTeachingHeaders(core, tx, r.headers, entry.headers);
   return goTo(Step::Done);
 }
