@@ -1,6 +1,8 @@
 // HTTP <-> Service glue (see http_binding.h).
 #include "origin/store/http_binding.h"
 
+#include <algorithm>
+#include <cctype>
 #include <random>
 
 #include "origin/store/crc32.h"
@@ -45,13 +47,20 @@ void HttpBinding::handle(const http::RequestContextPtr& ctx) {
     return;
   }
   std::string target(req.headers.get("x-amz-target").value_or(""));
-  // Headers are looked up by SigV4 only; copies live in this frame for the call.
-  std::string scratch;
-  HeaderLookup lookup = [&](std::string_view name) -> const std::string* {
-    auto v = req.headers.get(name);
-    if (!v) return nullptr;
-    scratch.assign(v->data(), v->size());
-    return &scratch;
+  // Headers are looked up by SigV4 only. A repeated field is signed as its values joined with ","
+  // in arrival order; each lookup returns its own copy.
+  HeaderLookup lookup = [&req](std::string_view name) -> std::optional<std::string> {
+    std::optional<std::string> joined;
+    for (const auto& h : req.headers) {
+      if (h.name.size() != name.size() ||
+          !std::equal(name.begin(), name.end(), h.name.begin(),
+                      [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }))
+        continue;
+      if (joined) joined->push_back(',');
+      else joined.emplace();
+      joined->append(h.value);
+    }
+    return joined;
   };
   ApiResponse r = service_.handleRequest(target, req.body, lookup, req.method, req.path, req.query);
   if (r.durableTicket == 0 || server_ == nullptr) {

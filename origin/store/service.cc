@@ -86,9 +86,8 @@ ApiResponse Service::handleRequest(std::string_view target, std::string_view bod
     return r;
   };
   if (options_.auth) {
-    SignedRequest sr{method, path, query,
-                     [&](std::string_view n) -> const std::string* { return headers ? headers(n) : nullptr; }, body};
-    if (auto bad = verifySigV4(sr, options_.credentials)) return fail(*bad);
+    SignedRequest sr{method, path, query, headers, body};
+    if (auto bad = verifySigV4(sr, options_.credentials, static_cast<int64_t>(clock_.wallSeconds()))) return fail(*bad);
   }
   constexpr std::string_view kPrefix = "DynamoDB_20120810.";
   if (!target.starts_with(kPrefix)) return fail(coralError("UnknownOperationException", ""));

@@ -45,8 +45,9 @@ struct ServiceOptions {
   int64_t ttlSweepIntervalMs = 1000;  // 0: no background sweeper (tests call sweepTtl())
 };
 
-// Request header lookup (case-insensitive name), nullptr when absent.
-using HeaderLookup = std::function<const std::string*(std::string_view name)>;
+// Request header lookup (case-insensitive name): all fields of that name joined with ",", or
+// nullopt when absent (SigV4's form, see sigv4.h).
+using HeaderLookup = SignedHeaderLookup;
 
 class Service {
  public:

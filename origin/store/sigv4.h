@@ -1,7 +1,12 @@
 // AWS Signature Version 4 verification for the store's requests (only with --auth; by default
 // any credentials are accepted, as DynamoDB Local does). HMAC-SHA256 and SHA-256 from OpenSSL.
+//
+// The verifier follows DynamoDB's answers: every failure is HTTP 400 with a
+// com.amazon.coral.service# type, in the order DynamoDB checks them (missing header, malformed
+// header, unknown key, scope, clock skew, signature).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -17,22 +22,44 @@ struct Credential {
   std::string secretKey;
 };
 
+// Header lookup by lower-case name: every field of that name joined with "," in arrival order
+// (SigV4's rule for repeated headers), or nullopt when absent. Returns a copy so that two
+// lookups never alias one buffer.
+using SignedHeaderLookup = std::function<std::optional<std::string>(std::string_view lowerName)>;
+
 struct SignedRequest {
   std::string_view method;
   std::string_view path;   // already URI-encoded as sent
   std::string_view query;  // raw query string without '?'
-  std::function<const std::string*(std::string_view lowerName)> header;
+  SignedHeaderLookup header;
   std::string_view body;
 };
 
-// Verifies the Authorization header. nullopt when the signature is valid; otherwise DynamoDB's
-// error: MissingAuthenticationTokenException (no Authorization), UnrecognizedClientException
-// (unknown access key), InvalidSignatureException (bad signature or malformed header).
-std::optional<ApiError> verifySigV4(const SignedRequest& req, const std::vector<Credential>& keys);
+// DynamoDB rejects a request whose X-Amz-Date is more than this far from the server's clock.
+inline constexpr int64_t kMaxClockSkewSeconds = 15 * 60;
+// The service name clients put in the credential scope for DynamoDB.
+inline constexpr std::string_view kSigningService = "dynamodb";
 
-// Exposed for tests: hex SHA-256 and the signature the verifier expects.
+// Verifies the Authorization header against `keys` at wall time `nowEpochSeconds`. nullopt when
+// the signature is valid; otherwise DynamoDB's error: MissingAuthenticationTokenException (no
+// Authorization), IncompleteSignatureException (malformed header, no X-Amz-Date),
+// UnrecognizedClientException (unknown access key), InvalidSignatureException (bad scope,
+// expired or future date, signature mismatch).
+std::optional<ApiError> verifySigV4(const SignedRequest& req, const std::vector<Credential>& keys,
+                                    int64_t nowEpochSeconds);
+
+// The steps, exposed for tests (AWS's SigV4 test suite checks each one).
 std::string sha256Hex(std::string_view data);
+// `signedHeaders` is the SignedHeaders value as the client sent it ("host;x-amz-date").
+std::string canonicalRequest(const SignedRequest& req, std::string_view signedHeaders);
+// scope = yyyymmdd/region/service/aws4_request
+std::string stringToSign(std::string_view amzDate, std::string_view scope, std::string_view canonical);
+// Hex signature; empty when `scope` does not have four parts.
 std::string signatureFor(const SignedRequest& req, std::string_view secret, std::string_view amzDate,
                          std::string_view scope, std::string_view signedHeaders);
+
+// "20150830T123600Z" <-> epoch seconds (UTC). nullopt for anything not in that exact form.
+std::optional<int64_t> parseAmzDate(std::string_view amzDate);
+std::string formatAmzDate(int64_t epochSeconds);
 
 }  // namespace cdnlab::store
