@@ -121,10 +121,16 @@ def start_server(kind, workdir):
 
 def call(conn, op, body):
     payload = json.dumps(body)
-    conn.request("POST", "/", payload, {
-        "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": f"DynamoDB_20120810.{op}",
-        "X-Amz-Date": "20250101T000000Z", "Authorization": AUTH})
-    r = conn.getresponse()
+    headers = {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": f"DynamoDB_20120810.{op}",
+               "X-Amz-Date": "20250101T000000Z", "Authorization": AUTH}
+    try:
+        conn.request("POST", "/", payload, headers)
+        r = conn.getresponse()
+    except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+        # The server closed an idle keep-alive connection (dynalite does after 5 s): reconnect once.
+        conn.close()
+        conn.request("POST", "/", payload, headers)
+        r = conn.getresponse()
     data = r.read()
     if r.status != 200:
         raise RuntimeError(f"{op}: HTTP {r.status}: {data[:300]!r}")
