@@ -51,6 +51,9 @@ struct CondCase {
   Headers request;
   ConditionalResult expect;
 };
+// Test names already say which case ran; print the case by its name, not as raw bytes.
+void PrintTo(const CondCase& c, std::ostream* os) { *os << c.name; }
+
 
 class ClientConditional : public ::testing::TestWithParam<CondCase> {};
 

@@ -58,6 +58,9 @@ struct StoreCase {
   StoreVerdict verdict;
   int64_t lifetime;  // checked when verdict == Store
 };
+// Test names already say which case ran; print the case by its name, not as raw bytes.
+void PrintTo(const StoreCase& c, std::ostream* os) { *os << c.name; }
+
 
 FreshnessConfig cfg(std::function<void(FreshnessConfig&)> f) {
   FreshnessConfig c;
