@@ -499,7 +499,17 @@ void Connection::updateReading() {
 // Timers
 
 void Connection::armTimer(TimerMode mode, uint64_t ms) {
+  // Keep-alive connections re-arm the idle timer several times per request; each uv_timer_start
+  // is a remove + insert in the loop's timer heap (a tenth of a hit's instructions). When the
+  // timer already runs in this mode and fires no later than the new deadline, only move the
+  // deadline: onTimer re-arms for the rest, so the timeout still fires exactly at the deadline.
+  uint64_t deadline = uv_now(worker_->loop()) + ms;
+  if (mode == timerMode_ && uv_is_active(reinterpret_cast<uv_handle_t*>(&timer_)) && timerDue_ <= deadline) {
+    timerDeadline_ = deadline;
+    return;
+  }
   timerMode_ = mode;
+  timerDeadline_ = timerDue_ = deadline;
   uv_timer_start(&timer_, &Connection::onTimer, ms, 0);
 }
 
@@ -523,6 +533,12 @@ void Connection::updateTimer() {
 void Connection::onTimer(uv_timer_t* t) {
   auto* self = static_cast<Connection*>(t->data);
   if (self->closing_) return;
+  uint64_t now = uv_now(t->loop);
+  if (now < self->timerDeadline_) {  // the deadline moved since the timer was started (armTimer)
+    self->timerDue_ = self->timerDeadline_;
+    uv_timer_start(t, &Connection::onTimer, self->timerDeadline_ - now, 0);
+    return;
+  }
   TimerMode mode = self->timerMode_;
   self->timerMode_ = TimerMode::None;
   if ((mode == TimerMode::Header || mode == TimerMode::Body) && self->pipeline_.empty() && !self->noMoreRequests_) {

@@ -81,6 +81,8 @@ class Connection {
   std::string pendingInput_;  // bytes read but not parsed yet (pipeline full)
   std::string peer_;
   TimerMode timerMode_ = TimerMode::None;
+  uint64_t timerDue_ = 0;       // loop ms when timer_ fires as started
+  uint64_t timerDeadline_ = 0;  // loop ms when the current mode's timeout is really due (>= due)
   int openHandles_ = 0;
   bool reading_ = false;
   bool busy_ = false;            // inside parseSome: respond() must not re-enter flush/parse
