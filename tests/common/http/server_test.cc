@@ -325,6 +325,27 @@ TEST_F(ServerTest, IdleKeepAliveConnectionIsClosed) {
   EXPECT_GE(secs, 0.25);
 }
 
+// The idle deadline moves with each request without re-arming the timer (Connection::armTimer):
+// requests closer together than the timeout keep the connection, and the close still comes one
+// timeout after the last answer.
+TEST_F(ServerTest, IdleTimeoutCountsFromTheLastRequest) {
+  ServerOptions opt;
+  opt.idleTimeoutMs = 400;
+  start(opt);
+  RawClient c(port_);
+  for (int i = 0; i < 4; ++i) {  // 4 x 250 ms: well past one timeout in all
+    ASSERT_TRUE(c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")) << i;
+    ASSERT_TRUE(c.readResponse()) << i;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  ASSERT_TRUE(c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n"));
+  ASSERT_TRUE(c.readResponse());
+  auto begin = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.waitClosed(3000));
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  EXPECT_GE(secs, 0.35);
+}
+
 TEST_F(ServerTest, SilentConnectionGetsTheHeaderTimeout) {
   ServerOptions opt;
   opt.headerTimeoutMs = 300;
