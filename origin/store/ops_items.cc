@@ -21,35 +21,57 @@ void writeItemMember(JsonWriter& w, const char* name, const Item& item) {
   writeAttributeMap(item, w);
 }
 
+// The required map member `name` (Item or Key); `field` is its name in the null-value message.
+std::optional<Item> requiredItem(const rapidjson::Value& d, const char* name, const char* field, ApiError& err) {
+  auto item = itemMember(d, name, err);
+  if (!err.type.empty()) return std::nullopt;
+  if (!item)
+    err = validation(std::string("1 validation error detected: Value null at '") + field +
+                     "' failed to satisfy constraint: Member must not be null");
+  return item;
+}
+
+// Every placeholder in ExpressionAttributeNames/Values must be used by some expression.
+bool checkAllUsed(const expr::Placeholders& ph, ApiError& err) {
+  if (auto u = ph.checkUnused(); !u) {
+    err = fromExpr(u.error());
+    return false;
+  }
+  return true;
+}
+
+// The return and capacity options shared by the three writes.
+struct WriteOptions {
+  ReturnValues rv;
+  bool returnOldOnFailure;
+  CapacityMode cap;
+  bool metrics;
+};
+
+bool readWriteOptions(const rapidjson::Value& d, bool updateAllowed, WriteOptions& o, ApiError& err) {
+  if (!readReturnValues(d, updateAllowed, o.rv, err) || !readReturnOnFailure(d, o.returnOldOnFailure, err) ||
+      !readCapacityMode(d, o.cap, err))
+    return false;
+  o.metrics = wantsCollectionMetrics(d, err);
+  return err.type.empty();
+}
+
 }  // namespace
 
 bool Service::putItem(const Doc& d, Out& out, ApiError& err) {
   auto st = requireTable(d, err);
   if (!st) return false;
   if (!rejectLegacy(d, {"Expected", "ConditionalOperator"}, err)) return false;
-  auto item = itemMember(d, "Item", err);
-  if (!err.type.empty()) return false;
-  if (!item) {
-    err = validation("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null");
-    return false;
-  }
+  auto item = requiredItem(d, "Item", "item", err);
+  if (!item) return false;
   ExpressionMaps maps;
   if (!readExpressionMaps(d, maps, err)) return false;
   auto ph = maps.placeholders();
   std::optional<expr::Condition> cond;
   if (!parseOptionalCondition(d, "ConditionExpression", expr::ExpressionKind::Condition, ph, cond, err)) return false;
-  if (auto u = ph.checkUnused(); !u) {
-    err = fromExpr(u.error());
-    return false;
-  }
-  ReturnValues rv;
-  bool returnOldOnFailure;
-  CapacityMode cap;
-  if (!readReturnValues(d, false, rv, err) || !readReturnOnFailure(d, returnOldOnFailure, err) ||
-      !readCapacityMode(d, cap, err))
-    return false;
-  bool metrics = wantsCollectionMetrics(d, err);
-  if (!err.type.empty()) return false;
+  if (!checkAllUsed(ph, err)) return false;
+  WriteOptions opt;
+  if (!readWriteOptions(d, false, opt, err)) return false;
 
   std::shared_lock<std::shared_mutex> writers(st->writers);
   auto desc = st->schema();
@@ -66,7 +88,7 @@ bool Service::putItem(const Doc& d, Out& out, ApiError& err) {
     auto guard = locks_.lockKeys({*itemKey});
     hadOld = readItem(*itemKey, &old);
     if (cond && !expr::evaluate(*cond, hadOld ? old : Item{})) {
-      err = conditionFailedWith(hadOld ? &old : nullptr, returnOldOnFailure);
+      err = conditionFailedWith(hadOld ? &old : nullptr, opt.returnOldOnFailure);
       return false;
     }
     rocksdb::WriteBatch batch;
@@ -76,12 +98,12 @@ bool Service::putItem(const Doc& d, Out& out, ApiError& err) {
     applyDelta(st->stats, delta);
   }
   out.w.StartObject();
-  if (rv == ReturnValues::AllOld && hadOld) writeItemMember(out.w, "Attributes", old);
-  if (cap != CapacityMode::None) {
+  if (opt.rv == ReturnValues::AllOld && hadOld) writeItemMember(out.w, "Attributes", old);
+  if (opt.cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
-    writeConsumedCapacity(out.w, desc->name, writeUnits(std::max(newSize, hadOld ? itemSize(old) : 0)), cap);
+    writeConsumedCapacity(out.w, desc->name, writeUnits(std::max(newSize, hadOld ? itemSize(old) : 0)), opt.cap);
   }
-  if (metrics && hasLocalIndex(*desc)) {
+  if (opt.metrics && hasLocalIndex(*desc)) {
     key(out.w, "ItemCollectionMetrics");
     writeCollectionMetrics(out.w, *desc, *item);
   }
@@ -92,21 +114,14 @@ bool Service::putItem(const Doc& d, Out& out, ApiError& err) {
 bool Service::getItem(const Doc& d, Out& out, ApiError& err) {
   auto st = requireTable(d, err);
   if (!st) return false;
-  auto keyMap = itemMember(d, "Key", err);
-  if (!err.type.empty()) return false;
-  if (!keyMap) {
-    err = validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
-    return false;
-  }
+  auto keyMap = requiredItem(d, "Key", "key", err);
+  if (!keyMap) return false;
   ExpressionMaps maps;
   if (!readExpressionMaps(d, maps, err)) return false;
   auto ph = maps.placeholders();
   std::optional<expr::Projection> proj;
   if (!parseOptionalProjection(d, ph, proj, err) || !readAttributesToGet(d, proj, err)) return false;
-  if (auto u = ph.checkUnused(); !u) {
-    err = fromExpr(u.error());
-    return false;
-  }
+  if (!checkAllUsed(ph, err)) return false;
   CapacityMode cap;
   if (!readCapacityMode(d, cap, err)) return false;
   bool consistent = boolMember(d, "ConsistentRead", false);
@@ -142,29 +157,16 @@ bool Service::deleteItem(const Doc& d, Out& out, ApiError& err) {
   auto st = requireTable(d, err);
   if (!st) return false;
   if (!rejectLegacy(d, {"Expected", "ConditionalOperator"}, err)) return false;
-  auto keyMap = itemMember(d, "Key", err);
-  if (!err.type.empty()) return false;
-  if (!keyMap) {
-    err = validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
-    return false;
-  }
+  auto keyMap = requiredItem(d, "Key", "key", err);
+  if (!keyMap) return false;
   ExpressionMaps maps;
   if (!readExpressionMaps(d, maps, err)) return false;
   auto ph = maps.placeholders();
   std::optional<expr::Condition> cond;
   if (!parseOptionalCondition(d, "ConditionExpression", expr::ExpressionKind::Condition, ph, cond, err)) return false;
-  if (auto u = ph.checkUnused(); !u) {
-    err = fromExpr(u.error());
-    return false;
-  }
-  ReturnValues rv;
-  bool returnOldOnFailure;
-  CapacityMode cap;
-  if (!readReturnValues(d, false, rv, err) || !readReturnOnFailure(d, returnOldOnFailure, err) ||
-      !readCapacityMode(d, cap, err))
-    return false;
-  bool metrics = wantsCollectionMetrics(d, err);
-  if (!err.type.empty()) return false;
+  if (!checkAllUsed(ph, err)) return false;
+  WriteOptions opt;
+  if (!readWriteOptions(d, false, opt, err)) return false;
 
   std::shared_lock<std::shared_mutex> writers(st->writers);
   auto desc = st->schema();
@@ -176,7 +178,7 @@ bool Service::deleteItem(const Doc& d, Out& out, ApiError& err) {
     auto guard = locks_.lockKeys({*itemKey});
     hadOld = readItem(*itemKey, &old);
     if (cond && !expr::evaluate(*cond, hadOld ? old : Item{})) {
-      err = conditionFailedWith(hadOld ? &old : nullptr, returnOldOnFailure);
+      err = conditionFailedWith(hadOld ? &old : nullptr, opt.returnOldOnFailure);
       return false;
     }
     if (hadOld) {
@@ -188,12 +190,12 @@ bool Service::deleteItem(const Doc& d, Out& out, ApiError& err) {
     }
   }
   out.w.StartObject();
-  if (rv == ReturnValues::AllOld && hadOld) writeItemMember(out.w, "Attributes", old);
-  if (cap != CapacityMode::None) {
+  if (opt.rv == ReturnValues::AllOld && hadOld) writeItemMember(out.w, "Attributes", old);
+  if (opt.cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
-    writeConsumedCapacity(out.w, desc->name, writeUnits(hadOld ? itemSize(old) : 0), cap);
+    writeConsumedCapacity(out.w, desc->name, writeUnits(hadOld ? itemSize(old) : 0), opt.cap);
   }
-  if (metrics && hasLocalIndex(*desc)) {
+  if (opt.metrics && hasLocalIndex(*desc)) {
     key(out.w, "ItemCollectionMetrics");
     writeCollectionMetrics(out.w, *desc, *keyMap);
   }
@@ -205,12 +207,8 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
   auto st = requireTable(d, err);
   if (!st) return false;
   if (!rejectLegacy(d, {"Expected", "ConditionalOperator", "AttributeUpdates"}, err)) return false;
-  auto keyMap = itemMember(d, "Key", err);
-  if (!err.type.empty()) return false;
-  if (!keyMap) {
-    err = validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
-    return false;
-  }
+  auto keyMap = requiredItem(d, "Key", "key", err);
+  if (!keyMap) return false;
   ExpressionMaps maps;
   if (!readExpressionMaps(d, maps, err)) return false;
   auto ph = maps.placeholders();
@@ -226,18 +224,9 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
   if (!err.type.empty()) return false;
   std::optional<expr::Condition> cond;
   if (!parseOptionalCondition(d, "ConditionExpression", expr::ExpressionKind::Condition, ph, cond, err)) return false;
-  if (auto u = ph.checkUnused(); !u) {
-    err = fromExpr(u.error());
-    return false;
-  }
-  ReturnValues rv;
-  bool returnOldOnFailure;
-  CapacityMode cap;
-  if (!readReturnValues(d, true, rv, err) || !readReturnOnFailure(d, returnOldOnFailure, err) ||
-      !readCapacityMode(d, cap, err))
-    return false;
-  bool metrics = wantsCollectionMetrics(d, err);
-  if (!err.type.empty()) return false;
+  if (!checkAllUsed(ph, err)) return false;
+  WriteOptions opt;
+  if (!readWriteOptions(d, true, opt, err)) return false;
 
   std::shared_lock<std::shared_mutex> writers(st->writers);
   auto desc = st->schema();
@@ -260,7 +249,7 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
     auto guard = locks_.lockKeys({*itemKey});
     hadOld = readItem(*itemKey, &old);
     if (cond && !expr::evaluate(*cond, hadOld ? old : Item{})) {
-      err = conditionFailedWith(hadOld ? &old : nullptr, returnOldOnFailure);
+      err = conditionFailedWith(hadOld ? &old : nullptr, opt.returnOldOnFailure);
       return false;
     }
     Item base = hadOld ? old : *keyMap;
@@ -287,7 +276,7 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
     applyDelta(st->stats, delta);
   }
   out.w.StartObject();
-  switch (rv) {
+  switch (opt.rv) {
     case ReturnValues::None: break;
     case ReturnValues::AllOld:
       if (hadOld) writeItemMember(out.w, "Attributes", old);
@@ -304,11 +293,11 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
       break;
     }
   }
-  if (cap != CapacityMode::None) {
+  if (opt.cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
-    writeConsumedCapacity(out.w, desc->name, writeUnits(std::max(itemSize(next), hadOld ? itemSize(old) : 0)), cap);
+    writeConsumedCapacity(out.w, desc->name, writeUnits(std::max(itemSize(next), hadOld ? itemSize(old) : 0)), opt.cap);
   }
-  if (metrics && hasLocalIndex(*desc)) {
+  if (opt.metrics && hasLocalIndex(*desc)) {
     key(out.w, "ItemCollectionMetrics");
     writeCollectionMetrics(out.w, *desc, next);
   }
