@@ -54,10 +54,7 @@ bool Service::batchGetItem(const Doc& d, Out& out, ApiError& err) {
     if (!readExpressionMaps(t.value, maps, err)) return false;
     auto ph = maps.placeholders();
     if (!parseOptionalProjection(t.value, ph, r.projection, err) || !readAttributesToGet(t.value, r.projection, err)) return false;
-    if (auto u = ph.checkUnused(); !u) {
-      err = fromExpr(u.error());
-      return false;
-    }
+    if (!checkAllUsed(ph, err)) return false;
     r.consistent = boolMember(t.value, "ConsistentRead", false);
     std::set<std::string> seen;
     for (const auto& k : keys->GetArray()) {
@@ -126,12 +123,7 @@ bool Service::batchGetItem(const Doc& d, Out& out, ApiError& err) {
     out.w.EndObject();
   }
   out.w.EndObject();
-  if (cap != CapacityMode::None) {
-    key(out.w, "ConsumedCapacity");
-    out.w.StartArray();
-    for (const auto& [n, u] : units) writeConsumedCapacity(out.w, n, u, cap);
-    out.w.EndArray();
-  }
+  writeConsumedCapacities(out.w, units, cap);
   out.w.EndObject();
   return true;
 }

@@ -8,6 +8,14 @@ namespace cdnlab::store {
 
 ApiError fromExpr(const Error& e) { return validation(e.message); }
 
+bool checkAllUsed(const expr::Placeholders& ph, ApiError& err) {
+  if (auto u = ph.checkUnused(); !u) {
+    err = fromExpr(u.error());
+    return false;
+  }
+  return true;
+}
+
 bool parseOptionalCondition(const rapidjson::Value& o, const char* name, expr::ExpressionKind kind,
                             expr::Placeholders& ph, std::optional<expr::Condition>& out, ApiError& err) {
   auto text = stringMember(o, name, err);

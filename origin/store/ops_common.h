@@ -6,6 +6,7 @@
 
 #include "origin/store/api_error.h"
 #include "origin/store/expr/expr.h"
+#include "origin/store/json_out.h"
 #include "origin/store/request_util.h"
 #include "origin/store/table.h"
 
@@ -34,5 +35,19 @@ bool wantsCollectionMetrics(const rapidjson::Value& o, ApiError& err);
 void writeCollectionMetrics(JsonWriter& w, const TableDesc& t, const Item& item);
 
 ApiError fromExpr(const Error& e);
+
+// Every ExpressionAttributeNames/Values entry must be used by some expression of the request.
+bool checkAllUsed(const expr::Placeholders& ph, ApiError& err);
+
+// The ConsumedCapacity member of a multi-table response, one entry per (table, units) pair;
+// absent when capacity was not asked for.
+template <typename Units>
+void writeConsumedCapacities(JsonWriter& w, const Units& units, CapacityMode cap) {
+  if (cap == CapacityMode::None) return;
+  key(w, "ConsumedCapacity");
+  w.StartArray();
+  for (const auto& [table, u] : units) writeConsumedCapacity(w, table, u, cap);
+  w.EndArray();
+}
 
 }  // namespace cdnlab::store

@@ -31,15 +31,6 @@ std::optional<Item> requiredItem(const rapidjson::Value& d, const char* name, co
   return item;
 }
 
-// Every placeholder in ExpressionAttributeNames/Values must be used by some expression.
-bool checkAllUsed(const expr::Placeholders& ph, ApiError& err) {
-  if (auto u = ph.checkUnused(); !u) {
-    err = fromExpr(u.error());
-    return false;
-  }
-  return true;
-}
-
 // The return and capacity options shared by the three writes.
 struct WriteOptions {
   ReturnValues rv;

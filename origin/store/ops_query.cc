@@ -253,10 +253,7 @@ bool Service::query(const Doc& d, Out& out, ApiError& err) {
       }
     }
   }
-  if (auto u = ph.checkUnused(); !u) {
-    err = fromExpr(u.error());
-    return false;
-  }
+  if (!checkAllUsed(ph, err)) return false;
   spec.reverse = !boolMember(d, "ScanIndexForward", true);
   spec.keyCondition = &*kc;
   spec.rangeName = schema.rangeName;
@@ -306,10 +303,7 @@ bool Service::scan(const Doc& d, Out& out, ApiError& err) {
   ReadSpec spec;
   if (!readCommon(d, desc, spec, ph, err)) return false;
   if (!parseOptionalCondition(d, "FilterExpression", expr::ExpressionKind::Filter, ph, spec.filter, err)) return false;
-  if (auto u = ph.checkUnused(); !u) {
-    err = fromExpr(u.error());
-    return false;
-  }
+  if (!checkAllUsed(ph, err)) return false;
   const auto* seg = member(d, "Segment");
   const auto* total = member(d, "TotalSegments");
   std::string prefix = spec.index ? indexPrefix(desc->id, spec.index->id) : tablePrefix(desc->id);

@@ -54,6 +54,21 @@ void holdTables(std::vector<Planned>& plans, HeldTables& held) {
 
 std::string tokenKey(std::string_view token) { return "t" + std::string(token); }
 
+// The TransactItems array of TransactWriteItems/TransactGetItems: present, 1 to 100 entries.
+const rapidjson::Value* transactItems(const rapidjson::Value& d, ApiError& err) {
+  const auto* items = member(d, "TransactItems");
+  if (!items || !items->IsArray()) {
+    err = validation("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
+    return nullptr;
+  }
+  if (items->Size() == 0 || items->Size() > kMaxTransactItems) {
+    err = constraintError("[...]", "transactItems", items->Size() == 0 ? "Member must have length greater than or equal to 1"
+                                                                       : "Member must have length less than or equal to 100");
+    return nullptr;
+  }
+  return items;
+}
+
 }  // namespace
 
 bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
@@ -165,12 +180,7 @@ bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
   key(out.w, "UnprocessedItems");
   out.w.StartObject();
   out.w.EndObject();
-  if (cap != CapacityMode::None) {
-    key(out.w, "ConsumedCapacity");
-    out.w.StartArray();
-    for (const auto& [n, u] : units) writeConsumedCapacity(out.w, n, u, cap);
-    out.w.EndArray();
-  }
+  writeConsumedCapacities(out.w, units, cap);
   if (metrics) {
     key(out.w, "ItemCollectionMetrics");
     out.w.StartObject();
@@ -181,16 +191,8 @@ bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
 }
 
 bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
-  const auto* items = member(d, "TransactItems");
-  if (!items || !items->IsArray()) {
-    err = validation("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
-    return false;
-  }
-  if (items->Size() == 0 || items->Size() > kMaxTransactItems) {
-    err = constraintError("[...]", "transactItems", items->Size() == 0 ? "Member must have length greater than or equal to 1"
-                                                                       : "Member must have length less than or equal to 100");
-    return false;
-  }
+  const auto* items = transactItems(d, err);
+  if (!items) return false;
   CapacityMode cap;
   if (!readCapacityMode(d, cap, err)) return false;
   bool metrics = wantsCollectionMetrics(d, err);
@@ -280,10 +282,7 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
       err = validation("1 validation error detected: Value null at 'transactItems.1.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null");
       return false;
     }
-    if (auto u = ph.checkUnused(); !u) {
-      err = fromExpr(u.error());
-      return false;
-    }
+    if (!checkAllUsed(ph, err)) return false;
     if (!readReturnOnFailure(*op, p.returnOldOnFailure, err)) return false;
     plans.push_back(std::move(p));
   }
@@ -411,12 +410,7 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
     }
   }
   out.w.StartObject();
-  if (cap != CapacityMode::None) {
-    key(out.w, "ConsumedCapacity");
-    out.w.StartArray();
-    for (const auto& [n, u] : units) writeConsumedCapacity(out.w, n, u, cap);
-    out.w.EndArray();
-  }
+  writeConsumedCapacities(out.w, units, cap);
   if (metrics) {
     key(out.w, "ItemCollectionMetrics");
     out.w.StartObject();
@@ -427,16 +421,8 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
 }
 
 bool Service::transactGetItems(const Doc& d, Out& out, ApiError& err) {
-  const auto* items = member(d, "TransactItems");
-  if (!items || !items->IsArray()) {
-    err = validation("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
-    return false;
-  }
-  if (items->Size() == 0 || items->Size() > kMaxTransactItems) {
-    err = constraintError("[...]", "transactItems", items->Size() == 0 ? "Member must have length greater than or equal to 1"
-                                                                       : "Member must have length less than or equal to 100");
-    return false;
-  }
+  const auto* items = transactItems(d, err);
+  if (!items) return false;
   CapacityMode cap;
   if (!readCapacityMode(d, cap, err)) return false;
   struct Get {
@@ -473,10 +459,7 @@ bool Service::transactGetItems(const Doc& d, Out& out, ApiError& err) {
     if (!readExpressionMaps(*g, maps, err)) return false;
     auto ph = maps.placeholders();
     if (!parseOptionalProjection(*g, ph, get.projection, err)) return false;
-    if (auto u = ph.checkUnused(); !u) {
-      err = fromExpr(u.error());
-      return false;
-    }
+    if (!checkAllUsed(ph, err)) return false;
     gets.push_back(std::move(get));
   }
   // One snapshot: every transaction's WriteBatch is either wholly in it or wholly not.
@@ -499,12 +482,7 @@ bool Service::transactGetItems(const Doc& d, Out& out, ApiError& err) {
   }
   out.w.EndArray();
   engine_.db()->ReleaseSnapshot(snap);
-  if (cap != CapacityMode::None) {
-    key(out.w, "ConsumedCapacity");
-    out.w.StartArray();
-    for (const auto& [n, u] : units) writeConsumedCapacity(out.w, n, u, cap);
-    out.w.EndArray();
-  }
+  writeConsumedCapacities(out.w, units, cap);
   out.w.EndObject();
   return true;
 }
