@@ -43,7 +43,8 @@ void setHeader(Headers& headers, std::string_view name, std::string_view value);
 void removeHeader(Headers& headers, std::string_view name);
 
 // HTTP-date (RFC 9110 5.6.7): IMF-fixdate, and the obsolete RFC 850 and asctime forms a
-// recipient must accept. Returns seconds since the Unix epoch; nullopt when invalid.
+// recipient must accept. Returns seconds since the Unix epoch; nullopt when invalid. Both forward
+// to common/http (http::parseHttpDate, http::httpDate).
 std::optional<int64_t> parseHttpDate(std::string_view text);
 std::string formatHttpDate(int64_t unixSeconds);  // IMF-fixdate
 
