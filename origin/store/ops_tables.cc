@@ -246,6 +246,17 @@ std::optional<std::string> tableFromArn(std::string_view arn) {
 
 }  // namespace
 
+TableStatePtr Service::requireTableByArn(const rapidjson::Value& d, ApiError& err) {
+  auto arn = stringMember(d, "ResourceArn", err);
+  if (!err.type.empty()) return nullptr;
+  auto name = arn ? tableFromArn(*arn) : std::nullopt;
+  if (!name) {
+    err = validation("Invalid TableArn");
+    return nullptr;
+  }
+  return requireTableNamed(*name, err);
+}
+
 bool Service::createTable(const Doc& d, Out& out, ApiError& err) {
   auto name = stringMember(d, "TableName", err);
   if (!err.type.empty()) return false;
@@ -607,14 +618,7 @@ bool Service::describeTimeToLive(const Doc& d, Out& out, ApiError& err) {
 
 bool Service::tagResource(const Doc& d, Out& out, ApiError& err) {
   std::lock_guard<std::mutex> control(catalog_.controlMutex());
-  auto arn = stringMember(d, "ResourceArn", err);
-  if (!err.type.empty()) return false;
-  auto name = arn ? tableFromArn(*arn) : std::nullopt;
-  if (!name) {
-    err = validation("Invalid TableArn");
-    return false;
-  }
-  auto st = requireTableNamed(*name, err);
+  auto st = requireTableByArn(d, err);
   if (!st) return false;
   TableDesc t = *st->schema();
   const auto* tags = member(d, "Tags");
@@ -634,14 +638,7 @@ bool Service::tagResource(const Doc& d, Out& out, ApiError& err) {
 
 bool Service::untagResource(const Doc& d, Out& out, ApiError& err) {
   std::lock_guard<std::mutex> control(catalog_.controlMutex());
-  auto arn = stringMember(d, "ResourceArn", err);
-  if (!err.type.empty()) return false;
-  auto name = arn ? tableFromArn(*arn) : std::nullopt;
-  if (!name) {
-    err = validation("Invalid TableArn");
-    return false;
-  }
-  auto st = requireTableNamed(*name, err);
+  auto st = requireTableByArn(d, err);
   if (!st) return false;
   TableDesc t = *st->schema();
   const auto* keys = member(d, "TagKeys");
@@ -664,14 +661,7 @@ bool Service::untagResource(const Doc& d, Out& out, ApiError& err) {
 }
 
 bool Service::listTagsOfResource(const Doc& d, Out& out, ApiError& err) {
-  auto arn = stringMember(d, "ResourceArn", err);
-  if (!err.type.empty()) return false;
-  auto name = arn ? tableFromArn(*arn) : std::nullopt;
-  if (!name) {
-    err = validation("Invalid TableArn");
-    return false;
-  }
-  auto st = requireTableNamed(*name, err);
+  auto st = requireTableByArn(d, err);
   if (!st) return false;
   auto t = st->schema();
   out.w.StartObject();

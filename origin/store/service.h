@@ -119,6 +119,8 @@ class Service {
   // Shared helpers.
   TableStatePtr requireTable(const rapidjson::Value& d, ApiError& err, const char* member = "TableName");
   TableStatePtr requireTableNamed(std::string_view name, ApiError& err);
+  // The table a tagging request's ResourceArn names (ops_tables.cc).
+  TableStatePtr requireTableByArn(const rapidjson::Value& d, ApiError& err);
   bool readItem(const std::string& key, Item* item, const rocksdb::Snapshot* snap = nullptr) const;
   bool writeBatch(rocksdb::WriteBatch& batch, Out& out, ApiError& err);
   // Index backfill / drop (ops_tables.cc).
