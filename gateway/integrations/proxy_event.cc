@@ -152,8 +152,7 @@ std::string buildEventV2(const ProxyRequest& r) {
   jkv(w, "path", r.rawPath);
   jkv(w, "protocol", r.protocol);
   jkv(w, "sourceIp", r.sourceIp);
-  auto ua = r.headers->get("user-agent");
-  jkv(w, "userAgent", ua ? *ua : "");
+  jkv(w, "userAgent", r.userAgent);
   w.EndObject();
   jkv(w, "requestId", r.requestId);
   jkv(w, "routeKey", r.routeKey);
@@ -207,7 +206,7 @@ std::string buildEventV1(const ProxyRequest& r) {
     w.Null();
   } else {
     w.StartObject();
-    for (const auto& [n, vals] : q) jkv(w, n, vals.back());
+    for (const auto& [n, vals] : q) jkv(w, n, vals.front());  // AWS's 1.0 example: the first value
     w.EndObject();
   }
   jkey(w, "multiValueQueryStringParameters");
@@ -247,8 +246,7 @@ std::string buildEventV1(const ProxyRequest& r) {
   jkv(w, "sourceIp", r.sourceIp);
   jkey(w, "user");
   w.Null();
-  auto ua = r.headers->get("user-agent");
-  jkv(w, "userAgent", ua ? *ua : "");
+  jkv(w, "userAgent", r.userAgent);
   jkey(w, "userArn");
   w.Null();
   w.EndObject();
@@ -259,7 +257,7 @@ std::string buildEventV1(const ProxyRequest& r) {
   jkey(w, "requestTimeEpoch");
   w.Int64(r.timeEpochMs);
   jkey(w, "resourceId");
-  if (r.routeId.empty()) w.Null();
+  if (r.routeId.empty() || r.routeKey == "$default") w.Null();
   else jstr(w, r.routeId);
   jkv(w, "resourcePath", r.resourcePath);
   jkv(w, "stage", r.stage);

@@ -25,6 +25,7 @@ struct ProxyRequest {
   const http::Headers* headers = nullptr;
   std::string body;
   std::string sourceIp;
+  std::string userAgent;   // requestContext's copy of the User-Agent header
   std::string accountId = "123456789012";
   std::string apiId;
   std::string domainName;  // e.g. "abc123.execute-api.localhost"

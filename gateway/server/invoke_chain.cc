@@ -133,6 +133,7 @@ ProxyRequest proxyRequestOf(const Exchange& x) {
   p.headers = &req.headers;
   p.body = req.body;
   p.sourceIp = req.peer.substr(0, req.peer.rfind(':'));
+  p.userAgent = std::string(req.headers.get("user-agent").value_or(""));
   p.accountId = x.gw->options().accountId;
   p.apiId = x.target.apiId;
   p.domainName = x.target.domainName;
