@@ -1,9 +1,6 @@
 // libFuzzer target for the expression parsers, the evaluators, numbers and DynamoDB JSON: any
 // input must give a value or an error, never a crash, a hang or a sanitizer report.
-// Built only with clang (CMake leaves *_fuzz.cc out of the libraries); by hand:
-//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I. \
-//     tests/origin/store/expr/expr_fuzz.cc origin/store/expr/*.cc origin/store/model/*.cc -o build/expr_fuzz
-//   ./build/expr_fuzz -max_total_time=60 -max_len=512
+// Built with -DCDNLAB_FUZZ=ON (clang); run with scripts/fuzz.sh expr [seconds].
 // The first input byte picks the target; the rest is its text.
 #include <cstddef>
 #include <cstdint>
