@@ -38,6 +38,6 @@ for t in "${targets[@]}"; do
     status=1
   fi
   echo "$t $(( $(date +%s) - start ))" >>"$B/fuzz-seconds.log"
-  grep -E "^stat::number_of_executed_runs|^stat::new_units_added" "$B/$t.log" | tr '\n' ' '; echo
+  grep -E "^stat::number_of_executed_units|^stat::new_units_added" "$B/$t.log" | tr '\n' ' '; echo
 done
 exit $status
