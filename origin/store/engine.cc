@@ -23,6 +23,8 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   std::unique_ptr<Engine> e(new Engine(options));
   rocksdb::Options o;
   o.create_if_missing = true;
+  // Set, not defaulted: the default depends on NDEBUG, and our builds keep assert() on (CDNLAB_ASSERTS).
+  o.info_log_level = rocksdb::InfoLogLevel::INFO_LEVEL;
   o.IncreaseParallelism(2);
   // Point reads dominate (GetItem, condition checks): a bloom filter per block saves disk reads
   // for absent keys, and a block cache keeps hot items in memory.
