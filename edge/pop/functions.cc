@@ -168,10 +168,12 @@ Next answerWithGenerated(Transaction& tx, le::FunctionResult&& r) {
 Next stepFnViewerRequest(PopCore& core, Transaction& tx) {
   const ResolvedFunction* fn = functionFor(core, le::Trigger::ViewerRequest, tx);
   if (fn == nullptr) return goTo(Step::Recv);
-  le::EdgeRequest request = edgeRequestOf(core, tx);
-  request.origin.reset();
-  if (!tx.functionOutput) return start(core, tx, *fn, request, nullptr, Step::FnViewerRequest);
-  auto r = takeResult(core, tx, *fn, request, nullptr);
+  if (!tx.functionOutput) {
+    tx.functionRequest = edgeRequestOf(core, tx);
+    tx.functionRequest.origin.reset();
+    return start(core, tx, *fn, tx.functionRequest, nullptr, Step::FnViewerRequest);
+  }
+  auto r = takeResult(core, tx, *fn, tx.functionRequest, nullptr);
   if (!r.ok()) return failWith(tx, r.error());
   if (r->generated()) {
     tx.skipViewerResponse = true;  // CloudFront runs no viewer-response on these
@@ -189,10 +191,12 @@ Next stepFnOriginRequest(PopCore& core, Transaction& tx) {
     tx.originRequestDone = true;
     return goTo(Step::Fetch);
   }
-  le::EdgeRequest request = edgeRequestOf(core, tx);
-  if (!tx.functionOutput) return start(core, tx, *fn, request, nullptr, Step::FnOriginRequest);
+  if (!tx.functionOutput) {
+    tx.functionRequest = edgeRequestOf(core, tx);
+    return start(core, tx, *fn, tx.functionRequest, nullptr, Step::FnOriginRequest);
+  }
   tx.originRequestDone = true;
-  auto r = takeResult(core, tx, *fn, request, nullptr);
+  auto r = takeResult(core, tx, *fn, tx.functionRequest, nullptr);
   if (!r.ok()) return failWith(tx, r.error());
   if (r->generated()) {
     releaseFlight(core, tx, {cache::WakeReason::NotStored, nullptr});
@@ -208,12 +212,12 @@ Next stepFnOriginResponse(PopCore& core, Transaction& tx) {
   const ResolvedFunction* fn = functionFor(core, le::Trigger::OriginResponse, tx);
   if (fn == nullptr || !tx.upstream || !tx.upstream->ok()) return goTo(Step::OriginResponse);
   UpstreamResponse& up = tx.upstream->value();
-  le::EdgeRequest request = edgeRequestOf(core, tx);
-  le::EdgeResponse response;
-  response.status = up.status;
-  response.headers = visible(up.headers);
-  if (!tx.functionOutput) return start(core, tx, *fn, request, &response, Step::FnOriginResponse);
-  auto r = takeResult(core, tx, *fn, request, &response);
+  if (!tx.functionOutput) {
+    tx.functionRequest = edgeRequestOf(core, tx);
+    tx.functionResponse = le::EdgeResponse{up.status, "", visible(up.headers)};
+    return start(core, tx, *fn, tx.functionRequest, &tx.functionResponse, Step::FnOriginResponse);
+  }
+  auto r = takeResult(core, tx, *fn, tx.functionRequest, &tx.functionResponse);
   if (!r.ok()) {
     tx.upstream.reset();
     return failWith(tx, r.error());
@@ -230,11 +234,6 @@ Next stepFnViewerResponse(PopCore& core, Transaction& tx) {
   if (tx.background || tx.skipViewerResponse || tx.response.status >= 400) return goTo(Step::Done);
   const ResolvedFunction* fn = functionFor(core, le::Trigger::ViewerResponse, tx);
   if (fn == nullptr) return goTo(Step::Done);
-  le::EdgeRequest request = edgeRequestOf(core, tx);
-  request.origin.reset();
-  le::EdgeResponse response;
-  response.status = tx.response.status;
-  response.statusDescription = tx.response.reason;
   // From an entry, the stored fields travel as a pre-serialized block: show them as fields.
   http::Headers all;
   if (tx.fromEntry && tx.entry && !tx.response.headerBlock.empty()) {
@@ -242,9 +241,13 @@ Next stepFnViewerResponse(PopCore& core, Transaction& tx) {
       if (!isPerHopField(h.name)) all.add(h);
   }
   for (const auto& h : tx.response.headers) all.add(h);
-  response.headers = visible(all);
-  if (!tx.functionOutput) return start(core, tx, *fn, request, &response, Step::FnViewerResponse);
-  auto r = takeResult(core, tx, *fn, request, &response);
+  if (!tx.functionOutput) {
+    tx.functionRequest = edgeRequestOf(core, tx);
+    tx.functionRequest.origin.reset();
+    tx.functionResponse = le::EdgeResponse{tx.response.status, tx.response.reason, visible(all)};
+    return start(core, tx, *fn, tx.functionRequest, &tx.functionResponse, Step::FnViewerResponse);
+  }
+  auto r = takeResult(core, tx, *fn, tx.functionRequest, &tx.functionResponse);
   if (!r.ok()) return failWith(tx, r.error());
   tx.response.headerBlock = Buffer();
   tx.response.headers = withHidden(std::move(r->response.headers), all);

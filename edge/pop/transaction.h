@@ -12,6 +12,7 @@
 #include "edge/cache/collapse.h"
 #include "edge/cache/freshness.h"
 #include "edge/pop/steps.h"
+#include "lambda/edge/event.h"
 #include "lambda/native/function.h"
 
 #include <cstdint>
@@ -110,6 +111,9 @@ class Transaction : public std::enable_shared_from_this<Transaction> {
   // Edge functions (functions.cc): the result of the one in flight, set when it comes back on
   // this worker's thread; the time all of them took (Server-Timing fn;dur=).
   std::optional<lambda::native::NativeOutput> functionOutput;
+  // What the function in flight was given (its result is validated against it).
+  lambda::edge::EdgeRequest functionRequest;
+  lambda::edge::EdgeResponse functionResponse;
   int64_t functionStartNs = 0;
   int64_t functionNs = 0;
   bool originRequestDone = false;    // FnOriginRequest ran (Fetch may run twice: a 304 for another representation)
