@@ -157,6 +157,7 @@ CDNLAB_COMMAND("pop", "Run a caching PoP in front of an upstream (origin or shie
                  "Lambda@Edge: TRIGGER=builtin:NAME|native:NAME|lambda:NAME[@/path/pattern*] (repeatable; "
                  "triggers viewer-request, origin-request, origin-response, viewer-response)");
   sub.add_option("--native-plugin", c.nativePlugins, "Shared object with native functions to load (repeatable)");
+  sub.add_option("--geo-db", c.geoDb, "MaxMind DB: the client's country for edge functions (CloudFront-Viewer-Country)");
   sub.add_option("--lambda-endpoint", c.lambdaEndpoint, "Lambda service for lambda: edge functions (http://host:port)");
   sub.add_option("--edge-function-threads", c.edgeFunctionThreads, "Native edge-function worker threads")
       ->capture_default_str();

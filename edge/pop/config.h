@@ -60,6 +60,9 @@ struct PopConfig {
   std::vector<EdgeFunctionAssociation> edgeFunctions;
   std::string lambdaEndpoint;                          // http://host:port of `cdnlab lambda`
   std::vector<std::string> nativePlugins;
+  // MaxMind DB (`cdnlab geo build`, GeoLite2 City) for the PoP's view of where a client is: its
+  // country goes to edge functions as CloudFront-Viewer-Country (a client's own is dropped).
+  std::string geoDb;
   unsigned edgeFunctionThreads = 2;
   // CloudFront's Lambda@Edge limits: 5 s at the viewer triggers, 30 s at the origin triggers.
   Duration viewerFunctionTimeout = std::chrono::seconds(5);

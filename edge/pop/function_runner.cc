@@ -86,11 +86,23 @@ Result<std::unique_ptr<FunctionRunner>> FunctionRunner::create(const PopConfig& 
     }
     r->byTrigger_[static_cast<size_t>(a.trigger)].push_back(std::move(fn));
   }
+  if (!config.geoDb.empty()) {
+    auto db = geo::GeoDb::open(config.geoDb);
+    if (!db.ok()) return Error{2, "geo-db " + config.geoDb + ": " + db.error().message};
+    r->geo_ = std::move(db.value());
+  }
   r->viewerTimeout_ = config.viewerFunctionTimeout;
   r->originTimeout_ = config.originFunctionTimeout;
   r->pool_ = std::make_unique<native::NativeWorkerPool>(
       native::PoolOptions{.threads = static_cast<int>(config.edgeFunctionThreads)});
   return r;
+}
+
+std::string FunctionRunner::viewerCountry(std::string_view clientIp) const {
+  if (!geo_) return "";
+  auto found = geo_->lookup(clientIp);
+  if (!found.ok() || !found.value()) return "";
+  return found.value()->countryIso;
 }
 
 const ResolvedFunction* FunctionRunner::find(lambda::edge::Trigger trigger, std::string_view path) const {

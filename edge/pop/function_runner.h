@@ -12,6 +12,7 @@
 #include "common/result.h"
 #include "edge/pop/config.h"
 #include "edge/pop/transaction.h"
+#include "geo/geo_db.h"
 #include "lambda/native/worker_pool.h"
 
 namespace cdnlab::edge::pop {
@@ -40,10 +41,15 @@ class FunctionRunner {
 
   lambda::native::PoolStats poolStats() const { return pool_->stats(); }
 
+  // The client's country (ISO 3166-1 alpha-2) from --geo-db, or "" (no database, unknown address).
+  // Thread-safe.
+  std::string viewerCountry(std::string_view clientIp) const;
+
  private:
   FunctionRunner() = default;
   std::array<std::vector<ResolvedFunction>, lambda::edge::kTriggerCount> byTrigger_;
   std::unique_ptr<lambda::native::NativeWorkerPool> pool_;
+  std::unique_ptr<geo::GeoDb> geo_;
   std::string lambdaHost_;
   int lambdaPort_ = 0;
   std::string lambdaBasePath_;

@@ -161,11 +161,20 @@ Next answerWithGenerated(Transaction& tx, le::FunctionResult&& r) {
   return goTo(Step::Synth);
 }
 
+// CloudFront-Viewer-Country is the PoP's to say (from its geo database), never the client's.
+void setViewerCountry(PopCore& core, Transaction& tx) {
+  tx.request.headers.remove("CloudFront-Viewer-Country");
+  std::string country = core.functions()->viewerCountry(clientIpOf(tx.request.peer));
+  if (!country.empty()) tx.request.headers.add("CloudFront-Viewer-Country", country);
+}
+
 }  // namespace
 
 // FnViewerRequest: every client request, before the cache. A changed request is what the cache
 // key and everything after see; a generated response answers without cache or upstream.
 Next stepFnViewerRequest(PopCore& core, Transaction& tx) {
+  if (core.functions() == nullptr) return goTo(Step::Recv);
+  if (!tx.functionOutput) setViewerCountry(core, tx);
   const ResolvedFunction* fn = functionFor(core, le::Trigger::ViewerRequest, tx);
   if (fn == nullptr) return goTo(Step::Recv);
   if (!tx.functionOutput) {

@@ -7,6 +7,8 @@ through the Invoke API (a small stand-in Lambda service in this file: the shape 
 is what is tested)."""
 import hashlib
 import hmac
+import subprocess
+import tempfile
 import http.server
 import json
 import os
@@ -16,7 +18,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import curl, main  # noqa: E402
+from harness import BIN, SOURCE, curl, main  # noqa: E402
 from test_pop import Topology, fetch_text, metric, metric_sum  # noqa: E402
 
 BUILD = os.environ.get("CDNLAB_BUILD", os.path.join(os.path.dirname(__file__), "..", "..", "build"))
@@ -161,6 +163,35 @@ class EdgeFunctionsTest(unittest.TestCase):
         self.assertEqual((code, h["x-cache"]), (200, "Miss"))
         code, h, _ = curl(self.base + "/obj/8?a=1&b=2&fbclid=xyz")
         self.assertEqual((code, h["x-cache"]), (200, "Hit"))
+
+
+class RedirectByCountryTest(unittest.TestCase):
+    """The PoP's view of where a client is: `cdnlab geo build` maps 127.10.0.0/16 to Berlin (DE) in
+    the default topology; curl binds to an address there. A client-sent CloudFront-Viewer-Country
+    is ignored."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory()
+        cls.geo = os.path.join(cls.dir.name, "geo.mmdb")
+        subprocess.run([BIN, "geo", "build", os.path.join(SOURCE, "configs", "default.yaml"), "-o", cls.geo],
+                       check=True, capture_output=True, timeout=30)
+        cls.topo = Topology()
+        cls.pop = cls.topo.pop(extra=["--geo-db", cls.geo, "--edge-function", "viewer-request=builtin:redirect-by-country"])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.topo.close()
+        cls.dir.cleanup()
+
+    def test_redirects_by_the_pops_view_of_the_client(self):
+        port = self.pop.addr["http"][1]
+        code, h, _ = curl("--interface", "127.10.0.5", f"http://127.0.0.1:{port}/obj/1?v=1")
+        self.assertEqual(code, 302)
+        self.assertEqual(h["location"], "/de/obj/1?v=1")
+        self.assertEqual(h["x-cache"], "Synth")
+        code, h, _ = curl("-H", "CloudFront-Viewer-Country: DE", f"http://127.0.0.1:{port}/obj/1")
+        self.assertEqual((code, h["x-cache"]), (200, "Miss"))  # 127.0.0.1 is nowhere: no redirect
 
 
 if __name__ == "__main__":
