@@ -52,7 +52,7 @@ void setServerTiming(PopCore& core, const Transaction& tx, http::Headers& out) {
   };
   appendMs("pop;dur=", core.clock().nowNs() - tx.startNs);
   if (tx.upstreamNs > 0) appendMs(", upstream;dur=", tx.upstreamNs);
-  if (tx.functionNs > 0) appendMs(", fn;dur=", tx.functionNs);
+  if (tx.ranFunction) appendMs(", fn;dur=", tx.functionNs);
   out.set("Server-Timing", std::string_view(timing, static_cast<size_t>(p - timing)));
 }
 

@@ -103,6 +103,7 @@ Result<le::FunctionResult> takeResult(PopCore& core, Transaction& tx, const Reso
   tx.functionOutput.reset();
   int64_t elapsed = core.clock().nowNs() - tx.functionStartNs;
   tx.functionNs += elapsed;
+  tx.ranFunction = true;
   auto& counters = core.metrics().edgeFunctions;
   size_t i = EdgeFunctionCounters::index(fn.association.trigger);
   counters.micros[i].fetch_add(static_cast<uint64_t>(elapsed / 1000), std::memory_order_relaxed);

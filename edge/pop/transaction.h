@@ -116,6 +116,7 @@ class Transaction : public std::enable_shared_from_this<Transaction> {
   lambda::edge::EdgeResponse functionResponse;
   int64_t functionStartNs = 0;
   int64_t functionNs = 0;
+  bool ranFunction = false;          // at least one edge function answered (Server-Timing shows fn)
   bool originRequestDone = false;    // FnOriginRequest ran (Fetch may run twice: a 304 for another representation)
   bool responseReady = false;        // Synth keeps tx.response: an edge function generated it
   bool skipViewerResponse = false;   // generated at viewer-request: CloudFront skips viewer-response
