@@ -24,6 +24,7 @@ struct PopArgs {
   std::string upstreamRtt = "0";
   std::string collapseWait = "5s", connectTimeout = "2s", upstreamTimeout = "10s", sweepInterval = "1s", keep = "10m";
   std::string logLevel = "warn";
+  std::vector<std::string> edgeFunctions;
   edge::pop::PopConfig config;
 };
 
@@ -88,6 +89,14 @@ int runPop(PopArgs& a) {
       !parseDurationFlag("--keep", a.keep, c.keep) ||
       !parseDurationFlag("--upstream-rtt", a.upstreamRtt, c.upstreamRtt))
     return 2;
+  for (const auto& text : a.edgeFunctions) {
+    auto assoc = edge::pop::parseEdgeFunctionFlag(text);
+    if (!assoc.ok()) {
+      std::fprintf(stderr, "cdnlab pop: %s\n", assoc.error().message.c_str());
+      return 2;
+    }
+    c.edgeFunctions.push_back(std::move(assoc.value()));
+  }
   if (auto ok = c.validate(); !ok.ok()) {
     std::fprintf(stderr, "cdnlab pop: %s\n", ok.error().message.c_str());
     return 2;
@@ -143,6 +152,14 @@ CDNLAB_COMMAND("pop", "Run a caching PoP in front of an upstream (origin or shie
   sub.add_option("--upstream-rtt", a->upstreamRtt,
                  "Simulated round trip to the upstream (latency model): waited before each upstream "
                  "request, twice on a new connection (e.g. 84.2ms; 0 = off)")
+      ->capture_default_str();
+  sub.add_option("--edge-function", a->edgeFunctions,
+                 "Lambda@Edge: TRIGGER=builtin:NAME|native:NAME|lambda:NAME[@/path/pattern*] (repeatable; "
+                 "triggers viewer-request, origin-request, origin-response, viewer-response)");
+  sub.add_option("--native-plugin", c.nativePlugins, "Shared object with native functions to load (repeatable)");
+  sub.add_option("--geo-db", c.geoDb, "MaxMind DB: the client's country for edge functions (CloudFront-Viewer-Country)");
+  sub.add_option("--lambda-endpoint", c.lambdaEndpoint, "Lambda service for lambda: edge functions (http://host:port)");
+  sub.add_option("--edge-function-threads", c.edgeFunctionThreads, "Native edge-function worker threads")
       ->capture_default_str();
   sub.add_option("--log-level", a->logLevel, "debug, info, warn, error, off")->capture_default_str();
   return std::function<int()>([a] { return runPop(*a); });

@@ -21,6 +21,13 @@ Result<bool> PopConfig::validate() {
     return invalid("timeouts: must be > 0");
   if (sweepInterval.count() <= 0) return invalid("sweep-interval: must be > 0");
   if (minTtl && maxTtl && *minTtl > *maxTtl) return invalid("min-ttl: must be <= max-ttl");
+  if (edgeFunctionThreads == 0 || edgeFunctionThreads > 64) return invalid("edge-function-threads: must be 1..64");
+  for (const auto& f : edgeFunctions) {
+    if (f.function.kind == EdgeFunctionRef::Kind::Lambda && lambdaEndpoint.empty())
+      return invalid("edge-function " + f.function.spec + ": a lambda: function needs --lambda-endpoint");
+  }
+  if (!lambdaEndpoint.empty() && lambdaEndpoint.substr(0, 7) != "http://")
+    return invalid("lambda-endpoint: must start with http:// (got " + lambdaEndpoint + ")");
 
   // Only plain http upstreams: the shield and the origin are on loopback in this lab.
   constexpr std::string_view kScheme = "http://";

@@ -4,6 +4,7 @@
 
 #include "common/config/units.h"
 #include "common/result.h"
+#include "edge/pop/function_config.h"
 
 #include <chrono>
 #include <cstdint>
@@ -51,6 +52,21 @@ struct PopConfig {
   // Stale entries with a validator stay this long past their stale windows, so that a later
   // request revalidates them (304, no body transfer) instead of refetching in full.
   Duration keep = std::chrono::minutes(10);
+
+  // Lambda@Edge (docs/edge-functions.md): functions by trigger and path pattern, in the order
+  // given (the first whose pattern matches the request path runs). Native functions run on a
+  // worker pool of edgeFunctionThreads threads; `lambda:` functions through the Lambda service's
+  // Invoke API at lambdaEndpoint. nativePlugins are shared objects loaded at startup.
+  std::vector<EdgeFunctionAssociation> edgeFunctions;
+  std::string lambdaEndpoint;                          // http://host:port of `cdnlab lambda`
+  std::vector<std::string> nativePlugins;
+  // MaxMind DB (`cdnlab geo build`, GeoLite2 City) for the PoP's view of where a client is: its
+  // country goes to edge functions as CloudFront-Viewer-Country (a client's own is dropped).
+  std::string geoDb;
+  unsigned edgeFunctionThreads = 2;
+  // CloudFront's Lambda@Edge limits: 5 s at the viewer triggers, 30 s at the origin triggers.
+  Duration viewerFunctionTimeout = std::chrono::seconds(5);
+  Duration originFunctionTimeout = std::chrono::seconds(30);
 
   // The upstream URL split into its parts (filled by validate()).
   std::string upstreamHost;

@@ -14,6 +14,7 @@
 #include "edge/cache/freshness.h"
 #include "edge/cache/store.h"
 #include "edge/pop/config.h"
+#include "edge/pop/function_runner.h"
 #include "edge/pop/metrics.h"
 #include "edge/pop/transaction.h"
 
@@ -35,6 +36,9 @@ class PopCore {
   // The host every cache key carries: the PoP serves one site (its upstream), so requests for
   // 127.0.0.1:8080 and localhost:8080 share entries and a purge URL's host does not matter.
   const std::string& keyHost() const { return keyHost_; }
+  // The edge functions (null when the PoP has none). Set once before the first request.
+  FunctionRunner* functions() const { return functions_; }
+  void setFunctions(FunctionRunner* runner) { functions_ = runner; }
 
   // Wall-clock ms for the cache (Age arithmetic is in whole seconds, RFC 9111 4.2.3).
   int64_t nowMs() const { return static_cast<int64_t>(clock_.wallSeconds()) * 1000; }
@@ -52,6 +56,7 @@ class PopCore {
   cache::FreshnessConfig freshness_;
   cache::CacheKeyConfig keyConfig_;
   std::string keyHost_;
+  FunctionRunner* functions_ = nullptr;
 };
 
 // A step's answer: the next step, or park (an Io callback will call advance() again).
@@ -82,5 +87,10 @@ void releaseFlight(PopCore& core, Transaction& tx, cache::Wake wake);
 void startBackgroundRefresh(PopCore& core, Transaction& tx);
 // Removes hop-by-hop fields (RFC 9110 7.6.1), including those named by Connection.
 void stripHopByHop(http::Headers& headers);
+// Fields every response sets for itself (Age, X-Cache, Date, Content-Length, ...), never taken
+// from a stored entry (deliver.cc).
+bool isPerHopField(std::string_view name);
+// Sets Server-Timing: pop;dur (time in the PoP so far)[, upstream;dur][, fn;dur] (deliver.cc).
+void setServerTiming(PopCore& core, const Transaction& tx, http::Headers& headers);
 
 }  // namespace cdnlab::edge::pop

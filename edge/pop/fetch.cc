@@ -62,8 +62,10 @@ Next forwardUncached(Transaction& tx, UpstreamResponse& resp) {
 
 }  // namespace
 
-// Fetch (origin-request): send upstream and park; the reply resumes at OriginResponse.
+// Fetch: send upstream and park; the reply resumes at FnOriginResponse. The origin-request
+// function runs first (once per transaction, also for revalidations and passes).
 Next stepFetch(PopCore& core, Transaction& tx) {
+  if (!tx.originRequestDone) return goTo(Step::FnOriginRequest);
   UpstreamRequest up = buildUpstreamRequest(core, tx);
   core.metrics().upstreamRequests.fetch_add(1, std::memory_order_relaxed);
   if (tx.revalidating) core.metrics().revalidations.fetch_add(1, std::memory_order_relaxed);
@@ -77,10 +79,10 @@ Next stepFetch(PopCore& core, Transaction& tx) {
     self->upstream.emplace(std::move(result));
     advance(*corep, self);
   });
-  return parkAt(Step::OriginResponse);
+  return parkAt(Step::FnOriginResponse);
 }
 
-// OriginResponse (origin-response): store, refresh, forward, or fall back to stale.
+// OriginResponse: store, refresh, forward, or fall back to stale.
 Next stepOriginResponse(PopCore& core, Transaction& tx) {
   UpstreamResult result = std::move(*tx.upstream);
   tx.upstream.reset();

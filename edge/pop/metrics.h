@@ -5,6 +5,7 @@
 #pragma once
 
 #include "common/http/server_metrics.h"
+#include "edge/pop/function_metrics.h"
 #include "edge/pop/steps.h"
 
 #include <array>
@@ -58,6 +59,7 @@ class Metrics {
   std::atomic<uint64_t> bytesToClients{0};       // response bodies delivered
   LatencyHistogram latency;                      // time in the PoP, request complete -> response ready
   LatencyHistogram upstreamLatency;              // upstream request -> response headers and body
+  EdgeFunctionCounters edgeFunctions;            // Lambda@Edge triggers (function_metrics.h)
   // The listeners whose connection and accept counters /metrics also shows (set before start).
   std::vector<http::NamedServerStats> servers;
 

@@ -96,6 +96,29 @@ class WorkerIo final : public Io {
 
   void post(std::function<void()> fn) override { http_.post(index_, std::move(fn)); }
 
+  void callService(std::string host, int port, UpstreamRequest request,
+                   std::function<void(UpstreamResult)> done) override {
+    http::ClientRequest req;
+    req.host = std::move(host);
+    req.port = port;
+    req.method = std::move(request.method);
+    req.target = std::move(request.target);
+    req.headers = std::move(request.headers);
+    req.body = std::move(request.body);
+    client_.request(std::move(req), [done = std::move(done)](Result<http::ClientResponse> r) {
+      if (!r.ok()) {
+        done(Error{502, std::string("lambda endpoint: ") + http::clientErrorName(static_cast<http::ClientError>(r.error().code)) +
+                            (r.error().message.empty() ? "" : " (" + r.error().message + ")")});
+        return;
+      }
+      UpstreamResponse resp;
+      resp.status = r->status;
+      resp.headers = std::move(r->headers);
+      resp.body = std::move(r->body);
+      done(std::move(resp));
+    });
+  }
+
   // Worker 0's periodic work: wake collapse followers past their wait, sweep expired entries.
   void startTicker(PopCore& core) {
     core_ = &core;
@@ -157,6 +180,10 @@ Result<std::unique_ptr<PopServer>> PopServer::create(const PopConfig& config, co
   s->store_ = std::move(store.value());
   s->collapser_ = std::make_unique<cache::Collapser>(PopCore::collapseConfig(s->config_));
   s->core_ = std::make_unique<PopCore>(s->config_, s->clock_, *s->store_, *s->collapser_, s->metrics_);
+  auto functions = FunctionRunner::create(s->config_);
+  if (!functions.ok()) return functions.error();
+  s->functions_ = std::move(functions.value());
+  s->core_->setFunctions(s->functions_.get());
 
   http::ServerOptions opt;
   opt.host = s->config_.listen.host;

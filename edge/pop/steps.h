@@ -12,7 +12,9 @@ namespace cdnlab::edge::pop {
 
 // X(Name, edge-function trigger, what the step decides, the steps it can lead to)
 #define CDNLAB_POP_STEPS(X)                                                                        \
-  X(Recv, "viewer-request", "GET/HEAD use the cache, other methods pass; a looping request (CDN-Loop) is refused", \
+  X(FnViewerRequest, "viewer-request", "run the viewer-request function on every request: continue with the request it returns, or answer with the response it generates", \
+    "Recv, Synth (generated or failed), park")                                                    \
+  X(Recv, "-", "GET/HEAD use the cache, other methods pass; a looping request (CDN-Loop) is refused", \
     "Hash, Pass, Synth")                                                                           \
   X(Hash, "(cache key policy)", "compute the cache key (XXH3 over the normalised parts)",           \
     "Lookup")                                                                                      \
@@ -22,16 +24,22 @@ namespace cdnlab::edge::pop {
     "Deliver, Fetch (revalidate)")                                                                 \
   X(Miss, "-", "no usable entry: become the fill for the key", "Fetch")                            \
   X(Pass, "-", "uncacheable request: fetch without touching the cache", "Fetch")                   \
-  X(Fetch, "origin-request", "send the request upstream (conditional when revalidating), park",     \
-    "OriginResponse")                                             \
-  X(OriginResponse, "origin-response",                                                             \
+  X(FnOriginRequest, "origin-request", "run the origin-request function before going upstream: continue with its request, or answer with its response (not cached)", \
+    "Fetch, Synth (generated or failed), park")                                                   \
+  X(Fetch, "-", "run FnOriginRequest once, then send the request upstream (conditional when revalidating), park", \
+    "FnOriginRequest, FnOriginResponse")                                             \
+  X(FnOriginResponse, "origin-response", "run the origin-response function on the upstream response: what it returns is what gets cached", \
+    "OriginResponse, Synth (failed), park")                                                       \
+  X(OriginResponse, "-",                                                             \
     "store if cacheable, refresh on 304, wake followers; on failure serve stale-if-error or fail",   \
     "Deliver, Synth")                                                                                     \
-  X(Deliver, "viewer-response",                                                                   \
+  X(Deliver, "-",                                                                   \
     "from the entry (shared body; 304 to a matching client conditional) or as fetched; add Age, X-Cache", \
-    "Done")                                                                                        \
-  X(Synth, "viewer-response", "answer by the PoP itself: 508 loop, 504 only-if-cached, 502/504 upstream", \
-    "Done")                                                                                        \
+    "FnViewerResponse")                                                                                        \
+  X(Synth, "-", "answer by the PoP itself (508 loop, 504 only-if-cached, 502/504 upstream, 502/503 edge function) or with a function's generated response", \
+    "FnViewerResponse")                                                                                        \
+  X(FnViewerResponse, "viewer-response", "run the viewer-response function on every response below 400, hits included (not on one generated at viewer-request)", \
+    "Done, park")                                                                                  \
   X(Done, "-", "the transaction has its one outcome and a response", "-")
 
 // X(Name, what it means for the client). Every transaction ends with exactly one of these; it
@@ -43,8 +51,8 @@ namespace cdnlab::edge::pop {
   X(Stale, "served from a stale entry (stale-while-revalidate or stale-if-error)")                 \
   X(Revalidated, "stale entry confirmed by upstream with 304 and served")                          \
   X(Collapsed, "waited for another request's fetch of the same key and served its result")        \
-  X(Synth, "answered by the PoP itself (request loop, only-if-cached without an entry)")                \
-  X(Error, "upstream failed and no stale entry was usable (502/504)")
+  X(Synth, "answered by the PoP itself (request loop, only-if-cached without an entry) or by an edge function")                \
+  X(Error, "upstream failed and no stale entry was usable (502/504), or an edge function failed (502/503)")
 
 enum class Step {
 #define CDNLAB_X(name, trigger, doc, next) name,

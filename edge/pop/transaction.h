@@ -12,6 +12,8 @@
 #include "edge/cache/collapse.h"
 #include "edge/cache/freshness.h"
 #include "edge/pop/steps.h"
+#include "lambda/edge/event.h"
+#include "lambda/native/function.h"
 
 #include <cstdint>
 #include <functional>
@@ -54,6 +56,16 @@ class Io {
   // Runs fn later on this worker's thread. Thread-safe: a collapse waker calls it from the
   // leader's thread. If the worker is stopping, fn may be dropped without running.
   virtual void post(std::function<void()> fn) = 0;
+  // Sends `request` to another HTTP service (the Lambda service's Invoke API, for `lambda:` edge
+  // functions) at host:port. `done` fires exactly once, on this worker's thread, never from
+  // inside this call. The default answers 502 (an Io without a client, e.g. a unit-test fake).
+  virtual void callService(std::string host, int port, UpstreamRequest request,
+                           std::function<void(UpstreamResult)> done) {
+    (void)host;
+    (void)port;
+    (void)request;
+    post([done = std::move(done)] { done(Error{502, "this worker cannot call other services"}); });
+  }
 };
 
 // Why the PoP answers by itself (the Synth step).
@@ -64,7 +76,7 @@ struct SynthReason {
 
 class Transaction : public std::enable_shared_from_this<Transaction> {
  public:
-  Step step = Step::Recv;
+  Step step = Step::FnViewerRequest;
   Io* io = nullptr;            // the owning worker's
   http::Request request;       // the client's request (or a background refresh's)
   bool background = false;     // a stale-while-revalidate refresh: nobody waits for a response
@@ -95,6 +107,19 @@ class Transaction : public std::enable_shared_from_this<Transaction> {
   SynthReason synth;
   http::Response response;         // uncached response to forward (Pass, not stored, Synth)
   bool fromEntry = false;          // Deliver builds the response from `entry`
+
+  // Edge functions (functions.cc): the result of the one in flight, set when it comes back on
+  // this worker's thread; the time all of them took (Server-Timing fn;dur=).
+  std::optional<lambda::native::NativeOutput> functionOutput;
+  // What the function in flight was given (its result is validated against it).
+  lambda::edge::EdgeRequest functionRequest;
+  lambda::edge::EdgeResponse functionResponse;
+  int64_t functionStartNs = 0;
+  int64_t functionNs = 0;
+  bool ranFunction = false;          // at least one edge function answered (Server-Timing shows fn)
+  bool originRequestDone = false;    // FnOriginRequest ran (Fetch may run twice: a 304 for another representation)
+  bool responseReady = false;        // Synth keeps tx.response: an edge function generated it
+  bool skipViewerResponse = false;   // generated at viewer-request: CloudFront skips viewer-response
 
   int64_t startNs = 0;             // monotonic, when Recv began
   // Called once at Done with the final response (not for background refreshes).

@@ -68,6 +68,8 @@ struct NativeWorkerPool::Shared {
   std::unordered_map<const NativeFunction*, WarmSet> warm;
   bool stopping = false;
   bool watchdogStop = false;
+  std::atomic<size_t> queuedHint{0};  // queue.size(), readable without mu (the idle spin)
+  int sleepers = 0;                   // workers blocked in workCv.wait (invoke notifies only then)
   int liveWorkers = 0;  // started and not (exited or abandoned)
   PoolStats stats;
   std::thread watchdog;
@@ -113,10 +115,19 @@ void NativeWorkerPool::Shared::workerMain(std::shared_ptr<Shared> self) {
   WorkerSlot slot;  // lives on this thread's stack: only read by the watchdog while we run a job
   std::unique_lock<std::mutex> lock(self->mu);
   for (;;) {
+    if (self->queue.empty() && !self->stopping && self->options.idleSpin.count() > 0) {
+      lock.unlock();
+      auto until = SteadyClock::now() + self->options.idleSpin;
+      while (self->queuedHint.load(std::memory_order_relaxed) == 0 && SteadyClock::now() < until) std::this_thread::yield();
+      lock.lock();
+    }
+    ++self->sleepers;
     self->workCv.wait(lock, [&] { return self->stopping || !self->queue.empty(); });
+    --self->sleepers;
     if (self->queue.empty()) break;  // stopping and drained
     JobPtr job = std::move(self->queue.front());
     self->queue.pop_front();
+    self->queuedHint.store(self->queue.size(), std::memory_order_relaxed);
     const Invocation& inv = job->inv;
 
     bool cold = inv.init == InitMode::Cold || (inv.init == InitMode::Auto && !self->takeWarm(inv.function, SteadyClock::now()));
@@ -225,6 +236,7 @@ NativeWorkerPool::~NativeWorkerPool() {
     std::lock_guard<std::mutex> lock(shared_->mu);
     shared_->stopping = true;
     rejected.swap(shared_->queue);
+    shared_->queuedHint.store(0, std::memory_order_relaxed);
     shared_->stats.rejected += rejected.size();
   }
   shared_->workCv.notify_all();
@@ -242,6 +254,7 @@ NativeWorkerPool::~NativeWorkerPool() {
 void NativeWorkerPool::invoke(Invocation inv, Post post, Completion done) {
   auto job = std::make_shared<Job>(Job{std::move(inv), std::move(post), std::move(done)});
   const char* refusal = nullptr;
+  bool wake = false;
   {
     std::lock_guard<std::mutex> lock(shared_->mu);
     if (shared_->stopping) {
@@ -252,11 +265,13 @@ void NativeWorkerPool::invoke(Invocation inv, Post post, Completion done) {
       refusal = "ResourceNotFoundException";
     } else {
       shared_->queue.push_back(std::move(job));
+      shared_->queuedHint.store(shared_->queue.size(), std::memory_order_relaxed);
+      wake = shared_->sleepers > 0;
     }
     if (refusal) ++shared_->stats.rejected;
   }
   if (refusal == nullptr) {
-    shared_->workCv.notify_one();
+    if (wake) shared_->workCv.notify_one();
     return;
   }
   // Through post even here: the callback never fires inside invoke().

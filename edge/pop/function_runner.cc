@@ -1,0 +1,145 @@
+// Resolution of edge-function associations and the invoke path (function_runner.h).
+#include "edge/pop/function_runner.h"
+
+#include <rapidjson/document.h>
+
+#include "common/config/units.h"
+#include "common/log.h"
+#include "lambda/native/loader.h"
+#include "lambda/native/registry.h"
+
+namespace cdnlab::edge::pop {
+
+namespace native = lambda::native;
+
+namespace {
+
+native::NativeOutput failed(native::NativeStatus status, std::string type, std::string message) {
+  native::NativeOutput out;
+  out.status = status;
+  out.errorType = std::move(type);
+  out.errorMessage = std::move(message);
+  return out;
+}
+
+// The Invoke API's answer as a NativeOutput: 200 is the payload, or the function's error when
+// X-Amz-Function-Error is set; anything else is the service's own error.
+native::NativeOutput fromInvokeResponse(const UpstreamResult& r) {
+  if (!r.ok()) return failed(native::NativeStatus::FunctionError, "Lambda.ServiceUnreachable", r.error().message);
+  const UpstreamResponse& resp = r.value();
+  std::string body(resp.body.view());
+  if (resp.status != 200) {
+    return failed(native::NativeStatus::FunctionError, "Lambda.ServiceError",
+                  "Invoke answered " + std::to_string(resp.status) + ": " + body.substr(0, 512));
+  }
+  if (resp.headers.has("X-Amz-Function-Error")) {
+    native::NativeOutput out = failed(native::NativeStatus::FunctionError, "Error", body.substr(0, 1024));
+    rapidjson::Document d;
+    d.Parse(body.data(), body.size());
+    if (!d.HasParseError() && d.IsObject()) {
+      if (d.HasMember("errorType") && d["errorType"].IsString()) out.errorType = d["errorType"].GetString();
+      if (d.HasMember("errorMessage") && d["errorMessage"].IsString()) out.errorMessage = d["errorMessage"].GetString();
+    }
+    if (out.errorMessage.find("Task timed out") != std::string::npos) out.status = native::NativeStatus::TimedOut;
+    return out;
+  }
+  native::NativeOutput out;
+  out.payload = std::move(body);
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<FunctionRunner>> FunctionRunner::create(const PopConfig& config) {
+  if (config.edgeFunctions.empty()) return std::unique_ptr<FunctionRunner>();
+  std::unique_ptr<FunctionRunner> r(new FunctionRunner());
+  for (const auto& path : config.nativePlugins) {
+    auto loaded = native::loadPlugin(path, native::Registry::global());
+    if (!loaded.ok()) return Error{2, loaded.error().message};
+    LOG_INFO("native plugin %s: %zu functions", path.c_str(), loaded->size());
+  }
+  if (!config.lambdaEndpoint.empty()) {
+    std::string_view u = config.lambdaEndpoint;
+    u.remove_prefix(7);  // validate() checked "http://"
+    size_t slash = u.find('/');
+    std::string why;
+    auto hp = config::parseHostPort(u.substr(0, slash), &why);
+    if (!hp) return Error{2, "lambda-endpoint: " + why};
+    r->lambdaHost_ = hp->host;
+    r->lambdaPort_ = hp->port;
+    r->lambdaBasePath_ = slash == std::string_view::npos ? "" : std::string(u.substr(slash));
+    while (!r->lambdaBasePath_.empty() && r->lambdaBasePath_.back() == '/') r->lambdaBasePath_.pop_back();
+  }
+  for (const auto& a : config.edgeFunctions) {
+    ResolvedFunction fn;
+    fn.association = a;
+    if (a.function.kind == EdgeFunctionRef::Kind::Native) {
+      fn.native = native::Registry::global().find(a.function.name);
+      if (!fn.native) {
+        std::string known;
+        for (const auto& n : native::Registry::global().names()) known += (known.empty() ? "" : ", ") + n;
+        return Error{2, "edge-function " + a.function.spec + ": no native function '" + a.function.name +
+                            "' (known: " + known + ")"};
+      }
+    } else {
+      fn.invokeTarget = r->lambdaBasePath_ + "/2015-03-31/functions/" + a.function.name + "/invocations";
+    }
+    r->byTrigger_[static_cast<size_t>(a.trigger)].push_back(std::move(fn));
+  }
+  if (!config.geoDb.empty()) {
+    auto db = geo::GeoDb::open(config.geoDb);
+    if (!db.ok()) return Error{2, "geo-db " + config.geoDb + ": " + db.error().message};
+    r->geo_ = std::move(db.value());
+  }
+  r->viewerTimeout_ = config.viewerFunctionTimeout;
+  r->originTimeout_ = config.originFunctionTimeout;
+  r->pool_ = std::make_unique<native::NativeWorkerPool>(
+      native::PoolOptions{.threads = static_cast<int>(config.edgeFunctionThreads)});
+  return r;
+}
+
+std::string FunctionRunner::viewerCountry(std::string_view clientIp) const {
+  if (!geo_) return "";
+  auto found = geo_->lookup(clientIp);
+  if (!found.ok() || !found.value()) return "";
+  return found.value()->countryIso;
+}
+
+const ResolvedFunction* FunctionRunner::find(lambda::edge::Trigger trigger, std::string_view path) const {
+  for (const auto& fn : byTrigger_[static_cast<size_t>(trigger)])
+    if (pathPatternMatches(fn.association.pathPattern, path)) return &fn;
+  return nullptr;
+}
+
+void FunctionRunner::invoke(Io& io, const ResolvedFunction& fn, std::string event, std::string requestId,
+                            std::function<void(native::NativeOutput)> done) {
+  bool viewer = fn.association.trigger == lambda::edge::Trigger::ViewerRequest ||
+                fn.association.trigger == lambda::edge::Trigger::ViewerResponse;
+  auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(viewer ? viewerTimeout_ : originTimeout_);
+  if (fn.native) {
+    native::Invocation inv;
+    inv.function = fn.native;
+    inv.event = std::move(event);
+    inv.requestId = std::move(requestId);
+    inv.timeout = timeout;
+    // Lambda@Edge's generated-response quota is the largest answer a PoP accepts (1 MB at the
+    // origin triggers); a bigger one is refused at the ABI, before it is parsed.
+    inv.maxResponseBytes = 1024 * 1024 + 64 * 1024;
+    Io* iop = &io;
+    pool_->invoke(std::move(inv), [iop](std::function<void()> f) {
+      iop->post(std::move(f));
+      return true;
+    }, std::move(done));
+    return;
+  }
+  UpstreamRequest req;
+  req.method = "POST";
+  req.target = fn.invokeTarget;
+  req.headers.add("Content-Type", "application/json");
+  req.headers.add("X-Amz-Invocation-Type", "RequestResponse");
+  req.body = Buffer(std::move(event));
+  io.callService(lambdaHost_, lambdaPort_, std::move(req),
+                 [done = std::move(done)](UpstreamResult r) { done(fromInvokeResponse(r)); });
+}
+
+}  // namespace cdnlab::edge::pop

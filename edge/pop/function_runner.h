@@ -1,0 +1,60 @@
+// The PoP's edge-function runtime: the associations resolved at startup (native functions looked
+// up in the registry, plugins loaded, the Lambda endpoint parsed), the native worker pool, and
+// the one call the function steps (functions.cc) make to run a function for a transaction.
+#pragma once
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "edge/pop/config.h"
+#include "edge/pop/transaction.h"
+#include "geo/geo_db.h"
+#include "lambda/native/worker_pool.h"
+
+namespace cdnlab::edge::pop {
+
+struct ResolvedFunction {
+  EdgeFunctionAssociation association;
+  lambda::native::NativeFunctionPtr native;  // Kind::Native
+  std::string invokeTarget;                  // Kind::Lambda: /2015-03-31/functions/NAME/invocations
+};
+
+class FunctionRunner {
+ public:
+  // Loads config.nativePlugins into the global native registry, resolves every association
+  // (an unknown native name is an error naming the flag) and starts the worker pool. Null when
+  // the PoP has no edge functions (then the steps cost one branch).
+  static Result<std::unique_ptr<FunctionRunner>> create(const PopConfig& config);
+
+  // The first association for `trigger` whose pattern matches `path`, or null.
+  const ResolvedFunction* find(lambda::edge::Trigger trigger, std::string_view path) const;
+
+  // Runs `fn` on `event`. `done` fires exactly once, on `io`'s worker thread, never from inside
+  // this call: native functions through the worker pool and io.post, Lambda functions through
+  // io.callService. Failures come back as a NativeOutput with a non-Ok status.
+  void invoke(Io& io, const ResolvedFunction& fn, std::string event, std::string requestId,
+              std::function<void(lambda::native::NativeOutput)> done);
+
+  lambda::native::PoolStats poolStats() const { return pool_->stats(); }
+
+  // The client's country (ISO 3166-1 alpha-2) from --geo-db, or "" (no database, unknown address).
+  // Thread-safe.
+  std::string viewerCountry(std::string_view clientIp) const;
+
+ private:
+  FunctionRunner() = default;
+  std::array<std::vector<ResolvedFunction>, lambda::edge::kTriggerCount> byTrigger_;
+  std::unique_ptr<lambda::native::NativeWorkerPool> pool_;
+  std::unique_ptr<geo::GeoDb> geo_;
+  std::string lambdaHost_;
+  int lambdaPort_ = 0;
+  std::string lambdaBasePath_;
+  Duration viewerTimeout_{};
+  Duration originTimeout_{};
+};
+
+}  // namespace cdnlab::edge::pop
