@@ -11,7 +11,7 @@ namespace cdnlab::lambda {
 const std::vector<std::string>& supportedRuntimes() {
   static const std::vector<std::string> list = {
       "nodejs16.x", "nodejs18.x", "nodejs20.x", "nodejs22.x", "python3.8",  "python3.9",       "python3.10",
-      "python3.11", "python3.12", "python3.13", "provided",   "provided.al2", "provided.al2023"};
+      "python3.11", "python3.12", "python3.13", "provided",   "provided.al2", "provided.al2023", "cdnlab-native"};
   return list;
 }
 
@@ -20,6 +20,7 @@ std::optional<RuntimeKind> runtimeKind(std::string_view runtime) {
     return std::nullopt;
   if (runtime.rfind("nodejs", 0) == 0) return RuntimeKind::Node;
   if (runtime.rfind("python", 0) == 0) return RuntimeKind::Python;
+  if (runtime == "cdnlab-native") return RuntimeKind::Native;
   return RuntimeKind::Provided;
 }
 

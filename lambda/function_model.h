@@ -62,8 +62,8 @@ struct FunctionRecord {
   std::map<std::string, int64_t> provisionedModifiedMs;
 };
 
-// Runtimes this service runs and how (the process runtimes; "cdnlab-native" plugs in later).
-enum class RuntimeKind { Node, Python, Provided };
+// Runtimes this service runs and how: process runtimes, and "cdnlab-native" (in-process C ABI).
+enum class RuntimeKind { Node, Python, Provided, Native };
 std::optional<RuntimeKind> runtimeKind(std::string_view runtime);
 const std::vector<std::string>& supportedRuntimes();
 

@@ -403,6 +403,8 @@ Result<Environment*> ProcessRuntime::start(const EnvironmentSpec& spec, Environm
         return Error{1, "Runtime.InvalidEntrypoint: python3 (" + options_.pythonPath + ") is not installed on this machine"};
       args = {options_.pythonPath, pythonBootstrap_};
       break;
+    case RuntimeKind::Native:
+      return Error{1, "Runtime.InvalidRuntime: cdnlab-native is not a process runtime"};
     case RuntimeKind::Provided: {
       std::string boot = spec.codeDir + "/bootstrap";
       if (::access(boot.c_str(), X_OK) != 0)

@@ -44,10 +44,29 @@ Result<bool> LambdaService::open() {
   return true;
 }
 
+namespace {
+
+// Sends each environment to the runtime its function names.
+class RuntimeDispatch final : public Runtime {
+ public:
+  RuntimeDispatch(Runtime& process, Runtime& native) : process_(process), native_(native) {}
+  Result<Environment*> start(const EnvironmentSpec& spec, EnvironmentListener& listener) override {
+    return runtimeKind(spec.runtime) == RuntimeKind::Native ? native_.start(spec, listener) : process_.start(spec, listener);
+  }
+
+ private:
+  Runtime& process_;
+  Runtime& native_;
+};
+
+}  // namespace
+
 Result<bool> LambdaService::start(uv_loop_t* loop) {
   runtime_ = std::make_unique<ProcessRuntime>(loop, options_.runtime);
   if (auto r = runtime_->init(); !r) return r;
-  invoker_ = std::make_unique<Invoker>(loop, *registry_, *runtime_, *logs_, metrics_, options_.invoker,
+  native_ = std::make_unique<NativeRuntime>(loop, options_.native);
+  runtimes_ = std::make_unique<RuntimeDispatch>(*runtime_, *native_);
+  invoker_ = std::make_unique<Invoker>(loop, *registry_, *runtimes_, *logs_, metrics_, options_.invoker,
                                        SystemClock::instance());
   invoker_->start();
   return true;
@@ -55,6 +74,7 @@ Result<bool> LambdaService::start(uv_loop_t* loop) {
 
 void LambdaService::stop() {
   if (invoker_) invoker_->close();
+  if (native_) native_->close();
 }
 
 namespace {

@@ -16,6 +16,7 @@
 #include "lambda/invoker.h"
 #include "lambda/log_store.h"
 #include "lambda/metrics.h"
+#include "lambda/native_runtime.h"
 #include "lambda/process_runtime.h"
 #include "lambda/registry.h"
 
@@ -26,6 +27,7 @@ struct ServiceOptions {
   bool inMemory = false;
   AccountInfo account;
   ProcessRuntimeOptions runtime;  // account and bootstrapDir are filled in by open()
+  native::PoolOptions native;     // the cdnlab-native worker pool
   InvokerOptions invoker;
   uint64_t maxSyncPayloadBytes = 6291456;   // 6 MB
   uint64_t maxAsyncPayloadBytes = 262144;   // 256 KB
@@ -91,6 +93,8 @@ class LambdaService {
   std::unique_ptr<LogStore> logs_;
   Metrics metrics_;
   std::unique_ptr<ProcessRuntime> runtime_;
+  std::unique_ptr<NativeRuntime> native_;
+  std::unique_ptr<Runtime> runtimes_;  // picks process or native by the function's Runtime
   std::unique_ptr<Invoker> invoker_;
 };
 
