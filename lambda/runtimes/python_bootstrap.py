@@ -81,6 +81,53 @@ def _parse(value):
         return None
 
 
+class _BotocoreEndpointHook:
+    """AWS_ENDPOINT_URL_<SERVICE> (how the service points SDKs at the cdnlab store) is honoured by
+    botocore >= 1.31 only; Debian 12 ships 1.29. When an older botocore.session is imported, its
+    create_client gets the same default, so a function written for AWS still runs unchanged."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "botocore.session":
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path, target)
+            if spec is not None and spec.loader is not None:
+                break
+        else:
+            return None
+        original = spec.loader.exec_module
+
+        def exec_module(module):
+            original(module)
+            _patch_botocore_session(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def _patch_botocore_session(session_module):
+    try:
+        import botocore
+        major, minor = (int(x) for x in botocore.__version__.split(".")[:2])
+    except (ImportError, ValueError):
+        return
+    if (major, minor) >= (1, 31):
+        return
+    original = session_module.Session.create_client
+
+    def create_client(self, service_name, *args, **kwargs):
+        if len(args) < 5 and kwargs.get("endpoint_url") is None:
+            env = "AWS_ENDPOINT_URL_" + service_name.upper().replace("-", "_").replace(" ", "_")
+            url = os.environ.get(env) or os.environ.get("AWS_ENDPOINT_URL")
+            if url:
+                kwargs["endpoint_url"] = url
+        return original(self, service_name, *args, **kwargs)
+
+    session_module.Session.create_client = create_client
+
+
 def load_handler():
     root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
     spec = os.environ.get("_HANDLER", "")
@@ -102,6 +149,7 @@ def load_handler():
 
 
 def main():
+    sys.meta_path.insert(0, _BotocoreEndpointHook())
     api = Api(API)
     try:
         handler = load_handler()
