@@ -21,6 +21,7 @@ struct LambdaArgs {
   bool inMemory = false;
   int maxConcurrency = 1000;
   std::string storeEndpoint;
+  std::string streamsEndpoint;
   std::string region = "us-east-1";
   int64_t idleTimeoutMs = 300000;
   int64_t asyncRetryDelayMs = 60000;
@@ -58,6 +59,7 @@ int runLambda(LambdaArgs& a) {
   o.runtime.nodePath = a.node;
   o.runtime.pythonPath = a.python;
   o.runtime.storeEndpoint = a.storeEndpoint;
+  o.streamsEndpoint = a.streamsEndpoint;
   o.invoker.maxConcurrency = a.maxConcurrency;
   o.invoker.idleTimeoutMs = a.idleTimeoutMs;
   o.invoker.asyncRetryDelayMs = a.asyncRetryDelayMs;
@@ -94,6 +96,7 @@ std::function<int()> setupLambda(CLI::App& sub) {
   sub.add_flag("--in-memory", a->inMemory, "Keep nothing: functions vanish when the service stops");
   sub.add_option("--max-concurrency", a->maxConcurrency, "Account concurrency limit over all functions")->capture_default_str();
   sub.add_option("--store-endpoint", a->storeEndpoint, "AWS_ENDPOINT_URL_DYNAMODB given to functions (e.g. the cdnlab store)");
+  sub.add_option("--streams-endpoint", a->streamsEndpoint, "DynamoDB Streams API for event source mappings (default: --store-endpoint)");
   sub.add_option("--region", a->region, "Region in ARNs and AWS_REGION")->capture_default_str();
   sub.add_option("--idle-timeout-ms", a->idleTimeoutMs, "Stop an on-demand environment idle this long")->capture_default_str();
   sub.add_option("--async-retry-delay-ms", a->asyncRetryDelayMs, "Wait before retrying a failed Event invocation (second retry: twice this)")->capture_default_str();

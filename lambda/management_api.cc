@@ -308,6 +308,7 @@ ApiResult<http::Response> LambdaService::deleteFunction(const std::string& name,
   }
   std::string fn = (*rec)->name;
   invoker_->functionDeleted(fn);
+  eventSources_->functionDeleted(fn);
   logs_->dropFunction(fn);
   metrics_.drop(fn);
   registry_->erase(fn);

@@ -69,10 +69,16 @@ Result<bool> LambdaService::start(uv_loop_t* loop) {
   invoker_ = std::make_unique<Invoker>(loop, *registry_, *runtimes_, *logs_, metrics_, options_.invoker,
                                        SystemClock::instance());
   invoker_->start();
+  std::string streams = options_.streamsEndpoint.empty() ? options_.runtime.storeEndpoint : options_.streamsEndpoint;
+  eventSources_ = std::make_unique<EventSources>(loop, *registry_, *invoker_, *logs_, streams,
+                                                 options_.inMemory ? "" : codeRoot_ + "/event-source-mappings.json");
+  if (auto r = eventSources_->load(); !r) return r;
+  eventSources_->start();
   return true;
 }
 
 void LambdaService::stop() {
+  if (eventSources_) eventSources_->stop();
   if (invoker_) invoker_->close();
   if (native_) native_->close();
 }
@@ -125,6 +131,14 @@ void LambdaService::handle(const http::RequestContextPtr& ctx) {
   if (seg.size() == 3 && seg[0] == "_cdnlab" && seg[1] == "logs" && m == "GET") return respond(logs(seg[2], req.query));
   if (seg.size() == 2 && seg[0] == "2016-08-19" && seg[1] == "account-settings" && m == "GET")
     return answer(accountSettings());
+  if (seg.size() >= 2 && seg[0] == "2015-03-31" && seg[1] == "event-source-mappings") {
+    if (seg.size() == 2 && m == "POST") return answer(eventSources_->create(req));
+    if (seg.size() == 2 && m == "GET") return answer(eventSources_->list(req));
+    if (seg.size() == 3 && m == "GET") return answer(eventSources_->get(seg[2]));
+    if (seg.size() == 3 && m == "PUT") return answer(eventSources_->update(seg[2], req));
+    if (seg.size() == 3 && m == "DELETE") return answer(eventSources_->remove(seg[2]));
+    return answer(unknownOperation(req));
+  }
   if (seg.size() < 2 || seg[1] != "functions") return answer(unknownOperation(req));
   const std::string& api = seg[0];
   if (api == "2015-03-31") {

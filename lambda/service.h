@@ -13,6 +13,7 @@
 #include "common/clock.h"
 #include "common/http/server.h"
 #include "lambda/api_result.h"
+#include "lambda/event_sources.h"
 #include "lambda/invoker.h"
 #include "lambda/log_store.h"
 #include "lambda/metrics.h"
@@ -31,6 +32,7 @@ struct ServiceOptions {
   InvokerOptions invoker;
   uint64_t maxSyncPayloadBytes = 6291456;   // 6 MB
   uint64_t maxAsyncPayloadBytes = 262144;   // 256 KB
+  std::string streamsEndpoint;              // DynamoDB Streams for event source mappings
 };
 
 class LambdaService {
@@ -96,6 +98,7 @@ class LambdaService {
   std::unique_ptr<NativeRuntime> native_;
   std::unique_ptr<Runtime> runtimes_;  // picks process or native by the function's Runtime
   std::unique_ptr<Invoker> invoker_;
+  std::unique_ptr<EventSources> eventSources_;
 };
 
 }  // namespace cdnlab::lambda
