@@ -6,6 +6,7 @@ import http.client
 import json
 import os
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -84,6 +85,27 @@ class LambdaHostile(unittest.TestCase):
         r.read()
         conn.close()
         self.assertIn("first", payload_of(self.lam.invoke(FunctionName="rude", Payload=b"{}")))
+
+
+    def test_sigterm_stops_every_environment(self):
+        proc = start_lambda()
+        lam = client(proc)
+        try:
+            lam.create_function(FunctionName="pid", Runtime="nodejs20.x", Role=ROLE, Handler="index.handler",
+                                Code={"ZipFile": make_zip({"index.js": "exports.handler = async () => process.pid;"})})
+            pid = payload_of(lam.invoke(FunctionName="pid", Payload=b"{}"))
+            os.kill(pid, 0)  # the environment is alive and idle
+        finally:
+            lam.close()
+            self.assertEqual(proc.stop(), 0)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.05)
+        self.fail(f"environment {pid} outlived the service")
 
 
 if __name__ == "__main__":
