@@ -407,6 +407,12 @@ void Invoker::onExit(Environment& env, std::string why) {
     LOG_INFO("lambda: environment %s of %s exited (%s)", rec.stream.c_str(), rec.function.c_str(), why.c_str());
   }
   closeTimer(rec.timer);
+  if (rec.provisioned && !rec.initDone && !closed_) {
+    // Died during init: starting it again would only loop; report it like AWS's FAILED status.
+    auto want = provisioned_.find({rec.function, rec.provisionedQualifier});
+    if (want != provisioned_.end() && want->second.failure.empty())
+      want->second.failure = "Function initialization failed: runtime exited (" + why + ")";
+  }
   bool provisioned = rec.provisioned;
   std::string function = rec.function, qualifier = rec.provisionedQualifier;
   env.release();
