@@ -9,7 +9,7 @@ BUILD_PKGS=(
   build-essential cmake pkg-config ninja-build
   libuv1-dev libssl-dev libxxhash-dev libmaxminddb-dev mmdb-bin
   libgtest-dev libgmock-dev libbenchmark-dev
-  rapidjson-dev libyaml-cpp-dev libcli11-dev librocksdb-dev
+  rapidjson-dev libyaml-cpp-dev libcli11-dev librocksdb-dev libzip-dev
 )
 TEST_PKGS=(curl python3 python3-boto3 awscli)
 
