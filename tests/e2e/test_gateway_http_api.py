@@ -3,8 +3,12 @@ management API, HTTP clients invoke by Host and by the /_api/<apiId> path form. 
 integrations go to a fake Lambda Invoke API (gateway_fakes.py) and the payload 2.0 / 1.0 events
 it receives are checked member by member; also HTTP proxy with parameter mapping, mock, the
 response rules, throttling, CORS, access logs, /metrics, bad input and a restart."""
+import base64
+import hashlib
+import hmac
 import http.client
 import json
+import time
 import os
 import subprocess
 import sys
@@ -23,6 +27,19 @@ AWS = "/usr/bin/aws"
 ENV = dict(os.environ, AWS_ACCESS_KEY_ID="AKIDTEST", AWS_SECRET_ACCESS_KEY="secret", AWS_DEFAULT_REGION="us-east-1",
            AWS_PAGER="", AWS_EC2_METADATA_DISABLED="true")
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:"
+ISSUER = "https://issuer.example"
+JWT_SECRET = b"0123456789abcdef0123456789abcdef"
+
+
+def b64u(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def hs256(claims, secret=JWT_SECRET, kid="h1"):
+    head = b64u(json.dumps({"alg": "HS256", "typ": "JWT", "kid": kid}).encode())
+    body = b64u(json.dumps(claims).encode())
+    sig = hmac.new(secret, f"{head}.{body}".encode(), hashlib.sha256).digest()
+    return f"{head}.{body}.{b64u(sig)}"
 
 OPENAPI = """openapi: 3.0.1
 info: {title: imported, version: "1.0"}
@@ -90,6 +107,9 @@ class GatewayHttpApi(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.data = os.path.join(cls.tmp.name, "gw-data")
+        cls.jwks = os.path.join(cls.tmp.name, "jwks.json")
+        with open(cls.jwks, "w") as f:
+            json.dump({"keys": [{"kty": "oct", "kid": "h1", "k": b64u(JWT_SECRET)}]}, f)
         cls.fake = FakeLambda(slow_seconds=1.5)
         cls.upstream = EchoUpstream()
         cls.gw = cls.start()
@@ -101,7 +121,7 @@ class GatewayHttpApi(unittest.TestCase):
     @classmethod
     def start(cls, extra=()):
         return Proc(["gateway", "--listen", "127.0.0.1:0", "--data", cls.data, "--lambda-endpoint", cls.fake.url,
-                     "--workers", "2", *extra])
+                     "--workers", "2", "--jwks", f"{ISSUER}={cls.jwks}", *extra])
 
     @classmethod
     def tearDownClass(cls):
@@ -369,6 +389,42 @@ class GatewayHttpApi(unittest.TestCase):
         self.assertIn(f'cdnlab_gateway_4xx_total{{api="{api_id}",stage="tight",route="$default"}} 3', text)
         self.assertIn(f'cdnlab_gateway_throttled_total{{api="{api_id}",stage="tight",route="$default"}} 3', text)
         self.assertIn(f'cdnlab_gateway_integration_latency_seconds_count{{api="{api_id}",stage="tight",route="$default"}} 2', text)
+
+    # --- JWT authorizer -----------------------------------------------------------------------
+
+    def test_jwt_authorizer(self):
+        api_id = self.boto.create_api(Name="secured", ProtocolType="HTTP")["ApiId"]
+        az = json.loads(aws("apigatewayv2", "create-authorizer", "--api-id", api_id, "--authorizer-type", "JWT",
+                            "--identity-source", "$request.header.Authorization", "--name", "jwt",
+                            "--jwt-configuration", f"Audience=api://shop,Issuer={ISSUER}", *self.ep).stdout)
+        self.assertEqual(az["JwtConfiguration"], {"Audience": ["api://shop"], "Issuer": ISSUER})
+        i = self.boto.create_integration(ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=ARN + "echo",
+                                         PayloadFormatVersion="2.0")
+        self.boto.create_route(ApiId=api_id, RouteKey="GET /me", Target="integrations/" + i["IntegrationId"],
+                               AuthorizationType="JWT", AuthorizerId=az["AuthorizerId"], AuthorizationScopes=["read"])
+        self.boto.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
+        now = int(time.time())
+        good = {"iss": ISSUER, "aud": "api://shop", "sub": "user-1", "exp": now + 600, "scope": "read"}
+        n = len(self.fake.invocations)
+        st, h, body, _ = self.invoke(api_id, "GET", "/me")
+        self.assertEqual((st, json.loads(body)), (401, {"message": "Unauthorized"}))
+        for claims, secret in ((dict(good, exp=now - 10), JWT_SECRET), (dict(good, aud="api://other"), JWT_SECRET),
+                               (dict(good, iss="https://evil.example"), JWT_SECRET), (good, b"wrong-secret-wrong-secret-wrong!!")):
+            st, h, body, _ = self.invoke(api_id, "GET", "/me", headers={"Authorization": "Bearer " + hs256(claims, secret)})
+            self.assertEqual((st, json.loads(body)), (401, {"message": "Unauthorized"}), claims)
+            self.assertIn('error="invalid_token"', h["www-authenticate"])
+        st, _, body, _ = self.invoke(api_id, "GET", "/me", headers={"Authorization": hs256(dict(good, scope="write"))})
+        self.assertEqual((st, json.loads(body)), (403, {"message": "Forbidden"}))
+        self.assertEqual(len(self.fake.invocations), n)  # no refused request reached the function
+        st, _, _, _ = self.invoke(api_id, "GET", "/me", headers={"Authorization": "Bearer " + hs256(good)})
+        self.assertEqual(st, 200)
+        jwt = self.last_event()["requestContext"]["authorizer"]["jwt"]
+        self.assertEqual(jwt["claims"]["sub"], "user-1")
+        self.assertEqual(jwt["claims"]["exp"], str(now + 600))
+        self.assertEqual(jwt["scopes"], ["read"])
+        with self.assertRaises(ClientError) as e:
+            self.boto.create_route(ApiId=api_id, RouteKey="GET /x", AuthorizationType="JWT", AuthorizerId="nope")
+        self.assertEqual(e.exception.response["Error"]["Code"], "NotFoundException")
 
     # --- persistence and startup errors (runs last: it restarts the gateway) -------------------
 
