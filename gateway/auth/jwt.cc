@@ -133,7 +133,7 @@ std::string claimText(const rapidjson::Value& v) {
 
 Result<std::shared_ptr<const Jwks>> Jwks::parse(std::string_view json) {
   rapidjson::Document d;
-  d.Parse(json.data(), json.size());
+  d.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (d.HasParseError() || !d.IsObject() || !d.HasMember("keys") || !d["keys"].IsArray())
     return Error{400, "JWKS: expected a JSON object {\"keys\": [...]}"};
   auto set = std::make_shared<Jwks>();
@@ -187,8 +187,8 @@ Result<JwtClaims> validateJwt(std::string_view token, const Jwks& keys, const Jw
   auto sig = base64UrlDecode(token.substr(d2 + 1));
   if (!header || !payload || !sig) return Error{401, "the token is not valid base64url"};
   rapidjson::Document h, c;
-  h.Parse(header->data(), header->size());
-  c.Parse(payload->data(), payload->size());
+  h.Parse<rapidjson::kParseIterativeFlag>(header->data(), header->size());
+  c.Parse<rapidjson::kParseIterativeFlag>(payload->data(), payload->size());
   if (h.HasParseError() || !h.IsObject() || c.HasParseError() || !c.IsObject())
     return Error{401, "the token's header or claims are not JSON objects"};
   std::string alg = member(h, "alg"), kid = member(h, "kid");
