@@ -110,7 +110,7 @@ void GatewayServer::handle(const http::RequestContextPtr& ctx) {
     V2ApiOptions o;
     o.endpointBase = "http://{apiId}.execute-api.localhost:" + std::to_string(port_);
     http::Response r = handleV2(store_, req, o);
-    r.headers.set("x-amzn-RequestId", std::to_string(server_->stats().requests.load(std::memory_order_relaxed)));
+    r.headers.set("x-amzn-RequestId", newAwsRequestId());
     return ctx->respond(std::move(r));
   }
   if (req.path == "/metrics" && req.method == "GET") {
