@@ -2,6 +2,7 @@
 #include "lambda/native/builtins.h"
 
 #include "common/log.h"
+#include "lambda/edge/functions/functions.h"
 #include "lambda/native/builtin/builtin.h"
 #include "lambda/native/registry.h"
 
@@ -10,6 +11,13 @@ namespace cdnlab::lambda::native {
 namespace {
 constexpr BuiltinSpec kBuiltins[] = {
     {"echo", &builtin::echo, "answers with the event it was given"},
+    // Lambda@Edge teaching functions (lambda/edge/functions/), by the trigger they are made for.
+    {"security-headers", &edge::functions::securityHeaders, "origin-response: adds HSTS, CSP and friends"},
+    {"redirect-by-country", &edge::functions::redirectByCountry, "viewer-request: 302 to the viewer country's site"},
+    {"ab-bucket", &edge::functions::abBucket, "viewer-request: A/B bucket from a cookie, into the cache key"},
+    {"spa-rewrite", &edge::functions::spaRewrite, "viewer-request: directory index and single-page-app fallback"},
+    {"normalize-query", &edge::functions::normalizeQuery, "viewer-request: sort and drop query parameters"},
+    {"signed-token", &edge::functions::signedToken, "viewer-request: HMAC-signed URLs, 403 otherwise"},
 };
 }  // namespace
 
