@@ -104,7 +104,7 @@ const rapidjson::Value* JsonReader::object(const char* name) {
 }
 
 Result<bool> parseJson(std::string_view text, rapidjson::Document& doc) {
-  doc.Parse(text.data(), text.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
   if (doc.HasParseError())
     return Error{400, std::string("Invalid JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
                           rapidjson::GetParseError_En(doc.GetParseError())};

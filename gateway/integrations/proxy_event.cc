@@ -317,7 +317,7 @@ bool validHeaderField(std::string_view name, std::string_view value) {
 
 Result<http::Response> readProxyResponse(std::string_view body, const std::string& version) {
   rapidjson::Document d;
-  d.Parse(body.data(), body.size());
+  d.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
   if (d.HasParseError()) return Error{502, "the function's answer is not JSON"};
   http::Response resp;
   bool structured = d.IsObject() && d.HasMember("statusCode");

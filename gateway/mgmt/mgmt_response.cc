@@ -1,6 +1,8 @@
 // Management API answers (see mgmt_response.h).
 #include "gateway/mgmt/mgmt_response.h"
 
+#include <random>
+
 #include "gateway/json.h"
 
 namespace cdnlab::gateway {
@@ -27,6 +29,17 @@ http::Response awsErrorFor(int code, std::string_view message) {
     case 500: return awsError(500, "InternalServerError", message);
     default: return awsError(400, "BadRequestException", message);
   }
+}
+
+std::string newAwsRequestId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  for (int i = 0; i < 32; ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) s.push_back('-');
+    s.push_back(hex[rng() & 15]);
+  }
+  return s;
 }
 
 http::Response messageResponse(int status, std::string_view message) {

@@ -14,6 +14,8 @@ http::Response jsonResponse(int status, std::string body);
 http::Response awsError(int status, std::string_view type, std::string_view message);
 // The status API Gateway uses for an error type (400 for unknown types).
 http::Response awsErrorFor(int code, std::string_view message);
+// A request id in AWS's form for x-amzn-RequestId (a random UUID, 8-4-4-4-12 hex).
+std::string newAwsRequestId();
 // {"message": "<text>"}: the invoke path's own answers (Not Found, Too Many Requests, ...).
 http::Response messageResponse(int status, std::string_view message);
 

@@ -17,6 +17,18 @@ Route* Api::findRoute(const std::string& rid) {
   return nullptr;
 }
 
+Authorizer* Api::findAuthorizer(const std::string& aid) {
+  for (auto& a : authorizers)
+    if (a.id == aid) return &a;
+  return nullptr;
+}
+
+const Authorizer* Api::findAuthorizer(const std::string& aid) const {
+  for (const auto& a : authorizers)
+    if (a.id == aid) return &a;
+  return nullptr;
+}
+
 Stage* Api::findStage(const std::string& n) {
   for (auto& s : stages)
     if (s.name == n) return &s;

@@ -84,6 +84,16 @@ struct Deployment {
   std::vector<Integration> integrations;
 };
 
+// A JWT authorizer (authorizerType JWT). Keys come from the gateway's --jwks ISSUER=FILE.
+struct Authorizer {
+  std::string id;
+  std::string name;
+  std::string authorizerType = "JWT";
+  std::vector<std::string> identitySource{"$request.header.Authorization"};
+  std::string issuer;
+  std::vector<std::string> audience;
+};
+
 struct Cors {
   std::vector<std::string> allowOrigins, allowMethods, allowHeaders, exposeHeaders;
   bool allowCredentials = false;
@@ -105,11 +115,14 @@ struct Api {
   std::string importSource;  // file the API came from (--api), for error messages
   std::vector<Integration> integrations;
   std::vector<Route> routes;
+  std::vector<Authorizer> authorizers;
   std::vector<Stage> stages;
   std::vector<Deployment> deployments;
 
   Integration* findIntegration(const std::string& id);
   Route* findRoute(const std::string& id);
+  Authorizer* findAuthorizer(const std::string& id);
+  const Authorizer* findAuthorizer(const std::string& id) const;
   Stage* findStage(const std::string& name);
   const Stage* findStage(const std::string& name) const;
   const Deployment* findDeployment(const std::string& id) const;

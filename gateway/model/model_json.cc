@@ -107,6 +107,10 @@ void writeApi(JsonWriter& w, const Api& a, const std::string& endpointBase, bool
     w.StartArray();
     for (const auto& r : a.routes) writeRoute(w, r);
     w.EndArray();
+    jkey(w, "authorizers");
+    w.StartArray();
+    for (const auto& z : a.authorizers) writeAuthorizer(w, z);
+    w.EndArray();
     jkey(w, "stages");
     w.StartArray();
     for (const auto& s : a.stages) writeStage(w, s);
@@ -194,6 +198,44 @@ void writeStage(JsonWriter& w, const Stage& s) {
   w.EndObject();
 }
 
+void writeAuthorizer(JsonWriter& w, const Authorizer& a) {
+  w.StartObject();
+  jkv(w, "authorizerId", a.id);
+  jkv(w, "authorizerType", a.authorizerType);
+  jlist(w, "identitySource", a.identitySource);
+  jkey(w, "jwtConfiguration");
+  w.StartObject();
+  jlist(w, "audience", a.audience);
+  jkv(w, "issuer", a.issuer);
+  w.EndObject();
+  jkv(w, "name", a.name);
+  w.EndObject();
+}
+
+Result<bool> readAuthorizer(const rapidjson::Value& o, Authorizer& a) {
+  if (!o.IsObject()) return Error{400, "Invalid input: the request body must be a JSON object"};
+  JsonReader r(o);
+  r.str("authorizerId", a.id);
+  r.str("name", a.name);
+  r.str("authorizerType", a.authorizerType);
+  r.strList("identitySource", a.identitySource);
+  if (const auto* j = r.object("jwtConfiguration")) {
+    JsonReader jr(*j);
+    jr.str("issuer", a.issuer);
+    jr.strList("audience", a.audience);
+    if (!jr.ok()) return Error{400, jr.error()};
+  }
+  if (!r.ok()) return Error{400, r.error()};
+  if (a.authorizerType != "JWT")
+    return Error{400, "Invalid input: authorizerType " + a.authorizerType + " is not supported by this gateway yet (JWT)"};
+  if (a.name.empty()) return Error{400, "Invalid input: name is required"};
+  if (a.issuer.empty() || a.audience.empty())
+    return Error{400, "Invalid input: a JWT authorizer needs jwtConfiguration.issuer and jwtConfiguration.audience"};
+  if (a.identitySource.size() != 1 || a.identitySource[0].rfind("$request.header.", 0) != 0)
+    return Error{400, "Invalid input: identitySource of a JWT authorizer must be one $request.header.<name>"};
+  return true;
+}
+
 void writeDeployment(JsonWriter& w, const Deployment& d, bool persisted) {
   w.StartObject();
   jkey(w, "autoDeployed");
@@ -237,6 +279,11 @@ Result<bool> readApi(const rapidjson::Value& o, Api& a, bool persisted) {
     r.str("apiId", a.id);
     r.integer("createdMs", a.createdMs);
     r.str("importSource", a.importSource);
+    if (o.HasMember("authorizers") && o["authorizers"].IsArray())
+      for (const auto& e : o["authorizers"].GetArray()) {
+        a.authorizers.emplace_back();
+        if (auto er = readAuthorizer(e, a.authorizers.back()); !er) return er.error();
+      }
     for (const char* what : {"integrations", "routes", "stages", "deployments"}) {
       if (!o.HasMember(what)) continue;
       const auto& arr = o[what];

@@ -15,6 +15,8 @@ void writeApi(JsonWriter& w, const Api& api, const std::string& endpointBase, bo
 void writeIntegration(JsonWriter& w, const Integration& i, bool persisted);
 void writeRoute(JsonWriter& w, const Route& r);
 void writeStage(JsonWriter& w, const Stage& s);
+void writeAuthorizer(JsonWriter& w, const Authorizer& a);
+Result<bool> readAuthorizer(const rapidjson::Value& o, Authorizer& a);
 void writeDeployment(JsonWriter& w, const Deployment& d, bool persisted);
 
 // Read the members a create / update request (or the persisted state) carries onto the value;

@@ -153,6 +153,15 @@ void ModelStore::publish() {
           cr.bucket = bucketFor(api.id + '\n' + st.name + '\n' + r.routeKey, rate, burst);
         }
         cr.metrics = metrics_.get(api.id, st.name, r.routeKey);
+        if (r.authorizationType == "JWT") {
+          if (const Authorizer* az = api.findAuthorizer(r.authorizerId)) {
+            auto ca = std::make_shared<CompiledAuthorizer>();
+            ca->config = *az;
+            ca->identityHeader = az->identitySource.empty() ? "authorization" : az->identitySource[0].substr(16);
+            if (auto it = jwks_.find(az->issuer); it != jwks_.end()) ca->keys = it->second;
+            cr.authorizer = std::move(ca);
+          }
+        }
         cs.routes.push_back(std::move(cr));
       }
       cs.unmatchedMetrics = metrics_.get(api.id, st.name, "-");
@@ -176,6 +185,13 @@ Result<bool> validateRoutes(const Api& api) {
   std::vector<std::string> keys;
   for (const auto& r : api.routes) {
     keys.push_back(r.routeKey);
+    if (r.authorizationType == "JWT") {
+      const Authorizer* az = api.findAuthorizer(r.authorizerId);
+      if (!az) return Error{404, "Invalid authorizer identifier specified " + r.authorizerId + " (route " + r.routeKey + ")"};
+    } else if (r.authorizationType != "NONE") {
+      return Error{400, "Invalid input: authorizationType " + r.authorizationType +
+                            " is not supported by this gateway yet (NONE, JWT); route " + r.routeKey};
+    }
     if (!r.target.empty()) {
       if (r.target.rfind("integrations/", 0) != 0)
         return Error{400, "Invalid input: route " + r.routeKey + " target must be integrations/<integrationId>, got " + r.target};

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -40,6 +41,9 @@ class ModelStore {
   std::shared_ptr<const Snapshot> snapshot() const;
   uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
+  // JWKS key sets by issuer (from --jwks), used by JWT authorizers. Set before load().
+  void setJwks(std::map<std::string, std::shared_ptr<const Jwks>> byIssuer) { jwks_ = std::move(byIssuer); }
+
   MetricsRegistry& metrics() { return metrics_; }
   AccessLogRegistry& accessLogs() { return accessLogs_; }
   const std::string& dataDir() const { return dataDir_; }
@@ -59,6 +63,7 @@ class ModelStore {
   AccessLogRegistry accessLogs_;
   std::mutex bucketMu_;
   std::unordered_map<std::string, std::shared_ptr<TokenBucket>> buckets_;
+  std::map<std::string, std::shared_ptr<const Jwks>> jwks_;
 };
 
 // Checks that the routes of `api` form a valid route table (keys parse, no two conflict) and that

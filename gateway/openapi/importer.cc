@@ -199,6 +199,37 @@ Result<Api> importDocument(const Ctx& cx, const YAML::Node& root) {
     if (!c) return c.error();
     api.corsConfiguration = std::move(*c);
   }
+  // JWT authorizers: components.securitySchemes.<name>.x-amazon-apigateway-authorizer.
+  std::map<std::string, size_t> authorizerByScheme;
+  YAML::Node schemes = root["components"].IsDefined() && root["components"].IsMap() ? root["components"]["securitySchemes"] : YAML::Node();
+  if (schemes.IsDefined() && schemes.IsMap()) {
+    for (const auto& sk : schemes) {
+      std::string name = sk.first.as<std::string>();
+      std::string p = "components.securitySchemes." + name + ".x-amazon-apigateway-authorizer";
+      YAML::Node az = sk.second.IsMap() ? sk.second["x-amazon-apigateway-authorizer"] : YAML::Node();
+      if (!az.IsDefined()) continue;
+      if (!az.IsMap()) return cx.fail(az, p, "must be a map");
+      std::string type = scalar(az["type"]) ? az["type"].as<std::string>() : "";
+      if (type != "jwt") return cx.fail(az["type"].IsDefined() ? az["type"] : az, p + ".type", "unsupported authorizer type '" + type + "' (jwt)");
+      Authorizer a;
+      a.name = name;
+      if (az["identitySource"].IsDefined()) {
+        if (!scalar(az["identitySource"])) return cx.fail(az["identitySource"], p + ".identitySource", "must be a string");
+        a.identitySource = {az["identitySource"].as<std::string>()};
+        if (a.identitySource[0].rfind("$request.header.", 0) != 0)
+          return cx.fail(az["identitySource"], p + ".identitySource", "must be $request.header.<name>");
+      }
+      YAML::Node jc = az["jwtConfiguration"];
+      if (!jc.IsDefined() || !jc.IsMap() || !scalar(jc["issuer"])) return cx.fail(az, p + ".jwtConfiguration.issuer", "is required");
+      a.issuer = jc["issuer"].as<std::string>();
+      auto aud = readStringList(cx, jc["audience"], p + ".jwtConfiguration.audience");
+      if (!aud) return aud.error();
+      if (aud->empty()) return cx.fail(jc, p + ".jwtConfiguration.audience", "is required");
+      a.audience = std::move(*aud);
+      authorizerByScheme[name] = api.authorizers.size();
+      api.authorizers.push_back(std::move(a));
+    }
+  }
   const YAML::Node paths = root["paths"];
   if (!paths.IsDefined() || !paths.IsMap()) return cx.fail(root, "paths", "is required and must be a map");
   std::vector<int> lines;
@@ -225,6 +256,20 @@ Result<Api> importDocument(const Ctx& cx, const YAML::Node& root) {
         if (!k) return cx.fail(pk.first, p, k.error().message);
       }
       if (ok.second.IsMap() && scalar(ok.second["operationId"])) r.operationName = ok.second["operationId"].as<std::string>();
+      YAML::Node sec = ok.second.IsMap() ? ok.second["security"] : YAML::Node();
+      if (sec.IsDefined() && sec.IsSequence() && sec.size() > 0) {
+        if (!sec[0].IsMap() || sec[0].size() != 1) return cx.fail(sec, op + ".security", "must name one security scheme");
+        auto entry = *sec[0].begin();
+        std::string scheme = entry.first.as<std::string>();
+        auto it = authorizerByScheme.find(scheme);
+        if (it == authorizerByScheme.end())
+          return cx.fail(entry.first, op + ".security." + scheme, "no securitySchemes entry with x-amazon-apigateway-authorizer");
+        auto scopes = readStringList(cx, entry.second, op + ".security." + scheme);
+        if (!scopes) return scopes.error();
+        r.authorizationType = "JWT";
+        r.authorizerId = "#" + std::to_string(it->second);
+        r.authorizationScopes = std::move(*scopes);
+      }
       YAML::Node x = ok.second.IsMap() ? ok.second["x-amazon-apigateway-integration"] : YAML::Node();
       if (x.IsDefined()) {
         auto in = readIntegration(cx, x, op + ".x-amazon-apigateway-integration");

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "gateway/auth/jwt.h"
 #include "gateway/model/api_model.h"
 #include "gateway/routing/route_table.h"
 #include "gateway/runtime/access_log.h"
@@ -17,12 +18,19 @@
 
 namespace cdnlab::gateway {
 
+struct CompiledAuthorizer {
+  Authorizer config;
+  std::string identityHeader;          // from identitySource "$request.header.<name>"
+  std::shared_ptr<const Jwks> keys;    // null: no --jwks for the issuer (every token is refused)
+};
+
 struct CompiledRoute {
   Route route;
   std::string resourcePath;                       // the route's path template ("/items/{id}"); "" for $default
   std::shared_ptr<const Integration> integration; // null: the route has no target
   std::shared_ptr<TokenBucket> bucket;            // null: no throttle configured
   std::shared_ptr<RouteMetrics> metrics;
+  std::shared_ptr<const CompiledAuthorizer> authorizer;  // set for authorizationType JWT
 };
 
 struct CompiledStage {

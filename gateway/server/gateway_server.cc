@@ -2,6 +2,7 @@
 #include "gateway/server/gateway_server.h"
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "common/log.h"
@@ -56,6 +57,20 @@ Result<int> GatewayServer::start() {
     if (!ep) return Error{2, "--lambda-endpoint: " + ep.error().message};
     lambda_ = *ep;
   }
+  std::map<std::string, std::shared_ptr<const Jwks>> keySets;
+  for (const auto& spec : options_.jwks) {
+    auto eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0) return Error{2, "--jwks " + spec + ": expected ISSUER=FILE"};
+    std::string file = spec.substr(eq + 1);
+    std::ifstream in(file);
+    if (!in) return Error{2, "--jwks " + file + ": cannot read"};
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto set = Jwks::parse(ss.str());
+    if (!set) return Error{2, "--jwks " + file + ": " + set.error().message};
+    keySets[spec.substr(0, eq)] = *set;
+  }
+  store_.setJwks(std::move(keySets));
   if (auto r = store_.load(); !r) return r.error();
   if (auto r = loadApiFiles(); !r) return r.error();
   int n = options_.workers > 0 ? options_.workers : 1;
@@ -95,7 +110,7 @@ void GatewayServer::handle(const http::RequestContextPtr& ctx) {
     V2ApiOptions o;
     o.endpointBase = "http://{apiId}.execute-api.localhost:" + std::to_string(port_);
     http::Response r = handleV2(store_, req, o);
-    r.headers.set("x-amzn-RequestId", std::to_string(server_->stats().requests.load(std::memory_order_relaxed)));
+    r.headers.set("x-amzn-RequestId", newAwsRequestId());
     return ctx->respond(std::move(r));
   }
   if (req.path == "/metrics" && req.method == "GET") {

@@ -25,6 +25,7 @@ struct GatewayOptions {
   std::vector<std::string> apiFiles;        // OpenAPI files loaded at start (--api)
   std::string lambdaEndpoint;               // http://host:port of the Lambda Invoke API
   std::string storeEndpoint;                // http://host:port of the DynamoDB-compatible store
+  std::vector<std::string> jwks;            // "ISSUER=FILE": JWKS key sets for JWT authorizers
   std::string region = "us-east-1";
   std::string accountId = "123456789012";
   uint64_t maxBodyBytes = 10 * 1024 * 1024; // API Gateway's payload limit -> 413

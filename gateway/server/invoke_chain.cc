@@ -38,6 +38,9 @@ struct Exchange {
   std::string errorMessage;
   int status = 0;
   size_t responseLength = 0;
+  std::string jwtClaims;   // the authorizer's claims object (JSON), empty without one
+  std::string jwtScopes;   // JSON list or "null"
+  std::string authorizerError;
 
   std::string context(std::string_view name) const;
 };
@@ -75,6 +78,7 @@ std::string Exchange::context(std::string_view n) const {
     return integrationStatus >= 0 ? std::to_string(integrationStatus) : "";
   if (n == "integrationErrorMessage" || n == "integration.error") return integrationError;
   if (n == "error.message") return errorMessage;
+  if (n == "authorizer.error") return authorizerError;
   if (n == "stage") return stage ? stage->name : "";
   if (n == "apiId") return target.apiId;
   if (n == "domainName") return target.domainName;
@@ -157,6 +161,10 @@ void invokeLambda(const ExchangePtr& x, const Integration& in) {
   if (!target) return integrationFailed(x, target.error(), false);
   if (!ep) return integrationFailed(x, Error{500, "no Lambda endpoint configured (--lambda-endpoint)"}, false);
   ProxyRequest p = proxyRequestOf(*x);
+  if (!x->jwtClaims.empty()) {
+    std::string inner = "{\"claims\":" + x->jwtClaims + ",\"scopes\":" + x->jwtScopes + "}";
+    p.authorizerJson = in.payloadFormatVersion == "1.0" ? inner : "{\"jwt\":" + inner + "}";
+  }
   std::string event = in.payloadFormatVersion == "1.0" ? buildEventV1(p) : buildEventV2(p);
   http::ClientRequest cr;
   cr.host = ep->host;
@@ -292,7 +300,34 @@ void runInvokeChain(GatewayServer& gw, const http::RequestContextPtr& ctx, Invok
   if (x->match.index < 0) return answerMessage(x, 404, "Not Found");
   x->route = &x->stage->routes[static_cast<size_t>(x->match.index)];
 
-  // Filter 3, auth: routes are created with authorizationType NONE only (see docs/gateway.md).
+  // Filter 3, auth: a JWT authorizer validates the bearer token (401 / 403 as API Gateway answers).
+  if (const CompiledAuthorizer* az = x->route->authorizer.get()) {
+    auto token = req.headers.get(az->identityHeader);
+    if (!token || token->empty()) {
+      x->authorizerError = "the identity source " + az->identityHeader + " is missing";
+      return answerMessage(x, 401, "Unauthorized");
+    }
+    Result<JwtClaims> claims = az->keys ? validateJwt(*token, *az->keys, JwtConfig{az->config.issuer, az->config.audience},
+                                                      x->route->route.authorizationScopes, wallMs() / 1000)
+                                        : Result<JwtClaims>(Error{401, "no JWKS for issuer " + az->config.issuer + " (--jwks)"});
+    if (!claims) {
+      x->authorizerError = claims.error().message;
+      if (claims.error().code == 403) return answerMessage(x, 403, "Forbidden");
+      x->errorMessage = "Unauthorized";
+      http::Response r = messageResponse(401, "Unauthorized");
+      r.headers.add("www-authenticate", "Bearer scope=\"\" error=\"invalid_token\" error_description=\"" +
+                                            claims.error().message + "\"");
+      return finish(x, std::move(r));
+    }
+    x->jwtClaims = std::move(claims->claimsJson);
+    if (claims->scopes.empty()) {
+      x->jwtScopes = "null";
+    } else {
+      x->jwtScopes = "[";
+      for (size_t i = 0; i < claims->scopes.size(); ++i) x->jwtScopes += (i ? "," : "") + jsonQuote(claims->scopes[i]);
+      x->jwtScopes += "]";
+    }
+  }
 
   // Filter 4, throttle.
   if (x->route->bucket && !x->route->bucket->take(SystemClock::instance().nowNs())) {

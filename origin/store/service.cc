@@ -87,8 +87,9 @@ ApiResponse Service::handleRequest(std::string_view target, std::string_view bod
     return r;
   };
   if (options_.auth) {
-    SignedRequest sr{method, path, query, headers, body};
-    if (auto bad = verifySigV4(sr, options_.credentials, static_cast<int64_t>(clock_.wallSeconds()))) return fail(*bad);
+    auth::SignedRequest sr{method, path, query, headers, body};
+    if (auto bad = auth::verifySigV4(sr, options_.credentials, static_cast<int64_t>(clock_.wallSeconds()), "dynamodb"))
+      return fail(ApiError{bad->type, bad->message, bad->status, {}});
   }
   constexpr std::string_view kPrefix = "DynamoDB_20120810.";
   if (!target.starts_with(kPrefix)) return fail(coralError("UnknownOperationException", ""));

@@ -26,9 +26,14 @@
 #include "origin/store/expr/expr.h"
 #include "origin/store/item_codec.h"
 #include "origin/store/lock_stripes.h"
-#include "origin/store/sigv4.h"
+#include "common/auth/sigv4.h"
 
 namespace cdnlab::store {
+
+// The SigV4 verifier lives in common/auth (the gateway uses it too).
+using auth::Credential;
+using auth::SignedHeaderLookup;
+
 
 struct ApiResponse {
   int status = 200;

@@ -78,3 +78,38 @@ TEST(Importer, MalformedYamlAndMissingParts) {
 
 }  // namespace
 }  // namespace cdnlab::gateway
+
+namespace cdnlab::gateway {
+namespace {
+
+TEST(Importer, JwtAuthorizerFromSecuritySchemes) {
+  const char* doc = R"(openapi: 3.0.1
+info: {title: t}
+components:
+  securitySchemes:
+    jwt:
+      type: oauth2
+      x-amazon-apigateway-authorizer:
+        type: jwt
+        identitySource: $request.header.Authorization
+        jwtConfiguration: {issuer: "https://issuer.example", audience: ["api://shop"]}
+paths:
+  /me:
+    get:
+      security: [{jwt: [read]}]
+)";
+  auto api = importOpenApi(doc, "a.yaml");
+  ASSERT_TRUE(api.ok()) << api.error().message;
+  ASSERT_EQ(api->authorizers.size(), 1u);
+  EXPECT_EQ(api->authorizers[0].issuer, "https://issuer.example");
+  EXPECT_EQ(api->routes[0].authorizationType, "JWT");
+  EXPECT_EQ(api->routes[0].authorizerId, "#0");
+  EXPECT_EQ(api->routes[0].authorizationScopes, std::vector<std::string>{"read"});
+  auto bad = importOpenApi(std::string(doc).replace(std::string(doc).find("type: jwt"), 9, "type: request"), "a.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message.rfind("a.yaml:8: components.securitySchemes.jwt.x-amazon-apigateway-authorizer.type", 0), 0u)
+      << bad.error().message;
+}
+
+}  // namespace
+}  // namespace cdnlab::gateway

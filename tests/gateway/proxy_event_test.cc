@@ -160,3 +160,19 @@ TEST(ProxyResponse, MalformedIsAnError) {
 
 }  // namespace
 }  // namespace cdnlab::gateway
+
+namespace cdnlab::gateway {
+namespace {
+
+// A function's answer is untrusted: deep nesting must not exhaust the stack (iterative parser).
+TEST(ProxyResponse, DeepNestingIsHandled) {
+  std::string deep(200000, '[');
+  EXPECT_FALSE(readProxyResponse(deep, "2.0").ok());
+  std::string closed = deep + std::string(200000, ']');
+  auto r = readProxyResponse(closed, "2.0");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->body.size(), closed.size());
+}
+
+}  // namespace
+}  // namespace cdnlab::gateway

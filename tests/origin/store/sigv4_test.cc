@@ -1,7 +1,7 @@
 // SigV4 verification: AWS's published Signature Version 4 test suite (AKIDEXAMPLE, 20150830,
 // us-east-1, service "service"), a DynamoDB request signed by botocore with known values, and
 // the DynamoDB error for each way a request can fail (all HTTP 400, coral namespace).
-#include "origin/store/sigv4.h"
+#include "common/auth/sigv4.h"
 
 #include <gtest/gtest.h>
 
@@ -16,6 +16,8 @@
 
 namespace cdnlab::store {
 namespace {
+
+using namespace cdnlab::auth;
 
 constexpr const char* kSuiteKey = "AKIDEXAMPLE";
 constexpr const char* kSuiteSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -166,7 +168,7 @@ void setHeader(WireRequest& w, const std::string& name, const std::string& value
     if (n == name) v = value;
 }
 
-void expectError(const std::optional<ApiError>& e, const std::string& type, const std::string& messagePrefix) {
+void expectError(const std::optional<SigV4Error>& e, const std::string& type, const std::string& messagePrefix) {
   ASSERT_TRUE(e.has_value()) << "expected " << type;
   EXPECT_EQ(e->type, std::string(kCoralPrefix) + type);
   EXPECT_EQ(e->status, 400);
@@ -179,24 +181,24 @@ const char* kMismatch =
 
 TEST(SigV4Verify, BotocoreSignedDynamoRequestIsAccepted) {
   WireRequest w = dynamoRequest();
-  auto e = verifySigV4(w.view(), kKeys, kSignedAt);
+  auto e = verifySigV4(w.view(), kKeys, kSignedAt, "dynamodb");
   EXPECT_FALSE(e.has_value()) << e->type << ": " << e->message;
   // Any time inside the window works.
-  EXPECT_FALSE(verifySigV4(w.view(), kKeys, kSignedAt + kMaxClockSkewSeconds).has_value());
-  EXPECT_FALSE(verifySigV4(w.view(), kKeys, kSignedAt - kMaxClockSkewSeconds).has_value());
+  EXPECT_FALSE(verifySigV4(w.view(), kKeys, kSignedAt + kMaxClockSkewSeconds, "dynamodb").has_value());
+  EXPECT_FALSE(verifySigV4(w.view(), kKeys, kSignedAt - kMaxClockSkewSeconds, "dynamodb").has_value());
 }
 
 TEST(SigV4Verify, MissingAuthorization) {
   WireRequest w = dynamoRequest();
   w.headers.pop_back();
-  expectError(verifySigV4(w.view(), kKeys, kSignedAt), "MissingAuthenticationTokenException",
+  expectError(verifySigV4(w.view(), kKeys, kSignedAt, "dynamodb"), "MissingAuthenticationTokenException",
               "Request is missing Authentication Token");
 }
 
 TEST(SigV4Verify, UnknownAccessKey) {
   WireRequest w = dynamoRequest();
   std::vector<Credential> others = {{"AKIDOTHER", "secret123"}};
-  auto e = verifySigV4(w.view(), others, kSignedAt);
+  auto e = verifySigV4(w.view(), others, kSignedAt, "dynamodb");
   expectError(e, "UnrecognizedClientException", "The security token included in the request is invalid.");
   EXPECT_EQ(e->message, "The security token included in the request is invalid.");
 }
@@ -204,7 +206,7 @@ TEST(SigV4Verify, UnknownAccessKey) {
 TEST(SigV4Verify, WrongSecretIsASignatureMismatch) {
   WireRequest w = dynamoRequest();
   std::vector<Credential> wrong = {{"AKIDTEST", "secret124"}};
-  auto e = verifySigV4(w.view(), wrong, kSignedAt);
+  auto e = verifySigV4(w.view(), wrong, kSignedAt, "dynamodb");
   expectError(e, "InvalidSignatureException", kMismatch);
   EXPECT_EQ(e->message, kMismatch);
 }
@@ -213,29 +215,29 @@ TEST(SigV4Verify, TamperedRequestIsASignatureMismatch) {
   {
     WireRequest w = dynamoRequest();
     w.body = R"({"TableName":"Music","Key":{"Artist":{"S":"Someone Else"}}})";
-    expectError(verifySigV4(w.view(), kKeys, kSignedAt), "InvalidSignatureException", kMismatch);
+    expectError(verifySigV4(w.view(), kKeys, kSignedAt, "dynamodb"), "InvalidSignatureException", kMismatch);
   }
   {
     WireRequest w = dynamoRequest();
     setHeader(w, "X-Amz-Target", "DynamoDB_20120810.DeleteItem");
-    expectError(verifySigV4(w.view(), kKeys, kSignedAt), "InvalidSignatureException", kMismatch);
+    expectError(verifySigV4(w.view(), kKeys, kSignedAt, "dynamodb"), "InvalidSignatureException", kMismatch);
   }
   {
     WireRequest w = dynamoRequest();
     w.query = "x=1";
-    expectError(verifySigV4(w.view(), kKeys, kSignedAt), "InvalidSignatureException", kMismatch);
+    expectError(verifySigV4(w.view(), kKeys, kSignedAt, "dynamodb"), "InvalidSignatureException", kMismatch);
   }
   {
     // A signed header sent twice changes its canonical value.
     WireRequest w = dynamoRequest();
     w.headers.emplace_back("x-amz-target", "DynamoDB_20120810.GetItem");
-    expectError(verifySigV4(w.view(), kKeys, kSignedAt), "InvalidSignatureException", kMismatch);
+    expectError(verifySigV4(w.view(), kKeys, kSignedAt, "dynamodb"), "InvalidSignatureException", kMismatch);
   }
   {
     // Unsigned headers may change freely.
     WireRequest w = dynamoRequest();
     w.headers.emplace_back("User-Agent", "anything");
-    EXPECT_FALSE(verifySigV4(w.view(), kKeys, kSignedAt).has_value());
+    EXPECT_FALSE(verifySigV4(w.view(), kKeys, kSignedAt, "dynamodb").has_value());
   }
 }
 
@@ -246,17 +248,17 @@ TEST(SigV4Verify, HeaderCaseAndAuthorizationSpacingDoNotMatter) {
   // botocore separates with ", "; other clients send "," only.
   for (size_t p; (p = auth.find(", ")) != std::string::npos;) auth.erase(p + 1, 1);
   w.headers.back().second = auth;
-  EXPECT_FALSE(verifySigV4(w.view(), kKeys, kSignedAt).has_value());
+  EXPECT_FALSE(verifySigV4(w.view(), kKeys, kSignedAt, "dynamodb").has_value());
 }
 
 TEST(SigV4Verify, ClockSkewBeyondFifteenMinutes) {
   WireRequest w = dynamoRequest();
-  auto late = verifySigV4(w.view(), kKeys, kSignedAt + kMaxClockSkewSeconds + 1);
+  auto late = verifySigV4(w.view(), kKeys, kSignedAt + kMaxClockSkewSeconds + 1, "dynamodb");
   expectError(late, "InvalidSignatureException", "Signature expired: ");
   EXPECT_EQ(late->message,
             "Signature expired: 20261125T160000Z is now earlier than 20261125T160001Z "
             "(20261125T161501Z - 15 min.)");
-  auto early = verifySigV4(w.view(), kKeys, kSignedAt - kMaxClockSkewSeconds - 1);
+  auto early = verifySigV4(w.view(), kKeys, kSignedAt - kMaxClockSkewSeconds - 1, "dynamodb");
   expectError(early, "InvalidSignatureException", "Signature not yet current: ");
   EXPECT_EQ(early->message,
             "Signature not yet current: 20261125T160000Z is still later than 20261125T155959Z "
@@ -271,16 +273,16 @@ TEST(SigV4Verify, CredentialScopeIsChecked) {
     auth.replace(b, e - b, cred);
     return w;
   };
-  expectError(verifySigV4(withCredential("AKIDTEST/20261125/us-east-1/s3/aws4_request").view(), kKeys, kSignedAt),
+  expectError(verifySigV4(withCredential("AKIDTEST/20261125/us-east-1/s3/aws4_request").view(), kKeys, kSignedAt, "dynamodb"),
               "InvalidSignatureException", "Credential should be scoped to correct service: 'dynamodb'.");
-  expectError(verifySigV4(withCredential("AKIDTEST/20261126/us-east-1/dynamodb/aws4_request").view(), kKeys, kSignedAt),
+  expectError(verifySigV4(withCredential("AKIDTEST/20261126/us-east-1/dynamodb/aws4_request").view(), kKeys, kSignedAt, "dynamodb"),
               "InvalidSignatureException", "Date in Credential scope does not match YYYYMMDD");
-  expectError(verifySigV4(withCredential("AKIDTEST/20261125/us-east-1/dynamodb/aws5_request").view(), kKeys, kSignedAt),
+  expectError(verifySigV4(withCredential("AKIDTEST/20261125/us-east-1/dynamodb/aws5_request").view(), kKeys, kSignedAt, "dynamodb"),
               "InvalidSignatureException", "Credential should be scoped with a valid terminator");
-  expectError(verifySigV4(withCredential("AKIDTEST/20261125/dynamodb/aws4_request").view(), kKeys, kSignedAt),
+  expectError(verifySigV4(withCredential("AKIDTEST/20261125/dynamodb/aws4_request").view(), kKeys, kSignedAt, "dynamodb"),
               "IncompleteSignatureException", "Credential must have exactly 5 slash-delimited elements");
   // Another region is a different signing key: a plain mismatch, not a scope error.
-  expectError(verifySigV4(withCredential("AKIDTEST/20261125/eu-west-1/dynamodb/aws4_request").view(), kKeys, kSignedAt),
+  expectError(verifySigV4(withCredential("AKIDTEST/20261125/eu-west-1/dynamodb/aws4_request").view(), kKeys, kSignedAt, "dynamodb"),
               "InvalidSignatureException", kMismatch);
 }
 
@@ -291,25 +293,25 @@ TEST(SigV4Verify, MalformedAuthorizationIsAnsweredNotCrashed) {
   for (const char* a : bad) {
     WireRequest w = dynamoRequest();
     w.headers.back().second = a;
-    auto e = verifySigV4(w.view(), kKeys, kSignedAt);
+    auto e = verifySigV4(w.view(), kKeys, kSignedAt, "dynamodb");
     ASSERT_TRUE(e.has_value()) << a;
     EXPECT_EQ(e->status, 400) << a;
     EXPECT_EQ(e->type.substr(0, std::string(kCoralPrefix).size()), kCoralPrefix) << a;
   }
   WireRequest w = dynamoRequest();
   w.headers.back().second = "AWS4-HMAC-SHA256 SignedHeaders=host";
-  expectError(verifySigV4(w.view(), kKeys, kSignedAt), "IncompleteSignatureException",
+  expectError(verifySigV4(w.view(), kKeys, kSignedAt, "dynamodb"), "IncompleteSignatureException",
               "Authorization header requires 'Credential' parameter.");
 }
 
 TEST(SigV4Verify, MissingOrBadAmzDate) {
   WireRequest w = dynamoRequest();
   std::erase_if(w.headers, [](const auto& h) { return h.first == "X-Amz-Date"; });
-  expectError(verifySigV4(w.view(), kKeys, kSignedAt), "IncompleteSignatureException",
+  expectError(verifySigV4(w.view(), kKeys, kSignedAt, "dynamodb"), "IncompleteSignatureException",
               "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   WireRequest v = dynamoRequest();
   setHeader(v, "X-Amz-Date", "yesterday");
-  expectError(verifySigV4(v.view(), kKeys, kSignedAt), "IncompleteSignatureException",
+  expectError(verifySigV4(v.view(), kKeys, kSignedAt, "dynamodb"), "IncompleteSignatureException",
               "Date must be in ISO-8601 'basic format'.");
 }
 

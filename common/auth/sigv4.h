@@ -1,9 +1,9 @@
-// AWS Signature Version 4 verification for the store's requests (only with --auth; by default
-// any credentials are accepted, as DynamoDB Local does). HMAC-SHA256 and SHA-256 from OpenSSL.
+// AWS Signature Version 4 verification, shared by the services that check signatures (the
+// store with --auth, the gateway's IAM authorization). HMAC-SHA256 and SHA-256 from OpenSSL.
 //
-// The verifier follows DynamoDB's answers: every failure is HTTP 400 with a
-// com.amazon.coral.service# type, in the order DynamoDB checks them (missing header, malformed
-// header, unknown key, scope, clock skew, signature).
+// The verifier follows AWS's answers: every failure is HTTP 400 with a com.amazon.coral.service#
+// type, in the order AWS checks them (missing header, malformed header, unknown key, scope,
+// clock skew, signature). Each service maps the error onto its own wire shape.
 #pragma once
 
 #include <cstdint>
@@ -13,9 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "origin/store/api_error.h"
-
-namespace cdnlab::store {
+namespace cdnlab::auth {
 
 struct Credential {
   std::string accessKey;
@@ -35,18 +33,25 @@ struct SignedRequest {
   std::string_view body;
 };
 
-// DynamoDB rejects a request whose X-Amz-Date is more than this far from the server's clock.
+// AWS rejects a request whose X-Amz-Date is more than this far from the server's clock.
 inline constexpr int64_t kMaxClockSkewSeconds = 15 * 60;
-// The service name clients put in the credential scope for DynamoDB.
-inline constexpr std::string_view kSigningService = "dynamodb";
+inline constexpr const char* kCoralPrefix = "com.amazon.coral.service#";
 
-// Verifies the Authorization header against `keys` at wall time `nowEpochSeconds`. nullopt when
-// the signature is valid; otherwise DynamoDB's error: MissingAuthenticationTokenException (no
+// A refused signature: `type` is the full coral type ("com.amazon.coral.service#InvalidSignatureException").
+struct SigV4Error {
+  std::string type;
+  std::string message;
+  int status = 400;
+};
+
+// Verifies the Authorization header against `keys` at wall time `nowEpochSeconds`, for a
+// credential scoped to `service` ("dynamodb", "execute-api"). nullopt when the signature is
+// valid; otherwise AWS's error: MissingAuthenticationTokenException (no
 // Authorization), IncompleteSignatureException (malformed header, no X-Amz-Date),
 // UnrecognizedClientException (unknown access key), InvalidSignatureException (bad scope,
 // expired or future date, signature mismatch).
-std::optional<ApiError> verifySigV4(const SignedRequest& req, const std::vector<Credential>& keys,
-                                    int64_t nowEpochSeconds);
+std::optional<SigV4Error> verifySigV4(const SignedRequest& req, const std::vector<Credential>& keys,
+                                      int64_t nowEpochSeconds, std::string_view service);
 
 // The steps, exposed for tests (AWS's SigV4 test suite checks each one).
 std::string sha256Hex(std::string_view data);
@@ -62,4 +67,4 @@ std::string signatureFor(const SignedRequest& req, std::string_view secret, std:
 std::optional<int64_t> parseAmzDate(std::string_view amzDate);
 std::string formatAmzDate(int64_t epochSeconds);
 
-}  // namespace cdnlab::store
+}  // namespace cdnlab::auth

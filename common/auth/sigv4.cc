@@ -1,6 +1,6 @@
 // SigV4: canonical request -> string to sign -> derived key -> HMAC (AWS General Reference,
-// "Create a signed AWS API request"), and the checks DynamoDB makes around it.
-#include "origin/store/sigv4.h"
+// "Create a signed AWS API request"), and the checks AWS makes around it.
+#include "common/auth/sigv4.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -11,8 +11,12 @@
 #include <ctime>
 #include <utility>
 
-namespace cdnlab::store {
+namespace cdnlab::auth {
 namespace {
+
+SigV4Error coralError(const char* name, std::string message) {
+  return SigV4Error{std::string(kCoralPrefix) + name, std::move(message), 400};
+}
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 
@@ -86,11 +90,11 @@ std::string canonicalQuery(std::string_view q) {
   return out;
 }
 
-ApiError invalidSignature(std::string message) {
+SigV4Error invalidSignature(std::string message) {
   return coralError("InvalidSignatureException", std::move(message));
 }
 
-ApiError signatureMismatch() {
+SigV4Error signatureMismatch() {
   return invalidSignature(
       "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access "
       "Key and signing method. Consult the service documentation for details.");
@@ -101,7 +105,7 @@ struct AuthorizationFields {
 };
 
 // "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=..." (any order, spaces optional).
-std::optional<ApiError> parseAuthorization(std::string_view header, AuthorizationFields& out) {
+std::optional<SigV4Error> parseAuthorization(std::string_view header, AuthorizationFields& out) {
   std::string_view a = trimView(header);
   if (!a.starts_with(kAlgorithm) || a.size() == kAlgorithm.size() || (a[kAlgorithm.size()] != ' ')) {
     return coralError("IncompleteSignatureException",
@@ -206,8 +210,8 @@ std::string formatAmzDate(int64_t epochSeconds) {
   return std::string(buf, n);
 }
 
-std::optional<ApiError> verifySigV4(const SignedRequest& req, const std::vector<Credential>& keys,
-                                    int64_t nowEpochSeconds) {
+std::optional<SigV4Error> verifySigV4(const SignedRequest& req, const std::vector<Credential>& keys,
+                                      int64_t nowEpochSeconds, std::string_view service) {
   std::optional<std::string> auth = req.header ? req.header("authorization") : std::nullopt;
   if (!auth) return coralError("MissingAuthenticationTokenException", "Request is missing Authentication Token");
   AuthorizationFields f;
@@ -241,8 +245,8 @@ std::optional<ApiError> verifySigV4(const SignedRequest& req, const std::vector<
     return invalidSignature("Credential should be scoped with a valid terminator: 'aws4_request', not '" +
                             std::string(cred[4]) + "'.");
   }
-  if (cred[3] != kSigningService) {
-    return invalidSignature("Credential should be scoped to correct service: '" + std::string(kSigningService) + "'. ");
+  if (cred[3] != service) {
+    return invalidSignature("Credential should be scoped to correct service: '" + std::string(service) + "'. ");
   }
   if (cred[2].empty()) return invalidSignature("Credential should be scoped to a valid region. ");
   if (cred[1] != std::string_view(*amzDate).substr(0, 8)) {
@@ -266,4 +270,4 @@ std::optional<ApiError> verifySigV4(const SignedRequest& req, const std::vector<
   return std::nullopt;
 }
 
-}  // namespace cdnlab::store
+}  // namespace cdnlab::auth
