@@ -10,6 +10,7 @@
 #include "origin/store/json_out.h"
 #include "origin/store/model/json.h"
 #include "origin/store/request_util.h"
+#include "origin/store/validate/shape.h"
 
 namespace cdnlab::store {
 
@@ -68,7 +69,7 @@ std::string Service::errorBody(const ApiError& e) {
   JsonWriter w(sb);
   w.StartObject();
   kv(w, "__type", e.type);
-  kv(w, "message", e.message);
+  kv(w, e.capitalMessage ? "Message" : "message", e.message);
   w.EndObject();
   std::string body(sb.GetString(), sb.GetSize());
   if (!e.extraJson.empty()) body.insert(body.size() - 1, "," + e.extraJson);
@@ -101,6 +102,7 @@ ApiResponse Service::handleRequest(std::string_view target, std::string_view bod
   }
   Out out;
   ApiError err;
+  if (!validate::checkRequestShape(target.substr(kPrefix.size()), doc, err)) return fail(err);
   if (!(this->*op)(doc, out, err)) return fail(err);
   ApiResponse r;
   r.body.assign(out.sb.GetString(), out.sb.GetSize());
