@@ -91,8 +91,16 @@ ApiResponse Service::handleRequest(std::string_view target, std::string_view bod
     if (auto bad = verifySigV4(sr, options_.credentials, static_cast<int64_t>(clock_.wallSeconds()))) return fail(*bad);
   }
   constexpr std::string_view kPrefix = "DynamoDB_20120810.";
-  if (!target.starts_with(kPrefix)) return fail(coralError("UnknownOperationException", ""));
-  Op op = findOp(target.substr(kPrefix.size()));
+  constexpr std::string_view kStreamsPrefix = "DynamoDBStreams_20120810.";
+  Op op = nullptr;
+  std::string shapeName;
+  if (target.starts_with(kPrefix)) {
+    op = findOp(target.substr(kPrefix.size()));
+    shapeName = target.substr(kPrefix.size());
+  } else if (target.starts_with(kStreamsPrefix)) {
+    op = findStreamsOp(target.substr(kStreamsPrefix.size()));
+    shapeName = "Streams." + std::string(target.substr(kStreamsPrefix.size()));
+  }
   if (!op) return fail(coralError("UnknownOperationException", ""));
   Doc doc;
   doc.Parse(body.data(), body.size());
@@ -102,7 +110,7 @@ ApiResponse Service::handleRequest(std::string_view target, std::string_view bod
   }
   Out out;
   ApiError err;
-  if (!validate::checkRequestShape(target.substr(kPrefix.size()), doc, err)) return fail(err);
+  if (!validate::checkRequestShape(shapeName, doc, err)) return fail(err);
   if (!(this->*op)(doc, out, err)) return fail(err);
   ApiResponse r;
   r.body.assign(out.sb.GetString(), out.sb.GetSize());
@@ -195,7 +203,7 @@ size_t Service::sweepTtl(int64_t now) {
         continue;  // changed since the scan
       rocksdb::WriteBatch b;
       WriteDelta delta;
-      appendItemWrite(b, *cur, k, &item, nullptr, &delta);
+      appendItemWrite(b, *cur, k, &item, nullptr, &delta, /*byService=*/true);
       if (engine_.write(b)) {
         applyDelta(st->stats, delta);
         ++deleted;
@@ -213,6 +221,8 @@ void Service::ttlLoop() {
     l.unlock();
     size_t n = sweepTtl(static_cast<int64_t>(clock_.wallSeconds()));
     if (n) LOG_DEBUG("ttl sweep deleted %zu items", n);
+    size_t trimmed = trimStreams(static_cast<int64_t>(clock_.wallSeconds()) * 1000);
+    if (trimmed) LOG_DEBUG("stream retention trimmed %zu records", trimmed);
     l.lock();
   }
 }

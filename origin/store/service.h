@@ -70,6 +70,8 @@ class Service {
   // Deletes every item whose TTL attribute is a number of epoch seconds before `nowEpochSeconds`.
   // Returns how many were deleted.
   size_t sweepTtl(int64_t nowEpochSeconds);
+  // Deletes stream records older than the 24-hour retention. Returns how many were deleted.
+  size_t trimStreams(int64_t nowEpochMs);
 
   static std::string errorBody(const ApiError& e);
 
@@ -115,6 +117,14 @@ class Service {
   bool batchWriteItem(const Doc&, Out&, ApiError&);
   bool transactWriteItems(const Doc&, Out&, ApiError&);
   bool transactGetItems(const Doc&, Out&, ApiError&);
+  // DynamoDB Streams on the same endpoint (ops_streams.cc), target prefix DynamoDBStreams_20120810.
+  bool listStreams(const Doc&, Out&, ApiError&);
+  bool describeStream(const Doc&, Out&, ApiError&);
+  bool getShardIterator(const Doc&, Out&, ApiError&);
+  bool getRecords(const Doc&, Out&, ApiError&);
+  Op findStreamsOp(std::string_view name) const;
+  // The table whose stream `arn` names (ResourceNotFoundException otherwise).
+  TableStatePtr requireStream(std::string_view arn, ApiError& err);
 
   // Shared helpers.
   TableStatePtr requireTable(const rapidjson::Value& d, ApiError& err, const char* member = "TableName");
