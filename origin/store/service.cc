@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "origin/store/json_out.h"
 #include "origin/store/model/json.h"
+#include "origin/store/model/json_depth.h"
 #include "origin/store/request_util.h"
 #include "origin/store/validate/shape.h"
 
@@ -102,6 +103,11 @@ ApiResponse Service::handleRequest(std::string_view target, std::string_view bod
     shapeName = "Streams." + std::string(target.substr(kStreamsPrefix.size()));
   }
   if (!op) return fail(coralError("UnknownOperationException", ""));
+  // Bounded before parsing: the parser and every walk over the tree recurse once per level.
+  if (jsonNestsDeeperThan(body)) {
+    return fail(coralError("SerializationException", "The request body nests arrays and objects more than " +
+                                                         std::to_string(kMaxJsonDepth) + " levels deep"));
+  }
   Doc doc;
   doc.Parse(body.data(), body.size());
   if (doc.HasParseError() || !doc.IsObject()) {
