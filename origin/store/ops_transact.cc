@@ -204,6 +204,19 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
     return false;
   }
 
+  // "The aggregate size of the items in the transaction cannot exceed 4 MB."
+  size_t aggregate = 0;
+  for (const auto& ti : items->GetArray()) {
+    const auto* put = member(ti, "Put");
+    const auto* item = put ? member(*put, "Item") : nullptr;
+    if (!item || !item->IsObject()) continue;
+    if (auto m = parseAttributeMap(*item)) aggregate += itemSize(*m);
+  }
+  if (aggregate > 4 * 1024 * 1024) {
+    err = validation("Transaction request cannot be larger than 4 MB");
+    return false;
+  }
+
   std::vector<Planned> plans;
   for (const auto& ti : items->GetArray()) {
     static const std::pair<const char*, Planned::Kind> kinds[] = {

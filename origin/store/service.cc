@@ -50,6 +50,8 @@ Service::Op Service::findOp(std::string_view name) const {
       {"ListTagsOfResource", &Service::listTagsOfResource},
       {"DescribeEndpoints", &Service::describeEndpoints},
       {"DescribeLimits", &Service::describeLimits},
+      {"DescribeContinuousBackups", &Service::describeContinuousBackups},
+      {"UpdateContinuousBackups", &Service::updateContinuousBackups},
       {"PutItem", &Service::putItem},
       {"GetItem", &Service::getItem},
       {"DeleteItem", &Service::deleteItem},

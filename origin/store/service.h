@@ -104,6 +104,8 @@ class Service {
   bool listTagsOfResource(const Doc&, Out&, ApiError&);
   bool describeEndpoints(const Doc&, Out&, ApiError&);
   bool describeLimits(const Doc&, Out&, ApiError&);
+  bool describeContinuousBackups(const Doc&, Out&, ApiError&);  // ops_backups.cc
+  bool updateContinuousBackups(const Doc&, Out&, ApiError&);
   // Items (ops_items.cc).
   bool putItem(const Doc&, Out&, ApiError&);
   bool getItem(const Doc&, Out&, ApiError&);

@@ -158,6 +158,8 @@ std::string encodeTable(const TableDesc& t) {
   w.EndArray();
   key(w, "nextIndexId");
   w.Uint(t.nextIndexId);
+  key(w, "pitr");
+  w.Bool(t.pitrEnabled);
   key(w, "streamEnabled");
   w.Bool(t.streamEnabled);
   kv(w, "streamView", t.streamViewType);
@@ -213,6 +215,8 @@ Result<TableDesc> decodeTable(std::string_view json) {
   auto se = d.FindMember("streamEnabled");
   t.streamEnabled = se != d.MemberEnd() && se->value.IsBool() && se->value.GetBool();
   t.streamViewType = getStr(d, "streamView");
+  auto pitr = d.FindMember("pitr");
+  t.pitrEnabled = pitr != d.MemberEnd() && pitr->value.IsBool() && pitr->value.GetBool();
   t.streamLabel = getStr(d, "streamLabel");
   if (auto it = d.FindMember("tags"); it != d.MemberEnd() && it->value.IsArray())
     for (const auto& a : it->value.GetArray())

@@ -50,6 +50,7 @@ struct TableDesc {
   // (KEYS_ONLY, NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES) and the stream's label (its creation
   // time, ISO 8601; empty when the table never had a stream). A disabled stream keeps its label.
   bool streamEnabled = false;
+  bool pitrEnabled = false;  // UpdateContinuousBackups' PointInTimeRecoveryEnabled
   std::string streamViewType;
   std::string streamLabel;
   // The table's last stream sequence number: shared by every version of the desc (UpdateTable

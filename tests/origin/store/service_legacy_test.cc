@@ -126,3 +126,45 @@ TEST_F(ServiceLegacy, KeyConditionsQueryFilterAndScanFilter) {
 
 }  // namespace
 }  // namespace cdnlab::store
+
+namespace cdnlab::store {
+namespace {
+
+class ServiceBackups : public StoreFixture {};
+
+TEST_F(ServiceBackups, ContinuousBackupsFlagPersistsInTheTable) {
+  createHashRange();
+  Reply d = ok("DescribeContinuousBackups", R"({"TableName":"Tbl"})");
+  EXPECT_STREQ(d["ContinuousBackupsDescription"]["ContinuousBackupsStatus"].GetString(), "ENABLED");
+  EXPECT_STREQ(d["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"].GetString(), "DISABLED");
+  ok("UpdateContinuousBackups", R"({"TableName":"Tbl","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}})");
+  d = ok("DescribeContinuousBackups", R"({"TableName":"Tbl"})");
+  EXPECT_STREQ(d["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"].GetString(), "ENABLED");
+  EXPECT_EQ(call("DescribeContinuousBackups", R"({"TableName":"Nope"})").type(), "TableNotFoundException");
+  EXPECT_EQ(call("UpdateContinuousBackups", R"({"TableName":"Tbl"})").message(),
+            "1 validation error detected: Value null at 'pointInTimeRecoverySpecification' failed to satisfy constraint: Member must not be null");
+}
+
+}  // namespace
+}  // namespace cdnlab::store
+
+namespace cdnlab::store {
+namespace {
+
+class ServiceUpdateSemantics : public StoreFixture {};
+
+TEST_F(ServiceUpdateSemantics, SetPastTheEndAppendsInIndexOrderAndScalarParentIsRefused) {
+  createHashRange();
+  ok("PutItem", R"({"TableName":"Tbl","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"l":{"L":[{"S":"x"}]},"s":{"S":"scalar"}}})");
+  Reply r = ok("UpdateItem", R"({"TableName":"Tbl","Key":{"pk":{"S":"a"},"sk":{"N":"1"}},"UpdateExpression":"SET l[9] = :a, l[5] = :b","ExpressionAttributeValues":{":a":{"S":"a"},":b":{"S":"b"}},"ReturnValues":"ALL_NEW"})");
+  EXPECT_EQ(json(r["Attributes"]["l"]), R"({"L":[{"S":"x"},{"S":"b"},{"S":"a"}]})");
+  r = call("UpdateItem", R"({"TableName":"Tbl","Key":{"pk":{"S":"a"},"sk":{"N":"1"}},"UpdateExpression":"SET s.b = :a","ExpressionAttributeValues":{":a":{"S":"a"}}})");
+  EXPECT_EQ(r.type(), "ValidationException");
+  EXPECT_EQ(r.message(), "The document path provided in the update expression is invalid for update");
+  // REMOVE on a missing item creates it with its key (UpdateItem is an upsert), as DynamoDB does.
+  r = ok("UpdateItem", R"({"TableName":"Tbl","Key":{"pk":{"S":"new"},"sk":{"N":"2"}},"UpdateExpression":"REMOVE x","ReturnValues":"ALL_NEW"})");
+  EXPECT_EQ(json(r["Attributes"]), R"({"pk":{"S":"new"},"sk":{"N":"2"}})");
+}
+
+}  // namespace
+}  // namespace cdnlab::store
