@@ -127,7 +127,9 @@ const char* requestShapesJson() {
     "children": {
      "AttributeName": {
       "type": "String",
-      "notNull": true
+      "notNull": true,
+      "lengthGreaterThanOrEqual": 1,
+      "lengthLessThanOrEqual": 255
      },
      "AttributeType": {
       "type": "String",
@@ -179,7 +181,9 @@ const char* requestShapesJson() {
     "children": {
      "AttributeName": {
       "type": "String",
-      "notNull": true
+      "notNull": true,
+      "lengthGreaterThanOrEqual": 1,
+      "lengthLessThanOrEqual": 255
      },
      "KeyType": {
       "type": "String",
@@ -864,26 +868,48 @@ const char* requestShapesJson() {
  },
  "TagResource": {
   "ResourceArn": {
-   "type": "String"
+   "type": "String",
+   "notNull": true,
+   "lengthGreaterThanOrEqual": 1,
+   "lengthLessThanOrEqual": 1283
   },
   "Tags": {
+   "notNull": true,
    "type": "List",
    "children": {
     "type": "ValueStruct<Tag>",
     "children": {
-     "Key": "String",
-     "Value": "String"
+     "Key": {
+      "type": "String",
+      "notNull": true,
+      "lengthGreaterThanOrEqual": 1,
+      "lengthLessThanOrEqual": 128
+     },
+     "Value": {
+      "type": "String",
+      "notNull": true,
+      "lengthGreaterThanOrEqual": 0,
+      "lengthLessThanOrEqual": 256
+     }
     }
    }
   }
  },
  "UntagResource": {
   "ResourceArn": {
-   "type": "String"
+   "type": "String",
+   "notNull": true,
+   "lengthGreaterThanOrEqual": 1,
+   "lengthLessThanOrEqual": 1283
   },
   "TagKeys": {
    "type": "List",
-   "children": "String"
+   "notNull": true,
+   "children": {
+    "type": "String",
+    "lengthGreaterThanOrEqual": 1,
+    "lengthLessThanOrEqual": 128
+   }
   }
  },
  "UpdateItem": {
@@ -1162,7 +1188,9 @@ const char* requestShapesJson() {
     "children": {
      "AttributeName": {
       "type": "String",
-      "notNull": true
+      "notNull": true,
+      "lengthGreaterThanOrEqual": 1,
+      "lengthLessThanOrEqual": 255
      },
      "AttributeType": {
       "type": "String",

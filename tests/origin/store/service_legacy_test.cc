@@ -168,3 +168,22 @@ TEST_F(ServiceUpdateSemantics, SetPastTheEndAppendsInIndexOrderAndScalarParentIs
 
 }  // namespace
 }  // namespace cdnlab::store
+
+namespace cdnlab::store {
+namespace {
+
+class ServiceLimits : public StoreFixture {};
+
+TEST_F(ServiceLimits, TagKeyAndKeyAttributeNameLengths) {
+  std::string longKey(129, 'k');
+  Reply r = call("TagResource", R"({"ResourceArn":"arn:aws:dynamodb:us-east-1:000000000000:table/Missing","Tags":[{"Key":")" + longKey + R"(","Value":"v"}]})");
+  EXPECT_EQ(r.message(), "1 validation error detected: Value '" + longKey +
+                             "' at 'tags.1.member.key' failed to satisfy constraint: Member must have length less than or equal to 128");
+  std::string longName(256, 'a');
+  r = call("CreateTable", R"({"TableName":"Lim","AttributeDefinitions":[{"AttributeName":")" + longName + R"(","AttributeType":"S"}],"KeySchema":[{"AttributeName":")" + longName + R"(","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"})");
+  EXPECT_EQ(r.type(), "ValidationException");
+  EXPECT_NE(r.message().find("Member must have length less than or equal to 255"), std::string::npos) << r.message();
+}
+
+}  // namespace
+}  // namespace cdnlab::store
