@@ -99,6 +99,20 @@ bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
     err = validation("1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
     return false;
   }
+  // Every request's values and sizes are checked before any table is looked up, as DynamoDB does.
+  for (const auto& t : req->GetObject()) {
+    for (const auto& r : t.value.GetArray()) {
+      const auto* put = member(r, "PutRequest");
+      const auto* del = member(r, "DeleteRequest");
+      if ((put != nullptr) == (del != nullptr)) continue;  // worded below, with the table's name
+      auto m = itemMember(put ? *put : *del, put ? "Item" : "Key", err);
+      if (!err.type.empty()) return false;
+      if (put && m && itemSize(*m) > kMaxItemSize) {
+        err = validation("Item size has exceeded the maximum allowed size");
+        return false;
+      }
+    }
+  }
   for (const auto& t : req->GetObject()) {
     std::string name = t.name.GetString();
     if (!validateTableName(name, "requestItems.member.key", err)) return false;

@@ -185,5 +185,15 @@ TEST_F(ServiceLimits, TagKeyAndKeyAttributeNameLengths) {
   EXPECT_NE(r.message().find("Member must have length less than or equal to 255"), std::string::npos) << r.message();
 }
 
+TEST_F(ServiceLimits, BatchRequestsAreValidatedBeforeTheirTablesAreLookedUp) {
+  std::string big(401 * 1024, 'x');
+  Reply r = call("BatchWriteItem", R"({"RequestItems":{"Missing":[{"PutRequest":{"Item":{"a":{"S":")" + big + R"("}}}}]}})");
+  EXPECT_EQ(r.message(), "Item size has exceeded the maximum allowed size");
+  r = call("BatchGetItem", R"({"RequestItems":{"Missing":{"Keys":[{"a":{"S":"x"}}],"ProjectionExpression":"a","AttributesToGet":["a"]}}})");
+  EXPECT_EQ(r.type(), "ValidationException");
+  r = call("BatchGetItem", R"({"RequestItems":{"Missing":{"Keys":[{"a":{"S":"x"}}]}}})");
+  EXPECT_EQ(r.type(), "ResourceNotFoundException");
+}
+
 }  // namespace
 }  // namespace cdnlab::store
