@@ -313,8 +313,10 @@ struct Checker {
       std::string_view name = sv(v.name);
       if (name == "type" || name == "required" || name == "tableName") continue;
       if (name != "notNull" && !data) continue;
-      std::string here = parent.empty() ? lowerFirst(key) : std::string(parent) + "." + lowerFirst(key);
       if (name == "children") {
+        // A children shape without constraints (a bare type name) has nothing to check: skip the walk.
+        if (!v.value.IsObject()) continue;
+        std::string here = parent.empty() ? lowerFirst(key) : std::string(parent) + "." + lowerFirst(key);
         if (t.base.ends_with("List") && data->IsArray()) {
           for (rapidjson::SizeType i = 0; i < data->Size(); ++i)
             member("member", &(*data)[i], v.value, here + "." + std::to_string(i + 1));
