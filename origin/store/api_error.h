@@ -14,16 +14,20 @@ struct ApiError {
   // Extra members spliced into the error body, already serialised as `"k":v,...` (no braces);
   // used for ConditionalCheckFailedException's Item and TransactionCanceledException's reasons.
   std::string extraJson;
+  // The Coral framework's SerializationException says "Message", not "message".
+  bool capitalMessage = false;
 };
 
 inline constexpr const char* kDynamoPrefix = "com.amazonaws.dynamodb.v20120810#";
 inline constexpr const char* kCoralPrefix = "com.amazon.coral.service#";
+// Every ValidationException comes from the Coral validation layer, request-shape or semantic.
+inline constexpr const char* kValidatePrefix = "com.amazon.coral.validate#";
 
 inline ApiError dynamoError(const char* name, std::string message) {
   return ApiError{std::string(kDynamoPrefix) + name, std::move(message), 400, {}};
 }
 inline ApiError validation(std::string message) {
-  return dynamoError("ValidationException", std::move(message));
+  return ApiError{std::string(kValidatePrefix) + "ValidationException", std::move(message), 400, {}};
 }
 inline ApiError resourceNotFound(std::string message = "Requested resource not found") {
   return dynamoError("ResourceNotFoundException", std::move(message));

@@ -1,6 +1,8 @@
 // Catalog persistence: 'm'+name -> table record, 'c' -> next table id.
 #include "origin/store/catalog.h"
 
+#include "origin/store/streams/records.h"
+
 #include <rocksdb/iterator.h>
 
 #include "origin/store/item_codec.h"
@@ -26,6 +28,7 @@ Result<bool> Catalog::load() {
   for (it->Seek("m"); it->Valid() && it->key().starts_with("m"); it->Next()) {
     auto t = decodeTable(it->value().ToStringView());
     if (!t) return t.error();
+    t->streamSeq->store(streams::lastSequence(engine_.db(), t->id));
     auto st = std::make_shared<TableState>();
     st->desc.store(std::make_shared<const TableDesc>(std::move(*t)));
     loaded.push_back(st);

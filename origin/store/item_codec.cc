@@ -1,6 +1,8 @@
 // Item <-> record encoding and the key checks of PutItem / GetItem / DeleteItem / UpdateItem.
 #include "origin/store/item_codec.h"
 
+#include "origin/store/streams/records.h"
+
 #include "origin/store/model/json.h"
 #include "origin/store/model/size.h"
 
@@ -169,7 +171,8 @@ Item projectForIndex(const TableDesc& t, const IndexDesc& index, const Item& ite
 }
 
 void appendItemWrite(rocksdb::WriteBatch& batch, const TableDesc& t, const std::string& itemKey,
-                     const Item* oldItem, const Item* newItem, WriteDelta* delta) {
+                     const Item* oldItem, const Item* newItem, WriteDelta* delta, bool byService) {
+  if (t.streamEnabled) streams::appendStreamRecord(batch, t, oldItem, newItem, byService);
   if (oldItem) {
     delta->items -= 1;
     delta->bytes -= static_cast<int64_t>(itemSize(*oldItem));

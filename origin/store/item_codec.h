@@ -47,8 +47,10 @@ struct WriteDelta {
 
 // Appends to `batch` what replacing `oldItem` by `newItem` (either may be null) takes: the table
 // record and every index entry that changes, so the table and its indexes move in one atomic batch.
+// On a table with an enabled stream the stream record goes in the same batch; `byService` marks a
+// deletion by the TTL sweeper (the record's userIdentity).
 void appendItemWrite(rocksdb::WriteBatch& batch, const TableDesc& t, const std::string& itemKey,
-                     const Item* oldItem, const Item* newItem, WriteDelta* delta);
+                     const Item* oldItem, const Item* newItem, WriteDelta* delta, bool byService = false);
 
 void applyDelta(TableStats& stats, const WriteDelta& d);
 

@@ -1,6 +1,7 @@
 // BatchGetItem: up to 100 keys over several tables, answered from one RocksDB snapshot.
 // (BatchWriteItem shares the multi-item write path with TransactWriteItems: ops_transact.cc.)
 #include "origin/store/json_out.h"
+#include "origin/store/legacy.h"
 #include "origin/store/model/json.h"
 #include "origin/store/model/size.h"
 #include "origin/store/ops_common.h"
@@ -47,17 +48,23 @@ bool Service::batchGetItem(const Doc& d, Out& out, ApiError& err) {
       err = validation("Too many items requested for the BatchGetItem call");
       return false;
     }
-    auto st = requireTableNamed(r.name, err);
-    if (!st) return false;
-    r.desc = st->schema();
+    if (!legacy::checkExpressionParams(t.value, {"ProjectionExpression"}, {"AttributesToGet"}, err)) return false;
+    if (!checkDuplicateAttributesToGet(t.value, err)) return false;
     ExpressionMaps maps;
     if (!readExpressionMaps(t.value, maps, err)) return false;
     auto ph = maps.placeholders();
     if (!parseOptionalProjection(t.value, ph, r.projection, err) || !readAttributesToGet(t.value, r.projection, err)) return false;
     if (!checkAllUsed(ph, err)) return false;
     r.consistent = boolMember(t.value, "ConsistentRead", false);
+    reads.push_back(std::move(r));
+  }
+  // The whole request is valid: now the tables and their keys.
+  for (auto& r : reads) {
+    auto st = requireTableNamed(r.name, err);
+    if (!st) return false;
+    r.desc = st->schema();
     std::set<std::string> seen;
-    for (const auto& k : keys->GetArray()) {
+    for (const auto& k : (*r.spec)["Keys"].GetArray()) {
       auto m = k.IsObject() ? parseAttributeMap(k) : Result<AttributeMap>(Error{400, "bad key"});
       if (!m) {
         err = validation(m.error().message);
@@ -71,7 +78,6 @@ bool Service::batchGetItem(const Doc& d, Out& out, ApiError& err) {
       }
       r.keys.emplace_back(*ek, &k);
     }
-    reads.push_back(std::move(r));
   }
   const rocksdb::Snapshot* snap = engine_.db()->GetSnapshot();
   size_t bytes = 0;

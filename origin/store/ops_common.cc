@@ -67,6 +67,24 @@ bool readAttributesToGet(const rapidjson::Value& o, std::optional<expr::Projecti
   return true;
 }
 
+bool checkDuplicateAttributesToGet(const rapidjson::Value& o, ApiError& err) {
+  const auto* a = member(o, "AttributesToGet");
+  if (!a || !a->IsArray()) return true;
+  std::vector<std::string_view> seen;
+  for (const auto& n : a->GetArray()) {
+    if (!n.IsString()) continue;
+    std::string_view s(n.GetString(), n.GetStringLength());
+    for (auto x : seen) {
+      if (x == s) {
+        err = validation("One or more parameter values were invalid: Duplicate value in attribute name: " + std::string(s));
+        return false;
+      }
+    }
+    seen.push_back(s);
+  }
+  return true;
+}
+
 bool rejectLegacy(const rapidjson::Value& o, std::initializer_list<const char*> names, ApiError& err) {
   for (const char* n : names) {
     if (member(o, n)) {

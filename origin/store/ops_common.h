@@ -19,6 +19,8 @@ bool parseOptionalProjection(const rapidjson::Value& o, expr::Placeholders& ph, 
                              ApiError& err);
 // Legacy AttributesToGet as a projection of top-level names.
 bool readAttributesToGet(const rapidjson::Value& o, std::optional<expr::Projection>& out, ApiError& err);
+// "Duplicate value in attribute name" for a repeated AttributesToGet entry.
+bool checkDuplicateAttributesToGet(const rapidjson::Value& o, ApiError& err);
 // Rejects the legacy parameters we do not implement, naming them, rather than ignoring them.
 bool rejectLegacy(const rapidjson::Value& o, std::initializer_list<const char*> names, ApiError& err);
 

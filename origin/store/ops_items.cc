@@ -2,6 +2,7 @@
 // its item's lock stripe from the read of the old item to the write of the new one, so the
 // check and the write are atomic under concurrent clients.
 #include "origin/store/json_out.h"
+#include "origin/store/legacy.h"
 #include "origin/store/model/json.h"
 #include "origin/store/model/size.h"
 #include "origin/store/ops_common.h"
@@ -50,27 +51,29 @@ bool readWriteOptions(const rapidjson::Value& d, bool updateAllowed, WriteOption
 }  // namespace
 
 bool Service::putItem(const Doc& d, Out& out, ApiError& err) {
-  auto st = requireTable(d, err);
-  if (!st) return false;
-  if (!rejectLegacy(d, {"Expected", "ConditionalOperator"}, err)) return false;
+  // Everything about the request is validated before the table is looked up, as DynamoDB does.
+  if (!legacy::checkExpressionParams(d, {"ConditionExpression"}, {"Expected"}, err)) return false;
   auto item = requiredItem(d, "Item", "item", err);
   if (!item) return false;
-  ExpressionMaps maps;
-  if (!readExpressionMaps(d, maps, err)) return false;
-  auto ph = maps.placeholders();
-  std::optional<expr::Condition> cond;
-  if (!parseOptionalCondition(d, "ConditionExpression", expr::ExpressionKind::Condition, ph, cond, err)) return false;
-  if (!checkAllUsed(ph, err)) return false;
   WriteOptions opt;
   if (!readWriteOptions(d, false, opt, err)) return false;
-
-  std::shared_lock<std::shared_mutex> writers(st->writers);
-  auto desc = st->schema();
   size_t newSize = itemSize(*item);
   if (newSize > kMaxItemSize) {
     err = validation("Item size has exceeded the maximum allowed size");
     return false;
   }
+  std::optional<expr::Condition> cond;
+  if (!legacy::readExpected(d, cond, err)) return false;
+  ExpressionMaps maps;
+  if (!readExpressionMaps(d, maps, err)) return false;
+  auto ph = maps.placeholders();
+  if (!parseOptionalCondition(d, "ConditionExpression", expr::ExpressionKind::Condition, ph, cond, err)) return false;
+  if (!checkAllUsed(ph, err)) return false;
+  auto st = requireTable(d, err);
+  if (!st) return false;
+
+  std::shared_lock<std::shared_mutex> writers(st->writers);
+  auto desc = st->schema();
   auto itemKey = encodeItemKey(*desc, *item, &err);
   if (!itemKey) return false;
   Item old;
@@ -103,10 +106,10 @@ bool Service::putItem(const Doc& d, Out& out, ApiError& err) {
 }
 
 bool Service::getItem(const Doc& d, Out& out, ApiError& err) {
-  auto st = requireTable(d, err);
-  if (!st) return false;
+  if (!legacy::checkExpressionParams(d, {"ProjectionExpression"}, {"AttributesToGet"}, err)) return false;
   auto keyMap = requiredItem(d, "Key", "key", err);
   if (!keyMap) return false;
+  if (!checkDuplicateAttributesToGet(d, err)) return false;
   ExpressionMaps maps;
   if (!readExpressionMaps(d, maps, err)) return false;
   auto ph = maps.placeholders();
@@ -116,6 +119,8 @@ bool Service::getItem(const Doc& d, Out& out, ApiError& err) {
   CapacityMode cap;
   if (!readCapacityMode(d, cap, err)) return false;
   bool consistent = boolMember(d, "ConsistentRead", false);
+  auto st = requireTable(d, err);
+  if (!st) return false;
   auto desc = st->schema();
   auto itemKey = encodeKeyMap(*desc, *keyMap, &err);
   if (!itemKey) return false;
@@ -145,19 +150,20 @@ bool Service::getItem(const Doc& d, Out& out, ApiError& err) {
 }
 
 bool Service::deleteItem(const Doc& d, Out& out, ApiError& err) {
-  auto st = requireTable(d, err);
-  if (!st) return false;
-  if (!rejectLegacy(d, {"Expected", "ConditionalOperator"}, err)) return false;
+  if (!legacy::checkExpressionParams(d, {"ConditionExpression"}, {"Expected"}, err)) return false;
   auto keyMap = requiredItem(d, "Key", "key", err);
   if (!keyMap) return false;
+  WriteOptions opt;
+  if (!readWriteOptions(d, false, opt, err)) return false;
+  std::optional<expr::Condition> cond;
+  if (!legacy::readExpected(d, cond, err)) return false;
   ExpressionMaps maps;
   if (!readExpressionMaps(d, maps, err)) return false;
   auto ph = maps.placeholders();
-  std::optional<expr::Condition> cond;
   if (!parseOptionalCondition(d, "ConditionExpression", expr::ExpressionKind::Condition, ph, cond, err)) return false;
   if (!checkAllUsed(ph, err)) return false;
-  WriteOptions opt;
-  if (!readWriteOptions(d, false, opt, err)) return false;
+  auto st = requireTable(d, err);
+  if (!st) return false;
 
   std::shared_lock<std::shared_mutex> writers(st->writers);
   auto desc = st->schema();
@@ -195,15 +201,17 @@ bool Service::deleteItem(const Doc& d, Out& out, ApiError& err) {
 }
 
 bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
-  auto st = requireTable(d, err);
-  if (!st) return false;
-  if (!rejectLegacy(d, {"Expected", "ConditionalOperator", "AttributeUpdates"}, err)) return false;
+  if (!legacy::checkExpressionParams(d, {"UpdateExpression", "ConditionExpression"}, {"AttributeUpdates", "Expected"}, err))
+    return false;
   auto keyMap = requiredItem(d, "Key", "key", err);
   if (!keyMap) return false;
+  std::optional<expr::Update> update;
+  if (!legacy::readAttributeUpdates(d, update, err)) return false;
+  std::optional<expr::Condition> cond;
+  if (!legacy::readExpected(d, cond, err)) return false;
   ExpressionMaps maps;
   if (!readExpressionMaps(d, maps, err)) return false;
   auto ph = maps.placeholders();
-  std::optional<expr::Update> update;
   if (auto text = stringMember(d, "UpdateExpression", err)) {
     auto u = expr::parseUpdate(*text, ph);
     if (!u) {
@@ -213,11 +221,12 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
     update = std::move(*u);
   }
   if (!err.type.empty()) return false;
-  std::optional<expr::Condition> cond;
   if (!parseOptionalCondition(d, "ConditionExpression", expr::ExpressionKind::Condition, ph, cond, err)) return false;
   if (!checkAllUsed(ph, err)) return false;
   WriteOptions opt;
   if (!readWriteOptions(d, true, opt, err)) return false;
+  auto st = requireTable(d, err);
+  if (!st) return false;
 
   std::shared_lock<std::shared_mutex> writers(st->writers);
   auto desc = st->schema();

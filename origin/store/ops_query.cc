@@ -9,6 +9,7 @@
 #include <rocksdb/iterator.h>
 
 #include "origin/store/json_out.h"
+#include "origin/store/legacy.h"
 #include "origin/store/model/json.h"
 #include "origin/store/model/size.h"
 #include "origin/store/ops_common.h"
@@ -223,28 +224,45 @@ static bool applyExclusiveStart(const rapidjson::Value& d, ReadSpec& spec, ApiEr
 }
 
 bool Service::query(const Doc& d, Out& out, ApiError& err) {
-  auto st = requireTable(d, err);
-  if (!st) return false;
-  if (!rejectLegacy(d, {"KeyConditions", "QueryFilter", "ConditionalOperator"}, err)) return false;
-  auto desc = st->schema();
-  ExpressionMaps maps;
-  if (!readExpressionMaps(d, maps, err)) return false;
-  auto ph = maps.placeholders();
-  ReadSpec spec;
-  if (!readCommon(d, desc, spec, ph, err)) return false;
+  // Request-level validation first (shape, legacy/expression mix, expressions), then the table.
+  if (!legacy::checkExpressionParams(d, {"ProjectionExpression", "FilterExpression", "KeyConditionExpression"},
+                                     {"AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"}, err))
+    return false;
+  if (!legacy::validateConditions(member(d, "QueryFilter"), err)) return false;
+  if (!checkDuplicateAttributesToGet(d, err)) return false;
   auto kce = stringMember(d, "KeyConditionExpression", err);
   if (!err.type.empty()) return false;
-  if (!kce) {
+  if (!kce && !member(d, "KeyConditions")) {
     err = validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
     return false;
   }
+  if (!kce && !legacy::validateConditions(member(d, "KeyConditions"), err)) return false;
+  if (const auto* kc = member(d, "KeyConditions"); !kce && kc && kc->IsObject() && kc->MemberCount() != 1 && kc->MemberCount() != 2) {
+    err = validation("Conditions can be of length 1 or 2 only");
+    return false;
+  }
+  ExpressionMaps maps;
+  if (!readExpressionMaps(d, maps, err)) return false;
+  auto st = requireTable(d, err);
+  if (!st) return false;
+  auto desc = st->schema();
+  auto ph = maps.placeholders();
+  ReadSpec spec;
+  if (!readCommon(d, desc, spec, ph, err)) return false;
   const expr::KeySchema& schema = spec.index ? spec.index->key : desc->key;
-  auto kc = expr::parseKeyCondition(*kce, ph, schema);
-  if (!kc) {
-    err = fromExpr(kc.error());
+  expr::KeyCondition keyCond;
+  if (kce) {
+    auto kc = expr::parseKeyCondition(*kce, ph, schema);
+    if (!kc) {
+      err = fromExpr(kc.error());
+      return false;
+    }
+    keyCond = std::move(*kc);
+  } else if (!legacy::readKeyConditions(d, schema, keyCond, err)) {
     return false;
   }
   if (!parseOptionalCondition(d, "FilterExpression", expr::ExpressionKind::Filter, ph, spec.filter, err)) return false;
+  if (!legacy::readConditionsFilter(d, "QueryFilter", spec.filter, err)) return false;
   if (spec.filter) {
     for (const auto& n : spec.filter->topLevelNames()) {
       if (n == schema.hashName || n == schema.rangeName) {
@@ -255,7 +273,8 @@ bool Service::query(const Doc& d, Out& out, ApiError& err) {
   }
   if (!checkAllUsed(ph, err)) return false;
   spec.reverse = !boolMember(d, "ScanIndexForward", true);
-  spec.keyCondition = &*kc;
+  const expr::KeyCondition* kc = &keyCond;
+  spec.keyCondition = kc;
   spec.rangeName = schema.rangeName;
 
   auto pk = keyValueOf(kc->hashValue);
@@ -293,19 +312,38 @@ bool Service::query(const Doc& d, Out& out, ApiError& err) {
 }
 
 bool Service::scan(const Doc& d, Out& out, ApiError& err) {
-  auto st = requireTable(d, err);
-  if (!st) return false;
-  if (!rejectLegacy(d, {"ScanFilter", "ConditionalOperator"}, err)) return false;
-  auto desc = st->schema();
+  if (!legacy::checkExpressionParams(d, {"ProjectionExpression", "FilterExpression"},
+                                     {"AttributesToGet", "ScanFilter", "ConditionalOperator"}, err))
+    return false;
+  if (!checkDuplicateAttributesToGet(d, err)) return false;
+  if (!legacy::validateConditions(member(d, "ScanFilter"), err)) return false;
+  const auto* seg = member(d, "Segment");
+  const auto* total = member(d, "TotalSegments");
+  if (seg && !total) {
+    err = validation("The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
+    return false;
+  }
+  if (total && !seg) {
+    err = validation("The Segment parameter is required but was not present in the request when parameter TotalSegments is present");
+    return false;
+  }
+  if (seg && total && seg->IsNumber() && total->IsNumber() && seg->GetDouble() >= total->GetDouble()) {
+    err = validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
+                     std::to_string(seg->IsInt64() ? seg->GetInt64() : 0) + " is not less than TotalSegments: " +
+                     std::to_string(total->IsInt64() ? total->GetInt64() : 0));
+    return false;
+  }
   ExpressionMaps maps;
   if (!readExpressionMaps(d, maps, err)) return false;
+  auto st = requireTable(d, err);
+  if (!st) return false;
+  auto desc = st->schema();
   auto ph = maps.placeholders();
   ReadSpec spec;
   if (!readCommon(d, desc, spec, ph, err)) return false;
   if (!parseOptionalCondition(d, "FilterExpression", expr::ExpressionKind::Filter, ph, spec.filter, err)) return false;
+  if (!legacy::readConditionsFilter(d, "ScanFilter", spec.filter, err)) return false;
   if (!checkAllUsed(ph, err)) return false;
-  const auto* seg = member(d, "Segment");
-  const auto* total = member(d, "TotalSegments");
   std::string prefix = spec.index ? indexPrefix(desc->id, spec.index->id) : tablePrefix(desc->id);
   spec.lower = prefix;
   spec.upper = prefixSuccessor(prefix);

@@ -11,6 +11,7 @@
 #include "origin/store/model/size.h"
 #include "origin/store/request_util.h"
 #include "origin/store/service.h"
+#include "origin/store/streams/records.h"
 
 namespace cdnlab::store {
 namespace {
@@ -257,6 +258,32 @@ TableStatePtr Service::requireTableByArn(const rapidjson::Value& d, ApiError& er
   return requireTableNamed(*name, err);
 }
 
+// StreamSpecification of CreateTable / UpdateTable; `present` is false when the member is absent.
+struct StreamSpec {
+  bool present = false;
+  bool enabled = false;
+  std::string viewType;
+};
+
+static bool readStreamSpecification(const rapidjson::Value& d, StreamSpec& spec, ApiError& err) {
+  const auto* s = member(d, "StreamSpecification");
+  if (!s || !s->IsObject()) return true;
+  spec.present = true;
+  const auto* e = member(*s, "StreamEnabled");
+  spec.enabled = e && e->IsBool() && e->GetBool();
+  const auto* v = member(*s, "StreamViewType");
+  if (v && v->IsString()) spec.viewType = v->GetString();
+  if (spec.enabled && spec.viewType.empty()) {
+    err = validation("One or more parameter values were invalid: StreamViewType is required when StreamEnabled is true");
+    return false;
+  }
+  if (!spec.enabled && !spec.viewType.empty()) {
+    err = validation("One or more parameter values were invalid: StreamViewType can not be specified when StreamEnabled is false");
+    return false;
+  }
+  return true;
+}
+
 bool Service::createTable(const Doc& d, Out& out, ApiError& err) {
   auto name = stringMember(d, "TableName", err);
   if (!err.type.empty()) return false;
@@ -298,8 +325,15 @@ bool Service::createTable(const Doc& d, Out& out, ApiError& err) {
     return false;
   }
   if (!readTags(member(d, "Tags"), t.tags, err)) return false;
+  StreamSpec stream;
+  if (!readStreamSpecification(d, stream, err)) return false;
   t.tableId = newUuid();
   t.creationTime = static_cast<double>(clock_.wallSeconds());
+  if (stream.enabled) {
+    t.streamEnabled = true;
+    t.streamViewType = stream.viewType;
+    t.streamLabel = streams::makeLabel(streams::nowEpochMs());
+  }
 
   std::lock_guard<std::mutex> control(catalog_.controlMutex());
   if (catalog_.find(t.name)) {
@@ -397,6 +431,8 @@ bool Service::deleteTable(const Doc& d, Out& out, ApiError& err) {
   std::string ip(1, 'x');
   appendU32(ip, desc->id);
   batch.DeleteRange(ip, prefixSuccessor(ip));
+  std::string sp = streams::streamPrefix(desc->id);
+  batch.DeleteRange(sp, prefixSuccessor(sp));
   if (!writeBatch(batch, out, err)) return false;
   out.w.StartObject();
   key(out.w, "TableDescription");
@@ -471,6 +507,23 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
   } else if (billing && !t.payPerRequest && t.readCapacity == 0) {
     err = validation("One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
     return false;
+  }
+  StreamSpec stream;
+  if (!readStreamSpecification(d, stream, err)) return false;
+  if (stream.present) {
+    if (stream.enabled && t.streamEnabled) {
+      err = validation("Table already has an enabled stream: TableName: " + t.name);
+      return false;
+    }
+    if (!stream.enabled && !t.streamEnabled) {
+      err = validation("Table already has a disabled stream: TableName: " + t.name);
+      return false;
+    }
+    t.streamEnabled = stream.enabled;
+    if (stream.enabled) {
+      t.streamViewType = stream.viewType;
+      t.streamLabel = streams::makeLabel(streams::nowEpochMs());
+    }
   }
   std::vector<IndexDesc> created;
   std::vector<IndexDesc> dropped;

@@ -99,6 +99,20 @@ bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
     err = validation("1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
     return false;
   }
+  // Every request's values and sizes are checked before any table is looked up, as DynamoDB does.
+  for (const auto& t : req->GetObject()) {
+    for (const auto& r : t.value.GetArray()) {
+      const auto* put = member(r, "PutRequest");
+      const auto* del = member(r, "DeleteRequest");
+      if ((put != nullptr) == (del != nullptr)) continue;  // worded below, with the table's name
+      auto m = itemMember(put ? *put : *del, put ? "Item" : "Key", err);
+      if (!err.type.empty()) return false;
+      if (put && m && itemSize(*m) > kMaxItemSize) {
+        err = validation("Item size has exceeded the maximum allowed size");
+        return false;
+      }
+    }
+  }
   for (const auto& t : req->GetObject()) {
     std::string name = t.name.GetString();
     if (!validateTableName(name, "requestItems.member.key", err)) return false;
@@ -201,6 +215,19 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
   if (!err.type.empty()) return false;
   if (token && (token->empty() || token->size() > 36)) {
     err = constraintError(*token, "clientRequestToken", "Member must have length less than or equal to 36");
+    return false;
+  }
+
+  // "The aggregate size of the items in the transaction cannot exceed 4 MB."
+  size_t aggregate = 0;
+  for (const auto& ti : items->GetArray()) {
+    const auto* put = member(ti, "Put");
+    const auto* item = put ? member(*put, "Item") : nullptr;
+    if (!item || !item->IsObject()) continue;
+    if (auto m = parseAttributeMap(*item)) aggregate += itemSize(*m);
+  }
+  if (aggregate > 4 * 1024 * 1024) {
+    err = validation("Transaction request cannot be larger than 4 MB");
     return false;
   }
 

@@ -11,6 +11,7 @@
 #include "origin/store/model/json.h"
 #include "origin/store/model/json_depth.h"
 #include "origin/store/request_util.h"
+#include "origin/store/validate/shape.h"
 
 namespace cdnlab::store {
 
@@ -49,6 +50,8 @@ Service::Op Service::findOp(std::string_view name) const {
       {"ListTagsOfResource", &Service::listTagsOfResource},
       {"DescribeEndpoints", &Service::describeEndpoints},
       {"DescribeLimits", &Service::describeLimits},
+      {"DescribeContinuousBackups", &Service::describeContinuousBackups},
+      {"UpdateContinuousBackups", &Service::updateContinuousBackups},
       {"PutItem", &Service::putItem},
       {"GetItem", &Service::getItem},
       {"DeleteItem", &Service::deleteItem},
@@ -69,7 +72,7 @@ std::string Service::errorBody(const ApiError& e) {
   JsonWriter w(sb);
   w.StartObject();
   kv(w, "__type", e.type);
-  kv(w, "message", e.message);
+  kv(w, e.capitalMessage ? "Message" : "message", e.message);
   w.EndObject();
   std::string body(sb.GetString(), sb.GetSize());
   if (!e.extraJson.empty()) body.insert(body.size() - 1, "," + e.extraJson);
@@ -92,8 +95,16 @@ ApiResponse Service::handleRequest(std::string_view target, std::string_view bod
       return fail(ApiError{bad->type, bad->message, bad->status, {}});
   }
   constexpr std::string_view kPrefix = "DynamoDB_20120810.";
-  if (!target.starts_with(kPrefix)) return fail(coralError("UnknownOperationException", ""));
-  Op op = findOp(target.substr(kPrefix.size()));
+  constexpr std::string_view kStreamsPrefix = "DynamoDBStreams_20120810.";
+  Op op = nullptr;
+  std::string shapeName;
+  if (target.starts_with(kPrefix)) {
+    op = findOp(target.substr(kPrefix.size()));
+    shapeName = target.substr(kPrefix.size());
+  } else if (target.starts_with(kStreamsPrefix)) {
+    op = findStreamsOp(target.substr(kStreamsPrefix.size()));
+    shapeName = "Streams." + std::string(target.substr(kStreamsPrefix.size()));
+  }
   if (!op) return fail(coralError("UnknownOperationException", ""));
   // Bounded before parsing: the parser and every walk over the tree recurse once per level.
   if (jsonNestsDeeperThan(body)) {
@@ -108,6 +119,7 @@ ApiResponse Service::handleRequest(std::string_view target, std::string_view bod
   }
   Out out;
   ApiError err;
+  if (!validate::checkRequestShape(shapeName, doc, err)) return fail(err);
   if (!(this->*op)(doc, out, err)) return fail(err);
   ApiResponse r;
   r.body.assign(out.sb.GetString(), out.sb.GetSize());
@@ -200,7 +212,7 @@ size_t Service::sweepTtl(int64_t now) {
         continue;  // changed since the scan
       rocksdb::WriteBatch b;
       WriteDelta delta;
-      appendItemWrite(b, *cur, k, &item, nullptr, &delta);
+      appendItemWrite(b, *cur, k, &item, nullptr, &delta, /*byService=*/true);
       if (engine_.write(b)) {
         applyDelta(st->stats, delta);
         ++deleted;
@@ -218,6 +230,8 @@ void Service::ttlLoop() {
     l.unlock();
     size_t n = sweepTtl(static_cast<int64_t>(clock_.wallSeconds()));
     if (n) LOG_DEBUG("ttl sweep deleted %zu items", n);
+    size_t trimmed = trimStreams(static_cast<int64_t>(clock_.wallSeconds()) * 1000);
+    if (trimmed) LOG_DEBUG("stream retention trimmed %zu records", trimmed);
     l.lock();
   }
 }

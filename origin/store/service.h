@@ -75,6 +75,8 @@ class Service {
   // Deletes every item whose TTL attribute is a number of epoch seconds before `nowEpochSeconds`.
   // Returns how many were deleted.
   size_t sweepTtl(int64_t nowEpochSeconds);
+  // Deletes stream records older than the 24-hour retention. Returns how many were deleted.
+  size_t trimStreams(int64_t nowEpochMs);
 
   static std::string errorBody(const ApiError& e);
 
@@ -107,6 +109,8 @@ class Service {
   bool listTagsOfResource(const Doc&, Out&, ApiError&);
   bool describeEndpoints(const Doc&, Out&, ApiError&);
   bool describeLimits(const Doc&, Out&, ApiError&);
+  bool describeContinuousBackups(const Doc&, Out&, ApiError&);  // ops_backups.cc
+  bool updateContinuousBackups(const Doc&, Out&, ApiError&);
   // Items (ops_items.cc).
   bool putItem(const Doc&, Out&, ApiError&);
   bool getItem(const Doc&, Out&, ApiError&);
@@ -120,6 +124,14 @@ class Service {
   bool batchWriteItem(const Doc&, Out&, ApiError&);
   bool transactWriteItems(const Doc&, Out&, ApiError&);
   bool transactGetItems(const Doc&, Out&, ApiError&);
+  // DynamoDB Streams on the same endpoint (ops_streams.cc), target prefix DynamoDBStreams_20120810.
+  bool listStreams(const Doc&, Out&, ApiError&);
+  bool describeStream(const Doc&, Out&, ApiError&);
+  bool getShardIterator(const Doc&, Out&, ApiError&);
+  bool getRecords(const Doc&, Out&, ApiError&);
+  Op findStreamsOp(std::string_view name) const;
+  // The table whose stream `arn` names (ResourceNotFoundException otherwise).
+  TableStatePtr requireStream(std::string_view arn, ApiError& err);
 
   // Shared helpers.
   TableStatePtr requireTable(const rapidjson::Value& d, ApiError& err, const char* member = "TableName");

@@ -158,6 +158,12 @@ std::string encodeTable(const TableDesc& t) {
   w.EndArray();
   key(w, "nextIndexId");
   w.Uint(t.nextIndexId);
+  key(w, "pitr");
+  w.Bool(t.pitrEnabled);
+  key(w, "streamEnabled");
+  w.Bool(t.streamEnabled);
+  kv(w, "streamView", t.streamViewType);
+  kv(w, "streamLabel", t.streamLabel);
   w.EndObject();
   return std::string(sb.GetString(), sb.GetSize());
 }
@@ -206,6 +212,12 @@ Result<TableDesc> decodeTable(std::string_view json) {
   auto ttl = d.FindMember("ttlEnabled");
   t.ttlEnabled = ttl != d.MemberEnd() && ttl->value.IsBool() && ttl->value.GetBool();
   t.ttlAttribute = getStr(d, "ttlAttr");
+  auto se = d.FindMember("streamEnabled");
+  t.streamEnabled = se != d.MemberEnd() && se->value.IsBool() && se->value.GetBool();
+  t.streamViewType = getStr(d, "streamView");
+  auto pitr = d.FindMember("pitr");
+  t.pitrEnabled = pitr != d.MemberEnd() && pitr->value.IsBool() && pitr->value.GetBool();
+  t.streamLabel = getStr(d, "streamLabel");
   if (auto it = d.FindMember("tags"); it != d.MemberEnd() && it->value.IsArray())
     for (const auto& a : it->value.GetArray())
       if (a.IsArray() && a.Size() == 2 && a[0].IsString() && a[1].IsString())
@@ -250,6 +262,18 @@ void writeTableDescription(const TableDesc& t, const TableStats* stats, std::str
     w.Double(t.creationTime);
     w.EndObject();
   }
+  if (t.streamEnabled) {
+    key(w, "StreamSpecification");
+    w.StartObject();
+    key(w, "StreamEnabled");
+    w.Bool(true);
+    kv(w, "StreamViewType", t.streamViewType);
+    w.EndObject();
+  }
+  if (!t.streamLabel.empty()) {
+    kv(w, "LatestStreamLabel", t.streamLabel);
+    kv(w, "LatestStreamArn", arn + "/stream/" + t.streamLabel);
+  }
   for (bool global : {false, true}) {
     bool any = false;
     for (const auto& i : t.indexes) any = any || i.global == global;
@@ -292,6 +316,10 @@ void writeTableDescription(const TableDesc& t, const TableStats* stats, std::str
     w.EndArray();
   }
   w.EndObject();
+}
+
+std::string streamArn(const std::string& region, const TableDesc& t) {
+  return tableArn(region, t.name) + "/stream/" + t.streamLabel;
 }
 
 }  // namespace cdnlab::store

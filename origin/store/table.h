@@ -46,6 +46,16 @@ struct TableDesc {
   std::string ttlAttribute;
   std::vector<std::pair<std::string, std::string>> tags;  // in insertion order
   uint32_t nextIndexId = 1;
+  // DynamoDB Streams (streams/): whether the table writes stream records, their view type
+  // (KEYS_ONLY, NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES) and the stream's label (its creation
+  // time, ISO 8601; empty when the table never had a stream). A disabled stream keeps its label.
+  bool streamEnabled = false;
+  bool pitrEnabled = false;  // UpdateContinuousBackups' PointInTimeRecoveryEnabled
+  std::string streamViewType;
+  std::string streamLabel;
+  // The table's last stream sequence number: shared by every version of the desc (UpdateTable
+  // copies the pointer), advanced by appendItemWrite, recovered from the records at load.
+  std::shared_ptr<std::atomic<uint64_t>> streamSeq = std::make_shared<std::atomic<uint64_t>>(0);
 
   bool hasRange() const { return !key.rangeName.empty(); }
   const IndexDesc* findIndex(std::string_view indexName) const;
@@ -74,5 +84,6 @@ void writeTableDescription(const TableDesc& t, const TableStats* stats, std::str
                            const std::string& region, JsonWriter& w);
 
 std::string tableArn(const std::string& region, const std::string& table);
+std::string streamArn(const std::string& region, const TableDesc& t);
 
 }  // namespace cdnlab::store

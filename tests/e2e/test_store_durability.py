@@ -152,7 +152,7 @@ class StoreDurability(unittest.TestCase):
             r = conn.getresponse()
             body = r.read()
             self.assertEqual(r.status, 400)
-            self.assertEqual(json.loads(body)["__type"], "com.amazonaws.dynamodb.v20120810#ValidationException")
+            self.assertEqual(json.loads(body)["__type"], "com.amazon.coral.validate#ValidationException")
             import zlib
             self.assertEqual(int(r.getheader("x-amz-crc32")), zlib.crc32(body))
             self.assertTrue(r.getheader("x-amzn-RequestId"))

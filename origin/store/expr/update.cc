@@ -222,17 +222,35 @@ Result<UpdateOutcome> applyUpdate(const Update& update, const Item& item) {
   out.item = item;
   size_t nextSet = 0;
   std::vector<Path> removals;
+  // SETs past the end of a list append in index order, whatever their order in the expression
+  // (SET l[9] = :a, l[5] = :b appends :b then :a), as DynamoDB applies them.
+  std::vector<std::pair<const Path*, AttributeValue>> appends;
   for (const auto& action : update.actions) {
     out.updatedPaths.push_back(action.path);
     Result<bool> applied = true;
     switch (action.kind) {
-      case ast::UpdateAction::Kind::Set: applied = setPath(out.item, action.path, std::move(setValues[nextSet++])); break;
+      case ast::UpdateAction::Kind::Set: {
+        const Path& p = action.path;
+        if (p.elements.size() > 1 && p.elements.back().isIndex()) {
+          const AttributeValue* parent = resolveMutable(out.item, p, p.elements.size() - 1);
+          if (parent && parent->is(ValueType::L) && static_cast<size_t>(p.elements.back().index) >= parent->l().size()) {
+            appends.emplace_back(&p, std::move(setValues[nextSet++]));
+            break;
+          }
+        }
+        applied = setPath(out.item, p, std::move(setValues[nextSet++]));
+        break;
+      }
       case ast::UpdateAction::Kind::Remove: removals.push_back(action.path); break;
       case ast::UpdateAction::Kind::Add: applied = applyAdd(out.item, action); break;
       case ast::UpdateAction::Kind::Delete: applied = applyDelete(out.item, action); break;
     }
     if (!applied) return applied.error();
   }
+  std::stable_sort(appends.begin(), appends.end(),
+                   [](const auto& a, const auto& b) { return a.first->elements.back().index < b.first->elements.back().index; });
+  for (auto& [path, value] : appends)
+    if (auto applied = setPath(out.item, *path, std::move(value)); !applied) return applied.error();
   std::sort(removals.begin(), removals.end(), removeFirst);
   for (const auto& path : removals) removePath(out.item, path);
   return out;

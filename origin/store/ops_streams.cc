@@ -1,0 +1,329 @@
+// DynamoDB Streams on the store's endpoint (X-Amz-Target DynamoDBStreams_20120810.*): ListStreams,
+// DescribeStream, GetShardIterator, GetRecords. Each table's stream is one shard; records live in
+// the engine next to the items (streams/records.h). A shard iterator is an opaque token holding
+// the table, the stream label and the next sequence number, so it survives a restart.
+#include <rocksdb/iterator.h>
+
+#include "origin/store/json_out.h"
+#include "origin/store/key_codec.h"
+#include "origin/store/model/base64.h"
+#include "origin/store/request_util.h"
+#include "origin/store/service.h"
+#include "origin/store/streams/records.h"
+
+namespace cdnlab::store {
+namespace {
+
+// A record after a gap in the sequence is held back for this long: the gap may be a write whose
+// batch is not in the memtable yet (sequence numbers are taken before the batch is applied).
+constexpr int64_t kGapGraceMs = 5000;
+
+uint32_t fnv32(std::string_view s) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : s) h = (h ^ c) * 16777619u;
+  return h;
+}
+
+std::string shardIdOf(const TableDesc& t) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "shardId-%020u-%08x", t.id, fnv32(t.streamLabel));
+  return buf;
+}
+
+std::string eventId(const TableDesc& t, uint64_t seq) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x%016llx%08x", t.id, static_cast<unsigned long long>(seq), fnv32(t.streamLabel));
+  return buf;
+}
+
+std::string makeIterator(const TableDesc& t, uint64_t seq) {
+  return base64Encode("v1|" + t.name + "|" + t.streamLabel + "|" + std::to_string(seq));
+}
+
+struct Iterator {
+  std::string table, label;
+  uint64_t seq = 0;
+};
+
+std::optional<Iterator> parseIterator(std::string_view token) {
+  auto raw = base64Decode(token);
+  if (!raw || !raw->starts_with("v1|")) return std::nullopt;
+  std::string_view s(*raw);
+  s.remove_prefix(3);
+  auto a = s.find('|');
+  if (a == std::string_view::npos) return std::nullopt;
+  auto b = s.find('|', a + 1);
+  if (b == std::string_view::npos) return std::nullopt;
+  Iterator it{std::string(s.substr(0, a)), std::string(s.substr(a + 1, b - a - 1)), 0};
+  std::string_view num = s.substr(b + 1);
+  if (num.empty() || num.size() > 19) return std::nullopt;
+  for (char c : num) {
+    if (c < '0' || c > '9') return std::nullopt;
+    it.seq = it.seq * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return it;
+}
+
+void writeKeySchemaOf(const expr::KeySchema& k, JsonWriter& w) {
+  w.StartArray();
+  w.StartObject();
+  kv(w, "AttributeName", k.hashName);
+  kv(w, "KeyType", "HASH");
+  w.EndObject();
+  if (!k.rangeName.empty()) {
+    w.StartObject();
+    kv(w, "AttributeName", k.rangeName);
+    kv(w, "KeyType", "RANGE");
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+uint64_t firstSequence(rocksdb::DB* db, uint32_t tableId) {
+  std::string lo = streams::streamPrefix(tableId), hi = prefixSuccessor(lo);
+  rocksdb::Slice l(lo), h(hi);
+  rocksdb::ReadOptions ro;
+  ro.iterate_lower_bound = &l;
+  ro.iterate_upper_bound = &h;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
+  it->SeekToFirst();
+  return it->Valid() ? streams::sequenceOfKey(it->key().ToStringView()) : 0;
+}
+
+}  // namespace
+
+Service::Op Service::findStreamsOp(std::string_view name) const {
+  if (name == "ListStreams") return &Service::listStreams;
+  if (name == "DescribeStream") return &Service::describeStream;
+  if (name == "GetShardIterator") return &Service::getShardIterator;
+  if (name == "GetRecords") return &Service::getRecords;
+  return nullptr;
+}
+
+TableStatePtr Service::requireStream(std::string_view arn, ApiError& err) {
+  // arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>
+  auto t = arn.find(":table/");
+  auto s = arn.find("/stream/");
+  if (t != std::string_view::npos && s != std::string_view::npos && s > t + 7) {
+    std::string_view name = arn.substr(t + 7, s - t - 7);
+    std::string_view label = arn.substr(s + 8);
+    auto st = catalog_.find(name);
+    if (st && !st->deleted.load() && st->schema()->streamLabel == label && !label.empty()) return st;
+  }
+  err = resourceNotFound("Requested resource not found: Stream: " + std::string(arn) + " not found");
+  return nullptr;
+}
+
+bool Service::listStreams(const Doc& d, Out& out, ApiError& err) {
+  auto tableName = stringMember(d, "TableName", err);
+  auto start = stringMember(d, "ExclusiveStartStreamArn", err);
+  if (!err.type.empty()) return false;
+  const auto* l = member(d, "Limit");
+  int64_t limit = l && l->IsNumber() ? static_cast<int64_t>(l->GetDouble()) : 100;
+  if (tableName && !requireTableNamed(*tableName, err)) return false;
+  out.w.StartObject();
+  key(out.w, "Streams");
+  out.w.StartArray();
+  int64_t n = 0;
+  std::string last;
+  bool more = false, started = !start;
+  for (const auto& st : catalog_.tables()) {
+    auto t = st->schema();
+    if (st->deleted.load() || t->streamLabel.empty() || (tableName && t->name != *tableName)) continue;
+    std::string arn = streamArn(options_.region, *t);
+    if (!started) {
+      if (arn == *start) started = true;
+      continue;
+    }
+    if (n == limit) {
+      more = true;
+      break;
+    }
+    out.w.StartObject();
+    kv(out.w, "StreamArn", arn);
+    kv(out.w, "TableName", t->name);
+    kv(out.w, "StreamLabel", t->streamLabel);
+    out.w.EndObject();
+    last = arn;
+    ++n;
+  }
+  out.w.EndArray();
+  if (more) kv(out.w, "LastEvaluatedStreamArn", last);
+  out.w.EndObject();
+  return true;
+}
+
+bool Service::describeStream(const Doc& d, Out& out, ApiError& err) {
+  auto arn = stringMember(d, "StreamArn", err);
+  if (!err.type.empty() || !arn) return false;
+  auto st = requireStream(*arn, err);
+  if (!st) return false;
+  auto t = st->schema();
+  auto start = stringMember(d, "ExclusiveStartShardId", err);
+  std::string shard = shardIdOf(*t);
+  out.w.StartObject();
+  key(out.w, "StreamDescription");
+  out.w.StartObject();
+  kv(out.w, "StreamArn", *arn);
+  kv(out.w, "StreamLabel", t->streamLabel);
+  kv(out.w, "StreamStatus", t->streamEnabled ? "ENABLED" : "DISABLED");
+  kv(out.w, "StreamViewType", t->streamViewType);
+  key(out.w, "CreationRequestDateTime");
+  out.w.Double(t->creationTime);
+  kv(out.w, "TableName", t->name);
+  key(out.w, "KeySchema");
+  writeKeySchemaOf(t->key, out.w);
+  key(out.w, "Shards");
+  out.w.StartArray();
+  if (!start || *start != shard) {
+    out.w.StartObject();
+    kv(out.w, "ShardId", shard);
+    key(out.w, "SequenceNumberRange");
+    out.w.StartObject();
+    uint64_t first = firstSequence(engine_.db(), t->id);
+    kv(out.w, "StartingSequenceNumber", streams::formatSequenceNumber(first ? first : t->streamSeq->load() + 1));
+    if (!t->streamEnabled) kv(out.w, "EndingSequenceNumber", streams::formatSequenceNumber(t->streamSeq->load()));
+    out.w.EndObject();
+    out.w.EndObject();
+  }
+  out.w.EndArray();
+  out.w.EndObject();
+  out.w.EndObject();
+  return true;
+}
+
+bool Service::getShardIterator(const Doc& d, Out& out, ApiError& err) {
+  auto arn = stringMember(d, "StreamArn", err);
+  auto shard = stringMember(d, "ShardId", err);
+  auto type = stringMember(d, "ShardIteratorType", err);
+  auto seqText = stringMember(d, "SequenceNumber", err);
+  if (!err.type.empty() || !arn || !shard || !type) return false;
+  bool needsSeq = *type == "AT_SEQUENCE_NUMBER" || *type == "AFTER_SEQUENCE_NUMBER";
+  std::optional<uint64_t> seq;
+  if (needsSeq) {
+    if (!seqText) {
+      err = validation("SequenceNumber is required when ShardIteratorType is " + std::string(*type));
+      return false;
+    }
+    seq = streams::parseSequenceNumber(*seqText);
+    if (!seq) {
+      err = validation("Invalid SequenceNumber: " + std::string(*seqText));
+      return false;
+    }
+  } else if (seqText) {
+    err = validation("SequenceNumber can only be specified when ShardIteratorType is AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER");
+    return false;
+  }
+  auto st = requireStream(*arn, err);
+  if (!st) return false;
+  auto t = st->schema();
+  if (*shard != shardIdOf(*t)) {
+    err = resourceNotFound("Requested resource not found: Shard does not exist");
+    return false;
+  }
+  uint64_t next = 0;
+  if (*type == "LATEST") next = t->streamSeq->load() + 1;
+  else if (*type == "AT_SEQUENCE_NUMBER") next = *seq;
+  else if (*type == "AFTER_SEQUENCE_NUMBER") next = *seq + 1;
+  out.w.StartObject();
+  kv(out.w, "ShardIterator", makeIterator(*t, next));
+  out.w.EndObject();
+  return true;
+}
+
+bool Service::getRecords(const Doc& d, Out& out, ApiError& err) {
+  auto token = stringMember(d, "ShardIterator", err);
+  if (!err.type.empty() || !token) return false;
+  const auto* l = member(d, "Limit");
+  int64_t limit = l && l->IsNumber() ? static_cast<int64_t>(l->GetDouble()) : 1000;
+  auto it = parseIterator(*token);
+  if (!it) {
+    err = validation("Invalid ShardIterator");
+    return false;
+  }
+  auto st = catalog_.find(it->table);
+  if (!st || st->deleted.load() || st->schema()->streamLabel != it->label) {
+    err = resourceNotFound("Requested resource not found: Shard does not exist");
+    return false;
+  }
+  auto t = st->schema();
+  std::string lo = streams::streamKey(t->id, it->seq), hi = prefixSuccessor(streams::streamPrefix(t->id));
+  rocksdb::Slice ls(lo), hs(hi);
+  rocksdb::ReadOptions ro;
+  ro.iterate_lower_bound = &ls;
+  ro.iterate_upper_bound = &hs;
+  std::unique_ptr<rocksdb::Iterator> r(engine_.db()->NewIterator(ro));
+  int64_t now = streams::nowEpochMs();
+  uint64_t next = it->seq;
+  bool first = true;
+  int64_t n = 0;
+  size_t bytes = 0;
+  out.w.StartObject();
+  key(out.w, "Records");
+  out.w.StartArray();
+  for (r->SeekToFirst(); r->Valid() && n < limit && bytes < 1024 * 1024; r->Next()) {
+    uint64_t seq = streams::sequenceOfKey(r->key().ToStringView());
+    auto rec = streams::decodeRecord(r->value().ToStringView());
+    if (!rec) continue;
+    // A gap may be a write still in flight: wait for it unless it is long overdue (or lies before
+    // the first record, where retention trimmed it).
+    if (seq != next && !(first && it->seq == 0) && now - rec->createdMs < kGapGraceMs) break;
+    first = false;
+    out.w.StartObject();
+    kv(out.w, "eventID", eventId(*t, seq));
+    kv(out.w, "eventName", rec->eventName == 'I' ? "INSERT" : rec->eventName == 'M' ? "MODIFY" : "REMOVE");
+    kv(out.w, "eventVersion", "1.1");
+    kv(out.w, "eventSource", "aws:dynamodb");
+    kv(out.w, "awsRegion", options_.region);
+    key(out.w, "dynamodb");
+    out.w.RawValue(rec->dynamodbJson.data(), rec->dynamodbJson.size(), rapidjson::kObjectType);
+    if (rec->byService) {
+      key(out.w, "userIdentity");
+      out.w.StartObject();
+      kv(out.w, "type", "Service");
+      kv(out.w, "principalId", "dynamodb.amazonaws.com");
+      out.w.EndObject();
+    }
+    out.w.EndObject();
+    next = seq + 1;
+    bytes += rec->dynamodbJson.size();
+    ++n;
+  }
+  out.w.EndArray();
+  // A disabled stream's shard is closed: once read to its end there is no next iterator.
+  bool closed = !t->streamEnabled && next > t->streamSeq->load();
+  if (!closed) kv(out.w, "NextShardIterator", makeIterator(*t, next));
+  out.w.EndObject();
+  return true;
+}
+
+size_t Service::trimStreams(int64_t nowMs) {
+  size_t trimmed = 0;
+  for (const auto& st : catalog_.tables()) {
+    auto t = st->schema();
+    if (t->streamLabel.empty()) continue;
+    std::string lo = streams::streamPrefix(t->id), hi = prefixSuccessor(lo);
+    rocksdb::Slice ls(lo), hs(hi);
+    rocksdb::ReadOptions ro;
+    ro.iterate_lower_bound = &ls;
+    ro.iterate_upper_bound = &hs;
+    std::unique_ptr<rocksdb::Iterator> r(engine_.db()->NewIterator(ro));
+    std::string keep;
+    size_t n = 0;
+    for (r->SeekToFirst(); r->Valid(); r->Next()) {
+      auto rec = streams::decodeRecord(r->value().ToStringView());
+      if (rec && rec->createdMs >= nowMs - streams::kRetentionMs) {
+        keep = r->key().ToString();
+        break;
+      }
+      ++n;
+    }
+    if (!n) continue;
+    rocksdb::WriteBatch b;
+    b.DeleteRange(lo, keep.empty() ? hi : keep);
+    if (engine_.write(b)) trimmed += n;
+  }
+  return trimmed;
+}
+
+}  // namespace cdnlab::store

@@ -1,0 +1,109 @@
+// Regenerates shapes.cc from dynalite's request shapes plus the additions below (operations and
+// limits dynalite lacks). Usage: (cd tests/clients/dynalite && npm ci) && node origin/store/validate/gen_shapes.js
+// Not part of the build: shapes.cc is committed.
+const fs = require('fs');
+const path = require('path');
+const validations = path.join(__dirname, '../../../tests/clients/dynalite/node_modules/dynalite/validations');
+const s = {};
+for (const f of fs.readdirSync(validations)) {
+  if (f === 'index.js') continue;
+  s[f.replace('.js', '')] = require(path.join(validations, f)).types;
+}
+const out = {};
+const upper = k => k[0].toUpperCase() + k.slice(1);
+for (const k in s) out[upper(k)] = s[k];
+const tableName = { type: 'String', notNull: true, regex: '[a-zA-Z0-9_.-]+', lengthGreaterThanOrEqual: 3, lengthLessThanOrEqual: 255 };
+const retCap = { type: 'String', enum: ['INDEXES', 'TOTAL', 'NONE'] };
+const retMetrics = { type: 'String', enum: ['SIZE', 'NONE'] };
+const streamSpec = { type: 'FieldStruct<StreamSpecification>', children: {
+  StreamEnabled: { type: 'Boolean', notNull: true },
+  StreamViewType: { type: 'String', enum: ['NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES', 'KEYS_ONLY'] } } };
+const tags = { type: 'List', children: { type: 'ValueStruct<Tag>', children: {
+  Key: { type: 'String', notNull: true, lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 128 },
+  Value: { type: 'String', notNull: true, lengthGreaterThanOrEqual: 0, lengthLessThanOrEqual: 256 } } } };
+out.CreateTable.StreamSpecification = streamSpec;
+// AWS API reference limits dynalite's shapes leave out: key attribute names 1..255, tag keys
+// 1..128 and values 0..256 (TagResource: up to 50 tags), ARNs 1..1283.
+for (const m of ['KeySchema']) {
+  const ks = out.CreateTable[m].children.children.AttributeName;
+  ks.lengthGreaterThanOrEqual = 1; ks.lengthLessThanOrEqual = 255;
+}
+out.CreateTable.AttributeDefinitions.children.children.AttributeName = Object.assign(
+  {}, out.CreateTable.AttributeDefinitions.children.children.AttributeName, { lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 255 });
+out.CreateTable.Tags = tags;
+out.TagResource = { ResourceArn: { type: 'String', notNull: true, lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 1283 },
+  Tags: Object.assign({ notNull: true }, tags) };
+out.UntagResource = { ResourceArn: { type: 'String', notNull: true, lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 1283 },
+  TagKeys: { type: 'List', notNull: true, children: { type: 'String', lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 128 } } };
+out.UpdateTable.StreamSpecification = streamSpec;
+out.UpdateTable.AttributeDefinitions = JSON.parse(JSON.stringify(out.CreateTable.AttributeDefinitions));
+delete out.UpdateTable.AttributeDefinitions.notNull;
+// On-demand tables create indexes without ProvisionedThroughput (API reference: required only for PROVISIONED).
+delete out.UpdateTable.GlobalSecondaryIndexUpdates.children.children.Create.children.ProvisionedThroughput.notNull;
+const exprNames = { type: 'Map<java.lang.String>', children: 'String' };
+const exprValues = { type: 'Map<AttributeValue>', children: 'AttrStruct<ValueStruct>' };
+const key = { type: 'Map<AttributeValue>', notNull: true, children: 'AttrStruct<ValueStruct>' };
+const onFail = { type: 'String', enum: ['ALL_OLD', 'NONE'] };
+for (const op of ['PutItem', 'UpdateItem', 'DeleteItem']) out[op].ReturnValuesOnConditionCheckFailure = onFail;
+out.UpdateTimeToLive = { TableName: tableName, TimeToLiveSpecification: { type: 'FieldStruct<TimeToLiveSpecification>', notNull: true, children: {
+  AttributeName: { type: 'String', notNull: true, lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 255 },
+  Enabled: { type: 'Boolean', notNull: true } } } };
+const writeCommon = { TableName: tableName, ConditionExpression: { type: 'String' }, ExpressionAttributeNames: exprNames,
+  ExpressionAttributeValues: exprValues, ReturnValuesOnConditionCheckFailure: onFail };
+out.TransactWriteItems = {
+  ReturnConsumedCapacity: retCap, ReturnItemCollectionMetrics: retMetrics,
+  ClientRequestToken: { type: 'String', lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 36 },
+  TransactItems: { type: 'List', notNull: true, lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 100, children: {
+    type: 'ValueStruct<TransactWriteItem>', children: {
+      ConditionCheck: { type: 'FieldStruct<ConditionCheck>', children: Object.assign({ Key: key }, writeCommon, { ConditionExpression: { type: 'String', notNull: true } }) },
+      Put: { type: 'FieldStruct<Put>', children: Object.assign({ Item: key }, writeCommon) },
+      Delete: { type: 'FieldStruct<Delete>', children: Object.assign({ Key: key }, writeCommon) },
+      Update: { type: 'FieldStruct<Update>', children: Object.assign({ Key: key, UpdateExpression: { type: 'String', notNull: true } }, writeCommon) } } } } };
+out.TransactGetItems = {
+  ReturnConsumedCapacity: retCap,
+  TransactItems: { type: 'List', notNull: true, lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 100, children: {
+    type: 'ValueStruct<TransactGetItem>', children: {
+      Get: { type: 'FieldStruct<Get>', notNull: true, children: { Key: key, TableName: tableName,
+        ProjectionExpression: { type: 'String' }, ExpressionAttributeNames: exprNames } } } } } };
+out.DescribeEndpoints = {};
+out.DescribeLimits = {};
+out.DescribeContinuousBackups = { TableName: tableName };
+out.UpdateContinuousBackups = { TableName: tableName, PointInTimeRecoverySpecification: {
+  type: 'FieldStruct<PointInTimeRecoverySpecification>', notNull: true, children: {
+    PointInTimeRecoveryEnabled: { type: 'Boolean', notNull: true },
+    RecoveryPeriodInDays: { type: 'Integer', greaterThanOrEqual: 1, lessThanOrEqual: 35 } } } };
+const streamArn = { type: 'String', notNull: true, lengthGreaterThanOrEqual: 37, lengthLessThanOrEqual: 1024 };
+out['Streams.ListStreams'] = { TableName: Object.assign({}, tableName, { notNull: undefined }),
+  Limit: { type: 'Integer', greaterThanOrEqual: 1, lessThanOrEqual: 100 },
+  ExclusiveStartStreamArn: { type: 'String', lengthGreaterThanOrEqual: 37, lengthLessThanOrEqual: 1024 } };
+delete out['Streams.ListStreams'].TableName.notNull;
+out['Streams.DescribeStream'] = { StreamArn: streamArn, Limit: { type: 'Integer', greaterThanOrEqual: 1, lessThanOrEqual: 100 },
+  ExclusiveStartShardId: { type: 'String', lengthGreaterThanOrEqual: 28, lengthLessThanOrEqual: 65 } };
+out['Streams.GetShardIterator'] = { StreamArn: streamArn,
+  ShardId: { type: 'String', notNull: true, lengthGreaterThanOrEqual: 28, lengthLessThanOrEqual: 65 },
+  ShardIteratorType: { type: 'String', notNull: true, enum: ['TRIM_HORIZON', 'LATEST', 'AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER'] },
+  SequenceNumber: { type: 'String', lengthGreaterThanOrEqual: 21, lengthLessThanOrEqual: 40 } };
+out['Streams.GetRecords'] = { ShardIterator: { type: 'String', notNull: true, lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 2048 },
+  Limit: { type: 'Integer', greaterThanOrEqual: 1, lessThanOrEqual: 1000 } };
+out.$AttrValueStruct = { children: { S: 'String', B: 'Blob', N: 'String', BOOL: 'Boolean', NULL: 'Boolean',
+  BS: { type: 'List', children: 'Blob' }, NS: { type: 'List', children: 'String' }, SS: { type: 'List', children: 'String' },
+  L: { type: 'List', children: 'AttrStruct<ValueStruct>' }, M: { type: 'Map<AttributeValue>', children: 'AttrStruct<ValueStruct>' } } };
+const json = JSON.stringify(out, null, 1);
+const chunks = json.match(/.{1,100}/g).map(c => c);
+const body = `// The request shapes of every operation: member names, JSON types and AWS's declared constraints
+// (lengths, enums, patterns, ranges), in the order AWS checks them. The shapes are AWS's API model
+// as dynalite 4.0.0 encodes it (MIT), plus the operations dynalite lacks (transactions, TTL update,
+// continuous backups, Streams) from the DynamoDB API reference. Interpreted by validate/shape.cc.
+#include "origin/store/validate/shape.h"
+
+namespace cdnlab::store::validate {
+
+// Keys: operation name (Streams operations as "Streams.<Name>"); "$AttrValueStruct" is the
+// AttributeValue union every AttrStruct<...> expands to.
+const char* requestShapesJson() {
+  return R"SHAPES(${json})SHAPES";
+}
+
+}  // namespace cdnlab::store::validate
+`;
+fs.writeFileSync(path.join(__dirname, 'shapes.cc'), body);
