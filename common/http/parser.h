@@ -64,6 +64,7 @@ class RequestParser {
  private:
   static int onMessageBegin(llhttp_t* p);
   static int onUrl(llhttp_t* p, const char* at, size_t len);
+  static int onUrlComplete(llhttp_t* p);
   static int onHeaderField(llhttp_t* p, const char* at, size_t len);
   static int onHeaderValue(llhttp_t* p, const char* at, size_t len);
   static int onHeaderValueComplete(llhttp_t* p);

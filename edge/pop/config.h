@@ -35,6 +35,9 @@ struct PopConfig {
   std::optional<Duration> minTtl;
   std::optional<Duration> maxTtl;
   bool heuristic = false;                              // RFC 9111 4.2.2 heuristic freshness (off by default)
+  // TRACE reflects the request (cookies, credentials) back to the client: refused with 405
+  // unless allowed, as CDNs do.
+  bool allowTrace = false;
   double maxObjectFraction = 0.1;                      // larger bodies are passed through, not stored
 
   // A follower waiting behind another request's fetch of the same key gives up after this long

@@ -127,6 +127,7 @@ Next stepDeliver(PopCore& core, Transaction& tx) {
 Next stepSynth(PopCore& core, Transaction& tx) {
   http::Response r(tx.synth.status, tx.synth.text + "\n");
   r.headers.add("Cache-Control", "no-store");
+  for (const http::Header& h : tx.synthHeaders) r.headers.add(h.name, h.value);
   addTeachingHeaders(core, tx, r.headers, http::Headers{});
   tx.response = std::move(r);
   tx.fromEntry = false;

@@ -93,6 +93,7 @@ class Transaction : public std::enable_shared_from_this<Transaction> {
   // Deliver / Synth
   std::optional<Outcome> outcome;  // exactly one, set before Done
   SynthReason synth;
+  http::Headers synthHeaders;      // extra fields of a Synth answer (e.g. Allow on a 405)
   http::Response response;         // uncached response to forward (Pass, not stored, Synth)
   bool fromEntry = false;          // Deliver builds the response from `entry`
 
