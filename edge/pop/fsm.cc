@@ -20,6 +20,9 @@ PopCore::PopCore(const PopConfig& config, const Clock& clock, cache::CacheStore&
   freshness_.defaultTtlS = seconds(config.defaultTtl);
   freshness_.minTtlS = seconds(config.minTtl);
   freshness_.maxTtlS = seconds(config.maxTtl);
+  if (!config.popCacheControlField.empty()) freshness_.targetedFields.push_back(config.popCacheControlField);
+  freshness_.targetedFields.push_back("CDN-Cache-Control");
+  freshness_.surrogateKeyField = config.surrogateKeyField;
   keyConfig_.ignoreQuery = config.keyIgnoreQuery;
   keyConfig_.includeHeaders = config.keyHeaders;
   keyHost_ = config.upstreamHost + ":" + std::to_string(config.upstreamPort);
