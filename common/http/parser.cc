@@ -408,7 +408,8 @@ int ResponseParser::onMessageComplete(llhttp_t* p) {
   auto* self = static_cast<ResponseParser*>(p->data);
   int status = p->status_code;
   if (status >= 100 && status < 200 && status != 101) {
-    // Interim response (100 Continue, 103 Early Hints): drop it and keep parsing.
+    // Interim response (100 Continue, 103 Early Hints): report it, then keep parsing.
+    if (self->onInterim_) self->onInterim_(status, std::move(self->response_.headers));
     self->response_ = ParsedResponse{};
     self->headerBytes_ = 0;
     self->inMessage_ = false;

@@ -31,6 +31,14 @@ UpstreamRequest buildUpstreamRequest(PopCore& core, Transaction& tx) {
   std::string loop = up.headers.getAll("CDN-Loop");
   up.headers.set("CDN-Loop", loop.empty() ? core.config().id : loop + ", " + core.config().id);
   if (tx.pass) up.body = Buffer(std::move(tx.request.body));
+  if (!tx.background && tx.onInterim) {
+    // 103 Early Hints and the like go to the client at once (RFC 9110 15.2); they are never
+    // stored, so clients collapsed behind this fill or served later do not see them.
+    up.onInterim = [self = tx.ptr()](int status, http::Headers fields) {
+      stripHopByHop(fields);
+      self->onInterim(status, fields);  // dropped by the connection once the answer is out
+    };
+  }
   return up;
 }
 

@@ -103,11 +103,13 @@ void advance(PopCore& core, const TransactionPtr& txp) {
 }
 
 TransactionPtr startTransaction(PopCore& core, Io& io, http::Request request,
-                                std::function<void(Transaction&)> onDone) {
+                                std::function<void(Transaction&)> onDone,
+                                std::function<void(int, const http::Headers&)> onInterim) {
   auto tx = std::make_shared<Transaction>();
   tx->io = &io;
   tx->request = std::move(request);
   tx->onDone = std::move(onDone);
+  tx->onInterim = std::move(onInterim);
   tx->startNs = core.clock().nowNs();
   advance(core, tx);
   return tx;

@@ -1,12 +1,13 @@
 """End-to-end: what a CDN engineer sees with curl through a real `cdnlab pop` in front of a small
 scripted origin (Python's http.server on loopback, so each response's fields are exact):
-the origin's Date kept on hits, heuristic freshness, invalidation by POST, CDN-Cache-Control
+the origin's Date kept on hits, heuristic freshness, 103 Early Hints forwarded (never cached), invalidation by POST, CDN-Cache-Control
 precedence and stripping, byte ranges from the cache, purge by tag on the admin listener, and
 cache_removals_total by cause."""
 import email.utils
 import http.server
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -51,6 +52,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with self.server.lock:
             self.server.hits[self.path] = self.server.hits.get(self.path, 0) + 1
             status, headers, body = self.server.routes.get(self.path, (404, {"Cache-Control": "no-store"}, b"nope"))
+        headers = dict(headers)
+        hint = headers.pop("X-Test-Early-Hint", None)
+        if hint:  # a 103 Early Hints interim response before the final one
+            self.wfile.write(b"HTTP/1.1 103 Early Hints\r\nLink: " + hint.encode() + b"\r\n\r\n")
+            self.wfile.flush()
         self.send_response_only(status)
         for k, v in headers.items():
             self.send_header(k, v)
@@ -153,6 +159,18 @@ class PopRfc9111Test(unittest.TestCase):
         code, h, body = self.get("/range")
         self.assertEqual((code, h.get("accept-ranges"), body), (200, "bytes", BODY))
         self.assertEqual(self.origin.count("/range"), 1)
+
+    def test_early_hints_are_forwarded_and_never_cached(self):
+        self.route("/hints", Cache_Control="max-age=600", X_Test_Early_Hint="</app.css>; rel=preload")
+        cmd = ["curl", "-sS", "-D", "-", "-o", "/dev/null", "--max-time", "10", self.pop.url() + "/hints"]
+        first = subprocess.run(cmd, capture_output=True, timeout=15).stdout
+        self.assertTrue(first.startswith(b"HTTP/1.1 103 "), first[:200])
+        self.assertIn(b"Link: </app.css>; rel=preload", first.split(b"\r\n\r\n", 1)[0])
+        self.assertIn(b"HTTP/1.1 200 ", first)
+        second = subprocess.run(cmd, capture_output=True, timeout=15).stdout
+        self.assertTrue(second.startswith(b"HTTP/1.1 200 "), second[:200])
+        self.assertIn(b"X-Cache: Hit", second)
+        self.assertNotIn(b"app.css", second)
 
     def test_purge_by_tag_and_removal_counters(self):
         self.route("/tag1", Cache_Control="max-age=600", Cache_Tag="red, shared")
