@@ -138,6 +138,15 @@ CDNLAB_COMMAND("pop", "Run a caching PoP in front of an upstream (origin or shie
   sub.add_option("--min-ttl", a->minTtl, "Lower bound of every freshness lifetime");
   sub.add_option("--max-ttl", a->maxTtl, "Upper bound of every freshness lifetime");
   sub.add_flag("--heuristic", c.heuristic, "Enable RFC 9111 heuristic freshness (off by default)");
+  sub.add_flag("--allow-trace", c.allowTrace, "Forward TRACE requests upstream (refused with 405 by default)");
+  sub.add_option("--cache-control-field", c.popCacheControlField,
+                 "PoP-specific targeted cache-control field obeyed before CDN-Cache-Control (RFC 9213; empty = none)")
+      ->capture_default_str();
+  sub.add_flag("--strip-targeted-cache-control", c.stripTargetedCacheControl,
+               "Remove CDN-Cache-Control and the PoP field from responses to clients");
+  sub.add_option("--surrogate-key-header", c.surrogateKeyField,
+                 "Response field listing an object's purge tags (Surrogate-Key, Cache-Tag, ...)")
+      ->capture_default_str();
   sub.add_option("--max-object-fraction", c.maxObjectFraction,
                  "Objects larger than this fraction of the capacity are passed through")
       ->capture_default_str();

@@ -157,6 +157,7 @@ void ClientConnection::send(std::unique_ptr<PendingRequest> p) {
   parser_.next();
   const ClientRequest& req = current_->req;
   parser_.expectNoBody(req.method == "HEAD");
+  parser_.onInterim(req.onInterim);
   current_->attempts++;
 
   auto* wr = new WriteReq{};
@@ -238,6 +239,7 @@ void ClientConnection::onRead(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf
 
 void ClientConnection::complete() {
   uv_timer_stop(&timer_);
+  parser_.onInterim({});  // the callback may hold the caller's state: do not keep it while idle
   ParsedResponse& p = parser_.response();
   ClientResponse r;
   r.status = p.status;

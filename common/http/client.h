@@ -54,6 +54,8 @@ struct ClientRequest {
   Headers headers;      // Host is added when absent; Content-Length when a body is set
   Buffer body;
   uint64_t responseTimeoutMs = 0;  // 0: ClientOptions::responseTimeoutMs
+  // Called for each interim (1xx) response before the final one, e.g. 103 Early Hints.
+  std::function<void(int status, Headers fields)> onInterim;
 };
 
 struct ClientResponse {

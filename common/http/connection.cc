@@ -52,6 +52,11 @@ void RequestContext::respond(Response response) {
   conn_->onAnswered();
 }
 
+void RequestContext::sendInterim(int status, const Headers& fields) {
+  if (!conn_ || answered_ || status < 100 || status > 199 || status == 101 || request_.httpMinor < 1) return;
+  conn_->writeInterim(*this, status, fields);
+}
+
 void RequestContext::streamStart(Response head) {
   if (!conn_ || answered_) return;
   answered_ = true;
@@ -257,6 +262,27 @@ void Connection::failRequest(int status, const std::string& reason) {
 
 // ---------------------------------------------------------------------------------------------
 // Writing
+
+void Connection::writeInterim(RequestContext& ctx, int status, const Headers& fields) {
+  if (closing_ || pipeline_.empty() || pipeline_.front().get() != &ctx) return;
+  auto* wr = worker_->takeWrite();
+  std::string& h = wr->head;
+  h.assign("HTTP/1.1 ");
+  appendNumber(h, static_cast<uint64_t>(status));
+  h.push_back(' ');
+  h.append(reasonPhrase(status));
+  h.append(kCrlf, 2);
+  for (const Header& f : fields) {
+    if (isServerControlled(f.name)) continue;
+    h.append(f.name);
+    h.append(": ", 2);
+    h.append(f.value);
+    h.append(kCrlf, 2);
+  }
+  h.append(kCrlf, 2);
+  uv_buf_t b = bufOf(h.data(), h.size());
+  writeRaw(&b, 1, wr);
+}
 
 void Connection::onAnswered() {
   if (closing_) return;

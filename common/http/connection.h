@@ -44,6 +44,7 @@ class Connection {
 
   // From RequestContext (loop thread).
   void onAnswered();
+  void writeInterim(RequestContext& ctx, int status, const Headers& fields);
 
   Connection* prev = nullptr;  // worker's list of live connections
   Connection* next = nullptr;

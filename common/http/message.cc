@@ -151,15 +151,17 @@ bool parseInt(std::string_view& s, size_t digits, int& out) {
   return true;
 }
 
+// Day and month names and "GMT" are matched in any letter case: RFC 9110 5.6.7 asks recipients
+// to be robust in parsing timestamps, and origins do send "SUN, 06 NOV 1994 ...".
 bool expect(std::string_view& s, std::string_view lit) {
-  if (s.substr(0, lit.size()) != lit) return false;
+  if (!equalsIgnoreCase(s.substr(0, lit.size()), lit)) return false;
   s.remove_prefix(lit.size());
   return true;
 }
 
 bool parseMonth(std::string_view& s, int& mon) {
   for (int i = 0; i < 12; ++i) {
-    if (s.substr(0, 3) == kMonths[i]) {
+    if (equalsIgnoreCase(s.substr(0, 3), kMonths[i])) {
       mon = i;
       s.remove_prefix(3);
       return true;
@@ -209,7 +211,7 @@ std::optional<time_t> parseHttpDate(std::string_view in) {
     std::string_view t = s;
     if (expect(t, d) && expect(t, ", ")) {
       if (parseInt(t, 2, day) && expect(t, " ") && parseMonth(t, mon) && expect(t, " ") && parseInt(t, 4, year) &&
-          expect(t, " ") && parseTime(t, h, m, sec) && t == " GMT")
+          expect(t, " ") && parseTime(t, h, m, sec) && equalsIgnoreCase(t, " GMT"))
         return build(year, mon, day, h, m, sec);
       return std::nullopt;
     }
@@ -219,7 +221,7 @@ std::optional<time_t> parseHttpDate(std::string_view in) {
     std::string_view t = s;
     if (expect(t, d) && expect(t, ", ")) {
       if (parseInt(t, 2, day) && expect(t, "-") && parseMonth(t, mon) && expect(t, "-") && parseInt(t, 2, year) &&
-          expect(t, " ") && parseTime(t, h, m, sec) && t == " GMT") {
+          expect(t, " ") && parseTime(t, h, m, sec) && equalsIgnoreCase(t, " GMT")) {
         time_t now = time(nullptr);
         tm g;
         gmtime_r(&now, &g);

@@ -64,7 +64,7 @@ class Headers {
 struct Request {
   std::string method;  // "GET", "HEAD", ... as sent (llhttp validates it)
   std::string target;  // request-target as sent: "/a/b?x=1" (or absolute-form)
-  std::string path;    // target up to '?' (no decoding)
+  std::string path;    // target up to '?' (no decoding); of an absolute-form target, its path part
   std::string query;   // after '?', without it; empty when none
   int httpMinor = 1;   // HTTP/1.<minor>
   Headers headers;

@@ -4,6 +4,8 @@
 // buffered in full.
 #include "common/http/parser.h"
 
+#include "common/http/uri.h"
+
 #include <cstring>
 
 namespace cdnlab::http {
@@ -37,6 +39,46 @@ bool valueHasLineBreak(const char* at, size_t len) {
   return memchr(at, '\r', len) != nullptr || memchr(at, '\n', len) != nullptr;
 }
 
+// What a request's Transfer-Encoding list asks of us (RFC 9112 6.1, 6.3, 7).
+enum class CodingCheck { Ok, Malformed, Unsupported };
+
+// Chunked must be the final coding and appear once (else the framing is unreliable: 400). The
+// only coding we decode is chunked; any other ("gzip, chunked") would be dropped silently when
+// forwarding, so it is refused as not implemented (501).
+CodingCheck checkTransferCodings(std::string_view te) {
+  bool other = false, lastChunked = false;
+  int chunked = 0;
+  size_t start = 0;
+  while (start <= te.size()) {
+    size_t comma = te.find(',', start);
+    std::string_view coding = te.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    coding = trimOws(trimOws(coding).substr(0, trimOws(coding).find(';')));
+    if (!coding.empty()) {
+      lastChunked = equalsIgnoreCase(coding, "chunked");
+      if (lastChunked) ++chunked;
+      else other = true;
+    }
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  if (!lastChunked || chunked != 1) return CodingCheck::Malformed;
+  return other ? CodingCheck::Unsupported : CodingCheck::Ok;
+}
+
+// RFC 9112 3.2.2: an absolute-form target's authority replaces Host, and path / query come from
+// its path. Returns false when the target is not a usable http(s) absolute-form.
+bool applyAbsoluteForm(Request& req) {
+  auto form = splitAbsoluteForm(req.target);
+  if (!form) return false;
+  req.headers.set("Host", form->authority);
+  std::string_view pq = form->pathAndQuery;
+  size_t q = pq.find('?');
+  req.path = pq.substr(0, q);
+  if (req.path.empty()) req.path = "/";
+  req.query = q == std::string_view::npos ? std::string() : std::string(pq.substr(q + 1));
+  return true;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -49,6 +91,7 @@ RequestParser::RequestParser(const ParserLimits& limits) : limits_(limits) {
     llhttp_settings_init(&s);
     s.on_message_begin = &RequestParser::onMessageBegin;
     s.on_url = &RequestParser::onUrl;
+    s.on_url_complete = &RequestParser::onUrlComplete;
     s.on_header_field = &RequestParser::onHeaderField;
     s.on_header_value = &RequestParser::onHeaderValue;
     s.on_header_value_complete = &RequestParser::onHeaderValueComplete;
@@ -84,6 +127,14 @@ int RequestParser::onUrl(llhttp_t* p, const char* at, size_t len) {
   self->request_.target.append(at, len);
   self->headerBytes_ += len;
   if (self->request_.target.size() > self->limits_.maxUrlBytes) return self->fail(414, "request-target too long");
+  return 0;
+}
+
+int RequestParser::onUrlComplete(llhttp_t* p) {
+  auto* self = static_cast<RequestParser*>(p->data);
+  // llhttp takes "GET /" + CRLF as an HTTP/0.9 request line and then waits for headers that an
+  // HTTP/0.9 client never sends: refuse it now instead of at the header timeout.
+  if (p->http_major == 0 && p->http_minor == 9) return self->fail(400, "HTTP/0.9 request line (no HTTP version)");
   return 0;
 }
 
@@ -149,6 +200,21 @@ int RequestParser::onHeadersComplete(llhttp_t* p) {
   for (const Header& h : req.headers)
     if (equalsIgnoreCase(h.name, "host")) ++hosts;
   if (hosts > 1 || (hosts == 0 && req.httpMinor >= 1)) return self->fail(400, "exactly one Host header is required");
+  if (hosts == 1 && !isValidHostField(*req.headers.get("host"))) return self->fail(400, "Host is not a valid authority");
+  if (looksAbsoluteForm(req.target) && !applyAbsoluteForm(req))
+    return self->fail(400, "absolute-form request-target must be http(s)://authority[/path]");
+  if (req.headers.has("transfer-encoding")) {
+    // RFC 9112 6.1: Transfer-Encoding in HTTP/1.0 is faulty framing.
+    if (req.httpMinor == 0) return self->fail(400, "Transfer-Encoding in an HTTP/1.0 request");
+    switch (checkTransferCodings(req.headers.getAll("transfer-encoding"))) {
+      case CodingCheck::Ok:
+        break;
+      case CodingCheck::Malformed:
+        return self->fail(400, "Transfer-Encoding must end in chunked, applied once");
+      case CodingCheck::Unsupported:
+        return self->fail(501, "unsupported transfer coding (only chunked is implemented)");
+    }
+  }
   bool hasBody = (p->flags & F_CHUNKED) != 0 || ((p->flags & F_CONTENT_LENGTH) != 0 && p->content_length > 0);
   if ((p->flags & F_CONTENT_LENGTH) != 0 && p->content_length > self->limits_.maxBodyBytes)
     return self->fail(413, "request body too large");
@@ -342,7 +408,8 @@ int ResponseParser::onMessageComplete(llhttp_t* p) {
   auto* self = static_cast<ResponseParser*>(p->data);
   int status = p->status_code;
   if (status >= 100 && status < 200 && status != 101) {
-    // Interim response (100 Continue, 103 Early Hints): drop it and keep parsing.
+    // Interim response (100 Continue, 103 Early Hints): report it, then keep parsing.
+    if (self->onInterim_) self->onInterim_(status, std::move(self->response_.headers));
     self->response_ = ParsedResponse{};
     self->headerBytes_ = 0;
     self->inMessage_ = false;

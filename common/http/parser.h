@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -64,6 +65,7 @@ class RequestParser {
  private:
   static int onMessageBegin(llhttp_t* p);
   static int onUrl(llhttp_t* p, const char* at, size_t len);
+  static int onUrlComplete(llhttp_t* p);
   static int onHeaderField(llhttp_t* p, const char* at, size_t len);
   static int onHeaderValue(llhttp_t* p, const char* at, size_t len);
   static int onHeaderValueComplete(llhttp_t* p);
@@ -107,7 +109,7 @@ struct ParsedResponse {
 };
 
 // Parses responses on a client connection. Handles Content-Length, chunked and
-// read-until-close bodies; skips 1xx interim responses; no body for 204/304 or when the
+// read-until-close bodies; skips 1xx interim responses (reporting each to onInterim when set); no body for 204/304 or when the
 // request was HEAD (call expectNoBody(true) before feeding that response).
 class ResponseParser {
  public:
@@ -116,6 +118,9 @@ class ResponseParser {
   ResponseParser& operator=(const ResponseParser&) = delete;
 
   void expectNoBody(bool noBody) { noBody_ = noBody; }
+  // Called with each interim (1xx other than 101) response's status and fields, from inside
+  // feed(); the final response is parsed after it as usual. Empty: interim responses are dropped.
+  void onInterim(std::function<void(int, Headers)> fn) { onInterim_ = std::move(fn); }
   ParseResult feed(const char* data, size_t len);
   // The peer closed: completes a read-until-close body (Message) or reports a truncated one
   // (Error). NeedMore if nothing of a message had arrived.
@@ -139,6 +144,7 @@ class ResponseParser {
   ParserLimits limits_;
   ParsedResponse response_;
   ParseError error_;
+  std::function<void(int, Headers)> onInterim_;
   size_t headerBytes_ = 0;
   bool inField_ = false;
   bool noBody_ = false;

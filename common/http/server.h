@@ -63,6 +63,10 @@ class RequestContext {
   // later calls are ignored. Server adds Date, Server, Content-Length (unless streamed),
   // Connection; HEAD responses keep Content-Length but lose the body.
   void respond(Response response);
+  // Sends an interim 1xx response (e.g. 103 Early Hints) before the final one, when this request
+  // is at the head of its connection's pipeline, not yet answered, and the client speaks
+  // HTTP/1.1 (RFC 9110 15.2: never to HTTP/1.0). Otherwise it is dropped (interims are advisory).
+  void sendInterim(int status, const Headers& fields);
 
   // Streamed body of unknown length: streamStart() sends the head (chunked to HTTP/1.1, close-
   // delimited to HTTP/1.0), streamWrite() sends body pieces (no copy), streamEnd() finishes.

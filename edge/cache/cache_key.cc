@@ -1,9 +1,12 @@
 // Hash step: request -> canonical key string -> XXH3-64 (see cache_key.h for the format).
 #include "edge/cache/cache_key.h"
 
+#include "edge/cache/request_target.h"
+
 #include <xxhash.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace cdnlab::edge::cache {
 
@@ -76,37 +79,45 @@ std::string normalizeUrl(std::string_view scheme, std::string_view host, std::st
     h.resize(h.rfind(':'));
   appendNormalizedComponent(out, h);
 
-  std::string_view path = target, query;
-  size_t q = target.find('?');
-  bool hasQuery = q != std::string_view::npos;
-  if (hasQuery) {
-    path = target.substr(0, q);
-    query = target.substr(q + 1);
+  // The request path normalised the target at Recv already (and refused what cannot be); purge
+  // URLs and other callers get the same normalisation here. A target that cannot be normalised
+  // (only a caller other than the request path can pass one) is escaped byte by byte instead,
+  // so it still yields a URL without spaces, matching no normalised request.
+  std::string path;
+  std::optional<std::string> query;
+  auto normalized = normalizeTarget(target.empty() ? std::string_view("/") : target);
+  if (normalized.ok()) {
+    path = std::move(normalized->path);
+    query = std::move(normalized->query);
+  } else {
+    size_t q = target.find('?');
+    if (target.empty() || target.front() != '/') path += '/';
+    appendNormalizedComponent(path, target.substr(0, q));
+    if (q != std::string_view::npos) {
+      query.emplace();
+      appendNormalizedComponent(*query, target.substr(q + 1));
+    }
   }
-  size_t frag = path.find('#');  // a fragment is never part of the request (RFC 9110 4.2.5)
-  if (frag != std::string_view::npos) path = path.substr(0, frag);
-  if (path.empty() || path.front() != '/') out += '/';
-  appendNormalizedComponent(out, path);
-  if (hasQuery && !config.ignoreQuery) {
-    size_t f = query.find('#');
-    if (f != std::string_view::npos) query = query.substr(0, f);
+  out += path;
+  if (query && !config.ignoreQuery) {
     std::string qs;
     if (config.sortQuery) {
+      std::string_view all = *query;
       std::vector<std::string_view> parts;
       size_t i = 0;
-      while (i <= query.size()) {
-        size_t amp = query.find('&', i);
-        if (amp == std::string_view::npos) amp = query.size();
-        if (amp > i) parts.push_back(query.substr(i, amp - i));
+      while (i <= all.size()) {
+        size_t amp = all.find('&', i);
+        if (amp == std::string_view::npos) amp = all.size();
+        if (amp > i) parts.push_back(all.substr(i, amp - i));
         i = amp + 1;
       }
       std::sort(parts.begin(), parts.end());
       for (size_t k = 0; k < parts.size(); ++k) {
         if (k) qs += '&';
-        appendNormalizedComponent(qs, parts[k]);
+        qs += parts[k];
       }
     } else {
-      appendNormalizedComponent(qs, query);
+      qs = std::move(*query);
     }
     out += '?';
     out += qs;

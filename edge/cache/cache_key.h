@@ -20,8 +20,9 @@ struct CacheKeyConfig {
 
 // Canonical form: "<scheme>://<host><path>[?<query>] <METHOD>[ <name>=<value>]..."
 //   scheme and host lower-cased, default port (80 for http, 443 for https) dropped,
-//   path: percent-escapes upper-cased, escaped unreserved characters decoded, bytes that may not
-//   appear in a URL (controls, space, non-ASCII) percent-encoded, empty path -> "/";
+//   path and query: normalised by normalizeTarget (request_target.h: escaped unreserved
+//   characters decoded, other escapes upper-cased, dot segments removed), the same form the
+//   PoP forwards upstream; empty path -> "/";
 //   HEAD is keyed as GET (a GET entry answers a HEAD, RFC 9110 9.3.2);
 //   included headers: lower-cased name, value trimmed; absent header -> "name=" (no value).
 // The URL part comes first and never contains a space, so purge by URL or prefix matches it

@@ -72,22 +72,16 @@ Result<std::shared_ptr<Entry>> applyNotModified(const Entry& stored, const Heade
   ResponseView rv{stored.status, &merged};
   auto life = freshnessLifetime(rv, config, responseTimeMs);
   auto e = stored.clone();
-  CacheControl cc = parseCacheControl(&merged);
+  CacheControl cc = responseCacheControl(merged, config);
   e->requestTimeMs = requestTimeMs;
   e->responseTimeMs = responseTimeMs;
   e->dateValueS = responseTimeMs / 1000;
   if (auto d = findHeader(merged, "date"))
     if (auto t = parseHttpDate(*d)) e->dateValueS = *t;
-  e->ageValueS = 0;
-  if (auto a = findHeader(merged, "age")) {
-    int64_t v = 0;
-    bool ok = !a->empty();
-    for (char c : *a) {
-      if (c < '0' || c > '9') { ok = false; break; }
-      v = std::min<int64_t>(v * 10 + (c - '0'), int64_t(1) << 31);
-    }
-    if (ok) e->ageValueS = v;
-  }
+  e->ageValueS = parseAgeField(merged).value_or(0);
+  // Responses from the entry carry its Date (RFC 9110 6.6.1: assigned at receipt when missing).
+  if (!findHeader(merged, "date") || !parseHttpDate(*findHeader(merged, "date")))
+    setHeader(merged, "Date", formatHttpDate(e->dateValueS));
   e->freshnessLifetimeS = life ? life->seconds : 0;
   e->heuristic = life && life->heuristic;
   e->noCache = cc.noCache;

@@ -93,6 +93,73 @@ CacheControl parseCacheControl(const Headers* headers) {
   return parseCacheControl(joinedHeader(*headers, "cache-control"));
 }
 
+namespace {
+
+// RFC 8941 sf-dictionary, checked for shape only (RFC 9213 2.1: a targeted field is a Dictionary;
+// one that does not parse is ignored). Keys: lcalpha / "*" then lcalpha / DIGIT / "_-.*"; values:
+// an integer, a token or a quoted string; parameters after ';' are allowed.
+bool isStructuredDictionary(std::string_view v) {
+  auto isKeyStart = [](char c) { return (c >= 'a' && c <= 'z') || c == '*'; };
+  auto isKeyChar = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' || c == '*';
+  };
+  size_t i = 0;
+  auto skipSp = [&] { while (i < v.size() && isOws(v[i])) ++i; };
+  skipSp();
+  if (i == v.size()) return false;
+  while (i < v.size()) {
+    if (!isKeyStart(v[i])) return false;
+    while (i < v.size() && isKeyChar(v[i])) ++i;
+    while (i < v.size() && (v[i] == '=' || v[i] == ';')) {
+      ++i;
+      if (i < v.size() && v[i] == '"') {
+        ++i;
+        while (i < v.size() && v[i] != '"') i += (v[i] == '\\') ? 2 : 1;
+        if (i >= v.size()) return false;
+        ++i;
+      } else {
+        size_t s = i;
+        while (i < v.size() && v[i] != ',' && v[i] != ';' && !isOws(v[i]) && v[i] != '=') {
+          if (static_cast<unsigned char>(v[i]) <= 0x20 || v[i] == '"') return false;
+          ++i;
+        }
+        if (i == s) return false;
+      }
+    }
+    skipSp();
+    if (i == v.size()) break;
+    if (v[i] != ',') return false;
+    ++i;
+    skipSp();
+    if (i == v.size()) return false;  // trailing comma
+  }
+  return true;
+}
+
+}  // namespace
+
+CacheControl responseCacheControl(const Headers& headers, const FreshnessConfig& config, bool* targeted) {
+  if (targeted) *targeted = false;
+  for (const std::string& name : config.targetedFields) {
+    if (!hasHeader(headers, name)) continue;
+    std::string value = joinedHeader(headers, name);
+    if (!isStructuredDictionary(value)) continue;  // invalid: try the next one, then Cache-Control
+    if (targeted) *targeted = true;
+    return parseCacheControl(value);
+  }
+  return parseCacheControl(&headers);
+}
+
+std::optional<int64_t> parseAgeField(const Headers& headers) {
+  auto first = findHeader(headers, "age");
+  if (!first) return std::nullopt;
+  std::string_view v = *first;
+  v = v.substr(0, v.find(','));
+  while (!v.empty() && isOws(v.front())) v.remove_prefix(1);
+  while (!v.empty() && isOws(v.back())) v.remove_suffix(1);
+  return parseDelta(v);
+}
+
 std::string_view verdictName(StoreVerdict v) {
   switch (v) {
     case StoreVerdict::Store: return "store";
@@ -121,9 +188,11 @@ bool heuristicallyCacheable(int status) {
   }
 }
 
-// Final statuses this cache can store: 206 needs range combination (not implemented) and a
-// 304 only ever refreshes an entry (4.3.4).
-bool understood(int status) { return status >= 200 && status <= 599 && status != 206 && status != 304; }
+// Final statuses this cache can store: a 206 is never stored as the object (ranges are served
+// from full responses) and a 304 only ever refreshes an entry (4.3.4). Others in 200..599 may
+// be stored when their freshness is explicit (RFC 9111 3), unless must-understand asks for a
+// status this cache knows.
+bool storableStatus(int status) { return status >= 200 && status <= 599 && status != 206 && status != 304; }
 
 bool varyStar(const Headers& h) {
   std::string v = joinedHeader(h, "vary");
@@ -157,15 +226,24 @@ bool hasValidatorHeader(const Headers& h) { return hasHeader(h, "etag") || hasHe
 
 }  // namespace
 
+bool understoodStatus(int s) {
+  if ((s >= 200 && s <= 206) || (s >= 300 && s <= 305) || s == 307 || s == 308) return true;
+  if ((s >= 400 && s <= 417) || s == 421 || s == 422 || s == 426 || s == 428 || s == 429 || s == 431 || s == 451)
+    return true;
+  return (s >= 500 && s <= 505) || s == 511;
+}
+
 std::optional<Lifetime> freshnessLifetime(const ResponseView& response,
                                           const FreshnessConfig& config, int64_t responseTimeMs) {
   static const Headers kEmpty;
   const Headers& h = response.headers ? *response.headers : kEmpty;
-  CacheControl cc = parseCacheControl(&h);
+  bool targeted = false;
+  CacheControl cc = responseCacheControl(h, config, &targeted);
   // 4.2.1: the first match in this order.
   if (cc.sMaxAge) return Lifetime{clampTtl(*cc.sMaxAge, config), false};
   if (cc.maxAge) return Lifetime{clampTtl(*cc.maxAge, config), false};
-  if (auto ex = findHeader(h, "expires")) {
+  auto ex = targeted ? std::nullopt : findHeader(h, "expires");  // RFC 9213 2.2 ignores Expires
+  if (ex) {
     // 5.3: an invalid Expires (e.g. "0") means "already expired".
     auto t = parseHttpDate(*ex);
     int64_t date = dateOr(h, responseTimeMs / 1000);
@@ -193,17 +271,19 @@ std::optional<Lifetime> freshnessLifetime(const ResponseView& response,
 }
 
 StoreVerdict isStorable(const RequestView& request, const ResponseView& response,
-                        const FreshnessConfig& config) {
+                        const FreshnessConfig& config, int64_t responseTimeMs) {
   static const Headers kEmpty;
   const Headers& rh = response.headers ? *response.headers : kEmpty;
   // Only GET: the key maps HEAD to GET, so a HEAD response (no body) must never fill it.
   if (request.method != "GET") return StoreVerdict::MethodNotCacheable;
-  if (!understood(response.status)) return StoreVerdict::StatusNotUnderstood;
+  if (!storableStatus(response.status)) return StoreVerdict::StatusNotUnderstood;
   CacheControl req = parseCacheControl(request.headers);
-  CacheControl res = parseCacheControl(&rh);
+  CacheControl res = responseCacheControl(rh, config);
+  // 5.2.2.3 / 3: under must-understand only a status this cache understands may be stored, and
+  // then no-store is ignored.
+  if (res.mustUnderstand && !understoodStatus(response.status)) return StoreVerdict::StatusNotUnderstood;
   if (req.noStore) return StoreVerdict::NoStore;  // 5.2.1.5
-  // 5.2.2.3: with must-understand, a cache that understands the status ignores no-store.
-  if (res.noStore && !(res.mustUnderstand && understood(response.status))) return StoreVerdict::NoStore;
+  if (res.noStore && !res.mustUnderstand) return StoreVerdict::NoStore;
   if (res.isPrivate) return StoreVerdict::Private;  // 5.2.2.7, shared cache
   // 3.5: a response to an authenticated request only with public, s-maxage or must-revalidate.
   if (request.headers && hasHeader(*request.headers, "authorization") && !config.allowAuthorization &&
@@ -211,7 +291,7 @@ StoreVerdict isStorable(const RequestView& request, const ResponseView& response
     return StoreVerdict::Authorization;
   if (hasHeader(rh, "set-cookie") && !config.allowSetCookie) return StoreVerdict::SetCookie;
   if (varyStar(rh)) return StoreVerdict::VaryStar;  // 4.1: "*" never matches
-  if (!freshnessLifetime(response, config, 0)) return StoreVerdict::NoFreshness;
+  if (!freshnessLifetime(response, config, responseTimeMs)) return StoreVerdict::NoFreshness;
   return StoreVerdict::Store;
 }
 
@@ -252,23 +332,24 @@ Result<std::shared_ptr<Entry>> makeEntry(CacheKey key, const RequestView& reques
                                          Headers headers, Body body, int64_t requestTimeMs,
                                          int64_t responseTimeMs, const FreshnessConfig& config) {
   ResponseView rv{status, &headers};
-  StoreVerdict v = isStorable(request, rv, config);
+  StoreVerdict v = isStorable(request, rv, config, responseTimeMs);
   if (v != StoreVerdict::Store) return Error{0, std::string(verdictName(v))};
   auto life = freshnessLifetime(rv, config, responseTimeMs);
   if (!life) return Error{0, std::string(verdictName(StoreVerdict::NoFreshness))};
 
   auto e = std::make_shared<Entry>();
-  CacheControl cc = parseCacheControl(&headers);
+  CacheControl cc = responseCacheControl(headers, config);
   e->key = std::move(key);
   e->status = status;
   e->requestTimeMs = requestTimeMs;
   e->responseTimeMs = responseTimeMs;
   // RFC 9110 6.6.1: a recipient with a clock assigns Date when it is missing.
   e->dateValueS = dateOr(headers, responseTimeMs / 1000);
-  if (auto age = findHeader(headers, "age")) {
-    // 5.1: an invalid Age is ignored (taken as 0).
-    e->ageValueS = parseDelta(*age).value_or(0);
-  }
+  // The stored Date is what every response from this entry carries; a response without a valid
+  // one gets the receipt time (RFC 9110 6.6.1), so hits do not each show a new Date.
+  if (!findHeader(headers, "date") || !parseHttpDate(*findHeader(headers, "date")))
+    setHeader(headers, "Date", formatHttpDate(e->dateValueS));
+  e->ageValueS = parseAgeField(headers).value_or(0);
   e->freshnessLifetimeS = life->seconds;
   e->heuristic = life->heuristic;
   e->noCache = cc.noCache;
@@ -282,7 +363,7 @@ Result<std::shared_ptr<Entry>> makeEntry(CacheKey key, const RequestView& reques
   std::sort(e->varyNames.begin(), e->varyNames.end());
   e->varyNames.erase(std::unique(e->varyNames.begin(), e->varyNames.end()), e->varyNames.end());
   for (const auto& n : e->varyNames) e->varyValues.push_back(varyRequestValue(request.headers, n));
-  e->surrogateKeys = splitList(joinedHeader(headers, "surrogate-key"), true, false);
+  e->surrogateKeys = splitList(joinedHeader(headers, config.surrogateKeyField), true, false);
   e->headers = std::move(headers);
   e->body = std::move(body);
   return e;

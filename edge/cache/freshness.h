@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "edge/cache/entry.h"
@@ -55,7 +56,27 @@ struct FreshnessConfig {
   std::optional<int64_t> defaultTtlS;
   std::optional<int64_t> minTtlS;
   std::optional<int64_t> maxTtlS;
+  // RFC 9213 targeted cache-control fields this cache obeys, in precedence order (e.g.
+  // "Cdnlab-Cache-Control", "CDN-Cache-Control"). The first one present with a valid value
+  // replaces Cache-Control and Expires for this cache's decisions.
+  std::vector<std::string> targetedFields;
+  // Response field whose members (split on whitespace and commas) are the entry's surrogate keys
+  // for purge by tag: "Surrogate-Key" (Fastly, space-separated) or "Cache-Tag" (comma-separated).
+  std::string surrogateKeyField = "Surrogate-Key";
 };
+
+// The directives this cache applies to a response: the first targeted field present with a
+// valid value (RFC 9213 2.2), else Cache-Control. `targeted` tells which was used (when the
+// targeted field wins, Expires is ignored as well).
+CacheControl responseCacheControl(const Headers& headers, const FreshnessConfig& config, bool* targeted = nullptr);
+
+// RFC 9111 5.1: Age is a singleton, but a list's first member is used; a value that is not a
+// non-negative integer ("5s", "-1") is ignored. nullopt when absent or ignored.
+std::optional<int64_t> parseAgeField(const Headers& headers);
+
+// Status codes this cache understands (RFC 9110 section 15's registered final codes): only these
+// may be stored under must-understand (RFC 9111 5.2.2.3).
+bool understoodStatus(int status);
 
 // Why a response is (not) stored; the PoP counts these.
 enum class StoreVerdict {
@@ -77,8 +98,9 @@ struct ResponseView {
 };
 
 // RFC 9111 section 3 for a shared cache.
+// `responseTimeMs` stands in for a missing or invalid Date when the lifetime is computed.
 StoreVerdict isStorable(const RequestView& request, const ResponseView& response,
-                        const FreshnessConfig& config);
+                        const FreshnessConfig& config, int64_t responseTimeMs = 0);
 
 // Freshness lifetime in seconds (4.2.1): s-maxage > max-age > Expires - Date > heuristic
 // (4.2.2) > config default; then clamped to [minTtl, maxTtl]. `heuristic` tells whether the

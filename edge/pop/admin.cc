@@ -102,15 +102,15 @@ http::Response purge(PopCore& core, const http::Request& request) {
     scope = "prefix";
     target = cache::normalizeUrl("http", core.keyHost(), targetOf(*prefix), core.keyConfig());
     removed = core.store().purgePrefix(target);
-  } else if (auto key = queryParam(q, "key")) {
-    scope = "surrogate-key";
+  } else if (auto key = queryParam(q, "tag") ? queryParam(q, "tag") : queryParam(q, "key")) {
+    scope = "tag";
     target = *key;
     removed = core.store().purgeSurrogateKey(target);
   } else if (auto all = queryParam(q, "all"); all && (*all == "1" || *all == "true")) {
     scope = "all";
     removed = core.store().purgeAll();
   } else {
-    return json(400, R"({"error":"purge needs one of url=<path or URL>, prefix=<path>, key=<surrogate key>, all=1"})");
+    return json(400, R"({"error":"purge needs one of url=<path or URL>, prefix=<path>, tag=<surrogate key>, all=1"})");
   }
   core.metrics().purgedObjects.fetch_add(removed.objects, std::memory_order_relaxed);
   core.metrics().purgedBytes.fetch_add(removed.bytes, std::memory_order_relaxed);
@@ -126,7 +126,8 @@ http::Response handleAdmin(PopCore& core, const std::string& token, const http::
   if (request.path == "/metrics") {
     if (request.method != "GET" && request.method != "HEAD") return json(405, R"({"error":"use GET"})");
     cache::StoreStats s = core.store().stats();
-    StoreGauges g{s.bytes, s.objects, core.config().capacityBytes, s.evictedSize + s.expired};
+    StoreGauges g{s.bytes, s.objects, core.config().capacityBytes, s.evictedSize + s.expired,
+                  s.evictedSize, s.expired, s.purged, s.replaced};
     return http::Response(200, core.metrics().renderPrometheus(core.config().id, g),
                           "text/plain; version=0.0.4; charset=utf-8");
   }

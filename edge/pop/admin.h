@@ -11,7 +11,8 @@
 
 namespace cdnlab::edge::pop {
 
-// Routes one admin request: GET /metrics, POST /purge?url=|prefix=|key=|all=1, GET /healthz.
+// Routes one admin request: GET /metrics, POST /purge?url=|prefix=|tag=|all=1 (key= is tag=),
+// GET /healthz. docs/admin.md describes them.
 // `token` non-empty: /purge needs "Authorization: Bearer <token>" (else 401).
 http::Response handleAdmin(PopCore& core, const std::string& token, const http::Request& request);
 

@@ -36,6 +36,16 @@ struct PopConfig {
   std::optional<Duration> minTtl;
   std::optional<Duration> maxTtl;
   bool heuristic = false;                              // RFC 9111 4.2.2 heuristic freshness (off by default)
+  // TRACE reflects the request (cookies, credentials) back to the client: refused with 405
+  // unless allowed, as CDNs do.
+  bool allowTrace = false;
+  // RFC 9213 targeted cache control: this PoP obeys `popCacheControlField` (when set) before
+  // CDN-Cache-Control, and both before Cache-Control / Expires. stripTargetedCacheControl removes
+  // both from responses to clients (keep them on a shield so that its edges see them too).
+  std::string popCacheControlField = "Cdnlab-Cache-Control";
+  bool stripTargetedCacheControl = false;
+  // Response field that lists an object's surrogate keys (tags) for POST /purge?tag=.
+  std::string surrogateKeyField = "Surrogate-Key";
   double maxObjectFraction = 0.1;                      // larger bodies are passed through, not stored
 
   // A follower waiting behind another request's fetch of the same key gives up after this long

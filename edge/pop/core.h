@@ -76,8 +76,10 @@ CDNLAB_POP_STEPS(CDNLAB_X)
 void advance(PopCore& core, const TransactionPtr& tx);
 
 // Starts a client transaction for `request` on worker `io`; `onDone` gets the response.
+// `onInterim` (optional) sends upstream 1xx responses on to the client.
 TransactionPtr startTransaction(PopCore& core, Io& io, http::Request request,
-                                std::function<void(Transaction&)> onDone);
+                                std::function<void(Transaction&)> onDone,
+                                std::function<void(int, const http::Headers&)> onInterim = {});
 
 // Helpers shared by several steps (helpers.cc).
 cache::RequestView requestView(const PopCore& core, const Transaction& tx);

@@ -2,6 +2,7 @@
 // shares the entry's body Buffer (no body copy) and adds only the per-request headers: Age,
 // X-Cache, X-Cache-Hits, X-Served-By, Server-Timing (Date comes from the server).
 #include "edge/cache/conditional.h"
+#include "edge/cache/range.h"
 #include "edge/pop/core.h"
 
 #include <charconv>
@@ -58,18 +59,79 @@ void setServerTiming(PopCore& core, const Transaction& tx, http::Headers& out) {
 
 namespace {
 
-// The entry's stored fields as wire lines, minus those each response sets itself.
-Buffer serializeHeaderBlock(const cache::Entry& entry) {
+// Targeted cache-control fields (RFC 9213) this PoP removes before answering clients.
+bool isStrippedTargetedField(const PopConfig& config, std::string_view name) {
+  if (!config.stripTargetedCacheControl) return false;
+  return http::equalsIgnoreCase(name, "CDN-Cache-Control") ||
+         (!config.popCacheControlField.empty() && http::equalsIgnoreCase(name, config.popCacheControlField));
+}
+
+// The entry's stored fields as wire lines, minus those each response sets itself (and minus
+// Content-Type for a multipart/byteranges or 416 answer, whose body is not the stored type).
+Buffer serializeHeaderBlock(const PopConfig& config, const cache::Entry& entry, bool withContentType = true) {
   std::string block;
   block.reserve(512);
+  bool acceptRanges = false;
   for (const auto& h : entry.headers) {
-    if (isPerHopField(h.name)) continue;
+    if (isPerHopField(h.name) || isStrippedTargetedField(config, h.name)) continue;
+    if (!withContentType && http::equalsIgnoreCase(h.name, "Content-Type")) continue;
+    acceptRanges = acceptRanges || http::equalsIgnoreCase(h.name, "Accept-Ranges");
     block += h.name;
     block += ": ";
     block += h.value;
     block += "\r\n";
   }
+  // A stored full response can answer byte ranges (RFC 9110 14.3).
+  if (!acceptRanges && entry.status == 200) block += "Accept-Ranges: bytes\r\n";
   return Buffer(std::move(block));
+}
+
+// RFC 9110 14: a GET with Range for a full 200 response, answered from the whole body: 206 with
+// one part or multipart/byteranges, or 416 with "Content-Range: bytes */length". `fields` are the
+// response's stored fields (validators for If-Range, Content-Type for the parts). Returns false
+// when the Range does not apply (no Range, HEAD, If-Range mismatch, invalid or too many ranges):
+// the full response goes out. `dropContentType` is called for the multipart and 416 answers.
+template <typename DropContentType>
+bool answerRange(const Transaction& tx, int status, const http::Headers& fields, http::Response& r,
+                 DropContentType dropContentType) {
+  if (tx.request.method != "GET" || status != 200) return false;
+  auto range = tx.request.headers.get("Range");
+  if (!range) return false;
+  auto date = cache::findHeader(fields, "date");
+  auto dateS = date ? cache::parseHttpDate(*date) : std::nullopt;
+  if (!cache::ifRangeMatches(&tx.request.headers, cache::findHeader(fields, "etag").value_or(""),
+                             cache::findHeader(fields, "last-modified").value_or(""), dateS.value_or(0)))
+    return false;
+  const uint64_t length = r.body.size();
+  cache::RangePlan plan = cache::planRange(*range, length);
+  switch (plan.verdict) {
+    case cache::RangeVerdict::Ignore:
+      return false;
+    case cache::RangeVerdict::Unsatisfiable:
+      r.status = 416;
+      r.body = Buffer::copyOf("requested range not satisfiable\n");
+      dropContentType();
+      r.headers.set("Content-Type", "text/plain");
+      r.headers.set("Content-Range", cache::unsatisfiedRange(length));
+      return true;
+    case cache::RangeVerdict::Satisfiable:
+      break;
+  }
+  r.status = 206;
+  if (plan.ranges.size() == 1) {
+    const cache::ByteRange& only = plan.ranges.front();
+    r.headers.set("Content-Range", cache::contentRange(only, length));
+    r.body = r.body.slice(only.first, only.length());  // shares the stored bytes
+    return true;
+  }
+  std::string type(cache::findHeader(fields, "content-type").value_or(""));
+  char boundary[40];
+  std::snprintf(boundary, sizeof boundary, "cdnlab-%016llx",
+                static_cast<unsigned long long>(tx.startNs) * 0x9E3779B97F4A7C15ull);
+  r.body = Buffer(cache::multipartBody(r.body.view(), plan.ranges, type, boundary));
+  dropContentType();
+  r.headers.set("Content-Type", std::string("multipart/byteranges; boundary=") + boundary);
+  return true;
 }
 
 // The header block is serialized once per entry and worker, then every hit sends the same
@@ -78,11 +140,11 @@ Buffer serializeHeaderBlock(const cache::Entry& entry) {
 // thread_local (one per worker loop: no lock) and bounded: when full it starts over.
 class HeaderBlockMemo {
  public:
-  Buffer get(const std::shared_ptr<const cache::Entry>& entry) {
+  Buffer get(const PopConfig& config, const std::shared_ptr<const cache::Entry>& entry) {
     auto it = blocks_.find(entry.get());
     if (it != blocks_.end() && it->second.entry.lock() == entry) return it->second.block;
     if (blocks_.size() >= kMaxBlocks) blocks_.clear();
-    Buffer block = serializeHeaderBlock(*entry);
+    Buffer block = serializeHeaderBlock(config, *entry);
     blocks_[entry.get()] = Memo{entry, block};
     return block;
   }
@@ -96,9 +158,9 @@ class HeaderBlockMemo {
   std::unordered_map<const cache::Entry*, Memo> blocks_;
 };
 
-Buffer entryHeaderBlock(const std::shared_ptr<const cache::Entry>& entry) {
+Buffer entryHeaderBlock(const PopConfig& config, const std::shared_ptr<const cache::Entry>& entry) {
   thread_local HeaderBlockMemo memo;
-  return memo.get(entry);
+  return memo.get(config, entry);
 }
 
 }  // namespace
@@ -112,6 +174,15 @@ Next stepDeliver(PopCore& core, Transaction& tx) {
     for (auto name : {"X-Cache", "X-Served-By"})
       if (auto v = r.headers.get(name)) upstreamTeaching.add(name, *v);
     for (auto name : {"X-Cache", "X-Served-By", "X-Cache-Hits"}) r.headers.remove(name);
+    if (core.config().stripTargetedCacheControl) {
+      r.headers.remove("CDN-Cache-Control");
+      if (!core.config().popCacheControlField.empty()) r.headers.remove(core.config().popCacheControlField);
+    }
+    // A full response that was not stored (too large, no-store) still answers the client's range.
+    if (!tx.pass) {
+      http::Headers fields = r.headers;
+      answerRange(tx, r.status, fields, r, [&r] { r.headers.remove("Content-Type"); });
+    }
     addTeachingHeaders(core, tx, r.headers, upstreamTeaching);
     return goTo(Step::FnViewerResponse);
   }
@@ -119,8 +190,14 @@ Next stepDeliver(PopCore& core, Transaction& tx) {
   bool notModified = cache::evaluateConditional(entry, requestView(core, tx)) == cache::ConditionalResult::NotModified;
   r.status = notModified ? 304 : entry.status;
   r.headers.reserve(8);  // the five per-request fields below, without regrowing the vector
-  r.headerBlock = entryHeaderBlock(tx.entry);
-  if (!notModified) r.body = entry.body;  // shares the bytes
+  r.headerBlock = entryHeaderBlock(core.config(), tx.entry);
+  // The origin's Date, kept with the entry (RFC 9111 4.2.3 computes Age from it).
+  if (auto date = cache::findHeader(entry.headers, "date")) r.headers.add("Date", *date);
+  if (!notModified) {
+    r.body = entry.body;  // shares the bytes
+    answerRange(tx, entry.status, entry.headers, r,
+                [&] { r.headerBlock = serializeHeaderBlock(core.config(), entry, false); });
+  }
   char number[32];
   auto digits = [&number](auto v) {
     return std::string_view(number, static_cast<size_t>(std::to_chars(number, number + sizeof number, v).ptr - number));
@@ -138,6 +215,7 @@ Next stepSynth(PopCore& core, Transaction& tx) {
   if (!tx.responseReady) {
     http::Response r(tx.synth.status, tx.synth.text + "\n");
     r.headers.add("Cache-Control", "no-store");
+    for (const http::Header& h : tx.synthHeaders) r.headers.add(h.name, h.value);
     tx.response = std::move(r);
   }
   addTeachingHeaders(core, tx, tx.response.headers, http::Headers{});

@@ -1,5 +1,6 @@
 // Fetch and OriginResponse: ask the upstream (shield PoP or origin), then decide what its answer
 // becomes: a stored entry, a refreshed entry (304), an uncached response, or stale-if-error.
+#include "common/http/uri.h"
 #include "edge/cache/conditional.h"
 #include "edge/pop/core.h"
 
@@ -30,6 +31,14 @@ UpstreamRequest buildUpstreamRequest(PopCore& core, Transaction& tx) {
   std::string loop = up.headers.getAll("CDN-Loop");
   up.headers.set("CDN-Loop", loop.empty() ? core.config().id : loop + ", " + core.config().id);
   if (tx.pass) up.body = Buffer(std::move(tx.request.body));
+  if (!tx.background && tx.onInterim) {
+    // 103 Early Hints and the like go to the client at once (RFC 9110 15.2); they are never
+    // stored, so clients collapsed behind this fill or served later do not see them.
+    up.onInterim = [self = tx.ptr()](int status, http::Headers fields) {
+      stripHopByHop(fields);
+      self->onInterim(status, fields);  // dropped by the connection once the answer is out
+    };
+  }
   return up;
 }
 
@@ -45,10 +54,44 @@ bool staleUsableOnError(PopCore& core, const Transaction& tx) {
   return cache::decide(*tx.entry, tx.requestCc, core.nowMs()).usableOnError;
 }
 
-// Response fields that are about this hop, not the object: the server writes its own.
+// Response fields that are about this hop, not the object: the server writes its own. The
+// origin's Date stays: it is when the response was generated, what Age and freshness are
+// computed from (RFC 9111 4.2), and what clients see on every hit.
 void stripForForwarding(http::Headers& headers) {
   stripHopByHop(headers);
-  for (auto name : {"Content-Length", "Date", "Server", "Server-Timing"}) headers.remove(name);
+  for (auto name : {"Content-Length", "Server", "Server-Timing"}) headers.remove(name);
+}
+
+// RFC 9111 4.4: a non-error response to an unsafe method invalidates the target URI's entries
+// and those of a same-origin Location / Content-Location.
+bool isSafeMethod(std::string_view m) { return m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "TRACE"; }
+
+// The request-target of `ref` when it names this PoP's origin: a path, or an absolute URI whose
+// authority is the request's Host (or the upstream's); nullopt for other origins.
+std::optional<std::string> sameOriginTarget(PopCore& core, const Transaction& tx, std::string_view ref) {
+  ref = http::trimOws(ref);
+  if (ref.starts_with("/") && !ref.starts_with("//")) return std::string(ref);
+  if (!http::looksAbsoluteForm(ref)) return std::nullopt;
+  auto form = http::splitAbsoluteForm(ref);
+  if (!form) return std::nullopt;
+  auto host = tx.request.headers.get("Host");
+  auto sameAuthority = [&](std::string_view a) {
+    return cache::normalizeUrl("http", a, "/", {}) == cache::normalizeUrl("http", form->authority, "/", {});
+  };
+  if (!(host && sameAuthority(*host)) && !sameAuthority(core.keyHost())) return std::nullopt;
+  return form->pathAndQuery.empty() ? std::string("/") : std::string(form->pathAndQuery);
+}
+
+void invalidateAfterUnsafe(PopCore& core, const Transaction& tx, const UpstreamResponse& resp) {
+  if (isSafeMethod(tx.request.method) || resp.status < 200 || resp.status >= 400) return;
+  std::vector<std::string> targets{tx.request.target};
+  for (auto name : {"Location", "Content-Location"})
+    if (auto v = resp.headers.get(name))
+      if (auto t = sameOriginTarget(core, tx, *v)) targets.push_back(std::move(*t));
+  uint64_t removed = 0;
+  for (const std::string& t : targets)
+    removed += core.store().purgeUrl(cache::normalizeUrl("http", core.keyHost(), t, core.keyConfig())).objects;
+  core.metrics().invalidated.fetch_add(removed, std::memory_order_relaxed);
 }
 
 Next forwardUncached(Transaction& tx, UpstreamResponse& resp) {
@@ -101,7 +144,10 @@ Next stepOriginResponse(PopCore& core, Transaction& tx) {
     return goTo(tx.background ? Step::Done : Step::Synth);
   }
   UpstreamResponse& resp = result.value();
-  if (tx.pass) return forwardUncached(tx, resp);
+  if (tx.pass) {
+    invalidateAfterUnsafe(core, tx, resp);
+    return forwardUncached(tx, resp);
+  }
 
   int64_t now = core.nowMs();
   if (tx.revalidating && resp.status == 304) {

@@ -20,6 +20,9 @@ PopCore::PopCore(const PopConfig& config, const Clock& clock, cache::CacheStore&
   freshness_.defaultTtlS = seconds(config.defaultTtl);
   freshness_.minTtlS = seconds(config.minTtl);
   freshness_.maxTtlS = seconds(config.maxTtl);
+  if (!config.popCacheControlField.empty()) freshness_.targetedFields.push_back(config.popCacheControlField);
+  freshness_.targetedFields.push_back("CDN-Cache-Control");
+  freshness_.surrogateKeyField = config.surrogateKeyField;
   keyConfig_.ignoreQuery = config.keyIgnoreQuery;
   keyConfig_.includeHeaders = config.keyHeaders;
   keyHost_ = config.upstreamHost + ":" + std::to_string(config.upstreamPort);
@@ -100,11 +103,13 @@ void advance(PopCore& core, const TransactionPtr& txp) {
 }
 
 TransactionPtr startTransaction(PopCore& core, Io& io, http::Request request,
-                                std::function<void(Transaction&)> onDone) {
+                                std::function<void(Transaction&)> onDone,
+                                std::function<void(int, const http::Headers&)> onInterim) {
   auto tx = std::make_shared<Transaction>();
   tx->io = &io;
   tx->request = std::move(request);
   tx->onDone = std::move(onDone);
+  tx->onInterim = std::move(onInterim);
   tx->startNs = core.clock().nowNs();
   advance(core, tx);
   return tx;

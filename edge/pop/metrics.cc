@@ -74,8 +74,18 @@ std::string Metrics::renderPrometheus(const std::string& popId, const StoreGauge
   counter(out, "cdnlab_not_stored_total", "Upstream responses not stored (rules or size).", load(notStored));
   counter(out, "cdnlab_purged_objects_total", "Entries removed by purge requests.", load(purgedObjects));
   counter(out, "cdnlab_purged_bytes_total", "Bytes removed by purge requests.", load(purgedBytes));
+  counter(out, "cdnlab_invalidated_objects_total", "Entries invalidated by responses to unsafe methods.",
+          load(invalidated));
   counter(out, "cdnlab_response_body_bytes_total", "Response body bytes sent to clients.", load(bytesToClients));
   counter(out, "cdnlab_evictions_total", "Entries evicted by the policy or TTL expiry.", store.evictions);
+  out += "# HELP cdnlab_cache_removals_total Entries removed from the cache, by cause.\n"
+         "# TYPE cdnlab_cache_removals_total counter\n";
+  for (auto [cause, n] : {std::pair<const char*, uint64_t>{"size", store.removedSize}, {"expired", store.removedExpired},
+                          {"purge", store.removedPurge}, {"replaced", store.removedReplaced}}) {
+    char line[128];
+    std::snprintf(line, sizeof line, "cdnlab_cache_removals_total{cause=\"%s\"} %" PRIu64 "\n", cause, n);
+    out += line;
+  }
   gauge(out, "cdnlab_cache_bytes", "Bytes held by the cache (bodies and headers).", store.bytes);
   gauge(out, "cdnlab_cache_objects", "Entries held by the cache.", store.objects);
   gauge(out, "cdnlab_cache_capacity_bytes", "Configured cache capacity.", store.capacityBytes);

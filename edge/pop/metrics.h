@@ -39,6 +39,9 @@ struct StoreGauges {
   uint64_t objects = 0;
   uint64_t capacityBytes = 0;
   uint64_t evictions = 0;
+  // Entries removed, by cause: capacity (policy eviction), expired (TTL sweep or lazy expiry),
+  // purge (admin purge and invalidation by unsafe methods), replaced (a newer response).
+  uint64_t removedSize = 0, removedExpired = 0, removedPurge = 0, removedReplaced = 0;
 };
 
 class Metrics {
@@ -56,6 +59,7 @@ class Metrics {
   std::atomic<uint64_t> notStored{0};            // responses the storage rules or size limit refused
   std::atomic<uint64_t> purgedObjects{0};
   std::atomic<uint64_t> purgedBytes{0};
+  std::atomic<uint64_t> invalidated{0};          // entries removed by unsafe-method responses (RFC 9111 4.4)
   std::atomic<uint64_t> bytesToClients{0};       // response bodies delivered
   LatencyHistogram latency;                      // time in the PoP, request complete -> response ready
   LatencyHistogram upstreamLatency;              // upstream request -> response headers and body

@@ -60,6 +60,7 @@ class WorkerIo final : public Io {
     req.target = std::move(request.target);
     req.headers = std::move(request.headers);
     req.body = std::move(request.body);
+    req.onInterim = std::move(request.onInterim);
     client_.request(std::move(req), [done = std::move(done), this](Result<http::ClientResponse> r) {
       if (!r.ok()) {
         int status = http::gatewayStatusFor(r.error());
@@ -257,7 +258,8 @@ void PopServer::handle(const http::RequestContextPtr& ctx) {
   req.body = std::move(in.body);
   req.keepAlive = in.keepAlive;
   req.peer = in.peer;
-  startTransaction(*core_, *io, std::move(req), [ctx](Transaction& tx) { ctx->respond(std::move(tx.response)); });
+  startTransaction(*core_, *io, std::move(req), [ctx](Transaction& tx) { ctx->respond(std::move(tx.response)); },
+                   [ctx](int status, const http::Headers& fields) { ctx->sendInterim(status, fields); });
 }
 
 }  // namespace cdnlab::edge::pop

@@ -1,5 +1,6 @@
 // Recv and Hash, the first steps of the edge request path: classify the client's request
 // (cacheable, pass, or refused) and compute its cache key.
+#include "edge/cache/request_target.h"
 #include "edge/pop/core.h"
 
 namespace cdnlab::edge::pop {
@@ -20,13 +21,38 @@ bool loopsThroughUs(const PopCore& core, const http::Request& request) {
   }
   return false;
 }
+Next refuse(Transaction& tx, int status, std::string why) {
+  tx.synth = {status, std::move(why)};
+  tx.outcome = Outcome::Synth;
+  return goTo(Step::Synth);
+}
+
+// Replaces the request's target with its one normalised form (request_target.h): the key is
+// computed from it and it is what goes upstream, so no two requests that the origin would tell
+// apart can share an entry. An absolute-form target's authority replaces Host (RFC 9112 3.2.2).
+std::optional<std::string> normalizeRequestTarget(Transaction& tx) {
+  http::Request& r = tx.request;
+  if (r.target == "*" && r.method == "OPTIONS") return std::nullopt;  // asterisk-form, passed as is
+  auto n = cache::normalizeTarget(r.target);
+  if (!n.ok()) return n.error().message;
+  if (!n->authority.empty()) r.headers.set("Host", n->authority);
+  r.target = n->originForm();
+  r.path = n->path;
+  r.query = n->query.value_or("");
+  return std::nullopt;
+}
 }  // namespace
 
 // Recv (viewer-request): only GET and HEAD use the cache; anything else is passed through.
 Next stepRecv(PopCore& core, Transaction& tx) {
-  if (loopsThroughUs(core, tx.request)) {
-    tx.synth = {508, "request loop: this PoP (" + core.config().id + ") is already in CDN-Loop"};
-    tx.outcome = Outcome::Synth;
+  if (loopsThroughUs(core, tx.request))
+    return refuse(tx, 508, "request loop: this PoP (" + core.config().id + ") is already in CDN-Loop");
+  if (auto why = normalizeRequestTarget(tx)) return refuse(tx, 400, *why);
+  // TRACE echoes the request, cookies and credentials included, back through every hop: CDNs
+  // refuse it unless told otherwise (RFC 9110 9.3.8 lets any recipient do so).
+  if (tx.request.method == "TRACE" && !core.config().allowTrace) {
+    refuse(tx, 405, "TRACE is disabled on this PoP (--allow-trace enables it)");
+    tx.synthHeaders.add("Allow", "GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE");
     return goTo(Step::Synth);
   }
   tx.requestCc = cache::parseCacheControl(&tx.request.headers);
@@ -37,6 +63,12 @@ Next stepRecv(PopCore& core, Transaction& tx) {
 // Hash: the key is XXH3 over the normalised URL, the method class and configured headers.
 Next stepHash(PopCore& core, Transaction& tx) {
   tx.key = cache::makeCacheKey(requestView(core, tx), core.keyConfig());
+  // A query left out of the key is left out of the upstream request too: every client that
+  // shares the entry must be answered as the origin answers the one request it saw.
+  if (core.keyConfig().ignoreQuery && !tx.request.query.empty()) {
+    tx.request.target = tx.request.path;
+    tx.request.query.clear();
+  }
   return goTo(Step::Lookup);
 }
 

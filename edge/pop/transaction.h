@@ -29,6 +29,8 @@ struct UpstreamRequest {
   std::string target;  // origin-form, upstream base path already prefixed
   http::Headers headers;
   Buffer body;
+  // Interim responses (103 Early Hints) from upstream, forwarded as they come; never cached.
+  std::function<void(int, http::Headers)> onInterim;
 };
 
 struct UpstreamResponse {
@@ -105,6 +107,7 @@ class Transaction : public std::enable_shared_from_this<Transaction> {
   // Deliver / Synth
   std::optional<Outcome> outcome;  // exactly one, set before Done
   SynthReason synth;
+  http::Headers synthHeaders;      // extra fields of a Synth answer (e.g. Allow on a 405)
   http::Response response;         // uncached response to forward (Pass, not stored, Synth)
   bool fromEntry = false;          // Deliver builds the response from `entry`
 
@@ -124,6 +127,8 @@ class Transaction : public std::enable_shared_from_this<Transaction> {
   int64_t startNs = 0;             // monotonic, when Recv began
   // Called once at Done with the final response (not for background refreshes).
   std::function<void(Transaction&)> onDone;
+  // Sends an interim (1xx) response to this transaction's client; empty: none are forwarded.
+  std::function<void(int, const http::Headers&)> onInterim;
 
   TransactionPtr ptr() { return shared_from_this(); }
 };

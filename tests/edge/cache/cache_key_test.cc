@@ -32,7 +32,15 @@ TEST(CacheKey, EquivalentRequestsShareAKey) {
   EXPECT_EQ(key("GET", "https", "a.com:443", "/x"), key("GET", "https", "A.com", "/x"));
   EXPECT_EQ(key("HEAD", "http", "a.com", "/x"), key("GET", "http", "a.com", "/x"));
   EXPECT_EQ(key("GET", "http", "a.com", ""), key("GET", "http", "a.com", "/"));
-  EXPECT_EQ(key("GET", "http", "a.com", "/x#frag"), key("GET", "http", "a.com", "/x"));
+  EXPECT_EQ(key("GET", "http", "a.com", "/obj/%36%30%31"), key("GET", "http", "a.com", "/obj/601"));
+  EXPECT_EQ(key("GET", "http", "a.com", "/a/./b/../c"), key("GET", "http", "a.com", "/a/c"));
+}
+
+// The PoP refuses a '#' (400); a caller that still passes one gets it escaped, never dropped,
+// so "/x#frag" cannot share "/x"'s entry.
+TEST(CacheKey, FragmentIsNeverDropped) {
+  EXPECT_FALSE(key("GET", "http", "a.com", "/x#frag") == key("GET", "http", "a.com", "/x"));
+  EXPECT_EQ(key("GET", "http", "a.com", "/x#frag").url(), "http://a.com/x%23frag");
 }
 
 TEST(CacheKey, DistinctRequestsDiffer) {
