@@ -22,6 +22,7 @@ struct PopArgs {
   std::string capacity = "512MiB";
   std::string defaultTtl, minTtl, maxTtl;
   std::string upstreamRtt = "0";
+  std::string accessLog;
   std::string collapseWait = "5s", connectTimeout = "2s", upstreamTimeout = "10s", sweepInterval = "1s", keep = "10m";
   std::string logLevel = "warn";
   edge::pop::PopConfig config;
@@ -88,6 +89,7 @@ int runPop(PopArgs& a) {
       !parseDurationFlag("--keep", a.keep, c.keep) ||
       !parseDurationFlag("--upstream-rtt", a.upstreamRtt, c.upstreamRtt))
     return 2;
+  c.accessLog = a.accessLog;
   if (auto ok = c.validate(); !ok.ok()) {
     std::fprintf(stderr, "cdnlab pop: %s\n", ok.error().message.c_str());
     return 2;
@@ -140,6 +142,8 @@ CDNLAB_COMMAND("pop", "Run a caching PoP in front of an upstream (origin or shie
   sub.add_option("--sweep-interval", a->sweepInterval, "Period of the TTL expiry sweep")->capture_default_str();
   sub.add_option("--keep", a->keep, "How long stale entries with validators are kept for revalidation")
       ->capture_default_str();
+  sub.add_option("--access-log", a->accessLog,
+                 "Append a CloudFront-format access log (tab-separated, #Fields header) to this file");
   sub.add_option("--upstream-rtt", a->upstreamRtt,
                  "Simulated round trip to the upstream (latency model): waited before each upstream "
                  "request, twice on a new connection (e.g. 84.2ms; 0 = off)")

@@ -43,7 +43,7 @@ struct PopConfig {
   Duration upstreamConnectTimeout = std::chrono::seconds(2);
   Duration upstreamTimeout = std::chrono::seconds(10);  // whole response, after connect
   Duration sweepInterval = std::chrono::seconds(1);     // periodic TTL expiry sweep
-  // The latency model's cost of the upstream hop (DESIGN.md section 3; `cdnlab up` computes it
+  // The latency model's cost of the upstream hop (docs/latency-model.md; `cdnlab up` computes it
   // from the distance to the upstream): each upstream request waits this long (a libuv timer)
   // before it is sent, and a response that came over a new connection waits once more (the TCP
   // handshake's round trip). 0 = no simulated latency.
@@ -51,6 +51,8 @@ struct PopConfig {
   // Stale entries with a validator stay this long past their stale windows, so that a later
   // request revalidates them (304, no body transfer) instead of refetching in full.
   Duration keep = std::chrono::minutes(10);
+  // CloudFront-format access log (edge/pop/access_log.h) appended to this file; empty = off.
+  std::string accessLog;
 
   // The upstream URL split into its parts (filled by validate()).
   std::string upstreamHost;

@@ -157,6 +157,11 @@ Result<std::unique_ptr<PopServer>> PopServer::create(const PopConfig& config, co
   s->store_ = std::move(store.value());
   s->collapser_ = std::make_unique<cache::Collapser>(PopCore::collapseConfig(s->config_));
   s->core_ = std::make_unique<PopCore>(s->config_, s->clock_, *s->store_, *s->collapser_, s->metrics_);
+  if (!s->config_.accessLog.empty()) {
+    auto log = AccessLog::open(s->config_.accessLog);
+    if (!log.ok()) return log.error();
+    s->accessLog_ = std::move(log.value());
+  }
 
   http::ServerOptions opt;
   opt.host = s->config_.listen.host;
@@ -228,7 +233,13 @@ void PopServer::handle(const http::RequestContextPtr& ctx) {
   req.body = std::move(in.body);
   req.keepAlive = in.keepAlive;
   req.peer = in.peer;
-  startTransaction(*core_, *io, std::move(req), [ctx](Transaction& tx) { ctx->respond(std::move(tx.response)); });
+  startTransaction(*core_, *io, std::move(req), [this, ctx](Transaction& tx) {
+    if (accessLog_)  // the transaction ends here: its access-log line
+      accessLog_->write(accessRecordOf(tx.request, tx.response, tx.outcome.value_or(Outcome::Error), config_.id,
+                                       tx.startNs, core_->clock().nowNs(), core_->nowMs(),
+                                       accessLog_->nextRequestNumber()));
+    ctx->respond(std::move(tx.response));
+  });
 }
 
 }  // namespace cdnlab::edge::pop

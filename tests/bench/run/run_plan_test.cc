@@ -126,6 +126,21 @@ TEST(RunPlan, NoLatencyPassesNoRtt) {
   }
 }
 
+TEST(RunPlan, AccessLogsGoToTheRunDirectory) {
+  PlanInputs in = inputs();
+  in.logDir = "/run/x";
+  auto without = planComponents(load(kTopo), in);
+  for (const auto& c : without) EXPECT_EQ(std::find(c.args.begin(), c.args.end(), "--access-log"), c.args.end());
+  in.accessLogs = true;
+  auto with = planComponents(load(kTopo), in);
+  const auto& fra = find(with, "fra").args;
+  auto at = std::find(fra.begin(), fra.end(), "--access-log");
+  ASSERT_NE(at, fra.end());
+  EXPECT_EQ(*(at + 1), "/run/x/fra.access.log");
+  const auto& origin = find(with, "origin").args;
+  EXPECT_EQ(std::find(origin.begin(), origin.end(), "--access-log"), origin.end());  // PoPs only
+}
+
 TEST(RunPlan, FormatMsIsADurationFlag) {
   EXPECT_EQ(formatMs(84.2134), "84.213ms");
   EXPECT_EQ(formatMs(0), "0.000ms");
