@@ -194,7 +194,9 @@ std::string progressLine(double elapsedS, double totalS, uint64_t requests, doub
 
 std::string renderTables(const Results& r, const RunInfo& info) {
   std::string out;
-  if (info.interrupted) out += "\ninterrupted: the tables show what was measured until then\n";
+  if (info.interrupted)
+    out += r.total().requests ? "\ninterrupted: the tables show what was measured until then\n"
+                              : "\ninterrupted before anything was measured (still warming up?)\n";
   out += fmt("\n%s loop, %.1fs measured after %.1fs warm-up, seed %llu, latency model %s\n", info.mode.c_str(),
              info.durationS, info.warmupS, static_cast<unsigned long long>(info.seed), info.latencyModel ? "on" : "off");
   out += "\nper PoP (hit = Hit or Stale; Revalidated, Miss, Collapsed are not hits)\n" + header("pop");
