@@ -69,6 +69,9 @@ Component planPop(const geo::Topology& topo, const geo::PopSpec& p, const PlanIn
   if (in.latency) {
     c.upstreamRttMs = upstreamRttMs(topo, p);
     c.args.insert(c.args.end(), {"--upstream-rtt", formatMs(c.upstreamRttMs)});
+    char bw[32];
+    std::snprintf(bw, sizeof bw, "%g", topo.latency.backboneBandwidthMbps);
+    c.args.insert(c.args.end(), {"--upstream-bandwidth-mbps", bw});
   }
   return c;
 }

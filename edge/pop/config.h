@@ -48,6 +48,10 @@ struct PopConfig {
   // before it is sent, and a response that came over a new connection waits once more (the TCP
   // handshake's round trip). 0 = no simulated latency.
   Duration upstreamRtt{0};
+  // The upstream hop's bandwidth for the latency model's transfer time: a response body takes
+  // size / bandwidth more before it is used (a warm PoP-to-upstream connection: no slow start).
+  // 0 = no transfer time. Applies only with upstreamRtt > 0.
+  double upstreamBandwidthMbps = 0;
   // Stale entries with a validator stay this long past their stale windows, so that a later
   // request revalidates them (304, no body transfer) instead of refetching in full.
   Duration keep = std::chrono::minutes(10);

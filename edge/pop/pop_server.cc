@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "edge/pop/admin.h"
 
+#include <cmath>
 #include <memory>
 #include <thread>
 #include <unordered_set>
@@ -44,9 +45,14 @@ class WorkerIo final : public Io {
     auto shared = std::make_shared<UpstreamRequest>(std::move(request));
     after(rttMs, [this, shared, rttMs, done = std::move(done)]() mutable {
       exchange(std::move(*shared), [this, rttMs, done = std::move(done)](UpstreamResult r, bool reused) mutable {
-        if (reused || !r.ok()) return done(std::move(r));
+        // One more RTT after a new connection's handshake, and the body's transfer time.
+        uint64_t waitMs = reused || !r.ok() ? 0 : rttMs;
+        if (r.ok() && config_.upstreamBandwidthMbps > 0)
+          waitMs += static_cast<uint64_t>(
+              std::llround(static_cast<double>(r->body.size()) * 8.0 / (config_.upstreamBandwidthMbps * 1000.0)));
+        if (waitMs == 0) return done(std::move(r));
         auto result = std::make_shared<UpstreamResult>(std::move(r));
-        after(rttMs, [result, done = std::move(done)] { done(std::move(*result)); });
+        after(waitMs, [result, done = std::move(done)] { done(std::move(*result)); });
       });
     });
   }

@@ -116,12 +116,16 @@ TEST(RunPlan, UpstreamRttIsTheModelsRttOfThatHop) {
   auto flag = std::find(fra.args.begin(), fra.args.end(), "--upstream-rtt");
   ASSERT_NE(flag, fra.args.end());
   EXPECT_EQ(*(flag + 1), formatMs(fraLon));
+  auto bw = std::find(fra.args.begin(), fra.args.end(), "--upstream-bandwidth-mbps");
+  ASSERT_NE(bw, fra.args.end());
+  EXPECT_EQ(*(bw + 1), "1000");  // latency.backbone_bandwidth_mbps default
 }
 
 TEST(RunPlan, NoLatencyPassesNoRtt) {
   auto plan = planComponents(load(kTopo), inputs(false));
   for (const auto& c : plan) {
     EXPECT_EQ(std::find(c.args.begin(), c.args.end(), "--upstream-rtt"), c.args.end()) << c.name;
+    EXPECT_EQ(std::find(c.args.begin(), c.args.end(), "--upstream-bandwidth-mbps"), c.args.end()) << c.name;
     EXPECT_EQ(c.upstreamRttMs, 0) << c.name;
   }
 }
