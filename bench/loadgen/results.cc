@@ -14,6 +14,8 @@ Outcome parseOutcome(std::string_view e) {
 bool isCacheHit(Outcome o) { return o == Outcome::Hit || o == Outcome::Stale; }
 bool isCacheHit(std::string_view outcome) { return isCacheHit(parseOutcome(outcome)); }
 
+bool wentUpstream(Outcome o) { return o == Outcome::Miss || o == Outcome::Pass || o == Outcome::Revalidated; }
+
 namespace {
 std::string_view trim(std::string_view v) {
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
@@ -119,7 +121,7 @@ void mergeSeries(std::vector<SecondPoint>& into, const std::vector<SecondPoint>&
 
 void Results::record(size_t region, std::string_view popName, size_t second, const Sample& s) {
   total_.add(s);
-  if (s.shield) shield_.add(s, *s.shield);
+  if (s.shield && wentUpstream(s.outcome)) shield_.add(s, *s.shield);
   if (region < regions_.size()) {
     regions_[region].tally.add(s);
     addToSeries(regions_[region].series, second, s);

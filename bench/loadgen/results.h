@@ -33,6 +33,10 @@ inline std::string_view outcomeName(Outcome o) { return kOutcomeNames[static_cas
 Outcome parseOutcome(std::string_view element);
 // True for the outcomes that mean "served from the PoP's cache" (see above).
 bool isCacheHit(Outcome o);
+// True when the client-facing PoP asked its upstream for this request (Miss, Pass,
+// Revalidated): only then does the X-Cache element before its own describe this request. On a
+// Hit it is the upstream's verdict from when the entry was filled, carried in the stored headers.
+bool wentUpstream(Outcome o);
 bool isCacheHit(std::string_view outcome);
 // The client-facing element of a chained teaching header ("Hit, Miss" -> "Miss").
 std::string_view lastElement(std::string_view chained);
@@ -42,7 +46,7 @@ std::string_view upstreamElement(std::string_view chained);
 // One finished request.
 struct Sample {
   Outcome outcome = Outcome::Miss;  // the client-facing PoP's
-  std::optional<Outcome> shield;   // the tier behind it, when the request reached it
+  std::optional<Outcome> shield;   // the tier behind it (counted only when wentUpstream(outcome))
   uint64_t bodyBytes = 0;
   uint64_t latencyUs = 0;  // from the intended send time to the last response byte
   bool error() const { return outcome == Outcome::Error; }

@@ -78,6 +78,12 @@ TEST(Results, TalliesPerPopRegionAndSecond) {
   // Only the request that reached the shield is in the shield row, under the shield's outcome.
   EXPECT_EQ(r.shield().requests, 1u);
   EXPECT_EQ(r.shield().count(Outcome::Miss), 1u);
+  // An edge hit carries the shield's verdict from when it was filled ("Miss, Hit"): that
+  // request never reached the shield and is not in its row.
+  r.record(0, "fra", 0, ok(Outcome::Hit, 10, 100, Outcome::Miss));
+  EXPECT_EQ(r.shield().requests, 1u);
+  EXPECT_TRUE(wentUpstream(Outcome::Revalidated));
+  EXPECT_FALSE(wentUpstream(Outcome::Collapsed));
 }
 
 TEST(Results, NothingMeasuredIsAbsentNotZero) {
