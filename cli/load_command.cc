@@ -80,23 +80,77 @@ std::optional<int64_t> durationNs(const std::string& text, const char* flag) {
   return d->count();
 }
 
-int runLoad(const LoadArgs& a) {
-  // Usage errors first, before anything is read or contacted.
+// The usage errors visible from the flags alone (empty: none), checked before anything is read
+// or contacted.
+std::string usageError(const LoadArgs& a) {
+  char buf[160];
   if (a.rate && !(*a.rate > 0)) {
-    std::fprintf(stderr, "cdnlab load: --rate must be a positive number of requests/s, got %g\n", *a.rate);
-    return 2;
+    std::snprintf(buf, sizeof buf, "--rate must be a positive number of requests/s, got %g", *a.rate);
+    return buf;
   }
   if (a.requests && *a.requests <= 0) {
-    std::fprintf(stderr, "cdnlab load: --requests must be at least 1, got %lld (leave it out to run for --duration)\n",
-                 static_cast<long long>(*a.requests));
-    return 2;
+    std::snprintf(buf, sizeof buf, "--requests must be at least 1, got %lld (leave it out to run for --duration)",
+                  static_cast<long long>(*a.requests));
+    return buf;
   }
-  if ((a.connections && *a.connections <= 0) || a.threads <= 0 || (a.objects && *a.objects <= 0)) {
-    std::fputs("cdnlab load: --objects, --connections and --threads must be positive\n", stderr);
-    return 2;
+  if ((a.connections && *a.connections <= 0) || a.threads <= 0 || (a.objects && *a.objects <= 0))
+    return "--objects, --connections and --threads must be positive";
+  if (a.closed && a.rate) return "--rate is for the open loop; --closed sends as fast as answers come";
+  return {};
+}
+
+// What the report says about the run: its configuration and what the driver saw.
+loadgen::RunInfo runInfoOf(const loadgen::LoadPlan& plan, const loadgen::RunOutcome& run, std::string target,
+                           double rate, std::string startedAt) {
+  loadgen::RunInfo info;
+  info.seed = plan.seed;
+  info.mode = plan.closedLoop ? "closed" : "open";
+  info.target = std::move(target);
+  info.rate = plan.closedLoop ? 0 : rate;
+  info.connections = plan.connections;
+  info.threads = plan.threads;
+  info.durationS = run.measuredS;
+  info.warmupS = static_cast<double>(plan.warmupNs) / 1e9;
+  info.latencyModel = plan.latencyModel;
+  info.startedAt = std::move(startedAt);
+  info.interrupted = run.interrupted;
+  info.queueFull = run.queueFull;
+  info.notSent = run.notSent;
+  for (size_t i = 0; i < loadgen::kFailureCauseCount; ++i)
+    if (run.failures[i]) info.errorCauses.emplace_back(loadgen::kFailureCauseNames[i], run.failures[i]);
+  if (plan.durationNs > 0) info.config.requestedDurationS = static_cast<double>(plan.durationNs) / 1e9;
+  info.config.requests = plan.requests;
+  info.config.objects = plan.objects;
+  if (plan.router) info.config.router = plan.router->host + ":" + std::to_string(plan.router->port);
+  if (plan.origin) info.config.origin = plan.origin->host + ":" + std::to_string(plan.origin->port);
+  for (const auto& r : plan.regions) info.config.regions.push_back({r.name, r.rate, r.share});
+  for (const auto& p : plan.pops)
+    info.config.pops.emplace_back(p.id, p.address.host + ":" + std::to_string(p.address.port));
+  return info;
+}
+
+// 130 interrupted, 1 nothing measured or every request failed (saying why), else 0.
+int exitCodeOf(const loadgen::RunOutcome& run) {
+  const loadgen::Tally& total = run.results.total();
+  if (run.interrupted) {
+    std::fprintf(stderr, "cdnlab load: interrupted after %.1fs measured\n", run.measuredS);
+    return 130;
   }
-  if (a.closed && a.rate) {
-    std::fputs("cdnlab load: --rate is for the open loop; --closed sends as fast as answers come\n", stderr);
+  if (total.requests == 0) {
+    std::fputs("cdnlab load: no request was measured (the run ended before any answer came back)\n", stderr);
+    return 1;
+  }
+  if (total.errors == total.requests) {
+    std::fprintf(stderr, "cdnlab load: every one of the %llu measured requests failed (%s)\n",
+                 static_cast<unsigned long long>(total.requests), failureSummary(run).c_str());
+    return 1;
+  }
+  return 0;
+}
+
+int runLoad(const LoadArgs& a) {
+  if (std::string why = usageError(a); !why.empty()) {
+    std::fprintf(stderr, "cdnlab load: %s\n", why.c_str());
     return 2;
   }
 
@@ -254,30 +308,9 @@ int runLoad(const LoadArgs& a) {
     return 1;
   }
 
-  loadgen::RunInfo info;
-  info.seed = plan.seed;
-  info.mode = plan.closedLoop ? "closed" : "open";
-  info.target = plan.target ? a.target : (embedded ? std::string("<embedded default.yaml>") : topoFile);
-  info.rate = plan.closedLoop ? 0 : rate;
-  info.connections = plan.connections;
-  info.threads = plan.threads;
-  info.durationS = run->measuredS;
-  info.warmupS = warmupS;
-  info.latencyModel = plan.latencyModel;
-  info.startedAt = startedAt;
-  info.interrupted = run->interrupted;
-  info.queueFull = run->queueFull;
-  info.notSent = run->notSent;
-  for (size_t i = 0; i < loadgen::kFailureCauseCount; ++i)
-    if (run->failures[i]) info.errorCauses.emplace_back(loadgen::kFailureCauseNames[i], run->failures[i]);
-  if (plan.durationNs > 0) info.config.requestedDurationS = static_cast<double>(plan.durationNs) / 1e9;
-  info.config.requests = plan.requests;
-  info.config.objects = plan.objects;
-  if (plan.router) info.config.router = plan.router->host + ":" + std::to_string(plan.router->port);
-  if (plan.origin) info.config.origin = plan.origin->host + ":" + std::to_string(plan.origin->port);
-  for (const auto& r : plan.regions) info.config.regions.push_back({r.name, r.rate, r.share});
-  for (const auto& p : plan.pops)
-    info.config.pops.emplace_back(p.id, p.address.host + ":" + std::to_string(p.address.port));
+  loadgen::RunInfo info =
+      runInfoOf(plan, *run, plan.target ? a.target : (embedded ? std::string("<embedded default.yaml>") : topoFile),
+                rate, startedAt);
   if (before && plan.origin) {
     auto after = loadgen::scrapeOrigin(*plan.origin);
     if (after.ok()) {
@@ -300,21 +333,7 @@ int runLoad(const LoadArgs& a) {
       return 1;
     }
   }
-  const loadgen::Tally& total = run->results.total();
-  if (run->interrupted) {
-    std::fprintf(stderr, "cdnlab load: interrupted after %.1fs measured\n", run->measuredS);
-    return 130;
-  }
-  if (total.requests == 0) {
-    std::fputs("cdnlab load: no request was measured (the run ended before any answer came back)\n", stderr);
-    return 1;
-  }
-  if (total.errors == total.requests) {
-    std::fprintf(stderr, "cdnlab load: every one of the %llu measured requests failed (%s)\n",
-                 static_cast<unsigned long long>(total.requests), failureSummary(*run).c_str());
-    return 1;
-  }
-  return 0;
+  return exitCodeOf(*run);
 }
 
 CDNLAB_COMMAND("load", "Drive traffic at a running topology (or one --target URL) and report hit ratio and latency",
