@@ -122,18 +122,29 @@ stop_all() {
 }
 SERVERS=(cdnlab varnish nginx)
 
-# One wrk run -> "rps p50_ms p99_ms"
+# One wrk run -> "rps p50_ms p99_ms non2xx", or "FAILED <why>" when wrk failed or printed
+# something we cannot parse: that run is reported and left out, the benchmark goes on.
 run_wrk() {
-  wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" --latency "$1" 2>/dev/null | python3 -c '
+  local out rc=0
+  out=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" --latency "$1" 2>&1) || rc=$?
+  printf '%s' "$out" | python3 -c '
 import re, sys
 t = sys.stdin.read()
+rc = int(sys.argv[1])
 def ms(v):
     n, u = re.match(r"([\d.]+)(\w+)", v).groups(); n = float(n)
-    return n / 1000 if u == "us" else n * 1000 if u == "s" else n
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
-p50 = ms(re.search(r"50%\s+(\S+)", t).group(1)); p99 = ms(re.search(r"99%\s+(\S+)", t).group(1))
-errs = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
-print(f"{rps:.0f} {p50:.3f} {p99:.3f} {errs.group(1) if errs else 0}")'
+    return n / 1000 if u == "us" else n * 1000 if u == "s" else n * 60000 if u == "m" else n
+try:
+    if rc != 0:
+        raise ValueError(f"wrk exited {rc}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+    p50 = ms(re.search(r"50%\s+(\S+)", t).group(1)); p99 = ms(re.search(r"99%\s+(\S+)", t).group(1))
+    errs = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
+    print(f"{rps:.0f} {p50:.3f} {p99:.3f} {errs.group(1) if errs else 0}")
+except Exception as e:
+    last = " | ".join(l.strip() for l in t.strip().splitlines()[-2:])[:160]
+    why = f"wrk exited {rc}" if rc else "unparsable output"
+    print("FAILED " + why + ": " + (last or "no output"))' "$rc"
 }
 
 RES=$WORK/results.txt
@@ -149,7 +160,13 @@ for size in 1KiB 64KiB; do
   done
   for round in $(seq 1 "$ROUNDS"); do
     for s in "${SERVERS[@]}"; do
-      read -r rps p50 p99 errs < <(run_wrk "${URL[$s]}/obj/1")
+      line=$(run_wrk "${URL[$s]}/obj/1" || echo "FAILED run_wrk: $?")
+      if [[ $line == FAILED* || -z $line ]]; then
+        echo "$size $s $round FAILED" >> "$RES"
+        echo "round $round $size $s: run failed (${line#FAILED }), left out of the medians" >&2
+        continue
+      fi
+      read -r rps p50 p99 errs <<< "$line"
       echo "$size $s $round $rps $p50 $p99 $errs" >> "$RES"
       echo "round $round $size $s: $rps req/s p50 ${p50}ms p99 ${p99}ms non2xx $errs" >&2
     done
@@ -166,10 +183,19 @@ print(f"{'object':8} {'server':8} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8}")
 for obj in ("1KiB", "64KiB"):
     med = {}
     for s in ("cdnlab", "varnish", "nginx"):
-        r = [x for x in rows if x[0] == obj and x[1] == s]
+        r = [x for x in rows if x[0] == obj and x[1] == s and x[3] != "FAILED"]
+        failed = sum(1 for x in rows if x[0] == obj and x[1] == s and x[3] == "FAILED")
+        note = f"  ({failed} failed run(s) left out)" if failed else ""
+        if not r:
+            print(f"{obj:8} {s:8} {'no successful run':>28}{note}")
+            continue
         med[s] = tuple(statistics.median(float(x[i]) for x in r) for i in (3, 4, 5))
-        print(f"{obj:8} {s:8} {med[s][0]:10.0f} {med[s][1]:8.3f} {med[s][2]:8.3f}")
-    best = max(("varnish", "nginx"), key=lambda s: med[s][0])
+        print(f"{obj:8} {s:8} {med[s][0]:10.0f} {med[s][1]:8.3f} {med[s][2]:8.3f}{note}")
+    peers = [s for s in ("varnish", "nginx") if s in med]
+    if "cdnlab" not in med or not peers:
+        print(f"{obj:8} no ratio: not enough successful runs")
+        continue
+    best = max(peers, key=lambda s: med[s][0])
     print(f"{obj:8} ratio cdnlab/{best} = {med['cdnlab'][0] / med[best][0]:.2f}x req/s, "
           f"p99 {med['cdnlab'][2]:.3f} vs {med[best][2]:.3f} ms")
 PY

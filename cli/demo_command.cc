@@ -14,9 +14,16 @@ CDNLAB_COMMAND("demo", "Start a topology, drive load at it for a while, print th
   sub.add_option("topology", o->topologyFile, "Topology YAML (default: embedded configs/default.yaml)");
   sub.add_option("--duration", o->duration, "How long the load runs")->capture_default_str();
   sub.add_flag("--no-latency", *noLatency, "Turn the distance latency model off");
+  sub.add_flag("--access-logs", o->accessLogs, "Every PoP writes a CloudFront-format access log in the run directory");
   sub.add_option("--load-arg", o->loadArgs, "Extra flag passed through to `cdnlab load` (repeatable)");
-  return std::function<int()>([o, noLatency] {
+  auto json = std::make_shared<std::string>();
+  sub.add_option("--json", *json, "Write the load's results as JSON to this file (also on Ctrl-C)");
+  return std::function<int()>([o, noLatency, json] {
     o->latency = !*noLatency;
+    if (!json->empty()) {
+      o->loadArgs.push_back("--json");
+      o->loadArgs.push_back(*json);
+    }
     return bench::run::runDemo(*o);
   });
 });

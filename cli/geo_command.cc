@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/run/default_topology.h"
 #include "cli/command.h"
 #include "geo/geo_build.h"
 #include "geo/geo_db.h"
@@ -14,17 +15,19 @@ namespace cdnlab::cli {
 namespace {
 
 struct GeoArgs {
-  std::string topology = "configs/default.yaml";
+  std::string topology;  // empty: the embedded configs/default.yaml, as `cdnlab up` uses
   std::string output = "geo.mmdb";
   std::string db = "geo.mmdb";
   std::vector<std::string> addresses;
 };
 
 int runBuild(const GeoArgs& a) {
-  auto topo = geo::loadTopologyFile(a.topology);
+  auto topo = a.topology.empty()
+                  ? geo::loadTopologyString(bench::run::defaultTopologyYaml(), "<embedded default.yaml>")
+                  : geo::loadTopologyFile(a.topology);
   if (!topo) {
     std::fputs(config::formatErrors(topo.errors()).c_str(), stderr);
-    return 1;
+    return 2;
   }
   auto ok = geo::writeRegionDatabase(*topo, a.output);
   if (!ok) {
@@ -68,7 +71,7 @@ std::function<int()> setupGeo(CLI::App& sub) {
   auto args = std::make_shared<GeoArgs>();
   sub.require_subcommand(1);
   CLI::App* build = sub.add_subcommand("build", "Write a MaxMind DB mapping each region's loopback block to its city");
-  build->add_option("topology", args->topology, "Topology YAML")->capture_default_str();
+  build->add_option("topology", args->topology, "Topology YAML (default: the embedded configs/default.yaml)");
   build->add_option("-o,--output", args->output, "MaxMind DB file to write")->capture_default_str();
   CLI::App* lookup = sub.add_subcommand("lookup", "Look addresses up in a MaxMind DB (libmaxminddb)");
   lookup->add_option("--geo", args->db, "MaxMind DB file")->capture_default_str();

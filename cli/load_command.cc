@@ -1,8 +1,13 @@
 // `cdnlab load [topo.yaml] [--rate R] [--duration 30s] [--warmup 5s] [--requests N]
 // [--connections N] [--closed] [--threads N] [--json out.json] [--no-latency] [--seed S]
-// [--target URL]`: drives traffic at a running topology (clients per region, routed by the
-// router) or at one URL (--target), prints a progress line per second and the tables at the
-// end. All logic lives in bench/loadgen; this file maps flags onto a LoadPlan.
+// [--target URL] [--check]`: drives traffic at a running topology (clients per region, routed
+// by the router) or at one URL (--target), prints a progress line per second and the tables at
+// the end. All logic lives in bench/loadgen; this file maps flags onto a LoadPlan.
+// Exit codes: 0 ok, 1 nothing to measure (target down, every request failed), 2 usage or
+// config error, 130 interrupted (Ctrl-C: the tables and the JSON of what was measured so far).
+#include <signal.h>
+
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -12,7 +17,9 @@
 
 #include "bench/loadgen/driver.h"
 #include "bench/loadgen/plan.h"
+#include "bench/loadgen/probe.h"
 #include "bench/loadgen/report.h"
+#include "bench/run/default_topology.h"
 #include "bench/loadgen/scrape.h"
 #include "cli/command.h"
 #include "common/config/units.h"
@@ -27,7 +34,7 @@ struct LoadArgs {
   std::optional<double> rate;
   std::string duration;
   std::string warmup;
-  uint64_t requests = 0;
+  std::optional<int64_t> requests;  // signed, so that a negative count is an error, not 2^64 - n
   std::optional<int> connections;
   bool closed = false;
   int threads = 1;
@@ -37,9 +44,31 @@ struct LoadArgs {
   std::string target;
   std::string targetPop;
   std::string origin;
-  std::optional<uint64_t> objects;
+  std::optional<int64_t> objects;
   bool perRegionRanking = false;
+  bool check = false;  // validate flags and topology, then exit (demo runs this before `up`)
 };
+
+std::atomic<bool> gInterrupted{false};
+
+void onInterrupt(int) { gInterrupted.store(true); }
+
+// Ctrl-C / SIGTERM end the run early; the tables and JSON of what was measured still follow.
+void catchInterrupt() {
+  struct sigaction sa {};
+  sa.sa_handler = onInterrupt;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+}
+
+std::string failureSummary(const loadgen::RunOutcome& run) {
+  std::string s;
+  for (size_t i = 0; i < loadgen::kFailureCauseCount; ++i)
+    if (run.failures[i])
+      s += (s.empty() ? "" : ", ") + std::to_string(run.failures[i]) + " " + std::string(loadgen::kFailureCauseNames[i]);
+  return s;
+}
 
 std::optional<int64_t> durationNs(const std::string& text, const char* flag) {
   std::string why;
@@ -51,15 +80,90 @@ std::optional<int64_t> durationNs(const std::string& text, const char* flag) {
   return d->count();
 }
 
+// The usage errors visible from the flags alone (empty: none), checked before anything is read
+// or contacted.
+std::string usageError(const LoadArgs& a) {
+  char buf[160];
+  if (a.rate && !(*a.rate > 0)) {
+    std::snprintf(buf, sizeof buf, "--rate must be a positive number of requests/s, got %g", *a.rate);
+    return buf;
+  }
+  if (a.requests && *a.requests <= 0) {
+    std::snprintf(buf, sizeof buf, "--requests must be at least 1, got %lld (leave it out to run for --duration)",
+                  static_cast<long long>(*a.requests));
+    return buf;
+  }
+  if ((a.connections && *a.connections <= 0) || a.threads <= 0 || (a.objects && *a.objects <= 0))
+    return "--objects, --connections and --threads must be positive";
+  if (a.closed && a.rate) return "--rate is for the open loop; --closed sends as fast as answers come";
+  return {};
+}
+
+// What the report says about the run: its configuration and what the driver saw.
+loadgen::RunInfo runInfoOf(const loadgen::LoadPlan& plan, const loadgen::RunOutcome& run, std::string target,
+                           double rate, std::string startedAt) {
+  loadgen::RunInfo info;
+  info.seed = plan.seed;
+  info.mode = plan.closedLoop ? "closed" : "open";
+  info.target = std::move(target);
+  info.rate = plan.closedLoop ? 0 : rate;
+  info.connections = plan.connections;
+  info.threads = plan.threads;
+  info.durationS = run.measuredS;
+  info.warmupS = static_cast<double>(plan.warmupNs) / 1e9;
+  info.latencyModel = plan.latencyModel;
+  info.startedAt = std::move(startedAt);
+  info.interrupted = run.interrupted;
+  info.queueFull = run.queueFull;
+  info.notSent = run.notSent;
+  for (size_t i = 0; i < loadgen::kFailureCauseCount; ++i)
+    if (run.failures[i]) info.errorCauses.emplace_back(loadgen::kFailureCauseNames[i], run.failures[i]);
+  if (plan.durationNs > 0) info.config.requestedDurationS = static_cast<double>(plan.durationNs) / 1e9;
+  info.config.requests = plan.requests;
+  info.config.objects = plan.objects;
+  if (plan.router) info.config.router = plan.router->host + ":" + std::to_string(plan.router->port);
+  if (plan.origin) info.config.origin = plan.origin->host + ":" + std::to_string(plan.origin->port);
+  for (const auto& r : plan.regions) info.config.regions.push_back({r.name, r.rate, r.share});
+  for (const auto& p : plan.pops)
+    info.config.pops.emplace_back(p.id, p.address.host + ":" + std::to_string(p.address.port));
+  return info;
+}
+
+// 130 interrupted, 1 nothing measured or every request failed (saying why), else 0.
+int exitCodeOf(const loadgen::RunOutcome& run) {
+  const loadgen::Tally& total = run.results.total();
+  if (run.interrupted) {
+    std::fprintf(stderr, "cdnlab load: interrupted after %.1fs measured\n", run.measuredS);
+    return 130;
+  }
+  if (total.requests == 0) {
+    std::fputs("cdnlab load: no request was measured (the run ended before any answer came back)\n", stderr);
+    return 1;
+  }
+  if (total.errors == total.requests) {
+    std::fprintf(stderr, "cdnlab load: every one of the %llu measured requests failed (%s)\n",
+                 static_cast<unsigned long long>(total.requests), failureSummary(run).c_str());
+    return 1;
+  }
+  return 0;
+}
+
 int runLoad(const LoadArgs& a) {
+  if (std::string why = usageError(a); !why.empty()) {
+    std::fprintf(stderr, "cdnlab load: %s\n", why.c_str());
+    return 2;
+  }
+
   std::optional<geo::Topology> topo;
   std::string topoFile = a.topology;
-  if (topoFile.empty() && a.target.empty()) topoFile = "configs/default.yaml";
-  if (!topoFile.empty()) {
-    auto t = geo::loadTopologyFile(topoFile);
+  // Without a file (and without --target) the embedded default topology, as `cdnlab up` uses.
+  const bool embedded = topoFile.empty() && a.target.empty();
+  if (embedded || !topoFile.empty()) {
+    auto t = embedded ? geo::loadTopologyString(bench::run::defaultTopologyYaml(), "<embedded default.yaml>")
+                      : geo::loadTopologyFile(topoFile);
     if (!t) {
       std::fputs(config::formatErrors(t.errors()).c_str(), stderr);
-      return 1;
+      return 2;
     }
     topo = std::move(*t);
   }
@@ -73,7 +177,9 @@ int runLoad(const LoadArgs& a) {
       size_t slash = topoFile.rfind('/');
       if (slash != std::string::npos) catalogFile = topoFile.substr(0, slash + 1) + catalogFile;
     }
-    if (auto cat = origin::catalog::loadCatalogConfigFile(catalogFile)) plan.objects = cat->objects;
+    auto cat = embedded ? origin::catalog::loadCatalogConfigString(bench::run::defaultTopologyYaml(), "<embedded default.yaml>")
+                        : origin::catalog::loadCatalogConfigFile(catalogFile);
+    if (cat) plan.objects = cat->objects;
   } else {
     loadgen::RegionPlan only;
     only.name = "target";
@@ -120,6 +226,10 @@ int runLoad(const LoadArgs& a) {
   if (!a.duration.empty()) {
     auto d = durationNs(a.duration, "--duration");
     if (!d) return 2;
+    if (*d <= 0) {
+      std::fputs("cdnlab load: --duration must be longer than 0s\n", stderr);
+      return 2;
+    }
     plan.durationNs = *d;
   } else if (a.requests) {
     plan.durationNs = 0;  // bounded by the count alone
@@ -129,17 +239,37 @@ int runLoad(const LoadArgs& a) {
     if (!d) return 2;
     plan.warmupNs = *d;
   }
-  plan.requests = a.requests;
+  plan.requests = static_cast<uint64_t>(a.requests.value_or(0));
   plan.closedLoop = a.closed;
   plan.connections = a.connections.value_or(a.closed ? 64 : 256);
   plan.threads = a.threads;
   if (a.noLatency) plan.latencyModel = false;
-  if (a.objects) plan.objects = *a.objects;
+  if (a.objects) plan.objects = static_cast<uint64_t>(*a.objects);
   plan.perRegionRanking = a.perRegionRanking;
   plan.seed = a.seed.value_or(std::random_device{}() | (uint64_t{std::random_device{}()} << 32));
-  if (plan.objects == 0 || plan.connections <= 0 || plan.threads <= 0) {
-    std::fputs("cdnlab load: --objects, --connections and --threads must be positive\n", stderr);
+  if (plan.requests == 0 && plan.durationNs <= 0) {
+    std::fputs("cdnlab load: a run needs --duration or --requests\n", stderr);
     return 2;
+  }
+  if (plan.regions.empty()) {
+    std::fputs("cdnlab load: the topology has no client regions\n", stderr);
+    return 2;
+  }
+  if (a.check) return 0;
+
+  // Is anything there? A run against nothing fails here, naming the address, not after 30 s.
+  const loadgen::Endpoint& first = plan.target ? *plan.target : *plan.router;
+  if (auto up = loadgen::probeTcp(first); !up.ok()) {
+    std::string shown = a.topology.empty() ? std::string() : " " + a.topology;
+    if (plan.target)
+      std::fprintf(stderr, "cdnlab load: nothing answers at --target %s:%d (%s)\n", first.host.c_str(), first.port,
+                   up.error().message.c_str());
+    else
+      std::fprintf(stderr,
+                   "cdnlab load: nothing answers at the router %s:%d (%s); is the topology running? start it with "
+                   "`cdnlab up --detach%s`\n",
+                   first.host.c_str(), first.port, up.error().message.c_str(), shown.c_str());
+    return 1;
   }
 
   const double durationS = static_cast<double>(plan.durationNs) / 1e9;
@@ -168,24 +298,19 @@ int runLoad(const LoadArgs& a) {
     std::fflush(stdout);
   };
 
+  const std::string startedAt = loadgen::utcTimestamp();
+  catchInterrupt();
   loadgen::LoadDriver driver(plan);
+  driver.setInterruptFlag(&gInterrupted);
   auto run = driver.run(onSecond, onMeasureStart);
   if (!run.ok()) {
     std::fprintf(stderr, "cdnlab load: %s\n", run.error().message.c_str());
     return 1;
   }
 
-  loadgen::RunInfo info;
-  info.seed = plan.seed;
-  info.mode = plan.closedLoop ? "closed" : "open";
-  info.target = plan.target ? a.target : topoFile;
-  info.rate = plan.closedLoop ? 0 : rate;
-  info.connections = plan.connections;
-  info.threads = plan.threads;
-  info.durationS = run->measuredS;
-  info.warmupS = warmupS;
-  info.latencyModel = plan.latencyModel;
-  info.dropped = run->dropped;
+  loadgen::RunInfo info =
+      runInfoOf(plan, *run, plan.target ? a.target : (embedded ? std::string("<embedded default.yaml>") : topoFile),
+                rate, startedAt);
   if (before && plan.origin) {
     auto after = loadgen::scrapeOrigin(*plan.origin);
     if (after.ok()) {
@@ -208,13 +333,13 @@ int runLoad(const LoadArgs& a) {
       return 1;
     }
   }
-  return 0;
+  return exitCodeOf(*run);
 }
 
 CDNLAB_COMMAND("load", "Drive traffic at a running topology (or one --target URL) and report hit ratio and latency",
                [](CLI::App& sub) {
   auto a = std::make_shared<LoadArgs>();
-  sub.add_option("topology", a->topology, "Topology YAML (default configs/default.yaml unless --target)");
+  sub.add_option("topology", a->topology, "Topology YAML (default: the embedded configs/default.yaml unless --target)");
   sub.add_option("--rate", a->rate, "Open loop: requests/s over all regions (default: the topology's load.rate)");
   sub.add_option("--duration", a->duration, "Measured time, e.g. 30s (default: the topology's load.duration)");
   sub.add_option("--warmup", a->warmup, "Warm-up before measuring, excluded from results (default: load.warmup)");
@@ -231,6 +356,7 @@ CDNLAB_COMMAND("load", "Drive traffic at a running topology (or one --target URL
   sub.add_option("--origin", a->origin, "Origin URL whose /metrics gives offload (default: the topology's origin)");
   sub.add_option("--objects", a->objects, "Catalog size to draw from (default: the topology's catalog)");
   sub.add_flag("--per-region-ranking", a->perRegionRanking, "Give each region its own popularity order");
+  sub.add_flag("--check", a->check, "Only check the flags and the topology (exit 0 or 2); send nothing");
   return std::function<int()>([a] { return runLoad(*a); });
 });
 

@@ -20,7 +20,14 @@ int main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(cmd.name, cmd.help);
     runners[cmd.name] = cmd.setup(*sub);
   }
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help / --version exit 0; every usage error exits 2 (docs/config.md), whatever CLI11's
+    // own code for it.
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
   for (auto* sub : app.get_subcommands()) return runners[sub->get_name()]();
   return 2;
 }

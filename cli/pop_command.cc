@@ -22,6 +22,8 @@ struct PopArgs {
   std::string capacity = "512MiB";
   std::string defaultTtl, minTtl, maxTtl;
   std::string upstreamRtt = "0";
+  std::string accessLog;
+  double upstreamBandwidthMbps = 0;
   std::string collapseWait = "5s", connectTimeout = "2s", upstreamTimeout = "10s", sweepInterval = "1s", keep = "10m";
   std::string logLevel = "warn";
   std::vector<std::string> edgeFunctions;
@@ -97,6 +99,12 @@ int runPop(PopArgs& a) {
     }
     c.edgeFunctions.push_back(std::move(assoc.value()));
   }
+  c.accessLog = a.accessLog;
+  if (!(a.upstreamBandwidthMbps >= 0)) {
+    std::fputs("cdnlab pop: --upstream-bandwidth-mbps must be >= 0\n", stderr);
+    return 2;
+  }
+  c.upstreamBandwidthMbps = a.upstreamBandwidthMbps;
   if (auto ok = c.validate(); !ok.ok()) {
     std::fprintf(stderr, "cdnlab pop: %s\n", ok.error().message.c_str());
     return 2;
@@ -158,6 +166,10 @@ CDNLAB_COMMAND("pop", "Run a caching PoP in front of an upstream (origin or shie
   sub.add_option("--sweep-interval", a->sweepInterval, "Period of the TTL expiry sweep")->capture_default_str();
   sub.add_option("--keep", a->keep, "How long stale entries with validators are kept for revalidation")
       ->capture_default_str();
+  sub.add_option("--upstream-bandwidth-mbps", a->upstreamBandwidthMbps,
+                 "Latency model: the upstream hop's bandwidth; a response body waits size / bandwidth (0 = none)");
+  sub.add_option("--access-log", a->accessLog,
+                 "Append a CloudFront-format access log (tab-separated, #Fields header) to this file");
   sub.add_option("--upstream-rtt", a->upstreamRtt,
                  "Simulated round trip to the upstream (latency model): waited before each upstream "
                  "request, twice on a new connection (e.g. 84.2ms; 0 = off)")

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/run/default_topology.h"
 #include "cli/command.h"
 #include "common/config/units.h"
 #include "common/signals.h"
@@ -21,17 +22,19 @@ namespace cdnlab::cli {
 namespace {
 
 struct RouterArgs {
-  std::string topology = "configs/default.yaml";
+  std::string topology;  // empty: the embedded configs/default.yaml, as `cdnlab up` uses
   std::vector<std::string> geo;
   std::string listen;
 };
 
 int runRouter(const RouterArgs& a) {
   blockStopSignals();
-  auto topo = geo::loadTopologyFile(a.topology);
+  auto topo = a.topology.empty()
+                  ? geo::loadTopologyString(bench::run::defaultTopologyYaml(), "<embedded default.yaml>")
+                  : geo::loadTopologyFile(a.topology);
   if (!topo) {
     std::fputs(config::formatErrors(topo.errors()).c_str(), stderr);
-    return 1;
+    return 2;
   }
   std::optional<config::HostPort> listen;
   if (!a.listen.empty()) {
@@ -90,7 +93,7 @@ int runRouter(const RouterArgs& a) {
 
 CDNLAB_COMMAND("router", "Run the geo router: 302 each client to its nearest healthy edge PoP", [](CLI::App& sub) {
   auto a = std::make_shared<RouterArgs>();
-  sub.add_option("--topology", a->topology, "Topology YAML")->capture_default_str();
+  sub.add_option("--topology", a->topology, "Topology YAML (default: the embedded configs/default.yaml)");
   sub.add_option("--geo", a->geo,
                  "MaxMind DB(s), consulted in order (default: built from the topology's regions)");
   sub.add_option("--listen", a->listen, "host:port to listen on (default: router.address of the topology)");

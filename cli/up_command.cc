@@ -16,6 +16,8 @@ CDNLAB_COMMAND("up", "Start a topology (default: the embedded configs/default.ya
                  sub.add_option("topology", o->topologyFile, "Topology YAML (default: embedded configs/default.yaml)");
                  sub.add_flag("--detach", o->detach, "Start, print the table, return (`cdnlab down` stops it)");
                  sub.add_flag("--no-latency", *noLatency, "Turn the distance latency model off (raw speed runs)");
+                 sub.add_flag("--access-logs", o->accessLogs,
+                              "Every PoP writes a CloudFront-format access log to <run dir>/<id>.access.log");
                  sub.add_option("--ready-timeout-ms", *readyMs, "How long each start wave may take to be ready")
                      ->check(CLI::Range(100, 600000))
                      ->capture_default_str();

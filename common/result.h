@@ -1,4 +1,4 @@
-// A small result type for the data path: errors are values, never exceptions (STYLE.md, Errors).
+// A small result type for the data path: errors are values, never exceptions (docs/style.md, Errors).
 #pragma once
 
 #include <string>

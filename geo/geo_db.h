@@ -1,4 +1,4 @@
-// Reads MaxMind DB files through libmaxminddb (every lookup goes through it: DESIGN.md, geo):
+// Reads MaxMind DB files through libmaxminddb (every lookup goes through it: docs/architecture.md, geo):
 // our own `cdnlab geo build` output and MaxMind's GeoIP2/GeoLite2 City databases alike, since
 // both use the GeoIP2 City layout (city.names.en, location.latitude/longitude,
 // country.iso_code) plus our `cdnlab.region`.

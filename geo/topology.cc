@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace cdnlab::geo {
 namespace {
@@ -48,7 +49,7 @@ void checkIdentifier(Object& o, std::string_view key, const std::string& value) 
 
 const std::vector<std::string> kPolicies = {"lru", "fifo", "lfu", "s3fifo", "sieve", "wtinylfu"};
 
-PopSpec readPop(Object& o) {
+PopSpec readPop(Object& o, bool accessLogs) {
   PopSpec p;
   p.id = o.string("id");
   checkIdentifier(o, "id", p.id);
@@ -62,10 +63,11 @@ PopSpec readPop(Object& o) {
   p.tier = o.choice("tier", {"edge", "shield"}, "edge") == "shield" ? Tier::Shield : Tier::Edge;
   p.upstream = o.string("upstream");
   p.weight = o.number("weight", 1.0, config::atLeast(0.0));
+  p.accessLog = o.boolean("access_log", accessLogs);
   return p;
 }
 
-RegionSpec readRegion(Object& o, const LoadSpec& load) {
+RegionSpec readRegion(Object& o, const LoadSpec& load, const LatencyParams& latency) {
   RegionSpec r;
   r.name = o.string("name");
   checkIdentifier(o, "name", r.name);
@@ -90,6 +92,13 @@ RegionSpec readRegion(Object& o, const LoadSpec& load) {
   r.share = o.number("share", config::greaterThan(0.0));
   r.rate = o.number("rate", 0.0, config::atLeast(0.0));
   r.zipfAlpha = o.number("zipf_alpha", load.zipfAlpha, config::between(0.0, 5.0));
+  using namespace std::chrono_literals;
+  const auto lastMile = o.duration("last_mile",
+                                   std::chrono::duration_cast<config::Duration>(
+                                       std::chrono::duration<double, std::milli>(defaultLastMileMs(areaOf(r.location)))),
+                                   config::between<config::Duration>(0s, 10s));
+  r.lastMileMs = std::chrono::duration<double, std::milli>(lastMile).count();
+  r.bandwidthMbps = o.number("bandwidth_mbps", latency.clientBandwidthMbps, config::between(0.01, 1e6));
   return r;
 }
 
@@ -273,6 +282,9 @@ Topology readTopology(Object& root, const std::string& file) {
 
   if (auto lat = root.optionalObject("latency")) {
     t.latencyEnabled = lat->boolean("enabled", true);
+    // One route_inflation given: that factor for every path (the calibrated per-area table is
+    // off); route_inflation_table entries below still apply on top of it.
+    if (lat->has("route_inflation")) t.latency.inflationTable.clear();
     t.latency.routeInflation = lat->number("route_inflation", t.latency.routeInflation, config::between(1.0, 10.0));
     using namespace std::chrono_literals;
     const auto perHop = lat->duration(
@@ -281,6 +293,32 @@ Topology readTopology(Object& root, const std::string& file) {
         config::between<config::Duration>(0s, 1s));
     t.latency.perHopProcessingMs = std::chrono::duration<double, std::milli>(perHop).count();
     t.latency.fiberKmPerMs = lat->number("fiber_km_per_ms", t.latency.fiberKmPerMs, config::between(1.0, 300.0));
+    t.latency.jitterFraction = lat->number("jitter", t.latency.jitterFraction, config::between(0.0, 1.0));
+    t.latency.clientBandwidthMbps =
+        lat->number("client_bandwidth_mbps", t.latency.clientBandwidthMbps, config::between(0.01, 1e6));
+    t.latency.backboneBandwidthMbps =
+        lat->number("backbone_bandwidth_mbps", t.latency.backboneBandwidthMbps, config::between(0.01, 1e6));
+    // Entries replace the built-in calibrated value for their pair of areas, or add one.
+    for (Object& rule : lat->objectList("route_inflation_table", config::Presence::Optional)) {
+      Area a{}, b{};
+      const std::string from = rule.string("from"), to = rule.string("to");
+      bool ok = true;
+      for (const auto& [name, out, key] : {std::tuple{from, &a, "from"}, std::tuple{to, &b, "to"}})
+        if (!name.empty() && !parseArea(name, out)) {
+          rule.fail(key, "must be one of europe, north-america, south-america, east-asia, south-asia, oceania, "
+                         "africa (got \"" + name + "\")");
+          ok = false;
+        }
+      const double f = rule.number("inflation", config::between(1.0, 10.0));
+      if (!ok) continue;
+      bool replaced = false;
+      for (auto& r : t.latency.inflationTable)
+        if ((r.a == a && r.b == b) || (r.a == b && r.b == a)) {
+          r.inflation = f;
+          replaced = true;
+        }
+      if (!replaced) t.latency.inflationTable.push_back({a, b, f});
+    }
   }
 
   if (auto load = root.optionalObject("load")) {
@@ -303,12 +341,14 @@ Topology readTopology(Object& root, const std::string& file) {
   if (t.origin.catalogFile.empty() && !root.has("catalog"))
     origin.fail("catalog", "no catalog: add a top-level `catalog:` section or name a file here");
 
+  // access_logs: true turns every PoP's access log on (a PoP's own access_log wins).
+  const bool accessLogs = root.boolean("access_logs", false);
   std::vector<Object> popObjs = root.objectList("pops");
-  for (auto& o : popObjs) t.pops.push_back(readPop(o));
+  for (auto& o : popObjs) t.pops.push_back(readPop(o, accessLogs));
   if (popObjs.empty() && root.has("pops")) root.fail("pops", "at least one PoP is required");
 
   std::vector<Object> regionObjs = root.objectList("regions");
-  for (auto& o : regionObjs) t.regions.push_back(readRegion(o, t.load));
+  for (auto& o : regionObjs) t.regions.push_back(readRegion(o, t.load, t.latency));
   if (regionObjs.empty() && root.has("regions")) root.fail("regions", "at least one client region is required");
 
   validate(t, root, popObjs, regionObjs, routerObj);

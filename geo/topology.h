@@ -40,6 +40,7 @@ struct PopSpec {
   Tier tier = Tier::Edge;
   std::string upstream;  // a shield PoP's id, or "origin"
   double weight = 1.0;   // for the router's weighted strategy
+  bool accessLog = false;  // `cdnlab up` gives it --access-log <run dir>/<id>.access.log
 };
 
 struct OriginSpec {
@@ -61,6 +62,8 @@ struct RegionSpec {
   double share = 1;     // of the topology's clients, normalised so all regions sum to 1
   double rate = 0;      // requests/s this region sends (load.rate x share unless given)
   double zipfAlpha = 0.9;
+  double lastMileMs = 0;       // access-network RTT added to every client round trip (default by area)
+  double bandwidthMbps = 50;   // the clients' last-mile bandwidth (default latency.client_bandwidth_mbps)
 };
 
 struct HealthCheckSpec {
@@ -93,7 +96,7 @@ struct LoadSpec {
 
 struct Topology {
   std::string file;  // as loaded (for messages and relative paths)
-  LatencyParams latency;
+  LatencyParams latency = calibratedLatencyParams();
   bool latencyEnabled = true;
   RouterSpec router;
   OriginSpec origin;

@@ -16,8 +16,10 @@
 #include <vector>
 
 #include "bench/loadgen/response_reader.h"
+#include "bench/loadgen/rng.h"
 #include "bench/loadgen/scheduler.h"
 #include "common/http/client.h"
+#include "geo/latency_model.h"
 
 namespace cdnlab::loadgen {
 
@@ -42,12 +44,14 @@ struct Shared {
   int64_t warmupEndNs = 0;
   int64_t measureEndNs = INT64_MAX;
   std::atomic<int64_t> budget{INT64_MAX};  // measured requests still to send
+  std::atomic<int64_t> interruptedAtNs{0};  // when the interrupt flag was seen; 0: never
 };
 
 class Worker;
 struct Region;
 
-enum class ConnState { Closed, Connecting, Idle, Delaying, Busy, Closing };
+// Receiving: the response is in, the latency model's transfer time for its body is running.
+enum class ConnState { Closed, Connecting, Idle, Delaying, Busy, Receiving, Closing };
 
 // One keep-alive connection of a region to its PoP. Lives as long as its worker; the TCP
 // handle is re-initialised for each new connection once the previous one's close completed.
@@ -65,6 +69,8 @@ struct Conn {
   bool cooling = false;  // closed loop: wait a moment before reconnecting after a failure
   bool failed = false;   // the last request on this connection failed
   PendingRequest current;
+  Sample answered;  // while Receiving: what is recorded when the transfer time is over
+  bool closeAfter = false;  // the peer closed while Receiving
   ResponseReader reader;
   uv_buf_t out;
   char request[320];
@@ -125,12 +131,20 @@ int64_t maxAgeMs(std::string_view cc) {
 
 class Worker {
  public:
-  Worker(Shared& shared, int id, int threads) : shared_(shared), plan_(*shared.plan), id_(id), threads_(threads) {}
+  Worker(Shared& shared, int id, int threads)
+      : shared_(shared),
+        plan_(*shared.plan),
+        id_(id),
+        threads_(threads),
+        model_(shared.plan->latency),
+        jitterRng_(streamSeed(shared.plan->seed, "jitter", static_cast<uint64_t>(id))) {}
 
   Results results;
   Live live;
-  uint64_t dropped = 0;
+  uint64_t queueFull = 0;
+  uint64_t notSent = 0;
   uint64_t reroutes = 0;
+  std::array<uint64_t, kFailureCauseCount> failures{};
   int64_t lastDoneNs = 0;
   std::string setupError;
 
@@ -143,12 +157,30 @@ class Worker {
     for (const auto& r : plan_.regions) names.push_back(r.name);
     results = Results(names);
     setUp();
+    if (shared_.interruptedAtNs.load() != 0) interrupt();  // Ctrl-C while this thread started
     uv_run(&loop_, UV_RUN_DEFAULT);
     uv_loop_close(&loop_);
   }
 
+  // Called from the watching thread: wakes the loop, which stops sending (thread-safe).
+  void wake() {
+    std::lock_guard<std::mutex> g(asyncMutex_);
+    if (asyncLive_) uv_async_send(&async_);
+  }
+
  private:
+  void interrupt() {
+    if (finished_) return;
+    beginStop(1000);
+  }
+
   void setUp() {
+    uv_async_init(&loop_, &async_, [](uv_async_t* a) { static_cast<Worker*>(a->data)->interrupt(); });
+    async_.data = this;
+    {
+      std::lock_guard<std::mutex> g(asyncMutex_);
+      asyncLive_ = true;
+    }
     const bool closed = plan_.closedLoop;
     double sumShare = 0;
     for (const auto& r : plan_.regions) sumShare += r.share;
@@ -393,6 +425,7 @@ class Worker {
     c.state = ConnState::Connecting;
     c.routeGen = r.routeGen;
     c.reading = false;
+    c.closeAfter = false;
     uv_tcp_nodelay(&c.tcp, 1);
     if (r.plan->sourceCount) {
       sockaddr_in src;
@@ -408,13 +441,13 @@ class Worker {
       Worker& w = *c.worker;
       if (c.state != ConnState::Connecting) return;  // closed meanwhile (run ending)
       if (status < 0) {
-        w.fail(c, true);
+        w.fail(c, true, status == UV_ECONNREFUSED ? FailureCause::Refused : FailureCause::ConnectFailed);
         return;
       }
       c.fresh = true;
       w.delayThenWrite(c);
     });
-    if (rc < 0) fail(c, true);
+    if (rc < 0) fail(c, true, rc == UV_ECONNREFUSED ? FailureCause::Refused : FailureCause::ConnectFailed);
   }
 
   // A failure found inside a call made from dispatch(): reported from the loop instead, so
@@ -423,14 +456,21 @@ class Worker {
     c.state = ConnState::Busy;
     uv_timer_start(&c.timer, [](uv_timer_t* t) {
       Conn& c = *static_cast<Conn*>(t->data);
-      if (c.state == ConnState::Busy) c.worker->fail(c, true);
+      if (c.state == ConnState::Busy) c.worker->fail(c, true, FailureCause::ConnectFailed);
     }, 0, 0);
   }
 
+  // The latency model's RTT of the connection's hop (client region -> its PoP); 0 when off.
+  double hopRttMs(const Conn& c) const {
+    if (!plan_.latencyModel || c.region->pop < 0 || static_cast<size_t>(c.region->pop) >= c.region->plan->rttMs.size())
+      return 0;
+    return c.region->plan->rttMs[c.region->pop];
+  }
+
   void delayThenWrite(Conn& c) {
-    double delayMs = 0;
-    if (plan_.latencyModel && c.region->pop >= 0 && static_cast<size_t>(c.region->pop) < c.region->plan->rttMs.size())
-      delayMs = c.region->plan->rttMs[c.region->pop] * (c.fresh ? 2 : 1);
+    const double rtt = hopRttMs(c);
+    // One round trip (two on a new connection: the handshake), plus this exchange's jitter.
+    double delayMs = rtt > 0 ? rtt * (c.fresh ? 2 : 1) + model_.jitterMs(rtt, jitterRng_.uniform()) : 0;
     uint64_t ms = static_cast<uint64_t>(std::llround(delayMs));
     if (ms == 0) {
       write(c);
@@ -460,7 +500,7 @@ class Worker {
     }
     uv_timer_start(&c.timer, [](uv_timer_t* t) {
       Conn& c = *static_cast<Conn*>(t->data);
-      if (c.state == ConnState::Busy) c.worker->fail(c, false);  // response timeout
+      if (c.state == ConnState::Busy) c.worker->fail(c, false, FailureCause::Timeout);
     }, static_cast<uint64_t>(plan_.responseTimeoutMs), 0);
     // Most requests fit the socket buffer at once: try that before queueing a write.
     uv_buf_t b = uv_buf_init(c.request, static_cast<unsigned>(c.requestLen));
@@ -475,7 +515,7 @@ class Worker {
     c.writeReq.data = &c;
     int rc = uv_write(&c.writeReq, reinterpret_cast<uv_stream_t*>(&c.tcp), &c.out, 1, [](uv_write_t* w, int status) {
       Conn& c = *static_cast<Conn*>(w->data);
-      if (status < 0 && c.state == ConnState::Busy) c.worker->fail(c, true);
+      if (status < 0 && c.state == ConnState::Busy) c.worker->fail(c, true, FailureCause::Closed);
     });
     if (rc < 0) failSoon(c);
   }
@@ -483,17 +523,25 @@ class Worker {
   void onRead(Conn& c, ssize_t n) {
     if (n == 0) return;
     if (n < 0) {  // EOF or reset
-      if (c.state == ConnState::Busy) fail(c, true);
-      else closeConn(c);
+      if (c.state == ConnState::Busy) {
+        fail(c, true, FailureCause::Closed);
+      } else if (c.state == ConnState::Receiving) {
+        // The answer is complete; the connection closes once its transfer time is over.
+        uv_read_stop(reinterpret_cast<uv_stream_t*>(&c.tcp));
+        c.closeAfter = true;
+      } else {
+        closeConn(c);
+      }
       return;
     }
+    if (c.state == ConnState::Receiving) return;  // bytes after the answer: ignored until delivered
     if (c.state != ConnState::Busy) {  // bytes nobody asked for: not a server we understand
       closeConn(c);
       return;
     }
     ResponseReader::Step s = c.reader.feed(c.buf, static_cast<size_t>(n));
     if (s.event == ResponseReader::Event::Complete) complete(c);
-    else if (s.event == ResponseReader::Event::Error) fail(c, false);
+    else if (s.event == ResponseReader::Event::Error) fail(c, false, FailureCause::BadResponse);
   }
 
   void record(Conn& c, const Sample& s, std::string_view pop) {
@@ -506,32 +554,61 @@ class Worker {
     std::lock_guard<std::mutex> g(live.m);
     ++live.total;
     ++live.requests;
-    if (s.hit) ++live.hits;
-    if (!s.error) live.latencyUs.record(s.latencyUs);
+    if (s.hit()) ++live.hits;
+    if (!s.error()) live.latencyUs.record(s.latencyUs);
   }
 
   void complete(Conn& c) {
     uv_timer_stop(&c.timer);
     c.failed = false;
     Sample s;
-    s.error = c.reader.status() >= 500;
-    s.hit = isCacheHit(lastElement(c.reader.xCache()));
+    s.outcome = parseOutcome(lastElement(c.reader.xCache()));
+    if (std::string_view up = upstreamElement(c.reader.xCache()); !up.empty()) s.shield = parseOutcome(up);
+    if (c.reader.status() >= 500) {
+      s.outcome = Outcome::Error;
+      countFailure(c, FailureCause::ServerError);
+    }
     s.bodyBytes = c.reader.bodyBytes();
+    // The body's transfer time over the client's last mile (size / bandwidth, plus slow
+    // start's extra round trips): the connection stays busy and the latency includes it.
+    const double transferMs =
+        s.error() ? 0 : model_.transferMs(s.bodyBytes, hopRttMs(c), c.region->plan->bandwidthMbps);
+    const uint64_t waitMs = static_cast<uint64_t>(std::llround(transferMs));
+    c.answered = s;
+    if (waitMs == 0) {
+      delivered(c);
+      return;
+    }
+    c.state = ConnState::Receiving;
+    uv_timer_start(&c.timer, [](uv_timer_t* t) {
+      Conn& c = *static_cast<Conn*>(t->data);
+      if (c.state == ConnState::Receiving) c.worker->delivered(c);
+    }, waitMs, 0);
+  }
+
+  void delivered(Conn& c) {
+    Sample s = c.answered;
     s.latencyUs = latencyFromIntendedUs(c.current.intendedNs, nowNs());
     std::string_view pop = lastElement(c.reader.servedBy());
     record(c, s, pop.empty() ? std::string_view(c.region->routeName) : pop);
     c.state = ConnState::Idle;
-    if (!c.reader.keepAlive()) closeConn(c);
+    if (!c.reader.keepAlive() || c.closeAfter) closeConn(c);
     finishedOne(*c.region);
   }
 
   // The request on c failed. reroute: the PoP itself looks gone (refused / reset), so a geo
   // client asks the router again, which is how a killed PoP's clients move elsewhere.
-  void fail(Conn& c, bool reroute) {
+  void countFailure(Conn& c, FailureCause cause) {
+    int64_t intended = c.current.intendedNs;
+    if (intended >= shared_.warmupEndNs && intended < shared_.measureEndNs) ++failures[static_cast<size_t>(cause)];
+  }
+
+  void fail(Conn& c, bool reroute, FailureCause cause) {
     uv_timer_stop(&c.timer);
     c.failed = true;
+    countFailure(c, cause);
     Sample s;
-    s.error = true;
+    s.outcome = Outcome::Error;
     s.latencyUs = latencyFromIntendedUs(c.current.intendedNs, nowNs());
     record(c, s, c.region->routeName);
     closeConn(c);
@@ -579,24 +656,24 @@ class Worker {
   // ---- the end ---------------------------------------------------------------------------
 
   // No new requests; in-flight ones may finish for a short grace, then everything closes.
-  void beginStop() {
+  void beginStop(uint64_t graceMs = 3000) {
     if (stopping_) return;
     stopping_ = true;
     for (auto& r : regions_) {
       uv_timer_stop(&r->arrivalTimer);
       if (r->scheduler) {
-        dropped += r->scheduler->dropped();
+        queueFull += r->scheduler->dropped();
         // Arrivals of the measured window that never got a connection are load the target
         // did not absorb: count them rather than let them vanish.
         while (!r->scheduler->empty())
-          if (r->scheduler->pop().intendedNs >= shared_.warmupEndNs) ++dropped;
+          if (r->scheduler->pop().intendedNs >= shared_.warmupEndNs) ++notSent;
       }
     }
     if (inflight_ == 0) {
       finish();
       return;
     }
-    uv_timer_start(&stopTimer_, [](uv_timer_t* t) { static_cast<Worker*>(t->data)->finish(); }, 3000, 0);
+    uv_timer_start(&stopTimer_, [](uv_timer_t* t) { static_cast<Worker*>(t->data)->finish(); }, graceMs, 0);
   }
 
   void finish() {
@@ -607,6 +684,11 @@ class Worker {
       if (!uv_is_closing(static_cast<uv_handle_t*>(h))) uv_close(static_cast<uv_handle_t*>(h), nullptr);
     };
     closeHandle(&stopTimer_);
+    {
+      std::lock_guard<std::mutex> g(asyncMutex_);
+      asyncLive_ = false;
+      closeHandle(&async_);
+    }
     for (auto& r : regions_) {
       closeHandle(&r->arrivalTimer);
       closeHandle(&r->routeTimer);
@@ -630,8 +712,13 @@ class Worker {
   const LoadPlan& plan_;
   int id_;
   int threads_;
+  geo::LatencyModel model_;
+  Rng jitterRng_;
   uv_loop_t loop_;
   uv_timer_t stopTimer_;
+  uv_async_t async_;
+  std::mutex asyncMutex_;  // async_ may be signalled from the watching thread until closed
+  bool asyncLive_ = false;
   std::vector<std::unique_ptr<Region>> regions_;
   int64_t inflight_ = 0;
   bool stopping_ = false;
@@ -672,11 +759,15 @@ Result<RunOutcome> LoadDriver::run(const std::function<void(const SecondSnapshot
   uint64_t total = 0;
   while (running.load() > 0) {
     int64_t now = nowNs();
+    if (interrupt_ && interrupt_->load() && shared.interruptedAtNs.load() == 0) {
+      shared.interruptedAtNs = now;
+      for (auto& w : workers) w->wake();
+    }
     if (!measuring && now >= shared.warmupEndNs) {
       measuring = true;
       onMeasureStart();
     }
-    if (now >= nextTick) {
+    if (now >= nextTick && shared.interruptedAtNs.load() == 0) {
       SecondSnapshot snap;
       Histogram h;
       for (auto& w : workers) {
@@ -709,11 +800,19 @@ Result<RunOutcome> LoadDriver::run(const std::function<void(const SecondSnapshot
   for (auto& w : workers) {
     if (!w->setupError.empty()) return Error{1, w->setupError};
     out.results.merge(w->results);
-    out.dropped += w->dropped;
+    out.queueFull += w->queueFull;
+    out.notSent += w->notSent;
     out.reroutes += w->reroutes;
+    for (size_t i = 0; i < kFailureCauseCount; ++i) out.failures[i] += w->failures[i];
     lastDone = std::max(lastDone, w->lastDoneNs);
   }
+  // The measurement ends at its planned end, at the last answer when the request budget ran
+  // out first, or at the interrupt: whichever came first.
   int64_t end = plan_.durationNs > 0 ? std::min(shared.measureEndNs, lastDone) : lastDone;
+  if (int64_t at = shared.interruptedAtNs.load(); at != 0) {
+    out.interrupted = true;
+    end = std::min(end, at);
+  }
   out.measuredS = static_cast<double>(std::max<int64_t>(0, end - shared.warmupEndNs)) / 1e9;
   return out;
 }

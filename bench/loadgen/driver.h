@@ -10,9 +10,12 @@
 // parse the response with llhttp -> record latency from the intended send time.
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string_view>
 
 #include "bench/loadgen/plan.h"
 #include "bench/loadgen/results.h"
@@ -29,11 +32,21 @@ struct SecondSnapshot {
   double p99Ms = 0;
 };
 
+// Why a request failed, as the client saw it.
+enum class FailureCause { Refused, ConnectFailed, Closed, Timeout, BadResponse, ServerError };
+inline constexpr size_t kFailureCauseCount = 6;
+inline constexpr std::array<std::string_view, kFailureCauseCount> kFailureCauseNames = {
+    "connection refused", "connect failed", "connection closed or reset", "response timeout",
+    "malformed response", "status 5xx"};
+
 struct RunOutcome {
   Results results;
-  double measuredS = 0;
-  uint64_t dropped = 0;      // open-loop arrivals that found the queue full or were never sent
+  double measuredS = 0;      // from the end of warm-up to the end of the measurement as run
+  uint64_t queueFull = 0;    // open-loop arrivals dropped: the client's queue was full
+  uint64_t notSent = 0;      // measured arrivals still waiting for a connection at the end
   uint64_t reroutes = 0;     // router lookups after a PoP failed
+  bool interrupted = false;  // the interrupt flag ended the run early
+  std::array<uint64_t, kFailureCauseCount> failures{};
 };
 
 class LoadDriver {
@@ -47,9 +60,13 @@ class LoadDriver {
   // not be set up.
   Result<RunOutcome> run(const std::function<void(const SecondSnapshot&)>& onSecond,
                          const std::function<void()>& onMeasureStart);
+  // When *flag becomes true (e.g. set by a SIGINT handler) the run stops sending, lets
+  // in-flight requests finish for a short grace and returns what was measured so far.
+  void setInterruptFlag(const std::atomic<bool>* flag) { interrupt_ = flag; }
 
  private:
   LoadPlan plan_;
+  const std::atomic<bool>* interrupt_ = nullptr;
 };
 
 }  // namespace cdnlab::loadgen

@@ -58,13 +58,15 @@ LoadPlan planFromTopology(const geo::Topology& topo, double totalRate) {
       rp.firstSource = base + 1;
       rp.sourceCount = static_cast<uint32_t>(size > 2 ? std::min<uint64_t>(size - 2, 250) : 1);
     }
-    for (const geo::PopSpec* p : edges) rp.rttMs.push_back(model.rttMs(r.location, p->location));
+    for (const geo::PopSpec* p : edges) rp.rttMs.push_back(model.rttMs(r.location, p->location) + r.lastMileMs);
+    rp.bandwidthMbps = r.bandwidthMbps;
     plan.regions.push_back(std::move(rp));
   }
   plan.router = Endpoint{topo.router.address.host, topo.router.address.port};
   plan.routerTtlMs = std::chrono::duration_cast<std::chrono::milliseconds>(topo.router.ttl).count();
   plan.origin = Endpoint{topo.origin.address.host, topo.origin.address.port};
   plan.latencyModel = topo.latencyEnabled;
+  plan.latency = topo.latency;
   plan.durationNs = topo.load.duration.count();
   plan.warmupNs = topo.load.warmup.count();
   return plan;

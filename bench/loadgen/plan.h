@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "geo/latency_model.h"
 
 namespace cdnlab::geo {
 struct Topology;
@@ -34,7 +35,8 @@ struct RegionPlan {
   double zipfAlpha = 0.9;
   uint32_t firstSource = 0;  // first client source address (host order); 0 = do not bind
   uint32_t sourceCount = 0;  // how many consecutive addresses the region's sockets use
-  std::vector<double> rttMs;  // per LoadPlan::pops entry: RTT(region, PoP) of the latency model
+  std::vector<double> rttMs;  // per LoadPlan::pops entry: RTT(region, PoP) + the region's last mile
+  double bandwidthMbps = 50;  // last mile: response bodies take size / bandwidth + slow start
 };
 
 struct LoadPlan {
@@ -59,6 +61,7 @@ struct LoadPlan {
   uint64_t requests = 0;          // measured requests to send; 0: bounded by duration only
   uint64_t seed = 1;
   bool latencyModel = false;
+  geo::LatencyParams latency;  // jitter and transfer time of the client hop
   int64_t responseTimeoutMs = 10000;
 };
 

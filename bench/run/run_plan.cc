@@ -64,9 +64,14 @@ Component planPop(const geo::Topology& topo, const geo::PopSpec& p, const PlanIn
     c.args.insert(c.args.end(), {"--admin", p.admin->str()});
     c.readyNames.push_back("admin");
   }
+  if ((p.accessLog || in.accessLogs) && !in.logDir.empty())
+    c.args.insert(c.args.end(), {"--access-log", in.logDir + "/" + p.id + ".access.log"});
   if (in.latency) {
     c.upstreamRttMs = upstreamRttMs(topo, p);
     c.args.insert(c.args.end(), {"--upstream-rtt", formatMs(c.upstreamRttMs)});
+    char bw[32];
+    std::snprintf(bw, sizeof bw, "%g", topo.latency.backboneBandwidthMbps);
+    c.args.insert(c.args.end(), {"--upstream-bandwidth-mbps", bw});
   }
   return c;
 }

@@ -37,6 +37,8 @@ struct PlanInputs {
   std::string catalogFile;   // a file with a `catalog:` section for the origin
   std::string geoDb;         // the region MaxMind DB the router reads
   bool latency = true;       // false: --no-latency (or latency.enabled: false)
+  std::string logDir = {};   // where PoPs with access logs write <id>.access.log
+  bool accessLogs = false;   // `up --access-logs`: every PoP, whatever the topology says
 };
 
 // RTT of a PoP's upstream hop (PoP -> shield, or PoP -> origin) from the latency model.

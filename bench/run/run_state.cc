@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -59,6 +61,22 @@ std::string topologyName(const std::string& topologyFile) {
   if (topologyFile.empty()) return "default";
   std::string stem = std::filesystem::path(topologyFile).stem().string();
   return stem.empty() ? "default" : stem;
+}
+
+std::string runKey(const std::string& topologyFile) {
+  if (topologyFile.empty()) return "default";
+  std::error_code ec;
+  std::filesystem::path full = std::filesystem::weakly_canonical(std::filesystem::absolute(topologyFile, ec), ec);
+  if (ec) full = std::filesystem::absolute(topologyFile).lexically_normal();
+  // FNV-1a 64: stable across builds and machines (std::hash is not), plenty for a few runs.
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : full.string()) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return topologyName(topologyFile) + "-" + hex;
 }
 
 std::string formatState(const RunState& s) {

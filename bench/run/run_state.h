@@ -20,6 +20,10 @@ std::string runDirectory(const std::string& name);
 Result<bool> makeRunDirectory(const std::string& dir);
 // "configs/small.yaml" -> "small"; empty (the embedded default) -> "default".
 std::string topologyName(const std::string& topologyFile);
+// The run directory's name for a topology: keyed by the file's full path, so a/small.yaml and
+// b/small.yaml are two runs ("small-" + 16 hex digits of a hash of the absolute, normalised
+// path); "default" for the embedded default.
+std::string runKey(const std::string& topologyFile);
 
 struct StateEntry {
   std::string name;     // component name: "origin", a PoP id, "router"

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -72,7 +73,7 @@ struct Prepared {
 };
 
 // Loads and validates; 2 on a bad topology (errors printed with file:line: field).
-std::optional<Prepared> prepare(const std::string& topologyFile, bool latency, int& rc) {
+std::optional<Prepared> prepare(const std::string& topologyFile, bool latency, bool accessLogs, int& rc) {
   Prepared p;
   auto loaded = topologyFile.empty() ? geo::loadTopologyString(defaultTopologyYaml(), "<embedded default.yaml>")
                                      : geo::loadTopologyFile(topologyFile);
@@ -82,7 +83,7 @@ std::optional<Prepared> prepare(const std::string& topologyFile, bool latency, i
     return std::nullopt;
   }
   p.topo = std::move(*loaded);
-  p.runDir = runDirectory(topologyName(topologyFile));
+  p.runDir = runDirectory(runKey(topologyFile));
   p.stateFile = p.runDir + "/state";
   if (auto ok = makeRunDirectory(p.runDir); !ok.ok()) {
     std::fprintf(stderr, "cdnlab up: %s\n", ok.error().message.c_str());
@@ -113,6 +114,8 @@ std::optional<Prepared> prepare(const std::string& topologyFile, bool latency, i
                              ? p.inputs.topologyFile
                              : (fs::path(p.inputs.topologyFile).parent_path() / p.topo.origin.catalogFile).string();
   p.inputs.latency = latency && p.topo.latencyEnabled;
+  p.inputs.logDir = p.runDir;
+  p.inputs.accessLogs = accessLogs;
 
   // The region DB is rebuilt when missing or older than the topology it comes from.
   p.inputs.geoDb = p.runDir + "/geo.mmdb";
@@ -173,9 +176,9 @@ struct Started {
   std::unique_ptr<Supervisor> sup;
 };
 
-std::optional<Started> startTopology(const std::string& topologyFile, bool latency, bool detach, Ms deadline,
-                                     int& rc) {
-  auto p = prepare(topologyFile, latency, rc);
+std::optional<Started> startTopology(const std::string& topologyFile, bool latency, bool accessLogs, bool detach,
+                                     Ms deadline, int& rc) {
+  auto p = prepare(topologyFile, latency, accessLogs, rc);
   if (!p) return std::nullopt;
   if (auto running = liveRun(p->stateFile)) {
     std::fprintf(stderr,
@@ -215,7 +218,7 @@ void reportExit(const Child& ch) {
 int runUp(const UpOptions& o) {
   blockSupervisorSignals();
   int rc = 0;
-  auto started = startTopology(o.topologyFile, o.latency, o.detach, o.readyDeadline, rc);
+  auto started = startTopology(o.topologyFile, o.latency, o.accessLogs, o.detach, o.readyDeadline, rc);
   if (!started) return rc;
   Supervisor& sup = *started->sup;
   if (o.detach) {
@@ -238,7 +241,7 @@ int runUp(const UpOptions& o) {
 }
 
 int runDown(const std::string& topologyFile) {
-  const std::string dir = runDirectory(topologyName(topologyFile));
+  const std::string dir = runDirectory(runKey(topologyFile));
   const std::string stateFile = dir + "/state";
   auto s = readStateFile(stateFile);
   if (!s.ok()) {
@@ -246,31 +249,95 @@ int runDown(const std::string& topologyFile) {
                  s.error().message.c_str());
     return 1;
   }
+  // What is still running, listed before anything is signalled: that is what down stops.
+  std::vector<StateEntry> live;
+  for (const auto& e : s->components)
+    if (isStillComponent(e)) live.push_back(e);
+  const bool supervised = s->supervisor != 0 && isSupervisorProcess(processArgs(s->supervisor));
   // A foreground `up` (or a demo) stops its own children in order: ask it, then make sure.
-  if (s->supervisor != 0 && isSupervisorProcess(processArgs(s->supervisor))) {
+  if (supervised) {
     ::kill(s->supervisor, SIGTERM);
     for (int i = 0; i < 1000 && isSupervisorProcess(processArgs(s->supervisor)); ++i) ::usleep(10000);
   }
-  int live = 0;
-  for (const auto& e : s->components) live += isStillComponent(e) ? 1 : 0;
   int killed = terminateAndWait(s->components, kStopGrace);
   ::unlink(stateFile.c_str());
-  std::printf("stopped %d process%s%s\n", live, live == 1 ? "" : "es",
-              killed ? (" (" + std::to_string(killed) + " with SIGKILL)").c_str() : "");
+  const std::string shown = s->topology.empty() ? "the embedded default topology" : s->topology;
+  if (supervised) std::printf("asked the foreground `cdnlab up` (pid %d) of %s to stop\n", s->supervisor, shown.c_str());
+  for (const auto& e : live)
+    std::printf("stopped %-6s %-12s pid %-7d %s\n", e.kind.c_str(), e.name.c_str(), e.pid, e.address.c_str());
+  std::printf("stopped %zu process%s of %s%s\n", live.size(), live.size() == 1 ? "" : "es", shown.c_str(),
+              killed ? (" (" + std::to_string(killed) + " needed SIGKILL)").c_str() : "");
   return 0;
 }
+
+namespace {
+
+// `cdnlab load <args...> --check`: the load's flags are checked before anything starts (a
+// typo in --load-arg must not cost a topology start and stop). Returns its exit status.
+int checkLoadArgs(const std::vector<std::string>& args) {
+  std::vector<std::string> check = args;
+  check.push_back("--check");
+  std::vector<char*> argv;
+  for (auto& a : check) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  if (pid < 0) return 1;
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+// The command as a user would type it (words with spaces or quotes single-quoted).
+std::string shellLine(const std::vector<std::string>& args) {
+  std::string line = "cdnlab";
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    bool plain = !a.empty() && a.find_first_of(" \t'\"$\\;&|<>*?()") == std::string::npos;
+    line += " ";
+    if (plain) {
+      line += a;
+    } else {
+      line += "'";
+      for (char c : a) line += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      line += "'";
+    }
+  }
+  return line;
+}
+
+}  // namespace
 
 int runDemo(const DemoOptions& o) {
   blockSupervisorSignals();
   int rc = 0;
-  auto started = startTopology(o.topologyFile, o.latency, false, Ms(10000), rc);
+  // The load's command line is known before anything starts (the topology file as `up` will
+  // pass it: the embedded default is written to the run directory), so it is checked first.
+  std::string loadTopology = o.topologyFile.empty() ? runDirectory(runKey("")) + "/topology.yaml"
+                                                    : fs::absolute(o.topologyFile).string();
+  std::vector<std::string> args = {selfExe(), "load", loadTopology, "--duration", o.duration};
+  if (!o.latency) args.push_back("--no-latency");
+  args.insert(args.end(), o.loadArgs.begin(), o.loadArgs.end());
+  if (o.topologyFile.empty()) {
+    // The check reads the embedded default, the same text `up` writes to loadTopology.
+    std::vector<std::string> check = args;
+    check.erase(check.begin() + 2);
+    if (int c = checkLoadArgs(check); c != 0) return c == 1 ? 1 : 2;
+  } else if (int c = checkLoadArgs(args); c != 0) {
+    return c == 1 ? 1 : 2;
+  }
+
+  auto started = startTopology(o.topologyFile, o.latency, o.accessLogs, false, Ms(10000), rc);
   if (!started) return rc;
   Supervisor& sup = *started->sup;
-
-  std::vector<std::string> args = {selfExe(), "load", started->prepared.inputs.topologyFile, "--duration", o.duration};
-  if (!started->prepared.inputs.latency) args.push_back("--no-latency");
-  args.insert(args.end(), o.loadArgs.begin(), o.loadArgs.end());
-  std::printf("\n$ cdnlab load --duration %s\n", o.duration.c_str());
+  args[2] = started->prepared.inputs.topologyFile;
+  if (!started->prepared.inputs.latency && std::find(args.begin(), args.end(), "--no-latency") == args.end())
+    args.push_back("--no-latency");
+  std::printf("\n$ %s\n", shellLine(args).c_str());
   std::fflush(stdout);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

@@ -16,6 +16,7 @@ struct UpOptions {
   bool detach = false;
   bool latency = true;  // false: --no-latency
   std::chrono::milliseconds readyDeadline{10000};  // per wave
+  bool accessLogs = false;  // every PoP writes <run dir>/<id>.access.log
 };
 
 // Exit codes: 0 ok (foreground: after a graceful stop), 2 bad topology, 1 anything else.
@@ -29,6 +30,7 @@ struct DemoOptions {
   bool latency = true;
   std::string duration = "30s";  // of the load
   std::vector<std::string> loadArgs;  // extra flags passed to `cdnlab load`
+  bool accessLogs = false;
 };
 
 // up (kept by this process) + `cdnlab load` + down, always stopping everything.

@@ -1,5 +1,5 @@
 // Config errors: every problem found while loading a YAML config names the file, the line and
-// column, and the dotted field path, so a user can jump straight to it (STYLE.md, Config).
+// column, and the dotted field path, so a user can jump straight to it (docs/style.md, Config).
 #pragma once
 
 #include <string>

@@ -49,6 +49,20 @@ int bindReusePort(const sockaddr* addr, socklen_t len, int backlog) {
   return fd;
 }
 
+// Whether another socket already serves the address. The workers' sockets all set
+// SO_REUSEPORT, and so would a second cdnlab process's: the kernel would then silently split
+// connections between the two. A plain bind (SO_REUSEADDR only, so TIME_WAIT does not count)
+// fails with EADDRINUSE whenever anything is bound there; it is closed again at once.
+int probeExclusive(const sockaddr* addr, socklen_t len) {
+  int fd = socket(addr->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -errno;
+  int on = 1;
+  int rc = 0;
+  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 || bind(fd, addr, len) != 0) rc = -errno;
+  ::close(fd);
+  return rc;
+}
+
 }  // namespace
 
 HttpServer::HttpServer(ServerOptions options, Handler handler)
@@ -74,6 +88,15 @@ Result<int> HttpServer::start() {
   if (n <= 0) n = 1;
   // A peer closing mid-write must surface as EPIPE on the write, not kill the process.
   signal(SIGPIPE, SIG_IGN);
+
+  if (options_.port != 0) {
+    if (int rc = probeExclusive(reinterpret_cast<sockaddr*>(&ss), len); rc < 0) {
+      std::string why = rc == -EADDRINUSE ? "address already in use (another server listens there; two servers never share "
+                                            "an address)"
+                                          : strerror(-rc);
+      return Error{-rc, "cannot listen on " + options_.host + ":" + std::to_string(options_.port) + ": " + why};
+    }
+  }
 
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < n; ++i) {

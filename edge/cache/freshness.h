@@ -48,7 +48,7 @@ CacheControl parseCacheControl(const Headers* headers);  // joins all Cache-Cont
 struct FreshnessConfig {
   bool allowSetCookie = false;      // store responses with Set-Cookie (field kept)
   bool allowAuthorization = false;  // store answers to Authorization requests without public etc.
-  bool heuristic = false;           // RFC 9111 4.2.2, off by default (DESIGN.md)
+  bool heuristic = false;           // RFC 9111 4.2.2, off by default (docs/architecture.md)
   double heuristicFraction = 0.1;   // of (Date - Last-Modified)
   int64_t heuristicMaxS = 86400;    // cap of a heuristic lifetime
   // CloudFront-like overrides (seconds). default: lifetime for heuristically cacheable

@@ -1,4 +1,4 @@
-// Eviction policies (STYLE.md "Eviction policies"). A policy only orders items: the store owns
+// Eviction policies (docs/style.md, "Eviction policies"). A policy only orders items: the store owns
 // the evict-until-fits loop, byte accounting and TTL expiry. Each store shard owns one policy
 // instance and calls it under the shard's mutex, so a policy needs no locking of its own.
 //

@@ -54,14 +54,20 @@ struct PopConfig {
   Duration upstreamConnectTimeout = std::chrono::seconds(2);
   Duration upstreamTimeout = std::chrono::seconds(10);  // whole response, after connect
   Duration sweepInterval = std::chrono::seconds(1);     // periodic TTL expiry sweep
-  // The latency model's cost of the upstream hop (DESIGN.md section 3; `cdnlab up` computes it
+  // The latency model's cost of the upstream hop (docs/latency-model.md; `cdnlab up` computes it
   // from the distance to the upstream): each upstream request waits this long (a libuv timer)
   // before it is sent, and a response that came over a new connection waits once more (the TCP
   // handshake's round trip). 0 = no simulated latency.
   Duration upstreamRtt{0};
+  // The upstream hop's bandwidth for the latency model's transfer time: a response body takes
+  // size / bandwidth more before it is used (a warm PoP-to-upstream connection: no slow start).
+  // 0 = no transfer time. Applies only with upstreamRtt > 0.
+  double upstreamBandwidthMbps = 0;
   // Stale entries with a validator stay this long past their stale windows, so that a later
   // request revalidates them (304, no body transfer) instead of refetching in full.
   Duration keep = std::chrono::minutes(10);
+  // CloudFront-format access log (edge/pop/access_log.h) appended to this file; empty = off.
+  std::string accessLog;
 
   // Lambda@Edge (docs/edge-functions.md): functions by trigger and path pattern, in the order
   // given (the first whose pattern matches the request path runs). Native functions run on a

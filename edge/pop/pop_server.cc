@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "edge/pop/admin.h"
 
+#include <cmath>
 #include <memory>
 #include <thread>
 #include <unordered_set>
@@ -44,9 +45,14 @@ class WorkerIo final : public Io {
     auto shared = std::make_shared<UpstreamRequest>(std::move(request));
     after(rttMs, [this, shared, rttMs, done = std::move(done)]() mutable {
       exchange(std::move(*shared), [this, rttMs, done = std::move(done)](UpstreamResult r, bool reused) mutable {
-        if (reused || !r.ok()) return done(std::move(r));
+        // One more RTT after a new connection's handshake, and the body's transfer time.
+        uint64_t waitMs = reused || !r.ok() ? 0 : rttMs;
+        if (r.ok() && config_.upstreamBandwidthMbps > 0)
+          waitMs += static_cast<uint64_t>(
+              std::llround(static_cast<double>(r->body.size()) * 8.0 / (config_.upstreamBandwidthMbps * 1000.0)));
+        if (waitMs == 0) return done(std::move(r));
         auto result = std::make_shared<UpstreamResult>(std::move(r));
-        after(rttMs, [result, done = std::move(done)] { done(std::move(*result)); });
+        after(waitMs, [result, done = std::move(done)] { done(std::move(*result)); });
       });
     });
   }
@@ -185,6 +191,11 @@ Result<std::unique_ptr<PopServer>> PopServer::create(const PopConfig& config, co
   if (!functions.ok()) return functions.error();
   s->functions_ = std::move(functions.value());
   s->core_->setFunctions(s->functions_.get());
+  if (!s->config_.accessLog.empty()) {
+    auto log = AccessLog::open(s->config_.accessLog);
+    if (!log.ok()) return log.error();
+    s->accessLog_ = std::move(log.value());
+  }
 
   http::ServerOptions opt;
   opt.host = s->config_.listen.host;
@@ -258,8 +269,16 @@ void PopServer::handle(const http::RequestContextPtr& ctx) {
   req.body = std::move(in.body);
   req.keepAlive = in.keepAlive;
   req.peer = in.peer;
-  startTransaction(*core_, *io, std::move(req), [ctx](Transaction& tx) { ctx->respond(std::move(tx.response)); },
-                   [ctx](int status, const http::Headers& fields) { ctx->sendInterim(status, fields); });
+  startTransaction(
+      *core_, *io, std::move(req),
+      [this, ctx](Transaction& tx) {
+        if (accessLog_)  // the transaction ends here: its access-log line
+          accessLog_->write(accessRecordOf(tx.request, tx.response, tx.outcome.value_or(Outcome::Error), config_.id,
+                                           tx.startNs, core_->clock().nowNs(), core_->nowMs(),
+                                           accessLog_->nextRequestNumber()));
+        ctx->respond(std::move(tx.response));
+      },
+      [ctx](int status, const http::Headers& fields) { ctx->sendInterim(status, fields); });
 }
 
 }  // namespace cdnlab::edge::pop

@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "common/http/server.h"
+#include "edge/pop/access_log.h"
 #include "edge/pop/config.h"
 #include "edge/pop/core.h"
 
@@ -51,6 +52,7 @@ class PopServer {
   std::vector<std::unique_ptr<WorkerIo>> ios_;  // by worker index; each touched by its own thread
   std::unique_ptr<http::HttpServer> http_;
   std::unique_ptr<http::HttpServer> admin_;
+  std::unique_ptr<AccessLog> accessLog_;  // when config_.accessLog names a file
   bool stopped_ = false;
 };
 

@@ -7,6 +7,7 @@ serving, that `down` leaves no process behind, and that a bad topology is refuse
 Addresses are 127.A.B.x with A, B from this test's PID, so parallel tests do not collide; the
 run directory goes to a private XDG_RUNTIME_DIR.
 """
+import glob
 import math
 import os
 import re
@@ -77,6 +78,13 @@ def topology_yaml():
     return "\n".join(lines) + "\n"
 
 
+def state_file(xdg_dir, stem):
+    """The state file of a run: the run directory is <stem>-<hash of the file's full path>."""
+    found = glob.glob(os.path.join(xdg_dir, "cdnlab", f"{stem}-*", "state"))
+    assert len(found) == 1, found
+    return found[0]
+
+
 def pids_of(state_file):
     out = {}
     with open(state_file) as f:
@@ -118,7 +126,6 @@ class UpTest(unittest.TestCase):
         cls.topo = os.path.join(cls.dir, f"up-e2e-{PID}.yaml")
         with open(cls.topo, "w") as f:
             f.write(topology_yaml())
-        cls.state = os.path.join(cls.dir, "cdnlab", f"up-e2e-{PID}", "state")
         t0 = time.monotonic()
         r = subprocess.run([BIN, "up", cls.topo, "--detach"], capture_output=True, text=True, env=cls.env, timeout=60)
         cls.up_ms = (time.monotonic() - t0) * 1000
@@ -126,6 +133,7 @@ class UpTest(unittest.TestCase):
         if r.returncode != 0:
             shutil.rmtree(cls.dir, ignore_errors=True)
             raise RuntimeError(f"cdnlab up failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
+        cls.state = state_file(cls.dir, f"up-e2e-{PID}")
         cls.pids = pids_of(cls.state)
 
     @classmethod
@@ -262,7 +270,7 @@ class UpErrorsTest(unittest.TestCase):
                 if line.startswith("serving"):
                     break
             self.assertTrue(lines and lines[-1].startswith("serving"), "".join(lines))
-            pids = pids_of(os.path.join(d, "cdnlab", f"fg-{PID}", "state"))
+            pids = pids_of(state_file(d, f"fg-{PID}"))
             s, h, _ = curl(f"http://{NET}.8:8080/obj/1")
             self.assertEqual(s, 200)
             # A child that dies is reported; the others keep serving.

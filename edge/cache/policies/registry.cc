@@ -1,4 +1,4 @@
-// The one table of eviction policies by name (STYLE.md: registered by name in one table).
+// The one table of eviction policies by name (docs/style.md: registered by name in one table).
 // To add a policy: write policies/<name>.cc, declare its factory in registry.h, add a row here.
 #include "edge/cache/policies/registry.h"
 

@@ -2,7 +2,7 @@
 // {"M":{...}}, {"L":[...]}, {"NULL":true}, {"BOOL":false}. The wire protocol (the engine's request
 // parser) hands each AttributeValue / Item JSON node to these functions and writes responses with them.
 //
-// JSON library: RapidJSON (Debian rapidjson-dev, header-only). DESIGN.md allows simdjson or RapidJSON;
+// JSON library: RapidJSON (Debian rapidjson-dev, header-only). simdjson or RapidJSON were the candidates;
 // simdjson only parses, and every response of the store is JSON we must write (items, error bodies),
 // so one library that does both, with an in-place DOM and a streaming Writer that needs no
 // intermediate tree, keeps one code path. bench/micro/json_bench.cc measures the parse side.

@@ -116,14 +116,33 @@ TEST(RunPlan, UpstreamRttIsTheModelsRttOfThatHop) {
   auto flag = std::find(fra.args.begin(), fra.args.end(), "--upstream-rtt");
   ASSERT_NE(flag, fra.args.end());
   EXPECT_EQ(*(flag + 1), formatMs(fraLon));
+  auto bw = std::find(fra.args.begin(), fra.args.end(), "--upstream-bandwidth-mbps");
+  ASSERT_NE(bw, fra.args.end());
+  EXPECT_EQ(*(bw + 1), "1000");  // latency.backbone_bandwidth_mbps default
 }
 
 TEST(RunPlan, NoLatencyPassesNoRtt) {
   auto plan = planComponents(load(kTopo), inputs(false));
   for (const auto& c : plan) {
     EXPECT_EQ(std::find(c.args.begin(), c.args.end(), "--upstream-rtt"), c.args.end()) << c.name;
+    EXPECT_EQ(std::find(c.args.begin(), c.args.end(), "--upstream-bandwidth-mbps"), c.args.end()) << c.name;
     EXPECT_EQ(c.upstreamRttMs, 0) << c.name;
   }
+}
+
+TEST(RunPlan, AccessLogsGoToTheRunDirectory) {
+  PlanInputs in = inputs();
+  in.logDir = "/run/x";
+  auto without = planComponents(load(kTopo), in);
+  for (const auto& c : without) EXPECT_EQ(std::find(c.args.begin(), c.args.end(), "--access-log"), c.args.end());
+  in.accessLogs = true;
+  auto with = planComponents(load(kTopo), in);
+  const auto& fra = find(with, "fra").args;
+  auto at = std::find(fra.begin(), fra.end(), "--access-log");
+  ASSERT_NE(at, fra.end());
+  EXPECT_EQ(*(at + 1), "/run/x/fra.access.log");
+  const auto& origin = find(with, "origin").args;
+  EXPECT_EQ(std::find(origin.begin(), origin.end(), "--access-log"), origin.end());  // PoPs only
 }
 
 TEST(RunPlan, FormatMsIsADurationFlag) {

@@ -67,6 +67,16 @@ TEST(RunState, RejectsDamagedFiles) {
   EXPECT_TRUE(parseState("# only a comment\n\n").ok());
 }
 
+TEST(RunState, RunKeyIsTheFullPathNotTheName) {
+  EXPECT_EQ(runKey(""), "default");
+  const std::string a = runKey("/tmp/a/small.yaml"), b = runKey("/tmp/b/small.yaml");
+  EXPECT_NE(a, b);  // same name, different files: two runs
+  EXPECT_EQ(a.rfind("small-", 0), 0u) << a;
+  EXPECT_EQ(a.size(), std::string("small-").size() + 16);
+  EXPECT_EQ(runKey("/tmp/a/../a/small.yaml"), a);  // the same file, however it is spelled
+  EXPECT_EQ(runKey("/tmp/a/small.yaml"), a);       // stable
+}
+
 TEST(RunState, RunDirectoryAndName) {
   EXPECT_EQ(topologyName(""), "default");
   EXPECT_EQ(topologyName("configs/small.yaml"), "small");

@@ -102,7 +102,7 @@ TEST(CatalogConfig, FileErrorsNameThePath) {
 }
 
 TEST(CatalogConfig, TheShippedDefaultConfigLoads) {
-  // Every example config is loaded by a test (STYLE.md): the catalog section of the default.
+  // Every example config is loaded by a test (docs/style.md): the catalog section of the default.
   auto path = std::filesystem::path(__FILE__).parent_path() / "../../../configs/default.yaml";
   auto c = loadCatalogConfigFile(path.lexically_normal().string());
   ASSERT_TRUE(c.ok()) << config::formatErrors(c.errors());
