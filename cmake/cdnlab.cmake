@@ -1,7 +1,8 @@
 # cdnlab_library(<name> <folder> [SKIP <regex>...] [ONLY <regex>...] [ALSO <glob>...] DEPS ...): a static library
 # of every .cc/.c below <folder> (files ending in _main.cc or _fuzz.cc and the folder bench/micro
-# are left out: they have mains; node_modules/ folders of npm-driven benchmarks hold third-party
-# C++ that is not ours). SKIP drops the files whose path matches one of the regexes, ONLY keeps
+# are left out: they have mains; native plugins, *_plugin.c, are left out too: each is its own
+# MODULE library; node_modules/ folders of npm-driven benchmarks hold third-party C++ that is not
+# ours). SKIP drops the files whose path matches one of the regexes, ONLY keeps
 # just those that match: this is how a folder splits into a pure core and its I/O driver (e.g.
 # edge/cache as cdnlab_cache, the rest of edge/ as cdnlab_edge). ALSO adds the files matching
 # globs relative to the repository (after SKIP / ONLY).
@@ -10,7 +11,7 @@
 function(cdnlab_library name dir)
   cmake_parse_arguments(A "" "" "DEPS;SKIP;ONLY;ALSO" ${ARGN})
   file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/${dir}/*.cc ${CMAKE_SOURCE_DIR}/${dir}/*.c)
-  list(FILTER srcs EXCLUDE REGEX "_main\\.cc$|/micro/|_fuzz\\.cc$|/node_modules/")
+  list(FILTER srcs EXCLUDE REGEX "_main\\.cc$|/micro/|_fuzz\\.cc$|_plugin\\.c$|/node_modules/")
   foreach(re ${A_SKIP})
     list(FILTER srcs EXCLUDE REGEX "${re}")
   endforeach()

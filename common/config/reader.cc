@@ -10,6 +10,8 @@
 #include <sstream>
 #include <tuple>
 
+#include <yaml-cpp/depthguard.h>
+
 namespace cdnlab::config {
 namespace detail {
 
@@ -498,8 +500,12 @@ Parsed<Document> Document::parseString(std::string_view text, std::string name) 
   s->file = std::move(name);
   // yaml-cpp reports syntax errors by throwing; this is load time, never the request path, and
   // the exception stops here, turned into a ConfigError.
+  // yaml-cpp's parser recurses per nesting level and stops at 2000 (depthguard.h), which also
+  // bounds the recursive walks below (findDuplicateKeys) on a hostile file.
   try {
     s->root = YAML::Load(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    return parseError(s->file, e.mark, "nested too deeply (more than 2000 levels)");
   } catch (const YAML::Exception& e) {
     return parseError(s->file, e.mark, e.msg);
   }

@@ -1,6 +1,8 @@
 // One server connection: read -> parse -> dispatch -> respond in order -> write (see connection.h).
 #include "common/http/connection.h"
 
+#include <unistd.h>
+
 #include <charconv>
 #include <cstring>
 
@@ -76,7 +78,7 @@ void RequestContext::streamEnd() {
 
 Connection::Connection(Worker* worker) : worker_(worker), parser_(worker->server()->options().limits) {}
 
-void Connection::accept(uv_stream_t* listener) {
+void Connection::open(int fd) {
   uv_tcp_init(worker_->loop(), &tcp_);
   uv_timer_init(worker_->loop(), &timer_);
   tcp_.data = this;
@@ -84,7 +86,8 @@ void Connection::accept(uv_stream_t* listener) {
   shutdown_.data = this;
   openHandles_ = 2;
   worker_->add(this);
-  if (uv_accept(listener, reinterpret_cast<uv_stream_t*>(&tcp_)) != 0) {
+  if (uv_tcp_open(&tcp_, fd) != 0) {
+    ::close(fd);  // not adopted by the handle
     close();
     return;
   }

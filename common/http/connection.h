@@ -33,8 +33,9 @@ struct ServerWrite {
 class Connection {
  public:
   explicit Connection(Worker* worker);
-  // Accepts from `listener` and starts reading; on failure the connection closes itself.
-  void accept(uv_stream_t* listener);
+  // Adopts `fd` (a socket the worker just accepted) and starts reading; on failure the fd is
+  // closed and the connection closes itself.
+  void open(int fd);
   // Graceful: finish what is in flight, then close (server stop).
   void drain();
   // Immediate close; in-flight contexts become dead.

@@ -107,6 +107,12 @@ struct ServerStats {
   std::atomic<uint64_t> parseErrors{0};
   std::atomic<uint64_t> timeouts{0};
   std::atomic<uint64_t> openConnections{0};
+  // Failed accepts on the listeners (acceptor.h). EMFILE/ENFILE (out of file descriptors) and
+  // other resource errors pause accepting for a moment instead of spinning.
+  std::atomic<uint64_t> acceptErrorsEmfile{0};
+  std::atomic<uint64_t> acceptErrorsEnfile{0};
+  std::atomic<uint64_t> acceptErrorsOther{0};
+  std::atomic<uint64_t> acceptPauses{0};
 };
 
 class HttpServer {

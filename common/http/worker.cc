@@ -8,7 +8,11 @@
 
 namespace cdnlab::http {
 
-Worker::Worker(HttpServer* server, int index) : server_(server), index_(index), readBuf_(64 * 1024, '\0') {}
+Worker::Worker(HttpServer* server, int index)
+    : server_(server),
+      index_(index),
+      acceptor_(&loop_, server->stats_, [this](int fd) { onSocket(fd); }),
+      readBuf_(64 * 1024, '\0') {}
 
 Worker::~Worker() {
   if (!loopReady_) return;
@@ -18,7 +22,7 @@ Worker::~Worker() {
 
 void Worker::closeHandles() {
   handlesOpen_ = false;
-  uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
+  acceptor_.close();
   uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&grace_), nullptr);
   uv_run(&loop_, UV_RUN_DEFAULT);
@@ -31,20 +35,16 @@ Result<bool> Worker::init(int fd) {
   if (rc != 0) ::close(fd);
   if (rc != 0) return Error{rc, std::string("uv_loop_init: ") + uv_strerror(rc)};
   loop_.data = this;
-  uv_tcp_init(&loop_, &listener_);
-  listener_.data = this;
   uv_async_init(&loop_, &async_, &Worker::onAsync);
   async_.data = this;
   uv_timer_init(&loop_, &grace_);
   grace_.data = this;
   loopReady_ = true;
   handlesOpen_ = true;
-  rc = uv_tcp_open(&listener_, fd);
-  if (rc != 0) ::close(fd);  // not adopted by the handle
-  if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), server_->options_.backlog, &Worker::onConnection);
-  if (rc != 0) {
+  Result<bool> r = acceptor_.start(fd);  // closes fd on error
+  if (!r.ok()) {
     closeHandles();
-    return Error{rc, std::string("listen: ") + uv_strerror(rc)};
+    return Error{r.error().code, "listen: " + r.error().message};
   }
   return true;
 }
@@ -77,11 +77,13 @@ void Worker::onAsync(uv_async_t* a) {
   for (auto& fn : batch) fn();
 }
 
-void Worker::onConnection(uv_stream_t* listener, int status) {
-  auto* self = static_cast<Worker*>(listener->data);
-  if (status < 0 || self->stopping_) return;
-  auto* conn = new Connection(self);
-  conn->accept(listener);
+void Worker::onSocket(int fd) {
+  if (stopping_) {
+    ::close(fd);
+    return;
+  }
+  auto* conn = new Connection(this);
+  conn->open(fd);
 }
 
 ServerWrite* Worker::takeWrite() {
@@ -120,6 +122,7 @@ void Worker::remove(Connection* c) {
   if (c->next) c->next->prev = c->prev;
   --connectionCount_;
   server_->stats_.openConnections.fetch_sub(1, std::memory_order_relaxed);
+  acceptor_.resume();  // a descriptor was just freed: a listener paused on EMFILE can use it
   finishStopIfDone();
 }
 
@@ -136,7 +139,7 @@ const char* Worker::date() {
 void Worker::beginStop(uint64_t graceMs) {
   if (stopping_) return;
   stopping_ = true;
-  uv_close(reinterpret_cast<uv_handle_t*>(&listener_), nullptr);
+  acceptor_.close();
   // Idle connections close now; busy ones after their in-flight responses are written.
   for (Connection* c = connections_; c;) {
     Connection* next = c->next;

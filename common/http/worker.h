@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/http/acceptor.h"
 #include "common/http/server.h"
 
 namespace cdnlab::http {
@@ -46,7 +47,7 @@ class Worker {
   void remove(Connection* c);  // from the connection's close callback
 
  private:
-  static void onConnection(uv_stream_t* listener, int status);
+  void onSocket(int fd);
   static void onAsync(uv_async_t* a);
   static void onGrace(uv_timer_t* t);
   void beginStop(uint64_t graceMs);
@@ -56,7 +57,7 @@ class Worker {
   HttpServer* server_;
   int index_;
   uv_loop_t loop_;
-  uv_tcp_t listener_;
+  Acceptor acceptor_;
   uv_async_t async_;
   uv_timer_t grace_;
   bool loopReady_ = false;

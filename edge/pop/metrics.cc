@@ -81,6 +81,7 @@ std::string Metrics::renderPrometheus(const std::string& popId, const StoreGauge
   gauge(out, "cdnlab_cache_capacity_bytes", "Configured cache capacity.", store.capacityBytes);
   latency.render(out, "cdnlab_request_duration_seconds", "Time in the PoP per client request.");
   upstreamLatency.render(out, "cdnlab_upstream_duration_seconds", "Upstream request duration.");
+  if (!servers.empty()) http::appendServerMetrics(out, servers);
   return out;
 }
 

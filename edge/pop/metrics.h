@@ -4,12 +4,14 @@
 // outcome table in steps.h, so a new outcome is counted and exported without touching this file.
 #pragma once
 
+#include "common/http/server_metrics.h"
 #include "edge/pop/steps.h"
 
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace cdnlab::edge::pop {
 
@@ -56,6 +58,8 @@ class Metrics {
   std::atomic<uint64_t> bytesToClients{0};       // response bodies delivered
   LatencyHistogram latency;                      // time in the PoP, request complete -> response ready
   LatencyHistogram upstreamLatency;              // upstream request -> response headers and body
+  // The listeners whose connection and accept counters /metrics also shows (set before start).
+  std::vector<http::NamedServerStats> servers;
 
   // The Prometheus text exposition of everything above plus the store's gauges.
   std::string renderPrometheus(const std::string& popId, const StoreGauges& store) const;

@@ -179,6 +179,8 @@ Result<std::unique_ptr<PopServer>> PopServer::create(const PopConfig& config, co
       ctx->respond(handleAdmin(*self->core_, self->config_.adminToken, ctx->request()));
     });
   }
+  s->metrics_.servers.push_back({"pop", &s->http_->stats()});
+  if (s->admin_) s->metrics_.servers.push_back({"admin", &s->admin_->stats()});
   return s;
 }
 

@@ -1,5 +1,7 @@
 #include "origin/catalog/metrics.h"
 
+#include "common/http/server_metrics.h"
+
 namespace cdnlab::origin::catalog {
 
 int OriginMetrics::slot(int status) {
@@ -43,6 +45,7 @@ std::string OriginMetrics::render(std::uint64_t objects) const {
   out += "# HELP cdnlab_origin_catalog_objects Objects in the catalog (ids 0 .. n-1).\n";
   out += "# TYPE cdnlab_origin_catalog_objects gauge\n";
   out += "cdnlab_origin_catalog_objects " + std::to_string(objects) + "\n";
+  if (server_) http::appendServerMetrics(out, {{"origin", server_}});
   return out;
 }
 

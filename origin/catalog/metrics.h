@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 
+#include "common/http/server.h"
+
 namespace cdnlab::origin::catalog {
 
 class OriginMetrics {
@@ -22,6 +24,8 @@ class OriginMetrics {
 
   // Prometheus text exposition format 0.0.4. `objects` is the catalog size (a gauge).
   std::string render(std::uint64_t objects) const;
+  // Also export this listener's connection and accept counters (set before the server starts).
+  void exportServer(const http::ServerStats* stats) { server_ = stats; }
 
  private:
   // The statuses the origin produces; anything else is counted as "other".
@@ -29,6 +33,7 @@ class OriginMetrics {
   static int slot(int status);
   std::array<std::atomic<std::uint64_t>, kStatuses.size() + 1> byStatus_{};
   std::atomic<std::uint64_t> bodyBytes_{0};
+  const http::ServerStats* server_ = nullptr;
 };
 
 }  // namespace cdnlab::origin::catalog

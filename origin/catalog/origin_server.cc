@@ -33,6 +33,7 @@ CatalogOrigin::CatalogOrigin(std::shared_ptr<const Catalog> catalog, http::Serve
   // Sized before start: each worker thread writes only its own slot.
   workers_.resize(static_cast<size_t>(options.workers));
   server_ = std::make_unique<http::HttpServer>(options, [this](const http::RequestContextPtr& ctx) { handle(ctx); });
+  metrics_.exportServer(&server_->stats());
   server_->onWorkerStart([this](const http::WorkerInfo& info) {
     workers_[info.index] = std::make_unique<Worker>();
     workers_[info.index]->loop = info.loop;

@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "origin/store/json_out.h"
 #include "origin/store/model/json.h"
+#include "origin/store/model/json_depth.h"
 #include "origin/store/request_util.h"
 
 namespace cdnlab::store {
@@ -93,6 +94,11 @@ ApiResponse Service::handleRequest(std::string_view target, std::string_view bod
   if (!target.starts_with(kPrefix)) return fail(coralError("UnknownOperationException", ""));
   Op op = findOp(target.substr(kPrefix.size()));
   if (!op) return fail(coralError("UnknownOperationException", ""));
+  // Bounded before parsing: the parser and every walk over the tree recurse once per level.
+  if (jsonNestsDeeperThan(body)) {
+    return fail(coralError("SerializationException", "The request body nests arrays and objects more than " +
+                                                         std::to_string(kMaxJsonDepth) + " levels deep"));
+  }
   Doc doc;
   doc.Parse(body.data(), body.size());
   if (doc.HasParseError() || !doc.IsObject()) {

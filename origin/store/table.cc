@@ -3,6 +3,8 @@
 
 #include <rapidjson/document.h>
 
+#include "origin/store/model/json_depth.h"
+
 namespace cdnlab::store {
 namespace {
 
@@ -161,6 +163,7 @@ std::string encodeTable(const TableDesc& t) {
 }
 
 Result<TableDesc> decodeTable(std::string_view json) {
+  if (jsonNestsDeeperThan(json)) return Error{500, "corrupt table metadata (nested too deep)"};
   rapidjson::Document d;
   d.Parse(json.data(), json.size());
   if (d.HasParseError() || !d.IsObject()) return Error{500, "corrupt table metadata"};

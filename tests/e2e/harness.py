@@ -24,13 +24,13 @@ _LISTEN_RE = re.compile(r"^listening (\S+) (\S+)://([0-9.]+):(\d+)")
 class Proc:
     """A cdnlab process we started. `addr[name]` is (host, port) of each listener it announced."""
 
-    def __init__(self, args, ready=("http",), timeout=20, env=None):
+    def __init__(self, args, ready=("http",), timeout=20, env=None, preexec_fn=None):
         self.args = [BIN] + list(args)
         self.addr = {}
         self.lines = []
         self._cv = threading.Condition()
         self.p = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                  text=True, env=env, start_new_session=True)
+                                  text=True, env=env, start_new_session=True, preexec_fn=preexec_fn)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         deadline = time.monotonic() + timeout

@@ -4,6 +4,7 @@
 #include <rapidjson/error/en.h>
 
 #include "origin/store/model/base64.h"
+#include "origin/store/model/json_depth.h"
 
 namespace cdnlab::store {
 namespace {
@@ -25,9 +26,11 @@ Result<std::string> decodeBinary(const rapidjson::Value& v) {
   return *bytes;
 }
 
-// DynamoDB allows 32 levels of nested M/L ("Nesting Levels have exceeded supported limits");
-// the limit also bounds our recursion on untrusted input.
+// DynamoDB allows 32 levels in an attribute value: up to 31 M/L wrappers above a scalar (AWS
+// accepts 31 and refuses 32 with this message). The limit also bounds our recursion on untrusted input.
 constexpr int kMaxNesting = 32;
+constexpr const char* kTooDeep =
+    "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
 
 Result<AttributeValue> parseValueAt(const rapidjson::Value& json, int depth);
 Result<AttributeMap> parseMapAt(const rapidjson::Value& json, int depth);
@@ -59,14 +62,14 @@ Result<AttributeValue> parseTyped(ValueType type, const rapidjson::Value& v, int
       return AttributeValue::null();
     case ValueType::M: {
       if (!v.IsObject()) return serialization("Unexpected value type in payload: M must be a map");
-      if (depth >= kMaxNesting) return validation("Nesting Levels have exceeded supported limits");
+      if (depth + 1 >= kMaxNesting) return validation(kTooDeep);
       auto m = parseMapAt(v, depth + 1);
       if (!m) return m.error();
       return AttributeValue::map(std::move(*m));
     }
     case ValueType::L: {
       if (!v.IsArray()) return serialization("Unexpected value type in payload: L must be a list");
-      if (depth >= kMaxNesting) return validation("Nesting Levels have exceeded supported limits");
+      if (depth + 1 >= kMaxNesting) return validation(kTooDeep);
       AttributeList list;
       list.reserve(v.Size());
       for (const auto& e : v.GetArray()) {
@@ -195,6 +198,9 @@ void writeAttributeMap(const AttributeMap& map, JsonWriter& out) {
 
 namespace {
 Result<rapidjson::Document> parseText(std::string_view text) {
+  if (jsonNestsDeeperThan(text)) {
+    return serialization("Invalid JSON: nested more than " + std::to_string(kMaxJsonDepth) + " levels deep");
+  }
   rapidjson::Document doc;
   doc.Parse(text.data(), text.size());
   if (doc.HasParseError()) {

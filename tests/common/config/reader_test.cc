@@ -33,6 +33,19 @@ void expectOneError(const std::vector<ConfigError>& errs, int line, int column, 
   EXPECT_NE(errs[0].message.find(messagePart), std::string::npos) << errs[0].str();
 }
 
+TEST(ConfigReaderTest, DeepNestingIsAnErrorNotAStackOverflow) {
+  for (const std::string& yaml : {"a: " + std::string(200000, '[') + std::string(200000, ']') + "\n",
+                                  "a: " + std::string(200000, '{') + "\n"}) {
+    auto doc = Document::parseString(yaml, "t.yaml");
+    ASSERT_FALSE(doc);
+    ASSERT_EQ(doc.errors().size(), 1u);
+    EXPECT_EQ(doc.errors()[0].file, "t.yaml");
+  }
+  auto deep = Document::parseString("a: " + std::string(200000, '[') + std::string(200000, ']') + "\n", "t.yaml");
+  ASSERT_FALSE(deep);
+  EXPECT_NE(deep.errors()[0].message.find("nested too deeply"), std::string::npos) << deep.errors()[0].str();
+}
+
 TEST(ConfigErrorTest, FormatsFileLineColumnFieldMessage) {
   ConfigError e{"configs/x.yaml", 12, 5, "pops[2].capacity", "must be > 0 (got -1)"};
   EXPECT_EQ(e.str(), "configs/x.yaml:12:5: pops[2].capacity: must be > 0 (got -1)");

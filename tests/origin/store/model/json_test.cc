@@ -1,5 +1,6 @@
 // DynamoDB JSON round trips, validation errors, value equality/ordering and item sizes.
 #include "origin/store/model/json.h"
+#include "origin/store/model/json_depth.h"
 
 #include <gtest/gtest.h>
 
@@ -101,12 +102,32 @@ TEST(JsonTest, NestingIsBounded) {
   for (int i = 0; i < 40; ++i) deep += "]}";
   auto v = attributeValueFromJson(deep);
   ASSERT_FALSE(v.ok());
-  EXPECT_EQ(v.error().message, "Nesting Levels have exceeded supported limits");
-  std::string ok;
-  for (int i = 0; i < 30; ++i) ok += R"({"M":{"a":)";
-  ok += R"({"S":"x"})";
-  for (int i = 0; i < 30; ++i) ok += "}}";
-  EXPECT_TRUE(attributeValueFromJson(ok).ok());
+  EXPECT_EQ(v.error().message,
+            "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit");
+  // 32 levels in all: 31 wrappers above a scalar pass, 32 do not (as AWS answers).
+  auto wrapped = [](int n, const char* open, const char* close) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += open;
+    s += R"({"S":"x"})";
+    for (int i = 0; i < n; ++i) s += close;
+    return s;
+  };
+  EXPECT_TRUE(attributeValueFromJson(wrapped(31, R"({"M":{"a":)", "}}")).ok());
+  EXPECT_TRUE(attributeValueFromJson(wrapped(31, R"({"L":[)", "]}")).ok());
+  EXPECT_FALSE(attributeValueFromJson(wrapped(32, R"({"M":{"a":)", "}}")).ok());
+  EXPECT_FALSE(attributeValueFromJson(wrapped(32, R"({"L":[)", "]}")).ok());
+}
+
+TEST(JsonTest, TextNestedBeyondTheParseLimitIsRefusedWithoutRecursing) {
+  std::string deep(200000, '[');
+  auto v = attributeValueFromJson(deep + std::string(200000, ']'));
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.error().code, kSerializationError);
+  EXPECT_FALSE(jsonNestsDeeperThan(std::string(kMaxJsonDepth, '{')));
+  EXPECT_TRUE(jsonNestsDeeperThan(std::string(kMaxJsonDepth + 1, '{')));
+  // Brackets inside strings (escaped quotes included) do not count.
+  EXPECT_FALSE(jsonNestsDeeperThan(R"({"a":"[[[[\"[[[["})", 1));
+  EXPECT_TRUE(jsonNestsDeeperThan(R"({"a":"\\","b":[[]]})", 2));
 }
 
 TEST(Base64Test, EncodesAndDecodes) {

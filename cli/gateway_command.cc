@@ -1,0 +1,54 @@
+// `cdnlab gateway --listen 127.0.0.1:4010 --data ./gw-data [--api api.yaml ...]
+//  [--lambda-endpoint URL] [--store-endpoint URL]`: the API Gateway (docs/gateway.md). Loads the
+// persisted APIs and the OpenAPI files, serves the invoke path and the management API, and on
+// SIGTERM stops accepting, finishes in-flight requests and exits 0.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "common/log.h"
+#include "common/signals.h"
+#include "gateway/server/gateway_server.h"
+
+namespace cdnlab::cli {
+namespace {
+
+struct GatewayArgs {
+  gateway::GatewayOptions o;
+  std::string logLevel = "warn";
+};
+
+int runGateway(GatewayArgs& a) {
+  blockStopSignals();
+  if (!setLogLevel(a.logLevel)) {
+    std::fprintf(stderr, "cdnlab gateway: --log-level: unknown level %s\n", a.logLevel.c_str());
+    return 2;
+  }
+  gateway::GatewayServer server(a.o);
+  auto port = server.start();
+  if (!port) {
+    std::fprintf(stderr, "cdnlab gateway: %s\n", port.error().message.c_str());
+    return port.error().code == 2 ? 2 : 1;
+  }
+  announceListening("http", server.host(), *port);
+  return runUntilStopSignal([&] { server.stop(5000); });
+}
+
+}  // namespace
+
+CDNLAB_COMMAND("gateway", "Run the API Gateway (HTTP APIs, management API for aws-cli/boto3)", [](CLI::App& sub) {
+  auto a = std::make_shared<GatewayArgs>();
+  sub.add_option("--listen", a->o.listen, "host:port to listen on (port 0: ephemeral)")->capture_default_str();
+  sub.add_option("--data", a->o.dataDir, "Directory where APIs are persisted (apis.json) and access logs written")->capture_default_str();
+  sub.add_option("--api", a->o.apiFiles, "OpenAPI 3 file (YAML or JSON) to serve; repeatable");
+  sub.add_option("--lambda-endpoint", a->o.lambdaEndpoint, "http://host:port of the Lambda Invoke API (cdnlab lambda)");
+  sub.add_option("--store-endpoint", a->o.storeEndpoint, "http://host:port of the DynamoDB-compatible store (cdnlab store)");
+  sub.add_option("--workers", a->o.workers, "HTTP worker threads")->capture_default_str();
+  sub.add_option("--region", a->o.region, "Region in ARNs")->capture_default_str();
+  sub.add_option("--log-level", a->logLevel, "debug, info, warn, error, off")->capture_default_str();
+  return [a] { return runGateway(*a); };
+});
+
+}  // namespace cdnlab::cli

@@ -1,0 +1,194 @@
+// ModelStore: locking, persistence and snapshot building (see model_store.h).
+#include "gateway/model/model_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "gateway/model/model_json.h"
+
+namespace cdnlab::gateway {
+
+ModelStore::ModelStore(std::string dataDir) : dataDir_(std::move(dataDir)), accessLogs_(dataDir_) {
+  snap_ = std::make_shared<Snapshot>();
+}
+
+Result<bool> ModelStore::load() {
+  if (dataDir_.empty()) return true;
+  if (::mkdir(dataDir_.c_str(), 0755) != 0 && errno != EEXIST)
+    return Error{1, "--data " + dataDir_ + ": " + std::strerror(errno)};
+  std::string path = dataDir_ + "/apis.json";
+  std::ifstream in(path);
+  if (in) {
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto apis = readState(ss.str());
+    if (!apis) return Error{1, path + ": " + apis.error().message};
+    std::lock_guard<std::mutex> lock(mu_);
+    apis_ = std::move(*apis);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  publish();
+  return true;
+}
+
+Result<bool> ModelStore::mutate(const std::function<Result<bool>(std::vector<Api>&)>& fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Api> before = apis_;
+  auto r = fn(apis_);
+  if (!r) {
+    apis_ = std::move(before);
+    return r;
+  }
+  if (auto p = persist(); !p) {
+    apis_ = std::move(before);
+    return p;
+  }
+  publish();
+  return r;
+}
+
+void ModelStore::read(const std::function<void(const std::vector<Api>&)>& fn) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  fn(apis_);
+}
+
+std::shared_ptr<const Snapshot> ModelStore::snapshot() const {
+  std::lock_guard<std::mutex> lock(snapMu_);
+  return snap_;
+}
+
+Result<bool> ModelStore::persist() {
+  if (dataDir_.empty()) return true;
+  std::string text = writeState(apis_);
+  std::string path = dataDir_ + "/apis.json", tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Error{500, tmp + ": " + std::strerror(errno)};
+  size_t off = 0;
+  while (off < text.size()) {
+    ssize_t n = ::write(fd, text.data() + off, text.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      ::close(fd);
+      return Error{500, tmp + ": " + std::strerror(e)};
+    }
+    off += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) return Error{500, tmp + ": " + std::strerror(errno)};
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return Error{500, path + ": " + std::strerror(errno)};
+  return true;
+}
+
+std::shared_ptr<TokenBucket> ModelStore::bucketFor(const std::string& key, double rate, int64_t burst) {
+  std::lock_guard<std::mutex> lock(bucketMu_);
+  auto& b = buckets_[key];
+  if (!b || b->rate() != rate || b->burst() != static_cast<double>(burst))
+    b = std::make_shared<TokenBucket>(rate, burst, SystemClock::instance().nowNs());
+  return b;
+}
+
+namespace {
+
+std::string routePathOf(const std::string& routeKey) {
+  auto sp = routeKey.find(' ');
+  return sp == std::string::npos ? std::string() : routeKey.substr(sp + 1);
+}
+
+}  // namespace
+
+// Called with mu_ held.
+void ModelStore::publish() {
+  auto snap = std::make_shared<Snapshot>();
+  for (const auto& api : apis_) {
+    auto ca = std::make_shared<CompiledApi>();
+    ca->id = api.id;
+    ca->name = api.name;
+    ca->protocolType = api.protocolType;
+    ca->cors = api.corsConfiguration;
+    ca->disableExecuteApiEndpoint = api.disableExecuteApiEndpoint;
+    if (api.protocolType != "HTTP") continue;  // only HTTP APIs are served on the invoke path
+    for (const auto& st : api.stages) {
+      const std::vector<Route>* routes = &api.routes;
+      const std::vector<Integration>* integrations = &api.integrations;
+      if (!st.autoDeploy) {
+        const Deployment* d = api.findDeployment(st.deploymentId);
+        static const std::vector<Route> kNoRoutes;
+        static const std::vector<Integration> kNoIntegrations;
+        routes = d ? &d->routes : &kNoRoutes;
+        integrations = d ? &d->integrations : &kNoIntegrations;
+      }
+      std::vector<std::string> keys;
+      for (const auto& r : *routes) keys.push_back(r.routeKey);
+      auto table = RouteTable::build(keys);
+      if (!table) {
+        LOG_ERROR("gateway: api %s stage %s not served: %s", api.id.c_str(), st.name.c_str(), table.error().message.c_str());
+        continue;
+      }
+      CompiledStage cs{st.name, st.stageVariables, std::move(*table), {}, nullptr, "", nullptr};
+      for (const auto& r : *routes) {
+        CompiledRoute cr;
+        cr.route = r;
+        cr.resourcePath = routePathOf(r.routeKey);
+        if (r.target.rfind("integrations/", 0) == 0) {
+          std::string iid = r.target.substr(13);
+          for (const auto& i : *integrations)
+            if (i.id == iid) cr.integration = std::make_shared<Integration>(i);
+        }
+        RouteSettings rs = st.defaultRouteSettings;
+        if (auto it = st.routeSettings.find(r.routeKey); it != st.routeSettings.end()) {
+          if (it->second.throttlingRateLimit) rs.throttlingRateLimit = it->second.throttlingRateLimit;
+          if (it->second.throttlingBurstLimit) rs.throttlingBurstLimit = it->second.throttlingBurstLimit;
+        }
+        if (rs.throttlingRateLimit || rs.throttlingBurstLimit) {
+          double rate = rs.throttlingRateLimit.value_or(10000);
+          int64_t burst = rs.throttlingBurstLimit.value_or(5000);
+          cr.bucket = bucketFor(api.id + '\n' + st.name + '\n' + r.routeKey, rate, burst);
+        }
+        cr.metrics = metrics_.get(api.id, st.name, r.routeKey);
+        cs.routes.push_back(std::move(cr));
+      }
+      cs.unmatchedMetrics = metrics_.get(api.id, st.name, "-");
+      if (st.accessLogSettings && !st.accessLogSettings->destinationArn.empty()) {
+        cs.accessLog = accessLogs_.open(st.accessLogSettings->destinationArn);
+        cs.accessLogFormat = st.accessLogSettings->format;
+      }
+      if (st.name == "$default") ca->hasDefaultStage = true;
+      ca->stages.emplace(st.name, std::move(cs));
+    }
+    snap->apis.emplace(api.id, std::move(ca));
+  }
+  {
+    std::lock_guard<std::mutex> lock(snapMu_);
+    snap_ = std::move(snap);
+  }
+  version_.fetch_add(1, std::memory_order_release);
+}
+
+Result<bool> validateRoutes(const Api& api) {
+  std::vector<std::string> keys;
+  for (const auto& r : api.routes) {
+    keys.push_back(r.routeKey);
+    if (!r.target.empty()) {
+      if (r.target.rfind("integrations/", 0) != 0)
+        return Error{400, "Invalid input: route " + r.routeKey + " target must be integrations/<integrationId>, got " + r.target};
+      std::string iid = r.target.substr(13);
+      bool found = false;
+      for (const auto& i : api.integrations) found |= i.id == iid;
+      if (!found) return Error{404, "Invalid integration identifier specified " + iid + " (route " + r.routeKey + ")"};
+    }
+  }
+  if (api.protocolType == "WEBSOCKET") return true;  // route keys there are free-form ($connect, "sendmessage")
+  auto t = RouteTable::build(keys);
+  if (!t) return t.error();
+  return true;
+}
+
+}  // namespace cdnlab::gateway

@@ -1,0 +1,107 @@
+// GatewayServer: startup (model, --api files), per-worker clients and request dispatch.
+#include "gateway/server/gateway_server.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "common/log.h"
+#include "gateway/mgmt/mgmt_response.h"
+#include "gateway/mgmt/v2_api.h"
+#include "gateway/openapi/importer.h"
+#include "gateway/server/invoke_chain.h"
+
+namespace cdnlab::gateway {
+
+GatewayServer::GatewayServer(GatewayOptions options) : options_(std::move(options)), store_(options_.dataDir) {}
+
+GatewayServer::~GatewayServer() { stop(0); }
+
+Result<bool> GatewayServer::loadApiFiles() {
+  for (const auto& file : options_.apiFiles) {
+    std::ifstream in(file);
+    if (!in) return Error{1, file + ": cannot read"};
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto api = importOpenApi(ss.str(), file);
+    if (!api) return api.error();
+    api->importSource = file;
+    // A file loaded again at restart replaces the API it made last time (same source path).
+    auto r = store_.mutate([&](std::vector<Api>& apis) -> Result<bool> {
+      Api fresh = std::move(*api);
+      for (auto it = apis.begin(); it != apis.end(); ++it)
+        if (it->importSource == file) {
+          fresh.id = it->id;
+          fresh.createdMs = it->createdMs;
+          fresh.stages = it->stages;
+          fresh.deployments = it->deployments;
+          if (auto p = prepareImportedApi(fresh, true); !p) return p.error();
+          *it = std::move(fresh);
+          return true;
+        }
+      auto added = addImportedApi(apis, std::move(fresh), true);
+      if (!added) return added.error();
+      return true;
+    });
+    if (!r) return r.error();
+  }
+  return true;
+}
+
+Result<int> GatewayServer::start() {
+  if (auto r = httpOptions_.setListen(options_.listen); !r) return Error{2, "--listen: " + r.error().message};
+  httpOptions_.workers = options_.workers;
+  httpOptions_.limits.maxBodyBytes = options_.maxBodyBytes;
+  if (!options_.lambdaEndpoint.empty()) {
+    auto ep = parseHttpEndpoint(options_.lambdaEndpoint);
+    if (!ep) return Error{2, "--lambda-endpoint: " + ep.error().message};
+    lambda_ = *ep;
+  }
+  if (auto r = store_.load(); !r) return r.error();
+  if (auto r = loadApiFiles(); !r) return r.error();
+  int n = options_.workers > 0 ? options_.workers : 1;
+  for (int i = 0; i < n; ++i) workers_.push_back(std::make_unique<WorkerState>());
+  httpOptions_.workers = n;
+  server_ = std::make_unique<http::HttpServer>(httpOptions_, [this](const http::RequestContextPtr& ctx) { handle(ctx); });
+  server_->onWorkerStart([this](const http::WorkerInfo& w) {
+    auto& ws = *workers_[static_cast<size_t>(w.index)];
+    ws.loop = w.loop;
+    http::ClientOptions co;
+    co.responseTimeoutMs = 30000;
+    co.maxConnectionsPerUpstream = 256;
+    ws.client = std::make_unique<http::HttpClient>(w.loop, co);
+  });
+  server_->onWorkerStop([this](const http::WorkerInfo& w) {
+    auto& ws = *workers_[static_cast<size_t>(w.index)];
+    if (ws.client) ws.client->close();
+    ws.client.reset();
+    ws.snap.reset();
+  });
+  auto port = server_->start();
+  if (!port) return port.error();
+  port_ = *port;
+  return port_;
+}
+
+void GatewayServer::stop(uint64_t graceMs) {
+  if (server_) server_->stop(graceMs);
+}
+
+void GatewayServer::handle(const http::RequestContextPtr& ctx) {
+  const auto& req = ctx->request();
+  std::string_view host = req.headers.get("host").value_or("");
+  InvokeTarget target;
+  if (invokeTargetOf(host, req.path, target)) return runInvokeChain(*this, ctx, std::move(target));
+  if (isV2ManagementPath(req.path)) {
+    V2ApiOptions o;
+    o.endpointBase = "http://{apiId}.execute-api.localhost:" + std::to_string(port_);
+    http::Response r = handleV2(store_, req, o);
+    r.headers.set("x-amzn-RequestId", std::to_string(server_->stats().requests.load(std::memory_order_relaxed)));
+    return ctx->respond(std::move(r));
+  }
+  if (req.path == "/metrics" && req.method == "GET") {
+    return ctx->respond(http::Response(200, store_.metrics().render(), "text/plain; version=0.0.4"));
+  }
+  ctx->respond(messageResponse(404, "Not Found"));
+}
+
+}  // namespace cdnlab::gateway

@@ -1,0 +1,71 @@
+// GatewayServer: `cdnlab gateway`. One HttpServer; each request is dispatched by what it is for:
+//   Host <apiId>.execute-api.* or /_api/<apiId>/...   -> the invoke path (invoke_chain.h)
+//   /v2/apis...                                        -> the apigatewayv2 management API
+//   /metrics                                           -> Prometheus text
+// Per worker: one HttpClient (Lambda Invoke calls and HTTP proxy upstreams) and a cached pointer
+// to the current model snapshot.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/http/client.h"
+#include "common/http/server.h"
+#include "common/result.h"
+#include "gateway/integrations/lambda_target.h"
+#include "gateway/model/model_store.h"
+
+namespace cdnlab::gateway {
+
+struct GatewayOptions {
+  std::string listen = "127.0.0.1:4010";
+  int workers = 2;
+  std::string dataDir = "./gw-data";         // empty: nothing persisted
+  std::vector<std::string> apiFiles;        // OpenAPI files loaded at start (--api)
+  std::string lambdaEndpoint;               // http://host:port of the Lambda Invoke API
+  std::string storeEndpoint;                // http://host:port of the DynamoDB-compatible store
+  std::string region = "us-east-1";
+  std::string accountId = "123456789012";
+  uint64_t maxBodyBytes = 10 * 1024 * 1024; // API Gateway's payload limit -> 413
+};
+
+// Per-worker state the invoke path uses (loop thread only).
+struct WorkerState {
+  uv_loop_t* loop = nullptr;
+  std::unique_ptr<http::HttpClient> client;
+  std::shared_ptr<const Snapshot> snap;
+  uint64_t snapVersion = ~uint64_t{0};
+};
+
+class GatewayServer {
+ public:
+  explicit GatewayServer(GatewayOptions options);
+  ~GatewayServer();
+
+  // Loads --data and --api files (errors name file and line; nothing is served then), binds, starts.
+  Result<int> start();
+  void stop(uint64_t graceMs = 5000);
+  int port() const { return port_; }
+  const std::string& host() const { return httpOptions_.host; }
+
+  // For the invoke path.
+  ModelStore& store() { return store_; }
+  const GatewayOptions& options() const { return options_; }
+  const std::optional<Endpoint>& lambdaEndpoint() const { return lambda_; }
+  WorkerState& worker(int index) { return *workers_[static_cast<size_t>(index)]; }
+
+ private:
+  void handle(const http::RequestContextPtr& ctx);
+  Result<bool> loadApiFiles();
+
+  GatewayOptions options_;
+  http::ServerOptions httpOptions_;
+  ModelStore store_;
+  std::optional<Endpoint> lambda_;
+  std::vector<std::unique_ptr<WorkerState>> workers_;
+  std::unique_ptr<http::HttpServer> server_;
+  int port_ = 0;
+};
+
+}  // namespace cdnlab::gateway

@@ -1,0 +1,312 @@
+// The invoke filter chain (see invoke_chain.h). One Exchange per request carries what the filters
+// learn (API, stage, route, timings, integration outcome) to the response side and the access log.
+#include "gateway/server/invoke_chain.h"
+
+#include <cstring>
+#include <random>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "gateway/integrations/http_proxy_mapping.h"
+#include "gateway/integrations/lambda_target.h"
+#include "gateway/integrations/proxy_event.h"
+#include "gateway/json.h"
+#include "gateway/mgmt/mgmt_response.h"
+#include "gateway/runtime/cors.h"
+#include "gateway/server/gateway_server.h"
+
+namespace cdnlab::gateway {
+namespace {
+
+struct Exchange {
+  GatewayServer* gw = nullptr;
+  http::RequestContextPtr ctx;
+  std::shared_ptr<const Snapshot> snap;
+  InvokeTarget target;
+  const CompiledApi* api = nullptr;
+  const CompiledStage* stage = nullptr;
+  const CompiledRoute* route = nullptr;
+  std::string stagePath;
+  RouteMatch match;
+  std::string requestId;
+  int64_t startNs = 0;
+  int64_t timeMs = 0;
+  int integrationStatus = -1;
+  int64_t integrationStartNs = 0;
+  int64_t integrationLatencyUs = -1;
+  std::string integrationError;
+  std::string errorMessage;
+  int status = 0;
+  size_t responseLength = 0;
+
+  std::string context(std::string_view name) const;
+};
+
+using ExchangePtr = std::shared_ptr<Exchange>;
+
+// API Gateway's request ids look like "Kz2mFhZxIAMEV3w=": base64 of 10 random bytes.
+std::string newRequestId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  char raw[10];
+  uint64_t a = rng(), b = rng();
+  std::memcpy(raw, &a, 8);
+  std::memcpy(raw + 8, &b, 2);
+  return base64Encode(std::string_view(raw, 10));
+}
+
+std::string Exchange::context(std::string_view n) const {
+  const auto& req = ctx->request();
+  std::string ip = req.peer.substr(0, req.peer.rfind(':'));
+  if (n == "requestId" || n == "extendedRequestId") return requestId;
+  if (n == "identity.sourceIp") return ip;
+  if (n == "identity.userAgent") return std::string(req.headers.get("user-agent").value_or(""));
+  if (n == "requestTime") return clfTime(timeMs);
+  if (n == "requestTimeEpoch") return std::to_string(timeMs);
+  if (n == "httpMethod") return req.method;
+  if (n == "path") return target.path;
+  if (n == "protocol") return req.httpMinor == 0 ? "HTTP/1.0" : "HTTP/1.1";
+  if (n == "routeKey") return route ? route->route.routeKey : "-";
+  if (n == "status") return status ? std::to_string(status) : "";
+  if (n == "responseLength") return std::to_string(responseLength);
+  if (n == "responseLatency") return std::to_string((SystemClock::instance().nowNs() - startNs) / 1000000);
+  if (n == "integrationLatency" || n == "integration.latency")
+    return integrationLatencyUs >= 0 ? std::to_string(integrationLatencyUs / 1000) : "";
+  if (n == "integrationStatus" || n == "integration.status" || n == "integration.integrationStatus")
+    return integrationStatus >= 0 ? std::to_string(integrationStatus) : "";
+  if (n == "integrationErrorMessage" || n == "integration.error") return integrationError;
+  if (n == "error.message") return errorMessage;
+  if (n == "stage") return stage ? stage->name : "";
+  if (n == "apiId") return target.apiId;
+  if (n == "domainName") return target.domainName;
+  if (n == "domainPrefix") return target.domainName.substr(0, target.domainName.find('.'));
+  if (n == "accountId") return gw->options().accountId;
+  return "";
+}
+
+// Response side, in reverse order of the filters: CORS, request id, metrics, access log.
+void finish(const ExchangePtr& x, http::Response resp) {
+  const auto& req = x->ctx->request();
+  if (x->api && x->api->cors) applyCors(*x->api->cors, req, resp);
+  resp.headers.set("apigw-requestid", x->requestId);
+  x->status = resp.status;
+  x->responseLength = resp.body.size();
+  if (resp.status >= 400 && x->errorMessage.empty()) x->errorMessage = std::string(http::reasonPhrase(resp.status));
+  RouteMetrics* m = x->route ? x->route->metrics.get() : x->stage ? x->stage->unmatchedMetrics.get() : nullptr;
+  if (m) {
+    m->count.fetch_add(1, std::memory_order_relaxed);
+    if (resp.status >= 400 && resp.status < 500) m->status4xx.fetch_add(1, std::memory_order_relaxed);
+    if (resp.status >= 500) m->status5xx.fetch_add(1, std::memory_order_relaxed);
+    m->latency.record(static_cast<uint64_t>(SystemClock::instance().nowNs() - x->startNs) / 1000);
+    if (x->integrationLatencyUs >= 0) m->integrationLatency.record(static_cast<uint64_t>(x->integrationLatencyUs));
+  }
+  if (x->stage && x->stage->accessLog)
+    x->stage->accessLog->write(renderAccessLog(x->stage->accessLogFormat, [&](std::string_view n) { return x->context(n); }));
+  x->ctx->respond(std::move(resp));
+}
+
+void answerMessage(const ExchangePtr& x, int status, std::string_view message) {
+  x->errorMessage = std::string(message);
+  finish(x, messageResponse(status, message));
+}
+
+void integrationDone(const ExchangePtr& x, int upstreamStatus) {
+  x->integrationLatencyUs = (SystemClock::instance().nowNs() - x->integrationStartNs) / 1000;
+  x->integrationStatus = upstreamStatus;
+}
+
+// An integration that failed: HTTP APIs answer 503 for a timeout, 500 otherwise.
+void integrationFailed(const ExchangePtr& x, const Error& e, bool timedOut) {
+  x->integrationError = e.message;
+  LOG_INFO("gateway: %s %s: integration failed: %s", x->target.apiId.c_str(),
+           x->route ? x->route->route.routeKey.c_str() : "-", e.message.c_str());
+  if (timedOut) answerMessage(x, 503, "Service Unavailable");
+  else answerMessage(x, 500, "Internal Server Error");
+}
+
+ProxyRequest proxyRequestOf(const Exchange& x) {
+  const auto& req = x.ctx->request();
+  ProxyRequest p;
+  p.method = req.method;
+  p.rawPath = x.target.path;
+  p.rawQuery = req.query;
+  p.protocol = req.httpMinor == 0 ? "HTTP/1.0" : "HTTP/1.1";
+  p.headers = &req.headers;
+  p.body = req.body;
+  p.sourceIp = req.peer.substr(0, req.peer.rfind(':'));
+  p.userAgent = std::string(req.headers.get("user-agent").value_or(""));
+  p.accountId = x.gw->options().accountId;
+  p.apiId = x.target.apiId;
+  p.domainName = x.target.domainName;
+  p.domainPrefix = x.target.domainName.substr(0, x.target.domainName.find('.'));
+  p.stage = x.stage->name;
+  p.routeKey = x.route->route.routeKey;
+  p.routeId = x.route->route.id;
+  p.resourcePath = x.route->resourcePath.empty() ? x.stagePath : x.route->resourcePath;
+  p.requestId = x.requestId;
+  p.extendedRequestId = x.requestId;
+  p.timeEpochMs = x.timeMs;
+  p.pathParameters = x.match.pathParameters;
+  p.stageVariables = &x.stage->stageVariables;
+  return p;
+}
+
+void invokeLambda(const ExchangePtr& x, const Integration& in) {
+  const auto& ep = x->gw->lambdaEndpoint();
+  std::string uri = substituteStageVariables(in.uri, &x->stage->stageVariables);
+  auto target = resolveLambdaUri(uri);
+  if (!target) return integrationFailed(x, target.error(), false);
+  if (!ep) return integrationFailed(x, Error{500, "no Lambda endpoint configured (--lambda-endpoint)"}, false);
+  ProxyRequest p = proxyRequestOf(*x);
+  std::string event = in.payloadFormatVersion == "1.0" ? buildEventV1(p) : buildEventV2(p);
+  http::ClientRequest cr;
+  cr.host = ep->host;
+  cr.port = ep->port;
+  cr.method = "POST";
+  cr.target = ep->basePath + invokePath(*target);
+  cr.headers.add("Content-Type", "application/json");
+  cr.headers.add("X-Amz-Invocation-Type", "RequestResponse");
+  cr.body = Buffer(std::move(event));
+  cr.responseTimeoutMs = static_cast<uint64_t>(in.timeoutMs);
+  x->integrationStartNs = SystemClock::instance().nowNs();
+  std::string version = in.payloadFormatVersion;
+  WorkerState& ws = x->gw->worker(x->ctx->workerIndex());
+  ws.client->request(std::move(cr), [x, version](Result<http::ClientResponse> r) {
+    if (!r) {
+      integrationDone(x, -1);
+      auto code = static_cast<http::ClientError>(r.error().code);
+      return integrationFailed(x, Error{500, "Lambda invoke: " + r.error().message},
+                               code == http::ClientError::ResponseTimeout);
+    }
+    integrationDone(x, r->status);
+    std::string_view body(r->body.data(), r->body.size());
+    if (r->status != 200) {
+      std::string why = "Lambda invoke answered " + std::to_string(r->status);
+      if (auto t = r->headers.get("x-amzn-errortype")) why += " " + std::string(*t);
+      return integrationFailed(x, Error{500, why + ": " + std::string(body.substr(0, 200))}, false);
+    }
+    if (auto fe = r->headers.get("x-amz-function-error")) {
+      return integrationFailed(x, Error{500, "function error (" + std::string(*fe) + "): " + std::string(body.substr(0, 200))},
+                               false);
+    }
+    auto resp = readProxyResponse(body, version);
+    if (!resp) return integrationFailed(x, resp.error(), false);
+    finish(x, std::move(*resp));
+  });
+}
+
+void invokeHttp(const ExchangePtr& x, const Integration& in) {
+  ProxyInputs pi;
+  pi.request = &x->ctx->request();
+  pi.stagePath = x->stagePath;
+  pi.pathParameters = x->match.pathParameters;
+  pi.stageVariables = &x->stage->stageVariables;
+  pi.context = [xp = x.get()](std::string_view n) { return xp->context(n); };
+  auto up = buildUpstreamRequest(in, pi);
+  if (!up) return integrationFailed(x, up.error(), false);
+  auto ep = parseHttpEndpoint(up->url);
+  if (!ep) return integrationFailed(x, Error{500, "HTTP integration " + up->url + ": " + ep.error().message}, false);
+  http::ClientRequest cr;
+  cr.host = ep->host;
+  cr.port = ep->port;
+  cr.method = up->method;
+  std::string pathAndQuery = up->url.substr(up->url.find('/', up->url.find("://") + 3) == std::string::npos
+                                                ? up->url.size()
+                                                : up->url.find('/', up->url.find("://") + 3));
+  cr.target = pathAndQuery.empty() ? "/" : pathAndQuery;
+  cr.headers = std::move(up->headers);
+  cr.headers.add("X-Forwarded-For", pi.request->peer.substr(0, pi.request->peer.rfind(':')));
+  if (!pi.request->body.empty()) cr.body = Buffer::copyOf(pi.request->body);
+  cr.responseTimeoutMs = static_cast<uint64_t>(in.timeoutMs);
+  x->integrationStartNs = SystemClock::instance().nowNs();
+  WorkerState& ws = x->gw->worker(x->ctx->workerIndex());
+  ws.client->request(std::move(cr), [x](Result<http::ClientResponse> r) {
+    if (!r) {
+      integrationDone(x, -1);
+      auto code = static_cast<http::ClientError>(r.error().code);
+      return integrationFailed(x, Error{500, "HTTP integration: " + r.error().message},
+                               code == http::ClientError::ResponseTimeout || code == http::ClientError::ConnectTimeout);
+    }
+    integrationDone(x, r->status);
+    http::Response resp;
+    resp.status = r->status;
+    for (const auto& h : r->headers)
+      if (!http::equalsIgnoreCase(h.name, "connection") && !http::equalsIgnoreCase(h.name, "keep-alive") &&
+          !http::equalsIgnoreCase(h.name, "transfer-encoding") && !http::equalsIgnoreCase(h.name, "content-length"))
+        resp.headers.add(h.name, h.value);
+    resp.body = std::move(r->body);
+    finish(x, std::move(resp));
+  });
+}
+
+void invokeMock(const ExchangePtr& x, const Integration& in) {
+  x->integrationStartNs = SystemClock::instance().nowNs();
+  http::Response resp;
+  resp.status = in.mock.statusCode;
+  if (!in.mock.body.empty()) {
+    resp.headers.add("content-type", in.mock.contentType);
+    resp.body = Buffer::copyOf(in.mock.body);
+  }
+  for (const auto& [k, v] : in.mock.headers) resp.headers.set(k, v);
+  integrationDone(x, resp.status);
+  finish(x, std::move(resp));
+}
+
+}  // namespace
+
+void runInvokeChain(GatewayServer& gw, const http::RequestContextPtr& ctx, InvokeTarget target) {
+  auto x = std::make_shared<Exchange>();
+  x->gw = &gw;
+  x->ctx = ctx;
+  x->target = std::move(target);
+  x->requestId = newRequestId();
+  x->startNs = SystemClock::instance().nowNs();
+  x->timeMs = wallMs();
+  // The worker's cached snapshot, refreshed when the model changed.
+  WorkerState& ws = gw.worker(ctx->workerIndex());
+  uint64_t v = gw.store().version();
+  if (ws.snapVersion != v) {
+    ws.snap = gw.store().snapshot();
+    ws.snapVersion = v;
+  }
+  x->snap = ws.snap;
+  const auto& req = ctx->request();
+
+  // Filter 1, resolve: the API and the stage.
+  x->api = x->snap->find(x->target.apiId);
+  if (!x->api || x->api->disableExecuteApiEndpoint) return answerMessage(x, 404, "Not Found");
+  StageSelection sel = selectStage(*x->api, x->target.path);
+  if (!sel.stage) return answerMessage(x, 404, "Not Found");
+  x->stage = sel.stage;
+  x->stagePath = std::string(sel.stagePath);
+
+  // Filter 2, route (a CORS preflight is answered here when the API has a CORS configuration).
+  if (x->api->cors && isPreflight(req)) {
+    x->ctx->respond([&] {
+      http::Response r = preflightResponse(*x->api->cors, req);
+      r.headers.set("apigw-requestid", x->requestId);
+      return r;
+    }());
+    return;
+  }
+  x->match = x->stage->table.match(req.method, x->stagePath);
+  if (x->match.index < 0) return answerMessage(x, 404, "Not Found");
+  x->route = &x->stage->routes[static_cast<size_t>(x->match.index)];
+
+  // Filter 3, auth: routes are created with authorizationType NONE only (see docs/gateway.md).
+
+  // Filter 4, throttle.
+  if (x->route->bucket && !x->route->bucket->take(SystemClock::instance().nowNs())) {
+    x->route->metrics->throttled.fetch_add(1, std::memory_order_relaxed);
+    return answerMessage(x, 429, "Too Many Requests");
+  }
+
+  // Filter 5, integration.
+  const Integration* in = x->route->integration.get();
+  if (!in) return answerMessage(x, 404, "Not Found");
+  if (in->type == "MOCK") return invokeMock(x, *in);
+  if (in->type == "AWS_PROXY") return invokeLambda(x, *in);
+  if (in->type == "HTTP_PROXY") return invokeHttp(x, *in);
+  integrationFailed(x, Error{500, "integration type " + in->type + " is not served by HTTP APIs"}, false);
+}
+
+}  // namespace cdnlab::gateway
