@@ -236,6 +236,7 @@ CDNLAB_COMMAND("sim", "Replay a cache trace through eviction policies (miss rati
   sub.add_flag("--csv-header", a->csvHeader, "CSV: skip the first line");
   sub.add_flag("--list-policies", a->listPolicies, "print the policy registry and exit");
   sub.add_flag("--no-progress", a->noProgress, "no progress bar");
+  sub.require_subcommand(0, 1);  // `sim` runs by itself; `sim gen zipf` is the generator
   CLI::App* gen = sub.add_subcommand("gen", "Generate a synthetic trace");
   CLI::App* zipf = gen->add_subcommand("zipf", "Zipf popularity, oracleGeneral format");
   gen->require_subcommand(1);

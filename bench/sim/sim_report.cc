@@ -34,23 +34,25 @@ std::string formatTable(const Trace& t, const std::vector<SimResult>& rows) {
   std::string o = fmt("trace %s: %llu requests, %llu objects, working set %llu bytes\n", t.source.c_str(),
                       (unsigned long long)t.requests.size(), (unsigned long long)t.objects(),
                       (unsigned long long)t.workingSetBytes());
-  o += fmt("%-28s %-5s %10s %14s %12s %12s %9s %10s %9s\n", "policy", "mode", "size", "capacity", "requests",
-           "misses", "miss", "byte miss", "Mreq/s");
+  o += fmt("%-28s %-5s %10s %14s %12s %12s %9s %10s %9s %9s\n", "policy", "mode", "size", "capacity", "requests",
+           "misses", "miss", "byte miss", "Mreq/s", "cpu Mreq/s");
   for (const auto& r : rows)
-    o += fmt("%-28s %-5s %10s %14llu %12llu %12llu %9.4f %10.4f %9.2f\n", r.job.policy.c_str(), modeName(r.job.mode),
-             r.job.sizeLabel.c_str(), (unsigned long long)r.job.capacity, (unsigned long long)r.requests,
-             (unsigned long long)r.misses, r.missRatio(), r.byteMissRatio(),
-             r.seconds > 0 ? double(r.requests) / r.seconds / 1e6 : 0.0);
+    o += fmt("%-28s %-5s %10s %14llu %12llu %12llu %9.4f %10.4f %9.2f %10.2f\n", r.job.policy.c_str(),
+             modeName(r.job.mode), r.job.sizeLabel.c_str(), (unsigned long long)r.job.capacity,
+             (unsigned long long)r.requests, (unsigned long long)r.misses, r.missRatio(), r.byteMissRatio(),
+             r.seconds > 0 ? double(r.requests) / r.seconds / 1e6 : 0.0,
+             r.cpuSeconds > 0 ? double(r.requests) / r.cpuSeconds / 1e6 : 0.0);
   return o;
 }
 
 std::string formatCsv(const std::vector<SimResult>& rows) {
-  std::string o = "policy,mode,size,capacity,requests,misses,miss_ratio,bytes,miss_bytes,byte_miss_ratio,seconds\n";
+  std::string o =
+      "policy,mode,size,capacity,requests,misses,miss_ratio,bytes,miss_bytes,byte_miss_ratio,seconds,cpu_seconds\n";
   for (const auto& r : rows)
-    o += fmt("%s,%s,%s,%llu,%llu,%llu,%.6f,%llu,%llu,%.6f,%.3f\n", r.job.policy.c_str(), modeName(r.job.mode),
+    o += fmt("%s,%s,%s,%llu,%llu,%llu,%.6f,%llu,%llu,%.6f,%.3f,%.3f\n", r.job.policy.c_str(), modeName(r.job.mode),
              r.job.sizeLabel.c_str(), (unsigned long long)r.job.capacity, (unsigned long long)r.requests,
              (unsigned long long)r.misses, r.missRatio(), (unsigned long long)r.bytes,
-             (unsigned long long)r.missBytes, r.byteMissRatio(), r.seconds);
+             (unsigned long long)r.missBytes, r.byteMissRatio(), r.seconds, r.cpuSeconds);
   return o;
 }
 
@@ -65,10 +67,10 @@ std::string formatJson(const Trace& t, const std::vector<SimResult>& rows) {
     o += "{\"policy\":" + jsonString(r.job.policy) + ",\"mode\":\"" + modeName(r.job.mode) +
          "\",\"size\":" + jsonString(r.job.sizeLabel) +
          fmt(",\"capacity\":%llu,\"requests\":%llu,\"misses\":%llu,\"miss_ratio\":%.6f,\"bytes\":%llu,"
-             "\"miss_bytes\":%llu,\"byte_miss_ratio\":%.6f,\"seconds\":%.3f}",
+             "\"miss_bytes\":%llu,\"byte_miss_ratio\":%.6f,\"seconds\":%.3f,\"cpu_seconds\":%.3f}",
              (unsigned long long)r.job.capacity, (unsigned long long)r.requests, (unsigned long long)r.misses,
              r.missRatio(), (unsigned long long)r.bytes, (unsigned long long)r.missBytes, r.byteMissRatio(),
-             r.seconds);
+             r.seconds, r.cpuSeconds);
   }
   return o + "]}\n";
 }

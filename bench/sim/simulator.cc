@@ -5,6 +5,8 @@
 // The object's size is fixed at insert (hits do not resize it, as libCacheSim's find does not).
 #include "bench/sim/simulator.h"
 
+#include <time.h>
+
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -12,6 +14,14 @@
 #include "edge/cache/policy.h"
 
 namespace cdnlab::sim {
+
+namespace {
+double threadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+}  // namespace
 
 using edge::cache::Access;
 using edge::cache::ItemId;
@@ -43,6 +53,7 @@ Result<SimResult> simulate(const Trace& trace, const SimJob& job, std::atomic<ui
   };
 
   const auto t0 = std::chrono::steady_clock::now();
+  const double cpu0 = threadCpuSeconds();
   const auto& reqs = trace.requests;
   for (size_t i = 0; i < reqs.size(); ++i) {
     const Request& q = reqs[i];
@@ -75,6 +86,7 @@ Result<SimResult> simulate(const Trace& trace, const SimJob& job, std::atomic<ui
   if (progress) progress->fetch_add(reqs.size() & 0xffff, std::memory_order_relaxed);
   r.requests = reqs.size();
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.cpuSeconds = threadCpuSeconds() - cpu0;
   return r;
 }
 

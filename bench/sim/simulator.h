@@ -30,7 +30,8 @@ struct SimResult {
   SimJob job;
   uint64_t requests = 0, misses = 0;
   uint64_t bytes = 0, missBytes = 0;
-  double seconds = 0;  // replay time (not trace loading)
+  double seconds = 0;     // replay wall time (not trace loading)
+  double cpuSeconds = 0;  // replay CPU time of the replaying thread (steadier on a busy machine)
   double missRatio() const { return requests ? double(misses) / double(requests) : 0; }
   double byteMissRatio() const { return bytes ? double(missBytes) / double(bytes) : 0; }
 };

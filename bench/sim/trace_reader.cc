@@ -217,10 +217,13 @@ Result<TraceKind> guessTraceKind(std::string_view path) {
 }
 
 Result<std::string> readTraceBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return Error{0, path + ": cannot open: " + std::strerror(errno)};
-  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Error{0, path + ": read error"};
+  const std::streamoff size = in.tellg();
+  if (size < 0) return Error{0, path + ": cannot tell its size"};
+  std::string raw(size_t(size), '\0');
+  in.seekg(0);
+  if (!in.read(raw.data(), size)) return Error{0, path + ": read error"};
   static const unsigned char kMagic[4] = {0x28, 0xb5, 0x2f, 0xfd};
   if (raw.size() < 4 || std::memcmp(raw.data(), kMagic, 4) != 0) return raw;
   // zstd: stream-decompress (frames may not record their content size).

@@ -37,6 +37,15 @@ TEST(Calibration, LibCacheSimLruAndFifoMissCounts) {
   EXPECT_EQ(rows, 16);
 }
 
+// Independent golden counts (a std::list reference and a Python OrderedDict simulation) at a
+// size outside the calibration table.
+TEST(Calibration, IndependentReferenceAtOneThousandObjects) {
+  auto trace = loadTrace(testing::dataPath("cloudPhysicsIO.txt.zst"), TraceFormat{TraceKind::Txt});
+  ASSERT_TRUE(trace.ok());
+  EXPECT_EQ(testing::misses(*trace, "lru", 1000), 94823u);
+  EXPECT_EQ(testing::misses(*trace, "fifo", 1000), 95520u);
+}
+
 // The calibration sizes are floor(fraction x distinct objects): the --size fractions give them.
 TEST(Calibration, FractionsRoundDownLikeCachesim) {
   auto trace = loadTrace(testing::dataPath("cloudPhysicsIO.txt.zst"), TraceFormat{TraceKind::Txt});

@@ -73,6 +73,28 @@ TEST(HandWorked, S3Fifo) {
   EXPECT_EQ(misses(letters("abababab"), "s3fifo", 20), 2u);
 }
 
+TEST(HandWorked, WTinyLfu) {
+  // window=0.5 of cap 10: window 5, main SLRU 5 (segments 1 and 4). a..j fill the window (no
+  // eviction yet). k: window tails a..e move into main while it has room (a -> segment 0, b..e
+  // -> segment 1); f (count 1) loses to main's victim a (count 2: insert + move) and is evicted.
+  // a hit: promoted, b cooled to segment 0. f: g (1) loses to b (2). b hit: c cooled. g: h loses
+  // to c. c hit: d cooled. x y z: i, j, k (1 each) lose to d (2). w: f has 3 (insert, eviction,
+  // insert) > d's 2: d is evicted and f enters main. d: g (3) loses to f (4). f hit.
+  // misses: a..k (11), f, g, x, y, z, w, d = 18 of 22.
+  EXPECT_EQ(misses(letters("abcdefghijkafbgcxyzwdf"), "wtinylfu:window=0.5", 10), 18u);
+  // The default 1 % window of a cache under 100 objects is empty: nothing is admitted.
+  EXPECT_EQ(misses(letters("aaaa"), "wtinylfu", 50), 4u);
+}
+
+TEST(HandWorked, Gdsf) {
+  // Unit sizes: priority = L + 1e6 x frequency, ties to the older request. cap 2, a a b c b a:
+  // a = 1e6, hit: 2e6 (t1). b = 1e6. c: evict b (lowest), L = 1e6, c = 2e6 (t3). b: a and c tie
+  // at 2e6, a is older: evicted, L = 2e6, b = 3e6. a: evict c, a = 3e6. misses a b c b a = 5.
+  EXPECT_EQ(misses(letters("aabcba"), "gdsf", 2), 5u);
+  // a a b c a b: c evicts b (L = 1e6, c = 2e6); a hit: 1e6 + 3e6; b evicts c -> 4 misses, as LFU.
+  EXPECT_EQ(misses(letters("aabcab"), "gdsf", 2), 4u);
+}
+
 TEST(HandWorked, Belady) {
   // cap 2, a b c a b: c evicts b (next use 4, farther than a at 3); b misses -> 4.
   EXPECT_EQ(misses(letters("abcab"), "belady", 2), 4u);

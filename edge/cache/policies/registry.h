@@ -17,6 +17,8 @@ PolicyMade makeSlruPolicy(const PolicyConfig&);
 PolicyMade makeTwoQPolicy(const PolicyConfig&);
 PolicyMade makeArcPolicy(const PolicyConfig&);
 PolicyMade makeS3FifoPolicy(const PolicyConfig&);
+PolicyMade makeWTinyLfuPolicy(const PolicyConfig&);
+PolicyMade makeGdsfPolicy(const PolicyConfig&);
 PolicyMade makeBeladyPolicy(const PolicyConfig&);
 PolicyMade makeBeladySizePolicy(const PolicyConfig&);
 
