@@ -1,5 +1,7 @@
 #include "geo/topology.h"
 
+#include "edge/cache/policy.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -47,7 +49,6 @@ void checkIdentifier(Object& o, std::string_view key, const std::string& value) 
   if (!ok) o.fail(key, "must be 1-64 characters of letters, digits, '-', '_' or '.' (got \"" + value + "\")");
 }
 
-const std::vector<std::string> kPolicies = {"lru", "fifo", "lfu", "s3fifo", "sieve", "wtinylfu"};
 
 PopSpec readPop(Object& o, bool accessLogs) {
   PopSpec p;
@@ -58,7 +59,9 @@ PopSpec readPop(Object& o, bool accessLogs) {
   p.address = readLoopbackAddress(o, "address");
   p.admin = readOptionalLoopbackAddress(o, "admin");
   p.capacityBytes = o.bytes("capacity", config::atLeast<std::uint64_t>(1));
-  p.policy = o.choice("policy", kPolicies, "lru");
+  // The policy registry is the one list of names (and their parameters: `s3fifo:small=0.2`).
+  p.policy = o.string("policy", "lru");
+  if (auto spec = edge::cache::checkPolicySpec(p.policy, /*online=*/true); !spec) o.fail("policy", spec.error().message);
   p.workers = static_cast<int>(o.integer("workers", 1, config::between<std::int64_t>(1, 64)));
   p.tier = o.choice("tier", {"edge", "shield"}, "edge") == "shield" ? Tier::Shield : Tier::Edge;
   p.upstream = o.string("upstream");

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 BUILD_PKGS=(
   build-essential cmake pkg-config ninja-build
-  libuv1-dev libssl-dev libxxhash-dev libmaxminddb-dev mmdb-bin
+  libuv1-dev libssl-dev libxxhash-dev libmaxminddb-dev mmdb-bin libzstd-dev zstd
   libgtest-dev libgmock-dev libbenchmark-dev
   rapidjson-dev libyaml-cpp-dev libcli11-dev librocksdb-dev libzip-dev
 )

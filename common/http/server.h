@@ -21,6 +21,7 @@
 
 #include "common/http/message.h"
 #include "common/http/parser.h"
+#include "common/http/server_stats.h"
 #include "common/result.h"
 
 namespace cdnlab::http {
@@ -102,21 +103,6 @@ using Handler = std::function<void(const RequestContextPtr& ctx)>;
 struct WorkerInfo {
   uv_loop_t* loop;
   int index;
-};
-
-// Server-wide counters (relaxed atomics, summed over workers).
-struct ServerStats {
-  std::atomic<uint64_t> accepted{0};
-  std::atomic<uint64_t> requests{0};
-  std::atomic<uint64_t> parseErrors{0};
-  std::atomic<uint64_t> timeouts{0};
-  std::atomic<uint64_t> openConnections{0};
-  // Failed accepts on the listeners (acceptor.h). EMFILE/ENFILE (out of file descriptors) and
-  // other resource errors pause accepting for a moment instead of spinning.
-  std::atomic<uint64_t> acceptErrorsEmfile{0};
-  std::atomic<uint64_t> acceptErrorsEnfile{0};
-  std::atomic<uint64_t> acceptErrorsOther{0};
-  std::atomic<uint64_t> acceptPauses{0};
 };
 
 class HttpServer {

@@ -1,13 +1,24 @@
-// Eviction policies (docs/style.md, "Eviction policies"). A policy only orders items: the store owns
-// the evict-until-fits loop, byte accounting and TTL expiry. Each store shard owns one policy
-// instance and calls it under the shard's mutex, so a policy needs no locking of its own.
+// Eviction policies (docs/style.md, "Eviction policies"). A policy only orders items: the store (or the
+// simulator) owns the index, the evict-until-fits loop, byte accounting and TTL expiry. Each
+// store shard owns one policy instance and calls it under the shard's mutex, so a policy needs no
+// locking of its own. The live PoP and `cdnlab sim` run the same classes.
+//
+// The calling protocol, per request (the same as libCacheSim's cache_get_base, so that miss
+// counts match it exactly):
+//
+//   hit:   onHit(id, access)
+//   miss:  if admit(access) and access.size <= capacity:
+//            while used + access.size > capacity: v = victim(); onRemove(v, Size)
+//            onInsert(id, access)
+//   after onHit / onInsert: the items in dropped() leave the store too (see below)
 //
 // Adding a policy (one page): write policies/<name>.cc with a class deriving from Policy that
-// opens with its algorithm in pseudocode and its paper, declare its factory in
-// policies/registry.cc's table, and the conformance suite in tests/edge/cache/ runs it.
+// opens with its algorithm in pseudocode and its paper, add its row to policies/registry.cc,
+// and the conformance suite in tests/edge/cache/ runs it.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,10 +29,20 @@
 
 namespace cdnlab::edge::cache {
 
-// A compact id the store gives each item of a shard. Ids are dense (0 .. capacity of the
-// shard's item table) and reused after onRemove, so a policy may keep its per-item state in a
-// vector indexed by id.
+// A compact id the store gives each item. Ids are dense (0 .. number of items) and reused after
+// the item leaves, so a policy may keep its per-item state in a vector indexed by id.
 using ItemId = uint32_t;
+
+// What a policy learns about one request for an item.
+struct Access {
+  uint64_t key = 0;   // stable object identity (the key hash): ghost queues recognise it
+  uint64_t size = 1;  // charged size (1 per object when the cache counts objects)
+  // Offline policies only (Belady): the request index of the next request for the same object,
+  // kNever when there is none or it is unknown (the live store never knows it).
+  static constexpr int64_t kNever = INT64_MAX;
+  int64_t nextAccess = kNever;
+  int64_t now = 0;  // the request's own index (offline policies measure distances from it)
+};
 
 enum class RemoveCause {
   Explicit,  // purge / remove
@@ -35,27 +56,69 @@ class Policy {
  public:
   virtual ~Policy() = default;
   virtual std::string_view name() const = 0;
-  // A new item (never seen, or its id was removed before). sizeBytes: its charged size.
-  virtual void onInsert(ItemId id, uint64_t sizeBytes) = 0;
+  // A miss for `a` (called for every miss, before the store decides to insert). Returns false
+  // when the policy will not take the object (W-TinyLFU's admission filter, an object larger
+  // than S3-FIFO's small queue); may update state such as ghost hits or frequency sketches.
+  virtual bool admit(const Access& a) {
+    (void)a;
+    return true;
+  }
+  // A new item (never seen, or its id was removed before); there is room for it.
+  virtual void onInsert(ItemId id, const Access& a) = 0;
   // A lookup found the item.
-  virtual void onHit(ItemId id) = 0;
+  virtual void onHit(ItemId id, const Access& a) = 0;
   // The item leaves the store, whatever the cause (for Size it was named by victim()).
-  // After this the id may be reused by onInsert.
+  // After this the id may be reused by onInsert. Not called for the items in dropped().
   virtual void onRemove(ItemId id, RemoveCause cause) = 0;
   // Which item to evict next; nullopt when the policy holds no item. Must not change which
   // items the policy holds (the store calls onRemove(id, Size) next), but may update internal
-  // state such as CLOCK / SIEVE hands or second-chance bits.
+  // state such as CLOCK / SIEVE hands, second-chance bits or S3-FIFO's small-to-main moves.
   virtual std::optional<ItemId> victim() = 0;
+
+  // Items the policy let go of by itself during onHit / onInsert (SLRU demoting out of its last
+  // segment on a hit, 2Q's main LRU making room on a ghost hit, S3-FIFO declining an object the
+  // size of its small queue). The caller removes them from its index and clears the list.
+  std::vector<ItemId>& dropped() { return dropped_; }
+
+ protected:
+  void drop(ItemId id) { dropped_.push_back(id); }
+
+ private:
+  std::vector<ItemId> dropped_;
 };
 
-// The registry: every policy by name, in one table (policies/registry.cc).
+// Per-policy parameters: `s3fifo:small=0.1,ghost=0.9` is the policy s3fifo with two parameters.
+struct PolicySpec {
+  std::string name;
+  std::map<std::string, std::string, std::less<>> params;
+  std::string text() const;  // back to "name:k=v,..."
+};
+Result<PolicySpec> parsePolicySpec(std::string_view text);
+
+// What a factory gets: the capacity it manages (bytes, or objects when every size is 1) and the
+// parameters. Unknown parameter names and bad values are errors.
+struct PolicyConfig {
+  uint64_t capacity = 0;
+  PolicySpec spec;
+};
+
+// The registry: every policy by name, in one table (policies/registry.cc). The topology loader,
+// the CLI and the docs list names from here.
 struct PolicyInfo {
   std::string_view name;
   std::string_view summary;
-  std::unique_ptr<Policy> (*make)();
+  std::string_view params;  // "small=0.1 (fraction of the capacity), ..." or ""
+  bool offline;             // needs the trace's next-access times: simulator only
+  Result<std::unique_ptr<Policy>> (*make)(const PolicyConfig&);
 };
 const std::vector<PolicyInfo>& policies();
-// Unknown names are an error naming the known ones.
-Result<std::unique_ptr<Policy>> makePolicy(std::string_view name);
+const PolicyInfo* findPolicy(std::string_view name);
+// Every name, comma separated (for error messages and help texts).
+std::string policyNames(bool includeOffline = true);
+// Unknown names and parameters are errors naming the known ones. `spec` is "name[:k=v,...]".
+Result<std::unique_ptr<Policy>> makePolicy(std::string_view spec, uint64_t capacity);
+// Checks a spec without building the policy (names, parameter names and values). online: only
+// policies the live store can run (no offline ones).
+Result<PolicySpec> checkPolicySpec(std::string_view spec, bool online);
 
 }  // namespace cdnlab::edge::cache

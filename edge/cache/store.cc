@@ -60,11 +60,12 @@ Result<std::unique_ptr<CacheStore>> CacheStore::create(const StoreConfig& config
   if (!(config.maxObjectFraction > 0 && config.maxObjectFraction <= 1))
     return Error{0, "maxObjectFraction must be in (0, 1]"};
   if (config.maxVariants == 0) return Error{0, "maxVariants must be >= 1"};
+  if (auto spec = checkPolicySpec(config.policy, /*online=*/true); !spec) return spec.error();
   StoreConfig c = config;
   c.shards = std::bit_ceil(std::max<uint32_t>(1, std::min<uint32_t>(config.shards, 1u << 12)));
   std::unique_ptr<CacheStore> store(new CacheStore(c));
   for (uint32_t i = 0; i < c.shards; ++i) {
-    auto policy = makePolicy(c.policy);
+    auto policy = makePolicy(c.policy, c.capacityBytes / c.shards);
     if (!policy) return policy.error();
     auto s = std::make_unique<Shard>();
     s->policy = std::move(*policy);
@@ -92,7 +93,7 @@ struct Removed {
 
 // Removes item `id` of shard `s` (caller holds s.mu).
 template <typename Shard>
-void removeItem(Shard& s, ItemId id, RemoveCause cause, Removed& out) {
+void removeItem(Shard& s, ItemId id, RemoveCause cause, Removed& out, bool tellPolicy = true) {
   Item& it = s.items[id];
   assert(it.entry);
   uint64_t hash = it.entry->key.hash;
@@ -106,7 +107,7 @@ void removeItem(Shard& s, ItemId id, RemoveCause cause, Removed& out) {
     while (s.items[prev].nextSameHash != id) prev = s.items[prev].nextSameHash;
     s.items[prev].nextSameHash = it.nextSameHash;
   }
-  s.policy->onRemove(id, cause);
+  if (tellPolicy) s.policy->onRemove(id, cause);
   s.bytes -= it.charged;
   s.objects -= 1;
   out.objects += 1;
@@ -117,13 +118,21 @@ void removeItem(Shard& s, ItemId id, RemoveCause cause, Removed& out) {
   s.freeIds.push_back(id);
 }
 
+// Removes the items the policy let go of by itself during onHit / onInsert (Policy::dropped).
+template <typename Shard>
+void removeDropped(Shard& s, Removed& out) {
+  auto& dropped = s.policy->dropped();
+  for (ItemId id : dropped) removeItem(s, id, RemoveCause::Size, out, false);
+  dropped.clear();
+}
+
 }  // namespace
 
 LookupResult CacheStore::lookup(const CacheKey& key, const Headers* requestHeaders, int64_t nowMs) {
   CacheControl reqCc = parseCacheControl(requestHeaders);
   Shard& s = shardFor(key.hash);
   LookupResult r;
-  Removed dropped;
+  Removed dropped, evicted;
   {
     std::lock_guard lock(s.mu);
     auto m = s.index.find(key.hash);
@@ -137,8 +146,9 @@ LookupResult CacheStore::lookup(const CacheKey& key, const Headers* requestHeade
       if (deadAt(*entry, nowMs, config_.keepS)) {
         removeItem(s, id, RemoveCause::Expired, dropped);  // lazy expiry
       } else {
-        s.policy->onHit(id);
         r.entry = entry;
+        s.policy->onHit(id, Access{key.hash, s.items[id].charged});
+        if (!s.policy->dropped().empty()) removeDropped(s, evicted);
       }
     }
   }
@@ -146,6 +156,11 @@ LookupResult CacheStore::lookup(const CacheKey& key, const Headers* requestHeade
     counters_.expired += dropped.objects;
     counters_.objects -= int64_t(dropped.objects);
     counters_.bytes -= int64_t(dropped.bytes);
+  }
+  if (evicted.objects) {
+    counters_.evictedSize += evicted.objects;
+    counters_.objects -= int64_t(evicted.objects);
+    counters_.bytes -= int64_t(evicted.bytes);
   }
   if (!r.entry) {
     counters_.misses.fetch_add(1, std::memory_order_relaxed);
@@ -168,6 +183,7 @@ InsertResult CacheStore::insert(std::shared_ptr<const Entry> entry, int64_t nowM
 
   Shard& s = shardFor(entry->key.hash);
   Removed replaced, evicted;
+  bool rejected = false;
   {
     std::lock_guard lock(s.mu);
     // Same key: replace the same variant; drop variants of another Vary shape (the newest
@@ -186,29 +202,41 @@ InsertResult CacheStore::insert(std::shared_ptr<const Entry> entry, int64_t nowM
         else ++kept;
       }
     }
-    // Evict until it fits (bytes and, when bounded, objects).
-    while (s.bytes + charged > s.budget || (s.maxObjects && s.objects + 1 > s.maxObjects)) {
-      auto victim = s.policy->victim();
-      if (!victim) break;
-      removeItem(s, *victim, RemoveCause::Size, evicted);
-    }
-    ItemId id;
-    if (!s.freeIds.empty()) {
-      id = s.freeIds.back();
-      s.freeIds.pop_back();
+    if (!s.policy->admit(Access{entry->key.hash, charged})) {
+      rejected = true;
     } else {
-      id = ItemId(s.items.size());
-      s.items.emplace_back();
+      // Evict until it fits (bytes and, when bounded, objects).
+      while (s.bytes + charged > s.budget || (s.maxObjects && s.objects + 1 > s.maxObjects)) {
+        auto victim = s.policy->victim();
+        if (!victim) break;
+        removeItem(s, *victim, RemoveCause::Size, evicted);
+      }
+      ItemId id;
+      if (!s.freeIds.empty()) {
+        id = s.freeIds.back();
+        s.freeIds.pop_back();
+      } else {
+        id = ItemId(s.items.size());
+        s.items.emplace_back();
+      }
+      Item& it = s.items[id];
+      it.charged = charged;
+      auto head = s.index.try_emplace(entry->key.hash, kNoItem).first;
+      it.nextSameHash = head->second;
+      head->second = id;
+      it.entry = std::move(entry);
+      s.bytes += charged;
+      s.objects += 1;
+      s.policy->onInsert(id, Access{head->first, charged});
+      removeDropped(s, evicted);
     }
-    Item& it = s.items[id];
-    it.charged = charged;
-    auto head = s.index.try_emplace(entry->key.hash, kNoItem).first;
-    it.nextSameHash = head->second;
-    head->second = id;
-    it.entry = std::move(entry);
-    s.bytes += charged;
-    s.objects += 1;
-    s.policy->onInsert(id, charged);
+  }
+  if (rejected) {
+    counters_.replaced += replaced.objects;
+    counters_.objects -= int64_t(replaced.objects);
+    counters_.bytes -= int64_t(replaced.bytes);
+    counters_.passThrough.fetch_add(1, std::memory_order_relaxed);
+    return InsertResult::Rejected;
   }
   counters_.inserts.fetch_add(1, std::memory_order_relaxed);
   counters_.replaced += replaced.objects;

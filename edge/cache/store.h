@@ -46,6 +46,7 @@ enum class InsertResult {
   Stored,
   TooLarge,  // pass-through: larger than maxObjectFraction of a shard's budget
   Expired,   // already past its useful lifetime (and keepS) at nowMs: nothing to store
+  Rejected,  // the policy's admission filter declined it (counted as pass-through)
 };
 
 struct PurgeResult {

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "edge/cache/policies/id_list.h"
+#include "edge/cache/policies/params.h"
 #include "edge/cache/policies/registry.h"
 
 namespace cdnlab::edge::cache {
@@ -20,8 +21,8 @@ namespace {
 class FifoPolicy final : public Policy {
  public:
   std::string_view name() const override { return "fifo"; }
-  void onInsert(ItemId id, uint64_t) override { list_.pushFront(id); }
-  void onHit(ItemId) override {}
+  void onInsert(ItemId id, const Access&) override { list_.pushFront(id); }
+  void onHit(ItemId, const Access&) override {}
   void onRemove(ItemId id, RemoveCause) override { list_.unlink(id); }
   std::optional<ItemId> victim() override {
     if (list_.empty()) return std::nullopt;
@@ -34,6 +35,10 @@ class FifoPolicy final : public Policy {
 
 }  // namespace
 
-std::unique_ptr<Policy> makeFifoPolicy() { return std::make_unique<FifoPolicy>(); }
+PolicyMade makeFifoPolicy(const PolicyConfig& c) {
+  ParamReader r(c);
+  if (auto ok = r.finish(); !ok) return ok.error();
+  return std::unique_ptr<Policy>(std::make_unique<FifoPolicy>());
+}
 
 }  // namespace cdnlab::edge::cache

@@ -1,5 +1,8 @@
-// IdList: an intrusive doubly linked list over dense ItemIds, kept in one vector (8 bytes per
-// id, no allocation per item). The building block of list-ordered policies (LRU, FIFO, ...).
+// IdLists: any number of intrusive doubly linked lists over dense ItemIds sharing one link
+// array (8 bytes per id, no allocation per item); an id is in at most one list at a time. IdList
+// is the one-list case. The building blocks of the list-ordered policies (LRU, FIFO, CLOCK,
+// SIEVE, SLRU's segments, LFU's frequency buckets, S3-FIFO's and 2Q's queues, ARC's T1 / T2).
+// Orientation: front = head = most recently pushed, back = tail = oldest.
 #pragma once
 
 #include <cassert>
@@ -10,50 +13,93 @@
 
 namespace cdnlab::edge::cache {
 
-class IdList {
+class IdLists {
  public:
   static constexpr ItemId kNone = UINT32_MAX;
 
-  bool contains(ItemId id) const { return id < links_.size() && links_[id].linked(); }
-  bool empty() const { return head_ == kNone; }
-  ItemId front() const { return head_; }  // most recently pushed
-  ItemId back() const { return tail_; }   // oldest
-  size_t size() const { return size_; }
+  explicit IdLists(size_t lists = 1) : heads_(lists) {}
+  size_t lists() const { return heads_.size(); }
+  void addLists(size_t n) { heads_.resize(heads_.size() + n); }
 
-  void pushFront(ItemId id) {
-    if (id >= links_.size()) links_.resize(size_t(id) + 1);
-    Link& l = links_[id];
-    assert(!l.linked());
-    l = Link{kNone, head_};
-    if (head_ != kNone) links_[head_].prev = id;
-    head_ = id;
-    if (tail_ == kNone) tail_ = id;
-    ++size_;
+  bool contains(ItemId id) const { return id < links_.size() && links_[id].linked(); }
+  bool empty(size_t l) const { return heads_[l].head == kNone; }
+  ItemId front(size_t l) const { return heads_[l].head; }
+  ItemId back(size_t l) const { return heads_[l].tail; }
+  size_t size(size_t l) const { return heads_[l].size; }
+  // Neighbours: newer = toward the head, older = toward the tail; kNone at the ends.
+  ItemId newer(ItemId id) const { return links_[id].prev; }
+  ItemId older(ItemId id) const { return links_[id].next; }
+
+  void pushFront(size_t l, ItemId id) {
+    if (id >= links_.size()) links_.resize(std::max<size_t>(size_t(id) + 1, links_.size() * 3 / 2));
+    Link& k = links_[id];
+    assert(!k.linked());
+    Head& h = heads_[l];
+    k = Link{kNone, h.head};
+    if (h.head != kNone) links_[h.head].prev = id;
+    h.head = id;
+    if (h.tail == kNone) h.tail = id;
+    ++h.size;
   }
-  void unlink(ItemId id) {
+  void unlink(size_t l, ItemId id) {
     assert(contains(id));
-    Link& l = links_[id];
-    if (l.prev != kNone) links_[l.prev].next = l.next; else head_ = l.next;
-    if (l.next != kNone) links_[l.next].prev = l.prev; else tail_ = l.prev;
-    l = Link{};
-    --size_;
+    Link& k = links_[id];
+    Head& h = heads_[l];
+    if (k.prev != kNone) links_[k.prev].next = k.next; else h.head = k.next;
+    if (k.next != kNone) links_[k.next].prev = k.prev; else h.tail = k.prev;
+    k = Link{};
+    --h.size;
   }
-  void moveToFront(ItemId id) {
-    if (head_ == id) return;
-    unlink(id);
-    pushFront(id);
+  void moveToFront(size_t l, ItemId id) {
+    if (heads_[l].head == id) return;
+    unlink(l, id);
+    pushFront(l, id);
   }
 
  private:
-  static constexpr ItemId kOut = UINT32_MAX - 1;  // marks an id that is not in the list
+  static constexpr ItemId kOut = UINT32_MAX - 1;  // marks an id that is in no list
   struct Link {
     ItemId prev = kOut;
     ItemId next = kOut;
     bool linked() const { return prev != kOut; }
   };
+  struct Head {
+    ItemId head = kNone, tail = kNone;
+    size_t size = 0;
+  };
   std::vector<Link> links_;
-  ItemId head_ = kNone, tail_ = kNone;
-  size_t size_ = 0;
+  std::vector<Head> heads_;
+};
+
+class IdList {
+ public:
+  static constexpr ItemId kNone = IdLists::kNone;
+  bool contains(ItemId id) const { return l_.contains(id); }
+  bool empty() const { return l_.empty(0); }
+  ItemId front() const { return l_.front(0); }
+  ItemId back() const { return l_.back(0); }
+  size_t size() const { return l_.size(0); }
+  ItemId newer(ItemId id) const { return l_.newer(id); }
+  ItemId older(ItemId id) const { return l_.older(id); }
+  void pushFront(ItemId id) { l_.pushFront(0, id); }
+  void unlink(ItemId id) { l_.unlink(0, id); }
+  void moveToFront(ItemId id) { l_.moveToFront(0, id); }
+
+ private:
+  IdLists l_{1};
+};
+
+// Per-id values in a vector that grows on demand (policies learn ids one insert at a time).
+template <typename T>
+class PerItem {
+ public:
+  T& operator[](ItemId id) {
+    if (id >= v_.size()) v_.resize(std::max<size_t>(size_t(id) + 1, v_.size() * 3 / 2));
+    return v_[id];
+  }
+
+ private:
+  std::vector<T> v_;
 };
 
 }  // namespace cdnlab::edge::cache

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "edge/cache/policies/id_list.h"
+#include "edge/cache/policies/params.h"
 #include "edge/cache/policies/registry.h"
 
 namespace cdnlab::edge::cache {
@@ -19,8 +20,8 @@ namespace {
 class LruPolicy final : public Policy {
  public:
   std::string_view name() const override { return "lru"; }
-  void onInsert(ItemId id, uint64_t) override { list_.pushFront(id); }
-  void onHit(ItemId id) override { list_.moveToFront(id); }
+  void onInsert(ItemId id, const Access&) override { list_.pushFront(id); }
+  void onHit(ItemId id, const Access&) override { list_.moveToFront(id); }
   void onRemove(ItemId id, RemoveCause) override { list_.unlink(id); }
   std::optional<ItemId> victim() override {
     if (list_.empty()) return std::nullopt;
@@ -33,6 +34,10 @@ class LruPolicy final : public Policy {
 
 }  // namespace
 
-std::unique_ptr<Policy> makeLruPolicy() { return std::make_unique<LruPolicy>(); }
+PolicyMade makeLruPolicy(const PolicyConfig& c) {
+  ParamReader r(c);
+  if (auto ok = r.finish(); !ok) return ok.error();
+  return std::unique_ptr<Policy>(std::make_unique<LruPolicy>());
+}
 
 }  // namespace cdnlab::edge::cache

@@ -7,7 +7,19 @@
 
 namespace cdnlab::edge::cache {
 
-std::unique_ptr<Policy> makeLruPolicy();
-std::unique_ptr<Policy> makeFifoPolicy();
+using PolicyMade = Result<std::unique_ptr<Policy>>;
+PolicyMade makeLruPolicy(const PolicyConfig&);
+PolicyMade makeFifoPolicy(const PolicyConfig&);
+PolicyMade makeClockPolicy(const PolicyConfig&);
+PolicyMade makeSievePolicy(const PolicyConfig&);
+PolicyMade makeLfuPolicy(const PolicyConfig&);
+PolicyMade makeSlruPolicy(const PolicyConfig&);
+PolicyMade makeTwoQPolicy(const PolicyConfig&);
+PolicyMade makeArcPolicy(const PolicyConfig&);
+PolicyMade makeS3FifoPolicy(const PolicyConfig&);
+PolicyMade makeWTinyLfuPolicy(const PolicyConfig&);
+PolicyMade makeGdsfPolicy(const PolicyConfig&);
+PolicyMade makeBeladyPolicy(const PolicyConfig&);
+PolicyMade makeBeladySizePolicy(const PolicyConfig&);
 
 }  // namespace cdnlab::edge::cache
