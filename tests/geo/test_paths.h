@@ -12,13 +12,11 @@ namespace cdnlab::geo::testpaths {
 // CDNLAB_GEO_TESTDATA overrides).
 inline std::string maxmindTestData() {
   if (const char* env = std::getenv("CDNLAB_GEO_TESTDATA")) return env;
-  std::string here = __FILE__;  // <repo>/tests/geo/test_paths.h
-  return here.substr(0, here.rfind("/tests/geo/")) + "/../shared/geo";
+  return std::string(CDNLAB_SOURCE_DIR) + "/../shared/geo";
 }
 
 inline std::string repoRoot() {
-  std::string here = __FILE__;
-  return here.substr(0, here.rfind("/tests/geo/"));
+  return CDNLAB_SOURCE_DIR;  // the repository, from CMake (__FILE__ may be relative)
 }
 
 // A fresh file name in the temp dir, unique per process and call.

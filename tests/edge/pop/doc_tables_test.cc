@@ -12,9 +12,7 @@ namespace cdnlab::edge::pop {
 namespace {
 
 std::string sourceRoot() {
-  std::string f = __FILE__;  // <root>/tests/edge/pop/doc_tables_test.cc
-  for (int i = 0; i < 4; ++i) f = f.substr(0, f.find_last_of('/'));
-  return f;
+  return CDNLAB_SOURCE_DIR;  // the repository, from CMake (__FILE__ may be relative)
 }
 
 TEST(DocTables, RequestPathDocMatchesTheStepTable) {
