@@ -1,4 +1,4 @@
-// libFuzzer target for SigV4 verification (origin/store/sigv4.h): any Authorization header,
+// libFuzzer target for SigV4 verification (common/auth/sigv4.h): any Authorization header,
 // X-Amz-Date, path, query and body must verify or give DynamoDB's auth error, never crash.
 // Input lines: Authorization, X-Amz-Date, Host, path, query, then the body.
 #include <cstddef>
@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "origin/store/sigv4.h"
+#include "common/auth/sigv4.h"
 
-using namespace cdnlab::store;
+using namespace cdnlab::auth;
 
 namespace {
 std::string_view nextLine(std::string_view& in) {
@@ -42,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return std::nullopt;
   };
   static const std::vector<Credential> keys = {{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}};
-  (void)verifySigV4(req, keys, 1440938160);  // 2015-08-30T12:36:00Z, the AWS test suite's date
+  (void)verifySigV4(req, keys, 1440938160, "dynamodb");  // 2015-08-30T12:36:00Z, the AWS test suite's date
   if (auto t = parseAmzDate(date)) (void)formatAmzDate(*t);
   (void)canonicalRequest(req, "host;x-amz-date");
   return 0;
