@@ -44,10 +44,16 @@ class FrequencySketch {
     return m;
   }
   void add(uint64_t key) {
-    if (estimate(key) == UINT32_MAX) return;
     uint32_t a, b;
     hash(key, a, b);
-    for (uint32_t i = 0; i < hashes_; ++i) increment(uint32_t(a + i * b) % num_);
+    uint32_t at[kMaxHashes];
+    const uint32_t n = std::min(hashes_, kMaxHashes);
+    uint32_t m = UINT32_MAX;
+    for (uint32_t i = 0; i < n; ++i) m = std::min(m, get(at[i] = uint32_t(a + i * b) % num_));
+    for (uint32_t i = n; i < hashes_; ++i) m = std::min(m, get(uint32_t(a + i * b) % num_));
+    if (m == UINT32_MAX) return;
+    for (uint32_t i = 0; i < n; ++i) increment(at[i]);
+    for (uint32_t i = n; i < hashes_; ++i) increment(uint32_t(a + i * b) % num_);
   }
   void decay() {
     if (!dense_.empty()) {
@@ -58,6 +64,7 @@ class FrequencySketch {
   }
 
  private:
+  static constexpr uint32_t kMaxHashes = 16;  // indexes kept on the stack (10 at error 0.001)
   struct Sparse {
     uint32_t value = 0;
     uint32_t age = 0;
