@@ -90,6 +90,29 @@ class SimCli(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("unknown trace format", r.stderr)
 
+    def test_topology_replay(self):
+        topo = os.path.join(SOURCE, "configs", "default.yaml")
+        runs = [sim("--topology", topo, "--requests", "60k", "--objects", "5000", "--seed", "9") for _ in range(2)]
+        for r in runs:
+            self.assertEqual(r.returncode, 0, r.stderr)
+        tables = [r.stdout.split("\norigin:")[0] for r in runs]
+        self.assertEqual(tables[0], tables[1])  # a seed gives one answer
+        lines = runs[0].stdout.splitlines()
+        pops = {ln.split()[0]: ln.split() for ln in lines if ln.split()[:1] and ln.split()[0] in
+                ("shield-nyc", "fra", "lon", "iad", "gru", "sin", "syd")}
+        self.assertEqual(set(pops), {"shield-nyc", "fra", "lon", "iad", "gru", "sin", "syd"})
+        edge_requests = sum(int(v[4]) for k, v in pops.items() if k != "shield-nyc")
+        edge_misses = sum(int(v[4]) - round(int(v[4]) * float(v[5])) for k, v in pops.items() if k != "shield-nyc")
+        self.assertEqual(edge_requests, 60000)
+        self.assertLessEqual(abs(int(pops["shield-nyc"][4]) - edge_misses), 7)  # ratios print 4 decimals
+        region = {ln.split()[0]: ln.split() for ln in lines if ln.startswith(("berlin", "sydney"))}
+        self.assertEqual(region["berlin"][1], "fra")
+        self.assertEqual(region["sydney"][1], "syd")
+        self.assertRegex(runs[0].stdout, r"origin: \d+ requests, offload 0\.\d+")
+        bad = sim("--topology", os.path.join(SOURCE, "no", "such.yaml"))
+        self.assertNotEqual(bad.returncode, 0)
+        self.assertIn("such.yaml", bad.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
