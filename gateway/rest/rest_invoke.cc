@@ -15,6 +15,7 @@
 #include "gateway/integrations/proxy_event.h"
 #include "gateway/json.h"
 #include "gateway/mgmt/mgmt_response.h"
+#include "gateway/rest/rest_event.h"
 #include "gateway/rest/rest_routing.h"
 #include "gateway/routing/route_table.h"
 #include "gateway/server/gateway_server.h"
@@ -376,7 +377,8 @@ void invokeLambdaProxy(const ExchangePtr& x, const std::string& uri) {
   cr.method = "POST";
   cr.target = ep->basePath + invokePath(*target);
   cr.headers.add("Content-Type", "application/json");
-  cr.body = Buffer(buildEventV1(p));
+  RestEventExtras extras{x->restPath, x->target.path, x->apiKeyValue, x->apiKeyId};
+  cr.body = Buffer(buildRestProxyEvent(p, extras));
   cr.responseTimeoutMs = static_cast<uint64_t>(x->match.method->config.integration->timeoutInMillis);
   WorkerState& ws = x->gw->worker(x->ctx->workerIndex());
   ws.client->request(std::move(cr), [x](Result<http::ClientResponse> r) {

@@ -14,6 +14,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import Proc  # noqa: E402
+from gateway_fakes import FakeLambda  # noqa: E402
 
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
@@ -36,6 +37,7 @@ class RestApiTest(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.data = os.path.join(cls.tmp.name, "gw")
         cls.store = Proc(["store", "--listen", "127.0.0.1:0", "--in-memory"])
+        cls.fake = FakeLambda()
         cls.gw = cls.start_gateway()
         session = boto3.session.Session()
         kw = dict(region_name="us-east-1", aws_access_key_id="AKIDTEST", aws_secret_access_key="secret",
@@ -60,7 +62,7 @@ class RestApiTest(unittest.TestCase):
     @classmethod
     def start_gateway(cls):
         return Proc(["gateway", "--listen", "127.0.0.1:0", "--data", cls.data, "--store-endpoint", cls.store.url(),
-                     "--workers", "2"])
+                     "--lambda-endpoint", cls.fake.url, "--workers", "2"])
 
     @classmethod
     def tearDownClass(cls):
@@ -68,6 +70,7 @@ class RestApiTest(unittest.TestCase):
         cls.ddb.close()
         cls.gw.stop()
         cls.store.stop()
+        cls.fake.close()
         cls.tmp.cleanup()
 
     def call(self, method, path, body=None, headers=None, api_id=None):
@@ -233,10 +236,11 @@ class RestApiTest(unittest.TestCase):
     def test_6_survives_a_restart(self):
         type(self).gw.stop()
         type(self).gw = self.start_gateway()  # same --data
-        apigw = boto3.session.Session().client("apigateway", endpoint_url=self.gw.url(), region_name="us-east-1",
-                                               aws_access_key_id="x", aws_secret_access_key="x")
-        self.assertIn(self.api_id, [a["id"] for a in apigw.get_rest_apis()["items"]])
-        apigw.close()
+        self.apigw.close()
+        type(self).apigw = boto3.session.Session().client("apigateway", endpoint_url=self.gw.url(), region_name="us-east-1",
+                                                          aws_access_key_id="x", aws_secret_access_key="x",
+                                                          config=Config(retries={"max_attempts": 1}))
+        self.assertIn(self.api_id, [a["id"] for a in self.apigw.get_rest_apis()["items"]])
         st, _, body = self.call("GET", "/prod/items/7")
         self.assertEqual(st, 200, body)
         self.assertEqual(json.loads(body)["owner"], "ann")
@@ -250,6 +254,62 @@ class RestApiTest(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("BadRequestException", r.stderr)
         self.assertIn("body:7: paths./a.get.x-amazon-apigateway-integration.type: unknown integration type 'soap'", r.stderr)
+
+    def test_8_lambda_proxy_and_custom(self):
+        fn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:"
+        doc = f"""openapi: 3.0.1
+info: {{title: fns}}
+paths:
+  /proxy/{{proxy+}}:
+    x-amazon-apigateway-any-method:
+      x-amazon-apigateway-integration: {{type: aws_proxy, httpMethod: POST, uri: "{fn}echo/invocations"}}
+  /broken:
+    get:
+      x-amazon-apigateway-integration: {{type: aws_proxy, httpMethod: POST, uri: "{fn}malformed/invocations"}}
+  /custom/{{name}}:
+    get:
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: POST
+        uri: "{fn}plain/invocations"
+        requestTemplates: {{application/json: '{{"name": "$input.params(''name'')"}}'}}
+        responses:
+          default: {{statusCode: "200", responseTemplates: {{application/json: '{{"said": "$input.path(''$.message'')"}}'}}}}
+  /fails:
+    get:
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: POST
+        uri: "{fn}error/invocations"
+        requestTemplates: {{application/json: '{{}}'}}
+        responses:
+          "boo.*": {{statusCode: "409", responseTemplates: {{application/json: '{{"failed": "$input.path(''$.errorMessage'')"}}'}}}}
+          default: {{statusCode: "200"}}
+"""
+        api = self.apigw.import_rest_api(body=doc.encode())
+        self.apigw.create_deployment(restApiId=api["id"], stageName="live", variables={"color": "blue"})
+        st, _, body = self.call("POST", "/live/proxy/a/b?q=1", {"x": 1}, api_id=api["id"])
+        self.assertEqual(st, 200, body)
+        name, _, event = self.fake.invocations[-1]
+        self.assertEqual(name, "echo")
+        self.assertNotIn("version", event)
+        self.assertEqual((event["resource"], event["path"], event["httpMethod"]), ("/proxy/{proxy+}", "/proxy/a/b", "POST"))
+        self.assertEqual(event["pathParameters"], {"proxy": "a/b"})
+        self.assertEqual(event["queryStringParameters"], {"q": "1"})
+        self.assertEqual(event["stageVariables"], {"color": "blue"})
+        self.assertEqual(json.loads(event["body"]), {"x": 1})
+        rc = event["requestContext"]
+        self.assertEqual((rc["path"], rc["stage"], rc["resourcePath"], rc["httpMethod"]),
+                         ("/live/proxy/a/b", "live", "/proxy/{proxy+}", "POST"))
+        resources = {r["path"]: r["id"] for r in self.apigw.get_resources(restApiId=api["id"])["items"]}
+        self.assertEqual(rc["resourceId"], resources["/proxy/{proxy+}"])
+        st, _, body = self.call("GET", "/live/broken", api_id=api["id"])
+        self.assertEqual((st, json.loads(body)), (502, {"message": "Internal server error"}))
+        st, _, body = self.call("GET", "/live/custom/ann", api_id=api["id"])
+        self.assertEqual((st, json.loads(body)), (200, {"said": "hi"}))
+        self.assertEqual(self.fake.invocations[-1][2], {"name": "ann"})  # the template is the payload
+        st, _, body = self.call("GET", "/live/fails", api_id=api["id"])
+        self.assertEqual((st, json.loads(body)), (409, {"failed": "boom"}))
 
 
 if __name__ == "__main__":
