@@ -483,6 +483,9 @@ void runRestInvoke(GatewayServer& gw, const http::RequestContextPtr& ctx, Invoke
     }
   }
 
+  // Stage 3b, the stage's method throttle (update-stage /<path>/<method>/throttling/*).
+  if (m.bucket && !m.bucket->take(x->startNs)) return answer(x, 429, "Too Many Requests", "TooManyRequestsException");
+
   if (!m.config.integration) return answer(x, 500, "Internal server error", "InternalServerErrorException");
   const RestIntegration& in = *m.config.integration;
 

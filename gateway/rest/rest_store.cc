@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "gateway/rest/rest_json.h"
 
@@ -150,6 +151,7 @@ void RestStore::publish() {
   std::vector<std::shared_ptr<const UsagePlan>> plans;
   for (const auto& p : state_.usagePlans) plans.push_back(std::make_shared<const UsagePlan>(p));
   std::map<std::string, std::shared_ptr<StageCache>> liveCaches;
+  std::map<std::string, std::shared_ptr<TokenBucket>> liveBuckets;
   for (const auto& api : state_.apis) {
     auto ca = std::make_shared<CompiledRestApi>();
     ca->id = api.id;
@@ -176,6 +178,19 @@ void RestStore::publish() {
             continue;
           }
           cm->settings = settingsFor(st, r.path, name);
+          if (cm->settings.throttlingRateLimit || cm->settings.throttlingBurstLimit) {
+            // A bucket per method, kept across republishes while its limits stay the same.
+            double rate = cm->settings.throttlingRateLimit.value_or(10000);
+            int64_t burst = cm->settings.throttlingBurstLimit.value_or(5000);
+            std::string key = api.id + '\n' + st.stageName + '\n' + r.path + '\n' + name;
+            auto it = buckets_.find(key);
+            if (it != buckets_.end() && it->second->rate() == rate && it->second->burst() == static_cast<double>(burst)) {
+              cm->bucket = it->second;
+            } else {
+              cm->bucket = std::make_shared<TokenBucket>(rate, burst, SystemClock::instance().nowNs());
+            }
+            liveBuckets[key] = cm->bucket;
+          }
           cr.methods.emplace(name, std::move(*cm));
         }
         cs.resources.push_back(std::move(cr));
@@ -194,6 +209,7 @@ void RestStore::publish() {
     snap->apis.emplace(api.id, std::move(ca));
   }
   caches_ = std::move(liveCaches);
+  buckets_ = std::move(liveBuckets);
   std::lock_guard<std::mutex> lock(snapMu_);
   snap_ = std::move(snap);
 }

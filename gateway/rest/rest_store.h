@@ -35,6 +35,7 @@ struct CompiledRestMethod {
   TemplateMap requestTemplates;
   std::vector<CompiledIntegrationResponse> responses;  // patterned ones, then the default (if any)
   RestMethodSetting settings;                          // the stage's */* and resource/method settings
+  std::shared_ptr<TokenBucket> bucket;                 // the settings' throttle; null: none
 };
 
 struct CompiledResource {
@@ -98,6 +99,7 @@ class RestStore {
   std::shared_ptr<const RestSnapshot> snap_;
   UsageTracker usage_;
   std::map<std::string, std::shared_ptr<StageCache>> caches_;  // apiId '\n' stage, kept across republishes
+  std::map<std::string, std::shared_ptr<TokenBucket>> buckets_;  // apiId '\n' stage '\n' path '\n' method
 };
 
 }  // namespace cdnlab::gateway

@@ -311,6 +311,17 @@ paths:
         st, _, body = self.call("GET", "/live/fails", api_id=api["id"])
         self.assertEqual((st, json.loads(body)), (409, {"failed": "boom"}))
 
+    def test_9_stage_method_throttle(self):
+        self.apigw.update_stage(restApiId=self.api_id, stageName="prod", patchOperations=[
+            {"op": "replace", "path": "/~1mock/GET/throttling/rateLimit", "value": "0.01"},
+            {"op": "replace", "path": "/~1mock/GET/throttling/burstLimit", "value": "1"}])
+        self.assertEqual(self.call("GET", "/prod/mock")[0], 200)
+        st, h, body = self.call("GET", "/prod/mock")
+        self.assertEqual((st, json.loads(body)), (429, {"message": "Too Many Requests"}))
+        self.assertEqual(self.call("GET", "/prod/items/7")[0], 200)  # other methods are not throttled
+        settings = self.apigw.get_stage(restApiId=self.api_id, stageName="prod")["methodSettings"]
+        self.assertEqual(settings["mock/GET"]["throttlingBurstLimit"], 1)
+
 
 if __name__ == "__main__":
     unittest.main()
