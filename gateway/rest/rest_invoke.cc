@@ -6,6 +6,8 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <optional>
 #include <random>
 
 #include "common/clock.h"
@@ -400,6 +402,134 @@ void invokeLambdaProxy(const ExchangePtr& x, const std::string& uri) {
   });
 }
 
+// The value of a request parameter mapping's source: 'literal', method.request.path|querystring|header.<name>,
+// stageVariables.<name>, context.<name>.
+std::optional<std::string> mappingSource(const RestExchange& x, const std::string& src,
+                                         const std::vector<std::pair<std::string, std::string>>& query) {
+  const auto& req = x.ctx->request();
+  if (src.size() >= 2 && src.front() == '\'' && src.back() == '\'') return src.substr(1, src.size() - 2);
+  if (src.rfind("method.request.path.", 0) == 0) {
+    for (const auto& [k, v] : x.match.pathParameters)
+      if (k == src.substr(20)) return v;
+    return std::nullopt;
+  }
+  if (src.rfind("method.request.querystring.", 0) == 0) {
+    for (const auto& [k, v] : query)
+      if (k == src.substr(27)) return v;
+    return std::nullopt;
+  }
+  if (src.rfind("method.request.header.", 0) == 0) {
+    if (auto v = req.headers.get(src.substr(22))) return std::string(*v);
+    return std::nullopt;
+  }
+  if (src.rfind("stageVariables.", 0) == 0) {
+    auto it = x.stage->variables.find(src.substr(15));
+    if (it != x.stage->variables.end()) return it->second;
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::string percentEncodeSegment(std::string_view s, bool keepSlash) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || (keepSlash && c == '/')) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// HTTP and HTTP_PROXY: the URI's {name} from integration.request.path.<name> mappings (else the
+// method's path parameter of that name), mapped query strings and headers; HTTP_PROXY also
+// forwards the client's query string, headers and body, and answers with the upstream's answer;
+// HTTP sends the rendered template and maps the answer through the integration responses.
+void invokeHttp(const ExchangePtr& x, bool proxy) {
+  const RestIntegration& in = *x->match.method->config.integration;
+  const auto& req = x->ctx->request();
+  auto query = parseQuery(req.query);
+  std::map<std::string, std::string> pathVars, qs, headers;
+  for (const auto& [k, v] : x->match.pathParameters) pathVars[k] = v;
+  for (const auto& [target, src] : in.requestParameters) {
+    auto v = mappingSource(*x, src, query);
+    if (!v) continue;
+    if (target.rfind("integration.request.path.", 0) == 0) pathVars[target.substr(25)] = *v;
+    else if (target.rfind("integration.request.querystring.", 0) == 0) qs[target.substr(32)] = *v;
+    else if (target.rfind("integration.request.header.", 0) == 0) headers[target.substr(27)] = *v;
+  }
+  std::string url = in.uri;
+  for (const auto& [k, v] : x->stage->variables) {
+    std::string ref = "${stageVariables." + k + "}";
+    for (size_t p; (p = url.find(ref)) != std::string::npos;) url.replace(p, ref.size(), v);
+  }
+  for (const auto& [k, v] : pathVars) {
+    for (const std::string& ref : {"{" + k + "+}", "{" + k + "}"}) {
+      bool greedy = ref.size() > 2 && ref[ref.size() - 2] == '+';
+      for (size_t p; (p = url.find(ref)) != std::string::npos;) url.replace(p, ref.size(), percentEncodeSegment(v, greedy || k == "proxy"));
+    }
+  }
+  size_t scheme = url.find("://");
+  if (url.rfind("http://", 0) != 0) return integrationError(x, "HTTP integration " + in.uri + ": only http:// upstreams", false);
+  size_t slash = url.find('/', scheme + 3);
+  auto ep = parseHttpEndpoint(slash == std::string::npos ? url : url.substr(0, slash));
+  if (!ep) return integrationError(x, "HTTP integration " + url + ": " + ep.error().message, false);
+  std::string target = slash == std::string::npos ? "/" : url.substr(slash);
+  std::string extraQuery;
+  if (proxy && !req.query.empty()) extraQuery = req.query;
+  for (const auto& [k, v] : qs)
+    extraQuery += (extraQuery.empty() ? "" : "&") + percentEncodeSegment(k, false) + "=" + percentEncodeSegment(v, false);
+  if (!extraQuery.empty()) target += (target.find('?') == std::string::npos ? "?" : "&") + extraQuery;
+  http::ClientRequest cr;
+  cr.host = ep->host;
+  cr.port = ep->port;
+  cr.method = in.httpMethod.empty() || in.httpMethod == "ANY" ? req.method : in.httpMethod;
+  cr.target = target;
+  std::string body;
+  if (proxy) {
+    for (const auto& h : req.headers)
+      if (!http::equalsIgnoreCase(h.name, "host") && !http::equalsIgnoreCase(h.name, "connection") &&
+          !http::equalsIgnoreCase(h.name, "content-length") && !http::equalsIgnoreCase(h.name, "transfer-encoding"))
+        cr.headers.add(h.name, h.value);
+    body = req.body;
+  } else {
+    Value context = contextOf(*x);
+    auto rendered = integrationRequestBody(x, context);
+    if (!rendered) return;
+    body = std::move(*rendered);
+    if (!body.empty()) cr.headers.add("Content-Type", std::string(req.headers.get("content-type").value_or("application/json")));
+  }
+  for (const auto& [k, v] : headers)
+    if (safeHeader(k, v)) cr.headers.set(k, v);
+  if (!body.empty()) cr.body = Buffer(std::move(body));
+  cr.responseTimeoutMs = static_cast<uint64_t>(in.timeoutInMillis);
+  WorkerState& ws = x->gw->worker(x->ctx->workerIndex());
+  ws.client->request(std::move(cr), [x, proxy](Result<http::ClientResponse> r) {
+    if (!r) {
+      auto code = static_cast<http::ClientError>(r.error().code);
+      return integrationError(x, "HTTP integration: " + r.error().message,
+                              code == http::ClientError::ResponseTimeout || code == http::ClientError::ConnectTimeout);
+    }
+    if (!proxy) {
+      std::string_view body(r->body.data(), r->body.size());
+      return respondMapped(x, selectIntegrationResponse(*x->match.method, std::to_string(r->status)), &r->headers, body);
+    }
+    http::Response resp;
+    resp.status = r->status;
+    for (const auto& h : r->headers)
+      if (!http::equalsIgnoreCase(h.name, "connection") && !http::equalsIgnoreCase(h.name, "keep-alive") &&
+          !http::equalsIgnoreCase(h.name, "transfer-encoding") && !http::equalsIgnoreCase(h.name, "content-length"))
+        resp.headers.add(h.name, h.value);
+    resp.body = std::move(r->body);
+    finish(x, std::move(resp));
+  });
+}
+
 // Stage cache: the key is the method, the resource path and the cacheKeyParameters' values.
 std::string cacheKeyOf(const RestExchange& x) {
   const auto& req = x.ctx->request();
@@ -491,7 +621,7 @@ void runRestInvoke(GatewayServer& gw, const http::RequestContextPtr& ctx, Invoke
 
   // Stage 4, stage cache (GET methods with caching enabled in the stage's method settings).
   if (x->stage->cache && m.settings.cachingEnabled && req.method == "GET" && in.type != "AWS_PROXY" &&
-      in.type != "HTTP_PROXY") {
+      in.type != "HTTP_PROXY") {  // proxy answers bypass the integration response, where answers are stored
     x->cacheKey = cacheKeyOf(*x);
     // Cache-Control: max-age=0 invalidates the entry, but only when the method does not require
     // authorization for it (AWS asks for an execute-api:InvalidateCache permission, which the lab
@@ -522,7 +652,8 @@ void runRestInvoke(GatewayServer& gw, const http::RequestContextPtr& ctx, Invoke
     }
     return integrationError(x, "AWS service " + t->service + " is not served by this gateway (dynamodb, lambda)", false);
   }
-  integrationError(x, "integration type " + in.type + " is not served for REST APIs yet (MOCK, AWS, AWS_PROXY)", false);
+  if (in.type == "HTTP" || in.type == "HTTP_PROXY") return invokeHttp(x, in.type == "HTTP_PROXY");
+  integrationError(x, "unknown integration type " + in.type, false);
 }
 
 }  // namespace cdnlab::gateway

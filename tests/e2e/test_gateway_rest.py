@@ -14,7 +14,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import Proc  # noqa: E402
-from gateway_fakes import FakeLambda  # noqa: E402
+from gateway_fakes import EchoUpstream, FakeLambda  # noqa: E402
 
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
@@ -38,6 +38,7 @@ class RestApiTest(unittest.TestCase):
         cls.data = os.path.join(cls.tmp.name, "gw")
         cls.store = Proc(["store", "--listen", "127.0.0.1:0", "--in-memory"])
         cls.fake = FakeLambda()
+        cls.upstream = EchoUpstream()
         cls.gw = cls.start_gateway()
         session = boto3.session.Session()
         kw = dict(region_name="us-east-1", aws_access_key_id="AKIDTEST", aws_secret_access_key="secret",
@@ -71,6 +72,7 @@ class RestApiTest(unittest.TestCase):
         cls.gw.stop()
         cls.store.stop()
         cls.fake.close()
+        cls.upstream.close()
         cls.tmp.cleanup()
 
     def call(self, method, path, body=None, headers=None, api_id=None):
@@ -321,6 +323,47 @@ paths:
         self.assertEqual(self.call("GET", "/prod/items/7")[0], 200)  # other methods are not throttled
         settings = self.apigw.get_stage(restApiId=self.api_id, stageName="prod")["methodSettings"]
         self.assertEqual(settings["mock/GET"]["throttlingBurstLimit"], 1)
+
+    def test_10_http_integrations(self):
+        doc = f"""swagger: "2.0"
+info: {{title: http}}
+paths:
+  /fwd/{{proxy+}}:
+    x-amazon-apigateway-any-method:
+      parameters: [{{name: proxy, in: path, required: true}}]
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: ANY
+        uri: "{self.upstream.url}/base/{{proxy}}"
+        requestParameters:
+          integration.request.path.proxy: method.request.path.proxy
+          integration.request.header.x-stage: stageVariables.tier
+  /shaped/{{id}}:
+    post:
+      x-amazon-apigateway-integration:
+        type: http
+        httpMethod: PUT
+        uri: "{self.upstream.url}/things/{{id}}"
+        requestParameters: {{integration.request.querystring.src: "'gateway'"}}
+        requestTemplates: {{application/json: '{{"wrapped": $input.json(''$'')}}'}}
+        responses:
+          default:
+            statusCode: "200"
+            responseTemplates: {{application/json: '{{"upstream": "$input.path(''$.method'') $input.path(''$.path'')", "sent": $input.path(''$.body'')}}'}}
+            responseParameters: {{method.response.header.x-from: integration.response.header.x-upstream}}
+"""
+        api = self.apigw.import_rest_api(body=doc.encode())
+        self.apigw.create_deployment(restApiId=api["id"], stageName="s", variables={"tier": "gold"})
+        st, h, body = self.call("DELETE", "/s/fwd/a/b%20c?x=1", api_id=api["id"], headers={"x-client": "yes"})
+        self.assertEqual(st, 200, body)
+        echo = json.loads(body)
+        self.assertEqual((echo["method"], echo["path"]), ("DELETE", "/base/a/b%20c?x=1"))
+        self.assertEqual((echo["headers"]["x-client"], echo["headers"]["x-stage"]), ("yes", "gold"))
+        self.assertEqual(h["x-upstream"], "echo")
+        st, h, body = self.call("POST", "/s/shaped/42", {"n": 1}, api_id=api["id"])
+        self.assertEqual(st, 200, body)
+        self.assertEqual(json.loads(body), {"upstream": "PUT /things/42?src=gateway", "sent": {"wrapped": {"n": 1}}})
+        self.assertEqual(h["x-from"], "echo")
 
 
 if __name__ == "__main__":
