@@ -9,11 +9,14 @@
 #include "gateway/mgmt/mgmt_response.h"
 #include "gateway/mgmt/v2_api.h"
 #include "gateway/openapi/importer.h"
+#include "gateway/rest/rest_invoke.h"
+#include "gateway/rest/rest_mgmt.h"
 #include "gateway/server/invoke_chain.h"
 
 namespace cdnlab::gateway {
 
-GatewayServer::GatewayServer(GatewayOptions options) : options_(std::move(options)), store_(options_.dataDir) {}
+GatewayServer::GatewayServer(GatewayOptions options)
+    : options_(std::move(options)), store_(options_.dataDir), restStore_(options_.dataDir) {}
 
 GatewayServer::~GatewayServer() { stop(0); }
 
@@ -57,6 +60,11 @@ Result<int> GatewayServer::start() {
     if (!ep) return Error{2, "--lambda-endpoint: " + ep.error().message};
     lambda_ = *ep;
   }
+  if (!options_.storeEndpoint.empty()) {
+    auto ep = parseHttpEndpoint(options_.storeEndpoint);
+    if (!ep) return Error{2, "--store-endpoint: " + ep.error().message};
+    storeEp_ = *ep;
+  }
   std::map<std::string, std::shared_ptr<const Jwks>> keySets;
   for (const auto& spec : options_.jwks) {
     auto eq = spec.find('=');
@@ -72,6 +80,7 @@ Result<int> GatewayServer::start() {
   }
   store_.setJwks(std::move(keySets));
   if (auto r = store_.load(); !r) return r.error();
+  if (auto r = restStore_.load(); !r) return r.error();
   if (auto r = loadApiFiles(); !r) return r.error();
   int n = options_.workers > 0 ? options_.workers : 1;
   for (int i = 0; i < n; ++i) workers_.push_back(std::make_unique<WorkerState>());
@@ -105,7 +114,16 @@ void GatewayServer::handle(const http::RequestContextPtr& ctx) {
   const auto& req = ctx->request();
   std::string_view host = req.headers.get("host").value_or("");
   InvokeTarget target;
-  if (invokeTargetOf(host, req.path, target)) return runInvokeChain(*this, ctx, std::move(target));
+  if (invokeTargetOf(host, req.path, target)) {
+    auto rest = restStore_.snapshot();
+    if (rest->find(target.apiId)) return runRestInvoke(*this, ctx, std::move(target), std::move(rest));
+    return runInvokeChain(*this, ctx, std::move(target));
+  }
+  if (isRestManagementPath(req.path)) {
+    http::Response r = handleRestManagement(restStore_, req);
+    r.headers.set("x-amzn-RequestId", newAwsRequestId());
+    return ctx->respond(std::move(r));
+  }
   if (isV2ManagementPath(req.path)) {
     V2ApiOptions o;
     o.endpointBase = "http://{apiId}.execute-api.localhost:" + std::to_string(port_);
@@ -114,7 +132,7 @@ void GatewayServer::handle(const http::RequestContextPtr& ctx) {
     return ctx->respond(std::move(r));
   }
   if (req.path == "/metrics" && req.method == "GET") {
-    return ctx->respond(http::Response(200, store_.metrics().render(), "text/plain; version=0.0.4"));
+    return ctx->respond(http::Response(200, store_.metrics().render() + restStore_.metricsText(), "text/plain; version=0.0.4"));
   }
   ctx->respond(messageResponse(404, "Not Found"));
 }

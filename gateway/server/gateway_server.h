@@ -1,6 +1,7 @@
 // GatewayServer: `cdnlab gateway`. One HttpServer; each request is dispatched by what it is for:
 //   Host <apiId>.execute-api.* or /_api/<apiId>/...   -> the invoke path (invoke_chain.h)
 //   /v2/apis...                                        -> the apigatewayv2 management API
+//   /restapis..., /apikeys..., /usageplans...          -> the apigateway (REST API) management API
 //   /metrics                                           -> Prometheus text
 // Per worker: one HttpClient (Lambda Invoke calls and HTTP proxy upstreams) and a cached pointer
 // to the current model snapshot.
@@ -15,6 +16,7 @@
 #include "common/result.h"
 #include "gateway/integrations/lambda_target.h"
 #include "gateway/model/model_store.h"
+#include "gateway/rest/rest_store.h"
 
 namespace cdnlab::gateway {
 
@@ -54,6 +56,8 @@ class GatewayServer {
   ModelStore& store() { return store_; }
   const GatewayOptions& options() const { return options_; }
   const std::optional<Endpoint>& lambdaEndpoint() const { return lambda_; }
+  RestStore& restStore() { return restStore_; }
+  const std::optional<Endpoint>& storeEndpoint() const { return storeEp_; }
   WorkerState& worker(int index) { return *workers_[static_cast<size_t>(index)]; }
 
  private:
@@ -64,6 +68,8 @@ class GatewayServer {
   http::ServerOptions httpOptions_;
   ModelStore store_;
   std::optional<Endpoint> lambda_;
+  RestStore restStore_;
+  std::optional<Endpoint> storeEp_;
   std::vector<std::unique_ptr<WorkerState>> workers_;
   std::unique_ptr<http::HttpServer> server_;
   int port_ = 0;
