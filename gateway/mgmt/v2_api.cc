@@ -87,8 +87,8 @@ Result<bool> checkStageName(const std::string& n) {
 }
 
 Result<bool> checkRouteAuth(const Route& r) {
-  if (r.authorizationType == "JWT" && r.authorizerId.empty())
-    return Error{400, "Invalid input: authorizationType JWT needs authorizerId"};
+  if ((r.authorizationType == "JWT" || r.authorizationType == "CUSTOM") && r.authorizerId.empty())
+    return Error{400, "Invalid input: authorizationType " + r.authorizationType + " needs authorizerId"};
   return true;  // validateRoutes checks the authorizer exists and refuses other types
 }
 

@@ -9,6 +9,7 @@
 #include "gateway/mgmt/mgmt_response.h"
 #include "gateway/mgmt/v2_api.h"
 #include "gateway/openapi/importer.h"
+#include "gateway/server/iam_authorize.h"
 #include "gateway/server/invoke_chain.h"
 
 namespace cdnlab::gateway {
@@ -71,6 +72,11 @@ Result<int> GatewayServer::start() {
     keySets[spec.substr(0, eq)] = *set;
   }
   store_.setJwks(std::move(keySets));
+  for (const auto& spec : options_.iamKeys) {
+    auto c = parseIamKey(spec);
+    if (!c) return Error{2, "--iam-key " + spec.substr(0, spec.find(':')) + ": expected ACCESS_KEY:SECRET"};
+    iamCredentials_.push_back(std::move(*c));
+  }
   if (auto r = store_.load(); !r) return r.error();
   if (auto r = loadApiFiles(); !r) return r.error();
   int n = options_.workers > 0 ? options_.workers : 1;

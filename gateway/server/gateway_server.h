@@ -13,6 +13,8 @@
 #include "common/http/client.h"
 #include "common/http/server.h"
 #include "common/result.h"
+#include "common/auth/sigv4.h"
+#include "gateway/auth/authorizer_cache.h"
 #include "gateway/integrations/lambda_target.h"
 #include "gateway/model/model_store.h"
 
@@ -26,6 +28,7 @@ struct GatewayOptions {
   std::string lambdaEndpoint;               // http://host:port of the Lambda Invoke API
   std::string storeEndpoint;                // http://host:port of the DynamoDB-compatible store
   std::vector<std::string> jwks;            // "ISSUER=FILE": JWKS key sets for JWT authorizers
+  std::vector<std::string> iamKeys;         // "ACCESS_KEY:SECRET": credentials AWS_IAM routes accept
   std::string region = "us-east-1";
   std::string accountId = "123456789012";
   uint64_t maxBodyBytes = 10 * 1024 * 1024; // API Gateway's payload limit -> 413
@@ -55,6 +58,8 @@ class GatewayServer {
   const GatewayOptions& options() const { return options_; }
   const std::optional<Endpoint>& lambdaEndpoint() const { return lambda_; }
   WorkerState& worker(int index) { return *workers_[static_cast<size_t>(index)]; }
+  AuthorizerCache& authorizerCache() { return authorizerCache_; }
+  const std::vector<auth::Credential>& iamCredentials() const { return iamCredentials_; }
 
  private:
   void handle(const http::RequestContextPtr& ctx);
@@ -64,6 +69,8 @@ class GatewayServer {
   http::ServerOptions httpOptions_;
   ModelStore store_;
   std::optional<Endpoint> lambda_;
+  AuthorizerCache authorizerCache_;
+  std::vector<auth::Credential> iamCredentials_;
   std::vector<std::unique_ptr<WorkerState>> workers_;
   std::unique_ptr<http::HttpServer> server_;
   int port_ = 0;
