@@ -90,11 +90,14 @@ Result<int> GatewayServer::start() {
     co.responseTimeoutMs = 30000;
     co.maxConnectionsPerUpstream = 256;
     ws.client = std::make_unique<http::HttpClient>(w.loop, co);
+    ws.jwks = std::make_unique<JwksFetcher>(
+        *ws.client, JwksFetchOptions{options_.jwksTtlSeconds, options_.jwksMinRefreshSeconds, 5000, 1 << 20});
   });
   server_->onWorkerStop([this](const http::WorkerInfo& w) {
     auto& ws = *workers_[static_cast<size_t>(w.index)];
     if (ws.client) ws.client->close();
     ws.client.reset();
+    ws.jwks.reset();
     ws.snap.reset();
   });
   auto port = server_->start();

@@ -17,6 +17,7 @@
 #include "gateway/auth/authorizer_cache.h"
 #include "gateway/integrations/lambda_target.h"
 #include "gateway/model/model_store.h"
+#include "gateway/server/jwks_fetcher.h"
 
 namespace cdnlab::gateway {
 
@@ -28,6 +29,8 @@ struct GatewayOptions {
   std::string lambdaEndpoint;               // http://host:port of the Lambda Invoke API
   std::string storeEndpoint;                // http://host:port of the DynamoDB-compatible store
   std::vector<std::string> jwks;            // "ISSUER=FILE": JWKS key sets for JWT authorizers
+  int64_t jwksTtlSeconds = 3600;            // JWKS fetched from an issuer: kept this long
+  int64_t jwksMinRefreshSeconds = 30;       // at most one unknown-kid refresh per issuer per this
   std::vector<std::string> iamKeys;         // "ACCESS_KEY:SECRET": credentials AWS_IAM routes accept
   std::string region = "us-east-1";
   std::string accountId = "123456789012";
@@ -38,6 +41,7 @@ struct GatewayOptions {
 struct WorkerState {
   uv_loop_t* loop = nullptr;
   std::unique_ptr<http::HttpClient> client;
+  std::unique_ptr<JwksFetcher> jwks;  // key sets of issuers without --jwks
   std::shared_ptr<const Snapshot> snap;
   uint64_t snapVersion = ~uint64_t{0};
 };

@@ -327,6 +327,68 @@ void runLambdaAuthorizer(const ExchangePtr& x, const Authorizer& az) {
                            });
 }
 
+// A JWT check's outcome: 401 (with www-authenticate saying which check failed) or 403 answered
+// and false, or the claims recorded for the integration and true.
+bool acceptJwt(const ExchangePtr& x, Result<JwtClaims> claims) {
+  if (!claims) {
+    x->authorizerError = claims.error().message;
+    if (claims.error().code == 403) {
+      answerMessage(x, 403, "Forbidden");
+      return false;
+    }
+    x->errorMessage = "Unauthorized";
+    // The reason may quote token bytes: keep it one printable header value.
+    std::string why = claims.error().message;
+    for (auto& c : why)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '"' || c == '\\') c = '?';
+    http::Response r = messageResponse(401, "Unauthorized");
+    r.headers.add("www-authenticate", "Bearer scope=\"\" error=\"invalid_token\" error_description=\"" + why + "\"");
+    finish(x, std::move(r));
+    return false;
+  }
+  x->jwtClaims = std::move(claims->claimsJson);
+  if (claims->scopes.empty()) {
+    x->jwtScopes = "null";
+  } else {
+    x->jwtScopes = "[";
+    for (size_t i = 0; i < claims->scopes.size(); ++i) x->jwtScopes += (i ? "," : "") + jsonQuote(claims->scopes[i]);
+    x->jwtScopes += "]";
+  }
+  return true;
+}
+
+// Filter 3, JWT authorizer: the bearer token validated with the issuer's key set, from --jwks or
+// fetched from the issuer (refreshed once when the token's kid is not in the cached set).
+void runJwtAuthorizer(const ExchangePtr& x, const CompiledAuthorizer& az) {
+  auto header = x->ctx->request().headers.get(az.identityHeader);
+  if (!header || header->empty()) {
+    x->authorizerError = "the identity source " + az.identityHeader + " is missing";
+    return answerMessage(x, 401, "Unauthorized");
+  }
+  auto validate = [x, &az, token = std::string(*header)](const Jwks& keys) {
+    return validateJwt(token, keys, JwtConfig{az.config.issuer, az.config.audience}, x->route->route.authorizationScopes,
+                       wallMs() / 1000);
+  };
+  if (az.keys) {
+    if (acceptJwt(x, validate(*az.keys))) throttleAndIntegrate(x);
+    return;
+  }
+  JwksFetcher* fetcher = x->gw->worker(x->ctx->workerIndex()).jwks.get();
+  if (!fetcher) return answerMessage(x, 500, "Internal Server Error");
+  // `az` lives in the snapshot the exchange holds, so the callbacks may refer to it.
+  fetcher->get(az.config.issuer, false, [x, validate, fetcher, &az](Result<std::shared_ptr<const Jwks>> keys) {
+    if (!keys) return (void)acceptJwt(x, keys.error());
+    auto claims = validate(**keys);
+    if (!claims && claims.error().message.rfind("no key for kid", 0) == 0) {
+      return fetcher->get(az.config.issuer, true, [x, validate](Result<std::shared_ptr<const Jwks>> fresh) {
+        if (!fresh) return (void)acceptJwt(x, fresh.error());
+        if (acceptJwt(x, validate(**fresh))) throttleAndIntegrate(x);
+      });
+    }
+    if (acceptJwt(x, std::move(claims))) throttleAndIntegrate(x);
+  });
+}
+
 }  // namespace
 
 void runInvokeChain(GatewayServer& gw, const http::RequestContextPtr& ctx, InvokeTarget target) {
@@ -379,31 +441,7 @@ void runInvokeChain(GatewayServer& gw, const http::RequestContextPtr& ctx, Invok
     if (!x->route->authorizer) return answerMessage(x, 500, "Internal Server Error");
     return runLambdaAuthorizer(x, x->route->authorizer->config);
   } else if (const CompiledAuthorizer* az = x->route->authorizer.get()) {
-    auto token = req.headers.get(az->identityHeader);
-    if (!token || token->empty()) {
-      x->authorizerError = "the identity source " + az->identityHeader + " is missing";
-      return answerMessage(x, 401, "Unauthorized");
-    }
-    Result<JwtClaims> claims = az->keys ? validateJwt(*token, *az->keys, JwtConfig{az->config.issuer, az->config.audience},
-                                                      x->route->route.authorizationScopes, wallMs() / 1000)
-                                        : Result<JwtClaims>(Error{401, "no JWKS for issuer " + az->config.issuer + " (--jwks)"});
-    if (!claims) {
-      x->authorizerError = claims.error().message;
-      if (claims.error().code == 403) return answerMessage(x, 403, "Forbidden");
-      x->errorMessage = "Unauthorized";
-      http::Response r = messageResponse(401, "Unauthorized");
-      r.headers.add("www-authenticate", "Bearer scope=\"\" error=\"invalid_token\" error_description=\"" +
-                                            claims.error().message + "\"");
-      return finish(x, std::move(r));
-    }
-    x->jwtClaims = std::move(claims->claimsJson);
-    if (claims->scopes.empty()) {
-      x->jwtScopes = "null";
-    } else {
-      x->jwtScopes = "[";
-      for (size_t i = 0; i < claims->scopes.size(); ++i) x->jwtScopes += (i ? "," : "") + jsonQuote(claims->scopes[i]);
-      x->jwtScopes += "]";
-    }
+    return runJwtAuthorizer(x, *az);
   }
 
   throttleAndIntegrate(x);
