@@ -218,7 +218,13 @@ std::string renderStackedBars(const StackedBarChart& c) {
   }
   if (!points) return noData(c.id, c.title, "Not measured in this run.");
   const int rowH = 22, labelW = 110, legendH = 22;
-  const int height = kTop + static_cast<int>(c.bars.size()) * rowH + 30 + legendH;
+  int legendRows = 1;
+  for (int lx = labelW; const auto& n : segmentNames) {
+    int w = 30 + static_cast<int>(n.size()) * 7;
+    if (lx + w > c.width && lx > labelW) lx = labelW, ++legendRows;
+    lx += w;
+  }
+  const int height = kTop + static_cast<int>(c.bars.size()) * rowH + 30 + legendH * legendRows;
   const int plotW = c.width - labelW - 70;
   Scale sx{0, maxTotal, double(labelW), double(labelW + plotW), false};
   std::string o = "<figure class=\"plot\" id=\"plot-" + escapeXml(c.id) + "\" data-plot=\"" + escapeXml(c.id) +
@@ -247,10 +253,12 @@ std::string renderStackedBars(const StackedBarChart& c) {
   }
   int ly = kTop + static_cast<int>(c.bars.size()) * rowH + 20, lx = labelW;
   for (size_t i = 0; i < segmentNames.size(); ++i) {
+    int w = 30 + static_cast<int>(segmentNames[i].size()) * 7;
+    if (lx + w > c.width && lx > labelW) lx = labelW, ly += 18;  // wrap the legend
     o += fmt("<rect x=\"%d\"", lx) + fmt(" y=\"%d\" width=\"12\" height=\"12\" fill=\"", ly - 6) + seriesColor(i) + "\"/>" +
          fmt("<text class=\"legend\" x=\"%d\"", lx + 16) + fmt(" y=\"%d\" dominant-baseline=\"middle\">", ly) +
          escapeXml(segmentNames[i]) + "</text>";
-    lx += 30 + static_cast<int>(segmentNames[i].size()) * 7;
+    lx += w;
   }
   o += "\n</svg></figure>\n";
   return o;
