@@ -24,6 +24,7 @@ struct LambdaArgs {
   std::string streamsEndpoint;
   std::string gatewayEndpoint;
   std::string nodeSdk = lambda::defaultNodeSdkDir();
+  bool noPrewarm = false;
   std::string region = "us-east-1";
   int64_t idleTimeoutMs = 300000;
   int64_t asyncRetryDelayMs = 60000;
@@ -64,6 +65,7 @@ int runLambda(LambdaArgs& a) {
   o.streamsEndpoint = a.streamsEndpoint;
   o.runtime.gatewayEndpoint = a.gatewayEndpoint;
   o.runtime.nodeSdkDir = a.nodeSdk;
+  o.runtime.prewarmNode = !a.noPrewarm;
   o.invoker.maxConcurrency = a.maxConcurrency;
   o.invoker.idleTimeoutMs = a.idleTimeoutMs;
   o.invoker.asyncRetryDelayMs = a.asyncRetryDelayMs;
@@ -103,6 +105,7 @@ std::function<int()> setupLambda(CLI::App& sub) {
   sub.add_option("--streams-endpoint", a->streamsEndpoint, "DynamoDB Streams API for event source mappings (default: --store-endpoint)");
   sub.add_option("--gateway-endpoint", a->gatewayEndpoint, "AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI given to functions (e.g. the cdnlab gateway)");
   sub.add_option("--node-sdk", a->nodeSdk, "node_modules with the AWS SDK v3 nodejsNN.x functions get ('' for none)")->capture_default_str();
+  sub.add_flag("--no-prewarm", a->noPrewarm, "Start no Node.js process ahead of the next cold start (each cold start then pays for node's own start)");
   sub.add_option("--region", a->region, "Region in ARNs and AWS_REGION")->capture_default_str();
   sub.add_option("--idle-timeout-ms", a->idleTimeoutMs, "Stop an on-demand environment idle this long")->capture_default_str();
   sub.add_option("--async-retry-delay-ms", a->asyncRetryDelayMs, "Wait before retrying a failed Event invocation (second retry: twice this)")->capture_default_str();

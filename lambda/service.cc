@@ -85,6 +85,7 @@ void LambdaService::stop() {
   if (eventSources_) eventSources_->stop();
   if (invoker_) invoker_->close();
   if (native_) native_->close();
+  if (runtime_) runtime_->close();
 }
 
 namespace {
