@@ -5,7 +5,7 @@ with the cdnlab-native built-in `echo` in the same run.
 Fixed client: one keep-alive http.client connection from this process (no SDK signing or
 retries in the timing), requests sent one after the other. Usage:
 
-    python3 bench/lambda/invoke_bench.py [--bin build/cdnlab] [--warm 2000] [--cold 10] [--rounds 3]
+    python3 bench/lambda/invoke_bench.py [--bin build/cdnlab] [--warm 2000] [--cold 10] [--rounds 3] [--no-prewarm]
 
 Prints p50/p90/p99 per round and the median over rounds (what bench/RESULTS.md quotes)."""
 import argparse
@@ -32,8 +32,8 @@ def make_zip(name, text):
     return buf.getvalue()
 
 
-def start(binary):
-    p = subprocess.Popen([binary, "lambda", "--listen", "127.0.0.1:0", "--in-memory"], stdout=subprocess.PIPE,
+def start(binary, extra=()):
+    p = subprocess.Popen([binary, "lambda", "--listen", "127.0.0.1:0", "--in-memory", *extra], stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True)
     line = p.stdout.readline()
     m = re.search(r"http://([0-9.]+):(\d+)", line)
@@ -93,8 +93,9 @@ def main():
     ap.add_argument("--warm", type=int, default=2000)
     ap.add_argument("--cold", type=int, default=10)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--no-prewarm", action="store_true", help="pass --no-prewarm to the service (cold = node's own start too)")
     a = ap.parse_args()
-    proc, host, port = start(a.bin)
+    proc, host, port = start(a.bin, ["--no-prewarm"] if a.no_prewarm else [])
     try:
         conn = http.client.HTTPConnection(host, port, timeout=30)
         node_zip = make_zip("index.mjs", NODE_FN)
