@@ -60,8 +60,9 @@ Result<bool> ProcessRuntime::init() {
   if (!node.empty()) options_.nodePath = node;
   std::string python = findExecutable(options_.pythonPath);
   if (!python.empty()) options_.pythonPath = python;
+  // The first spare is started after the first Node.js cold start: a service that never runs
+  // Node.js keeps no node process around.
   linkNodeSdk();
-  if (options_.prewarmNode) scheduleSpare();
   return true;
 }
 
