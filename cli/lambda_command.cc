@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/command.h"
 #include "common/http/server.h"
@@ -24,6 +25,9 @@ struct LambdaArgs {
   std::string streamsEndpoint;
   std::string gatewayEndpoint;
   std::string nodeSdk = lambda::defaultNodeSdkDir();
+  bool noPrewarm = false;
+  std::vector<std::string> schedules;
+  int scheduleSpeedup = 1;
   std::string region = "us-east-1";
   int64_t idleTimeoutMs = 300000;
   int64_t asyncRetryDelayMs = 60000;
@@ -64,6 +68,20 @@ int runLambda(LambdaArgs& a) {
   o.streamsEndpoint = a.streamsEndpoint;
   o.runtime.gatewayEndpoint = a.gatewayEndpoint;
   o.runtime.nodeSdkDir = a.nodeSdk;
+  o.runtime.prewarmNode = !a.noPrewarm;
+  for (size_t i = 0; i < a.schedules.size(); ++i) {
+    auto s = lambda::parseScheduleFlag(a.schedules[i], i);
+    if (!s) {
+      std::fprintf(stderr, "cdnlab lambda: %s\n", s.error().message.c_str());
+      return 2;
+    }
+    o.schedules.push_back(std::move(*s));
+  }
+  if (a.scheduleSpeedup < 1 || a.scheduleSpeedup > 3600) {
+    std::fprintf(stderr, "cdnlab lambda: --schedule-speedup must be 1-3600\n");
+    return 2;
+  }
+  o.scheduleSpeedup = a.scheduleSpeedup;
   o.invoker.maxConcurrency = a.maxConcurrency;
   o.invoker.idleTimeoutMs = a.idleTimeoutMs;
   o.invoker.asyncRetryDelayMs = a.asyncRetryDelayMs;
@@ -103,6 +121,9 @@ std::function<int()> setupLambda(CLI::App& sub) {
   sub.add_option("--streams-endpoint", a->streamsEndpoint, "DynamoDB Streams API for event source mappings (default: --store-endpoint)");
   sub.add_option("--gateway-endpoint", a->gatewayEndpoint, "AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI given to functions (e.g. the cdnlab gateway)");
   sub.add_option("--node-sdk", a->nodeSdk, "node_modules with the AWS SDK v3 nodejsNN.x functions get ('' for none)")->capture_default_str();
+  sub.add_flag("--no-prewarm", a->noPrewarm, "Start no Node.js process ahead of the next cold start (each cold start then pays for node's own start)");
+  sub.add_option("--schedule", a->schedules, "FUNCTION=EXPRESSION: invoke FUNCTION on an EventBridge schedule, e.g. tick=rate(5 minutes) or 'tick=cron(0 12 * * ? *)' (repeatable)");
+  sub.add_option("--schedule-speedup", a->scheduleSpeedup, "Run schedule time N times faster than the wall clock (labs)")->capture_default_str();
   sub.add_option("--region", a->region, "Region in ARNs and AWS_REGION")->capture_default_str();
   sub.add_option("--idle-timeout-ms", a->idleTimeoutMs, "Stop an on-demand environment idle this long")->capture_default_str();
   sub.add_option("--async-retry-delay-ms", a->asyncRetryDelayMs, "Wait before retrying a failed Event invocation (second retry: twice this)")->capture_default_str();

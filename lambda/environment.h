@@ -77,6 +77,8 @@ class Environment {
 
  protected:
   explicit Environment(uint64_t id) : id_(id) {}
+  // A pre-started environment gets its id when a function takes it (process_runtime.cc).
+  void assignId(uint64_t id) { id_ = id; }
 
  private:
   uint64_t id_;

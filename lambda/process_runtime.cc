@@ -18,6 +18,7 @@
 #include "common/http/message.h"
 #include "common/log.h"
 #include "lambda/embedded_runtimes.h"
+#include "lambda/json.h"
 #include "lambda/runtime_api.h"
 
 namespace cdnlab::lambda {
@@ -59,6 +60,8 @@ Result<bool> ProcessRuntime::init() {
   if (!node.empty()) options_.nodePath = node;
   std::string python = findExecutable(options_.pythonPath);
   if (!python.empty()) options_.pythonPath = python;
+  // The first spare is started after the first Node.js cold start: a service that never runs
+  // Node.js keeps no node process around.
   linkNodeSdk();
   return true;
 }
@@ -129,6 +132,10 @@ class LineSplitter {
 constexpr std::string_view kNextPath = "/2018-06-01/runtime/invocation/next";
 constexpr std::string_view kInvocationPrefix = "/2018-06-01/runtime/invocation/";
 constexpr std::string_view kInitErrorPath = "/2018-06-01/runtime/init/error";
+// cdnlab's own addition for pre-started environments (never used by AWS's runtime clients).
+constexpr std::string_view kAssignmentPath = "/2018-06-01/runtime/cdnlab/assignment";
+
+}  // namespace
 
 class ProcessEnvironment final : public Environment, public RuntimeApiHandler {
  public:
@@ -136,7 +143,7 @@ class ProcessEnvironment final : public Environment, public RuntimeApiHandler {
                      uint64_t maxResponseBytes)
       : Environment(spec.id),
         loop_(loop),
-        listener_(listener),
+        listener_(&listener),
         api_(loop, *this, limitsFor(maxResponseBytes), [this] { handleClosed(); }),
         maxResponseBytes_(maxResponseBytes) {}
 
@@ -238,12 +245,20 @@ class ProcessEnvironment final : public Environment, public RuntimeApiHandler {
   // ---- RuntimeApiHandler ----
   void onRequest(RuntimeApiConnection& c, http::Request& req) override {
     if (exited_) return c.reply(410, R"({"errorMessage":"environment is shutting down","errorType":"Gone"})");
+    if (req.method == "GET" && req.path == kAssignmentPath) {
+      // A spare may be taken before it asks: the answer waits in assignment_.
+      if (!awaitingAssignment_) return c.reply(404, R"({"errorMessage":"unknown Runtime API path","errorType":"NotFound"})");
+      parkedAssignment_ = &c;
+      return sendAssignment();
+    }
     if (req.method == "GET" && req.path == kNextPath) {
+      if (spare_) return c.reply(403, R"({"errorMessage":"no function assigned yet","errorType":"InvalidStateTransition"})");
       if (parked_ && parked_ != &c) parked_->close();  // one long poll at a time
       parked_ = &c;
       if (!ready_) {
         ready_ = true;
-        listener_.onReady(*this);
+        listener_->onReady(*this);
+        settled();
         return;
       }
       sendPending();
@@ -256,7 +271,8 @@ class ProcessEnvironment final : public Environment, public RuntimeApiHandler {
       std::string body = std::move(req.body);
       c.reply(202, R"({"status":"OK"})");
       initFailed_ = true;
-      listener_.onInitError(*this, type, normalizeError(body, type));
+      listener_->onInitError(*this, type, normalizeError(body, type));
+      settled();
       return;
     }
     if (req.method == "POST" && req.path.rfind(kInvocationPrefix, 0) == 0) {
@@ -275,9 +291,9 @@ class ProcessEnvironment final : public Environment, public RuntimeApiHandler {
       dispatched_ = false;
       drainOutput();
       if (what == "response") {
-        listener_.onResponse(*this, id, std::move(body));
+        listener_->onResponse(*this, id, std::move(body));
       } else {
-        listener_.onFunctionError(*this, id, type, normalizeError(body, type.empty() ? "Unhandled" : type));
+        listener_->onFunctionError(*this, id, type, normalizeError(body, type.empty() ? "Unhandled" : type));
       }
       return;
     }
@@ -289,7 +305,7 @@ class ProcessEnvironment final : public Environment, public RuntimeApiHandler {
       std::string id = current_;
       current_.clear();
       dispatched_ = false;
-      listener_.onFunctionError(*this, id, "Function.ResponseSizeTooLarge",
+      listener_->onFunctionError(*this, id, "Function.ResponseSizeTooLarge",
                                 "{\"errorMessage\":\"Response payload size exceeded maximum allowed payload size (" +
                                     std::to_string(maxResponseBytes_) +
                                     " bytes).\",\"errorType\":\"Function.ResponseSizeTooLarge\"}");
@@ -298,7 +314,37 @@ class ProcessEnvironment final : public Environment, public RuntimeApiHandler {
 
   void onConnectionClosed(RuntimeApiConnection& c) override {
     if (parked_ == &c) parked_ = nullptr;
+    if (parkedAssignment_ == &c) parkedAssignment_ = nullptr;
   }
+
+  // ---- pre-started ("spare") environments ----
+  // Started with only what every function shares; it waits on GET .../cdnlab/assignment.
+  void makeSpare(EnvironmentListener& spareListener) {
+    spare_ = true;
+    awaitingAssignment_ = true;
+    listener_ = &spareListener;
+  }
+  bool isSpare() const { return spare_ && !exited_; }
+  int port() const { return port_; }
+  void setPort(int port) { port_ = port; }
+  // A function takes the spare: its environment (the whole process.env) and directory go out
+  // in the assignment answer; from then on it is that function's environment.
+  void assign(const EnvironmentSpec& spec, EnvironmentListener& listener, const std::vector<std::string>& env) {
+    assignId(spec.id);
+    listener_ = &listener;
+    spare_ = false;
+    JsonWriter w;
+    w.startObject().key("cwd").string(spec.codeDir).key("env").startObject();
+    for (const auto& kv : env) {
+      size_t eq = kv.find('=');
+      w.key(std::string_view(kv).substr(0, eq)).string(std::string_view(kv).substr(eq + 1));
+    }
+    w.endObject().endObject();
+    assignment_ = w.take();
+    sendAssignment();
+  }
+  // Called once, when init is over (ready, failed or exited): the runtime may start a new spare.
+  void onSettled(std::function<void()> fn) { onSettled_ = std::move(fn); }
 
  private:
   // An error body that is not a JSON object still reaches the caller as AWS shapes it.
@@ -311,6 +357,22 @@ class ProcessEnvironment final : public Environment, public RuntimeApiHandler {
       if (static_cast<unsigned char>(ch) >= 0x20) msg.push_back(ch);
     }
     return "{\"errorMessage\":\"" + msg + "\",\"errorType\":\"" + type + "\"}";
+  }
+
+  void sendAssignment() {
+    if (assignment_.empty() || !parkedAssignment_) return;
+    RuntimeApiConnection* c = parkedAssignment_;
+    parkedAssignment_ = nullptr;
+    awaitingAssignment_ = false;
+    c->reply(200, std::move(assignment_));
+    assignment_.clear();
+  }
+
+  void settled() {
+    if (spare_ || !onSettled_) return;
+    auto fn = std::move(onSettled_);
+    onSettled_ = nullptr;
+    fn();
   }
 
   void sendPending() {
@@ -332,7 +394,7 @@ class ProcessEnvironment final : public Environment, public RuntimeApiHandler {
   }
 
   void emitLine(std::string_view line) {
-    if (!exitReported_) listener_.onLog(*this, line);
+    if (!exitReported_) listener_->onLog(*this, line);
   }
 
   void drainFd(uv_pipe_t& pipe, LineSplitter& lines) {
@@ -378,7 +440,8 @@ class ProcessEnvironment final : public Environment, public RuntimeApiHandler {
     }
     self->exitReported_ = true;
     self->closeAll();
-    self->listener_.onExit(*self, why);
+    self->settled();
+    self->listener_->onExit(*self, why);
   }
 
   void closeAll() {
@@ -396,7 +459,7 @@ class ProcessEnvironment final : public Environment, public RuntimeApiHandler {
   }
 
   uv_loop_t* loop_;
-  EnvironmentListener& listener_;
+  EnvironmentListener* listener_;
   RuntimeApiListener api_;
   uint64_t maxResponseBytes_;
   uv_process_t process_;
@@ -406,6 +469,12 @@ class ProcessEnvironment final : public Environment, public RuntimeApiHandler {
   int pid_ = 0;
   int64_t peakMb_ = 0;
   RuntimeApiConnection* parked_ = nullptr;  // the long-polling GET /next
+  RuntimeApiConnection* parkedAssignment_ = nullptr;  // a spare's long-polling GET .../assignment
+  std::string assignment_;                  // to send when the spare asks (empty: none yet)
+  std::function<void()> onSettled_;
+  bool spare_ = false;               // started ahead, no function yet
+  bool awaitingAssignment_ = false;  // started ahead and not yet told its function
+  int port_ = 0;
   std::optional<InvokeRequest> pending_;
   std::string current_;     // request id handed over or about to be
   bool dispatched_ = false; // current_ went out in a /next response
@@ -417,11 +486,69 @@ class ProcessEnvironment final : public Environment, public RuntimeApiHandler {
   bool released_ = false;
 };
 
-}  // namespace
+
+std::vector<std::string> ProcessRuntime::environmentFor(const EnvironmentSpec& spec, RuntimeKind kind, int port) const {
+  std::vector<std::string> vars;
+  for (const auto& [k, v] : spec.userEnvironment) vars.push_back(k + "=" + v);
+  // Inherited and endpoint variables are defaults: the function's own Environment wins (the
+  // reserved names it may not set are refused at CreateFunction).
+  auto addDefault = [&vars, &spec](const std::string& k, const std::string& v) {
+    if (!v.empty() && !spec.userEnvironment.count(k)) vars.push_back(k + "=" + v);
+  };
+  for (const char* inherit : {"PATH", "HOME", "LANG", "PYTHONPATH", "TMPDIR"})
+    if (const char* v = std::getenv(inherit)) addDefault(inherit, v);
+  // NODE_PATH as on AWS: after the function's own node_modules (Node looks there first) come the
+  // runtime's packages (the SDK), then whatever the service itself was given.
+  std::string nodePath = kind == RuntimeKind::Node ? options_.nodeSdkDir : "";
+  if (const char* v = std::getenv("NODE_PATH"); v && *v) nodePath += (nodePath.empty() ? "" : ":") + std::string(v);
+  addDefault("NODE_PATH", nodePath);
+  // AWS_ENDPOINT_URL_<SERVICE ID>: SDK v3 and botocore >= 1.31 send that service's calls there.
+  addDefault("AWS_ENDPOINT_URL_DYNAMODB", options_.storeEndpoint);
+  addDefault("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", options_.streamsEndpoint);
+  addDefault("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI", options_.gatewayEndpoint);
+  if (options_.lambdaEndpoint) addDefault("AWS_ENDPOINT_URL_LAMBDA", options_.lambdaEndpoint());
+  const AccountInfo& a = options_.account;
+  auto add = [&vars](const std::string& k, const std::string& v) { vars.push_back(k + "=" + v); };
+  add("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + std::to_string(port));
+  add("_HANDLER", spec.handler);
+  add("LAMBDA_TASK_ROOT", spec.codeDir);
+  add("LAMBDA_RUNTIME_DIR", options_.bootstrapDir);
+  add("AWS_REGION", a.region);
+  add("AWS_DEFAULT_REGION", a.region);
+  add("AWS_EXECUTION_ENV", "AWS_Lambda_" + spec.runtime);
+  add("AWS_LAMBDA_FUNCTION_NAME", spec.functionName);
+  add("AWS_LAMBDA_FUNCTION_VERSION", spec.version);
+  add("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", std::to_string(spec.memoryMb));
+  add("AWS_LAMBDA_INITIALIZATION_TYPE", spec.provisioned ? "provisioned-concurrency" : "on-demand");
+  add("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + spec.functionName);
+  add("AWS_LAMBDA_LOG_STREAM_NAME", spec.logStreamName);
+  // Dummy credentials: SDKs insist on some; the store accepts any unless run with --auth.
+  add("AWS_ACCESS_KEY_ID", "AKIDCDNLABLAMBDA");
+  add("AWS_SECRET_ACCESS_KEY", "cdnlab-lambda-secret");
+  add("AWS_SESSION_TOKEN", "cdnlab-lambda-session");
+  add("TZ", ":UTC");
+  if (kind == RuntimeKind::Python) add("PYTHONUNBUFFERED", "1");
+  return vars;
+}
+
+// A pre-started Node.js process can take a function only if nothing the function sets is read
+// by the interpreter at its start (NODE_OPTIONS, NODE_PATH, the dynamic linker's LD_*, ...).
+static bool spareCanRun(const EnvironmentSpec& spec) {
+  for (const auto& [k, v] : spec.userEnvironment)
+    if (k.rfind("NODE_", 0) == 0 || k.rfind("LD_", 0) == 0 || k.rfind("UV_", 0) == 0 || k == "TZ") return false;
+  return true;
+}
 
 Result<Environment*> ProcessRuntime::start(const EnvironmentSpec& spec, EnvironmentListener& listener) {
   auto kind = runtimeKind(spec.runtime);
   if (!kind) return Error{1, "Runtime.InvalidRuntime: unsupported runtime " + spec.runtime};
+  if (*kind == RuntimeKind::Node && spare_ && spare_->isSpare() && spareCanRun(spec)) {
+    ProcessEnvironment* env = spare_;
+    spare_ = nullptr;
+    env->assign(spec, listener, environmentFor(spec, *kind, env->port()));
+    env->onSettled([this] { scheduleSpare(); });
+    return static_cast<Environment*>(env);
+  }
   std::vector<std::string> args;
   switch (*kind) {
     case RuntimeKind::Node:
@@ -451,52 +578,76 @@ Result<Environment*> ProcessRuntime::start(const EnvironmentSpec& spec, Environm
     env->release();
     return port.error();
   }
-  std::vector<std::string> vars;
-  for (const auto& [k, v] : spec.userEnvironment) vars.push_back(k + "=" + v);
-  // Inherited and endpoint variables are defaults: the function's own Environment wins (the
-  // reserved names it may not set are refused at CreateFunction).
-  auto addDefault = [&vars, &spec](const std::string& k, const std::string& v) {
-    if (!v.empty() && !spec.userEnvironment.count(k)) vars.push_back(k + "=" + v);
-  };
-  for (const char* inherit : {"PATH", "HOME", "LANG", "PYTHONPATH", "TMPDIR"})
-    if (const char* v = std::getenv(inherit)) addDefault(inherit, v);
-  // NODE_PATH as on AWS: after the function's own node_modules (Node looks there first) come the
-  // runtime's packages (the SDK), then whatever the service itself was given.
-  std::string nodePath = *kind == RuntimeKind::Node ? options_.nodeSdkDir : "";
-  if (const char* v = std::getenv("NODE_PATH"); v && *v) nodePath += (nodePath.empty() ? "" : ":") + std::string(v);
-  addDefault("NODE_PATH", nodePath);
-  // AWS_ENDPOINT_URL_<SERVICE ID>: SDK v3 and botocore >= 1.31 send that service's calls there.
-  addDefault("AWS_ENDPOINT_URL_DYNAMODB", options_.storeEndpoint);
-  addDefault("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", options_.streamsEndpoint);
-  addDefault("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI", options_.gatewayEndpoint);
-  if (options_.lambdaEndpoint) addDefault("AWS_ENDPOINT_URL_LAMBDA", options_.lambdaEndpoint());
-  const AccountInfo& a = options_.account;
-  auto add = [&vars](const std::string& k, const std::string& v) { vars.push_back(k + "=" + v); };
-  add("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + std::to_string(*port));
-  add("_HANDLER", spec.handler);
-  add("LAMBDA_TASK_ROOT", spec.codeDir);
-  add("LAMBDA_RUNTIME_DIR", options_.bootstrapDir);
-  add("AWS_REGION", a.region);
-  add("AWS_DEFAULT_REGION", a.region);
-  add("AWS_EXECUTION_ENV", "AWS_Lambda_" + spec.runtime);
-  add("AWS_LAMBDA_FUNCTION_NAME", spec.functionName);
-  add("AWS_LAMBDA_FUNCTION_VERSION", spec.version);
-  add("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", std::to_string(spec.memoryMb));
-  add("AWS_LAMBDA_INITIALIZATION_TYPE", spec.provisioned ? "provisioned-concurrency" : "on-demand");
-  add("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + spec.functionName);
-  add("AWS_LAMBDA_LOG_STREAM_NAME", spec.logStreamName);
-  // Dummy credentials: SDKs insist on some; the store accepts any unless run with --auth.
-  add("AWS_ACCESS_KEY_ID", "AKIDCDNLABLAMBDA");
-  add("AWS_SECRET_ACCESS_KEY", "cdnlab-lambda-secret");
-  add("AWS_SESSION_TOKEN", "cdnlab-lambda-session");
-  add("TZ", ":UTC");
-  if (*kind == RuntimeKind::Python) add("PYTHONUNBUFFERED", "1");
-  auto spawned = env->spawn(args, vars, spec.codeDir);
+  auto spawned = env->spawn(args, environmentFor(spec, *kind, *port), spec.codeDir);
   if (!spawned) {
     env->release();
     return spawned.error();
   }
+  // Every Node.js cold start that did not find a spare makes one once it is over.
+  if (*kind == RuntimeKind::Node) env->onSettled([this] { scheduleSpare(); });
   return static_cast<Environment*>(env);
+}
+
+void ProcessRuntime::SpareListener::onExit(Environment& env, std::string) {
+  auto* penv = static_cast<ProcessEnvironment*>(&env);
+  if (runtime_.spare_ == penv) runtime_.spare_ = nullptr;
+  penv->release();
+  // A spare that dies before it is used (node broken, killed) is replaced a few times only.
+  if (++runtime_.spareFailures_ <= 3) runtime_.scheduleSpare();
+}
+
+// Refilled a little later, not inside the cold start that used the last spare: on a busy machine
+// starting node competes with the function's own init for a CPU.
+void ProcessRuntime::scheduleSpare() {
+  if (!options_.prewarmNode || closed_ || spare_ || options_.nodePath.find('/') == std::string::npos) return;
+  if (!spareTimer_) {
+    spareTimer_ = new uv_timer_t;
+    uv_timer_init(loop_, spareTimer_);
+    spareTimer_->data = this;
+  }
+  if (uv_is_active(reinterpret_cast<uv_handle_t*>(spareTimer_))) return;
+  uv_timer_start(spareTimer_, [](uv_timer_t* t) { static_cast<ProcessRuntime*>(t->data)->startSpare(); },
+                 kSpareDelayMs, 0);
+}
+
+void ProcessRuntime::startSpare() {
+  if (closed_ || spare_) return;
+  EnvironmentSpec spec;
+  spec.runtime = "nodejs20.x";
+  spec.codeDir = options_.bootstrapDir;
+  auto* env = new ProcessEnvironment(loop_, spec, spareListener_, options_.maxResponseBytes);
+  env->makeSpare(spareListener_);
+  auto port = env->listen();
+  if (!port) {
+    env->abandon();
+    env->release();
+    return;
+  }
+  env->setPort(*port);
+  std::vector<std::string> vars;
+  for (const char* inherit : {"PATH", "HOME", "LANG", "TMPDIR"})
+    if (const char* v = std::getenv(inherit)) vars.push_back(std::string(inherit) + "=" + v);
+  std::string nodePath = options_.nodeSdkDir;
+  if (const char* v = std::getenv("NODE_PATH"); v && *v) nodePath += (nodePath.empty() ? "" : ":") + std::string(v);
+  if (!nodePath.empty()) vars.push_back("NODE_PATH=" + nodePath);
+  vars.push_back("AWS_LAMBDA_RUNTIME_API=127.0.0.1:" + std::to_string(*port));
+  vars.push_back("TZ=:UTC");
+  vars.push_back("_CDNLAB_SPARE=1");
+  auto spawned = env->spawn({options_.nodePath, nodeBootstrap_}, vars, options_.bootstrapDir);
+  if (!spawned) {
+    env->release();
+    return;
+  }
+  spare_ = env;
+}
+
+void ProcessRuntime::close() {
+  closed_ = true;
+  if (spareTimer_) {
+    uv_close(reinterpret_cast<uv_handle_t*>(spareTimer_), [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
+    spareTimer_ = nullptr;
+  }
+  if (spare_) spare_->kill();  // its onExit releases it
 }
 
 }  // namespace cdnlab::lambda

@@ -9,6 +9,8 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "lambda/environment.h"
 #include "lambda/function_model.h"
@@ -32,7 +34,12 @@ struct ProcessRuntimeOptions {
   std::string nodeSdkDir;
   std::string codeRoot;
   uint64_t maxResponseBytes = 6291556; // AWS's synchronous response limit
+  // Keep one Node.js process started ahead, bootstrap loaded, for the next cold start: it takes
+  // the function's environment and directory over the Runtime API (`cdnlab/assignment`).
+  bool prewarmNode = true;
 };
+
+class ProcessEnvironment;
 
 class ProcessRuntime final : public Runtime {
  public:
@@ -41,13 +48,39 @@ class ProcessRuntime final : public Runtime {
   Result<bool> init();
   Result<Environment*> start(const EnvironmentSpec& spec, EnvironmentListener& listener) override;
   const ProcessRuntimeOptions& options() const { return options_; }
+  // Stops the spare (if any) and starts no more.
+  void close();
 
  private:
+  // Hears from the spare before a function takes it: only its death matters.
+  class SpareListener final : public EnvironmentListener {
+   public:
+    explicit SpareListener(ProcessRuntime& runtime) : runtime_(runtime) {}
+    void onReady(Environment&) override {}
+    void onInitError(Environment&, std::string, std::string) override {}
+    void onResponse(Environment&, const std::string&, std::string) override {}
+    void onFunctionError(Environment&, const std::string&, std::string, std::string) override {}
+    void onLog(Environment&, std::string_view) override {}
+    void onExit(Environment& env, std::string why) override;
+
+   private:
+    ProcessRuntime& runtime_;
+  };
+  static constexpr uint64_t kSpareDelayMs = 100;
+
   void linkNodeSdk();
+  std::vector<std::string> environmentFor(const EnvironmentSpec& spec, RuntimeKind kind, int port) const;
+  void scheduleSpare();
+  void startSpare();
 
   uv_loop_t* loop_;
   ProcessRuntimeOptions options_;
   std::string nodeBootstrap_, pythonBootstrap_;
+  SpareListener spareListener_{*this};
+  ProcessEnvironment* spare_ = nullptr;
+  uv_timer_t* spareTimer_ = nullptr;
+  int spareFailures_ = 0;
+  bool closed_ = false;
 };
 
 // Where `scripts/setup.sh` installs the runtime SDK in this source tree (set at build time).

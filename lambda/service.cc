@@ -78,13 +78,18 @@ Result<bool> LambdaService::start(uv_loop_t* loop) {
                                                  options_.inMemory ? "" : codeRoot_ + "/event-source-mappings.json");
   if (auto r = eventSources_->load(); !r) return r;
   eventSources_->start();
+  schedules_ = std::make_unique<Schedules>(loop, *registry_, *invoker_, options_.account, options_.schedules,
+                                           options_.scheduleSpeedup);
+  schedules_->start();
   return true;
 }
 
 void LambdaService::stop() {
   if (eventSources_) eventSources_->stop();
+  if (schedules_) schedules_->stop();
   if (invoker_) invoker_->close();
   if (native_) native_->close();
+  if (runtime_) runtime_->close();
 }
 
 namespace {

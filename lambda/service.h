@@ -20,6 +20,7 @@
 #include "lambda/native_runtime.h"
 #include "lambda/process_runtime.h"
 #include "lambda/registry.h"
+#include "lambda/schedules.h"
 
 namespace cdnlab::lambda {
 
@@ -33,6 +34,8 @@ struct ServiceOptions {
   uint64_t maxSyncPayloadBytes = 6291456;   // 6 MB
   uint64_t maxAsyncPayloadBytes = 262144;   // 256 KB
   std::string streamsEndpoint;              // DynamoDB Streams for event source mappings
+  std::vector<ScheduleSpec> schedules;      // --schedule FUNCTION=EXPRESSION
+  int scheduleSpeedup = 1;                  // schedule time runs this many times faster
 };
 
 class LambdaService {
@@ -99,6 +102,7 @@ class LambdaService {
   std::unique_ptr<Runtime> runtimes_;  // picks process or native by the function's Runtime
   std::unique_ptr<Invoker> invoker_;
   std::unique_ptr<EventSources> eventSources_;
+  std::unique_ptr<Schedules> schedules_;
 };
 
 }  // namespace cdnlab::lambda

@@ -5,7 +5,7 @@ with the cdnlab-native built-in `echo` in the same run.
 Fixed client: one keep-alive http.client connection from this process (no SDK signing or
 retries in the timing), requests sent one after the other. Usage:
 
-    python3 bench/lambda/invoke_bench.py [--bin build/cdnlab] [--warm 2000] [--cold 10] [--rounds 3]
+    python3 bench/lambda/invoke_bench.py [--bin build/cdnlab] [--warm 2000] [--cold 10] [--rounds 3] [--cold-gap-ms 0] [--no-prewarm]
 
 Prints p50/p90/p99 per round and the median over rounds (what bench/RESULTS.md quotes)."""
 import argparse
@@ -32,8 +32,8 @@ def make_zip(name, text):
     return buf.getvalue()
 
 
-def start(binary):
-    p = subprocess.Popen([binary, "lambda", "--listen", "127.0.0.1:0", "--in-memory"], stdout=subprocess.PIPE,
+def start(binary, extra=()):
+    p = subprocess.Popen([binary, "lambda", "--listen", "127.0.0.1:0", "--in-memory", *extra], stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True)
     line = p.stdout.readline()
     m = re.search(r"http://([0-9.]+):(\d+)", line)
@@ -75,9 +75,10 @@ def warm_round(conn, name, n):
     return pct(times, 50), pct(times, 90), pct(times, 99)
 
 
-def cold_round(conn, prefix, runtime, handler, zipbytes, n):
+def cold_round(conn, prefix, runtime, handler, zipbytes, n, gap_ms=0):
     times = []
     for i in range(n):
+        time.sleep(gap_ms / 1000)  # outside the timing: lets the service start its next spare
         name = f"{prefix}{i}"
         t0 = time.perf_counter_ns()
         create(conn, name, runtime, handler, zipbytes)
@@ -93,8 +94,11 @@ def main():
     ap.add_argument("--warm", type=int, default=2000)
     ap.add_argument("--cold", type=int, default=10)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--cold-gap-ms", type=int, default=0,
+                    help="pause before each cold start (0: cold starts back to back, faster than node starts)")
+    ap.add_argument("--no-prewarm", action="store_true", help="pass --no-prewarm to the service (cold = node's own start too)")
     a = ap.parse_args()
-    proc, host, port = start(a.bin)
+    proc, host, port = start(a.bin, ["--no-prewarm"] if a.no_prewarm else [])
     try:
         conn = http.client.HTTPConnection(host, port, timeout=30)
         node_zip = make_zip("index.mjs", NODE_FN)
@@ -107,7 +111,7 @@ def main():
                 p50, p90, p99 = warm_round(conn, name, a.warm)
                 warm[kind].append(p50)
                 print(f"round {r + 1} warm {kind:6s} p50 {p50:.3f} ms  p90 {p90:.3f} ms  p99 {p99:.3f} ms", flush=True)
-            c_node = cold_round(conn, f"cold-node-{r}-", "nodejs20.x", "index.handler", node_zip, a.cold)
+            c_node = cold_round(conn, f"cold-node-{r}-", "nodejs20.x", "index.handler", node_zip, a.cold, a.cold_gap_ms)
             c_native = cold_round(conn, f"cold-native-{r}-", "cdnlab-native", "echo", make_zip("R", "x"), a.cold)
             cold["node"].append(c_node)
             cold["native"].append(c_native)
