@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 TARGET=${1:-all}
 SECONDS_EACH=${2:-20}
 B=${FUZZ_BUILD:-build-fuzz}
-ALL=(http_parser header_fields cache_key topology catalog_config store_request expr sigv4)
+ALL=(http_parser header_fields cache_key topology catalog_config store_request expr sigv4 vtl)
 
 bash scripts/setup.sh clang-14 libclang-rt-14-dev >/dev/null
 if [ ! -f "$B/build.ninja" ]; then
