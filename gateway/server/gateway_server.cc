@@ -11,6 +11,7 @@
 #include "gateway/openapi/importer.h"
 #include "gateway/rest/rest_invoke.h"
 #include "gateway/rest/rest_mgmt.h"
+#include "gateway/server/iam_authorize.h"
 #include "gateway/server/invoke_chain.h"
 
 namespace cdnlab::gateway {
@@ -79,6 +80,11 @@ Result<int> GatewayServer::start() {
     keySets[spec.substr(0, eq)] = *set;
   }
   store_.setJwks(std::move(keySets));
+  for (const auto& spec : options_.iamKeys) {
+    auto c = parseIamKey(spec);
+    if (!c) return Error{2, "--iam-key " + spec.substr(0, spec.find(':')) + ": expected ACCESS_KEY:SECRET"};
+    iamCredentials_.push_back(std::move(*c));
+  }
   if (auto r = store_.load(); !r) return r.error();
   if (auto r = restStore_.load(); !r) return r.error();
   if (auto r = loadApiFiles(); !r) return r.error();
@@ -93,11 +99,14 @@ Result<int> GatewayServer::start() {
     co.responseTimeoutMs = 30000;
     co.maxConnectionsPerUpstream = 256;
     ws.client = std::make_unique<http::HttpClient>(w.loop, co);
+    ws.jwks = std::make_unique<JwksFetcher>(
+        *ws.client, JwksFetchOptions{options_.jwksTtlSeconds, options_.jwksMinRefreshSeconds, 5000, 1 << 20});
   });
   server_->onWorkerStop([this](const http::WorkerInfo& w) {
     auto& ws = *workers_[static_cast<size_t>(w.index)];
     if (ws.client) ws.client->close();
     ws.client.reset();
+    ws.jwks.reset();
     ws.snap.reset();
   });
   auto port = server_->start();

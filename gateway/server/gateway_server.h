@@ -14,9 +14,12 @@
 #include "common/http/client.h"
 #include "common/http/server.h"
 #include "common/result.h"
+#include "common/auth/sigv4.h"
+#include "gateway/auth/authorizer_cache.h"
 #include "gateway/integrations/lambda_target.h"
 #include "gateway/model/model_store.h"
 #include "gateway/rest/rest_store.h"
+#include "gateway/server/jwks_fetcher.h"
 
 namespace cdnlab::gateway {
 
@@ -28,6 +31,9 @@ struct GatewayOptions {
   std::string lambdaEndpoint;               // http://host:port of the Lambda Invoke API
   std::string storeEndpoint;                // http://host:port of the DynamoDB-compatible store
   std::vector<std::string> jwks;            // "ISSUER=FILE": JWKS key sets for JWT authorizers
+  int64_t jwksTtlSeconds = 3600;            // JWKS fetched from an issuer: kept this long
+  int64_t jwksMinRefreshSeconds = 30;       // at most one unknown-kid refresh per issuer per this
+  std::vector<std::string> iamKeys;         // "ACCESS_KEY:SECRET": credentials AWS_IAM routes accept
   std::string region = "us-east-1";
   std::string accountId = "123456789012";
   uint64_t maxBodyBytes = 10 * 1024 * 1024; // API Gateway's payload limit -> 413
@@ -37,6 +43,7 @@ struct GatewayOptions {
 struct WorkerState {
   uv_loop_t* loop = nullptr;
   std::unique_ptr<http::HttpClient> client;
+  std::unique_ptr<JwksFetcher> jwks;  // key sets of issuers without --jwks
   std::shared_ptr<const Snapshot> snap;
   uint64_t snapVersion = ~uint64_t{0};
 };
@@ -59,6 +66,8 @@ class GatewayServer {
   RestStore& restStore() { return restStore_; }
   const std::optional<Endpoint>& storeEndpoint() const { return storeEp_; }
   WorkerState& worker(int index) { return *workers_[static_cast<size_t>(index)]; }
+  AuthorizerCache& authorizerCache() { return authorizerCache_; }
+  const std::vector<auth::Credential>& iamCredentials() const { return iamCredentials_; }
 
  private:
   void handle(const http::RequestContextPtr& ctx);
@@ -70,6 +79,8 @@ class GatewayServer {
   std::optional<Endpoint> lambda_;
   RestStore restStore_;
   std::optional<Endpoint> storeEp_;
+  AuthorizerCache authorizerCache_;
+  std::vector<auth::Credential> iamCredentials_;
   std::vector<std::unique_ptr<WorkerState>> workers_;
   std::unique_ptr<http::HttpServer> server_;
   int port_ = 0;
