@@ -14,7 +14,7 @@ TARGET=${1:-all}
 SECONDS_EACH=${2:-20}
 B=${FUZZ_BUILD:-build-fuzz}
 ALL=(http_parser header_fields cache_key topology catalog_config store_request expr sigv4
-     openapi proxy_response jwt lambda_payload)
+     openapi proxy_response jwt lambda_payload vtl)
 
 bash scripts/setup.sh clang-14 libclang-rt-14-dev >/dev/null
 # ccache (shared between build dirs) when present: rebuilds after a small change stay cheap.

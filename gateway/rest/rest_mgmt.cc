@@ -782,6 +782,34 @@ http::Response apiKeys(RestStore& store, const http::Request& req, const std::ve
     bool value = queryParam(req.query, "includeValue") == "true";
     return jsonResponse(200, render([&](JsonWriter& w) { writeApiKey(w, *it, value); }));
   }
+  if (m == "PATCH") {  // update-api-key: /enabled, /name, /description
+    rapidjson::Document doc;
+    if (auto p = parseBody(req, doc); !p) return fail(p.error());
+    if (!doc.HasMember("patchOperations") || !doc["patchOperations"].IsArray())
+      return fail(Error{400, "Invalid patch operations: expected a list"});
+    ApiKey out;
+    auto res = store.mutate([&](RestState& s) -> Result<bool> {
+      for (auto& k : s.apiKeys) {
+        if (k.id != id) continue;
+        for (const auto& op : doc["patchOperations"].GetArray()) {
+          std::string path, value;
+          JsonReader r(op);
+          r.str("path", path);
+          r.str("value", value);
+          if (!r.ok()) return Error{400, r.error()};
+          if (path == "/enabled") k.enabled = value == "true";
+          else if (path == "/name") k.name = value;
+          else if (path == "/description") k.description = value;
+          else return Error{400, "Invalid patch path " + path};
+        }
+        k.lastUpdatedDate = nowSeconds();
+        out = k;
+      }
+      return true;
+    });
+    if (!res) return fail(res.error());
+    return jsonResponse(200, render([&](JsonWriter& w) { writeApiKey(w, out, false); }));
+  }
   if (m == "DELETE") {
     auto res = store.mutate([&](RestState& s) -> Result<bool> {
       s.apiKeys.erase(std::remove_if(s.apiKeys.begin(), s.apiKeys.end(), [&](const ApiKey& k) { return k.id == id; }),

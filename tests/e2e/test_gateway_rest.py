@@ -208,6 +208,10 @@ class RestApiTest(unittest.TestCase):
         self.assertEqual(self.call("GET", "/prod/metered", headers={"x-api-key": slow["value"]})[0], 200)
         st, _, body = self.call("GET", "/prod/metered", headers={"x-api-key": slow["value"]})
         self.assertEqual((st, json.loads(body)), (429, {"message": "Too Many Requests"}))
+        # A disabled key is refused like an unknown one.
+        self.apigw.update_api_key(apiKey=slow["id"], patchOperations=[{"op": "replace", "path": "/enabled", "value": "false"}])
+        st, _, body = self.call("GET", "/prod/metered", headers={"x-api-key": slow["value"]})
+        self.assertEqual((st, json.loads(body)), (403, {"message": "Forbidden"}))
         keys = self.apigw.get_api_keys(includeValues=True)["items"]
         self.assertIn(slow["value"], [k.get("value") for k in keys])
 
