@@ -28,6 +28,7 @@ struct StoreArgs {
   std::string region = "us-east-1";
   int64_t ttlIntervalMs = 1000;
   int64_t batchWindowUs = 1000;
+  int64_t itemCacheMb = 128;
   std::string logLevel = "warn";
 };
 
@@ -59,6 +60,7 @@ int runStore(StoreArgs& a) {
   eo.inMemory = a.inMemory;
   eo.sync = *sync;
   eo.batchWindowUs = a.batchWindowUs;
+  eo.itemCacheBytes = static_cast<size_t>(a.itemCacheMb) << 20;
   auto engine = store::Engine::open(eo);
   if (!engine) {
     std::fprintf(stderr, "cdnlab store: %s\n", engine.error().message.c_str());
@@ -105,6 +107,9 @@ CDNLAB_COMMAND("store", "Run the DynamoDB-compatible origin store", [](CLI::App&
   sub.add_option("--region", a->region, "Region reported in ARNs and the health line")->capture_default_str();
   sub.add_option("--ttl-interval-ms", a->ttlIntervalMs, "TTL sweep interval in ms (0: off)")->capture_default_str();
   sub.add_option("--batch-window-us", a->batchWindowUs, "Group commit window for --sync batch")->capture_default_str();
+  sub.add_option("--item-cache-mb", a->itemCacheMb, "Cache of recently read items in front of RocksDB (0: off)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 20))
+      ->capture_default_str();
   sub.add_option("--log-level", a->logLevel, "debug, info, warn, error, off")->capture_default_str();
   return [a] { return runStore(*a); };
 });

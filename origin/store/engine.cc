@@ -55,6 +55,7 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   rocksdb::Status s = rocksdb::DB::Open(o, path, &raw);
   if (!s.ok()) return Error{500, "cannot open RocksDB at " + path + ": " + s.ToString()};
   e->db_.reset(raw);
+  if (options.itemCacheBytes > 0) e->itemCache_ = std::make_unique<ItemCache>(options.itemCacheBytes);
   // Nothing is durable in memory: no fsync, no group commit (MemEnv's WAL cannot be synced).
   if (options.inMemory) e->options_.sync = SyncMode::None;
   e->writeOptions_.sync = e->options_.sync == SyncMode::Always;
@@ -66,7 +67,9 @@ Engine::~Engine() { close(); }
 
 Result<uint64_t> Engine::write(rocksdb::WriteBatch& batch) {
   if (batch.Count() == 0) return uint64_t{0};
+  if (itemCache_) itemCache_->beginWrite(batch);
   rocksdb::Status s = db_->Write(writeOptions_, &batch);
+  if (itemCache_) itemCache_->endWrite(batch, s.ok());
   if (!s.ok()) return Error{500, "write failed: " + s.ToString()};
   if (options_.sync != SyncMode::Batch) return uint64_t{0};
   // Handed out only after Write() returned, so every ticket <= a snapshot of written_ is in the
@@ -138,8 +141,12 @@ void Engine::committerLoop() {
 }
 
 bool Engine::get(const std::string& key, std::string* value) const {
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, value);
-  return s.ok();
+  if (!itemCache_ || !ItemCache::cacheable(key)) return db_->Get(rocksdb::ReadOptions(), key, value).ok();
+  if (itemCache_->get(key, value)) return true;
+  uint64_t generation = itemCache_->generation(key);  // before the read: see item_cache.h
+  if (!db_->Get(rocksdb::ReadOptions(), key, value).ok()) return false;
+  itemCache_->insertIfUnchanged(key, *value, generation);
+  return true;
 }
 
 void Engine::close() {

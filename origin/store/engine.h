@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "origin/store/item_cache.h"
 
 namespace cdnlab::store {
 
@@ -43,6 +44,7 @@ struct EngineOptions {
   SyncMode sync = SyncMode::Batch;
   int64_t batchWindowUs = 1000;
   size_t batchMaxWaiters = 64;
+  size_t itemCacheBytes = 128u << 20;  // ItemCache in front of point reads of items; 0: none
 };
 
 class Engine {
@@ -62,8 +64,10 @@ class Engine {
   // Runs fn once `ticket` is durable (inline if it is already).
   void onDurable(uint64_t ticket, std::function<void()> fn);
 
-  // Point read of a key (empty optional-like: returns false when absent).
+  // Point read of the latest value of a key (false when absent); items come from the ItemCache
+  // when it holds them.
   bool get(const std::string& key, std::string* value) const;
+  ItemCache* itemCache() const { return itemCache_.get(); }
 
   // Syncs the WAL, stops the committer, closes the DB. Idempotent.
   void close();
@@ -77,6 +81,7 @@ class Engine {
   std::unique_ptr<rocksdb::Env> memEnv_;
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::WriteOptions writeOptions_;
+  std::unique_ptr<ItemCache> itemCache_;  // null when disabled
 
   // Group commit state (batch mode).
   std::atomic<uint64_t> written_{0};  // tickets handed out (each after its Write() returned)

@@ -36,32 +36,49 @@ std::string eventId(const TableDesc& t, uint64_t seq) {
   return buf;
 }
 
-std::string makeIterator(const TableDesc& t, uint64_t seq) {
-  return base64Encode("v1|" + t.name + "|" + t.streamLabel + "|" + std::to_string(seq));
+// "A shard iterator expires 15 minutes after it is retrieved": each carries the second it was
+// issued (a NextShardIterator is a new iterator, issued by that GetRecords).
+constexpr int64_t kIteratorLifetimeSeconds = 15 * 60;
+
+std::string makeIterator(const TableDesc& t, uint64_t seq, int64_t issuedSeconds) {
+  return base64Encode("v2|" + t.name + "|" + t.streamLabel + "|" + std::to_string(seq) + "|" +
+                      std::to_string(issuedSeconds));
 }
 
 struct Iterator {
   std::string table, label;
   uint64_t seq = 0;
+  uint64_t issuedSeconds = 0;
 };
 
-std::optional<Iterator> parseIterator(std::string_view token) {
-  auto raw = base64Decode(token);
-  if (!raw || !raw->starts_with("v1|")) return std::nullopt;
-  std::string_view s(*raw);
-  s.remove_prefix(3);
-  auto a = s.find('|');
-  if (a == std::string_view::npos) return std::nullopt;
-  auto b = s.find('|', a + 1);
-  if (b == std::string_view::npos) return std::nullopt;
-  Iterator it{std::string(s.substr(0, a)), std::string(s.substr(a + 1, b - a - 1)), 0};
-  std::string_view num = s.substr(b + 1);
+std::optional<uint64_t> parseDecimal(std::string_view num) {
   if (num.empty() || num.size() > 19) return std::nullopt;
+  uint64_t v = 0;
   for (char c : num) {
     if (c < '0' || c > '9') return std::nullopt;
-    it.seq = it.seq * 10 + static_cast<uint64_t>(c - '0');
+    v = v * 10 + static_cast<uint64_t>(c - '0');
   }
-  return it;
+  return v;
+}
+
+// "v2|table|label|seq|issued" (table names and labels cannot hold '|').
+std::optional<Iterator> parseIterator(std::string_view token) {
+  auto raw = base64Decode(token);
+  if (!raw || !raw->starts_with("v2|")) return std::nullopt;
+  std::string_view s(*raw);
+  s.remove_prefix(3);
+  std::string_view parts[4];
+  for (int i = 0; i < 3; ++i) {
+    auto bar = s.find('|');
+    if (bar == std::string_view::npos) return std::nullopt;
+    parts[i] = s.substr(0, bar);
+    s.remove_prefix(bar + 1);
+  }
+  parts[3] = s;
+  auto seq = parseDecimal(parts[2]);
+  auto issued = parseDecimal(parts[3]);
+  if (!seq || !issued) return std::nullopt;
+  return Iterator{std::string(parts[0]), std::string(parts[1]), *seq, *issued};
 }
 
 void writeKeySchemaOf(const expr::KeySchema& k, JsonWriter& w) {
@@ -226,7 +243,7 @@ bool Service::getShardIterator(const Doc& d, Out& out, ApiError& err) {
   else if (*type == "AT_SEQUENCE_NUMBER") next = *seq;
   else if (*type == "AFTER_SEQUENCE_NUMBER") next = *seq + 1;
   out.w.StartObject();
-  kv(out.w, "ShardIterator", makeIterator(*t, next));
+  kv(out.w, "ShardIterator", makeIterator(*t, next, static_cast<int64_t>(clock_.wallSeconds())));
   out.w.EndObject();
   return true;
 }
@@ -239,6 +256,11 @@ bool Service::getRecords(const Doc& d, Out& out, ApiError& err) {
   auto it = parseIterator(*token);
   if (!it) {
     err = validation("Invalid ShardIterator");
+    return false;
+  }
+  int64_t nowSeconds = static_cast<int64_t>(clock_.wallSeconds());
+  if (nowSeconds - static_cast<int64_t>(it->issuedSeconds) > kIteratorLifetimeSeconds) {
+    err = dynamoError("ExpiredIteratorException", "The provided iterator exceeds the maximum age allowed.");
     return false;
   }
   auto st = catalog_.find(it->table);
@@ -292,7 +314,7 @@ bool Service::getRecords(const Doc& d, Out& out, ApiError& err) {
   out.w.EndArray();
   // A disabled stream's shard is closed: once read to its end there is no next iterator.
   bool closed = !t->streamEnabled && next > t->streamSeq->load();
-  if (!closed) kv(out.w, "NextShardIterator", makeIterator(*t, next));
+  if (!closed) kv(out.w, "NextShardIterator", makeIterator(*t, next, nowSeconds));
   out.w.EndObject();
   return true;
 }

@@ -155,10 +155,14 @@ TableStatePtr Service::requireTable(const rapidjson::Value& d, ApiError& err, co
 }
 
 bool Service::readItem(const std::string& key, Item* item, const rocksdb::Snapshot* snap) const {
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snap;
   std::string v;
-  if (!engine_.db()->Get(ro, key, &v).ok()) return false;
+  if (snap == nullptr) {
+    if (!engine_.get(key, &v)) return false;  // the latest value, through the item cache
+  } else {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snap;
+    if (!engine_.db()->Get(ro, key, &v).ok()) return false;
+  }
   auto m = attributeMapFromJson(v);
   if (!m) return false;
   *item = std::move(*m);

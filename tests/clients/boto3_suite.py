@@ -922,6 +922,30 @@ def _():
     expect_error("ValidationException", client.batch_get_item, RequestItems={SIMPLE: {"Keys": too_many}})
 
 
+@check("BatchGetItem past 16 MB answers UnprocessedKeys; the retry loop reads every item once")
+def _():
+    blob = "z" * 380_000  # 45 items of ~380 KB: about 17 MB, more than one response may carry
+    for k in range(45):
+        client.put_item(TableName=NUMS, Item={"pk": S("big"), "n": N(k), "payload": S(blob)})
+    request = {NUMS: {"Keys": [{"pk": S("big"), "n": N(k)} for k in range(45)], "ProjectionExpression": "n, payload"}}
+    got, pages, saw_unprocessed = [], 0, False
+    while request and pages < 10:
+        pages += 1
+        r = client.batch_get_item(RequestItems=request)
+        page = r["Responses"].get(NUMS, [])
+        assert sum(len(i["payload"]["S"]) for i in page) <= 16 * 1024 * 1024, "a response past 16 MB"
+        got += [int(i["n"]["N"]) for i in page]
+        request = r.get("UnprocessedKeys") or {}
+        if request:
+            saw_unprocessed = True
+            eq(request[NUMS].get("ProjectionExpression"), "n, payload", "UnprocessedKeys keep the request's shape")
+    assert saw_unprocessed, "17 MB of items came back in one response"
+    eq(sorted(got), list(range(45)), "every item exactly once")
+    for start in (0, 25):  # 25 writes per BatchWriteItem
+        batch_write_all({NUMS: [{"DeleteRequest": {"Key": {"pk": S("big"), "n": N(k)}}}
+                                for k in range(start, min(start + 25, 45))]})
+
+
 # ---------------------------------------------------------------------------------------------
 # Transactions
 

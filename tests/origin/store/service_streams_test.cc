@@ -140,5 +140,21 @@ TEST_F(ServiceStreams, TtlDeletionIsAServiceDeletionAndRecordsSurviveARestart) {
   EXPECT_EQ(records(iterator(arn, "TRIM_HORIZON"))["Records"].Size(), 0u);
 }
 
+// Shard iterators expire 15 minutes after they are issued; NextShardIterator is a fresh one.
+TEST_F(ServiceStreams, IteratorsExpireAfterFifteenMinutes) {
+  std::string arn = create("KEYS_ONLY");
+  std::string it = iterator(arn, "TRIM_HORIZON");
+  clock_.advanceSeconds(14 * 60);
+  std::string next = records(it)["NextShardIterator"].GetString();
+  clock_.advanceSeconds(2 * 60);  // `it` is 16 minutes old, `next` 2 minutes
+  Reply expired = streamsCall("GetRecords", R"({"ShardIterator":")" + it + R"("})");
+  EXPECT_EQ(expired.status, 400);
+  EXPECT_EQ(expired.type(), "ExpiredIteratorException");
+  EXPECT_EQ(expired.message(), "The provided iterator exceeds the maximum age allowed.");
+  records(next);
+  Reply garbage = streamsCall("GetRecords", R"({"ShardIterator":"not-an-iterator"})");
+  EXPECT_EQ(garbage.type(), "ValidationException");
+}
+
 }  // namespace
 }  // namespace cdnlab::store
