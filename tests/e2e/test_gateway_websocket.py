@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from harness import Proc  # noqa: E402
 from lambda_util import ROLE, client, make_zip  # noqa: E402
 from gateway_e2e_base import ARN, aws  # noqa: E402
+from test_clients import npm_ci  # noqa: E402  (the SDK the functions require is in tests/clients/js)
 
 import boto3  # noqa: E402
 import websockets  # noqa: E402
@@ -126,6 +127,7 @@ def read_until_closed(s, limit=1 << 20):
 class WebSocketApi(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        npm_ci()
         cls.tmp = tempfile.TemporaryDirectory()
         cls.recorder = Recorder()
         cls.lam = Proc(["lambda", "--listen", "127.0.0.1:0", "--in-memory"],
