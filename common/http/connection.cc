@@ -1,6 +1,7 @@
 // One server connection: read -> parse -> dispatch -> respond in order -> write (see connection.h).
 #include "common/http/connection.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -50,6 +51,11 @@ void RequestContext::respond(Response response) {
   pending_ = std::move(response);
   pending_.streamed = false;
   conn_->onAnswered();
+}
+
+bool RequestContext::takeOver(const std::function<void(int fd)>& onSocket) {
+  if (!conn_ || answered_) return false;
+  return conn_->takeOver(*this, onSocket);
 }
 
 void RequestContext::sendInterim(int status, const Headers& fields) {
@@ -282,6 +288,21 @@ void Connection::writeInterim(RequestContext& ctx, int status, const Headers& fi
   h.append(kCrlf, 2);
   uv_buf_t b = bufOf(h.data(), h.size());
   writeRaw(&b, 1, wr);
+}
+
+bool Connection::takeOver(RequestContext& ctx, const std::function<void(int fd)>& onSocket) {
+  if (closing_ || pipeline_.size() != 1 || pipeline_.front().get() != &ctx || !pendingInput_.empty() ||
+      parser_.inMessage() || tcp_.write_queue_size != 0)
+    return false;
+  uv_os_fd_t fd;
+  if (uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp_), &fd) != 0) return false;
+  int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (copy < 0) return false;
+  ctx.answered_ = true;
+  ctx.done_ = true;
+  close();  // libuv unregisters and closes its fd; the duplicate keeps the socket open
+  onSocket(copy);
+  return true;
 }
 
 void Connection::onAnswered() {

@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -45,6 +46,7 @@ class Connection {
   // From RequestContext (loop thread).
   void onAnswered();
   void writeInterim(RequestContext& ctx, int status, const Headers& fields);
+  bool takeOver(RequestContext& ctx, const std::function<void(int fd)>& onSocket);
 
   Connection* prev = nullptr;  // worker's list of live connections
   Connection* next = nullptr;

@@ -75,6 +75,12 @@ class RequestContext {
   void streamWrite(Buffer piece);
   void streamEnd();
 
+  // Protocol switch (a WebSocket upgrade): when this request is the only one on its connection,
+  // unanswered, with no bytes buffered after it and nothing left to write, the connection stops
+  // serving HTTP and `onSocket` gets a duplicate of its socket (the caller owns and closes it;
+  // the caller writes the 101 itself). Returns false and changes nothing otherwise.
+  bool takeOver(const std::function<void(int fd)>& onSocket);
+
   // Called by the connection; not for handlers.
   RequestContext(Connection* conn, uv_loop_t* loop, int workerIndex);
 

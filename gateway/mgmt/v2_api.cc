@@ -185,8 +185,8 @@ http::Response createApi(Call& c) {
   if (api.name.empty()) return fail(Error{400, "Invalid input: name is required"});
   if (api.protocolType != "HTTP" && api.protocolType != "WEBSOCKET")
     return fail(Error{400, "Invalid input: protocolType must be HTTP or WEBSOCKET"});
-  if (api.protocolType == "WEBSOCKET")
-    return fail(Error{400, "Invalid input: WEBSOCKET APIs are not supported by this gateway yet"});
+  if (api.protocolType == "WEBSOCKET" && api.routeSelectionExpression.empty())
+    return fail(Error{400, "Invalid input: routeSelectionExpression is required for WEBSOCKET APIs"});
   if (api.routeSelectionExpression.empty()) api.routeSelectionExpression = "${request.method} ${request.path}";
   api.id = newId(10);
   api.createdMs = wallMs();
@@ -195,6 +195,8 @@ http::Response createApi(Call& c) {
   jr.str("target", target);
   jr.str("routeKey", routeKey);
   if (!jr.ok()) return fail(Error{400, jr.error()});
+  if (!target.empty() && api.protocolType == "WEBSOCKET")
+    return fail(Error{400, "Invalid input: quick create (target) is not supported for WEBSOCKET APIs"});
   if (!target.empty()) {
     if (auto q = quickCreate(api, target, routeKey); !q) return fail(q.error());
   } else if (!routeKey.empty()) {

@@ -46,6 +46,7 @@ struct Route {
   std::vector<std::string> authorizationScopes;
   bool apiKeyRequired = false;
   std::string operationName;
+  std::string routeResponseSelectionExpression;  // WEBSOCKET: "$default" makes the route two-way
 };
 
 struct RouteSettings {

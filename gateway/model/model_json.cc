@@ -160,6 +160,7 @@ void writeRoute(JsonWriter& w, const Route& r) {
   if (!r.operationName.empty()) jkv(w, "operationName", r.operationName);
   jkv(w, "routeId", r.id);
   jkv(w, "routeKey", r.routeKey);
+  if (!r.routeResponseSelectionExpression.empty()) jkv(w, "routeResponseSelectionExpression", r.routeResponseSelectionExpression);
   if (!r.target.empty()) jkv(w, "target", r.target);
   w.EndObject();
 }
@@ -405,6 +406,7 @@ Result<bool> readRoute(const rapidjson::Value& o, Route& rt) {
   r.strList("authorizationScopes", rt.authorizationScopes);
   r.boolean("apiKeyRequired", rt.apiKeyRequired);
   r.str("operationName", rt.operationName);
+  r.str("routeResponseSelectionExpression", rt.routeResponseSelectionExpression);
   if (!r.ok()) return Error{400, r.error()};
   static const char* kTypes[] = {"NONE", "JWT", "AWS_IAM", "CUSTOM"};
   bool known = false;

@@ -104,6 +104,37 @@ std::string routePathOf(const std::string& routeKey) {
 
 }  // namespace
 
+// A WebSocket API's stages: routes by key ($connect, $disconnect, $default, custom), no route
+// table (messages pick routes by the routeSelectionExpression). Called with mu_ held.
+void ModelStore::compileWebSocketStages(const Api& api, CompiledApi& ca) {
+  for (const auto& st : api.stages) {
+    const std::vector<Route>* routes = &api.routes;
+    const std::vector<Integration>* integrations = &api.integrations;
+    if (!st.autoDeploy) {
+      const Deployment* d = api.findDeployment(st.deploymentId);
+      static const std::vector<Route> kNoRoutes;
+      static const std::vector<Integration> kNoIntegrations;
+      routes = d ? &d->routes : &kNoRoutes;
+      integrations = d ? &d->integrations : &kNoIntegrations;
+    }
+    auto table = RouteTable::build({});
+    if (!table) continue;
+    CompiledStage cs{st.name, st.stageVariables, std::move(*table), {}, nullptr, "", nullptr};
+    for (const auto& r : *routes) {
+      CompiledRoute cr;
+      cr.route = r;
+      if (r.target.rfind("integrations/", 0) == 0)
+        for (const auto& i : *integrations)
+          if (i.id == r.target.substr(13)) cr.integration = std::make_shared<Integration>(i);
+      cr.metrics = metrics_.get(api.id, st.name, r.routeKey);
+      cs.routes.push_back(std::move(cr));
+    }
+    cs.unmatchedMetrics = metrics_.get(api.id, st.name, "-");
+    if (st.name == "$default") ca.hasDefaultStage = true;
+    ca.stages.emplace(st.name, std::move(cs));
+  }
+}
+
 // Called with mu_ held.
 void ModelStore::publish() {
   auto snap = std::make_shared<Snapshot>();
@@ -114,7 +145,13 @@ void ModelStore::publish() {
     ca->protocolType = api.protocolType;
     ca->cors = api.corsConfiguration;
     ca->disableExecuteApiEndpoint = api.disableExecuteApiEndpoint;
-    if (api.protocolType != "HTTP") continue;  // only HTTP APIs are served on the invoke path
+    ca->routeSelectionExpression = api.routeSelectionExpression;
+    if (api.protocolType == "WEBSOCKET") {
+      compileWebSocketStages(api, *ca);
+      snap->apis.emplace(api.id, std::move(ca));
+      continue;
+    }
+    if (api.protocolType != "HTTP") continue;  // only HTTP and WebSocket APIs are served on the invoke path
     for (const auto& st : api.stages) {
       const std::vector<Route>* routes = &api.routes;
       const std::vector<Integration>* integrations = &api.integrations;

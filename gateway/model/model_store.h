@@ -51,6 +51,7 @@ class ModelStore {
  private:
   Result<bool> persist();
   void publish();
+  void compileWebSocketStages(const Api& api, CompiledApi& ca);
   std::shared_ptr<TokenBucket> bucketFor(const std::string& key, double rate, int64_t burst);
 
   std::string dataDir_;

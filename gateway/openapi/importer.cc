@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "gateway/routing/route_table.h"
 
@@ -30,6 +31,8 @@ std::string upper(std::string s) {
 }
 
 bool scalar(const YAML::Node& n) { return n.IsDefined() && n.IsScalar(); }
+
+Result<Authorizer> readRequestAuthorizer(const Ctx& cx, const YAML::Node& az, const std::string& name, const std::string& p);
 
 Result<StringMap> readStringMap(const Ctx& cx, const YAML::Node& n, const std::string& path) {
   StringMap m;
@@ -199,18 +202,32 @@ Result<Api> importDocument(const Ctx& cx, const YAML::Node& root) {
     if (!c) return c.error();
     api.corsConfiguration = std::move(*c);
   }
-  // JWT authorizers: components.securitySchemes.<name>.x-amazon-apigateway-authorizer.
+  // Authorizers: components.securitySchemes.<name>.x-amazon-apigateway-authorizer (jwt or
+  // request), and SigV4 schemes (x-amazon-apigateway-authtype: awsSigv4) for AWS_IAM routes.
   std::map<std::string, size_t> authorizerByScheme;
+  std::set<std::string> sigv4Schemes;
   YAML::Node schemes = root["components"].IsDefined() && root["components"].IsMap() ? root["components"]["securitySchemes"] : YAML::Node();
   if (schemes.IsDefined() && schemes.IsMap()) {
     for (const auto& sk : schemes) {
       std::string name = sk.first.as<std::string>();
       std::string p = "components.securitySchemes." + name + ".x-amazon-apigateway-authorizer";
+      if (sk.second.IsMap() && scalar(sk.second["x-amazon-apigateway-authtype"]) &&
+          sk.second["x-amazon-apigateway-authtype"].as<std::string>() == "awsSigv4") {
+        sigv4Schemes.insert(name);
+        continue;
+      }
       YAML::Node az = sk.second.IsMap() ? sk.second["x-amazon-apigateway-authorizer"] : YAML::Node();
       if (!az.IsDefined()) continue;
       if (!az.IsMap()) return cx.fail(az, p, "must be a map");
       std::string type = scalar(az["type"]) ? az["type"].as<std::string>() : "";
-      if (type != "jwt") return cx.fail(az["type"].IsDefined() ? az["type"] : az, p + ".type", "unsupported authorizer type '" + type + "' (jwt)");
+      if (type == "request") {
+        auto a = readRequestAuthorizer(cx, az, name, p);
+        if (!a) return a.error();
+        authorizerByScheme[name] = api.authorizers.size();
+        api.authorizers.push_back(std::move(*a));
+        continue;
+      }
+      if (type != "jwt") return cx.fail(az["type"].IsDefined() ? az["type"] : az, p + ".type", "unsupported authorizer type '" + type + "' (jwt, request)");
       Authorizer a;
       a.name = name;
       if (az["identitySource"].IsDefined()) {
@@ -262,13 +279,17 @@ Result<Api> importDocument(const Ctx& cx, const YAML::Node& root) {
         auto entry = *sec[0].begin();
         std::string scheme = entry.first.as<std::string>();
         auto it = authorizerByScheme.find(scheme);
-        if (it == authorizerByScheme.end())
+        if (sigv4Schemes.count(scheme)) {
+          r.authorizationType = "AWS_IAM";
+        } else if (it == authorizerByScheme.end()) {
           return cx.fail(entry.first, op + ".security." + scheme, "no securitySchemes entry with x-amazon-apigateway-authorizer");
-        auto scopes = readStringList(cx, entry.second, op + ".security." + scheme);
-        if (!scopes) return scopes.error();
-        r.authorizationType = "JWT";
-        r.authorizerId = "#" + std::to_string(it->second);
-        r.authorizationScopes = std::move(*scopes);
+        } else {
+          auto scopes = readStringList(cx, entry.second, op + ".security." + scheme);
+          if (!scopes) return scopes.error();
+          r.authorizationType = api.authorizers[it->second].authorizerType == "REQUEST" ? "CUSTOM" : "JWT";
+          r.authorizerId = "#" + std::to_string(it->second);
+          if (r.authorizationType == "JWT") r.authorizationScopes = std::move(*scopes);
+        }
       }
       YAML::Node x = ok.second.IsMap() ? ok.second["x-amazon-apigateway-integration"] : YAML::Node();
       if (x.IsDefined()) {
@@ -292,6 +313,59 @@ Result<Api> importDocument(const Ctx& cx, const YAML::Node& root) {
     }
   }
   return api;
+}
+
+// A Lambda authorizer (x-amazon-apigateway-authorizer type request): authorizerUri,
+// authorizerPayloadFormatVersion, identitySource (comma-separated), authorizerResultTtlInSeconds,
+// enableSimpleResponses; checked by the rules create-authorizer applies.
+Result<Authorizer> readRequestAuthorizer(const Ctx& cx, const YAML::Node& az, const std::string& name, const std::string& p) {
+  Authorizer a;
+  a.name = name;
+  a.authorizerType = "REQUEST";
+  a.identitySource.clear();
+  if (!scalar(az["authorizerUri"])) return cx.fail(az, p + ".authorizerUri", "is required");
+  a.authorizerUri = az["authorizerUri"].as<std::string>();
+  if (!scalar(az["authorizerPayloadFormatVersion"])) return cx.fail(az, p + ".authorizerPayloadFormatVersion", "is required (1.0 or 2.0)");
+  a.authorizerPayloadFormatVersion = az["authorizerPayloadFormatVersion"].as<std::string>();
+  if (a.authorizerPayloadFormatVersion != "1.0" && a.authorizerPayloadFormatVersion != "2.0")
+    return cx.fail(az["authorizerPayloadFormatVersion"], p + ".authorizerPayloadFormatVersion", "must be 1.0 or 2.0");
+  if (az["identitySource"].IsDefined()) {
+    if (!scalar(az["identitySource"])) return cx.fail(az["identitySource"], p + ".identitySource", "must be a string");
+    std::string all = az["identitySource"].as<std::string>();
+    size_t i = 0;
+    while (i <= all.size()) {
+      size_t comma = all.find(',', i);
+      std::string one = all.substr(i, comma == std::string::npos ? std::string::npos : comma - i);
+      while (!one.empty() && one.front() == ' ') one.erase(0, 1);
+      while (!one.empty() && one.back() == ' ') one.pop_back();
+      bool known = false;
+      for (const char* prefix : {"$request.header.", "$request.querystring.", "$context.", "$stageVariables."})
+        known |= one.rfind(prefix, 0) == 0 && one.size() > std::char_traits<char>::length(prefix);
+      if (!known)
+        return cx.fail(az["identitySource"], p + ".identitySource",
+                       "'" + one + "' is not $request.header.<name>, $request.querystring.<name>, $context.<name> or $stageVariables.<name>");
+      a.identitySource.push_back(one);
+      if (comma == std::string::npos) break;
+      i = comma + 1;
+    }
+  }
+  try {
+    if (az["authorizerResultTtlInSeconds"].IsDefined()) a.authorizerResultTtlInSeconds = az["authorizerResultTtlInSeconds"].as<int64_t>();
+  } catch (const YAML::Exception&) {
+    return cx.fail(az["authorizerResultTtlInSeconds"], p + ".authorizerResultTtlInSeconds", "must be a number");
+  }
+  if (a.authorizerResultTtlInSeconds < 0 || a.authorizerResultTtlInSeconds > 3600)
+    return cx.fail(az["authorizerResultTtlInSeconds"], p + ".authorizerResultTtlInSeconds", "must be between 0 and 3600");
+  if (a.authorizerResultTtlInSeconds > 0 && a.identitySource.empty())
+    return cx.fail(az, p + ".identitySource", "is required when authorizerResultTtlInSeconds is greater than 0");
+  try {
+    if (az["enableSimpleResponses"].IsDefined()) a.enableSimpleResponses = az["enableSimpleResponses"].as<bool>();
+  } catch (const YAML::Exception&) {
+    return cx.fail(az["enableSimpleResponses"], p + ".enableSimpleResponses", "must be true or false");
+  }
+  if (a.enableSimpleResponses && a.authorizerPayloadFormatVersion != "2.0")
+    return cx.fail(az["enableSimpleResponses"], p + ".enableSimpleResponses", "needs authorizerPayloadFormatVersion 2.0");
+  return a;
 }
 
 }  // namespace

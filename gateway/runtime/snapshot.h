@@ -47,6 +47,7 @@ struct CompiledApi {
   std::string id;
   std::string name;
   std::string protocolType;
+  std::string routeSelectionExpression;  // WEBSOCKET: how a message picks its route
   std::optional<Cors> cors;
   bool disableExecuteApiEndpoint = false;
   std::unordered_map<std::string, CompiledStage> stages;

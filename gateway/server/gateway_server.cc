@@ -13,6 +13,7 @@
 #include "gateway/rest/rest_mgmt.h"
 #include "gateway/server/iam_authorize.h"
 #include "gateway/server/invoke_chain.h"
+#include "gateway/websocket/ws_manager.h"
 
 namespace cdnlab::gateway {
 
@@ -20,6 +21,8 @@ GatewayServer::GatewayServer(GatewayOptions options)
     : options_(std::move(options)), store_(options_.dataDir), restStore_(options_.dataDir) {}
 
 GatewayServer::~GatewayServer() { stop(0); }
+
+bool GatewayServer::post(int index, std::function<void()> fn) { return server_ && server_->post(index, std::move(fn)); }
 
 Result<bool> GatewayServer::loadApiFiles() {
   for (const auto& file : options_.apiFiles) {
@@ -88,6 +91,12 @@ Result<int> GatewayServer::start() {
   if (auto r = store_.load(); !r) return r.error();
   if (auto r = restStore_.load(); !r) return r.error();
   if (auto r = loadApiFiles(); !r) return r.error();
+  websocket::SessionLimits wsLimits;
+  wsLimits.maxMessageBytes = options_.wsMaxMessageBytes;
+  wsLimits.maxFrameBytes = options_.wsMaxFrameBytes;
+  wsLimits.idleMs = options_.wsIdleSeconds * 1000;
+  wsLimits.maxLifetimeMs = options_.wsMaxLifetimeSeconds * 1000;
+  websockets_ = std::make_unique<websocket::WsManager>(*this, wsLimits);
   int n = options_.workers > 0 ? options_.workers : 1;
   for (int i = 0; i < n; ++i) workers_.push_back(std::make_unique<WorkerState>());
   httpOptions_.workers = n;
@@ -104,6 +113,7 @@ Result<int> GatewayServer::start() {
   });
   server_->onWorkerStop([this](const http::WorkerInfo& w) {
     auto& ws = *workers_[static_cast<size_t>(w.index)];
+    if (websockets_) websockets_->closeWorker(w.index);
     if (ws.client) ws.client->close();
     ws.client.reset();
     ws.jwks.reset();

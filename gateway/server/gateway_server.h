@@ -23,6 +23,10 @@
 
 namespace cdnlab::gateway {
 
+namespace websocket {
+class WsManager;
+}
+
 struct GatewayOptions {
   std::string listen = "127.0.0.1:4010";
   int workers = 2;
@@ -37,6 +41,11 @@ struct GatewayOptions {
   std::string region = "us-east-1";
   std::string accountId = "123456789012";
   uint64_t maxBodyBytes = 10 * 1024 * 1024; // API Gateway's payload limit -> 413
+  // WebSocket APIs: AWS's limits by default.
+  size_t wsMaxMessageBytes = 128 * 1024;
+  size_t wsMaxFrameBytes = 32 * 1024;
+  uint64_t wsIdleSeconds = 600;
+  uint64_t wsMaxLifetimeSeconds = 7200;
 };
 
 // Per-worker state the invoke path uses (loop thread only).
@@ -68,6 +77,9 @@ class GatewayServer {
   WorkerState& worker(int index) { return *workers_[static_cast<size_t>(index)]; }
   AuthorizerCache& authorizerCache() { return authorizerCache_; }
   const std::vector<auth::Credential>& iamCredentials() const { return iamCredentials_; }
+  websocket::WsManager& websockets() { return *websockets_; }
+  // Runs fn on worker `index`'s loop thread (false: the worker has stopped).
+  bool post(int index, std::function<void()> fn);
 
  private:
   void handle(const http::RequestContextPtr& ctx);
@@ -81,6 +93,7 @@ class GatewayServer {
   std::optional<Endpoint> storeEp_;
   AuthorizerCache authorizerCache_;
   std::vector<auth::Credential> iamCredentials_;
+  std::unique_ptr<websocket::WsManager> websockets_;
   std::vector<std::unique_ptr<WorkerState>> workers_;
   std::unique_ptr<http::HttpServer> server_;
   int port_ = 0;

@@ -16,6 +16,7 @@
 #include "gateway/server/gateway_server.h"
 #include "gateway/server/iam_authorize.h"
 #include "gateway/server/lambda_authorize.h"
+#include "gateway/websocket/ws_manager.h"
 
 namespace cdnlab::gateway {
 namespace {
@@ -416,6 +417,8 @@ void runInvokeChain(GatewayServer& gw, const http::RequestContextPtr& ctx, Invok
   if (!sel.stage) return answerMessage(x, 404, "Not Found");
   x->stage = sel.stage;
   x->stagePath = std::string(sel.stagePath);
+  if (x->api->protocolType == "WEBSOCKET")
+    return gw.websockets().handle(ctx, x->target, *x->api, *x->stage, x->stagePath);
 
   // Filter 2, route (a CORS preflight is answered here when the API has a CORS configuration).
   if (x->api->cors && isPreflight(req)) {

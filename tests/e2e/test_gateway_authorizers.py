@@ -16,7 +16,9 @@ from harness import Proc, curl  # noqa: E402
 from lambda_util import ROLE, client, make_zip, start_lambda  # noqa: E402
 from gateway_e2e_base import ARN, aws, request  # noqa: E402
 
+import boto3  # noqa: E402
 from botocore.auth import SigV4Auth  # noqa: E402
+from botocore.config import Config  # noqa: E402
 from botocore.awsrequest import AWSRequest  # noqa: E402
 from botocore.credentials import Credentials  # noqa: E402
 
@@ -61,6 +63,9 @@ class Authorizers(unittest.TestCase):
         cls.gw = Proc(["gateway", "--listen", "127.0.0.1:0", "--data", os.path.join(cls.tmp.name, "gw"),
                        "--lambda-endpoint", cls.lam.url(), "--iam-key", f"{IAM_KEY}:{IAM_SECRET}"])
         cls.ep = ["--endpoint-url", cls.gw.url()]
+        cls.boto = boto3.session.Session().client(
+            "apigatewayv2", endpoint_url=cls.gw.url(), region_name="us-east-1", aws_access_key_id="AKIDTEST",
+            aws_secret_access_key="secret", config=Config(retries={"max_attempts": 1}))
         api = json.loads(aws("apigatewayv2", "create-api", "--name", "authz", "--protocol-type", "HTTP", *cls.ep).stdout)
         cls.api = api["ApiId"]
         integ = json.loads(aws("apigatewayv2", "create-integration", "--api-id", cls.api, "--integration-type", "AWS_PROXY",
@@ -70,6 +75,7 @@ class Authorizers(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
+        cls.boto.close()
         cls.lc.close()
         cls.gw.stop()
         cls.lam.stop()
@@ -81,11 +87,14 @@ class Authorizers(unittest.TestCase):
                   "--authorizer-uri", uri, *extra, *self.ep)
         return json.loads(out.stdout)
 
+    def boto_authorizer(self, fn, **kw):
+        uri = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{ARN}{fn}/invocations"
+        return self.boto.create_authorizer(ApiId=self.api, Name=fn, AuthorizerType="REQUEST", AuthorizerUri=uri, **kw)
+
     def route(self, key, auth_type, authorizer_id=None):
-        args = ["--api-id", self.api, "--route-key", key, "--target", self.target, "--authorization-type", auth_type]
-        if authorizer_id:
-            args += ["--authorizer-id", authorizer_id]
-        aws("apigatewayv2", "create-route", *args, *self.ep)
+        # boto3 (fast) for the bulk of the setup; aws-cli covers create-api/-integration/-authorizer.
+        extra = {"AuthorizerId": authorizer_id} if authorizer_id else {}
+        self.boto.create_route(ApiId=self.api, RouteKey=key, Target=self.target, AuthorizationType=auth_type, **extra)
 
     def call(self, method, path, headers=None):
         return request(self.gw.addr["http"], method, path, host=f"{self.api}.execute-api.localhost", headers=headers)
@@ -115,8 +124,8 @@ class Authorizers(unittest.TestCase):
         self.assertNotEqual(json.loads(body3)["requestContext"]["authorizer"]["lambda"]["fresh"], lam["fresh"])
 
     def test_uncached_authorizer_is_asked_every_time(self):
-        az = self.authorizer("simple", "--authorizer-payload-format-version", "2.0", "--enable-simple-responses",
-                             "--identity-source", "$request.querystring.key")
+        az = self.boto_authorizer("simple", AuthorizerPayloadFormatVersion="2.0", EnableSimpleResponses=True,
+                                  IdentitySource=["$request.querystring.key"])
         self.route("GET /nocache", "CUSTOM", az["AuthorizerId"])
         fresh = set()
         for _ in range(2):
@@ -126,8 +135,8 @@ class Authorizers(unittest.TestCase):
         self.assertEqual(len(fresh), 2)
 
     def test_policy_responses_payload_1(self):
-        az = self.authorizer("policy", "--authorizer-payload-format-version", "1.0",
-                             "--identity-source", "$request.header.Authorization", "--authorizer-result-ttl-in-seconds", "60")
+        az = self.boto_authorizer("policy", AuthorizerPayloadFormatVersion="1.0",
+                                  IdentitySource=["$request.header.Authorization"], AuthorizerResultTtlInSeconds=60)
         self.route("GET /items/{id}", "CUSTOM", az["AuthorizerId"])
         self.route("POST /items/{id}", "CUSTOM", az["AuthorizerId"])
         st, _, body, _ = self.call("GET", "/items/7", {"Authorization": "ann"})
@@ -144,8 +153,8 @@ class Authorizers(unittest.TestCase):
         self.assertEqual((st, json.loads(body)), (403, {"message": "Forbidden"}))
 
     def test_broken_authorizer_is_500_and_bad_definitions_refused(self):
-        az = self.authorizer("broken", "--authorizer-payload-format-version", "2.0", "--enable-simple-responses",
-                             "--identity-source", "$request.header.x-token")
+        az = self.boto_authorizer("broken", AuthorizerPayloadFormatVersion="2.0", EnableSimpleResponses=True,
+                                  IdentitySource=["$request.header.x-token"])
         self.route("GET /broken", "CUSTOM", az["AuthorizerId"])
         st, _, body, _ = self.call("GET", "/broken", {"x-token": "t"})
         self.assertEqual((st, json.loads(body)), (500, {"message": "Internal Server Error"}))

@@ -105,10 +105,63 @@ paths:
   EXPECT_EQ(api->routes[0].authorizationType, "JWT");
   EXPECT_EQ(api->routes[0].authorizerId, "#0");
   EXPECT_EQ(api->routes[0].authorizationScopes, std::vector<std::string>{"read"});
-  auto bad = importOpenApi(std::string(doc).replace(std::string(doc).find("type: jwt"), 9, "type: request"), "a.yaml");
+  auto bad = importOpenApi(std::string(doc).replace(std::string(doc).find("type: jwt"), 9, "type: token"), "a.yaml");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().message.rfind("a.yaml:8: components.securitySchemes.jwt.x-amazon-apigateway-authorizer.type", 0), 0u)
       << bad.error().message;
+}
+
+TEST(Importer, LambdaAndSigV4Authorizers) {
+  const char* doc = R"(openapi: 3.0.1
+info: {title: shop, version: "1"}
+components:
+  securitySchemes:
+    lambdaAuth:
+      type: apiKey
+      name: Authorization
+      in: header
+      x-amazon-apigateway-authorizer:
+        type: request
+        identitySource: "$request.header.Authorization, $request.querystring.tenant"
+        authorizerUri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations
+        authorizerPayloadFormatVersion: "2.0"
+        authorizerResultTtlInSeconds: 300
+        enableSimpleResponses: true
+    sigv4:
+      type: apiKey
+      name: Authorization
+      in: header
+      x-amazon-apigateway-authtype: awsSigv4
+paths:
+  /items:
+    get:
+      security: [{lambdaAuth: []}]
+      x-amazon-apigateway-integration: {type: mock, responses: {default: {statusCode: "200"}}}
+    post:
+      security: [{sigv4: []}]
+      x-amazon-apigateway-integration: {type: mock, responses: {default: {statusCode: "200"}}}
+)";
+  auto api = importOpenApi(doc, "api.yaml");
+  ASSERT_TRUE(api.ok()) << api.error().message;
+  ASSERT_EQ(api->authorizers.size(), 1u);
+  const Authorizer& a = api->authorizers[0];
+  EXPECT_EQ(a.authorizerType, "REQUEST");
+  EXPECT_EQ(a.identitySource, (std::vector<std::string>{"$request.header.Authorization", "$request.querystring.tenant"}));
+  EXPECT_EQ(a.authorizerPayloadFormatVersion, "2.0");
+  EXPECT_EQ(a.authorizerResultTtlInSeconds, 300);
+  EXPECT_TRUE(a.enableSimpleResponses);
+  ASSERT_EQ(api->routes.size(), 2u);
+  EXPECT_EQ(api->routes[0].authorizationType, "CUSTOM");
+  EXPECT_EQ(api->routes[0].authorizerId, "#0");
+  EXPECT_EQ(api->routes[1].authorizationType, "AWS_IAM");
+
+  std::string bad = doc;
+  const std::string version = "authorizerPayloadFormatVersion: \"2.0\"";
+  bad.replace(bad.find(version), version.size(), "authorizerPayloadFormatVersion: \"3.0\"");
+  auto refused = importOpenApi(bad, "api.yaml");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("api.yaml:13:"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("authorizerPayloadFormatVersion"), std::string::npos);
 }
 
 }  // namespace
