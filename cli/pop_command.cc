@@ -10,6 +10,8 @@
 #include "common/config/units.h"
 #include "common/log.h"
 #include "common/signals.h"
+#include "common/config/error.h"
+#include "edge/pop/behaviors.h"
 #include "edge/pop/pop_server.h"
 
 namespace cdnlab::cli {
@@ -27,6 +29,8 @@ struct PopArgs {
   std::string collapseWait = "5s", connectTimeout = "2s", upstreamTimeout = "10s", sweepInterval = "1s", keep = "10m";
   std::string logLevel = "warn";
   std::vector<std::string> edgeFunctions;
+  std::string upstream;
+  std::string behaviorsFile;
   edge::pop::PopConfig config;
 };
 
@@ -99,6 +103,26 @@ int runPop(PopArgs& a) {
     }
     c.edgeFunctions.push_back(std::move(assoc.value()));
   }
+  if (!a.behaviorsFile.empty()) {
+    auto file = edge::pop::loadBehaviorsFile(a.behaviorsFile);
+    if (!file.ok()) {
+      std::fprintf(stderr, "cdnlab pop: --behaviors:\n%s\n", config::formatErrors(file.errors()).c_str());
+      return 2;
+    }
+    c.behaviors = std::move(file->behaviors);
+  }
+  // Without --upstream, the default behavior's origin is the PoP's upstream (its cache-key host
+  // and the origin of behaviors that name none).
+  if (!a.upstream.empty()) {
+    c.upstream = a.upstream;
+  } else if (!c.behaviors.empty() && !c.behaviors.back().upstream.url.empty()) {
+    c.upstream = c.behaviors.back().upstream.url;
+  } else {
+    std::fputs(c.behaviors.empty() ? "cdnlab pop: --upstream is required\n"
+                                   : "cdnlab pop: --upstream is required (the default behavior names no origin)\n",
+               stderr);
+    return 2;
+  }
   c.accessLog = a.accessLog;
   if (!(a.upstreamBandwidthMbps >= 0)) {
     std::fputs("cdnlab pop: --upstream-bandwidth-mbps must be >= 0\n", stderr);
@@ -130,8 +154,12 @@ int runPop(PopArgs& a) {
 CDNLAB_COMMAND("pop", "Run a caching PoP in front of an upstream (origin or shield PoP)", [](CLI::App& sub) {
   auto a = std::make_shared<PopArgs>();
   edge::pop::PopConfig& c = a->config;
-  sub.add_option("--upstream", c.upstream, "Upstream URL: the origin or a shield PoP (http://host:port)")
-      ->required();
+  sub.add_option("--upstream", a->upstream,
+                 "Upstream URL: the origin or a shield PoP (http://host:port); optional with --behaviors "
+                 "whose default behavior names an origin");
+  sub.add_option("--behaviors", a->behaviorsFile,
+                 "YAML file of CloudFront-style cache behaviors: path pattern -> origin, cache policy, "
+                 "origin request policy, allowed methods, edge functions (docs/behaviors.md)");
   sub.add_option("--listen", a->listen, "Client listener host:port (port 0: ephemeral)")->capture_default_str();
   sub.add_option("--admin", a->admin, "Admin listener host:port for /purge and /metrics (off when unset)");
   sub.add_option("--admin-token", a->adminToken,

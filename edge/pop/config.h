@@ -4,6 +4,7 @@
 
 #include "common/config/units.h"
 #include "common/result.h"
+#include "edge/pop/behaviors.h"
 #include "edge/pop/function_config.h"
 
 #include <chrono>
@@ -74,6 +75,10 @@ struct PopConfig {
   // worker pool of edgeFunctionThreads threads; `lambda:` functions through the Lambda service's
   // Invoke API at lambdaEndpoint. nativePlugins are shared objects loaded at startup.
   std::vector<EdgeFunctionAssociation> edgeFunctions;
+  // CloudFront-style cache behaviors (docs/behaviors.md), default ("*") last; empty = none: one
+  // upstream, the key and TTL settings above. With behaviors, each one's cache policy replaces
+  // the TTL and key settings above for the requests it selects.
+  std::vector<Behavior> behaviors;
   std::string lambdaEndpoint;                          // http://host:port of `cdnlab lambda`
   std::vector<std::string> nativePlugins;
   // MaxMind DB (`cdnlab geo build`, GeoLite2 City) for the PoP's view of where a client is: its

@@ -2,6 +2,7 @@
 // becomes: a stored entry, a refreshed entry (304), an uncached response, or stale-if-error.
 #include "common/http/uri.h"
 #include "edge/cache/conditional.h"
+#include "edge/pop/behavior_request.h"
 #include "edge/pop/core.h"
 
 #include <algorithm>
@@ -19,6 +20,20 @@ UpstreamRequest buildUpstreamRequest(PopCore& core, Transaction& tx) {
   up.headers = tx.request.headers;
   stripHopByHop(up.headers);
   up.headers.remove("Host");  // the client names the upstream's own authority
+  if (const Behavior* b = tx.behavior) {
+    // CloudFront's origin request: the values in the cache key plus those of the origin request
+    // policy, to the behavior's origin.
+    if (!b->upstream.host.empty()) {
+      up.host = b->upstream.host;
+      up.port = b->upstream.port;
+    }
+    std::string query = selectQuery(tx.request.query, b->cachePolicy.queryStrings, b->originRequest.queryStrings);
+    std::string_view path = tx.request.path.empty() ? std::string_view("/") : std::string_view(tx.request.path);
+    if (tx.request.target == "*") path = "*";  // OPTIONS * (asterisk-form)
+    up.target = (b->upstream.host.empty() ? core.config().upstreamBasePath : b->upstream.basePath) + std::string(path);
+    if (!query.empty()) up.target += "?" + query;
+    applyOriginRequestPolicy(*b, up.headers);
+  }
   if (!tx.pass) {
     // The fill serves every client of the key, so it asks for the full representation: the
     // client's own preconditions and ranges are answered from the entry at Deliver.
@@ -151,7 +166,7 @@ Next stepOriginResponse(PopCore& core, Transaction& tx) {
 
   int64_t now = core.nowMs();
   if (tx.revalidating && resp.status == 304) {
-    auto refreshed = cache::applyNotModified(*tx.entry, resp.headers, tx.requestTimeMs, now, core.freshness());
+    auto refreshed = cache::applyNotModified(*tx.entry, resp.headers, tx.requestTimeMs, now, core.freshnessFor(tx));
     if (!refreshed.ok()) {
       // A 304 for a different representation (strong ETag mismatch): refetch in full.
       tx.revalidating = false;
@@ -176,7 +191,7 @@ Next stepOriginResponse(PopCore& core, Transaction& tx) {
   cache::RequestView asked = requestView(core, tx);
   asked.method = "GET";  // what went upstream (a HEAD miss is fetched as GET)
   auto made = cache::makeEntry(tx.key, asked, resp.status, std::move(stored), resp.body,
-                               tx.requestTimeMs, now, core.freshness());
+                               tx.requestTimeMs, now, core.freshnessFor(tx));
   if (made.ok() && core.store().insert(made.value(), now) == cache::InsertResult::Stored) {
     core.metrics().stored.fetch_add(1, std::memory_order_relaxed);
     std::shared_ptr<const cache::Entry> entry = std::move(made.value());
