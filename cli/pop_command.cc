@@ -30,6 +30,7 @@ struct PopArgs {
   std::string logLevel = "warn";
   std::vector<std::string> edgeFunctions;
   std::string upstream;
+  std::string rangeFillMax;
   std::string behaviorsFile;
   edge::pop::PopConfig config;
 };
@@ -85,6 +86,14 @@ int runPop(PopArgs& a) {
     return 2;
   }
   c.capacityBytes = *capacity;
+  if (!a.rangeFillMax.empty()) {
+    auto cap = config::parseByteSize(a.rangeFillMax, &why);
+    if (!cap || *cap == 0) {
+      std::fprintf(stderr, "cdnlab pop: --range-fill-max: %s\n", cap ? "must be > 0" : why.c_str());
+      return 2;
+    }
+    c.rangeFillMaxBytes = *cap;
+  }
   if (!parseOptionalDuration("--default-ttl", a.defaultTtl, c.defaultTtl) ||
       !parseOptionalDuration("--min-ttl", a.minTtl, c.minTtl) ||
       !parseOptionalDuration("--max-ttl", a.maxTtl, c.maxTtl) ||
@@ -186,6 +195,9 @@ CDNLAB_COMMAND("pop", "Run a caching PoP in front of an upstream (origin or shie
   sub.add_option("--max-object-fraction", c.maxObjectFraction,
                  "Objects larger than this fraction of the capacity are passed through")
       ->capture_default_str();
+  sub.add_option("--range-fill-max", a->rangeFillMax,
+                 "A Range miss fills the whole object only up to this size; larger objects get the client's "
+                 "Range forwarded and are not stored (default: the largest storable object)");
   sub.add_option("--collapse-wait", a->collapseWait, "Longest wait behind another request's fetch")
       ->capture_default_str();
   sub.add_option("--upstream-connect-timeout", a->connectTimeout, "Upstream connect timeout")->capture_default_str();

@@ -7,7 +7,10 @@ namespace cdnlab::edge::pop {
 
 namespace {
 bool alwaysForwarded(std::string_view name) {
-  for (std::string_view f : {"User-Agent", "Content-Type", "Content-Encoding"})
+  // Body framing, and the fields CloudFront handles for every behavior: byte ranges and
+  // preconditions (a cacheable fill drops them again; a passed request keeps them).
+  for (std::string_view f : {"User-Agent", "Content-Type", "Content-Encoding", "Range", "If-Range", "If-Match",
+                             "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"})
     if (cache::equalsIgnoreCase(name, f)) return true;
   return false;
 }

@@ -7,6 +7,7 @@
 #include "edge/pop/behaviors.h"
 #include "edge/pop/function_config.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -48,6 +49,10 @@ struct PopConfig {
   // Response field that lists an object's surrogate keys (tags) for POST /purge?tag=.
   std::string surrogateKeyField = "Surrogate-Key";
   double maxObjectFraction = 0.1;                      // larger bodies are passed through, not stored
+  // A Range request that misses fills the whole object only when it is at most this large;
+  // for larger objects the client's Range goes upstream and the answer is not stored. 0 = the
+  // largest storable object (maxObjectBytes()).
+  uint64_t rangeFillMaxBytes = 0;
 
   // A follower waiting behind another request's fetch of the same key gives up after this long
   // and fetches itself, so one slow fill cannot stall every client of a hot object forever.
@@ -98,6 +103,8 @@ struct PopConfig {
   Result<bool> validate();
   // The byte limit above which an object is not stored.
   uint64_t maxObjectBytes() const { return static_cast<uint64_t>(static_cast<double>(capacityBytes) * maxObjectFraction); }
+  // The range-fill cap in effect (at least 1 byte).
+  uint64_t rangeFillCap() const { return std::max<uint64_t>(1, rangeFillMaxBytes ? rangeFillMaxBytes : maxObjectBytes()); }
 };
 
 }  // namespace cdnlab::edge::pop

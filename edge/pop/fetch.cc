@@ -6,6 +6,7 @@
 #include "edge/pop/core.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace cdnlab::edge::pop {
 
@@ -40,6 +41,8 @@ UpstreamRequest buildUpstreamRequest(PopCore& core, Transaction& tx) {
     for (auto name : {"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range", "Range"})
       up.headers.remove(name);
   }
+  if (tx.rangeProbe)  // the first cap bytes: the whole object when it fits the range-fill cap
+    up.headers.set("Range", "bytes=0-" + std::to_string(core.config().rangeFillCap() - 1));
   if (tx.revalidating)
     for (const auto& h : cache::revalidationHeaders(*tx.entry)) up.headers.add(h.name, h.value);
   // RFC 8586: name ourselves so that a chain that loops back to us is detected at Recv.
@@ -55,6 +58,26 @@ UpstreamRequest buildUpstreamRequest(PopCore& core, Transaction& tx) {
     };
   }
   return up;
+}
+
+// The answer to a range-fill probe ("Range: bytes=0-<cap-1>"): a 206 that holds every byte of
+// the object ("bytes 0-<n-1>/<n>") is the whole object, kept as the 200 it stands for (RFC 9111
+// 3.4: a complete set of bytes can make a full response). False: the object is larger than the
+// cap (or its size is unknown).
+bool completeFromProbe(UpstreamResponse& resp) {
+  if (resp.status == 200) return true;
+  if (resp.status != 206) return false;
+  auto cr = resp.headers.get("Content-Range");
+  if (!cr) return false;
+  std::string_view v = http::trimOws(*cr);
+  unsigned long long first = 0, last = 0, total = 0;
+  char unit[8] = {0};
+  std::string text(v);
+  if (std::sscanf(text.c_str(), "%7s %llu-%llu/%llu", unit, &first, &last, &total) != 4) return false;
+  if (std::string_view(unit) != "bytes" || first != 0 || last + 1 != total || resp.body.size() != total) return false;
+  resp.status = 200;
+  resp.headers.remove("Content-Range");
+  return true;
 }
 
 // RFC 5861 4: an error is a failed exchange or a 500, 502, 503 or 504 answer.
@@ -159,6 +182,17 @@ Next stepOriginResponse(PopCore& core, Transaction& tx) {
     return goTo(tx.background ? Step::Done : Step::Synth);
   }
   UpstreamResponse& resp = result.value();
+  if (tx.rangeProbe) {
+    tx.rangeProbe = false;
+    if (!completeFromProbe(resp)) {
+      // Larger than the range-fill cap: nothing to store. Followers fetch for themselves; this
+      // client's own Range goes upstream and its answer (206 or 416) is forwarded as it comes.
+      releaseFlight(core, tx, {cache::WakeReason::NotStored, nullptr});
+      core.metrics().rangePassthroughs.fetch_add(1, std::memory_order_relaxed);
+      tx.pass = true;
+      return goTo(Step::Fetch);
+    }
+  }
   if (tx.pass) {
     invalidateAfterUnsafe(core, tx, resp);
     return forwardUncached(tx, resp);

@@ -92,6 +92,8 @@ std::string Metrics::renderPrometheus(const std::string& popId, const StoreGauge
   counter(out, "cdnlab_not_stored_total", "Upstream responses not stored (rules or size).", load(notStored));
   counter(out, "cdnlab_purged_objects_total", "Entries removed by purge requests.", load(purgedObjects));
   counter(out, "cdnlab_purged_bytes_total", "Bytes removed by purge requests.", load(purgedBytes));
+  counter(out, "cdnlab_range_passthroughs_total", "Range misses above the range-fill cap, forwarded with their Range.",
+          load(rangePassthroughs));
   counter(out, "cdnlab_invalidated_objects_total", "Entries invalidated by responses to unsafe methods.",
           load(invalidated));
   counter(out, "cdnlab_response_body_bytes_total", "Response body bytes sent to clients.", load(bytesToClients));

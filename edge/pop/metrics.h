@@ -74,6 +74,7 @@ class Metrics {
   std::atomic<uint64_t> notStored{0};            // responses the storage rules or size limit refused
   std::atomic<uint64_t> purgedObjects{0};
   std::atomic<uint64_t> purgedBytes{0};
+  std::atomic<uint64_t> rangePassthroughs{0};    // range misses above the range-fill cap, forwarded with their Range
   std::atomic<uint64_t> invalidated{0};          // entries removed by unsafe-method responses (RFC 9111 4.4)
   std::atomic<uint64_t> bytesToClients{0};       // response bodies delivered
   LatencyHistogram latency;                      // time in the PoP, request complete -> response ready

@@ -101,6 +101,10 @@ class Transaction : public std::enable_shared_from_this<Transaction> {
   std::shared_ptr<const cache::Entry> entry;  // the entry found (or stored, or refreshed)
   cache::Decision decision;                   // its freshness at lookup time
   bool revalidating = false;                  // the fetch is conditional on `entry`
+  // A range miss: the fill asks for bytes 0..cap-1 to learn whether the object fits the
+  // range-fill cap (PopConfig::rangeFillMaxBytes); larger objects are passed with the client's
+  // own Range and not stored.
+  bool rangeProbe = false;
   bool leader = false;                        // this transaction fills the key for others
   uint64_t leaderToken = 0;
   bool joinedFlight = false;                  // parked behind another fill at least once
