@@ -126,9 +126,18 @@ void invalidateAfterUnsafe(PopCore& core, const Transaction& tx, const UpstreamR
   for (auto name : {"Location", "Content-Location"})
     if (auto v = resp.headers.get(name))
       if (auto t = sameOriginTarget(core, tx, *v)) targets.push_back(std::move(*t));
+  // The URL as the cache key holds it: under cache behaviors, the path with only the query
+  // strings the (target's own) behavior keys on.
+  auto keyUrl = [&](const std::string& t) {
+    const auto& behaviors = core.config().behaviors;
+    if (behaviors.empty()) return cache::normalizeUrl("http", core.keyHost(), t, core.keyConfig());
+    size_t q = t.find('?');
+    std::string path = t.substr(0, q), query = q == std::string::npos ? "" : t.substr(q + 1);
+    const Behavior& b = behaviors[selectBehavior(behaviors, path)];
+    return std::string(behaviorCacheKey(b, core.keyHost(), "GET", path, query, http::Headers{}).url());
+  };
   uint64_t removed = 0;
-  for (const std::string& t : targets)
-    removed += core.store().purgeUrl(cache::normalizeUrl("http", core.keyHost(), t, core.keyConfig())).objects;
+  for (const std::string& t : targets) removed += core.store().purgeUrl(keyUrl(t)).objects;
   core.metrics().invalidated.fetch_add(removed, std::memory_order_relaxed);
 }
 

@@ -174,6 +174,11 @@ class PopBehaviorsTest(unittest.TestCase):
         self.assertEqual(seen[1][2].get("content-type"), "application/json")
         self.assertNotIn("x-junk", seen[1][2])
         self.assertEqual(self.get("/api/orders")[1]["x-cache"], "Miss", "a GET after the POSTs is not served from them")
+        # RFC 9111 4.4 under a behavior: a POST invalidates the entry its URL keys to (only id is in the key).
+        self.assertEqual(self.get("/api/orders?id=5")[1]["x-cache"], "Miss")
+        self.assertEqual(self.get("/api/orders?id=5&utm=q")[1]["x-cache"], "Hit")
+        self.get("/api/orders?utm=z&id=5", "-X", "POST", "--data", "{}")
+        self.assertEqual(self.get("/api/orders?id=5")[1]["x-cache"], "Miss", "invalidated by the POST")
 
     def test_method_outside_the_behavior_is_refused(self):
         before = len(self.assets.requests_for("/static/x.css"))
