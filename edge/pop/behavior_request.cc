@@ -14,6 +14,20 @@ bool alwaysForwarded(std::string_view name) {
     if (cache::equalsIgnoreCase(name, f)) return true;
   return false;
 }
+// Cookie names and values in the canonical key: spaces, controls, non-ASCII and '%' escaped, so
+// no value can spell another " cookie:name=value" part (two requests, one key).
+void appendEscaped(std::string& out, std::string_view v) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (unsigned char c : v) {
+    if (c <= 0x20 || c >= 0x7f || c == '%') {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+}
 }  // namespace
 
 std::string selectQuery(std::string_view query, const NameSelection& a, const NameSelection& b) {
@@ -78,9 +92,9 @@ cache::CacheKey behaviorCacheKey(const Behavior& behavior, std::string_view host
   for (const auto& [name, value] : cookies) {
     if (!p.cookies.selects(name)) continue;
     canonical += " cookie:";
-    canonical += name;
+    appendEscaped(canonical, name);
     canonical += '=';
-    canonical += value;
+    appendEscaped(canonical, value);
   }
   return cache::cacheKeyFromCanonical(std::move(canonical));
 }

@@ -205,6 +205,13 @@ TEST(BehaviorRequest, KeyHoldsOnlyWhatThePolicySelects) {
   b.set("Cookie", "theme=light");
   EXPECT_NE(ka, behaviorCacheKey(api, "h:1", "GET", "/api/p", "id=7&page=2", b));
   EXPECT_NE(ka, behaviorCacheKey(api, "h:1", "GET", "/api/p", "id=8&page=2", a));
+  // A value cannot spell another keyed cookie: "theme=x cookie:lang=en" is one cookie, escaped.
+  http::Headers one, two;
+  one.add("Cookie", "theme=x cookie:lang=en");
+  two.add("Cookie", "theme=x; lang=en");
+  Behavior both = api;
+  both.cachePolicy.cookies = NameSelection{NameSelection::Mode::All, {}, false};
+  EXPECT_NE(behaviorCacheKey(both, "h:1", "GET", "/a", "", one), behaviorCacheKey(both, "h:1", "GET", "/a", "", two));
   // The default behavior keys on the path alone.
   EXPECT_EQ(behaviorCacheKey(f.behaviors[2], "h:1", "GET", "/x", "a=1", a).canonical, "http://h:1/x GET");
 }
