@@ -10,6 +10,8 @@
 #include "common/config/units.h"
 #include "common/log.h"
 #include "common/signals.h"
+#include "common/config/error.h"
+#include "edge/pop/behaviors.h"
 #include "edge/pop/pop_server.h"
 
 namespace cdnlab::cli {
@@ -27,6 +29,9 @@ struct PopArgs {
   std::string collapseWait = "5s", connectTimeout = "2s", upstreamTimeout = "10s", sweepInterval = "1s", keep = "10m";
   std::string logLevel = "warn";
   std::vector<std::string> edgeFunctions;
+  std::string upstream;
+  std::string rangeFillMax;
+  std::string behaviorsFile;
   edge::pop::PopConfig config;
 };
 
@@ -81,6 +86,14 @@ int runPop(PopArgs& a) {
     return 2;
   }
   c.capacityBytes = *capacity;
+  if (!a.rangeFillMax.empty()) {
+    auto cap = config::parseByteSize(a.rangeFillMax, &why);
+    if (!cap || *cap == 0) {
+      std::fprintf(stderr, "cdnlab pop: --range-fill-max: %s\n", cap ? "must be > 0" : why.c_str());
+      return 2;
+    }
+    c.rangeFillMaxBytes = *cap;
+  }
   if (!parseOptionalDuration("--default-ttl", a.defaultTtl, c.defaultTtl) ||
       !parseOptionalDuration("--min-ttl", a.minTtl, c.minTtl) ||
       !parseOptionalDuration("--max-ttl", a.maxTtl, c.maxTtl) ||
@@ -98,6 +111,26 @@ int runPop(PopArgs& a) {
       return 2;
     }
     c.edgeFunctions.push_back(std::move(assoc.value()));
+  }
+  if (!a.behaviorsFile.empty()) {
+    auto file = edge::pop::loadBehaviorsFile(a.behaviorsFile);
+    if (!file.ok()) {
+      std::fprintf(stderr, "cdnlab pop: --behaviors:\n%s\n", config::formatErrors(file.errors()).c_str());
+      return 2;
+    }
+    c.behaviors = std::move(file->behaviors);
+  }
+  // Without --upstream, the default behavior's origin is the PoP's upstream (its cache-key host
+  // and the origin of behaviors that name none).
+  if (!a.upstream.empty()) {
+    c.upstream = a.upstream;
+  } else if (!c.behaviors.empty() && !c.behaviors.back().upstream.url.empty()) {
+    c.upstream = c.behaviors.back().upstream.url;
+  } else {
+    std::fputs(c.behaviors.empty() ? "cdnlab pop: --upstream is required\n"
+                                   : "cdnlab pop: --upstream is required (the default behavior names no origin)\n",
+               stderr);
+    return 2;
   }
   c.accessLog = a.accessLog;
   if (!(a.upstreamBandwidthMbps >= 0)) {
@@ -130,8 +163,12 @@ int runPop(PopArgs& a) {
 CDNLAB_COMMAND("pop", "Run a caching PoP in front of an upstream (origin or shield PoP)", [](CLI::App& sub) {
   auto a = std::make_shared<PopArgs>();
   edge::pop::PopConfig& c = a->config;
-  sub.add_option("--upstream", c.upstream, "Upstream URL: the origin or a shield PoP (http://host:port)")
-      ->required();
+  sub.add_option("--upstream", a->upstream,
+                 "Upstream URL: the origin or a shield PoP (http://host:port); optional with --behaviors "
+                 "whose default behavior names an origin");
+  sub.add_option("--behaviors", a->behaviorsFile,
+                 "YAML file of CloudFront-style cache behaviors: path pattern -> origin, cache policy, "
+                 "origin request policy, allowed methods, edge functions (docs/behaviors.md)");
   sub.add_option("--listen", a->listen, "Client listener host:port (port 0: ephemeral)")->capture_default_str();
   sub.add_option("--admin", a->admin, "Admin listener host:port for /purge and /metrics (off when unset)");
   sub.add_option("--admin-token", a->adminToken,
@@ -158,6 +195,9 @@ CDNLAB_COMMAND("pop", "Run a caching PoP in front of an upstream (origin or shie
   sub.add_option("--max-object-fraction", c.maxObjectFraction,
                  "Objects larger than this fraction of the capacity are passed through")
       ->capture_default_str();
+  sub.add_option("--range-fill-max", a->rangeFillMax,
+                 "A Range miss fills the whole object only up to this size; larger objects get the client's "
+                 "Range forwarded and are not stored (default: the largest storable object)");
   sub.add_option("--collapse-wait", a->collapseWait, "Longest wait behind another request's fetch")
       ->capture_default_str();
   sub.add_option("--upstream-connect-timeout", a->connectTimeout, "Upstream connect timeout")->capture_default_str();

@@ -68,7 +68,7 @@ std::string humanBytes(uint64_t b) {
 std::string purgeQuery(const PurgeRequest& r) {
   if (!r.url.empty()) return "url=" + encodeValue(r.url);
   if (!r.prefix.empty()) return "prefix=" + encodeValue(r.prefix);
-  if (!r.tag.empty()) return "key=" + encodeValue(r.tag);
+  if (!r.tag.empty()) return "tag=" + encodeValue(r.tag);  // the admin's tag purge (docs/admin.md)
   return "all=1";
 }
 

@@ -138,6 +138,19 @@ bool isStructuredDictionary(std::string_view v) {
 
 }  // namespace
 
+namespace {
+// CloudFront's cache policies: with a minimum TTL above 0 the object is cached for at least that
+// long even when the origin says no-cache, no-store or private.
+CacheControl withMinTtlOverride(CacheControl cc, const FreshnessConfig& config) {
+  if (config.minTtlOverridesNoStore && config.minTtlS && *config.minTtlS > 0) {
+    cc.noCache = false;
+    cc.noStore = false;
+    cc.isPrivate = false;
+  }
+  return cc;
+}
+}  // namespace
+
 CacheControl responseCacheControl(const Headers& headers, const FreshnessConfig& config, bool* targeted) {
   if (targeted) *targeted = false;
   for (const std::string& name : config.targetedFields) {
@@ -145,9 +158,9 @@ CacheControl responseCacheControl(const Headers& headers, const FreshnessConfig&
     std::string value = joinedHeader(headers, name);
     if (!isStructuredDictionary(value)) continue;  // invalid: try the next one, then Cache-Control
     if (targeted) *targeted = true;
-    return parseCacheControl(value);
+    return withMinTtlOverride(parseCacheControl(value), config);
   }
-  return parseCacheControl(&headers);
+  return withMinTtlOverride(parseCacheControl(&headers), config);
 }
 
 std::optional<int64_t> parseAgeField(const Headers& headers) {

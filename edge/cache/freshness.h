@@ -56,6 +56,9 @@ struct FreshnessConfig {
   std::optional<int64_t> defaultTtlS;
   std::optional<int64_t> minTtlS;
   std::optional<int64_t> maxTtlS;
+  // CloudFront's rule for cache policies: a minTtl above 0 overrides the origin's no-cache,
+  // no-store and private (the object is cached for at least minTtl). Off: RFC 9111 wins.
+  bool minTtlOverridesNoStore = false;
   // RFC 9213 targeted cache-control fields this cache obeys, in precedence order (e.g.
   // "Cdnlab-Cache-Control", "CDN-Cache-Control"). The first one present with a valid value
   // replaces Cache-Control and Expires for this cache's decisions.

@@ -88,7 +88,9 @@ std::optional<std::string_view> responseHeader(const http::Response& r, std::str
 
 }  // namespace
 
-std::string accessLogHeader() { return std::string("#Version: 1.0\n#Fields: ") + kFields + "\n"; }
+std::string accessLogHeader(bool behaviorField) {
+  return std::string("#Version: 1.0\n#Fields: ") + kFields + (behaviorField ? " cache-behavior-path-pattern" : "") + "\n";
+}
 
 std::string_view edgeResultType(Outcome o, int status) {
   switch (o) {
@@ -152,6 +154,10 @@ std::string formatAccessLine(const AccessRecord& r) {
     if (!line.empty()) line += '\t';
     line += c;
   }
+  if (r.behaviorPattern) {
+    line += '\t';
+    line += field(*r.behaviorPattern);
+  }
   line += '\n';
   return line;
 }
@@ -195,12 +201,12 @@ AccessRecord accessRecordOf(const http::Request& req, const http::Response& resp
   return r;
 }
 
-Result<std::unique_ptr<AccessLog>> AccessLog::open(const std::string& path) {
+Result<std::unique_ptr<AccessLog>> AccessLog::open(const std::string& path, bool behaviorField) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) return Error{errno, "access log " + path + ": " + std::strerror(errno)};
   struct stat st {};
   if (::fstat(fd, &st) == 0 && st.st_size == 0) {
-    const std::string h = accessLogHeader();
+    const std::string h = accessLogHeader(behaviorField);
     if (::write(fd, h.data(), h.size()) != static_cast<ssize_t>(h.size())) {
       int err = errno;
       ::close(fd);

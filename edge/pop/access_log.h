@@ -44,10 +44,14 @@ struct AccessRecord {
   std::string contentType;
   std::optional<uint64_t> contentLength;
   std::optional<uint64_t> rangeStart, rangeEnd;  // from Content-Range, when the response has one
+  // The cache behavior's path pattern (CloudFront's real-time-log field
+  // cache-behavior-path-pattern), a 34th field written only by PoPs with behaviors.
+  std::optional<std::string> behaviorPattern;
 };
 
-// "#Version: 1.0\n#Fields: date time x-edge-location ...\n"
-std::string accessLogHeader();
+// "#Version: 1.0\n#Fields: date time x-edge-location ...\n"; with `behaviorField`, the field list
+// ends with cache-behavior-path-pattern.
+std::string accessLogHeader(bool behaviorField = false);
 // One line (ending in '\n'): fields tab-separated, "-" for empty, strings URL-encoded where
 // CloudFront encodes them (spaces, tabs and control characters never split a field).
 std::string formatAccessLine(const AccessRecord& r);
@@ -64,7 +68,8 @@ AccessRecord accessRecordOf(const http::Request& req, const http::Response& resp
 class AccessLog {
  public:
   // Opens (appends to) path; writes the header lines when the file is new or empty.
-  static Result<std::unique_ptr<AccessLog>> open(const std::string& path);
+  // `behaviorField`: the PoP has cache behaviors; every record then carries behaviorPattern.
+  static Result<std::unique_ptr<AccessLog>> open(const std::string& path, bool behaviorField = false);
   ~AccessLog();
   AccessLog(const AccessLog&) = delete;
   AccessLog& operator=(const AccessLog&) = delete;

@@ -26,6 +26,12 @@ Result<bool> PopConfig::validate() {
     if (f.function.kind == EdgeFunctionRef::Kind::Lambda && lambdaEndpoint.empty())
       return invalid("edge-function " + f.function.spec + ": a lambda: function needs --lambda-endpoint");
   }
+  for (const auto& b : behaviors)
+    for (const auto& f : b.functions)
+      if (f.function.kind == EdgeFunctionRef::Kind::Lambda && lambdaEndpoint.empty())
+        return invalid("behavior " + b.name + ": edge function " + f.function.spec + ": a lambda: function needs --lambda-endpoint");
+  if (!behaviors.empty() && behaviors.back().pathPattern != "*")
+    return invalid("behaviors: the last one must be the default (path pattern \"*\")");
   if (!lambdaEndpoint.empty() && lambdaEndpoint.substr(0, 7) != "http://")
     return invalid("lambda-endpoint: must start with http:// (got " + lambdaEndpoint + ")");
 

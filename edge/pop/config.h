@@ -4,8 +4,10 @@
 
 #include "common/config/units.h"
 #include "common/result.h"
+#include "edge/pop/behaviors.h"
 #include "edge/pop/function_config.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -47,6 +49,10 @@ struct PopConfig {
   // Response field that lists an object's surrogate keys (tags) for POST /purge?tag=.
   std::string surrogateKeyField = "Surrogate-Key";
   double maxObjectFraction = 0.1;                      // larger bodies are passed through, not stored
+  // A Range request that misses fills the whole object only when it is at most this large;
+  // for larger objects the client's Range goes upstream and the answer is not stored. 0 = the
+  // largest storable object (maxObjectBytes()).
+  uint64_t rangeFillMaxBytes = 0;
 
   // A follower waiting behind another request's fetch of the same key gives up after this long
   // and fetches itself, so one slow fill cannot stall every client of a hot object forever.
@@ -74,6 +80,10 @@ struct PopConfig {
   // worker pool of edgeFunctionThreads threads; `lambda:` functions through the Lambda service's
   // Invoke API at lambdaEndpoint. nativePlugins are shared objects loaded at startup.
   std::vector<EdgeFunctionAssociation> edgeFunctions;
+  // CloudFront-style cache behaviors (docs/behaviors.md), default ("*") last; empty = none: one
+  // upstream, the key and TTL settings above. With behaviors, each one's cache policy replaces
+  // the TTL and key settings above for the requests it selects.
+  std::vector<Behavior> behaviors;
   std::string lambdaEndpoint;                          // http://host:port of `cdnlab lambda`
   std::vector<std::string> nativePlugins;
   // MaxMind DB (`cdnlab geo build`, GeoLite2 City) for the PoP's view of where a client is: its
@@ -93,6 +103,8 @@ struct PopConfig {
   Result<bool> validate();
   // The byte limit above which an object is not stored.
   uint64_t maxObjectBytes() const { return static_cast<uint64_t>(static_cast<double>(capacityBytes) * maxObjectFraction); }
+  // The range-fill cap in effect (at least 1 byte).
+  uint64_t rangeFillCap() const { return std::max<uint64_t>(1, rangeFillMaxBytes ? rangeFillMaxBytes : maxObjectBytes()); }
 };
 
 }  // namespace cdnlab::edge::pop

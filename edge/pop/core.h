@@ -32,6 +32,8 @@ class PopCore {
   cache::Collapser& collapser() { return collapser_; }
   Metrics& metrics() { return metrics_; }
   const cache::FreshnessConfig& freshness() const { return freshness_; }
+  // The freshness settings for `tx`: its cache behavior's TTLs, or the PoP-wide ones.
+  const cache::FreshnessConfig& freshnessFor(const Transaction& tx) const;
   const cache::CacheKeyConfig& keyConfig() const { return keyConfig_; }
   // The host every cache key carries: the PoP serves one site (its upstream), so requests for
   // 127.0.0.1:8080 and localhost:8080 share entries and a purge URL's host does not matter.
@@ -54,6 +56,7 @@ class PopCore {
   cache::Collapser& collapser_;
   Metrics& metrics_;
   cache::FreshnessConfig freshness_;
+  std::vector<cache::FreshnessConfig> behaviorFreshness_;  // config.behaviors order
   cache::CacheKeyConfig keyConfig_;
   std::string keyHost_;
   FunctionRunner* functions_ = nullptr;
@@ -87,6 +90,10 @@ cache::RequestView requestView(const PopCore& core, const Transaction& tx);
 void releaseFlight(PopCore& core, Transaction& tx, cache::Wake wake);
 // Starts a stale-while-revalidate refresh of tx.entry unless one is already in flight.
 void startBackgroundRefresh(PopCore& core, Transaction& tx);
+// Replaces tx.request's target with its one normalised form (request_target.h): the key is
+// computed from it and it is what goes upstream. An absolute-form target's authority replaces
+// Host (RFC 9112 3.2.2). Returns why it cannot be normalised (-> 400). route.cc.
+std::optional<std::string> normalizeRequestTarget(Transaction& tx);
 // Removes hop-by-hop fields (RFC 9110 7.6.1), including those named by Connection.
 void stripHopByHop(http::Headers& headers);
 // Fields every response sets for itself (Age, X-Cache, Date, Content-Length, ...), never taken

@@ -2,9 +2,11 @@
 // becomes: a stored entry, a refreshed entry (304), an uncached response, or stale-if-error.
 #include "common/http/uri.h"
 #include "edge/cache/conditional.h"
+#include "edge/pop/behavior_request.h"
 #include "edge/pop/core.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace cdnlab::edge::pop {
 
@@ -19,12 +21,28 @@ UpstreamRequest buildUpstreamRequest(PopCore& core, Transaction& tx) {
   up.headers = tx.request.headers;
   stripHopByHop(up.headers);
   up.headers.remove("Host");  // the client names the upstream's own authority
+  if (const Behavior* b = tx.behavior) {
+    // CloudFront's origin request: the values in the cache key plus those of the origin request
+    // policy, to the behavior's origin.
+    if (!b->upstream.host.empty()) {
+      up.host = b->upstream.host;
+      up.port = b->upstream.port;
+    }
+    std::string query = selectQuery(tx.request.query, b->cachePolicy.queryStrings, b->originRequest.queryStrings);
+    std::string_view path = tx.request.path.empty() ? std::string_view("/") : std::string_view(tx.request.path);
+    if (tx.request.target == "*") path = "*";  // OPTIONS * (asterisk-form)
+    up.target = (b->upstream.host.empty() ? core.config().upstreamBasePath : b->upstream.basePath) + std::string(path);
+    if (!query.empty()) up.target += "?" + query;
+    applyOriginRequestPolicy(*b, up.headers);
+  }
   if (!tx.pass) {
     // The fill serves every client of the key, so it asks for the full representation: the
     // client's own preconditions and ranges are answered from the entry at Deliver.
     for (auto name : {"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range", "Range"})
       up.headers.remove(name);
   }
+  if (tx.rangeProbe)  // the first cap bytes: the whole object when it fits the range-fill cap
+    up.headers.set("Range", "bytes=0-" + std::to_string(core.config().rangeFillCap() - 1));
   if (tx.revalidating)
     for (const auto& h : cache::revalidationHeaders(*tx.entry)) up.headers.add(h.name, h.value);
   // RFC 8586: name ourselves so that a chain that loops back to us is detected at Recv.
@@ -40,6 +58,26 @@ UpstreamRequest buildUpstreamRequest(PopCore& core, Transaction& tx) {
     };
   }
   return up;
+}
+
+// The answer to a range-fill probe ("Range: bytes=0-<cap-1>"): a 206 that holds every byte of
+// the object ("bytes 0-<n-1>/<n>") is the whole object, kept as the 200 it stands for (RFC 9111
+// 3.4: a complete set of bytes can make a full response). False: the object is larger than the
+// cap (or its size is unknown).
+bool completeFromProbe(UpstreamResponse& resp) {
+  if (resp.status == 200) return true;
+  if (resp.status != 206) return false;
+  auto cr = resp.headers.get("Content-Range");
+  if (!cr) return false;
+  std::string_view v = http::trimOws(*cr);
+  unsigned long long first = 0, last = 0, total = 0;
+  char unit[8] = {0};
+  std::string text(v);
+  if (std::sscanf(text.c_str(), "%7s %llu-%llu/%llu", unit, &first, &last, &total) != 4) return false;
+  if (std::string_view(unit) != "bytes" || first != 0 || last + 1 != total || resp.body.size() != total) return false;
+  resp.status = 200;
+  resp.headers.remove("Content-Range");
+  return true;
 }
 
 // RFC 5861 4: an error is a failed exchange or a 500, 502, 503 or 504 answer.
@@ -88,9 +126,18 @@ void invalidateAfterUnsafe(PopCore& core, const Transaction& tx, const UpstreamR
   for (auto name : {"Location", "Content-Location"})
     if (auto v = resp.headers.get(name))
       if (auto t = sameOriginTarget(core, tx, *v)) targets.push_back(std::move(*t));
+  // The URL as the cache key holds it: under cache behaviors, the path with only the query
+  // strings the (target's own) behavior keys on.
+  auto keyUrl = [&](const std::string& t) {
+    const auto& behaviors = core.config().behaviors;
+    if (behaviors.empty()) return cache::normalizeUrl("http", core.keyHost(), t, core.keyConfig());
+    size_t q = t.find('?');
+    std::string path = t.substr(0, q), query = q == std::string::npos ? "" : t.substr(q + 1);
+    const Behavior& b = behaviors[selectBehavior(behaviors, path)];
+    return std::string(behaviorCacheKey(b, core.keyHost(), "GET", path, query, http::Headers{}).url());
+  };
   uint64_t removed = 0;
-  for (const std::string& t : targets)
-    removed += core.store().purgeUrl(cache::normalizeUrl("http", core.keyHost(), t, core.keyConfig())).objects;
+  for (const std::string& t : targets) removed += core.store().purgeUrl(keyUrl(t)).objects;
   core.metrics().invalidated.fetch_add(removed, std::memory_order_relaxed);
 }
 
@@ -144,6 +191,17 @@ Next stepOriginResponse(PopCore& core, Transaction& tx) {
     return goTo(tx.background ? Step::Done : Step::Synth);
   }
   UpstreamResponse& resp = result.value();
+  if (tx.rangeProbe) {
+    tx.rangeProbe = false;
+    if (!completeFromProbe(resp)) {
+      // Larger than the range-fill cap: nothing to store. Followers fetch for themselves; this
+      // client's own Range goes upstream and its answer (206 or 416) is forwarded as it comes.
+      releaseFlight(core, tx, {cache::WakeReason::NotStored, nullptr});
+      core.metrics().rangePassthroughs.fetch_add(1, std::memory_order_relaxed);
+      tx.pass = true;
+      return goTo(Step::Fetch);
+    }
+  }
   if (tx.pass) {
     invalidateAfterUnsafe(core, tx, resp);
     return forwardUncached(tx, resp);
@@ -151,7 +209,7 @@ Next stepOriginResponse(PopCore& core, Transaction& tx) {
 
   int64_t now = core.nowMs();
   if (tx.revalidating && resp.status == 304) {
-    auto refreshed = cache::applyNotModified(*tx.entry, resp.headers, tx.requestTimeMs, now, core.freshness());
+    auto refreshed = cache::applyNotModified(*tx.entry, resp.headers, tx.requestTimeMs, now, core.freshnessFor(tx));
     if (!refreshed.ok()) {
       // A 304 for a different representation (strong ETag mismatch): refetch in full.
       tx.revalidating = false;
@@ -176,7 +234,7 @@ Next stepOriginResponse(PopCore& core, Transaction& tx) {
   cache::RequestView asked = requestView(core, tx);
   asked.method = "GET";  // what went upstream (a HEAD miss is fetched as GET)
   auto made = cache::makeEntry(tx.key, asked, resp.status, std::move(stored), resp.body,
-                               tx.requestTimeMs, now, core.freshness());
+                               tx.requestTimeMs, now, core.freshnessFor(tx));
   if (made.ok() && core.store().insert(made.value(), now) == cache::InsertResult::Stored) {
     core.metrics().stored.fetch_add(1, std::memory_order_relaxed);
     std::shared_ptr<const cache::Entry> entry = std::move(made.value());

@@ -26,6 +26,22 @@ PopCore::PopCore(const PopConfig& config, const Clock& clock, cache::CacheStore&
   keyConfig_.ignoreQuery = config.keyIgnoreQuery;
   keyConfig_.includeHeaders = config.keyHeaders;
   keyHost_ = config.upstreamHost + ":" + std::to_string(config.upstreamPort);
+  // Each cache behavior's TTLs replace the PoP-wide ones, with CloudFront's min-TTL rule.
+  for (const Behavior& b : config.behaviors) {
+    cache::FreshnessConfig f = freshness_;
+    const CachePolicy& p = b.cachePolicy;
+    f.defaultTtlS = std::chrono::duration_cast<std::chrono::seconds>(p.defaultTtl).count();
+    f.minTtlS = std::chrono::duration_cast<std::chrono::seconds>(p.minTtl).count();
+    f.maxTtlS = std::chrono::duration_cast<std::chrono::seconds>(p.maxTtl).count();
+    f.minTtlOverridesNoStore = true;
+    behaviorFreshness_.push_back(std::move(f));
+  }
+  metrics.setBehaviors(config.behaviors);
+}
+
+const cache::FreshnessConfig& PopCore::freshnessFor(const Transaction& tx) const {
+  if (tx.behavior && tx.behaviorIndex < behaviorFreshness_.size()) return behaviorFreshness_[tx.behaviorIndex];
+  return freshness_;
 }
 
 cache::StoreConfig PopCore::storeConfig(const PopConfig& config) {
@@ -71,6 +87,7 @@ void finish(PopCore& core, Transaction& tx) {
   if (tx.background) return;
   Outcome outcome = tx.outcome.value_or(Outcome::Error);
   core.metrics().countOutcome(outcome);
+  if (tx.behavior) core.metrics().countBehaviorOutcome(tx.behaviorIndex, outcome);
   core.metrics().latency.record(static_cast<double>(core.clock().nowNs() - tx.startNs) / 1e9);
   core.metrics().bytesToClients.fetch_add(tx.response.body.size(), std::memory_order_relaxed);
   LOG_DEBUG("%s %s -> %d %.*s", tx.request.method.c_str(), tx.request.target.c_str(), tx.response.status,
@@ -147,6 +164,8 @@ void startBackgroundRefresh(PopCore& core, Transaction& tx) {
   bg->request.path = tx.request.path;
   bg->request.query = tx.request.query;
   bg->request.headers = tx.request.headers;  // Vary: refresh the variant this client selects
+  bg->behavior = tx.behavior;
+  bg->behaviorIndex = tx.behaviorIndex;
   bg->key = tx.key;
   bg->requestCc = tx.requestCc;
   bg->entry = tx.entry;

@@ -51,7 +51,9 @@ native::NativeOutput fromInvokeResponse(const UpstreamResult& r) {
 }  // namespace
 
 Result<std::unique_ptr<FunctionRunner>> FunctionRunner::create(const PopConfig& config) {
-  if (config.edgeFunctions.empty()) return std::unique_ptr<FunctionRunner>();
+  bool any = !config.edgeFunctions.empty();
+  for (const auto& b : config.behaviors) any = any || !b.functions.empty();
+  if (!any) return std::unique_ptr<FunctionRunner>();
   std::unique_ptr<FunctionRunner> r(new FunctionRunner());
   for (const auto& path : config.nativePlugins) {
     auto loaded = native::loadPlugin(path, native::Registry::global());
@@ -70,7 +72,7 @@ Result<std::unique_ptr<FunctionRunner>> FunctionRunner::create(const PopConfig& 
     r->lambdaBasePath_ = slash == std::string_view::npos ? "" : std::string(u.substr(slash));
     while (!r->lambdaBasePath_.empty() && r->lambdaBasePath_.back() == '/') r->lambdaBasePath_.pop_back();
   }
-  for (const auto& a : config.edgeFunctions) {
+  auto resolve = [&r](const EdgeFunctionAssociation& a) -> Result<ResolvedFunction> {
     ResolvedFunction fn;
     fn.association = a;
     if (a.function.kind == EdgeFunctionRef::Kind::Native) {
@@ -84,7 +86,20 @@ Result<std::unique_ptr<FunctionRunner>> FunctionRunner::create(const PopConfig& 
     } else {
       fn.invokeTarget = r->lambdaBasePath_ + "/2015-03-31/functions/" + a.function.name + "/invocations";
     }
-    r->byTrigger_[static_cast<size_t>(a.trigger)].push_back(std::move(fn));
+    return fn;
+  };
+  for (const auto& a : config.edgeFunctions) {
+    auto fn = resolve(a);
+    if (!fn.ok()) return fn.error();
+    r->byTrigger_[static_cast<size_t>(a.trigger)].push_back(std::move(fn.value()));
+  }
+  r->byBehavior_.resize(config.behaviors.size());
+  for (size_t b = 0; b < config.behaviors.size(); ++b) {
+    for (const auto& a : config.behaviors[b].functions) {
+      auto fn = resolve(a);
+      if (!fn.ok()) return Error{2, "behavior " + config.behaviors[b].name + ": " + fn.error().message};
+      r->byBehavior_[b][static_cast<size_t>(a.trigger)].push_back(std::move(fn.value()));
+    }
   }
   if (!config.geoDb.empty()) {
     auto db = geo::GeoDb::open(config.geoDb);
@@ -105,7 +120,14 @@ std::string FunctionRunner::viewerCountry(std::string_view clientIp) const {
   return found.value()->countryIso;
 }
 
-const ResolvedFunction* FunctionRunner::find(lambda::edge::Trigger trigger, std::string_view path) const {
+const ResolvedFunction* FunctionRunner::find(lambda::edge::Trigger trigger, std::string_view path,
+                                             std::optional<size_t> behavior) const {
+  // A behavior's own function for the trigger first (it was selected by the path already), then
+  // the PoP-wide associations by their patterns.
+  if (behavior && *behavior < byBehavior_.size()) {
+    const auto& own = byBehavior_[*behavior][static_cast<size_t>(trigger)];
+    if (!own.empty()) return &own.front();
+  }
   for (const auto& fn : byTrigger_[static_cast<size_t>(trigger)])
     if (pathPatternMatches(fn.association.pathPattern, path)) return &fn;
   return nullptr;

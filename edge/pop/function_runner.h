@@ -6,6 +6,7 @@
 #include <array>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,10 @@ class FunctionRunner {
   // the PoP has no edge functions (then the steps cost one branch).
   static Result<std::unique_ptr<FunctionRunner>> create(const PopConfig& config);
 
-  // The first association for `trigger` whose pattern matches `path`, or null.
-  const ResolvedFunction* find(lambda::edge::Trigger trigger, std::string_view path) const;
+  // The function of cache behavior `behavior` (an index into config.behaviors) for `trigger`;
+  // else the first PoP-wide association for `trigger` whose pattern matches `path`; or null.
+  const ResolvedFunction* find(lambda::edge::Trigger trigger, std::string_view path,
+                               std::optional<size_t> behavior = std::nullopt) const;
 
   // Runs `fn` on `event`. `done` fires exactly once, on `io`'s worker thread, never from inside
   // this call: native functions through the worker pool and io.post, Lambda functions through
@@ -48,6 +51,8 @@ class FunctionRunner {
  private:
   FunctionRunner() = default;
   std::array<std::vector<ResolvedFunction>, lambda::edge::kTriggerCount> byTrigger_;
+  // Per cache behavior (config.behaviors order): its functions by trigger (at most one each).
+  std::vector<std::array<std::vector<ResolvedFunction>, lambda::edge::kTriggerCount>> byBehavior_;
   std::unique_ptr<lambda::native::NativeWorkerPool> pool_;
   std::unique_ptr<geo::GeoDb> geo_;
   std::string lambdaHost_;

@@ -58,7 +58,12 @@ le::EdgeRequest edgeRequestOf(const PopCore& core, const Transaction& tx) {
   r.uri = tx.request.path.empty() ? "/" : tx.request.path;
   r.querystring = tx.request.query;
   r.headers = visible(tx.request.headers);
-  r.origin = le::EdgeOrigin{core.config().upstreamHost, core.config().upstreamPort, "http", core.config().upstreamBasePath};
+  if (tx.behavior && !tx.behavior->upstream.host.empty()) {
+    const UpstreamUrl& u = tx.behavior->upstream;
+    r.origin = le::EdgeOrigin{u.host, u.port, "http", u.basePath};
+  } else {
+    r.origin = le::EdgeOrigin{core.config().upstreamHost, core.config().upstreamPort, "http", core.config().upstreamBasePath};
+  }
   return r;
 }
 
@@ -73,7 +78,8 @@ le::EdgeConfig edgeConfigOf(const PopCore& core, const Transaction& tx) {
 
 const ResolvedFunction* functionFor(const PopCore& core, le::Trigger trigger, const Transaction& tx) {
   FunctionRunner* runner = core.functions();
-  return runner ? runner->find(trigger, tx.request.path) : nullptr;
+  if (!runner) return nullptr;
+  return runner->find(trigger, tx.request.path, tx.behavior ? std::optional<size_t>(tx.behaviorIndex) : std::nullopt);
 }
 
 Next startFunction(PopCore& core, Transaction& tx, const ResolvedFunction& fn, std::string event, std::string requestId,

@@ -97,6 +97,9 @@ Next stepHit(PopCore& core, Transaction& tx) {
 // Miss: nothing stored for the key; this transaction fetches (and fills, when it leads).
 Next stepMiss(PopCore&, Transaction& tx) {
   tx.outcome = Outcome::Miss;
+  // A range miss fills the whole object only up to the range-fill cap: the fill asks for the
+  // first cap bytes, and OriginResponse learns the size from the answer (fetch.cc).
+  if (tx.request.method == "GET" && tx.request.headers.has("Range")) tx.rangeProbe = true;
   return goTo(Step::Fetch);
 }
 

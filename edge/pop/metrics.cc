@@ -44,6 +44,12 @@ void gauge(std::string& out, const char* name, const char* help, uint64_t v) {
 uint64_t load(const std::atomic<uint64_t>& a) { return a.load(std::memory_order_relaxed); }
 }  // namespace
 
+void Metrics::setBehaviors(const std::vector<Behavior>& behaviors) {
+  behaviorNames_.clear();
+  for (const auto& b : behaviors) behaviorNames_.push_back(b.name);
+  behaviorOutcomes_ = std::make_unique<std::atomic<uint64_t>[]>(behaviorNames_.size() * kOutcomeCount);
+}
+
 std::string Metrics::renderPrometheus(const std::string& popId, const StoreGauges& store) const {
   std::string out;
   out.reserve(4096);
@@ -56,6 +62,18 @@ std::string Metrics::renderPrometheus(const std::string& popId, const StoreGauge
     std::snprintf(line, sizeof line, "cdnlab_requests_total{outcome=\"%.*s\"} %" PRIu64 "\n",
                   static_cast<int>(kOutcomes[i].name.size()), kOutcomes[i].name.data(), load(outcomes_[i]));
     out += line;
+  }
+  if (!behaviorNames_.empty()) {
+    out += "# HELP cdnlab_behavior_requests_total Client requests by cache behavior and outcome.\n";
+    out += "# TYPE cdnlab_behavior_requests_total counter\n";
+    for (size_t b = 0; b < behaviorNames_.size(); ++b)
+      for (size_t i = 0; i < kOutcomeCount; ++i) {
+        char line[256];
+        std::snprintf(line, sizeof line, "cdnlab_behavior_requests_total{behavior=\"%s\",outcome=\"%.*s\"} %" PRIu64 "\n",
+                      behaviorNames_[b].c_str(), static_cast<int>(kOutcomes[i].name.size()), kOutcomes[i].name.data(),
+                      load(behaviorOutcomes_[b * kOutcomeCount + i]));
+        out += line;
+      }
   }
   counter(out, "cdnlab_hits_total", "Requests served from a fresh entry.", outcomeCount(Outcome::Hit));
   counter(out, "cdnlab_misses_total", "Requests that fetched from upstream.", outcomeCount(Outcome::Miss));
@@ -74,6 +92,8 @@ std::string Metrics::renderPrometheus(const std::string& popId, const StoreGauge
   counter(out, "cdnlab_not_stored_total", "Upstream responses not stored (rules or size).", load(notStored));
   counter(out, "cdnlab_purged_objects_total", "Entries removed by purge requests.", load(purgedObjects));
   counter(out, "cdnlab_purged_bytes_total", "Bytes removed by purge requests.", load(purgedBytes));
+  counter(out, "cdnlab_range_passthroughs_total", "Range misses above the range-fill cap, forwarded with their Range.",
+          load(rangePassthroughs));
   counter(out, "cdnlab_invalidated_objects_total", "Entries invalidated by responses to unsafe methods.",
           load(invalidated));
   counter(out, "cdnlab_response_body_bytes_total", "Response body bytes sent to clients.", load(bytesToClients));

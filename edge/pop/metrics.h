@@ -5,12 +5,14 @@
 #pragma once
 
 #include "common/http/server_metrics.h"
+#include "edge/pop/behaviors.h"
 #include "edge/pop/function_metrics.h"
 #include "edge/pop/steps.h"
 
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -49,6 +51,19 @@ class Metrics {
   void countOutcome(Outcome o) { outcomes_[static_cast<size_t>(o)].fetch_add(1, std::memory_order_relaxed); }
   uint64_t outcomeCount(Outcome o) const { return outcomes_[static_cast<size_t>(o)].load(std::memory_order_relaxed); }
 
+  // Cache behaviors (behaviors.h): one counter per behavior and outcome, labelled by name. Set
+  // once before the first request.
+  void setBehaviors(const std::vector<Behavior>& behaviors);
+  void countBehaviorOutcome(size_t behavior, Outcome o) {
+    if (behavior < behaviorNames_.size())
+      behaviorOutcomes_[behavior * kOutcomeCount + static_cast<size_t>(o)].fetch_add(1, std::memory_order_relaxed);
+  }
+  uint64_t behaviorOutcomeCount(size_t behavior, Outcome o) const {
+    return behavior < behaviorNames_.size()
+               ? behaviorOutcomes_[behavior * kOutcomeCount + static_cast<size_t>(o)].load(std::memory_order_relaxed)
+               : 0;
+  }
+
   std::atomic<uint64_t> upstreamRequests{0};     // every request sent upstream (fills, revalidations, passes)
   std::atomic<uint64_t> upstreamErrors{0};       // refused, reset, timed out, malformed
   std::atomic<uint64_t> revalidations{0};        // conditional requests sent upstream
@@ -59,6 +74,7 @@ class Metrics {
   std::atomic<uint64_t> notStored{0};            // responses the storage rules or size limit refused
   std::atomic<uint64_t> purgedObjects{0};
   std::atomic<uint64_t> purgedBytes{0};
+  std::atomic<uint64_t> rangePassthroughs{0};    // range misses above the range-fill cap, forwarded with their Range
   std::atomic<uint64_t> invalidated{0};          // entries removed by unsafe-method responses (RFC 9111 4.4)
   std::atomic<uint64_t> bytesToClients{0};       // response bodies delivered
   LatencyHistogram latency;                      // time in the PoP, request complete -> response ready
@@ -72,6 +88,8 @@ class Metrics {
 
  private:
   std::array<std::atomic<uint64_t>, kOutcomeCount> outcomes_{};
+  std::vector<std::string> behaviorNames_;
+  std::unique_ptr<std::atomic<uint64_t>[]> behaviorOutcomes_;  // [behavior * kOutcomeCount + outcome]
 };
 
 }  // namespace cdnlab::edge::pop

@@ -60,17 +60,19 @@ class WorkerIo final : public Io {
   // One upstream request/response; `done(result, reusedConnection)`.
   void exchange(UpstreamRequest request, std::function<void(UpstreamResult, bool)> done) {
     http::ClientRequest req;
-    req.host = config_.upstreamHost;
-    req.port = config_.upstreamPort;
+    // A cache behavior's own origin, or the PoP's upstream; the client pools per host:port.
+    req.host = request.host.empty() ? config_.upstreamHost : std::move(request.host);
+    req.port = request.port ? request.port : config_.upstreamPort;
     req.method = std::move(request.method);
     req.target = std::move(request.target);
     req.headers = std::move(request.headers);
     req.body = std::move(request.body);
     req.onInterim = std::move(request.onInterim);
-    client_.request(std::move(req), [done = std::move(done), this](Result<http::ClientResponse> r) {
+    std::string where = req.host + ":" + std::to_string(req.port);
+    client_.request(std::move(req), [done = std::move(done), where = std::move(where)](Result<http::ClientResponse> r) {
       if (!r.ok()) {
         int status = http::gatewayStatusFor(r.error());
-        std::string why = std::string("upstream ") + config_.upstreamHost + ":" + std::to_string(config_.upstreamPort) +
+        std::string why = "upstream " + where +
                           ": " + http::clientErrorName(static_cast<http::ClientError>(r.error().code));
         if (!r.error().message.empty()) why += " (" + r.error().message + ")";
         done(Error{status, std::move(why)}, false);
@@ -192,7 +194,7 @@ Result<std::unique_ptr<PopServer>> PopServer::create(const PopConfig& config, co
   s->functions_ = std::move(functions.value());
   s->core_->setFunctions(s->functions_.get());
   if (!s->config_.accessLog.empty()) {
-    auto log = AccessLog::open(s->config_.accessLog);
+    auto log = AccessLog::open(s->config_.accessLog, !s->config_.behaviors.empty());
     if (!log.ok()) return log.error();
     s->accessLog_ = std::move(log.value());
   }
@@ -272,10 +274,14 @@ void PopServer::handle(const http::RequestContextPtr& ctx) {
   startTransaction(
       *core_, *io, std::move(req),
       [this, ctx](Transaction& tx) {
-        if (accessLog_)  // the transaction ends here: its access-log line
-          accessLog_->write(accessRecordOf(tx.request, tx.response, tx.outcome.value_or(Outcome::Error), config_.id,
-                                           tx.startNs, core_->clock().nowNs(), core_->nowMs(),
-                                           accessLog_->nextRequestNumber()));
+        if (accessLog_) {  // the transaction ends here: its access-log line
+          AccessRecord r = accessRecordOf(tx.request, tx.response, tx.outcome.value_or(Outcome::Error), config_.id,
+                                          tx.startNs, core_->clock().nowNs(), core_->nowMs(),
+                                          accessLog_->nextRequestNumber());
+          // Every line of a log with the behavior field has it (a 400 before Route: "-").
+          if (!config_.behaviors.empty()) r.behaviorPattern = tx.behavior ? tx.behavior->pathPattern : "";
+          accessLog_->write(r);
+        }
         ctx->respond(std::move(tx.response));
       },
       [ctx](int status, const http::Headers& fields) { ctx->sendInterim(status, fields); });

@@ -1,6 +1,6 @@
 // Recv and Hash, the first steps of the edge request path: classify the client's request
 // (cacheable, pass, or refused) and compute its cache key.
-#include "edge/cache/request_target.h"
+#include "edge/pop/behavior_request.h"
 #include "edge/pop/core.h"
 
 namespace cdnlab::edge::pop {
@@ -27,20 +27,6 @@ Next refuse(Transaction& tx, int status, std::string why) {
   return goTo(Step::Synth);
 }
 
-// Replaces the request's target with its one normalised form (request_target.h): the key is
-// computed from it and it is what goes upstream, so no two requests that the origin would tell
-// apart can share an entry. An absolute-form target's authority replaces Host (RFC 9112 3.2.2).
-std::optional<std::string> normalizeRequestTarget(Transaction& tx) {
-  http::Request& r = tx.request;
-  if (r.target == "*" && r.method == "OPTIONS") return std::nullopt;  // asterisk-form, passed as is
-  auto n = cache::normalizeTarget(r.target);
-  if (!n.ok()) return n.error().message;
-  if (!n->authority.empty()) r.headers.set("Host", n->authority);
-  r.target = n->originForm();
-  r.path = n->path;
-  r.query = n->query.value_or("");
-  return std::nullopt;
-}
 }  // namespace
 
 // Recv (viewer-request): only GET and HEAD use the cache; anything else is passed through.
@@ -57,11 +43,21 @@ Next stepRecv(PopCore& core, Transaction& tx) {
   }
   tx.requestCc = cache::parseCacheControl(&tx.request.headers);
   if (tx.request.method != "GET" && tx.request.method != "HEAD") return goTo(Step::Pass);
+  // CloudFront's CachingDisabled: a behavior whose TTLs are all 0 caches nothing.
+  if (tx.behavior && tx.behavior->cachePolicy.cachingDisabled()) return goTo(Step::Pass);
   return goTo(Step::Hash);
 }
 
-// Hash: the key is XXH3 over the normalised URL, the method class and configured headers.
+// Hash: the key is XXH3 over the normalised URL, the method class and configured headers (or
+// what the request's cache behavior selects).
 Next stepHash(PopCore& core, Transaction& tx) {
+  if (tx.behavior) {
+    // The behavior's cache policy picks what joins the key; Fetch forwards the same values (and
+    // those of the origin request policy), never the ones left out.
+    tx.key = behaviorCacheKey(*tx.behavior, core.keyHost(), tx.request.method, tx.request.path, tx.request.query,
+                              tx.request.headers);
+    return goTo(Step::Lookup);
+  }
   tx.key = cache::makeCacheKey(requestView(core, tx), core.keyConfig());
   // A query left out of the key is left out of the upstream request too: every client that
   // shares the entry must be answered as the origin answers the one request it saw.

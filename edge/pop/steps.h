@@ -12,11 +12,13 @@ namespace cdnlab::edge::pop {
 
 // X(Name, edge-function trigger, what the step decides, the steps it can lead to)
 #define CDNLAB_POP_STEPS(X)                                                                        \
+  X(Route, "-", "normalise the target, select the cache behavior (first path pattern that matches); a method the behavior does not allow is refused", \
+    "FnViewerRequest, Synth (400, 403)")                                                           \
   X(FnViewerRequest, "viewer-request", "run the viewer-request function on every request: continue with the request it returns, or answer with the response it generates", \
     "Recv, Synth (generated or failed), park")                                                    \
-  X(Recv, "-", "GET/HEAD use the cache, other methods pass; a looping request (CDN-Loop) is refused", \
+  X(Recv, "-", "GET/HEAD use the cache, other methods (and a behavior with caching disabled) pass; a looping request (CDN-Loop) is refused", \
     "Hash, Pass, Synth")                                                                           \
-  X(Hash, "(cache key policy)", "compute the cache key (XXH3 over the normalised parts)",           \
+  X(Hash, "(cache key policy)", "compute the cache key (XXH3 over the normalised parts; under a behavior, what its cache policy selects)", \
     "Lookup")                                                                                      \
   X(Lookup, "-", "find the entry; with none usable, lead the key's fill or park behind it (Busy)",  \
     "Hit, Miss, Synth (only-if-cached), park")                                                                      \
@@ -36,7 +38,7 @@ namespace cdnlab::edge::pop {
   X(Deliver, "-",                                                                   \
     "from the entry (shared body; 304 to a matching client conditional) or as fetched; add Age, X-Cache", \
     "FnViewerResponse")                                                                                        \
-  X(Synth, "-", "answer by the PoP itself (508 loop, 504 only-if-cached, 502/504 upstream, 502/503 edge function) or with a function's generated response", \
+  X(Synth, "-", "answer by the PoP itself (400 bad target, 403 method not allowed by the behavior, 508 loop, 504 only-if-cached, 502/504 upstream, 502/503 edge function) or with a function's generated response", \
     "FnViewerResponse")                                                                                        \
   X(FnViewerResponse, "viewer-response", "run the viewer-response function on every response below 400, hits included (not on one generated at viewer-request)", \
     "Done, park")                                                                                  \

@@ -11,6 +11,7 @@
 #include "edge/cache/entry.h"
 #include "edge/cache/collapse.h"
 #include "edge/cache/freshness.h"
+#include "edge/pop/behaviors.h"
 #include "edge/pop/steps.h"
 #include "lambda/edge/event.h"
 #include "lambda/native/function.h"
@@ -27,6 +28,9 @@ namespace cdnlab::edge::pop {
 struct UpstreamRequest {
   std::string method = "GET";
   std::string target;  // origin-form, upstream base path already prefixed
+  // The behavior's origin (host empty: the PoP's --upstream); each has its own connection pool.
+  std::string host;
+  uint16_t port = 0;
   http::Headers headers;
   Buffer body;
   // Interim responses (103 Early Hints) from upstream, forwarded as they come; never cached.
@@ -78,10 +82,15 @@ struct SynthReason {
 
 class Transaction : public std::enable_shared_from_this<Transaction> {
  public:
-  Step step = Step::FnViewerRequest;
+  Step step = Step::Route;
   Io* io = nullptr;            // the owning worker's
   http::Request request;       // the client's request (or a background refresh's)
   bool background = false;     // a stale-while-revalidate refresh: nobody waits for a response
+
+  // Route: the cache behavior selected for the request path (null when the PoP has none) and
+  // its index (metrics, freshness settings).
+  const Behavior* behavior = nullptr;
+  size_t behaviorIndex = 0;
 
   // Recv / Hash
   cache::CacheControl requestCc;
@@ -92,6 +101,10 @@ class Transaction : public std::enable_shared_from_this<Transaction> {
   std::shared_ptr<const cache::Entry> entry;  // the entry found (or stored, or refreshed)
   cache::Decision decision;                   // its freshness at lookup time
   bool revalidating = false;                  // the fetch is conditional on `entry`
+  // A range miss: the fill asks for bytes 0..cap-1 to learn whether the object fits the
+  // range-fill cap (PopConfig::rangeFillMaxBytes); larger objects are passed with the client's
+  // own Range and not stored.
+  bool rangeProbe = false;
   bool leader = false;                        // this transaction fills the key for others
   uint64_t leaderToken = 0;
   bool joinedFlight = false;                  // parked behind another fill at least once

@@ -75,6 +75,9 @@ Routed route(const Catalog& catalog, const OriginMetrics& metrics, const http::R
   r.headers.add("Cache-Control", info.cacheControl);
   r.headers.add("ETag", info.etag);
   r.headers.add("Last-Modified", http::httpDate(info.lastModified));
+  // Surrogate keys (Fastly's space-separated convention) so that PoPs can purge by tag: the
+  // object itself and one of ten groups, e.g. `cdnlab purge --tag group-3` (docs/admin.md).
+  r.headers.add("Surrogate-Key", "obj-" + std::to_string(info.id) + " group-" + std::to_string(info.id % 10));
   return out;
 }
 

@@ -119,6 +119,25 @@ class PurgeTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("across 3 PoPs", r.stdout)
 
+    def test_2b_purge_tag_everywhere_shield_first(self):
+        # The catalog tags /obj/<id> with "obj-<id> group-<id mod 10>"; the PoPs index the tags.
+        for n in (3, 4):
+            for o in (13, 23, 14):
+                curl(f"http://{NET}.{n}:8080/obj/{o}")
+        r = self.purge("--tag", "group-3")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        lines = [l for l in r.stdout.splitlines() if l.startswith("  ")]
+        self.assertEqual([l.split()[0] for l in lines], ["shield", "fra", "syd"], r.stdout)
+        for l in lines:
+            self.assertIn("removed 2 objects", l)
+        self.assertIn("removed 6 objects", r.stdout)
+        s, h, _ = curl(f"http://{NET}.3:8080/obj/23")
+        self.assertEqual(h["x-cache"].replace(" ", ""), "Miss,Miss", "gone from the edge and the shield")
+        s, h, _ = curl(f"http://{NET}.4:8080/obj/14")
+        self.assertEqual(own(h), "Hit", "other groups stay")
+        r = self.purge("--tag", "obj-14")
+        self.assertRegex(r.stdout, r"syd\s+edge\s+\S+: removed 1 object")
+
     def test_3_usage_errors(self):
         r = self.purge()
         self.assertEqual(r.returncode, 2)

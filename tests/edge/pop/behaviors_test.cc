@@ -1,6 +1,7 @@
 // The behaviors reader (edge/pop/behaviors.h): every field, the defaults, and errors that name
 // file, line and field.
 #include "edge/pop/behaviors.h"
+#include "edge/pop/behavior_request.h"
 
 #include <gtest/gtest.h>
 
@@ -186,6 +187,53 @@ TEST(Behaviors, UpstreamUrls) {
   ASSERT_TRUE(u.ok());
   EXPECT_EQ(u->port, 80);
   EXPECT_EQ(u->basePath, "/base");
+}
+
+TEST(BehaviorRequest, KeyHoldsOnlyWhatThePolicySelects) {
+  BehaviorsFile f = load(kTwoBehaviors);
+  const Behavior& api = f.behaviors[0];
+  http::Headers a, b;
+  a.add("Accept-Language", "de");
+  a.add("Cookie", "session=1; theme=dark");
+  a.add("X-Other", "1");
+  b.add("accept-language", "de");
+  b.add("Cookie", "theme=dark; session=2");
+  auto ka = behaviorCacheKey(api, "h:1", "GET", "/api/p", "utm=1&id=7&page=2", a);
+  auto kb = behaviorCacheKey(api, "h:1", "HEAD", "/api/p", "id=7&page=2&x=9", b);
+  EXPECT_EQ(ka, kb) << ka.canonical << " vs " << kb.canonical;
+  EXPECT_EQ(ka.canonical, "http://h:1/api/p?id=7&page=2 GET accept-language=de cookie:theme=dark");
+  b.set("Cookie", "theme=light");
+  EXPECT_NE(ka, behaviorCacheKey(api, "h:1", "GET", "/api/p", "id=7&page=2", b));
+  EXPECT_NE(ka, behaviorCacheKey(api, "h:1", "GET", "/api/p", "id=8&page=2", a));
+  // A value cannot spell another keyed cookie: "theme=x cookie:lang=en" is one cookie, escaped.
+  http::Headers one, two;
+  one.add("Cookie", "theme=x cookie:lang=en");
+  two.add("Cookie", "theme=x; lang=en");
+  Behavior both = api;
+  both.cachePolicy.cookies = NameSelection{NameSelection::Mode::All, {}, false};
+  EXPECT_NE(behaviorCacheKey(both, "h:1", "GET", "/a", "", one), behaviorCacheKey(both, "h:1", "GET", "/a", "", two));
+  // The default behavior keys on the path alone.
+  EXPECT_EQ(behaviorCacheKey(f.behaviors[2], "h:1", "GET", "/x", "a=1", a).canonical, "http://h:1/x GET");
+}
+
+TEST(BehaviorRequest, ForwardsKeyAndOriginRequestValuesOnly) {
+  BehaviorsFile f = load(kTwoBehaviors);
+  EXPECT_EQ(selectQuery("a=1&id=2&&page&id=3", f.behaviors[0].cachePolicy.queryStrings, NameSelection{}), "id=2&page&id=3");
+  http::Headers h;
+  h.add("Accept-Language", "de");
+  h.add("Authorization", "Bearer x");
+  h.add("Cookie", "a=1; session=2");
+  h.add("Cookie", "b=3");
+  h.add("Content-Type", "application/json");
+  Behavior def = f.behaviors[2];  // nothing in the key, no origin request policy
+  http::Headers d = h;
+  applyOriginRequestPolicy(def, d);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].name, "Content-Type");
+  http::Headers a = h;
+  applyOriginRequestPolicy(f.behaviors[0], a);  // origin_request headers: all; cookies all_except session
+  EXPECT_EQ(a.get("Authorization").value_or(""), "Bearer x");
+  EXPECT_EQ(a.getAll("Cookie"), "a=1; b=3");
 }
 
 }  // namespace

@@ -113,7 +113,9 @@ TEST_F(FsmTest, RangesAreServedFromTheStoredResponse) {
 TEST_F(FsmTest, RangeMissFetchesTheWholeObjectAndStoresIt) {
   auto r = request("GET", "/big", {{"Range", "bytes=5-"}});
   ASSERT_EQ(io_.pending.size(), 1u);
-  EXPECT_FALSE(io_.pending.front().request.headers.has("Range")) << "the fill asks for the full object";
+  // The fill asks for the first range-fill-cap bytes: the whole object when it fits.
+  EXPECT_EQ(io_.pending.front().request.headers.get("Range").value_or(""),
+            "bytes=0-" + std::to_string(config_.maxObjectBytes() - 1));
   io_.answer(200, {{"Cache-Control", "max-age=60"}}, "0123456789");
   ASSERT_TRUE(r->done);
   EXPECT_EQ(r->response.status, 206);
@@ -127,6 +129,42 @@ TEST_F(FsmTest, RangeMissFetchesTheWholeObjectAndStoresIt) {
   io_.answer(200, {{"Cache-Control", "no-store"}}, "abcdef");
   EXPECT_EQ(pass->response.status, 206);
   EXPECT_EQ(pass->response.body.view(), "abc");
+}
+
+TEST_F(FsmTest, RangeMissWithinTheCapStoresACompleteRangeAsTheObject) {
+  config_.rangeFillMaxBytes = 16;
+  rebuild();
+  auto r = request("GET", "/small", {{"Range", "bytes=2-4"}});
+  ASSERT_EQ(io_.pending.size(), 1u);
+  EXPECT_EQ(io_.pending.front().request.headers.get("Range").value_or(""), "bytes=0-15");
+  // An origin that serves ranges answers the probe with every byte of a 10-byte object.
+  io_.answer(206, {{"Cache-Control", "max-age=60"}, {"Content-Range", "bytes 0-9/10"}}, "0123456789");
+  ASSERT_TRUE(r->done);
+  EXPECT_EQ(r->response.status, 206);
+  EXPECT_EQ(r->response.body.view(), "234");
+  auto full = request("GET", "/small");
+  EXPECT_EQ(full->outcome, Outcome::Hit);
+  EXPECT_EQ(full->response.status, 200);
+  EXPECT_FALSE(full->response.headers.has("Content-Range"));
+  EXPECT_EQ(full->response.body.view(), "0123456789");
+}
+
+TEST_F(FsmTest, RangeMissAboveTheCapForwardsTheClientsRangeAndStoresNothing) {
+  config_.rangeFillMaxBytes = 16;
+  rebuild();
+  auto r = request("GET", "/large", {{"Range", "bytes=20-24"}});
+  io_.answer(206, {{"Cache-Control", "max-age=60"}, {"Content-Range", "bytes 0-15/100"}}, "0123456789abcdef");
+  ASSERT_EQ(io_.pending.size(), 1u) << "a second request, with the client's own Range";
+  EXPECT_EQ(io_.pending.front().request.headers.get("Range").value_or(""), "bytes=20-24");
+  io_.answer(206, {{"Cache-Control", "max-age=60"}, {"Content-Range", "bytes 20-24/100"}}, "KLMNO");
+  ASSERT_TRUE(r->done);
+  EXPECT_EQ(r->outcome, Outcome::Miss);
+  EXPECT_EQ(r->response.status, 206);
+  EXPECT_EQ(r->response.headers.get("Content-Range").value_or(""), "bytes 20-24/100");
+  EXPECT_EQ(r->response.body.view(), "KLMNO");
+  auto again = request("GET", "/large");
+  EXPECT_EQ(io_.pending.size(), 1u) << "nothing was stored: a plain GET misses";
+  EXPECT_EQ(metrics_.rangePassthroughs.load(), 1u);
 }
 
 TEST_F(FsmTest, RemovalsAreCountedByCause) {

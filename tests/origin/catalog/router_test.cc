@@ -44,6 +44,7 @@ TEST_F(RouterTest, ObjectGetsItsHeadersAndBytes) {
   EXPECT_EQ(header(r, "Cache-Control"), o.cacheControl);
   EXPECT_EQ(header(r, "ETag"), o.etag);
   EXPECT_EQ(header(r, "Last-Modified"), http::httpDate(o.lastModified));
+  EXPECT_EQ(header(r, "Surrogate-Key"), "obj-" + std::to_string(o.id) + " group-" + std::to_string(o.id % 10));
   EXPECT_EQ(get("/obj/1?x=1").response.status, 200);  // the query is ignored
   EXPECT_EQ(get("/obj/1", "HEAD").response.status, 200);
 }
