@@ -75,7 +75,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto ref = parseFunctionRef(in);
   if (ref.ok()) check(validFunctionName(ref->name) || !ref->name.empty());
   if (auto d = percentDecode(in)) check(d->size() <= in.size());
-  if (auto b = base64Decode(in)) check(base64Encode(*b) == in);
+  // The decoder accepts non-canonical trailing bits ("AAD=" is "AAA="), so the check is that
+  // the canonical encoding of what it decoded decodes to the same bytes.
+  if (auto b = base64Decode(in)) check(base64Decode(base64Encode(*b)) == b);
   (void)queryParam(in, "Qualifier");
   return 0;
 }

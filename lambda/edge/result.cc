@@ -151,8 +151,10 @@ Result<bool> parseRequest(Trigger trigger, const Value& obj, const EdgeRequest& 
   if (auto m = obj.FindMember("origin"); m != obj.MemberEnd() && trigger == Trigger::OriginRequest) {
     // Dynamic origin selection is not modelled: the PoP's upstream is fixed by its config.
     const Value& o = m->value;
-    auto c = o.IsObject() ? o.FindMember("custom") : o.MemberEnd();
-    if (!o.IsObject() || c == o.MemberEnd() || !c->value.IsObject()) return invalid("request.origin must be {\"custom\": {...}} (S3 origins are not supported)");
+    // MemberEnd() of a non-object is a RapidJSON assertion (abort): test the type first.
+    if (!o.IsObject()) return invalid("request.origin must be {\"custom\": {...}} (S3 origins are not supported)");
+    auto c = o.FindMember("custom");
+    if (c == o.MemberEnd() || !c->value.IsObject()) return invalid("request.origin must be {\"custom\": {...}} (S3 origins are not supported)");
     auto dn = c->value.FindMember("domainName");
     if (in.origin && dn != c->value.MemberEnd() && (!dn->value.IsString() || view(dn->value) != in.origin->domainName)) {
       return invalid("request.origin.custom.domainName: changing the origin is not supported by this PoP");

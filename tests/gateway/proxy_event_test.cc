@@ -158,6 +158,17 @@ TEST(ProxyResponse, MalformedIsAnError) {
   EXPECT_FALSE(readProxyResponse(R"({"message":"no status"})", "1.0").ok());
 }
 
+// Found by fuzz/proxy_response_fuzz.cc: a header name that is not a token ("ge/etx-a") was passed
+// to the client. Names are tokens (RFC 9110 5.6.2), in headers and multiValueHeaders alike.
+TEST(ProxyResponse, HeaderNamesMustBeTokens) {
+  for (const char* bad : {R"x({"statusCode":201,"headers":{"ge/etx-a":"1"}})x", R"x({"statusCode":200,"headers":{"a(b)":"1"}})x",
+                          R"x({"statusCode":200,"multiValueHeaders":{"x,y":["1"]}})x", R"x({"statusCode":200,"headers":{"":"1"}})x"})
+    EXPECT_FALSE(readProxyResponse(bad, "1.0").ok()) << bad;
+  auto ok = readProxyResponse(R"x({"statusCode":200,"headers":{"X-Ok_1.~!#$%&'*+^`|":"v"}})x", "2.0");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->headers.get("x-ok_1.~!#$%&'*+^`|").value_or(""), "v");
+}
+
 }  // namespace
 }  // namespace cdnlab::gateway
 

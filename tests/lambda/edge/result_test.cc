@@ -120,5 +120,14 @@ TEST(EdgeResult, HeaderCountAndSizeBounded) {
   EXPECT_NE(failure(Trigger::ViewerRequest, json).find("more than 100 header fields"), std::string::npos);
 }
 
+// Found by fuzz/lambda_payload_fuzz.cc: an origin-request function returning a request whose
+// "origin" is not an object ({"origin":"200"}) hit a RapidJSON assertion (the PoP aborted).
+TEST(EdgeResult, OriginThatIsNotAnObjectIsRefused) {
+  for (const char* origin : {R"("200")", "[]", "null", "7", R"({"custom":"x"})", "{}"}) {
+    std::string json = std::string(R"({"uri":"/a","origin":)") + origin + "}";
+    EXPECT_NE(failure(Trigger::OriginRequest, json).find("request.origin"), std::string::npos) << json;
+  }
+}
+
 }  // namespace
 }  // namespace cdnlab::lambda::edge
