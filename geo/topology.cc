@@ -67,6 +67,21 @@ PopSpec readPop(Object& o, bool accessLogs) {
   p.upstream = o.string("upstream");
   p.weight = o.number("weight", 1.0, config::atLeast(0.0));
   p.accessLog = o.boolean("access_log", accessLogs);
+  for (Object& fo : o.objectList("edge_functions", config::Presence::Optional)) {
+    EdgeFunctionSpec f;
+    f.trigger = fo.choice("trigger", {"viewer-request", "origin-request", "origin-response", "viewer-response"});
+    f.function = fo.string("function");
+    const auto colon = f.function.find(':');
+    const std::string kind = colon == std::string::npos ? "" : f.function.substr(0, colon);
+    if (!f.function.empty() && (kind != "builtin" && kind != "native" && kind != "lambda"))
+      fo.fail("function", "must be builtin:NAME, native:NAME or lambda:NAME (got \"" + f.function + "\")");
+    else if (colon != std::string::npos && colon + 1 == f.function.size())
+      fo.fail("function", "names no function after \"" + kind + ":\"");
+    f.path = fo.string("path", "*");
+    if (f.path.empty() || f.path.find_first_of(" \t\r\n@") != std::string::npos)
+      fo.fail("path", "a CloudFront path pattern without spaces or '@' (got \"" + f.path + "\")");
+    p.edgeFunctions.push_back(std::move(f));
+  }
   return p;
 }
 
@@ -143,6 +158,9 @@ void validate(Topology& t, Object& root, std::vector<Object>& popObjs, std::vect
               std::optional<Object>& routerObj) {
   std::map<std::string, size_t> popIndex;
   for (size_t i = 0; i < t.pops.size(); ++i) {
+    // These name other components (upstream values, log files in the run directory).
+    for (const char* reserved : {"origin", "gateway", "store", "lambda", "router"})
+      if (t.pops[i].id == reserved) popObjs[i].fail("id", std::string("\"") + reserved + "\" is reserved for a component");
     auto [it, added] = popIndex.emplace(t.pops[i].id, i);
     if (!added) popObjs[i].fail("id", "duplicate PoP id \"" + t.pops[i].id + "\" (also pops[" + std::to_string(it->second) + "])");
   }
@@ -151,13 +169,19 @@ void validate(Topology& t, Object& root, std::vector<Object>& popObjs, std::vect
   for (size_t i = 0; i < t.pops.size(); ++i) {
     const PopSpec& p = t.pops[i];
     if (p.upstream.empty() || p.upstream == kOriginUpstream) continue;
+    if (p.upstream == kGatewayUpstream) {
+      if (!t.app.gateway || t.app.gateway->apis.empty())
+        popObjs[i].fail("upstream", "\"gateway\" needs a `gateway:` section with at least one API");
+      continue;
+    }
     auto it = popIndex.find(p.upstream);
     if (it == popIndex.end()) {
-      popObjs[i].fail("upstream", "no PoP with id \"" + p.upstream + "\" (upstream must be a shield PoP's id or \"origin\")");
+      popObjs[i].fail("upstream", "no PoP with id \"" + p.upstream +
+                                      "\" (upstream must be a shield PoP's id, \"origin\" or \"gateway\")");
     } else if (it->second == i) {
       popObjs[i].fail("upstream", "a PoP cannot be its own upstream");
     } else if (t.pops[it->second].tier != Tier::Shield) {
-      popObjs[i].fail("upstream", "\"" + p.upstream + "\" is an edge PoP; an upstream must be a shield PoP or \"origin\"");
+      popObjs[i].fail("upstream", "\"" + p.upstream + "\" is an edge PoP; an upstream must be a shield PoP, \"origin\" or \"gateway\"");
     }
   }
   for (size_t i = 0; i < t.pops.size(); ++i) {
@@ -193,6 +217,14 @@ void validate(Topology& t, Object& root, std::vector<Object>& popObjs, std::vect
     if (t.pops[i].admin) claim(*t.pops[i].admin, "PoP " + t.pops[i].id + " (admin)", popObjs[i], "admin");
   }
   if (routerObj) claim(t.router.address, "the router", *routerObj, "address");
+  if (t.app.store) claim(t.app.store->address, "the store", root, "store");
+  if (t.app.lambda) claim(t.app.lambda->address, "the Lambda service", root, "lambda");
+  if (t.app.gateway) claim(t.app.gateway->address, "the gateway", root, "gateway");
+  // Lambda edge functions are called through the topology's Lambda service.
+  for (size_t i = 0; i < t.pops.size(); ++i)
+    for (const auto& f : t.pops[i].edgeFunctions)
+      if (f.function.rfind("lambda:", 0) == 0 && !t.app.lambda)
+        popObjs[i].fail("edge_functions", "\"" + f.function + "\" needs a `lambda:` section (the Lambda service it calls)");
 
   if (std::none_of(t.pops.begin(), t.pops.end(), [](const PopSpec& p) { return p.tier == Tier::Edge; }))
     root.fail("pops", "at least one PoP must be of tier edge (clients are routed to edge PoPs)");
@@ -255,7 +287,7 @@ std::vector<const PopSpec*> Topology::edgePops() const {
 std::vector<std::string> Topology::upstreamChain(std::string_view popId) const {
   std::vector<std::string> chain;
   const PopSpec* p = findPop(popId);
-  while (p && p->upstream != kOriginUpstream && chain.size() <= pops.size()) {
+  while (p && p->upstream != kOriginUpstream && p->upstream != kGatewayUpstream && chain.size() <= pops.size()) {
     chain.push_back(p->upstream);
     p = findPop(p->upstream);
   }
@@ -272,7 +304,7 @@ std::vector<GeoPoint> Topology::missPath(GeoPoint client, std::string_view popId
 }
 
 std::optional<GeoPoint> Topology::locationOf(std::string_view hop) const {
-  if (hop == kOriginUpstream) return origin.location;
+  if (hop == kOriginUpstream || hop == kGatewayUpstream) return origin.location;
   if (const PopSpec* p = findPop(hop)) return p->location;
   return std::nullopt;
 }
@@ -331,6 +363,8 @@ Topology readTopology(Object& root, const std::string& file) {
     t.load.warmup = load->duration("warmup", t.load.warmup, config::between<config::Duration>(0s, 24h));
     t.load.zipfAlpha = load->number("zipf_alpha", t.load.zipfAlpha, config::between(0.0, 5.0));
   }
+
+  t.app = readApp(root);
 
   std::optional<Object> routerObj = root.optionalObject("router");
   if (routerObj) t.router = readRouter(*routerObj);

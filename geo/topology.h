@@ -19,6 +19,7 @@
 #include "geo/ip_network.h"
 #include "geo/latency_model.h"
 #include "geo/pop_selector.h"
+#include "geo/topology_app.h"
 
 namespace cdnlab::geo {
 
@@ -27,6 +28,15 @@ const char* tierName(Tier t);
 
 // The upstream name that means "the origin" rather than a shield PoP.
 inline constexpr std::string_view kOriginUpstream = "origin";
+// The upstream name that means "the topology's API Gateway" (its first API, docs/topology.md).
+inline constexpr std::string_view kGatewayUpstream = "gateway";
+
+// A Lambda@Edge association of a PoP: `cdnlab pop --edge-function TRIGGER=FUNCTION@PATH`.
+struct EdgeFunctionSpec {
+  std::string trigger;   // viewer-request | origin-request | origin-response | viewer-response
+  std::string function;  // builtin:NAME | native:NAME | lambda:NAME
+  std::string path = "*";  // CloudFront path pattern
+};
 
 struct PopSpec {
   std::string id;    // unique; also the X-Served-By / X-Cdnlab-Pop value
@@ -38,9 +48,10 @@ struct PopSpec {
   std::string policy = "lru";
   int workers = 1;
   Tier tier = Tier::Edge;
-  std::string upstream;  // a shield PoP's id, or "origin"
+  std::string upstream;  // a shield PoP's id, "origin" or "gateway"
   double weight = 1.0;   // for the router's weighted strategy
   bool accessLog = false;  // `cdnlab up` gives it --access-log <run dir>/<id>.access.log
+  std::vector<EdgeFunctionSpec> edgeFunctions;  // in file order (the first match per trigger runs)
 };
 
 struct OriginSpec {
@@ -103,6 +114,7 @@ struct Topology {
   std::vector<PopSpec> pops;  // in file order
   std::vector<RegionSpec> regions;
   LoadSpec load;
+  AppSpec app;  // store, Lambda service and functions, API Gateway (all optional)
 
   const PopSpec* findPop(std::string_view id) const;
   const RegionSpec* findRegion(std::string_view name) const;
@@ -113,7 +125,8 @@ struct Topology {
   // The locations a miss at `popId` travels through: client, the PoP, its shields, the origin
   // (feed to LatencyModel::pathMs; a prefix of it is a hit at that tier).
   std::vector<GeoPoint> missPath(GeoPoint client, std::string_view popId) const;
-  // Where `hop` (a PoP id or "origin") is.
+  // Where `hop` (a PoP id, "origin" or "gateway") is. The application tier (store, Lambda,
+  // gateway) sits with the origin.
   std::optional<GeoPoint> locationOf(std::string_view hop) const;
 };
 

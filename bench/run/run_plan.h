@@ -12,8 +12,9 @@
 
 namespace cdnlab::bench::run {
 
-enum class Kind { Origin, Pop, Router };
-const char* kindName(Kind k);  // also the cdnlab subcommand: "origin", "pop", "router"
+enum class Kind { Origin, Pop, Router, Store, Lambda, Gateway };
+// Also the cdnlab subcommand: "origin", "pop", "router", "store", "lambda", "gateway".
+const char* kindName(Kind k);
 
 struct Component {
   Kind kind = Kind::Pop;
@@ -28,6 +29,7 @@ struct Component {
   // PoP takes its first request.
   int wave = 0;
   std::vector<std::string> args;  // subcommand and flags, without argv[0]
+  std::vector<std::string> env;   // "NAME=value" added to the inherited environment
   std::vector<std::string> readyNames;  // the `listening <name>` lines that mean ready
   double upstreamRttMs = 0;  // the PoP's upstream hop (0 when the model is off, or not a PoP)
 };
@@ -39,7 +41,17 @@ struct PlanInputs {
   bool latency = true;       // false: --no-latency (or latency.enabled: false)
   std::string logDir = {};   // where PoPs with access logs write <id>.access.log
   bool accessLogs = false;   // `up --access-logs`: every PoP, whatever the topology says
+  std::string dataDir = {};  // the store's, the Lambda service's and the gateway's data live under it
+  // Path prefix of the deployed API on the gateway ("/_api/<apiId>[/<stage>]"), known once `up`
+  // has imported it; PoPs with `upstream: gateway` fetch from http://<gateway><prefix>.
+  std::string gatewayPathPrefix = {};
+  // Edge functions that call `lambda:` functions need this set (any PoP with them).
+  std::string geoDbForPops = {};
 };
+
+// The last wave of the application tier (store 0, Lambda 1, gateway 2; 0 without one): `up`
+// deploys tables, functions and APIs after it, before the PoPs start.
+int applicationWaves(const geo::Topology& topo);
 
 // RTT of a PoP's upstream hop (PoP -> shield, or PoP -> origin) from the latency model.
 double upstreamRttMs(const geo::Topology& topo, const geo::PopSpec& pop);
