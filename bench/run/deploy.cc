@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "bench/run/http_call.h"
@@ -222,7 +223,8 @@ std::string findNativeLibrary(const std::string& lib, const std::string& codeDir
 }
 
 Result<bool> deployFunction(HttpSession& s, const geo::Topology& topo, const geo::FunctionSpec& f,
-                            const DeployOptions& o, bool haveNode, DeployReport& rep) {
+                            const DeployOptions& o, bool haveNode, std::map<std::string, std::string>& zips,
+                            DeployReport& rep) {
   const ChosenRuntime chosen = chooseRuntime(f, o.runtime, haveNode);
   const std::string codeDir = f.code.empty() ? "" : resolve(o.baseDir, f.code);
   std::vector<std::pair<std::string, std::string>> extra;
@@ -234,8 +236,17 @@ Result<bool> deployFunction(HttpSession& s, const geo::Topology& topo, const geo
     extra.emplace_back(lib, path);
   }
   // The native version ships only its shared object; the code directory is the Node.js one.
-  auto zip = zipDirectory(chosen.native && f.runtime != "cdnlab-native" ? "" : codeDir, extra);
-  if (!zip.ok()) return Error{1, "function " + f.name + ": " + zip.error().message};
+  // Functions sharing one package (the shop's native versions share one .so) zip it once.
+  const std::string zipDir = chosen.native && f.runtime != "cdnlab-native" ? "" : codeDir;
+  std::string zipKey = zipDir;
+  for (const auto& [name, path] : extra) zipKey += "\n" + name + "=" + path;
+  auto cached = zips.find(zipKey);
+  if (cached == zips.end()) {
+    auto built = zipDirectory(zipDir, extra);
+    if (!built.ok()) return Error{1, "function " + f.name + ": " + built.error().message};
+    cached = zips.emplace(zipKey, std::move(*built)).first;
+  }
+  Result<std::string> zip(cached->second);
 
   rapidjson::StringBuffer b;
   Writer w(b);
@@ -357,8 +368,9 @@ Result<DeployReport> deployApplication(const geo::Topology& topo, const DeployOp
     for (const auto& t : topo.app.store->tables)
       if (auto r = deployTable(s, *topo.app.store, t, o, rep); !r.ok()) return r.error();
   const bool haveNode = onPath("node");
+  std::map<std::string, std::string> zips;  // package key -> zip bytes
   for (const auto& f : topo.app.functions)
-    if (auto r = deployFunction(s, topo, f, o, haveNode, rep); !r.ok()) return r.error();
+    if (auto r = deployFunction(s, topo, f, o, haveNode, zips, rep); !r.ok()) return r.error();
   if (topo.app.gateway)
     for (const auto& api : topo.app.gateway->apis) {
       auto id = deployApi(s, topo, api, o);

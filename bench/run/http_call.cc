@@ -3,6 +3,9 @@
 
 #include <strings.h>
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 
 #include "common/http/client.h"
@@ -39,6 +42,7 @@ Result<HttpReply> HttpSession::call(HttpCall c) {
 }
 
 std::vector<Result<HttpReply>> HttpSession::callAll(std::vector<HttpCall> calls) {
+  const auto t0 = std::chrono::steady_clock::now();
   std::vector<std::optional<Result<HttpReply>>> out(calls.size());
   size_t pending = calls.size();
   for (size_t i = 0; i < calls.size(); ++i) {
@@ -65,6 +69,9 @@ std::vector<Result<HttpReply>> HttpSession::callAll(std::vector<HttpCall> calls)
   }
   while (pending > 0 && uv_run(&loop_, UV_RUN_ONCE) != 0) {
   }
+  if (std::getenv("CDNLAB_TRACE_DEPLOY"))
+    for (const auto& c : calls) std::fprintf(stderr, "deploy: %s %s%s %.1f ms\n", c.method.c_str(), c.to.str().c_str(), c.target.c_str(),
+                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   std::vector<Result<HttpReply>> replies;
   for (auto& o : out) replies.push_back(o ? std::move(*o) : Result<HttpReply>(Error{1, "no response"}));
   return replies;
