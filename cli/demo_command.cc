@@ -1,11 +1,17 @@
 // `cdnlab demo [topo.yaml]`: up + `cdnlab load` for --duration + its table + down, always
-// stopping everything (also on Ctrl-C or failure). Logic: bench/run/up.h.
+// stopping everything (also on Ctrl-C or failure), then the HTML report of the run (--report).
+// Logic: bench/run/up.h and cli/report_writer.h.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
 
 #include "bench/run/up.h"
 #include "cli/command.h"
+#include "cli/report_writer.h"
 
 namespace cdnlab::cli {
 namespace {
@@ -29,13 +35,30 @@ CDNLAB_COMMAND("demo", "Start a topology, drive load at it for a while, print th
   sub.add_option("--load-arg", o->loadArgs, "Extra flag passed through to `cdnlab load` (repeatable)");
   auto json = std::make_shared<std::string>();
   sub.add_option("--json", *json, "Write the load's results as JSON to this file (also on Ctrl-C)");
-  return std::function<int()>([o, noLatency, json] {
+  auto report = std::make_shared<std::string>("cdnlab-report.html");
+  sub.add_option("--report", *report, "Write the run's HTML report here (empty: none)")->capture_default_str();
+  return std::function<int()>([o, noLatency, json, report] {
     o->latency = !*noLatency;
-    if (!json->empty()) {
+    // The report is drawn from the load's JSON: without --json it goes to a temporary file.
+    std::string jsonFile = *json;
+    bool temporary = jsonFile.empty() && !report->empty();
+    if (temporary)
+      jsonFile = (std::filesystem::temp_directory_path() / ("cdnlab-demo-" + std::to_string(::getpid()) + ".json")).string();
+    if (!jsonFile.empty()) {
       o->loadArgs.push_back("--json");
-      o->loadArgs.push_back(*json);
+      o->loadArgs.push_back(jsonFile);
     }
-    return bench::run::runDemo(*o);
+    int rc = bench::run::runDemo(*o);
+    // Also after Ctrl-C: the load writes what it measured, and the report shows it.
+    if (!report->empty() && std::filesystem::exists(jsonFile)) {
+      int reportRc = writeRunReport({jsonFile, *report, o->topologyFile});
+      if (rc == 0) rc = reportRc;
+    }
+    if (temporary) {
+      std::error_code ignored;
+      std::filesystem::remove(jsonFile, ignored);
+    }
+    return rc;
   });
 });
 

@@ -46,6 +46,8 @@ CDNLAB_COMMAND("gateway", "Run the API Gateway (HTTP APIs, management API for aw
   sub.add_option("--lambda-endpoint", a->o.lambdaEndpoint, "http://host:port of the Lambda Invoke API (cdnlab lambda)");
   sub.add_option("--store-endpoint", a->o.storeEndpoint, "http://host:port of the DynamoDB-compatible store (cdnlab store)");
   sub.add_option("--jwks", a->o.jwks, "ISSUER=FILE: the JWKS (RSA, EC P-256, oct keys) JWT authorizers of that issuer verify with; repeatable");
+  sub.add_option("--jwks-ttl", a->o.jwksTtlSeconds, "Seconds a key set fetched from an issuer's JWKS URL is kept")->capture_default_str();
+  sub.add_option("--iam-key", a->o.iamKeys, "ACCESS_KEY:SECRET whose SigV4 signatures AWS_IAM routes accept; repeatable");
   sub.add_option("--workers", a->o.workers, "HTTP worker threads")->capture_default_str();
   sub.add_option("--region", a->o.region, "Region in ARNs")->capture_default_str();
   sub.add_option("--log-level", a->logLevel, "debug, info, warn, error, off")->capture_default_str();

@@ -22,6 +22,8 @@ struct LambdaArgs {
   int maxConcurrency = 1000;
   std::string storeEndpoint;
   std::string streamsEndpoint;
+  std::string gatewayEndpoint;
+  std::string nodeSdk = lambda::defaultNodeSdkDir();
   std::string region = "us-east-1";
   int64_t idleTimeoutMs = 300000;
   int64_t asyncRetryDelayMs = 60000;
@@ -60,6 +62,8 @@ int runLambda(LambdaArgs& a) {
   o.runtime.pythonPath = a.python;
   o.runtime.storeEndpoint = a.storeEndpoint;
   o.streamsEndpoint = a.streamsEndpoint;
+  o.runtime.gatewayEndpoint = a.gatewayEndpoint;
+  o.runtime.nodeSdkDir = a.nodeSdk;
   o.invoker.maxConcurrency = a.maxConcurrency;
   o.invoker.idleTimeoutMs = a.idleTimeoutMs;
   o.invoker.asyncRetryDelayMs = a.asyncRetryDelayMs;
@@ -97,6 +101,8 @@ std::function<int()> setupLambda(CLI::App& sub) {
   sub.add_option("--max-concurrency", a->maxConcurrency, "Account concurrency limit over all functions")->capture_default_str();
   sub.add_option("--store-endpoint", a->storeEndpoint, "AWS_ENDPOINT_URL_DYNAMODB given to functions (e.g. the cdnlab store)");
   sub.add_option("--streams-endpoint", a->streamsEndpoint, "DynamoDB Streams API for event source mappings (default: --store-endpoint)");
+  sub.add_option("--gateway-endpoint", a->gatewayEndpoint, "AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI given to functions (e.g. the cdnlab gateway)");
+  sub.add_option("--node-sdk", a->nodeSdk, "node_modules with the AWS SDK v3 nodejsNN.x functions get ('' for none)")->capture_default_str();
   sub.add_option("--region", a->region, "Region in ARNs and AWS_REGION")->capture_default_str();
   sub.add_option("--idle-timeout-ms", a->idleTimeoutMs, "Stop an on-demand environment idle this long")->capture_default_str();
   sub.add_option("--async-retry-delay-ms", a->asyncRetryDelayMs, "Wait before retrying a failed Event invocation (second retry: twice this)")->capture_default_str();

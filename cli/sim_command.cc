@@ -14,11 +14,13 @@
 #include "bench/sim/cache_size.h"
 #include "bench/sim/sim_report.h"
 #include "bench/sim/simulator.h"
+#include "bench/sim/topology_replay.h"
 #include "bench/sim/trace_reader.h"
 #include "bench/sim/zipf_trace.h"
 #include "cli/command.h"
 #include "common/config/units.h"
 #include "edge/cache/policy.h"
+#include "geo/topology.h"
 
 namespace cdnlab::cli {
 namespace {
@@ -30,6 +32,10 @@ struct SimArgs {
   bool csvHeader = false, listPolicies = false, noProgress = false;
   int threads = 1, mrcPoints = 16;
   uint64_t limit = 0;
+  // --topology: the whole CDN; without --trace a synthetic Zipf workload.
+  std::string topology, requests = "1M", objects = "10000", objectSize = "1KiB..128KiB";
+  double alpha = -1;  // < 0: the topology's load.zipf_alpha
+  uint64_t seed = 1;
 };
 
 struct GenArgs {
@@ -91,15 +97,61 @@ bool writeFile(const std::string& path, const std::string& text) {
   return bool(o);
 }
 
-int runSim(const SimArgs& a) {
-  if (a.listPolicies) {
-    listPolicies();
-    return 0;
+Result<sim::TraceFormat> traceFormat(const SimArgs& a);
+std::optional<std::pair<uint32_t, uint32_t>> parseSizeRange(const std::string& text);
+
+// `cdnlab sim --topology FILE [--trace T | --requests N --objects M --alpha A]`.
+int runTopology(const SimArgs& a) {
+  auto topo = geo::loadTopologyFile(a.topology);
+  if (!topo) {
+    std::fputs(config::formatErrors(topo.errors()).c_str(), stderr);
+    return 2;
   }
-  if (a.trace.empty()) return fail("--trace is required (or: cdnlab sim gen zipf ...)");
+  sim::Trace trace;
+  auto t0 = std::chrono::steady_clock::now();
+  if (!a.trace.empty()) {
+    auto f = traceFormat(a);
+    if (!f) return fail(f.error().message);
+    auto t = sim::loadTrace(a.trace, *f, a.limit);
+    if (!t) return fail(t.error().message);
+    trace = std::move(*t);
+  } else {
+    sim::ZipfTraceSpec z;
+    auto requests = parseCount(a.requests);
+    auto objects = parseCount(a.objects);
+    auto sizes = parseSizeRange(a.objectSize);
+    if (!requests || *requests > UINT32_MAX - 2) return fail("--requests: expected a count such as 10M");
+    if (!objects || *objects > UINT32_MAX) return fail("--objects: expected a count such as 10000");
+    if (!sizes) return fail("--object-size: expected SIZE or MIN..MAX, e.g. 1KiB..128KiB");
+    z.requests = *requests;
+    z.objects = *objects;
+    z.alpha = a.alpha >= 0 ? a.alpha : topo->load.zipfAlpha;
+    z.seed = a.seed;
+    z.minSize = sizes->first;
+    z.maxSize = sizes->second;
+    sim::TraceFormat f;
+    f.kind = sim::TraceKind::OracleGeneral;
+    auto t = sim::parseTrace(sim::zipfTraceBytes(z), "synthetic zipf", f);
+    if (!t) return fail(t.error().message);
+    trace = std::move(*t);
+  }
+  double loadS = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::fprintf(stderr, "loaded %zu requests, %llu objects in %.2f s\n", trace.requests.size(),
+               (unsigned long long)trace.objects(), loadS);
+  if (trace.requests.empty()) return fail("no requests to replay");
+  auto r = sim::replayTopology(*topo, trace, sim::ReplayOptions{a.seed});
+  if (!r) return fail(r.error().message);
+  std::printf("topology %s: %zu PoPs, %zu regions, router %s, latency model %s\n", a.topology.c_str(),
+              topo->pops.size(), topo->regions.size(), geo::strategyName(topo->router.strategy),
+              topo->latencyEnabled ? "on" : "off");
+  std::fputs(sim::formatReplay(*r).c_str(), stdout);
+  return 0;
+}
+
+Result<sim::TraceFormat> traceFormat(const SimArgs& a) {
   sim::TraceFormat f;
   auto kind = a.format.empty() ? sim::guessTraceKind(a.trace) : sim::parseTraceKind(a.format);
-  if (!kind) return fail(kind.error().message);
+  if (!kind) return kind.error();
   f.kind = *kind;
   if (f.kind == sim::TraceKind::CdnLog) {
     f.timeCol = 1, f.idCol = 2, f.sizeCol = 3;
@@ -107,9 +159,31 @@ int runSim(const SimArgs& a) {
   if (a.csvTime) f.timeCol = a.csvTime;
   if (a.csvId) f.idCol = a.csvId;
   if (a.csvSize) f.sizeCol = a.csvSize;
-  if (a.csvDelimiter.size() != 1) return fail("--csv-delimiter must be one character");
+  if (a.csvDelimiter.size() != 1 && a.csvDelimiter != "\\t") return Error{0, "--csv-delimiter must be one character"};
   f.delimiter = a.csvDelimiter == "\\t" ? '\t' : a.csvDelimiter[0];
   f.header = a.csvHeader;
+  return f;
+}
+
+// "1KiB..128KiB" or "4KiB" -> (min, max) in bytes.
+std::optional<std::pair<uint32_t, uint32_t>> parseSizeRange(const std::string& text) {
+  size_t dots = text.find("..");
+  auto lo = config::parseByteSize(text.substr(0, dots));
+  auto hi = dots == std::string::npos ? lo : config::parseByteSize(text.substr(dots + 2));
+  if (!lo || !hi || *lo == 0 || *hi < *lo || *hi > UINT32_MAX) return std::nullopt;
+  return std::pair{uint32_t(*lo), uint32_t(*hi)};
+}
+
+int runSim(const SimArgs& a) {
+  if (a.listPolicies) {
+    listPolicies();
+    return 0;
+  }
+  if (!a.topology.empty()) return runTopology(a);
+  if (a.trace.empty()) return fail("--trace is required (or --topology, or: cdnlab sim gen zipf ...)");
+  auto fmt = traceFormat(a);
+  if (!fmt) return fail(fmt.error().message);
+  const sim::TraceFormat& f = *fmt;
 
   sim::SizeMode mode;
   if (a.mode == "obj") mode = sim::SizeMode::Objects;
@@ -236,6 +310,17 @@ CDNLAB_COMMAND("sim", "Replay a cache trace through eviction policies (miss rati
   sub.add_flag("--csv-header", a->csvHeader, "CSV: skip the first line");
   sub.add_flag("--list-policies", a->listPolicies, "print the policy registry and exit");
   sub.add_flag("--no-progress", a->noProgress, "no progress bar");
+  sub.add_option("--topology", a->topology,
+                 "replay through a whole topology (PoPs, shield, origin) in virtual time: per-PoP hit "
+                 "ratios, offload, latency per region");
+  sub.add_option("--requests", a->requests, "--topology without --trace: synthetic Zipf requests")
+      ->capture_default_str();
+  sub.add_option("--objects", a->objects, "--topology without --trace: distinct objects")->capture_default_str();
+  sub.add_option("--alpha", a->alpha, "--topology without --trace: Zipf exponent (default: the topology's load.zipf_alpha)");
+  sub.add_option("--object-size", a->objectSize, "--topology without --trace: object size or MIN..MAX")
+      ->capture_default_str();
+  sub.add_option("--seed", a->seed, "--topology: seed of the region draws and the synthetic workload")
+      ->capture_default_str();
   sub.require_subcommand(0, 1);  // `sim` runs by itself; `sim gen zipf` is the generator
   CLI::App* gen = sub.add_subcommand("gen", "Generate a synthetic trace");
   CLI::App* zipf = gen->add_subcommand("zipf", "Zipf popularity, oracleGeneral format");

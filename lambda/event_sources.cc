@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "lambda/codec.h"
+#include "lambda/event_filter.h"
 #include "lambda/stream_poller.h"
 
 namespace cdnlab::lambda {
@@ -79,6 +80,14 @@ Result<bool> EventSources::load() {
       m.bisectOnError = v["BisectBatchOnFunctionError"].GetBool();
     if (v.HasMember("ReportBatchItemFailures") && v["ReportBatchItemFailures"].IsBool())
       m.reportBatchItemFailures = v["ReportBatchItemFailures"].GetBool();
+    if (v.HasMember("FilterPatterns") && v["FilterPatterns"].IsArray()) {
+      FilterCriteria check;
+      for (const auto& p : v["FilterPatterns"].GetArray()) {
+        if (!p.IsString()) return Error{1, where + ".FilterPatterns: not a string"};
+        if (auto r = check.add(p.GetString()); !r) return Error{1, where + ".FilterPatterns: " + r.error().message};
+        m.filterPatterns.push_back(p.GetString());
+      }
+    }
     if (m.uuid.empty() || m.functionName.empty() || !isStreamArn(m.eventSourceArn))
       return Error{1, where + ": UUID, FunctionName or EventSourceArn missing or malformed"};
     mappings_[m.uuid] = m;
@@ -96,7 +105,10 @@ void EventSources::save() {
     w.key("BatchSize").integer(m.batchSize).key("MaximumBatchingWindowInSeconds").integer(m.maxBatchingWindowSec);
     w.key("MaximumRetryAttempts").integer(m.maxRetryAttempts).key("Enabled").boolean(m.enabled);
     w.key("BisectBatchOnFunctionError").boolean(m.bisectOnError);
-    w.key("ReportBatchItemFailures").boolean(m.reportBatchItemFailures).endObject();
+    w.key("ReportBatchItemFailures").boolean(m.reportBatchItemFailures);
+    w.key("FilterPatterns").startArray();
+    for (const auto& p : m.filterPatterns) w.string(p);
+    w.endArray().endObject();
   }
   w.endArray();
   std::string tmp = persistPath_ + ".tmp";
@@ -160,6 +172,11 @@ std::string EventSources::json(const EventSourceMapping& m, const std::string& s
   w.key("FunctionResponseTypes").startArray();
   if (m.reportBatchItemFailures) w.string("ReportBatchItemFailures");
   w.endArray();
+  if (!m.filterPatterns.empty()) {
+    w.key("FilterCriteria").startObject().key("Filters").startArray();
+    for (const auto& p : m.filterPatterns) w.startObject().key("Pattern").string(p).endObject();
+    w.endArray().endObject();
+  }
   w.endObject();
   return w.take();
 }
@@ -175,12 +192,39 @@ std::optional<ApiError> EventSources::apply(EventSourceMapping& m, const rapidjs
                          retries ? nullptr : &retries.error(), enabled ? nullptr : &enabled.error(),
                          bisect ? nullptr : &bisect.error()})
     if (e) return invalidRequestContent(e->message);
-  if (body.HasMember("FilterCriteria") && !body["FilterCriteria"].IsNull())
-    return invalidParameter("cdnlab lambda does not apply FilterCriteria yet; filter in the function.");
-  for (const char* unsupported : {"DestinationConfig", "TumblingWindowInSeconds", "ParallelizationFactor"})
-    if (body.HasMember(unsupported) && !body[unsupported].IsNull() &&
-        !(std::string(unsupported) == "ParallelizationFactor" && body[unsupported].IsInt() && body[unsupported].GetInt() == 1))
-      return invalidParameter(std::string("cdnlab lambda does not support ") + unsupported + " on event source mappings.");
+  auto criteria = body.FindMember("FilterCriteria");
+  std::optional<std::vector<std::string>> patterns;
+  if (criteria != body.MemberEnd() && !criteria->value.IsNull()) {
+    const auto& fc = criteria->value;
+    if (!fc.IsObject()) return invalidRequestContent("FilterCriteria must be an object");
+    patterns.emplace();
+    auto filters = fc.FindMember("Filters");
+    if (filters != fc.MemberEnd() && !filters->value.IsNull()) {
+      if (!filters->value.IsArray()) return invalidRequestContent("FilterCriteria.Filters must be an array");
+      FilterCriteria check;
+      size_t i = 0;
+      for (const auto& f : filters->value.GetArray()) {
+        std::string at = "FilterCriteria.Filters[" + std::to_string(i++) + "].Pattern";
+        if (!f.IsObject() || !f.HasMember("Pattern") || !f["Pattern"].IsString())
+          return invalidRequestContent(at + " must be a string");
+        std::string pattern(f["Pattern"].GetString(), f["Pattern"].GetStringLength());
+        if (auto r = check.add(pattern); !r) return invalidParameter("Invalid filter pattern definition. " + at + ": " + r.error().message);
+        patterns->push_back(std::move(pattern));
+      }
+    }
+  }
+  // Refused rather than ignored; the value that means "off" (AWS's default) is accepted.
+  struct Unsupported { const char* field; int off; };
+  for (auto [field, off] : {Unsupported{"DestinationConfig", 0}, Unsupported{"TumblingWindowInSeconds", 0},
+                            Unsupported{"ParallelizationFactor", 1}, Unsupported{"MaximumRecordAgeInSeconds", -1}}) {
+    auto it = body.FindMember(field);
+    if (it == body.MemberEnd() || it->value.IsNull()) continue;
+    if (it->value.IsInt() && it->value.GetInt() == off) continue;
+    if (std::string(field) == "DestinationConfig" && it->value.IsObject() &&
+        (!it->value.HasMember("OnFailure") || (it->value["OnFailure"].IsObject() && !it->value["OnFailure"].HasMember("Destination"))))
+      continue;  // {} or {"OnFailure":{}}: no destination
+    return invalidParameter(std::string("cdnlab lambda does not support ") + field + " on event source mappings.");
+  }
   if (*fn) {
     auto target = registry_.resolve(**fn, "");
     if (!target) return target.error();
@@ -203,6 +247,7 @@ std::optional<ApiError> EventSources::apply(EventSourceMapping& m, const rapidjs
       return validationError(std::to_string(**retries), "maximumRetryAttempts", "Member must have value between -1 and 10000");
     m.maxRetryAttempts = static_cast<int>(**retries);
   }
+  if (patterns) m.filterPatterns = std::move(*patterns);
   if (*enabled) m.enabled = **enabled;
   if (*bisect) m.bisectOnError = **bisect;
   auto types = body.FindMember("FunctionResponseTypes");

@@ -5,7 +5,8 @@
 // function synchronously with {"Records":[...]} batches, as Lambda's stream pollers do:
 // BatchSize and MaximumBatchingWindowInSeconds, StartingPosition, retries of a failed batch up to
 // MaximumRetryAttempts (-1: until it succeeds), BisectBatchOnFunctionError, and
-// ReportBatchItemFailures (retry from the first failed SequenceNumber). Loop thread only.
+// ReportBatchItemFailures (retry from the first failed SequenceNumber), and FilterCriteria (records
+// no filter matches are dropped before batching). Loop thread only.
 #pragma once
 
 #include <uv.h>
@@ -35,6 +36,7 @@ struct EventSourceMapping {
   int maxRetryAttempts = -1;
   bool bisectOnError = false;
   bool reportBatchItemFailures = false;
+  std::vector<std::string> filterPatterns;  // FilterCriteria.Filters[].Pattern, each checked (event_filter.h)
   int64_t lastModifiedMs = 0;
   std::string lastProcessingResult = "No records processed";
 };

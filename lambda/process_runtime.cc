@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/http/message.h"
+#include "common/log.h"
 #include "lambda/embedded_runtimes.h"
 #include "lambda/runtime_api.h"
 
@@ -58,7 +59,37 @@ Result<bool> ProcessRuntime::init() {
   if (!node.empty()) options_.nodePath = node;
   std::string python = findExecutable(options_.pythonPath);
   if (!python.empty()) options_.pythonPath = python;
+  linkNodeSdk();
   return true;
+}
+
+std::string defaultNodeSdkDir() { return CDNLAB_NODE_SDK_DIR; }
+
+// ES modules ignore NODE_PATH: an `import` of a bare name is looked up in node_modules of the
+// importing file's directory and each parent. Function code lives below codeRoot, so a
+// <codeRoot>/node_modules link to the SDK is found after the function's own node_modules, for
+// `import` and `require` alike (AWS's Node.js 18+ runtimes resolve both to the bundled SDK).
+void ProcessRuntime::linkNodeSdk() {
+  if (options_.codeRoot.empty()) return;
+  fs::path link = fs::path(options_.codeRoot) / "node_modules";
+  std::error_code ec;
+  auto status = fs::symlink_status(link, ec);
+  if (fs::exists(status) && !fs::is_symlink(status)) {
+    LOG_WARN("lambda: %s is not ours (not a link); ES module functions will not find the runtime SDK",
+             link.string().c_str());
+    return;
+  }
+  fs::remove(link, ec);
+  if (options_.nodeSdkDir.empty()) return;
+  if (!fs::is_directory(options_.nodeSdkDir, ec)) {
+    LOG_WARN("lambda: no AWS SDK for Node.js functions at %s (run scripts/setup.sh, or pass --node-sdk)",
+             options_.nodeSdkDir.c_str());
+    options_.nodeSdkDir.clear();
+    return;
+  }
+  options_.nodeSdkDir = fs::absolute(options_.nodeSdkDir).lexically_normal().string();
+  fs::create_directory_symlink(options_.nodeSdkDir, link, ec);
+  if (ec) LOG_WARN("lambda: cannot link %s: %s", link.string().c_str(), ec.message().c_str());
 }
 
 namespace {
@@ -422,8 +453,23 @@ Result<Environment*> ProcessRuntime::start(const EnvironmentSpec& spec, Environm
   }
   std::vector<std::string> vars;
   for (const auto& [k, v] : spec.userEnvironment) vars.push_back(k + "=" + v);
-  for (const char* inherit : {"PATH", "HOME", "LANG", "NODE_PATH", "PYTHONPATH", "TMPDIR"})
-    if (const char* v = std::getenv(inherit)) vars.push_back(std::string(inherit) + "=" + v);
+  // Inherited and endpoint variables are defaults: the function's own Environment wins (the
+  // reserved names it may not set are refused at CreateFunction).
+  auto addDefault = [&vars, &spec](const std::string& k, const std::string& v) {
+    if (!v.empty() && !spec.userEnvironment.count(k)) vars.push_back(k + "=" + v);
+  };
+  for (const char* inherit : {"PATH", "HOME", "LANG", "PYTHONPATH", "TMPDIR"})
+    if (const char* v = std::getenv(inherit)) addDefault(inherit, v);
+  // NODE_PATH as on AWS: after the function's own node_modules (Node looks there first) come the
+  // runtime's packages (the SDK), then whatever the service itself was given.
+  std::string nodePath = *kind == RuntimeKind::Node ? options_.nodeSdkDir : "";
+  if (const char* v = std::getenv("NODE_PATH"); v && *v) nodePath += (nodePath.empty() ? "" : ":") + std::string(v);
+  addDefault("NODE_PATH", nodePath);
+  // AWS_ENDPOINT_URL_<SERVICE ID>: SDK v3 and botocore >= 1.31 send that service's calls there.
+  addDefault("AWS_ENDPOINT_URL_DYNAMODB", options_.storeEndpoint);
+  addDefault("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", options_.streamsEndpoint);
+  addDefault("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI", options_.gatewayEndpoint);
+  if (options_.lambdaEndpoint) addDefault("AWS_ENDPOINT_URL_LAMBDA", options_.lambdaEndpoint());
   const AccountInfo& a = options_.account;
   auto add = [&vars](const std::string& k, const std::string& v) { vars.push_back(k + "=" + v); };
   add("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + std::to_string(*port));
@@ -444,7 +490,6 @@ Result<Environment*> ProcessRuntime::start(const EnvironmentSpec& spec, Environm
   add("AWS_SECRET_ACCESS_KEY", "cdnlab-lambda-secret");
   add("AWS_SESSION_TOKEN", "cdnlab-lambda-session");
   add("TZ", ":UTC");
-  if (!options_.storeEndpoint.empty()) add("AWS_ENDPOINT_URL_DYNAMODB", options_.storeEndpoint);
   if (*kind == RuntimeKind::Python) add("PYTHONUNBUFFERED", "1");
   auto spawned = env->spawn(args, vars, spec.codeDir);
   if (!spawned) {

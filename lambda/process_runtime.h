@@ -7,6 +7,7 @@
 
 #include <uv.h>
 
+#include <functional>
 #include <string>
 
 #include "lambda/environment.h"
@@ -20,6 +21,16 @@ struct ProcessRuntimeOptions {
   std::string bootstrapDir;            // where the embedded bootstraps are written
   AccountInfo account;
   std::string storeEndpoint;           // AWS_ENDPOINT_URL_DYNAMODB (empty: not set)
+  std::string streamsEndpoint;         // AWS_ENDPOINT_URL_DYNAMODB_STREAMS (empty: not set)
+  std::string gatewayEndpoint;         // AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI (empty: not set)
+  // AWS_ENDPOINT_URL_LAMBDA: the service's own URL, known only once its listener is bound, so it
+  // is asked for at each environment start (empty: not set).
+  std::function<std::string()> lambdaEndpoint;
+  // The AWS SDK for JavaScript v3 the nodejsNN.x runtimes provide (a node_modules directory, see
+  // lambda/runtimes/node/sdk/); empty: none. codeRoot is where function code lives below: the
+  // service links <codeRoot>/node_modules to the SDK so ES module imports find it too.
+  std::string nodeSdkDir;
+  std::string codeRoot;
   uint64_t maxResponseBytes = 6291556; // AWS's synchronous response limit
 };
 
@@ -32,10 +43,15 @@ class ProcessRuntime final : public Runtime {
   const ProcessRuntimeOptions& options() const { return options_; }
 
  private:
+  void linkNodeSdk();
+
   uv_loop_t* loop_;
   ProcessRuntimeOptions options_;
   std::string nodeBootstrap_, pythonBootstrap_;
 };
+
+// Where `scripts/setup.sh` installs the runtime SDK in this source tree (set at build time).
+std::string defaultNodeSdkDir();
 
 // Resolves `name` on PATH (as execvp would); empty when not found. Absolute paths are checked.
 std::string findExecutable(const std::string& name);

@@ -41,6 +41,10 @@ Result<bool> LambdaService::open() {
   logs_ = std::make_unique<LogStore>(options_.inMemory ? "" : codeRoot_ + "/logs");
   options_.runtime.account = options_.account;
   options_.runtime.bootstrapDir = codeRoot_ + "/runtimes";
+  options_.runtime.codeRoot = codeRoot_;
+  if (options_.runtime.streamsEndpoint.empty()) options_.runtime.streamsEndpoint = options_.streamsEndpoint;
+  if (options_.runtime.streamsEndpoint.empty()) options_.runtime.streamsEndpoint = options_.runtime.storeEndpoint;
+  options_.runtime.lambdaEndpoint = [this] { return publicUrl_; };
   return true;
 }
 

@@ -24,7 +24,9 @@ std::string quote(std::string_view s) {
 }  // namespace
 
 StreamPoller::StreamPoller(EventSources& sources, const EventSourceMapping& mapping)
-    : sources_(sources), mapping_(mapping), alive_(std::make_shared<bool>(true)) {}
+    : sources_(sources), mapping_(mapping), alive_(std::make_shared<bool>(true)) {
+  for (const auto& p : mapping_.filterPatterns) (void)filters_.add(p);
+}
 
 StreamPoller::~StreamPoller() { stop(); }
 
@@ -180,6 +182,8 @@ void StreamPoller::getRecords(size_t index) {
         if (ddb != rec.MemberEnd() && ddb->value.IsObject() && ddb->value.HasMember("SequenceNumber") &&
             ddb->value["SequenceNumber"].IsString())
           seq = ddb->value["SequenceNumber"].GetString();
+        // A record no filter matches is dropped here: it is never invoked and never retried.
+        if (!filters_.matches(rec)) continue;
         rec.RemoveMember("eventSourceARN");
         rec.AddMember("eventSourceARN", rapidjson::Value(mapping_.eventSourceArn.c_str(), d.GetAllocator()), d.GetAllocator());
         rapidjson::StringBuffer buf;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "lambda/event_filter.h"
 #include "lambda/event_sources.h"
 
 namespace cdnlab::lambda {
@@ -50,6 +51,7 @@ class StreamPoller {
 
   EventSources& sources_;
   EventSourceMapping mapping_;
+  FilterCriteria filters_;  // from mapping_.filterPatterns, checked when the mapping was written
   std::string functionNameForLogs() const;  // the function's name, for its log
   std::vector<Shard> shards_;
   std::vector<std::string> finished_;  // closed shards read to the end

@@ -15,7 +15,12 @@ case "$KIND" in
 esac
 B=${SANITIZE_BUILD:-build-$KIND}
 bash scripts/setup.sh clang-14 libclang-rt-14-dev >/dev/null
-CC=clang-14 CXX=clang++-14 cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCDNLAB_SANITIZE="$SAN" -DCDNLAB_BENCH=OFF \
+# ccache (shared between build dirs) when present: rebuilds after a small change stay cheap.
+LAUNCHER=
+if command -v ccache >/dev/null; then
+  LAUNCHER="-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache"
+fi
+CC=clang-14 CXX=clang++-14 cmake -S . -B "$B" -G Ninja $LAUNCHER -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCDNLAB_SANITIZE="$SAN" -DCDNLAB_BENCH=OFF \
   -DCMAKE_CXX_FLAGS="-fno-sanitize-recover=undefined" >/dev/null
 t0=$(date +%s)
 cmake --build "$B" -j"${SANITIZE_JOBS:-$(nproc)}"

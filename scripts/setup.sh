@@ -11,7 +11,7 @@ BUILD_PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   rapidjson-dev libyaml-cpp-dev libcli11-dev librocksdb-dev libzip-dev
 )
-TEST_PKGS=(curl python3 python3-boto3 awscli)
+TEST_PKGS=(curl python3 python3-boto3 awscli chromium python3-websockets)
 
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
@@ -42,4 +42,12 @@ if [ ! -f /usr/share/llhttp/llhttp.c ] && [ ! -f .deps/llhttp/usr/share/llhttp/l
   mkdir -p .deps/llhttp
   dpkg-deb -x "$tmp"/node-llhttp_*.deb .deps/llhttp
   rm -rf "$tmp"
+fi
+
+# The AWS SDK for JavaScript v3 that `cdnlab lambda`'s Node.js runtimes provide to functions, as
+# AWS's nodejs18.x+ runtimes do (pinned by its lock file; `npm ci` only when it changed).
+sdk=lambda/runtimes/node/sdk
+if command -v npm >/dev/null && [ ! "$sdk/node_modules/.package-lock.json" -nt "$sdk/package-lock.json" ]; then
+  echo "setup: npm ci in $sdk"
+  (cd "$sdk" && retry npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi

@@ -66,7 +66,9 @@ Result<SimResult> simulate(const Trace& trace, const SimJob& job, std::atomic<ui
     } else {
       ++r.misses;
       r.missBytes += q.size;
-      if (policy.admit(a) && size <= cap) {
+      const bool admitted = policy.admit(a);
+      if (!policy.dropped().empty()) settle();  // admission may evict (LIRS)
+      if (admitted && size <= cap) {
         while (used + size > cap) {
           auto v = policy.victim();
           if (!v) return Error{0, job.policy + ": no victim with " + std::to_string(used) + " in use"};

@@ -155,6 +155,18 @@ bool Object::has(std::string_view key) const {
   return false;
 }
 
+Object::Shape Object::shape(std::string_view key) const {
+  const auto& rec = s_->records[i_];
+  if (!rec.node.IsMap()) return Shape::Absent;
+  for (auto it = rec.node.begin(); it != rec.node.end(); ++it) {
+    if (!it->first.IsScalar() || it->first.Scalar() != key) continue;
+    if (it->second.IsSequence()) return Shape::List;
+    if (it->second.IsMap()) return Shape::Mapping;
+    return Shape::Scalar;
+  }
+  return Shape::Absent;
+}
+
 std::vector<std::string> Object::keys() const {
   std::vector<std::string> out;
   const auto& rec = s_->records[i_];
@@ -517,6 +529,19 @@ Parsed<Document> Document::parseString(std::string_view text, std::string name) 
   detail::Record rec{s->root, "", {}, false, false};
   if (!s->root.IsMap()) rec.node = YAML::Node(YAML::NodeType::Null);  // empty file: reads as {}
   s->records.push_back(std::move(rec));
+  return Document(std::move(s));
+}
+
+Parsed<Document> Document::fromNode(YAML::Node root, std::string name) {
+  auto s = std::make_shared<detail::State>();
+  s->file = std::move(name);
+  if (!root.IsMap()) {
+    YAML::Mark m = root.Mark();
+    return ConfigError{s->file, m.line + 1, m.column + 1, "", "expected a mapping"};
+  }
+  s->root = root;
+  findDuplicateKeys(s->root, "", s->errors, s->file);
+  s->records.push_back(detail::Record{s->root, "", {}, false, false});
   return Document(std::move(s));
 }
 

@@ -54,6 +54,10 @@ class Object {
   bool has(std::string_view key) const;
   // Keys present in this mapping, in document order (for maps keyed by name).
   std::vector<std::string> keys() const;
+  // The YAML shape of `key`'s value, for fields that take more than one form (a keyword or a
+  // list, say). Does not mark the key as read.
+  enum class Shape { Absent, Scalar, List, Mapping };
+  Shape shape(std::string_view key) const;
 
   std::string string(std::string_view key);
   std::string string(std::string_view key, std::string def);
@@ -116,6 +120,8 @@ class Document {
   // `name` is how errors name the file; parse errors come back as ConfigErrors.
   static Parsed<Document> parseFile(const std::string& path);
   static Parsed<Document> parseString(std::string_view text, std::string name = "<embedded>");
+  // A document over a node parsed elsewhere (it keeps its line marks): `root` must be a mapping.
+  static Parsed<Document> fromNode(YAML::Node root, std::string name);
 
   const std::string& name() const;
   Object root();

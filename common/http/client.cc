@@ -308,11 +308,7 @@ HttpClient::HttpClient(uv_loop_t* loop, ClientOptions options)
   deferTimer_->data = this;
 }
 
-HttpClient::~HttpClient() {
-  close();
-  uv_close(reinterpret_cast<uv_handle_t*>(deferTimer_),
-           [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
-}
+HttpClient::~HttpClient() { close(); }
 
 void HttpClient::close() {
   if (closed_) return;
@@ -338,6 +334,12 @@ void HttpClient::close() {
     stats_.errors++;
     p->done(Error{static_cast<int>(ClientError::Cancelled), "client closed"});
   }
+  // The timer closes here, not in the destructor: an owner that closes the client and then
+  // runs its loop to the end (a server worker stopping) must find every handle closed, or
+  // uv_loop_close fails and the loop's memory leaks. A closed client never defers again.
+  uv_close(reinterpret_cast<uv_handle_t*>(deferTimer_),
+           [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
+  deferTimer_ = nullptr;
 }
 
 Upstream* HttpClient::upstreamFor(const std::string& host, int port) {

@@ -94,7 +94,7 @@ class HttpClient {
   // Sends the request; `done` fires exactly once, on the loop thread, never from inside this
   // call (except after close(): then at once, with Cancelled).
   void request(ClientRequest req, ClientCallback done);
-  // Closes every connection now; callbacks of requests still pending fire with Cancelled from
+  // Closes every connection and handle now (the loop must run on to finish closing them); callbacks of requests still pending fire with Cancelled from
   // inside this call. Safe to call twice.
   void close();
 

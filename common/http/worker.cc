@@ -17,7 +17,13 @@ Worker::Worker(HttpServer* server, int index)
 Worker::~Worker() {
   if (!loopReady_) return;
   if (handlesOpen_) closeHandles();  // init() succeeded but the thread never ran (start failed)
-  uv_loop_close(&loop_);
+  // Every handle an owner opened on this loop (onWorkerStart) must be closed by onWorkerStop;
+  // one left open keeps the loop's memory and is named here so it can be found.
+  if (uv_loop_close(&loop_) != 0) {
+    uv_walk(&loop_, [](uv_handle_t* h, void* arg) {
+      LOG_ERROR("worker %d: libuv %s handle still open at exit", *static_cast<int*>(arg), uv_handle_type_name(h->type));
+    }, &index_);
+  }
 }
 
 void Worker::closeHandles() {

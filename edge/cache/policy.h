@@ -7,7 +7,8 @@
 // counts match it exactly):
 //
 //   hit:   onHit(id, access)
-//   miss:  if admit(access) and access.size <= capacity:
+//   miss:  admitted = admit(access); the items in dropped() leave the store
+//          if admitted and access.size <= capacity:
 //            while used + access.size > capacity: v = victim(); onRemove(v, Size)
 //            onInsert(id, access)
 //   after onHit / onInsert: the items in dropped() leave the store too (see below)
@@ -75,9 +76,9 @@ class Policy {
   // state such as CLOCK / SIEVE hands, second-chance bits or S3-FIFO's small-to-main moves.
   virtual std::optional<ItemId> victim() = 0;
 
-  // Items the policy let go of by itself during onHit / onInsert (SLRU demoting out of its last
-  // segment on a hit, 2Q's main LRU making room on a ghost hit, S3-FIFO declining an object the
-  // size of its small queue). The caller removes them from its index and clears the list.
+  // Items the policy let go of by itself during admit / onHit / onInsert (LIRS evicting on
+  // admission, SLRU demoting out of its last segment on a hit, 2Q's main LRU making room on a
+  // ghost hit, S3-FIFO declining an object the size of its small queue). The caller removes them from its index and clears the list.
   std::vector<ItemId>& dropped() { return dropped_; }
 
  protected:

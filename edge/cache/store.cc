@@ -202,7 +202,9 @@ InsertResult CacheStore::insert(std::shared_ptr<const Entry> entry, int64_t nowM
         else ++kept;
       }
     }
-    if (!s.policy->admit(Access{entry->key.hash, charged})) {
+    const bool admitted = s.policy->admit(Access{entry->key.hash, charged});
+    if (!s.policy->dropped().empty()) removeDropped(s, evicted);  // admission may evict (LIRS)
+    if (!admitted) {
       rejected = true;
     } else {
       // Evict until it fits (bytes and, when bounded, objects).
@@ -233,8 +235,9 @@ InsertResult CacheStore::insert(std::shared_ptr<const Entry> entry, int64_t nowM
   }
   if (rejected) {
     counters_.replaced += replaced.objects;
-    counters_.objects -= int64_t(replaced.objects);
-    counters_.bytes -= int64_t(replaced.bytes);
+    counters_.evictedSize += evicted.objects;
+    counters_.objects -= int64_t(replaced.objects + evicted.objects);
+    counters_.bytes -= int64_t(replaced.bytes + evicted.bytes);
     counters_.passThrough.fetch_add(1, std::memory_order_relaxed);
     return InsertResult::Rejected;
   }

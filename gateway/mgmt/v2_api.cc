@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "gateway/integrations/lambda_target.h"
+#include "gateway/integrations/proxy_event.h"
 #include "gateway/mgmt/mgmt_response.h"
 #include "gateway/model/model_json.h"
 #include "gateway/openapi/importer.h"
@@ -39,6 +40,29 @@ std::string queryParam(std::string_view query, std::string_view name) {
   return "";
 }
 
+std::string pageToken(size_t offset) { return base64Encode("cdnlab-page:" + std::to_string(offset)); }
+
+// [from, to) of a list of `total` items for the request's maxResults / nextToken.
+Result<std::pair<size_t, size_t>> pageOf(std::string_view query, size_t total) {
+  size_t from = 0, to = total;
+  std::string token = queryParam(query, "nextToken");
+  if (!token.empty()) {
+    auto raw = base64Decode(token);
+    constexpr std::string_view kPrefix = "cdnlab-page:";
+    if (!raw || raw->rfind(kPrefix, 0) != 0 || raw->size() == kPrefix.size() || raw->size() > kPrefix.size() + 9 ||
+        raw->find_first_not_of("0123456789", kPrefix.size()) != std::string::npos)
+      return Error{400, "Invalid input: nextToken is not a token this API gave out"};
+    from = std::min(total, static_cast<size_t>(std::stoull(raw->substr(kPrefix.size()))));
+  }
+  std::string max = queryParam(query, "maxResults");
+  if (!max.empty()) {
+    if (max.size() > 9 || max.find_first_not_of("0123456789") != std::string::npos || std::stoull(max) == 0)
+      return Error{400, "Invalid input: maxResults must be a positive number, got '" + max + "'"};
+    to = std::min(total, from + static_cast<size_t>(std::stoull(max)));
+  }
+  return std::make_pair(from, to);
+}
+
 template <typename Fn>
 std::string render(Fn&& fn) {
   rapidjson::StringBuffer b;
@@ -47,14 +71,20 @@ std::string render(Fn&& fn) {
   return std::string(b.GetString(), b.GetSize());
 }
 
+// One page of a Get* list, as apigatewayv2 pages them: `maxResults` (a positive number, as a
+// string on the wire) caps the items, `nextToken` (opaque; ours is the next offset) continues.
 template <typename T, typename Fn>
-std::string renderItems(const std::vector<T>& items, Fn&& write) {
-  return render([&](JsonWriter& w) {
+Result<std::string> renderItems(const http::Request& req, const std::vector<T>& items, Fn&& write) {
+  auto page = pageOf(req.query, items.size());
+  if (!page) return page.error();
+  auto [from, to] = *page;
+  return render([&, from = from, to = to](JsonWriter& w) {
     w.StartObject();
     jkey(w, "items");
     w.StartArray();
-    for (const auto& i : items) write(w, i);
+    for (size_t i = from; i < to; ++i) write(w, items[i]);
     w.EndArray();
+    if (to < items.size()) jkv(w, "nextToken", pageToken(to));
     w.EndObject();
   });
 }
@@ -87,8 +117,8 @@ Result<bool> checkStageName(const std::string& n) {
 }
 
 Result<bool> checkRouteAuth(const Route& r) {
-  if (r.authorizationType == "JWT" && r.authorizerId.empty())
-    return Error{400, "Invalid input: authorizationType JWT needs authorizerId"};
+  if ((r.authorizationType == "JWT" || r.authorizationType == "CUSTOM") && r.authorizerId.empty())
+    return Error{400, "Invalid input: authorizationType " + r.authorizationType + " needs authorizerId"};
   return true;  // validateRoutes checks the authorizer exists and refuses other types
 }
 
@@ -238,7 +268,9 @@ http::Response subResource(Call& c, const std::string& apiId, std::string_view k
         return true;
       }
       if (m == "GET" && subId.empty()) {
-        out = renderItems(api->integrations, [](JsonWriter& w, const Integration& i) { writeIntegration(w, i, false); });
+        auto page = renderItems(c.req, api->integrations, [](JsonWriter& w, const Integration& i) { writeIntegration(w, i, false); });
+        if (!page) return page.error();
+        out = std::move(*page);
         return true;
       }
       Integration* in = api->findIntegration(subId);
@@ -275,7 +307,9 @@ http::Response subResource(Call& c, const std::string& apiId, std::string_view k
         return true;
       }
       if (m == "GET" && subId.empty()) {
-        out = renderItems(api->routes, [](JsonWriter& w, const Route& r) { writeRoute(w, r); });
+        auto page = renderItems(c.req, api->routes, [](JsonWriter& w, const Route& r) { writeRoute(w, r); });
+        if (!page) return page.error();
+        out = std::move(*page);
         return true;
       }
       Route* rt = api->findRoute(subId);
@@ -311,7 +345,9 @@ http::Response subResource(Call& c, const std::string& apiId, std::string_view k
         return true;
       }
       if (m == "GET" && subId.empty()) {
-        out = renderItems(api->stages, [](JsonWriter& w, const Stage& s) { writeStage(w, s); });
+        auto page = renderItems(c.req, api->stages, [](JsonWriter& w, const Stage& s) { writeStage(w, s); });
+        if (!page) return page.error();
+        out = std::move(*page);
         return true;
       }
       Stage* s = api->findStage(subId);
@@ -346,7 +382,9 @@ http::Response subResource(Call& c, const std::string& apiId, std::string_view k
         return true;
       }
       if (m == "GET" && subId.empty()) {
-        out = renderItems(api->authorizers, [](JsonWriter& w, const Authorizer& a) { writeAuthorizer(w, a); });
+        auto page = renderItems(c.req, api->authorizers, [](JsonWriter& w, const Authorizer& a) { writeAuthorizer(w, a); });
+        if (!page) return page.error();
+        out = std::move(*page);
         return true;
       }
       Authorizer* az = api->findAuthorizer(subId);
@@ -392,7 +430,9 @@ http::Response subResource(Call& c, const std::string& apiId, std::string_view k
         return true;
       }
       if (m == "GET" && subId.empty()) {
-        out = renderItems(api->deployments, [](JsonWriter& w, const Deployment& d) { writeDeployment(w, d, false); });
+        auto page = renderItems(c.req, api->deployments, [](JsonWriter& w, const Deployment& d) { writeDeployment(w, d, false); });
+        if (!page) return page.error();
+        out = std::move(*page);
         return true;
       }
       const Deployment* d = api->findDeployment(subId);
@@ -477,11 +517,12 @@ http::Response handleV2(ModelStore& store, const http::Request& req, const V2Api
     if (m == "POST") return createApi(c);
     if (m == "PUT") return importApi(c, "");
     if (m == "GET") {
-      std::string out;
+      Result<std::string> out = std::string();
       store.read([&](const std::vector<Api>& apis) {
-        out = renderItems(apis, [&](JsonWriter& w, const Api& a) { writeApi(w, a, c.endpoint(a.id), false); });
+        out = renderItems(req, apis, [&](JsonWriter& w, const Api& a) { writeApi(w, a, c.endpoint(a.id), false); });
       });
-      return jsonResponse(200, std::move(out));
+      if (!out) return fail(out.error());
+      return jsonResponse(200, std::move(*out));
     }
     return awsError(405, "MethodNotAllowedException", "Method " + m + " is not allowed on /v2/apis");
   }
@@ -545,7 +586,6 @@ http::Response handleV2(ModelStore& store, const http::Request& req, const V2Api
     resp.status = 204;
     return resp;
   }
-  (void)queryParam;
   return subResource(c, apiId, s[3], subId);
 }
 

@@ -84,7 +84,8 @@ struct Deployment {
   std::vector<Integration> integrations;
 };
 
-// A JWT authorizer (authorizerType JWT). Keys come from the gateway's --jwks ISSUER=FILE.
+// An authorizer: JWT (keys from --jwks ISSUER=FILE or the issuer's JWKS URL) or REQUEST (a Lambda
+// authorizer: the function at authorizerUri decides, its answer cached for the TTL).
 struct Authorizer {
   std::string id;
   std::string name;
@@ -92,6 +93,13 @@ struct Authorizer {
   std::vector<std::string> identitySource{"$request.header.Authorization"};
   std::string issuer;
   std::vector<std::string> audience;
+  // REQUEST authorizers.
+  std::string authorizerUri;
+  std::string authorizerPayloadFormatVersion;  // "1.0" | "2.0"
+  bool enableSimpleResponses = false;          // 2.0 only: {"isAuthorized": bool, "context": {}}
+  int64_t authorizerResultTtlInSeconds = 0;    // 0: no caching; at most 3600
+  std::string authorizerCredentialsArn;
+  std::string identityValidationExpression;
 };
 
 struct Cors {

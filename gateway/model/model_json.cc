@@ -200,17 +200,45 @@ void writeStage(JsonWriter& w, const Stage& s) {
 
 void writeAuthorizer(JsonWriter& w, const Authorizer& a) {
   w.StartObject();
+  if (!a.authorizerCredentialsArn.empty()) jkv(w, "authorizerCredentialsArn", a.authorizerCredentialsArn);
   jkv(w, "authorizerId", a.id);
+  if (a.authorizerType == "REQUEST") {
+    jkv(w, "authorizerPayloadFormatVersion", a.authorizerPayloadFormatVersion);
+    jkey(w, "authorizerResultTtlInSeconds");
+    w.Int64(a.authorizerResultTtlInSeconds);
+  }
   jkv(w, "authorizerType", a.authorizerType);
+  if (!a.authorizerUri.empty()) jkv(w, "authorizerUri", a.authorizerUri);
+  if (a.authorizerType == "REQUEST") {
+    jkey(w, "enableSimpleResponses");
+    w.Bool(a.enableSimpleResponses);
+  }
   jlist(w, "identitySource", a.identitySource);
-  jkey(w, "jwtConfiguration");
-  w.StartObject();
-  jlist(w, "audience", a.audience);
-  jkv(w, "issuer", a.issuer);
-  w.EndObject();
+  if (!a.identityValidationExpression.empty()) jkv(w, "identityValidationExpression", a.identityValidationExpression);
+  if (a.authorizerType == "JWT") {
+    jkey(w, "jwtConfiguration");
+    w.StartObject();
+    jlist(w, "audience", a.audience);
+    jkv(w, "issuer", a.issuer);
+    w.EndObject();
+  }
   jkv(w, "name", a.name);
   w.EndObject();
 }
+
+namespace {
+
+// An identity source of a REQUEST authorizer: $request.header.<n>, $request.querystring.<n>,
+// $context.<v> or $stageVariables.<v> (API Gateway's list).
+bool validRequestIdentitySource(const std::string& s) {
+  for (const char* prefix : {"$request.header.", "$request.querystring.", "$context.", "$stageVariables."}) {
+    size_t n = std::char_traits<char>::length(prefix);
+    if (s.size() > n && s.compare(0, n, prefix) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 Result<bool> readAuthorizer(const rapidjson::Value& o, Authorizer& a) {
   if (!o.IsObject()) return Error{400, "Invalid input: the request body must be a JSON object"};
@@ -219,6 +247,12 @@ Result<bool> readAuthorizer(const rapidjson::Value& o, Authorizer& a) {
   r.str("name", a.name);
   r.str("authorizerType", a.authorizerType);
   r.strList("identitySource", a.identitySource);
+  r.str("authorizerUri", a.authorizerUri);
+  r.str("authorizerPayloadFormatVersion", a.authorizerPayloadFormatVersion);
+  r.boolean("enableSimpleResponses", a.enableSimpleResponses);
+  r.integer("authorizerResultTtlInSeconds", a.authorizerResultTtlInSeconds);
+  r.str("authorizerCredentialsArn", a.authorizerCredentialsArn);
+  r.str("identityValidationExpression", a.identityValidationExpression);
   if (const auto* j = r.object("jwtConfiguration")) {
     JsonReader jr(*j);
     jr.str("issuer", a.issuer);
@@ -226,9 +260,25 @@ Result<bool> readAuthorizer(const rapidjson::Value& o, Authorizer& a) {
     if (!jr.ok()) return Error{400, jr.error()};
   }
   if (!r.ok()) return Error{400, r.error()};
-  if (a.authorizerType != "JWT")
-    return Error{400, "Invalid input: authorizerType " + a.authorizerType + " is not supported by this gateway yet (JWT)"};
   if (a.name.empty()) return Error{400, "Invalid input: name is required"};
+  if (a.authorizerType == "REQUEST") {
+    if (a.authorizerUri.empty()) return Error{400, "Invalid input: a REQUEST authorizer needs authorizerUri"};
+    if (a.authorizerPayloadFormatVersion != "1.0" && a.authorizerPayloadFormatVersion != "2.0")
+      return Error{400, "Invalid input: authorizerPayloadFormatVersion must be 1.0 or 2.0 for a REQUEST authorizer"};
+    if (a.enableSimpleResponses && a.authorizerPayloadFormatVersion != "2.0")
+      return Error{400, "Invalid input: enableSimpleResponses is only supported with authorizerPayloadFormatVersion 2.0"};
+    if (a.authorizerResultTtlInSeconds < 0 || a.authorizerResultTtlInSeconds > 3600)
+      return Error{400, "Invalid input: authorizerResultTtlInSeconds must be between 0 and 3600"};
+    if (a.authorizerResultTtlInSeconds > 0 && a.identitySource.empty())
+      return Error{400, "Invalid input: identitySource is required when authorizerResultTtlInSeconds is greater than 0"};
+    for (const auto& s : a.identitySource)
+      if (!validRequestIdentitySource(s))
+        return Error{400, "Invalid input: identitySource " + s +
+                              " must be $request.header.<name>, $request.querystring.<name>, $context.<name> or $stageVariables.<name>"};
+    return true;
+  }
+  if (a.authorizerType != "JWT")
+    return Error{400, "Invalid input: authorizerType " + a.authorizerType + " is not supported (JWT, REQUEST)"};
   if (a.issuer.empty() || a.audience.empty())
     return Error{400, "Invalid input: a JWT authorizer needs jwtConfiguration.issuer and jwtConfiguration.audience"};
   if (a.identitySource.size() != 1 || a.identitySource[0].rfind("$request.header.", 0) != 0)

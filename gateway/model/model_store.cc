@@ -153,11 +153,20 @@ void ModelStore::publish() {
           cr.bucket = bucketFor(api.id + '\n' + st.name + '\n' + r.routeKey, rate, burst);
         }
         cr.metrics = metrics_.get(api.id, st.name, r.routeKey);
-        if (r.authorizationType == "JWT") {
-          if (const Authorizer* az = api.findAuthorizer(r.authorizerId)) {
+        if (r.authorizationType == "CUSTOM") {
+          if (const Authorizer* az = api.findAuthorizer(r.authorizerId); az && az->authorizerType == "REQUEST") {
             auto ca = std::make_shared<CompiledAuthorizer>();
             ca->config = *az;
-            ca->identityHeader = az->identitySource.empty() ? "authorization" : az->identitySource[0].substr(16);
+            cr.authorizer = std::move(ca);
+          }
+        }
+        if (r.authorizationType == "JWT") {
+          if (const Authorizer* az = api.findAuthorizer(r.authorizerId); az && az->authorizerType == "JWT") {
+            auto ca = std::make_shared<CompiledAuthorizer>();
+            ca->config = *az;
+            ca->identityHeader = az->identitySource.empty() || az->identitySource[0].size() <= 16
+                                     ? "authorization"
+                                     : az->identitySource[0].substr(16);
             if (auto it = jwks_.find(az->issuer); it != jwks_.end()) ca->keys = it->second;
             cr.authorizer = std::move(ca);
           }
@@ -185,12 +194,16 @@ Result<bool> validateRoutes(const Api& api) {
   std::vector<std::string> keys;
   for (const auto& r : api.routes) {
     keys.push_back(r.routeKey);
-    if (r.authorizationType == "JWT") {
+    if (r.authorizationType == "JWT" || r.authorizationType == "CUSTOM") {
       const Authorizer* az = api.findAuthorizer(r.authorizerId);
       if (!az) return Error{404, "Invalid authorizer identifier specified " + r.authorizerId + " (route " + r.routeKey + ")"};
-    } else if (r.authorizationType != "NONE") {
+      const char* wanted = r.authorizationType == "JWT" ? "JWT" : "REQUEST";
+      if (az->authorizerType != wanted)
+        return Error{400, "Invalid input: authorizationType " + r.authorizationType + " needs a " + wanted +
+                              " authorizer, " + r.authorizerId + " is " + az->authorizerType + " (route " + r.routeKey + ")"};
+    } else if (r.authorizationType != "NONE" && r.authorizationType != "AWS_IAM") {
       return Error{400, "Invalid input: authorizationType " + r.authorizationType +
-                            " is not supported by this gateway yet (NONE, JWT); route " + r.routeKey};
+                            " must be NONE, JWT, CUSTOM or AWS_IAM; route " + r.routeKey};
     }
     if (!r.target.empty()) {
       if (r.target.rfind("integrations/", 0) != 0)

@@ -30,7 +30,7 @@ struct CompiledRoute {
   std::shared_ptr<const Integration> integration; // null: the route has no target
   std::shared_ptr<TokenBucket> bucket;            // null: no throttle configured
   std::shared_ptr<RouteMetrics> metrics;
-  std::shared_ptr<const CompiledAuthorizer> authorizer;  // set for authorizationType JWT
+  std::shared_ptr<const CompiledAuthorizer> authorizer;  // set for authorizationType JWT and CUSTOM
 };
 
 struct CompiledStage {

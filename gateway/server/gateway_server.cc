@@ -9,11 +9,15 @@
 #include "gateway/mgmt/mgmt_response.h"
 #include "gateway/mgmt/v2_api.h"
 #include "gateway/openapi/importer.h"
+#include "gateway/rest/rest_invoke.h"
+#include "gateway/rest/rest_mgmt.h"
+#include "gateway/server/iam_authorize.h"
 #include "gateway/server/invoke_chain.h"
 
 namespace cdnlab::gateway {
 
-GatewayServer::GatewayServer(GatewayOptions options) : options_(std::move(options)), store_(options_.dataDir) {}
+GatewayServer::GatewayServer(GatewayOptions options)
+    : options_(std::move(options)), store_(options_.dataDir), restStore_(options_.dataDir) {}
 
 GatewayServer::~GatewayServer() { stop(0); }
 
@@ -57,6 +61,11 @@ Result<int> GatewayServer::start() {
     if (!ep) return Error{2, "--lambda-endpoint: " + ep.error().message};
     lambda_ = *ep;
   }
+  if (!options_.storeEndpoint.empty()) {
+    auto ep = parseHttpEndpoint(options_.storeEndpoint);
+    if (!ep) return Error{2, "--store-endpoint: " + ep.error().message};
+    storeEp_ = *ep;
+  }
   std::map<std::string, std::shared_ptr<const Jwks>> keySets;
   for (const auto& spec : options_.jwks) {
     auto eq = spec.find('=');
@@ -71,7 +80,13 @@ Result<int> GatewayServer::start() {
     keySets[spec.substr(0, eq)] = *set;
   }
   store_.setJwks(std::move(keySets));
+  for (const auto& spec : options_.iamKeys) {
+    auto c = parseIamKey(spec);
+    if (!c) return Error{2, "--iam-key " + spec.substr(0, spec.find(':')) + ": expected ACCESS_KEY:SECRET"};
+    iamCredentials_.push_back(std::move(*c));
+  }
   if (auto r = store_.load(); !r) return r.error();
+  if (auto r = restStore_.load(); !r) return r.error();
   if (auto r = loadApiFiles(); !r) return r.error();
   int n = options_.workers > 0 ? options_.workers : 1;
   for (int i = 0; i < n; ++i) workers_.push_back(std::make_unique<WorkerState>());
@@ -84,11 +99,14 @@ Result<int> GatewayServer::start() {
     co.responseTimeoutMs = 30000;
     co.maxConnectionsPerUpstream = 256;
     ws.client = std::make_unique<http::HttpClient>(w.loop, co);
+    ws.jwks = std::make_unique<JwksFetcher>(
+        *ws.client, JwksFetchOptions{options_.jwksTtlSeconds, options_.jwksMinRefreshSeconds, 5000, 1 << 20});
   });
   server_->onWorkerStop([this](const http::WorkerInfo& w) {
     auto& ws = *workers_[static_cast<size_t>(w.index)];
     if (ws.client) ws.client->close();
     ws.client.reset();
+    ws.jwks.reset();
     ws.snap.reset();
   });
   auto port = server_->start();
@@ -105,7 +123,16 @@ void GatewayServer::handle(const http::RequestContextPtr& ctx) {
   const auto& req = ctx->request();
   std::string_view host = req.headers.get("host").value_or("");
   InvokeTarget target;
-  if (invokeTargetOf(host, req.path, target)) return runInvokeChain(*this, ctx, std::move(target));
+  if (invokeTargetOf(host, req.path, target)) {
+    auto rest = restStore_.snapshot();
+    if (rest->find(target.apiId)) return runRestInvoke(*this, ctx, std::move(target), std::move(rest));
+    return runInvokeChain(*this, ctx, std::move(target));
+  }
+  if (isRestManagementPath(req.path)) {
+    http::Response r = handleRestManagement(restStore_, req);
+    r.headers.set("x-amzn-RequestId", newAwsRequestId());
+    return ctx->respond(std::move(r));
+  }
   if (isV2ManagementPath(req.path)) {
     V2ApiOptions o;
     o.endpointBase = "http://{apiId}.execute-api.localhost:" + std::to_string(port_);
@@ -114,7 +141,7 @@ void GatewayServer::handle(const http::RequestContextPtr& ctx) {
     return ctx->respond(std::move(r));
   }
   if (req.path == "/metrics" && req.method == "GET") {
-    return ctx->respond(http::Response(200, store_.metrics().render(), "text/plain; version=0.0.4"));
+    return ctx->respond(http::Response(200, store_.metrics().render() + restStore_.metricsText(), "text/plain; version=0.0.4"));
   }
   ctx->respond(messageResponse(404, "Not Found"));
 }

@@ -1,6 +1,7 @@
 // GatewayServer: `cdnlab gateway`. One HttpServer; each request is dispatched by what it is for:
 //   Host <apiId>.execute-api.* or /_api/<apiId>/...   -> the invoke path (invoke_chain.h)
 //   /v2/apis...                                        -> the apigatewayv2 management API
+//   /restapis..., /apikeys..., /usageplans...          -> the apigateway (REST API) management API
 //   /metrics                                           -> Prometheus text
 // Per worker: one HttpClient (Lambda Invoke calls and HTTP proxy upstreams) and a cached pointer
 // to the current model snapshot.
@@ -13,8 +14,12 @@
 #include "common/http/client.h"
 #include "common/http/server.h"
 #include "common/result.h"
+#include "common/auth/sigv4.h"
+#include "gateway/auth/authorizer_cache.h"
 #include "gateway/integrations/lambda_target.h"
 #include "gateway/model/model_store.h"
+#include "gateway/rest/rest_store.h"
+#include "gateway/server/jwks_fetcher.h"
 
 namespace cdnlab::gateway {
 
@@ -26,6 +31,9 @@ struct GatewayOptions {
   std::string lambdaEndpoint;               // http://host:port of the Lambda Invoke API
   std::string storeEndpoint;                // http://host:port of the DynamoDB-compatible store
   std::vector<std::string> jwks;            // "ISSUER=FILE": JWKS key sets for JWT authorizers
+  int64_t jwksTtlSeconds = 3600;            // JWKS fetched from an issuer: kept this long
+  int64_t jwksMinRefreshSeconds = 30;       // at most one unknown-kid refresh per issuer per this
+  std::vector<std::string> iamKeys;         // "ACCESS_KEY:SECRET": credentials AWS_IAM routes accept
   std::string region = "us-east-1";
   std::string accountId = "123456789012";
   uint64_t maxBodyBytes = 10 * 1024 * 1024; // API Gateway's payload limit -> 413
@@ -35,6 +43,7 @@ struct GatewayOptions {
 struct WorkerState {
   uv_loop_t* loop = nullptr;
   std::unique_ptr<http::HttpClient> client;
+  std::unique_ptr<JwksFetcher> jwks;  // key sets of issuers without --jwks
   std::shared_ptr<const Snapshot> snap;
   uint64_t snapVersion = ~uint64_t{0};
 };
@@ -54,7 +63,11 @@ class GatewayServer {
   ModelStore& store() { return store_; }
   const GatewayOptions& options() const { return options_; }
   const std::optional<Endpoint>& lambdaEndpoint() const { return lambda_; }
+  RestStore& restStore() { return restStore_; }
+  const std::optional<Endpoint>& storeEndpoint() const { return storeEp_; }
   WorkerState& worker(int index) { return *workers_[static_cast<size_t>(index)]; }
+  AuthorizerCache& authorizerCache() { return authorizerCache_; }
+  const std::vector<auth::Credential>& iamCredentials() const { return iamCredentials_; }
 
  private:
   void handle(const http::RequestContextPtr& ctx);
@@ -64,6 +77,10 @@ class GatewayServer {
   http::ServerOptions httpOptions_;
   ModelStore store_;
   std::optional<Endpoint> lambda_;
+  RestStore restStore_;
+  std::optional<Endpoint> storeEp_;
+  AuthorizerCache authorizerCache_;
+  std::vector<auth::Credential> iamCredentials_;
   std::vector<std::unique_ptr<WorkerState>> workers_;
   std::unique_ptr<http::HttpServer> server_;
   int port_ = 0;

@@ -14,6 +14,8 @@
 #include "gateway/mgmt/mgmt_response.h"
 #include "gateway/runtime/cors.h"
 #include "gateway/server/gateway_server.h"
+#include "gateway/server/iam_authorize.h"
+#include "gateway/server/lambda_authorize.h"
 
 namespace cdnlab::gateway {
 namespace {
@@ -41,6 +43,9 @@ struct Exchange {
   std::string jwtClaims;   // the authorizer's claims object (JSON), empty without one
   std::string jwtScopes;   // JSON list or "null"
   std::string authorizerError;
+  std::shared_ptr<const AuthorizerVerdict> lambdaVerdict;  // a Lambda authorizer's answer that let the request in
+  int64_t authorizerLatencyMs = 0;
+  std::string iamAuthorizer;  // requestContext.authorizer.iam (JSON) of an AWS_IAM route
 
   std::string context(std::string_view name) const;
 };
@@ -165,6 +170,9 @@ void invokeLambda(const ExchangePtr& x, const Integration& in) {
     std::string inner = "{\"claims\":" + x->jwtClaims + ",\"scopes\":" + x->jwtScopes + "}";
     p.authorizerJson = in.payloadFormatVersion == "1.0" ? inner : "{\"jwt\":" + inner + "}";
   }
+  if (x->lambdaVerdict)
+    p.authorizerJson = integrationAuthorizerJson(*x->lambdaVerdict, in.payloadFormatVersion, x->authorizerLatencyMs);
+  if (!x->iamAuthorizer.empty()) p.authorizerJson = "{\"iam\":" + x->iamAuthorizer + "}";
   std::string event = in.payloadFormatVersion == "1.0" ? buildEventV1(p) : buildEventV2(p);
   http::ClientRequest cr;
   cr.host = ep->host;
@@ -259,6 +267,128 @@ void invokeMock(const ExchangePtr& x, const Integration& in) {
   finish(x, std::move(resp));
 }
 
+// Filters 4 and 5: throttle, then the integration.
+void throttleAndIntegrate(const ExchangePtr& x) {
+  if (x->route->bucket && !x->route->bucket->take(SystemClock::instance().nowNs())) {
+    x->route->metrics->throttled.fetch_add(1, std::memory_order_relaxed);
+    return answerMessage(x, 429, "Too Many Requests");
+  }
+  const Integration* in = x->route->integration.get();
+  if (!in) return answerMessage(x, 404, "Not Found");
+  if (in->type == "MOCK") return invokeMock(x, *in);
+  if (in->type == "AWS_PROXY") return invokeLambda(x, *in);
+  if (in->type == "HTTP_PROXY") return invokeHttp(x, *in);
+  integrationFailed(x, Error{500, "integration type " + in->type + " is not served by HTTP APIs"}, false);
+}
+
+// A Lambda authorizer's verdict applied: 403 when it does not allow this route, else on.
+void applyVerdict(const ExchangePtr& x, std::shared_ptr<const AuthorizerVerdict> v, const std::string& routeArn) {
+  if (!verdictAllows(*v, routeArn)) {
+    x->authorizerError = v->simple ? "the authorizer answered isAuthorized false" : "the authorizer's policy does not allow " + routeArn;
+    return answerMessage(x, 403, "Forbidden");
+  }
+  x->lambdaVerdict = std::move(v);
+  throttleAndIntegrate(x);
+}
+
+// Filter 3, Lambda authorizer (authorizationType CUSTOM): identity sources (401 when one is
+// missing), the cached verdict or the function's, then the verdict against the route ARN.
+void runLambdaAuthorizer(const ExchangePtr& x, const Authorizer& az) {
+  const auto& req = x->ctx->request();
+  IdentityInputs in{&req.headers, req.query, &x->stage->stageVariables, [xp = x.get()](std::string_view n) { return xp->context(n); }};
+  auto identity = resolveIdentitySources(az.identitySource, in);
+  if (!identity) {
+    x->authorizerError = "an identity source of authorizer " + az.id + " is missing";
+    return answerMessage(x, 401, "Unauthorized");
+  }
+  const auto& o = x->gw->options();
+  std::string routeArn = routeArnOf(o.region, o.accountId, x->target.apiId, x->stage->name, req.method, x->stagePath);
+  std::string cacheKey;
+  if (az.authorizerResultTtlInSeconds > 0) {
+    cacheKey = AuthorizerCache::keyOf(x->target.apiId, az, *identity);
+    if (auto hit = x->gw->authorizerCache().get(cacheKey, SystemClock::instance().nowNs())) return applyVerdict(x, hit, routeArn);
+  }
+  ProxyRequest p = proxyRequestOf(*x);
+  std::string event = az.authorizerPayloadFormatVersion == "1.0" ? buildAuthorizerEventV1(p, routeArn, *identity)
+                                                                  : buildAuthorizerEventV2(p, routeArn, *identity);
+  int64_t startNs = SystemClock::instance().nowNs();
+  int64_t ttlNs = az.authorizerResultTtlInSeconds * 1000000000LL;
+  invokeAuthorizerFunction(*x->gw, x->ctx->workerIndex(), az, std::move(event),
+                           [x, routeArn, cacheKey, startNs, ttlNs](Result<std::shared_ptr<const AuthorizerVerdict>> v) {
+                             int64_t now = SystemClock::instance().nowNs();
+                             x->authorizerLatencyMs = (now - startNs) / 1000000;
+                             if (!v) {
+                               x->authorizerError = v.error().message;
+                               LOG_INFO("gateway: %s: %s", x->target.apiId.c_str(), v.error().message.c_str());
+                               return answerMessage(x, 500, "Internal Server Error");
+                             }
+                             if (!cacheKey.empty()) x->gw->authorizerCache().put(cacheKey, *v, now + ttlNs, now);
+                             applyVerdict(x, *v, routeArn);
+                           });
+}
+
+// A JWT check's outcome: 401 (with www-authenticate saying which check failed) or 403 answered
+// and false, or the claims recorded for the integration and true.
+bool acceptJwt(const ExchangePtr& x, Result<JwtClaims> claims) {
+  if (!claims) {
+    x->authorizerError = claims.error().message;
+    if (claims.error().code == 403) {
+      answerMessage(x, 403, "Forbidden");
+      return false;
+    }
+    x->errorMessage = "Unauthorized";
+    // The reason may quote token bytes: keep it one printable header value.
+    std::string why = claims.error().message;
+    for (auto& c : why)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '"' || c == '\\') c = '?';
+    http::Response r = messageResponse(401, "Unauthorized");
+    r.headers.add("www-authenticate", "Bearer scope=\"\" error=\"invalid_token\" error_description=\"" + why + "\"");
+    finish(x, std::move(r));
+    return false;
+  }
+  x->jwtClaims = std::move(claims->claimsJson);
+  if (claims->scopes.empty()) {
+    x->jwtScopes = "null";
+  } else {
+    x->jwtScopes = "[";
+    for (size_t i = 0; i < claims->scopes.size(); ++i) x->jwtScopes += (i ? "," : "") + jsonQuote(claims->scopes[i]);
+    x->jwtScopes += "]";
+  }
+  return true;
+}
+
+// Filter 3, JWT authorizer: the bearer token validated with the issuer's key set, from --jwks or
+// fetched from the issuer (refreshed once when the token's kid is not in the cached set).
+void runJwtAuthorizer(const ExchangePtr& x, const CompiledAuthorizer& az) {
+  auto header = x->ctx->request().headers.get(az.identityHeader);
+  if (!header || header->empty()) {
+    x->authorizerError = "the identity source " + az.identityHeader + " is missing";
+    return answerMessage(x, 401, "Unauthorized");
+  }
+  auto validate = [x, &az, token = std::string(*header)](const Jwks& keys) {
+    return validateJwt(token, keys, JwtConfig{az.config.issuer, az.config.audience}, x->route->route.authorizationScopes,
+                       wallMs() / 1000);
+  };
+  if (az.keys) {
+    if (acceptJwt(x, validate(*az.keys))) throttleAndIntegrate(x);
+    return;
+  }
+  JwksFetcher* fetcher = x->gw->worker(x->ctx->workerIndex()).jwks.get();
+  if (!fetcher) return answerMessage(x, 500, "Internal Server Error");
+  // `az` lives in the snapshot the exchange holds, so the callbacks may refer to it.
+  fetcher->get(az.config.issuer, false, [x, validate, fetcher, &az](Result<std::shared_ptr<const Jwks>> keys) {
+    if (!keys) return (void)acceptJwt(x, keys.error());
+    auto claims = validate(**keys);
+    if (!claims && claims.error().message.rfind("no key for kid", 0) == 0) {
+      return fetcher->get(az.config.issuer, true, [x, validate](Result<std::shared_ptr<const Jwks>> fresh) {
+        if (!fresh) return (void)acceptJwt(x, fresh.error());
+        if (acceptJwt(x, validate(**fresh))) throttleAndIntegrate(x);
+      });
+    }
+    if (acceptJwt(x, std::move(claims))) throttleAndIntegrate(x);
+  });
+}
+
 }  // namespace
 
 void runInvokeChain(GatewayServer& gw, const http::RequestContextPtr& ctx, InvokeTarget target) {
@@ -300,48 +430,21 @@ void runInvokeChain(GatewayServer& gw, const http::RequestContextPtr& ctx, Invok
   if (x->match.index < 0) return answerMessage(x, 404, "Not Found");
   x->route = &x->stage->routes[static_cast<size_t>(x->match.index)];
 
-  // Filter 3, auth: a JWT authorizer validates the bearer token (401 / 403 as API Gateway answers).
-  if (const CompiledAuthorizer* az = x->route->authorizer.get()) {
-    auto token = req.headers.get(az->identityHeader);
-    if (!token || token->empty()) {
-      x->authorizerError = "the identity source " + az->identityHeader + " is missing";
-      return answerMessage(x, 401, "Unauthorized");
+  // Filter 3, auth: IAM (SigV4), a Lambda authorizer, or a JWT authorizer (401 / 403 as API Gateway answers).
+  if (x->route->route.authorizationType == "AWS_IAM") {
+    if (auto bad = authorizeIam(req, x->gw->iamCredentials(), x->gw->options().accountId, wallMs() / 1000, x->iamAuthorizer)) {
+      x->authorizerError = bad->message;
+      x->errorMessage = bad->message;
+      return finish(x, iamRefusalResponse(*bad));
     }
-    Result<JwtClaims> claims = az->keys ? validateJwt(*token, *az->keys, JwtConfig{az->config.issuer, az->config.audience},
-                                                      x->route->route.authorizationScopes, wallMs() / 1000)
-                                        : Result<JwtClaims>(Error{401, "no JWKS for issuer " + az->config.issuer + " (--jwks)"});
-    if (!claims) {
-      x->authorizerError = claims.error().message;
-      if (claims.error().code == 403) return answerMessage(x, 403, "Forbidden");
-      x->errorMessage = "Unauthorized";
-      http::Response r = messageResponse(401, "Unauthorized");
-      r.headers.add("www-authenticate", "Bearer scope=\"\" error=\"invalid_token\" error_description=\"" +
-                                            claims.error().message + "\"");
-      return finish(x, std::move(r));
-    }
-    x->jwtClaims = std::move(claims->claimsJson);
-    if (claims->scopes.empty()) {
-      x->jwtScopes = "null";
-    } else {
-      x->jwtScopes = "[";
-      for (size_t i = 0; i < claims->scopes.size(); ++i) x->jwtScopes += (i ? "," : "") + jsonQuote(claims->scopes[i]);
-      x->jwtScopes += "]";
-    }
+  } else if (x->route->route.authorizationType == "CUSTOM") {
+    if (!x->route->authorizer) return answerMessage(x, 500, "Internal Server Error");
+    return runLambdaAuthorizer(x, x->route->authorizer->config);
+  } else if (const CompiledAuthorizer* az = x->route->authorizer.get()) {
+    return runJwtAuthorizer(x, *az);
   }
 
-  // Filter 4, throttle.
-  if (x->route->bucket && !x->route->bucket->take(SystemClock::instance().nowNs())) {
-    x->route->metrics->throttled.fetch_add(1, std::memory_order_relaxed);
-    return answerMessage(x, 429, "Too Many Requests");
-  }
-
-  // Filter 5, integration.
-  const Integration* in = x->route->integration.get();
-  if (!in) return answerMessage(x, 404, "Not Found");
-  if (in->type == "MOCK") return invokeMock(x, *in);
-  if (in->type == "AWS_PROXY") return invokeLambda(x, *in);
-  if (in->type == "HTTP_PROXY") return invokeHttp(x, *in);
-  integrationFailed(x, Error{500, "integration type " + in->type + " is not served by HTTP APIs"}, false);
+  throttleAndIntegrate(x);
 }
 
 }  // namespace cdnlab::gateway

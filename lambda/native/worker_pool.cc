@@ -68,6 +68,10 @@ struct NativeWorkerPool::Shared {
   std::unordered_map<const NativeFunction*, WarmSet> warm;
   bool stopping = false;
   bool watchdogStop = false;
+  // When the watchdog wakes by itself next (max: it waits to be notified). A worker notifies it
+  // only for a deadline earlier than that, so a stream of short jobs does not wake a third
+  // thread per job; the watchdog re-reads the earliest deadline when it wakes.
+  TimePoint watchUntil = TimePoint::max();
   std::atomic<size_t> queuedHint{0};  // queue.size(), readable without mu (the idle spin)
   int sleepers = 0;                   // workers blocked in workCv.wait (invoke notifies only then)
   int liveWorkers = 0;  // started and not (exited or abandoned)
@@ -150,7 +154,7 @@ void NativeWorkerPool::Shared::workerMain(std::shared_ptr<Shared> self) {
     auto timeout = std::max(inv.timeout, std::chrono::milliseconds(1));
     TimePoint deadline = SteadyClock::now() + timeout;
     auto entry = self->running.emplace(deadline, Running{job, &slot});
-    if (entry == self->running.begin()) self->watchCv.notify_one();
+    if (deadline < self->watchUntil) self->watchCv.notify_one();
     lock.unlock();
 
     CallOptions call;
@@ -182,13 +186,23 @@ void NativeWorkerPool::Shared::workerMain(std::shared_ptr<Shared> self) {
 
 void NativeWorkerPool::Shared::watchdogMain(Shared* self) {
   std::unique_lock<std::mutex> lock(self->mu);
+  TimePoint linger = TimePoint::min();  // the last deadline waited for
   while (!self->watchdogStop) {
+    TimePoint now = SteadyClock::now();
     if (self->running.empty()) {
-      self->watchCv.wait(lock);
+      // Keep the last timed wait: jobs that come and go before it would each have notified us.
+      // Once it passes with nothing running, wait to be notified (an idle pool costs nothing).
+      self->watchUntil = linger > now ? linger : TimePoint::max();
+      if (linger > now) {
+        self->watchCv.wait_until(lock, linger);
+      } else {
+        self->watchCv.wait(lock);
+      }
       continue;
     }
     auto first = self->running.begin();
-    if (SteadyClock::now() < first->first) {
+    if (now < first->first) {
+      self->watchUntil = linger = first->first;
       self->watchCv.wait_until(lock, first->first);
       continue;
     }

@@ -71,6 +71,7 @@ class Engine {
  private:
   explicit Engine(EngineOptions options) : options_(std::move(options)) {}
   void committerLoop();
+  void wakeCommitterLocked();  // mu_ held
 
   EngineOptions options_;
   std::unique_ptr<rocksdb::Env> memEnv_;
@@ -84,6 +85,9 @@ class Engine {
   std::condition_variable durableCv_; // waiters: durable_ moved
   uint64_t durable_ = 0;
   size_t blockedWaiters_ = 0;
+  // True while the committer sleeps with nothing to do: only then does a new waiter wake it
+  // (during a window or an fsync it re-checks on its own, so a notify per write is wasted).
+  bool committerIdle_ = false;
   std::multimap<uint64_t, std::function<void()>> callbacks_;
   bool stopping_ = false;
   bool closed_ = false;

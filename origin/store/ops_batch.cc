@@ -81,6 +81,7 @@ bool Service::batchGetItem(const Doc& d, Out& out, ApiError& err) {
   }
   const rocksdb::Snapshot* snap = engine_.db()->GetSnapshot();
   size_t bytes = 0;
+  bool full = false;  // the next item would take the response past 16 MB: the rest go back unprocessed
   std::vector<std::pair<const TableRead*, std::vector<const rapidjson::Value*>>> unprocessed;
   std::vector<std::pair<std::string, double>> units;
   out.w.StartObject();
@@ -92,7 +93,7 @@ bool Service::batchGetItem(const Doc& d, Out& out, ApiError& err) {
     double u = 0;
     std::vector<const rapidjson::Value*> left;
     for (const auto& [k, json] : r.keys) {
-      if (bytes >= kMaxBatchGetBytes) {
+      if (full) {
         left.push_back(json);
         continue;
       }
@@ -102,6 +103,11 @@ bool Service::batchGetItem(const Doc& d, Out& out, ApiError& err) {
         continue;
       }
       size_t sz = itemSize(item);
+      if (bytes > 0 && bytes + sz > kMaxBatchGetBytes) {
+        full = true;
+        left.push_back(json);
+        continue;
+      }
       bytes += sz;
       u += readUnits(sz, r.consistent);
       writeAttributeMap(r.projection ? expr::project(*r.projection, item) : item, out.w);

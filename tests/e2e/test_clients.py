@@ -28,16 +28,16 @@ SUITES = {
 }
 
 
-def npm_ci():
-    """Install the pinned JS clients unless node_modules already holds exactly the lock file."""
-    lock = os.path.join(JS, "package-lock.json")
-    installed = os.path.join(JS, "node_modules", ".package-lock.json")
+def npm_ci(where=JS):
+    """Install the pinned JS packages of `where` unless node_modules already holds exactly the lock file."""
+    lock = os.path.join(where, "package-lock.json")
+    installed = os.path.join(where, "node_modules", ".package-lock.json")
     if os.path.exists(installed) and os.path.getmtime(installed) >= os.path.getmtime(lock):
         return
-    r = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=JS, capture_output=True, text=True,
+    r = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=where, capture_output=True, text=True,
                        timeout=300)
     if r.returncode != 0:
-        raise RuntimeError(f"npm ci in {JS} failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
+        raise RuntimeError(f"npm ci in {where} failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
 
 
 class ClientSuites(unittest.TestCase):

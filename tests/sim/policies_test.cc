@@ -95,6 +95,23 @@ TEST(HandWorked, Gdsf) {
   EXPECT_EQ(misses(letters("aabcab"), "gdsf", 2), 4u);
 }
 
+TEST(HandWorked, Lirs) {
+  // cap 4: HIR share 1 (1 %, at least one), LIR share 3. a b c fill the LIR share; a b c hit;
+  // d is a resident HIR (S top and Q). e: both shares full -> Q's d evicted (a ghost in S), e
+  // the HIR. f evicts e, g evicts f; a b c (LIR) still hit: misses a b c d e f g = 7, where LRU
+  // loses a b c to the scan: 10.
+  EXPECT_EQ(misses(letters("abcabcdefgabc"), "lirs", 4), 7u);
+  EXPECT_EQ(misses(letters("abcabcdefgabc"), "lru", 4), 10u);
+  // cap 4: a b c LIR, d HIR. a hit (S = a d c b). e: d evicted to a ghost, e the HIR. d: a
+  // ghost returning is a miss and becomes LIR: S's bottom b is demoted to Q (evicting e, now a
+  // ghost). c hit (LIR). e: its ghost returns, bottom a demoted to Q (b evicted). b: new, Q's a
+  // evicted, b the HIR. misses a b c d e d e b = 8 (LRU: 6).
+  EXPECT_EQ(misses(letters("abcdaedceb"), "lirs", 4), 8u);
+  EXPECT_EQ(misses(letters("abcdaedceb"), "lru", 4), 6u);
+  // A larger HIR share (hir=0.5 of 4: two resident HIR blocks): d and e both stay, no miss on d.
+  EXPECT_EQ(misses(letters("abcdaed"), "lirs:hir=0.5", 4), 5u);
+}
+
 TEST(HandWorked, Belady) {
   // cap 2, a b c a b: c evicts b (next use 4, farther than a at 3); b misses -> 4.
   EXPECT_EQ(misses(letters("abcab"), "belady", 2), 4u);

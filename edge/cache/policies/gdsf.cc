@@ -9,9 +9,11 @@
 // Cherkasova, "Improving WWW proxies performance with Greedy-Dual-Size-Frequency caching
 // policy", HP Labs HPL-98-69, 1998 (after Cao, Irani, "Cost-aware WWW proxy caching
 // algorithms", USITS 1997). As libCacheSim's cpp/GDSF.cpp (ties broken first-in first-out).
+// The order is a 4-ary min-heap of (priority, time) with each id's slot in an array: a hit only
+// raises an item's priority (L never falls, its frequency grows), so it sifts down; no
+// allocation per item, where a std::set costs a node per request.
 #include <memory>
-#include <set>
-#include <tuple>
+#include <vector>
 
 #include "edge/cache/policies/id_list.h"
 #include "edge/cache/policies/params.h"
@@ -25,34 +27,78 @@ class GdsfPolicy final : public Policy {
  public:
   std::string_view name() const override { return "gdsf"; }
   void onInsert(ItemId id, const Access& a) override {
-    size_[id] = std::max<uint64_t>(a.size, 1);
+    size_[id] = double(std::max<uint64_t>(a.size, 1));
     freq_[id] = 1;
-    place(id, inflation_ + 1.0e6 / double(size_[id]), a.now);
+    slot_[id] = heap_.size();
+    heap_.push_back(Node{inflation_ + 1.0e6 / size_[id], a.now, id});
+    siftUp(heap_.size() - 1);
   }
   void onHit(ItemId id, const Access& a) override {
-    order_.erase(node_[id]);
     freq_[id] += 1;
-    place(id, inflation_ + double(freq_[id]) * 1.0e6 / double(size_[id]), a.now);
+    size_t i = slot_[id];
+    heap_[i].pri = inflation_ + double(freq_[id]) * 1.0e6 / size_[id];
+    heap_[i].time = a.now;
+    siftDown(i);
+    siftUp(slot_[id]);  // only if the caller's clock went backwards
   }
   void onRemove(ItemId id, RemoveCause cause) override {
-    if (cause == RemoveCause::Size) inflation_ = std::get<0>(node_[id]);
-    order_.erase(node_[id]);
+    size_t i = slot_[id];
+    if (cause == RemoveCause::Size) inflation_ = heap_[i].pri;
+    const size_t last = heap_.size() - 1;
+    const Node moved = heap_[last];
+    heap_.pop_back();
+    if (i == last) return;
+    place(i, moved);
+    siftDown(i);
+    siftUp(slot_[moved.id]);
   }
   std::optional<ItemId> victim() override {
-    if (order_.empty()) return std::nullopt;
-    return std::get<2>(*order_.begin());
+    if (heap_.empty()) return std::nullopt;
+    return heap_[0].id;
   }
 
  private:
-  using Node = std::tuple<double, int64_t, ItemId>;
-  void place(ItemId id, double pri, int64_t now) {
-    node_[id] = Node{pri, now, id};
-    order_.insert(node_[id]);
+  struct Node {
+    double pri;
+    int64_t time;  // the last request: ties go to the older
+    ItemId id;
+    bool operator<(const Node& o) const { return pri != o.pri ? pri < o.pri : time < o.time; }
+  };
+  void place(size_t i, const Node& n) {
+    heap_[i] = n;
+    slot_[n.id] = i;
+  }
+  void siftUp(size_t i) {
+    Node n = heap_[i];
+    while (i > 0) {
+      size_t parent = (i - 1) / 4;
+      if (!(n < heap_[parent])) break;
+      place(i, heap_[parent]);
+      i = parent;
+    }
+    place(i, n);
+  }
+  void siftDown(size_t i) {
+    Node n = heap_[i];
+    const size_t count = heap_.size();
+    for (;;) {
+      size_t first = 4 * i + 1;
+      if (first >= count) break;
+      size_t best = first;
+      const size_t end = std::min(first + 4, count);
+      for (size_t c = first + 1; c < end; ++c)
+        if (heap_[c] < heap_[best]) best = c;
+      if (!(heap_[best] < n)) break;
+      place(i, heap_[best]);
+      i = best;
+    }
+    place(i, n);
   }
   double inflation_ = 0;
-  std::set<Node> order_;
-  PerItem<Node> node_;
-  PerItem<uint64_t> size_, freq_;
+  std::vector<Node> heap_;
+  PerItem<size_t> slot_;
+  PerItem<double> size_;
+  PerItem<uint64_t> freq_;
 };
 
 }  // namespace

@@ -67,10 +67,13 @@ class KeySlotMap {
   }
 
  private:
-  struct Entry {
+  // Packed to 12 bytes (x86 and ARMv8 load unaligned words at full speed): a third less memory
+  // per slot than the padded 16.
+  struct __attribute__((packed)) Entry {
     uint64_t key = 0;
     ItemId slot = 0;
   };
+  static_assert(sizeof(Entry) == 12);
   size_t home(uint64_t k) const {
     k ^= k >> 33;
     k *= 0xff51afd7ed558ccdull;

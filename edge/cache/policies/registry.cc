@@ -23,6 +23,8 @@ const std::vector<PolicyInfo>& policies() {
        &makeS3FifoPolicy},
       {"wtinylfu", "W-TinyLFU: window LRU + frequency-sketch admission + segmented main (Caffeine)",
        "window=0.01 (fraction of the capacity)", false, &makeWTinyLfuPolicy},
+      {"lirs", "LIRS: low inter-reference recency set (LIR stack S + resident HIR queue Q)",
+       "hir=0.01 (HIR share of the capacity)", false, &makeLirsPolicy},
       {"gdsf", "Greedy-Dual-Size-Frequency: evict the lowest L + frequency / size", "", false, &makeGdsfPolicy},
       {"belady", "offline optimal for unit sizes: evict the farthest next access", "", true, &makeBeladyPolicy},
       {"belady-size", "offline, size-aware: evict the largest next-access distance x size (sampled)",

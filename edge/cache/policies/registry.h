@@ -18,6 +18,7 @@ PolicyMade makeTwoQPolicy(const PolicyConfig&);
 PolicyMade makeArcPolicy(const PolicyConfig&);
 PolicyMade makeS3FifoPolicy(const PolicyConfig&);
 PolicyMade makeWTinyLfuPolicy(const PolicyConfig&);
+PolicyMade makeLirsPolicy(const PolicyConfig&);
 PolicyMade makeGdsfPolicy(const PolicyConfig&);
 PolicyMade makeBeladyPolicy(const PolicyConfig&);
 PolicyMade makeBeladySizePolicy(const PolicyConfig&);

@@ -18,14 +18,14 @@
 // Einziger, Friedman, Manes, "TinyLFU: a highly efficient cache admission policy", ACM ToS
 // 13(4), 2017; Caffeine (github.com/ben-manes/caffeine). Structure and defaults as libCacheSim's
 // WTinyLFU.c (window-size=0.01, main SLRU with segments 1:4, sketch sized for the main cache's
-// capacity with error 0.001, decay after 32 x capacity main hits). The sketch is a counting
-// Bloom filter with minimal increment; its hash functions are ours, so frequency estimates (and
-// so miss counts) can differ from libCacheSim's in the rare cases where collisions decide.
+// capacity with error 0.001, decay after 32 x capacity main hits), and its sketch to the hash
+// (FrequencySketch below), so that collisions decide the same admissions.
 #include <algorithm>
 #include <cmath>
 #include <memory>
 #include <vector>
 
+#include "edge/cache/policies/frequency_sketch.h"
 #include "edge/cache/policies/id_list.h"
 #include "edge/cache/policies/params.h"
 #include "edge/cache/policies/registry.h"
@@ -35,55 +35,14 @@ namespace cdnlab::edge::cache {
 
 namespace {
 
-// Counting Bloom filter with minimal increment (Cohen, Matias, "Spectral Bloom filters", 2003).
-class FrequencySketch {
- public:
-  FrequencySketch(uint64_t entries, double error) {
-    entries = std::max<uint64_t>(entries, 1);
-    double bits = -double(entries) * std::log(error) / (std::log(2.0) * std::log(2.0));
-    counters_.assign(size_t(std::max(64.0, bits)), 0);
-    hashes_ = std::max(1, int(std::ceil(std::log(2.0) * bits / double(entries))));
-  }
-  uint32_t estimate(uint64_t key) const {
-    uint32_t m = UINT32_MAX;
-    forEach(key, [&](size_t i) { m = std::min(m, counters_[i]); });
-    return m;
-  }
-  void add(uint64_t key) {
-    uint32_t m = estimate(key);
-    forEach(key, [&](size_t i) {
-      if (counters_[i] == m) ++counters_[i];
-    });
-  }
-  void decay() {
-    for (auto& c : counters_) c >>= 1;
-  }
-
- private:
-  template <typename F>
-  void forEach(uint64_t key, F f) const {
-    uint64_t h1 = mix(key), h2 = mix(key ^ 0x9e3779b97f4a7c15ull) | 1;
-    for (int i = 0; i < hashes_; ++i) f(size_t((h1 + uint64_t(i) * h2) % counters_.size()));
-  }
-  static uint64_t mix(uint64_t k) {
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdull;
-    k ^= k >> 33;
-    k *= 0xc4ceb9fe1a85ec53ull;
-    return k ^ (k >> 33);
-  }
-  std::vector<uint32_t> counters_;
-  int hashes_ = 1;
-};
-
 class WTinyLfuPolicy final : public Policy {
  public:
   WTinyLfuPolicy(uint64_t capacity, double window)
       : windowCap_(int64_t(double(capacity) * window)),
         mainCap_(int64_t(capacity) - windowCap_),
         main_(uint64_t(mainCap_), {int64_t(1.0 / 5 * double(mainCap_)), int64_t(4.0 / 5 * double(mainCap_))}),
-        sketch_(uint64_t(std::max<int64_t>(mainCap_, 1)), 0.001),
-        decayEvery_(uint64_t(32 * std::max<int64_t>(mainCap_, 1))) {}
+        sketch_(uint64_t(mainCap_), 0.001),
+        decayEvery_(uint64_t(32 * mainCap_)) {}
   std::string_view name() const override { return "wtinylfu"; }
   bool admit(const Access& a) override { return int64_t(a.size) <= windowCap_ && main_.admit(a); }
   void onInsert(ItemId id, const Access& a) override {

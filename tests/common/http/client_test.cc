@@ -379,5 +379,18 @@ TEST_F(ClientTest, TruncatedResponseIsReset) {
   EXPECT_EQ(r.error().code, static_cast<int>(ClientError::Reset));
 }
 
+// A server worker closes its client when it stops, runs its loop to the end and closes it, and
+// destroys the client later (with the rest of the server): close() must leave no handle open
+// (uv_loop_close would fail and leak the loop) and the destructor must not touch the loop.
+TEST(ClientClose, LeavesNoHandleForTheLoopToClose) {
+  uv_loop_t loop;
+  ASSERT_EQ(uv_loop_init(&loop), 0);
+  auto client = std::make_unique<HttpClient>(&loop);
+  client->close();
+  uv_run(&loop, UV_RUN_DEFAULT);
+  EXPECT_EQ(uv_loop_close(&loop), 0) << "a handle of the closed client is still open";
+  client.reset();
+}
+
 }  // namespace
 }  // namespace cdnlab::http

@@ -69,7 +69,9 @@ struct Driver {
       settle();
       return true;
     }
-    if (!p->admit(a) || a.size > capacity) return false;
+    const bool admitted = p->admit(a);
+    settle();  // admission may evict (LIRS)
+    if (!admitted || a.size > capacity) return false;
     while (resident.size() + 1 > capacity) {
       auto v = p->victim();
       EXPECT_TRUE(v.has_value());

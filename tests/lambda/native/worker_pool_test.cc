@@ -148,6 +148,35 @@ TEST(NativeWorkerPool, OverrunIsTimedOutAndTheThreadAbandoned) {
   EXPECT_EQ(loop.run(1, 20ms), 0);
 }
 
+// The watchdog is not woken for every job (it keeps its last timed wait), yet a job whose
+// deadline comes before that wait ends must still time out on time.
+TEST(NativeWorkerPool, ShortTimeoutAfterALongOneStillTimesOut) {
+  TestLoop loop;
+  NativeWorkerPool pool(PoolOptions{.threads = 1});
+  Invocation slow = invocationOf(fnOf("echo", &builtin::echo));
+  slow.timeout = 60s;
+  NativeOutput first;
+  pool.invoke(slow, loop.poster(), [&](NativeOutput o) { first = std::move(o); });
+  ASSERT_EQ(loop.run(1), 1);
+  EXPECT_EQ(first.status, NativeStatus::Ok);
+  {
+    std::lock_guard<std::mutex> lock(gate().mu);
+    gate().open = false;
+  }
+  Invocation quick = invocationOf(fnOf("stuck3", &blockUntilOpen));
+  quick.timeout = 30ms;
+  NativeOutput timedOut;
+  pool.invoke(quick, loop.poster(), [&](NativeOutput o) { timedOut = std::move(o); });
+  ASSERT_EQ(loop.run(1, 20s), 1);  // far less than the 60 s the watchdog was last waiting for
+  EXPECT_EQ(timedOut.status, NativeStatus::TimedOut);
+  {
+    std::lock_guard<std::mutex> lock(gate().mu);
+    gate().open = true;
+  }
+  gate().cv.notify_all();
+  for (int i = 0; i < 1000 && pool.stats().abandonedThreads != 0; ++i) std::this_thread::sleep_for(1ms);
+}
+
 TEST(NativeWorkerPool, FullQueueAndStoppingAreRejectedThroughPost) {
   TestLoop loop;
   auto stuck = fnOf("stuck2", &blockUntilOpen);

@@ -1,6 +1,7 @@
 // Batches, transactions (all-or-nothing, cancellation reasons, idempotency), exact counting
 // under concurrent conditional increments, and restart persistence on disk.
 #include <filesystem>
+#include <set>
 #include <thread>
 
 #include "tests/origin/store/store_fixture.h"
@@ -24,6 +25,41 @@ TEST_F(ServiceTransact, BatchWriteAndBatchGet) {
   EXPECT_EQ(json(g["UnprocessedKeys"]), "{}");
   Reply dup = call("BatchGetItem", R"({"RequestItems":{"Tbl":{"Keys":[{"pk":{"S":"a"},"sk":{"N":"3"}},{"pk":{"S":"a"},"sk":{"N":"3"}}]}}})");
   EXPECT_EQ(dup.message(), "Provided list of item keys contains duplicates");
+}
+
+// 50 items of ~380 KB (19 MB) in one BatchGetItem: the response stops before 16 MB and the rest
+// come back in UnprocessedKeys, in the request's shape, so a retry loop reads every item once.
+TEST_F(ServiceTransact, BatchGetItemReturnsUnprocessedKeysPast16MB) {
+  createHashRange();
+  const std::string blob(380 * 1000, 'b');
+  for (int i = 0; i < 50; ++i)
+    ok("PutItem", R"({"TableName":"Tbl","Item":{"pk":{"S":"big"},"sk":{"N":")" + std::to_string(i) +
+                      R"("},"payload":{"S":")" + blob + R"("}}})");
+  std::string keys;
+  for (int i = 0; i < 50; ++i)
+    keys += std::string(i ? "," : "") + R"({"pk":{"S":"big"},"sk":{"N":")" + std::to_string(i) + R"("}})";
+  std::string request = R"({"Tbl":{"Keys":[)" + keys + R"(],"ProjectionExpression":"sk, payload"}})";
+  std::set<std::string> seen;
+  int calls = 0;
+  while (request != "{}" && calls < 10) {
+    ++calls;
+    Reply r = ok("BatchGetItem", R"({"RequestItems":)" + request + "}");
+    size_t bytes = 0;
+    for (const auto& item : r["Responses"]["Tbl"].GetArray()) {
+      EXPECT_FALSE(item.HasMember("pk")) << "projection kept";
+      EXPECT_TRUE(seen.insert(item["sk"]["N"].GetString()).second) << "returned twice";
+      bytes += item["payload"]["S"].GetStringLength();
+    }
+    EXPECT_LE(bytes, 16u * 1024 * 1024);
+    if (calls == 1) {
+      EXPECT_GT(bytes, 15u * 1000 * 1000) << "the first page should fill up to the limit";
+      ASSERT_TRUE(r["UnprocessedKeys"].HasMember("Tbl"));
+      EXPECT_STREQ(r["UnprocessedKeys"]["Tbl"]["ProjectionExpression"].GetString(), "sk, payload");
+    }
+    request = json(r["UnprocessedKeys"]);
+  }
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(seen.size(), 50u);
 }
 
 TEST_F(ServiceTransact, TransactionIsAllOrNothing) {

@@ -1,0 +1,531 @@
+// REST API model JSON (see rest_json.h).
+#include "gateway/rest/rest_json.h"
+
+namespace cdnlab::gateway {
+namespace {
+
+void jbool(JsonWriter& w, std::string_view k, bool v) {
+  jkey(w, k);
+  w.Bool(v);
+}
+void jint(JsonWriter& w, std::string_view k, int64_t v) {
+  jkey(w, k);
+  w.Int64(v);
+}
+void jboolMap(JsonWriter& w, std::string_view k, const std::map<std::string, bool>& m) {
+  jkey(w, k);
+  w.StartObject();
+  for (const auto& [n, v] : m) {
+    jkey(w, n);
+    w.Bool(v);
+  }
+  w.EndObject();
+}
+void jstrIf(JsonWriter& w, std::string_view k, const std::string& v) {
+  if (!v.empty()) jkv(w, k, v);
+}
+
+Error bad(const std::string& msg) { return Error{400, "Invalid input: " + msg}; }
+
+Result<bool> check(JsonReader& r) {
+  if (!r.ok()) return Error{400, r.error()};
+  return true;
+}
+
+Result<bool> readResources(const rapidjson::Value& arr, std::vector<RestResource>& out) {
+  if (!arr.IsArray()) return bad("resources must be a list");
+  for (const auto& o : arr.GetArray()) {
+    if (!o.IsObject()) return bad("a resource must be an object");
+    RestResource res;
+    JsonReader r(o);
+    r.str("id", res.id);
+    r.str("parentId", res.parentId);
+    r.str("pathPart", res.pathPart);
+    r.str("path", res.path);
+    if (auto c = check(r); !c) return c;
+    if (const rapidjson::Value* ms = r.object("resourceMethods")) {
+      for (auto it = ms->MemberBegin(); it != ms->MemberEnd(); ++it) {
+        RestMethod m;
+        if (auto rm = readMethod(it->value, m); !rm) return rm;
+        if (m.httpMethod.empty()) m.httpMethod = it->name.GetString();
+        res.methods[m.httpMethod] = std::move(m);
+      }
+    }
+    if (auto c = check(r); !c) return c;
+    out.push_back(std::move(res));
+  }
+  return true;
+}
+
+}  // namespace
+
+void writeIntegrationResponse(JsonWriter& w, const RestIntegrationResponse& r) {
+  w.StartObject();
+  jkv(w, "statusCode", r.statusCode);
+  jstrIf(w, "selectionPattern", r.selectionPattern);
+  if (!r.responseTemplates.empty()) jmap(w, "responseTemplates", r.responseTemplates);
+  if (!r.responseParameters.empty()) jmap(w, "responseParameters", r.responseParameters);
+  jstrIf(w, "contentHandling", r.contentHandling);
+  w.EndObject();
+}
+
+void writeIntegration(JsonWriter& w, const RestIntegration& i) {
+  w.StartObject();
+  jkv(w, "type", i.type);
+  jstrIf(w, "httpMethod", i.httpMethod);
+  jstrIf(w, "uri", i.uri);
+  jstrIf(w, "credentials", i.credentials);
+  if (!i.requestParameters.empty()) jmap(w, "requestParameters", i.requestParameters);
+  if (!i.requestTemplates.empty()) jmap(w, "requestTemplates", i.requestTemplates);
+  jkv(w, "passthroughBehavior", i.passthroughBehavior);
+  jint(w, "timeoutInMillis", i.timeoutInMillis);
+  jstrIf(w, "cacheNamespace", i.cacheNamespace);
+  jlist(w, "cacheKeyParameters", i.cacheKeyParameters);
+  if (!i.integrationResponses.empty()) {
+    jkey(w, "integrationResponses");
+    w.StartObject();
+    for (const auto& [code, r] : i.integrationResponses) {
+      jkey(w, code);
+      writeIntegrationResponse(w, r);
+    }
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+void writeMethodResponse(JsonWriter& w, const RestMethodResponse& r) {
+  w.StartObject();
+  jkv(w, "statusCode", r.statusCode);
+  if (!r.responseParameters.empty()) jboolMap(w, "responseParameters", r.responseParameters);
+  if (!r.responseModels.empty()) jmap(w, "responseModels", r.responseModels);
+  w.EndObject();
+}
+
+void writeMethod(JsonWriter& w, const RestMethod& m) {
+  w.StartObject();
+  jkv(w, "httpMethod", m.httpMethod);
+  jkv(w, "authorizationType", m.authorizationType);
+  jstrIf(w, "authorizerId", m.authorizerId);
+  jbool(w, "apiKeyRequired", m.apiKeyRequired);
+  jstrIf(w, "operationName", m.operationName);
+  if (!m.requestParameters.empty()) jboolMap(w, "requestParameters", m.requestParameters);
+  if (!m.methodResponses.empty()) {
+    jkey(w, "methodResponses");
+    w.StartObject();
+    for (const auto& [code, r] : m.methodResponses) {
+      jkey(w, code);
+      writeMethodResponse(w, r);
+    }
+    w.EndObject();
+  }
+  if (m.integration) {
+    jkey(w, "methodIntegration");
+    writeIntegration(w, *m.integration);
+  }
+  w.EndObject();
+}
+
+void writeResource(JsonWriter& w, const RestResource& r, bool embedMethods) {
+  w.StartObject();
+  jkv(w, "id", r.id);
+  jstrIf(w, "parentId", r.parentId);
+  jstrIf(w, "pathPart", r.pathPart);
+  jkv(w, "path", r.path);
+  if (!r.methods.empty()) {
+    jkey(w, "resourceMethods");
+    w.StartObject();
+    for (const auto& [name, m] : r.methods) {
+      jkey(w, name);
+      if (embedMethods) {
+        writeMethod(w, m);
+      } else {
+        w.StartObject();
+        w.EndObject();
+      }
+    }
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+void writeRestApi(JsonWriter& w, const RestApi& a) {
+  w.StartObject();
+  jkv(w, "id", a.id);
+  jkv(w, "name", a.name);
+  jstrIf(w, "description", a.description);
+  jstrIf(w, "version", a.version);
+  jint(w, "createdDate", a.createdDate);
+  jkv(w, "apiKeySource", a.apiKeySource);
+  if (!a.binaryMediaTypes.empty()) jlist(w, "binaryMediaTypes", a.binaryMediaTypes);
+  jkey(w, "endpointConfiguration");
+  w.StartObject();
+  jlist(w, "types", {"EDGE"});
+  w.EndObject();
+  jkv(w, "rootResourceId", a.rootResourceId);
+  jbool(w, "disableExecuteApiEndpoint", false);
+  w.EndObject();
+}
+
+void writeDeployment(JsonWriter& w, const RestDeployment& d) {
+  w.StartObject();
+  jkv(w, "id", d.id);
+  jstrIf(w, "description", d.description);
+  jint(w, "createdDate", d.createdDate);
+  w.EndObject();
+}
+
+void writeStage(JsonWriter& w, const RestStage& s) {
+  w.StartObject();
+  jkv(w, "stageName", s.stageName);
+  jkv(w, "deploymentId", s.deploymentId);
+  jstrIf(w, "description", s.description);
+  jbool(w, "cacheClusterEnabled", s.cacheClusterEnabled);
+  if (s.cacheClusterEnabled) {
+    jkv(w, "cacheClusterSize", s.cacheClusterSize);
+    jkv(w, "cacheClusterStatus", "AVAILABLE");
+  } else {
+    jkv(w, "cacheClusterStatus", "NOT_AVAILABLE");
+  }
+  jkey(w, "methodSettings");
+  w.StartObject();
+  for (const auto& [k, ms] : s.methodSettings) {
+    jkey(w, k);
+    w.StartObject();
+    jbool(w, "cachingEnabled", ms.cachingEnabled);
+    jint(w, "cacheTtlInSeconds", ms.cacheTtlInSeconds);
+    jbool(w, "requireAuthorizationForCacheControl", ms.requireAuthorizationForCacheControl);
+    jbool(w, "metricsEnabled", false);
+    jbool(w, "dataTraceEnabled", false);
+    if (ms.throttlingRateLimit) {
+      jkey(w, "throttlingRateLimit");
+      w.Double(*ms.throttlingRateLimit);
+    }
+    if (ms.throttlingBurstLimit) jint(w, "throttlingBurstLimit", *ms.throttlingBurstLimit);
+    w.EndObject();
+  }
+  w.EndObject();
+  if (!s.variables.empty()) jmap(w, "variables", s.variables);
+  jint(w, "createdDate", s.createdDate);
+  jint(w, "lastUpdatedDate", s.lastUpdatedDate);
+  w.EndObject();
+}
+
+void writeApiKey(JsonWriter& w, const ApiKey& k, bool includeValue) {
+  w.StartObject();
+  jkv(w, "id", k.id);
+  jkv(w, "name", k.name);
+  if (includeValue) jkv(w, "value", k.value);
+  jstrIf(w, "description", k.description);
+  jbool(w, "enabled", k.enabled);
+  jint(w, "createdDate", k.createdDate);
+  jint(w, "lastUpdatedDate", k.lastUpdatedDate);
+  jlist(w, "stageKeys", {});
+  w.EndObject();
+}
+
+void writeUsagePlan(JsonWriter& w, const UsagePlan& p) {
+  w.StartObject();
+  jkv(w, "id", p.id);
+  jkv(w, "name", p.name);
+  jstrIf(w, "description", p.description);
+  jkey(w, "apiStages");
+  w.StartArray();
+  for (const auto& s : p.apiStages) {
+    w.StartObject();
+    jkv(w, "apiId", s.apiId);
+    jkv(w, "stage", s.stage);
+    w.EndObject();
+  }
+  w.EndArray();
+  if (p.rateLimit || p.burstLimit) {
+    jkey(w, "throttle");
+    w.StartObject();
+    if (p.burstLimit) jint(w, "burstLimit", *p.burstLimit);
+    if (p.rateLimit) {
+      jkey(w, "rateLimit");
+      w.Double(*p.rateLimit);
+    }
+    w.EndObject();
+  }
+  if (p.quotaLimit) {
+    jkey(w, "quota");
+    w.StartObject();
+    jint(w, "limit", *p.quotaLimit);
+    jint(w, "offset", p.quotaOffset);
+    jkv(w, "period", p.quotaPeriod);
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+Result<bool> readBoolMap(const rapidjson::Value& o, const char* name, std::map<std::string, bool>& out) {
+  if (!o.HasMember(name) || o[name].IsNull()) return true;
+  const auto& m = o[name];
+  if (!m.IsObject()) return bad(std::string("'") + name + "' must be a map of booleans");
+  for (auto it = m.MemberBegin(); it != m.MemberEnd(); ++it) {
+    if (!it->value.IsBool()) return bad(std::string("'") + name + "' must be a map of booleans");
+    out[it->name.GetString()] = it->value.GetBool();
+  }
+  return true;
+}
+
+Result<bool> readIntegrationResponse(const rapidjson::Value& o, RestIntegrationResponse& out) {
+  if (!o.IsObject()) return bad("an integration response must be an object");
+  JsonReader r(o);
+  r.str("statusCode", out.statusCode);
+  r.str("selectionPattern", out.selectionPattern);
+  r.strMap("responseTemplates", out.responseTemplates);
+  r.strMap("responseParameters", out.responseParameters);
+  r.str("contentHandling", out.contentHandling);
+  return check(r);
+}
+
+Result<bool> readIntegration(const rapidjson::Value& o, RestIntegration& out) {
+  if (!o.IsObject()) return bad("an integration must be an object");
+  JsonReader r(o);
+  r.str("type", out.type);
+  r.str("httpMethod", out.httpMethod);
+  if (r.has("integrationHttpMethod")) r.str("integrationHttpMethod", out.httpMethod);
+  r.str("uri", out.uri);
+  r.str("credentials", out.credentials);
+  r.strMap("requestParameters", out.requestParameters);
+  r.strMap("requestTemplates", out.requestTemplates);
+  r.str("passthroughBehavior", out.passthroughBehavior);
+  int64_t t = out.timeoutInMillis;
+  r.integer("timeoutInMillis", t);
+  r.str("cacheNamespace", out.cacheNamespace);
+  r.strList("cacheKeyParameters", out.cacheKeyParameters);
+  if (auto c = check(r); !c) return c;
+  if (t < 50 || t > 29000) return bad("timeoutInMillis must be between 50 and 29000");
+  out.timeoutInMillis = static_cast<int>(t);
+  if (const rapidjson::Value* rs = r.object("integrationResponses")) {
+    for (auto it = rs->MemberBegin(); it != rs->MemberEnd(); ++it) {
+      RestIntegrationResponse ir;
+      if (auto x = readIntegrationResponse(it->value, ir); !x) return x;
+      if (ir.statusCode.empty()) ir.statusCode = it->name.GetString();
+      out.integrationResponses[ir.statusCode] = std::move(ir);
+    }
+  }
+  return check(r);
+}
+
+Result<bool> readMethodResponse(const rapidjson::Value& o, RestMethodResponse& out) {
+  if (!o.IsObject()) return bad("a method response must be an object");
+  JsonReader r(o);
+  r.str("statusCode", out.statusCode);
+  r.strMap("responseModels", out.responseModels);
+  if (auto c = check(r); !c) return c;
+  return readBoolMap(o, "responseParameters", out.responseParameters);
+}
+
+Result<bool> readMethod(const rapidjson::Value& o, RestMethod& out) {
+  if (!o.IsObject()) return bad("a method must be an object");
+  JsonReader r(o);
+  r.str("httpMethod", out.httpMethod);
+  r.str("authorizationType", out.authorizationType);
+  r.str("authorizerId", out.authorizerId);
+  r.boolean("apiKeyRequired", out.apiKeyRequired);
+  r.str("operationName", out.operationName);
+  if (auto c = check(r); !c) return c;
+  if (auto b = readBoolMap(o, "requestParameters", out.requestParameters); !b) return b;
+  if (const rapidjson::Value* rs = r.object("methodResponses")) {
+    for (auto it = rs->MemberBegin(); it != rs->MemberEnd(); ++it) {
+      RestMethodResponse mr;
+      if (auto x = readMethodResponse(it->value, mr); !x) return x;
+      if (mr.statusCode.empty()) mr.statusCode = it->name.GetString();
+      out.methodResponses[mr.statusCode] = std::move(mr);
+    }
+  }
+  if (const rapidjson::Value* in = r.object("methodIntegration")) {
+    RestIntegration i;
+    if (auto x = readIntegration(*in, i); !x) return x;
+    out.integration = std::move(i);
+  }
+  return check(r);
+}
+
+std::string writeRestState(const RestState& s) {
+  rapidjson::StringBuffer b;
+  JsonWriter w(b);
+  w.StartObject();
+  jkey(w, "restApis");
+  w.StartArray();
+  for (const auto& a : s.apis) {
+    w.StartObject();
+    jkey(w, "api");
+    writeRestApi(w, a);
+    jkey(w, "resources");
+    w.StartArray();
+    for (const auto& r : a.resources) writeResource(w, r, true);
+    w.EndArray();
+    jkey(w, "deployments");
+    w.StartArray();
+    for (const auto& d : a.deployments) {
+      w.StartObject();
+      jkey(w, "deployment");
+      writeDeployment(w, d);
+      jkey(w, "resources");
+      w.StartArray();
+      for (const auto& r : d.resources) writeResource(w, r, true);
+      w.EndArray();
+      w.EndObject();
+    }
+    w.EndArray();
+    jkey(w, "stages");
+    w.StartArray();
+    for (const auto& st : a.stages) writeStage(w, st);
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  jkey(w, "apiKeys");
+  w.StartArray();
+  for (const auto& k : s.apiKeys) writeApiKey(w, k, true);
+  w.EndArray();
+  jkey(w, "usagePlans");
+  w.StartArray();
+  for (const auto& p : s.usagePlans) {
+    w.StartObject();
+    jkey(w, "plan");
+    writeUsagePlan(w, p);
+    jlist(w, "keyIds", p.keyIds);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return std::string(b.GetString(), b.GetSize());
+}
+
+namespace {
+
+Result<bool> readStage(const rapidjson::Value& o, RestStage& st) {
+  JsonReader r(o);
+  r.str("stageName", st.stageName);
+  r.str("deploymentId", st.deploymentId);
+  r.str("description", st.description);
+  r.boolean("cacheClusterEnabled", st.cacheClusterEnabled);
+  r.str("cacheClusterSize", st.cacheClusterSize);
+  r.strMap("variables", st.variables);
+  r.integer("createdDate", st.createdDate);
+  r.integer("lastUpdatedDate", st.lastUpdatedDate);
+  if (const rapidjson::Value* ms = r.object("methodSettings")) {
+    for (auto it = ms->MemberBegin(); it != ms->MemberEnd(); ++it) {
+      RestMethodSetting m;
+      JsonReader mr(it->value);
+      mr.boolean("cachingEnabled", m.cachingEnabled);
+      mr.integer("cacheTtlInSeconds", m.cacheTtlInSeconds);
+      mr.boolean("requireAuthorizationForCacheControl", m.requireAuthorizationForCacheControl);
+      double rate = 0;
+      int64_t burst = 0;
+      if (mr.has("throttlingRateLimit") && mr.number("throttlingRateLimit", rate)) m.throttlingRateLimit = rate;
+      if (mr.has("throttlingBurstLimit") && mr.integer("throttlingBurstLimit", burst)) m.throttlingBurstLimit = burst;
+      if (auto c = check(mr); !c) return c;
+      st.methodSettings[it->name.GetString()] = m;
+    }
+  }
+  return check(r);
+}
+
+}  // namespace
+
+Result<RestState> readRestState(std::string_view text) {
+  rapidjson::Document doc;
+  if (auto p = parseJson(text, doc); !p) return p.error();
+  if (!doc.IsObject()) return bad("expected an object");
+  RestState s;
+  if (doc.HasMember("restApis") && doc["restApis"].IsArray()) {
+    for (const auto& o : doc["restApis"].GetArray()) {
+      if (!o.IsObject() || !o.HasMember("api") || !o["api"].IsObject()) return bad("restApis[] needs 'api'");
+      RestApi a;
+      JsonReader r(o["api"]);
+      r.str("id", a.id);
+      r.str("name", a.name);
+      r.str("description", a.description);
+      r.str("version", a.version);
+      r.integer("createdDate", a.createdDate);
+      r.str("apiKeySource", a.apiKeySource);
+      r.strList("binaryMediaTypes", a.binaryMediaTypes);
+      r.str("rootResourceId", a.rootResourceId);
+      if (auto c = check(r); !c) return c.error();
+      if (o.HasMember("resources"))
+        if (auto x = readResources(o["resources"], a.resources); !x) return x.error();
+      if (o.HasMember("deployments") && o["deployments"].IsArray()) {
+        for (const auto& d : o["deployments"].GetArray()) {
+          RestDeployment dep;
+          if (!d.IsObject() || !d.HasMember("deployment")) return bad("deployments[] needs 'deployment'");
+          JsonReader dr(d["deployment"]);
+          dr.str("id", dep.id);
+          dr.str("description", dep.description);
+          dr.integer("createdDate", dep.createdDate);
+          if (auto c = check(dr); !c) return c.error();
+          if (d.HasMember("resources"))
+            if (auto x = readResources(d["resources"], dep.resources); !x) return x.error();
+          a.deployments.push_back(std::move(dep));
+        }
+      }
+      if (o.HasMember("stages") && o["stages"].IsArray()) {
+        for (const auto& so : o["stages"].GetArray()) {
+          RestStage st;
+          if (auto x = readStage(so, st); !x) return x.error();
+          a.stages.push_back(std::move(st));
+        }
+      }
+      s.apis.push_back(std::move(a));
+    }
+  }
+  if (doc.HasMember("apiKeys") && doc["apiKeys"].IsArray()) {
+    for (const auto& o : doc["apiKeys"].GetArray()) {
+      ApiKey k;
+      JsonReader r(o);
+      r.str("id", k.id);
+      r.str("name", k.name);
+      r.str("value", k.value);
+      r.str("description", k.description);
+      r.boolean("enabled", k.enabled);
+      r.integer("createdDate", k.createdDate);
+      r.integer("lastUpdatedDate", k.lastUpdatedDate);
+      if (auto c = check(r); !c) return c.error();
+      s.apiKeys.push_back(std::move(k));
+    }
+  }
+  if (doc.HasMember("usagePlans") && doc["usagePlans"].IsArray()) {
+    for (const auto& o : doc["usagePlans"].GetArray()) {
+      if (!o.IsObject() || !o.HasMember("plan") || !o["plan"].IsObject()) return bad("usagePlans[] needs 'plan'");
+      UsagePlan p;
+      const auto& po = o["plan"];
+      JsonReader r(po);
+      r.str("id", p.id);
+      r.str("name", p.name);
+      r.str("description", p.description);
+      if (po.HasMember("apiStages") && po["apiStages"].IsArray())
+        for (const auto& as : po["apiStages"].GetArray()) {
+          UsagePlanStage ups;
+          JsonReader ar(as);
+          ar.str("apiId", ups.apiId);
+          ar.str("stage", ups.stage);
+          p.apiStages.push_back(ups);
+        }
+      if (const rapidjson::Value* t = r.object("throttle")) {
+        JsonReader tr(*t);
+        double rate = 0;
+        int64_t burst = 0;
+        if (tr.has("rateLimit") && tr.number("rateLimit", rate)) p.rateLimit = rate;
+        if (tr.has("burstLimit") && tr.integer("burstLimit", burst)) p.burstLimit = burst;
+      }
+      if (const rapidjson::Value* q = r.object("quota")) {
+        JsonReader qr(*q);
+        int64_t limit = 0;
+        if (qr.has("limit") && qr.integer("limit", limit)) p.quotaLimit = limit;
+        qr.integer("offset", p.quotaOffset);
+        qr.str("period", p.quotaPeriod);
+      }
+      JsonReader kr(o);
+      kr.strList("keyIds", p.keyIds);
+      if (auto c = check(r); !c) return c.error();
+      s.usagePlans.push_back(std::move(p));
+    }
+  }
+  return s;
+}
+
+}  // namespace cdnlab::gateway
