@@ -1,6 +1,7 @@
 #include "geo/topology.h"
 
 #include "edge/cache/policy.h"
+#include "edge/pop/behaviors.h"
 
 #include <algorithm>
 #include <cmath>
@@ -265,6 +266,16 @@ void validate(Topology& t, Object& root, std::vector<Object>& popObjs, std::vect
 
 const char* tierName(Tier t) { return t == Tier::Shield ? "shield" : "edge"; }
 
+std::vector<std::pair<std::string, std::string>> behaviorOrigins(const Topology& t, std::string_view popId,
+                                                                 const std::string& gatewayPathPrefix) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (t.app.gateway) out.emplace_back("gateway", "http://" + t.app.gateway->address.str() + gatewayPathPrefix);
+  out.emplace_back("catalog", "http://" + t.origin.address.str());
+  for (const auto& p : t.pops)
+    if (p.tier == Tier::Shield && p.id != popId) out.emplace_back(p.id, "http://" + p.address.str());
+  return out;
+}
+
 const PopSpec* Topology::findPop(std::string_view id) const {
   for (const auto& p : pops)
     if (p.id == id) return &p;
@@ -362,6 +373,33 @@ Topology readTopology(Object& root, const std::string& file) {
     t.load.duration = load->duration("duration", t.load.duration, config::between<config::Duration>(1ms, 24h));
     t.load.warmup = load->duration("warmup", t.load.warmup, config::between<config::Duration>(0s, 24h));
     t.load.zipfAlpha = load->number("zipf_alpha", t.load.zipfAlpha, config::between(0.0, 5.0));
+    for (Object& m : load->objectList("mix", config::Presence::Optional)) {
+      LoadMixClass c;
+      c.weight = m.number("weight", 1.0, config::greaterThan(0.0));
+      c.path = m.string("path");
+      c.objects = static_cast<std::uint64_t>(m.integer("objects", 0, config::between<std::int64_t>(0, std::int64_t{1} << 40)));
+      c.values = m.stringList("values", config::Presence::Optional);
+      const size_t open = c.path.find('{'), close = c.path.find('}');
+      const std::string ph = open == std::string::npos || close == std::string::npos || close < open
+                                 ? "" : c.path.substr(open, close - open + 1);
+      // {id:05}: "{id:0", one or two digits of width, "}".
+      const bool idForm = ph == "{id}" || ((ph.size() == 7 || ph.size() == 8) && ph.compare(0, 5, "{id:0") == 0 &&
+                                           std::all_of(ph.begin() + 5, ph.end() - 1, [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); }));
+      if (c.path.empty() || c.path[0] != '/' || c.path.size() > 512 || c.path.find_first_of(" \t\r\n") != std::string::npos)
+        m.fail("path", "must start with '/', without spaces, at most 512 characters");
+      else if (!(idForm || ph == "{value}") || c.path.find('{', close) != std::string::npos)
+        m.fail("path", "needs exactly one placeholder: {id}, {id:0N} (N = 01..20 digits) or {value}");
+      else if (idForm && ph.size() > 4 && std::stoi(ph.substr(5, ph.size() - 6)) > 20)
+        m.fail("path", "{id:0N}: at most 20 digits");
+      else if (ph == "{value}" && c.values.empty())
+        m.fail("values", "{value} needs a list of values");
+      else if (ph != "{value}" && !c.values.empty())
+        m.fail("values", "only with a {value} placeholder");
+      for (const auto& v : c.values)
+        if (v.empty() || v.size() > 256 || v.find_first_of(" \t\r\n") != std::string::npos)
+          m.fail("values", "\"" + v + "\": values are 1-256 characters without spaces");
+      t.load.mix.push_back(std::move(c));
+    }
   }
 
   t.app = readApp(root);
@@ -383,6 +421,13 @@ Topology readTopology(Object& root, const std::string& file) {
   std::vector<Object> popObjs = root.objectList("pops");
   for (auto& o : popObjs) t.pops.push_back(readPop(o, accessLogs));
   if (popObjs.empty() && root.has("pops")) root.fail("pops", "at least one PoP is required");
+
+  // Behaviors last: the origins they may name are every service and shield of the topology.
+  for (size_t i = 0; i < popObjs.size(); ++i) {
+    if (!popObjs[i].has("behaviors")) continue;
+    for (const auto& b : edge::pop::readBehaviors(popObjs[i], behaviorOrigins(t, t.pops[i].id)))
+      t.pops[i].behaviorNames.push_back(b.name);
+  }
 
   std::vector<Object> regionObjs = root.objectList("regions");
   for (auto& o : regionObjs) t.regions.push_back(readRegion(o, t.load, t.latency));

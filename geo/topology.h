@@ -52,7 +52,12 @@ struct PopSpec {
   double weight = 1.0;   // for the router's weighted strategy
   bool accessLog = false;  // `cdnlab up` gives it --access-log <run dir>/<id>.access.log
   std::vector<EdgeFunctionSpec> edgeFunctions;  // in file order (the first match per trigger runs)
+  // CloudFront-style behaviors (docs/behaviors.md), checked by the PoP's own reader at load; `up`
+  // writes them with their origins to `<run dir>/<id>.behaviors.yaml` for `cdnlab pop --behaviors`.
+  // Their names, in order (metrics label behavior="..."); empty: the PoP has none.
+  std::vector<std::string> behaviorNames;
 };
+
 
 struct OriginSpec {
   std::string city;
@@ -98,7 +103,18 @@ struct RouterSpec {
   std::string fallbackPop;  // for clients the geo DB does not know; empty = first edge PoP
 };
 
+// One class of request in a load mix: `path` with one placeholder, `{id}` (or `{id:05}`,
+// zero-padded to 5 digits) = a Zipf-ranked id below `objects`, or `{value}` = one of `values`
+// picked by the same ranked id.
+struct LoadMixClass {
+  double weight = 1;
+  std::string path;
+  std::uint64_t objects = 0;  // 0: the catalog's object count
+  std::vector<std::string> values;
+};
+
 struct LoadSpec {
+  std::vector<LoadMixClass> mix;  // empty: GET /obj/<id> over the catalog
   double rate = 200;  // requests/s over all regions
   config::Duration duration = std::chrono::seconds(30);
   config::Duration warmup = std::chrono::seconds(5);
@@ -135,6 +151,11 @@ struct Topology {
 Topology readTopology(config::Object& root, const std::string& file);
 
 config::Parsed<Topology> loadTopologyFile(const std::string& path);
+// The origins a PoP's behaviors may name: "gateway" (its first API), "catalog" (the origin) and
+// the shield PoPs other than itself, as http URLs. The gateway's URL lacks the API's path until
+// `up` has deployed it (`gatewayPathPrefix`).
+std::vector<std::pair<std::string, std::string>> behaviorOrigins(const Topology& t, std::string_view popId,
+                                                                 const std::string& gatewayPathPrefix = "");
 config::Parsed<Topology> loadTopologyString(std::string_view yaml, std::string name = "<embedded>");
 
 }  // namespace cdnlab::geo

@@ -76,6 +76,8 @@ Component planPop(const geo::Topology& topo, const geo::PopSpec& p, const PlanIn
   c.args = {"pop",        "--id",     p.id,      "--listen",   c.address.str(),
             "--upstream", upstream,   "--capacity", config::formatByteSize(p.capacityBytes),
             "--policy",   p.policy,   "--workers", std::to_string(p.workers)};
+  if (auto f = in.behaviorFiles.find(p.id); f != in.behaviorFiles.end())
+    c.args.insert(c.args.end(), {"--behaviors", f->second});
   bool needsLambda = false;
   for (const auto& f : p.edgeFunctions) {
     std::string assoc = f.trigger + "=" + f.function;

@@ -3,6 +3,7 @@
 // start order and the per-hop latencies are unit-tested without starting anything.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,8 +46,10 @@ struct PlanInputs {
   // Path prefix of the deployed API on the gateway ("/_api/<apiId>[/<stage>]"), known once `up`
   // has imported it; PoPs with `upstream: gateway` fetch from http://<gateway><prefix>.
   std::string gatewayPathPrefix = {};
-  // Edge functions that call `lambda:` functions need this set (any PoP with them).
+  // The region DB given to PoPs with edge functions (CloudFront-Viewer-Country).
   std::string geoDbForPops = {};
+  // PoP id -> its behaviors file (behaviors_file.h), written once the gateway's API is deployed.
+  std::map<std::string, std::string> behaviorFiles = {};
 };
 
 // The last wave of the application tier (store 0, Lambda 1, gateway 2; 0 without one): `up`

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 
+#include "bench/run/behaviors_file.h"
 #include "bench/run/default_topology.h"
 #include "bench/run/deploy.h"
 #include "bench/run/run_plan.h"
@@ -185,6 +186,13 @@ bool startAll(Supervisor& sup, Prepared& p, RuntimeChoice runtime, Ms deadline) 
     if (!deployed->apiIds.empty())
       p.inputs.gatewayPathPrefix = gatewayPathPrefix(deployed->apiIds.front(), p.topo.app.gateway->apis.front().stage);
   }
+  auto behaviors = writeBehaviorFiles(p.topo, p.inputs.topologyFile, p.runDir, p.inputs.gatewayPathPrefix);
+  if (!behaviors.ok()) {
+    std::fprintf(stderr, "cdnlab up: %s\n", behaviors.error().message.c_str());
+    sup.stopAll(kStopGrace);
+    return false;
+  }
+  p.inputs.behaviorFiles = *behaviors;
   return startWaves(sup, planComponents(p.topo, p.inputs), appWaves + 1, 1 << 20, deadline);
 }
 

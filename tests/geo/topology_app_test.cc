@@ -155,3 +155,61 @@ TEST(TopologyApp, ShopTopologyLoads) {
 
 }  // namespace
 }  // namespace cdnlab::geo
+
+namespace cdnlab::geo {
+namespace {
+
+// Behaviors on a PoP (docs/behaviors.md): checked by the PoP's reader at load, origins named by
+// the topology's services and shields.
+const char* const kBehaviors =
+    "origin: {city: Ashburn, lat: 39.0, lon: -77.5, address: 127.0.2.1:9000}\n"        // 1
+    "pops:\n"                                                                           // 2
+    "  - {id: shield, city: NY, lat: 40.7, lon: -74.0, address: 127.0.3.1:8080,\n"     // 3
+    "     tier: shield, upstream: gateway, capacity: 8MiB}\n"                          // 4
+    "  - id: fra\n"                                                                     // 5
+    "    city: Frankfurt\n"                                                             // 6
+    "    lat: 50.1\n"                                                                   // 7
+    "    lon: 8.7\n"                                                                    // 8
+    "    address: 127.0.3.2:8080\n"                                                     // 9
+    "    upstream: shield\n"                                                            // 10
+    "    capacity: 4MiB\n"                                                              // 11
+    "    behaviors:\n"                                                                  // 12
+    "      - {path_pattern: /api/*, name: api, origin: gateway, cache_policy: {max_ttl: 60s}}\n"  // 13
+    "      - {path_pattern: /static/*, origin: catalog}\n"                              // 14
+    "      - {origin: shield}\n"                                                        // 15
+    "regions:\n"                                                                        // 16
+    "  - {name: berlin, city: Berlin, lat: 52.5, lon: 13.4, block: 127.10.0.0/16, share: 1}\n"  // 17
+    "catalog: {objects: 10}\n"                                                          // 18
+    "gateway: {address: 127.0.4.3:4010, apis: [{openapi: api.yaml}]}\n";                // 19
+
+TEST(TopologyBehaviors, LoadsWithNames) {
+  auto t = loadTopologyString(kBehaviors, "topo.yaml");
+  ASSERT_TRUE(t.ok()) << config::formatErrors(t.errors());
+  ASSERT_EQ(t->pops[1].behaviorNames.size(), 3u);
+  EXPECT_EQ(t->pops[1].behaviorNames[0], "api");
+  EXPECT_TRUE(t->pops[0].behaviorNames.empty());
+  auto origins = behaviorOrigins(*t, "fra", "/_api/abc");
+  ASSERT_EQ(origins.size(), 3u);
+  EXPECT_EQ(origins[0], (std::pair<std::string, std::string>{"gateway", "http://127.0.4.3:4010/_api/abc"}));
+  EXPECT_EQ(origins[1], (std::pair<std::string, std::string>{"catalog", "http://127.0.2.1:9000"}));
+  EXPECT_EQ(origins[2], (std::pair<std::string, std::string>{"shield", "http://127.0.3.1:8080"}));
+  EXPECT_EQ(behaviorOrigins(*t, "shield").size(), 2u);  // not itself
+}
+
+TEST(TopologyBehaviors, MistakesAtTheirLine) {
+  auto bad = std::string(kBehaviors);
+  bad.replace(bad.find("origin: catalog}"), 16, "origin: nowhere}");
+  auto t = loadTopologyString(bad, "topo.yaml");
+  ASSERT_FALSE(t.ok());
+  bool found = false;
+  for (const auto& e : t.errors()) found |= e.line == 14 && e.field.find("pops[1].behaviors[1].origin") == 0;
+  EXPECT_TRUE(found) << config::formatErrors(t.errors());
+  auto unknownKey = std::string(kBehaviors);
+  unknownKey.replace(unknownKey.find("{max_ttl: 60s}"), 14, "{max_tl: 60s}");
+  auto u = loadTopologyString(unknownKey, "topo.yaml");
+  ASSERT_FALSE(u.ok());
+  EXPECT_NE(config::formatErrors(u.errors()).find("topo.yaml:13:"), std::string::npos) << config::formatErrors(u.errors());
+}
+
+}  // namespace
+}  // namespace cdnlab::geo
