@@ -107,10 +107,8 @@ std::string tiersJson(const TierSnapshot& before, const TierSnapshot& after, con
       }
     w.EndObject();
   }
-  w.Key("unreachable");
-  w.StartArray();
-  for (const auto& u : after.unreachable) w.String(u.c_str());
-  w.EndArray();
+  // Components that did not answer are named in the terminal table only: every member of
+  // "tiers" is an object (what `cdnlab report` reads).
   w.EndObject();
   return b.GetString();
 }

@@ -22,7 +22,8 @@ struct TierSnapshot {
 TierSnapshot scrapeTiers(const geo::Topology& topo);
 
 // The run's tiers as a JSON object: {"edge": {"requests", "hits", "hit_ratio"}, "shield": {...},
-// "pops": {"fra": {...}}, "gateway": {...}, "lambda": {...}, "unreachable": [...]}.
+// "pops": {"fra": {...}}, "gateway": {...}, "lambda": {...}}; components that did not answer
+// are left out (the table names them).
 std::string tiersJson(const TierSnapshot& before, const TierSnapshot& after, const geo::Topology& topo);
 // Lines for the terminal, after the load's own tables.
 std::string tiersTable(const TierSnapshot& before, const TierSnapshot& after, const geo::Topology& topo);
