@@ -7,6 +7,7 @@
 // config error, 130 interrupted (Ctrl-C: the tables and the JSON of what was measured so far).
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -21,6 +22,7 @@
 #include "bench/loadgen/report.h"
 #include "bench/run/default_topology.h"
 #include "bench/loadgen/scrape.h"
+#include "bench/loadgen/tiers.h"
 #include "cli/command.h"
 #include "common/config/units.h"
 #include "geo/topology.h"
@@ -180,6 +182,11 @@ int runLoad(const LoadArgs& a) {
     auto cat = embedded ? origin::catalog::loadCatalogConfigString(bench::run::defaultTopologyYaml(), "<embedded default.yaml>")
                         : origin::catalog::loadCatalogConfigFile(catalogFile);
     if (cat) plan.objects = cat->objects;
+    // A mix draws its ids from one ranking as large as its largest class.
+    for (auto& c : plan.mix) {
+      if (c.objects == 0) c.objects = plan.objects;
+      plan.objects = std::max<uint64_t>(plan.objects, c.objects);
+    }
   } else {
     loadgen::RegionPlan only;
     only.name = "target";
@@ -282,7 +289,10 @@ int runLoad(const LoadArgs& a) {
   std::fflush(stdout);
 
   std::optional<loadgen::OriginCounters> before;
+  std::optional<loadgen::TierSnapshot> tiersBefore;
   auto onMeasureStart = [&] {
+    // With a topology (not a lone --target), every component's counters at the start.
+    if (topo && !plan.target) tiersBefore = loadgen::scrapeTiers(*topo);
     if (!plan.origin) return;
     auto c = loadgen::scrapeOrigin(*plan.origin);
     if (c.ok()) before = *c;
@@ -322,7 +332,14 @@ int runLoad(const LoadArgs& a) {
       info.offload = o;
     }
   }
+  std::string tiersText;
+  if (tiersBefore) {
+    const loadgen::TierSnapshot tiersAfter = loadgen::scrapeTiers(*topo);
+    info.tiersJson = loadgen::tiersJson(*tiersBefore, tiersAfter, *topo);
+    tiersText = loadgen::tiersTable(*tiersBefore, tiersAfter, *topo);
+  }
   std::fputs(loadgen::renderTables(run->results, info).c_str(), stdout);
+  std::fputs(tiersText.c_str(), stdout);
   if (run->reroutes) std::printf("  re-routed after a PoP failure: %llu time(s)\n", static_cast<unsigned long long>(run->reroutes));
   std::fflush(stdout);
   if (!a.json.empty()) {

@@ -1,5 +1,6 @@
 // `cdnlab up [topo.yaml] [--detach] [--no-latency]`: start a whole topology (origin, shield and
 // edge PoPs, router), each as its own process on its own loopback address. Logic: bench/run/up.h.
+#include <map>
 #include <memory>
 #include <string>
 
@@ -7,6 +8,13 @@
 #include "cli/command.h"
 
 namespace cdnlab::cli {
+namespace {
+std::map<std::string, bench::run::RuntimeChoice> runtimeChoices() {
+  return {{"auto", bench::run::RuntimeChoice::Auto},
+          {"as-written", bench::run::RuntimeChoice::AsWritten},
+          {"native", bench::run::RuntimeChoice::Native}};
+}
+}  // namespace
 
 CDNLAB_COMMAND("up", "Start a topology (default: the embedded configs/default.yaml), one process per component",
                [](CLI::App& sub) {
@@ -18,6 +26,10 @@ CDNLAB_COMMAND("up", "Start a topology (default: the embedded configs/default.ya
                  sub.add_flag("--no-latency", *noLatency, "Turn the distance latency model off (raw speed runs)");
                  sub.add_flag("--access-logs", o->accessLogs,
                               "Every PoP writes a CloudFront-format access log to <run dir>/<id>.access.log");
+                 sub.add_option("--runtime", o->runtime,
+                                "Functions: auto (native where the runtime's interpreter is missing), as-written, native")
+                     ->transform(CLI::CheckedTransformer(runtimeChoices()))
+                     ->capture_default_str();
                  sub.add_option("--ready-timeout-ms", *readyMs, "How long each start wave may take to be ready")
                      ->check(CLI::Range(100, 600000))
                      ->capture_default_str();

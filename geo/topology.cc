@@ -1,6 +1,7 @@
 #include "geo/topology.h"
 
 #include "edge/cache/policy.h"
+#include "edge/pop/behaviors.h"
 
 #include <algorithm>
 #include <cmath>
@@ -67,6 +68,21 @@ PopSpec readPop(Object& o, bool accessLogs) {
   p.upstream = o.string("upstream");
   p.weight = o.number("weight", 1.0, config::atLeast(0.0));
   p.accessLog = o.boolean("access_log", accessLogs);
+  for (Object& fo : o.objectList("edge_functions", config::Presence::Optional)) {
+    EdgeFunctionSpec f;
+    f.trigger = fo.choice("trigger", {"viewer-request", "origin-request", "origin-response", "viewer-response"});
+    f.function = fo.string("function");
+    const auto colon = f.function.find(':');
+    const std::string kind = colon == std::string::npos ? "" : f.function.substr(0, colon);
+    if (!f.function.empty() && (kind != "builtin" && kind != "native" && kind != "lambda"))
+      fo.fail("function", "must be builtin:NAME, native:NAME or lambda:NAME (got \"" + f.function + "\")");
+    else if (colon != std::string::npos && colon + 1 == f.function.size())
+      fo.fail("function", "names no function after \"" + kind + ":\"");
+    f.path = fo.string("path", "*");
+    if (f.path.empty() || f.path.find_first_of(" \t\r\n@") != std::string::npos)
+      fo.fail("path", "a CloudFront path pattern without spaces or '@' (got \"" + f.path + "\")");
+    p.edgeFunctions.push_back(std::move(f));
+  }
   return p;
 }
 
@@ -143,6 +159,9 @@ void validate(Topology& t, Object& root, std::vector<Object>& popObjs, std::vect
               std::optional<Object>& routerObj) {
   std::map<std::string, size_t> popIndex;
   for (size_t i = 0; i < t.pops.size(); ++i) {
+    // These name other components (upstream values, log files in the run directory).
+    for (const char* reserved : {"origin", "gateway", "store", "lambda", "router"})
+      if (t.pops[i].id == reserved) popObjs[i].fail("id", std::string("\"") + reserved + "\" is reserved for a component");
     auto [it, added] = popIndex.emplace(t.pops[i].id, i);
     if (!added) popObjs[i].fail("id", "duplicate PoP id \"" + t.pops[i].id + "\" (also pops[" + std::to_string(it->second) + "])");
   }
@@ -151,13 +170,19 @@ void validate(Topology& t, Object& root, std::vector<Object>& popObjs, std::vect
   for (size_t i = 0; i < t.pops.size(); ++i) {
     const PopSpec& p = t.pops[i];
     if (p.upstream.empty() || p.upstream == kOriginUpstream) continue;
+    if (p.upstream == kGatewayUpstream) {
+      if (!t.app.gateway || t.app.gateway->apis.empty())
+        popObjs[i].fail("upstream", "\"gateway\" needs a `gateway:` section with at least one API");
+      continue;
+    }
     auto it = popIndex.find(p.upstream);
     if (it == popIndex.end()) {
-      popObjs[i].fail("upstream", "no PoP with id \"" + p.upstream + "\" (upstream must be a shield PoP's id or \"origin\")");
+      popObjs[i].fail("upstream", "no PoP with id \"" + p.upstream +
+                                      "\" (upstream must be a shield PoP's id, \"origin\" or \"gateway\")");
     } else if (it->second == i) {
       popObjs[i].fail("upstream", "a PoP cannot be its own upstream");
     } else if (t.pops[it->second].tier != Tier::Shield) {
-      popObjs[i].fail("upstream", "\"" + p.upstream + "\" is an edge PoP; an upstream must be a shield PoP or \"origin\"");
+      popObjs[i].fail("upstream", "\"" + p.upstream + "\" is an edge PoP; an upstream must be a shield PoP, \"origin\" or \"gateway\"");
     }
   }
   for (size_t i = 0; i < t.pops.size(); ++i) {
@@ -193,6 +218,14 @@ void validate(Topology& t, Object& root, std::vector<Object>& popObjs, std::vect
     if (t.pops[i].admin) claim(*t.pops[i].admin, "PoP " + t.pops[i].id + " (admin)", popObjs[i], "admin");
   }
   if (routerObj) claim(t.router.address, "the router", *routerObj, "address");
+  if (t.app.store) claim(t.app.store->address, "the store", root, "store");
+  if (t.app.lambda) claim(t.app.lambda->address, "the Lambda service", root, "lambda");
+  if (t.app.gateway) claim(t.app.gateway->address, "the gateway", root, "gateway");
+  // Lambda edge functions are called through the topology's Lambda service.
+  for (size_t i = 0; i < t.pops.size(); ++i)
+    for (const auto& f : t.pops[i].edgeFunctions)
+      if (f.function.rfind("lambda:", 0) == 0 && !t.app.lambda)
+        popObjs[i].fail("edge_functions", "\"" + f.function + "\" needs a `lambda:` section (the Lambda service it calls)");
 
   if (std::none_of(t.pops.begin(), t.pops.end(), [](const PopSpec& p) { return p.tier == Tier::Edge; }))
     root.fail("pops", "at least one PoP must be of tier edge (clients are routed to edge PoPs)");
@@ -233,6 +266,16 @@ void validate(Topology& t, Object& root, std::vector<Object>& popObjs, std::vect
 
 const char* tierName(Tier t) { return t == Tier::Shield ? "shield" : "edge"; }
 
+std::vector<std::pair<std::string, std::string>> behaviorOrigins(const Topology& t, std::string_view popId,
+                                                                 const std::string& gatewayPathPrefix) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (t.app.gateway) out.emplace_back("gateway", "http://" + t.app.gateway->address.str() + gatewayPathPrefix);
+  out.emplace_back("catalog", "http://" + t.origin.address.str());
+  for (const auto& p : t.pops)
+    if (p.tier == Tier::Shield && p.id != popId) out.emplace_back(p.id, "http://" + p.address.str());
+  return out;
+}
+
 const PopSpec* Topology::findPop(std::string_view id) const {
   for (const auto& p : pops)
     if (p.id == id) return &p;
@@ -255,7 +298,7 @@ std::vector<const PopSpec*> Topology::edgePops() const {
 std::vector<std::string> Topology::upstreamChain(std::string_view popId) const {
   std::vector<std::string> chain;
   const PopSpec* p = findPop(popId);
-  while (p && p->upstream != kOriginUpstream && chain.size() <= pops.size()) {
+  while (p && p->upstream != kOriginUpstream && p->upstream != kGatewayUpstream && chain.size() <= pops.size()) {
     chain.push_back(p->upstream);
     p = findPop(p->upstream);
   }
@@ -272,7 +315,7 @@ std::vector<GeoPoint> Topology::missPath(GeoPoint client, std::string_view popId
 }
 
 std::optional<GeoPoint> Topology::locationOf(std::string_view hop) const {
-  if (hop == kOriginUpstream) return origin.location;
+  if (hop == kOriginUpstream || hop == kGatewayUpstream) return origin.location;
   if (const PopSpec* p = findPop(hop)) return p->location;
   return std::nullopt;
 }
@@ -330,7 +373,36 @@ Topology readTopology(Object& root, const std::string& file) {
     t.load.duration = load->duration("duration", t.load.duration, config::between<config::Duration>(1ms, 24h));
     t.load.warmup = load->duration("warmup", t.load.warmup, config::between<config::Duration>(0s, 24h));
     t.load.zipfAlpha = load->number("zipf_alpha", t.load.zipfAlpha, config::between(0.0, 5.0));
+    for (Object& m : load->objectList("mix", config::Presence::Optional)) {
+      LoadMixClass c;
+      c.weight = m.number("weight", 1.0, config::greaterThan(0.0));
+      c.path = m.string("path");
+      c.objects = static_cast<std::uint64_t>(m.integer("objects", 0, config::between<std::int64_t>(0, std::int64_t{1} << 40)));
+      c.values = m.stringList("values", config::Presence::Optional);
+      const size_t open = c.path.find('{'), close = c.path.find('}');
+      const std::string ph = open == std::string::npos || close == std::string::npos || close < open
+                                 ? "" : c.path.substr(open, close - open + 1);
+      // {id:05}: "{id:0", one or two digits of width, "}".
+      const bool idForm = ph == "{id}" || ((ph.size() == 7 || ph.size() == 8) && ph.compare(0, 5, "{id:0") == 0 &&
+                                           std::all_of(ph.begin() + 5, ph.end() - 1, [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); }));
+      if (c.path.empty() || c.path[0] != '/' || c.path.size() > 512 || c.path.find_first_of(" \t\r\n") != std::string::npos)
+        m.fail("path", "must start with '/', without spaces, at most 512 characters");
+      else if (!(idForm || ph == "{value}") || c.path.find('{', close) != std::string::npos)
+        m.fail("path", "needs exactly one placeholder: {id}, {id:0N} (N = 01..20 digits) or {value}");
+      else if (idForm && ph.size() > 4 && std::stoi(ph.substr(5, ph.size() - 6)) > 20)
+        m.fail("path", "{id:0N}: at most 20 digits");
+      else if (ph == "{value}" && c.values.empty())
+        m.fail("values", "{value} needs a list of values");
+      else if (ph != "{value}" && !c.values.empty())
+        m.fail("values", "only with a {value} placeholder");
+      for (const auto& v : c.values)
+        if (v.empty() || v.size() > 256 || v.find_first_of(" \t\r\n") != std::string::npos)
+          m.fail("values", "\"" + v + "\": values are 1-256 characters without spaces");
+      t.load.mix.push_back(std::move(c));
+    }
   }
+
+  t.app = readApp(root);
 
   std::optional<Object> routerObj = root.optionalObject("router");
   if (routerObj) t.router = readRouter(*routerObj);
@@ -349,6 +421,13 @@ Topology readTopology(Object& root, const std::string& file) {
   std::vector<Object> popObjs = root.objectList("pops");
   for (auto& o : popObjs) t.pops.push_back(readPop(o, accessLogs));
   if (popObjs.empty() && root.has("pops")) root.fail("pops", "at least one PoP is required");
+
+  // Behaviors last: the origins they may name are every service and shield of the topology.
+  for (size_t i = 0; i < popObjs.size(); ++i) {
+    if (!popObjs[i].has("behaviors")) continue;
+    for (const auto& b : edge::pop::readBehaviors(popObjs[i], behaviorOrigins(t, t.pops[i].id)))
+      t.pops[i].behaviorNames.push_back(b.name);
+  }
 
   std::vector<Object> regionObjs = root.objectList("regions");
   for (auto& o : regionObjs) t.regions.push_back(readRegion(o, t.load, t.latency));

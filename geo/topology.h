@@ -19,6 +19,7 @@
 #include "geo/ip_network.h"
 #include "geo/latency_model.h"
 #include "geo/pop_selector.h"
+#include "geo/topology_app.h"
 
 namespace cdnlab::geo {
 
@@ -27,6 +28,15 @@ const char* tierName(Tier t);
 
 // The upstream name that means "the origin" rather than a shield PoP.
 inline constexpr std::string_view kOriginUpstream = "origin";
+// The upstream name that means "the topology's API Gateway" (its first API, docs/topology.md).
+inline constexpr std::string_view kGatewayUpstream = "gateway";
+
+// A Lambda@Edge association of a PoP: `cdnlab pop --edge-function TRIGGER=FUNCTION@PATH`.
+struct EdgeFunctionSpec {
+  std::string trigger;   // viewer-request | origin-request | origin-response | viewer-response
+  std::string function;  // builtin:NAME | native:NAME | lambda:NAME
+  std::string path = "*";  // CloudFront path pattern
+};
 
 struct PopSpec {
   std::string id;    // unique; also the X-Served-By / X-Cdnlab-Pop value
@@ -38,10 +48,16 @@ struct PopSpec {
   std::string policy = "lru";
   int workers = 1;
   Tier tier = Tier::Edge;
-  std::string upstream;  // a shield PoP's id, or "origin"
+  std::string upstream;  // a shield PoP's id, "origin" or "gateway"
   double weight = 1.0;   // for the router's weighted strategy
   bool accessLog = false;  // `cdnlab up` gives it --access-log <run dir>/<id>.access.log
+  std::vector<EdgeFunctionSpec> edgeFunctions;  // in file order (the first match per trigger runs)
+  // CloudFront-style behaviors (docs/behaviors.md), checked by the PoP's own reader at load; `up`
+  // writes them with their origins to `<run dir>/<id>.behaviors.yaml` for `cdnlab pop --behaviors`.
+  // Their names, in order (metrics label behavior="..."); empty: the PoP has none.
+  std::vector<std::string> behaviorNames;
 };
+
 
 struct OriginSpec {
   std::string city;
@@ -87,7 +103,18 @@ struct RouterSpec {
   std::string fallbackPop;  // for clients the geo DB does not know; empty = first edge PoP
 };
 
+// One class of request in a load mix: `path` with one placeholder, `{id}` (or `{id:05}`,
+// zero-padded to 5 digits) = a Zipf-ranked id below `objects`, or `{value}` = one of `values`
+// picked by the same ranked id.
+struct LoadMixClass {
+  double weight = 1;
+  std::string path;
+  std::uint64_t objects = 0;  // 0: the catalog's object count
+  std::vector<std::string> values;
+};
+
 struct LoadSpec {
+  std::vector<LoadMixClass> mix;  // empty: GET /obj/<id> over the catalog
   double rate = 200;  // requests/s over all regions
   config::Duration duration = std::chrono::seconds(30);
   config::Duration warmup = std::chrono::seconds(5);
@@ -103,6 +130,7 @@ struct Topology {
   std::vector<PopSpec> pops;  // in file order
   std::vector<RegionSpec> regions;
   LoadSpec load;
+  AppSpec app;  // store, Lambda service and functions, API Gateway (all optional)
 
   const PopSpec* findPop(std::string_view id) const;
   const RegionSpec* findRegion(std::string_view name) const;
@@ -113,7 +141,8 @@ struct Topology {
   // The locations a miss at `popId` travels through: client, the PoP, its shields, the origin
   // (feed to LatencyModel::pathMs; a prefix of it is a hit at that tier).
   std::vector<GeoPoint> missPath(GeoPoint client, std::string_view popId) const;
-  // Where `hop` (a PoP id or "origin") is.
+  // Where `hop` (a PoP id, "origin" or "gateway") is. The application tier (store, Lambda,
+  // gateway) sits with the origin.
   std::optional<GeoPoint> locationOf(std::string_view hop) const;
 };
 
@@ -122,6 +151,11 @@ struct Topology {
 Topology readTopology(config::Object& root, const std::string& file);
 
 config::Parsed<Topology> loadTopologyFile(const std::string& path);
+// The origins a PoP's behaviors may name: "gateway" (its first API), "catalog" (the origin) and
+// the shield PoPs other than itself, as http URLs. The gateway's URL lacks the API's path until
+// `up` has deployed it (`gatewayPathPrefix`).
+std::vector<std::pair<std::string, std::string>> behaviorOrigins(const Topology& t, std::string_view popId,
+                                                                 const std::string& gatewayPathPrefix = "");
 config::Parsed<Topology> loadTopologyString(std::string_view yaml, std::string name = "<embedded>");
 
 }  // namespace cdnlab::geo

@@ -402,9 +402,17 @@ class Worker {
     char* o = c.request;
     size_t room = sizeof c.request;
     int n;
-    if (!plan_.targetPath.empty() && plan_.targetPath != "/")
+    if (!plan_.targetPath.empty() && plan_.targetPath != "/") {
       n = std::snprintf(o, room, "GET %s", plan_.targetPath.c_str());
-    else
+    } else if (!plan_.mix.empty()) {
+      // The class is drawn independently of the (Zipf-ranked) object id: splitmix64 of a counter.
+      uint64_t z = (++mixSeq_ + plan_.seed + (static_cast<uint64_t>(id_) << 40)) * 0x9E3779B97F4A7C15ull;
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+      z ^= z >> 31;
+      const PathClass& cls = plan_.mix[pickClass(plan_.mix, static_cast<double>(z >> 11) * 0x1.0p-53)];
+      n = std::snprintf(o, room, "GET %s", mixPath(cls, p.objectId).c_str());
+    } else
       n = std::snprintf(o, room, "GET /obj/%llu", static_cast<unsigned long long>(p.objectId));
     size_t len = static_cast<size_t>(std::max(0, std::min<int>(n, static_cast<int>(room) - 1)));
     size_t t = std::min(r.tail.size(), room - len);
@@ -721,6 +729,7 @@ class Worker {
   bool asyncLive_ = false;
   std::vector<std::unique_ptr<Region>> regions_;
   int64_t inflight_ = 0;
+  uint64_t mixSeq_ = 0;  // per-thread counter behind the mix class draw
   bool stopping_ = false;
   bool finished_ = false;
 };

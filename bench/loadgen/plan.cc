@@ -69,7 +69,38 @@ LoadPlan planFromTopology(const geo::Topology& topo, double totalRate) {
   plan.latency = topo.latency;
   plan.durationNs = topo.load.duration.count();
   plan.warmupNs = topo.load.warmup.count();
+  for (const auto& m : topo.load.mix) {
+    PathClass c;
+    c.weight = m.weight;
+    c.objects = m.objects;
+    c.values = m.values;
+    const size_t open = m.path.find('{'), close = m.path.find('}', open);
+    c.prefix = m.path.substr(0, open);
+    c.suffix = m.path.substr(close + 1);
+    const std::string ph = m.path.substr(open, close - open + 1);
+    if (ph.size() > 6 && ph.compare(0, 5, "{id:0") == 0) c.idWidth = std::stoi(ph.substr(5, ph.size() - 6));
+    plan.mix.push_back(std::move(c));
+  }
   return plan;
+}
+
+std::string mixPath(const PathClass& c, uint64_t objectId) {
+  const uint64_t id = c.objects ? objectId % c.objects : objectId;
+  if (!c.values.empty()) return c.prefix + c.values[id % c.values.size()] + c.suffix;
+  std::string digits = std::to_string(id);
+  if (static_cast<int>(digits.size()) < c.idWidth) digits.insert(0, static_cast<size_t>(c.idWidth) - digits.size(), '0');
+  return c.prefix + digits + c.suffix;
+}
+
+size_t pickClass(const std::vector<PathClass>& mix, double u) {
+  double total = 0;
+  for (const auto& c : mix) total += c.weight;
+  double at = u * total;
+  for (size_t i = 0; i < mix.size(); ++i) {
+    if (at < mix[i].weight) return i;
+    at -= mix[i].weight;
+  }
+  return mix.empty() ? 0 : mix.size() - 1;
 }
 
 }  // namespace cdnlab::loadgen

@@ -39,7 +39,23 @@ struct RegionPlan {
   double bandwidthMbps = 50;  // last mile: response bodies take size / bandwidth + slow start
 };
 
+// One class of a request mix (the topology's load.mix): the path around one placeholder.
+struct PathClass {
+  double weight = 1;
+  std::string prefix, suffix;  // the path before and after the placeholder
+  int idWidth = 0;             // {id:05} -> 5 (zero-padded); 0: plain
+  uint64_t objects = 0;        // ids are the ranked object id modulo this (0: plan objects)
+  std::vector<std::string> values;  // {value}: values[id % size]
+};
+
+// "/api/products/p00042": the path of `c` for the ranked object id.
+std::string mixPath(const PathClass& c, uint64_t objectId);
+// Which class a request takes: `u` uniform in [0, 1) over the classes' weights.
+size_t pickClass(const std::vector<PathClass>& mix, double u);
+
 struct LoadPlan {
+  // Empty: every request is GET /obj/<id>. Otherwise each request picks a class by weight.
+  std::vector<PathClass> mix;
   std::vector<RegionPlan> regions;
   std::vector<PopEndpoint> pops;
   // Either a fixed target (--target; every region talks to it) or a router to ask (`GET /`

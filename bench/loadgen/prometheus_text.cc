@@ -15,7 +15,8 @@ std::optional<double> metricSum(std::string_view text, std::string_view name) {
     if (line.substr(0, name.size()) != name) continue;
     std::string_view rest = line.substr(name.size());
     if (!rest.empty() && rest.front() == '{') {  // labels: skip to the closing brace
-      size_t close = rest.find('}');
+      // The last one: a label value may hold braces (the gateway's route="GET /items/{id}").
+      size_t close = rest.rfind('}');
       if (close == std::string_view::npos) continue;
       rest = rest.substr(close + 1);
     }

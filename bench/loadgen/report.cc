@@ -305,6 +305,10 @@ std::string renderJson(const Results& r, const RunInfo& info) {
     if (o.clientBytes) { w.Key("byte_offload"); w.Double(o.byteOffload()); }
     w.EndObject();
   }
+  if (!info.tiersJson.empty()) {
+    w.Key("tiers");
+    w.RawValue(info.tiersJson.c_str(), info.tiersJson.size(), rapidjson::kObjectType);
+  }
   w.Key("series");
   w.StartArray();
   for (size_t i = 0; i < r.series().size(); ++i) {

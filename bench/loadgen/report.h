@@ -62,6 +62,8 @@ struct RunInfo {
   std::vector<std::pair<std::string, uint64_t>> errorCauses;  // "connection refused" -> n
   RunConfig config;
   std::optional<Offload> offload;
+  // What each tier did (bench/loadgen/tiers.h), a JSON object written as "tiers"; empty: none.
+  std::string tiersJson;
 };
 
 // "  12s/30s  requests 2400  hit 61.2%  p99 183.4ms"

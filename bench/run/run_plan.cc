@@ -11,6 +11,9 @@ const char* kindName(Kind k) {
     case Kind::Origin: return "origin";
     case Kind::Pop: return "pop";
     case Kind::Router: return "router";
+    case Kind::Store: return "store";
+    case Kind::Lambda: return "lambda";
+    case Kind::Gateway: return "gateway";
   }
   return "?";
 }
@@ -45,6 +48,18 @@ Component planOrigin(const geo::Topology& topo, const PlanInputs& in) {
   return c;
 }
 
+Component planAppComponent(Kind kind, const config::HostPort& address, const geo::Topology& topo, int wave) {
+  Component c;
+  c.kind = kind;
+  c.name = kindName(kind);
+  c.tier = "app";
+  c.city = topo.origin.city;  // the application tier sits with the origin
+  c.address = address;
+  c.wave = wave;
+  c.readyNames = {"http"};
+  return c;
+}
+
 Component planPop(const geo::Topology& topo, const geo::PopSpec& p, const PlanInputs& in) {
   Component c;
   c.kind = Kind::Pop;
@@ -53,12 +68,28 @@ Component planPop(const geo::Topology& topo, const geo::PopSpec& p, const PlanIn
   c.city = p.city;
   c.address = p.address;
   c.admin = p.admin;
-  c.wave = 1 + static_cast<int>(topo.upstreamChain(p.id).size());
-  const config::HostPort& up =
-      p.upstream == geo::kOriginUpstream ? topo.origin.address : topo.findPop(p.upstream)->address;
-  c.args = {"pop",        "--id",       p.id,     "--listen",  c.address.str(),
-            "--upstream", "http://" + up.str(),   "--capacity", config::formatByteSize(p.capacityBytes),
-            "--policy",   p.policy,     "--workers", std::to_string(p.workers)};
+  c.wave = 1 + applicationWaves(topo) + static_cast<int>(topo.upstreamChain(p.id).size());
+  std::string upstream;
+  if (p.upstream == geo::kOriginUpstream) upstream = "http://" + topo.origin.address.str();
+  else if (p.upstream == geo::kGatewayUpstream) upstream = "http://" + topo.app.gateway->address.str() + in.gatewayPathPrefix;
+  else upstream = "http://" + topo.findPop(p.upstream)->address.str();
+  c.args = {"pop",        "--id",     p.id,      "--listen",   c.address.str(),
+            "--upstream", upstream,   "--capacity", config::formatByteSize(p.capacityBytes),
+            "--policy",   p.policy,   "--workers", std::to_string(p.workers)};
+  if (auto f = in.behaviorFiles.find(p.id); f != in.behaviorFiles.end())
+    c.args.insert(c.args.end(), {"--behaviors", f->second});
+  bool needsLambda = false;
+  for (const auto& f : p.edgeFunctions) {
+    std::string assoc = f.trigger + "=" + f.function;
+    if (f.path != "*") assoc += "@" + f.path;
+    c.args.insert(c.args.end(), {"--edge-function", assoc});
+    needsLambda |= f.function.rfind("lambda:", 0) == 0;
+  }
+  // The client's country (CloudFront-Viewer-Country) comes from the topology's region DB.
+  if (!p.edgeFunctions.empty() && !in.geoDbForPops.empty())
+    c.args.insert(c.args.end(), {"--geo-db", in.geoDbForPops});
+  if (needsLambda && topo.app.lambda)
+    c.args.insert(c.args.end(), {"--lambda-endpoint", "http://" + topo.app.lambda->address.str()});
   c.readyNames = {"http"};
   if (p.admin) {
     c.args.insert(c.args.end(), {"--admin", p.admin->str()});
@@ -91,8 +122,42 @@ Component planRouter(const geo::Topology& topo, const PlanInputs& in, int wave) 
 
 }  // namespace
 
+int applicationWaves(const geo::Topology& topo) {
+  if (topo.app.gateway) return 2;
+  if (topo.app.lambda) return 1;
+  return 0;
+}
+
 std::vector<Component> planComponents(const geo::Topology& topo, const PlanInputs& in) {
   std::vector<Component> out;
+  const std::string data = in.dataDir.empty() ? "." : in.dataDir;
+  // The application tier, in dependency order: the store, the Lambda service (its functions
+  // reach the store), the gateway (its integrations reach the Lambda service).
+  if (const auto& s = topo.app.store) {
+    Component c = planAppComponent(Kind::Store, s->address, topo, 0);
+    c.args = {"store", "--listen", s->address.str(), "--data", data + "/store", "--sync", s->sync, "--workers", "1"};
+    out.push_back(std::move(c));
+  }
+  if (const auto& l = topo.app.lambda) {
+    Component c = planAppComponent(Kind::Lambda, l->address, topo, 1);
+    // Functions are deployed by `up` at every start: nothing to keep between runs.
+    c.args = {"lambda", "--listen", l->address.str(), "--in-memory", "--max-concurrency", std::to_string(l->maxConcurrency),
+              "--idle-timeout-ms", std::to_string(l->idleTimeout.count())};
+    if (topo.app.store) {
+      const std::string store = "http://" + topo.app.store->address.str();
+      c.args.insert(c.args.end(), {"--store-endpoint", store});
+      // Native functions run inside the service's process and read the endpoint from there.
+      c.env.push_back("AWS_ENDPOINT_URL_DYNAMODB=" + store);
+    }
+    out.push_back(std::move(c));
+  }
+  if (const auto& g = topo.app.gateway) {
+    Component c = planAppComponent(Kind::Gateway, g->address, topo, 2);
+    c.args = {"gateway", "--listen", g->address.str(), "--data", data + "/gateway", "--workers", std::to_string(g->workers)};
+    if (topo.app.lambda) c.args.insert(c.args.end(), {"--lambda-endpoint", "http://" + topo.app.lambda->address.str()});
+    if (topo.app.store) c.args.insert(c.args.end(), {"--store-endpoint", "http://" + topo.app.store->address.str()});
+    out.push_back(std::move(c));
+  }
   out.push_back(planOrigin(topo, in));
   int last = 0;
   for (const auto& p : topo.pops) {

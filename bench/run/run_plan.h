@@ -3,6 +3,7 @@
 // start order and the per-hop latencies are unit-tested without starting anything.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,8 +13,9 @@
 
 namespace cdnlab::bench::run {
 
-enum class Kind { Origin, Pop, Router };
-const char* kindName(Kind k);  // also the cdnlab subcommand: "origin", "pop", "router"
+enum class Kind { Origin, Pop, Router, Store, Lambda, Gateway };
+// Also the cdnlab subcommand: "origin", "pop", "router", "store", "lambda", "gateway".
+const char* kindName(Kind k);
 
 struct Component {
   Kind kind = Kind::Pop;
@@ -28,6 +30,7 @@ struct Component {
   // PoP takes its first request.
   int wave = 0;
   std::vector<std::string> args;  // subcommand and flags, without argv[0]
+  std::vector<std::string> env;   // "NAME=value" added to the inherited environment
   std::vector<std::string> readyNames;  // the `listening <name>` lines that mean ready
   double upstreamRttMs = 0;  // the PoP's upstream hop (0 when the model is off, or not a PoP)
 };
@@ -39,7 +42,19 @@ struct PlanInputs {
   bool latency = true;       // false: --no-latency (or latency.enabled: false)
   std::string logDir = {};   // where PoPs with access logs write <id>.access.log
   bool accessLogs = false;   // `up --access-logs`: every PoP, whatever the topology says
+  std::string dataDir = {};  // the store's, the Lambda service's and the gateway's data live under it
+  // Path prefix of the deployed API on the gateway ("/_api/<apiId>[/<stage>]"), known once `up`
+  // has imported it; PoPs with `upstream: gateway` fetch from http://<gateway><prefix>.
+  std::string gatewayPathPrefix = {};
+  // The region DB given to PoPs with edge functions (CloudFront-Viewer-Country).
+  std::string geoDbForPops = {};
+  // PoP id -> its behaviors file (behaviors_file.h), written once the gateway's API is deployed.
+  std::map<std::string, std::string> behaviorFiles = {};
 };
+
+// The last wave of the application tier (store 0, Lambda 1, gateway 2; 0 without one): `up`
+// deploys tables, functions and APIs after it, before the PoPs start.
+int applicationWaves(const geo::Topology& topo);
 
 // RTT of a PoP's upstream hop (PoP -> shield, or PoP -> origin) from the latency model.
 double upstreamRttMs(const geo::Topology& topo, const geo::PopSpec& pop);

@@ -10,7 +10,10 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <thread>
+
+extern char** environ;
 
 namespace cdnlab::bench::run {
 
@@ -69,6 +72,21 @@ Result<pid_t> Supervisor::spawn(const Component& c, const std::string& logFile) 
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // The inherited environment plus the component's own variables (which win).
+  std::vector<std::string> envStrings;
+  for (char** e = environ; *e; ++e) {
+    std::string_view kv(*e);
+    bool overridden = false;
+    for (const auto& mine : c.env) {
+      auto eq = mine.find('=');
+      overridden |= kv.size() > eq && kv.substr(0, eq + 1) == std::string_view(mine).substr(0, eq + 1);
+    }
+    if (!overridden) envStrings.emplace_back(kv);
+  }
+  envStrings.insert(envStrings.end(), c.env.begin(), c.env.end());
+  std::vector<char*> envp;
+  for (auto& e : envStrings) envp.push_back(e.data());
+  envp.push_back(nullptr);
   int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
 
   pid_t pid = ::fork();
@@ -91,7 +109,7 @@ Result<pid_t> Supervisor::spawn(const Component& c, const std::string& logFile) 
     if (devnull >= 0) ::dup2(devnull, 0);
     ::dup2(fd, 1);
     ::dup2(fd, 2);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     const char msg[] = "cdnlab up: exec failed\n";
     (void)!::write(2, msg, sizeof msg - 1);
     ::_exit(127);

@@ -15,7 +15,9 @@
 #include <memory>
 #include <optional>
 
+#include "bench/run/behaviors_file.h"
 #include "bench/run/default_topology.h"
+#include "bench/run/deploy.h"
 #include "bench/run/run_plan.h"
 #include "bench/run/run_state.h"
 #include "bench/run/supervisor.h"
@@ -70,6 +72,7 @@ struct Prepared {
   std::string runDir;
   std::string stateFile;
   PlanInputs inputs;
+  DeployReport deploy;
 };
 
 // Loads and validates; 2 on a bad topology (errors printed with file:line: field).
@@ -116,6 +119,8 @@ std::optional<Prepared> prepare(const std::string& topologyFile, bool latency, b
   p.inputs.latency = latency && p.topo.latencyEnabled;
   p.inputs.logDir = p.runDir;
   p.inputs.accessLogs = accessLogs;
+  p.inputs.dataDir = p.runDir;
+  p.inputs.geoDbForPops = p.runDir + "/geo.mmdb";
 
   // The region DB is rebuilt when missing or older than the topology it comes from.
   p.inputs.geoDb = p.runDir + "/geo.mmdb";
@@ -144,11 +149,11 @@ std::optional<RunState> liveRun(const std::string& stateFile) {
   return std::nullopt;
 }
 
-// Starts every wave; on failure stops what started and prints why.
-bool startAll(Supervisor& sup, const Prepared& p, Ms deadline) {
-  std::vector<Component> plan = planComponents(p.topo, p.inputs);
+// Starts the waves of `plan` in [from, to]; on failure stops everything and prints why.
+bool startWaves(Supervisor& sup, const std::vector<Component>& plan, int from, int to, Ms deadline) {
   std::map<int, std::vector<Component>> waves;
-  for (auto& c : plan) waves[c.wave].push_back(c);
+  for (const auto& c : plan)
+    if (c.wave >= from && c.wave <= to) waves[c.wave].push_back(c);
   for (auto& [wave, comps] : waves) {
     auto ok = sup.startWave(comps, deadline);
     if (!ok.ok()) {
@@ -158,6 +163,37 @@ bool startAll(Supervisor& sup, const Prepared& p, Ms deadline) {
     }
   }
   return true;
+}
+
+// Starts the application tier (store, Lambda service, gateway) and the origin, deploys the
+// application through their management APIs, then starts the PoPs (which need the deployed
+// API's id for `upstream: gateway`) and the router.
+bool startAll(Supervisor& sup, Prepared& p, RuntimeChoice runtime, Ms deadline) {
+  const int appWaves = applicationWaves(p.topo);
+  if (!startWaves(sup, planComponents(p.topo, p.inputs), 0, appWaves, deadline)) return false;
+  if (!p.topo.app.empty()) {
+    DeployOptions o;
+    o.baseDir = fs::path(p.inputs.topologyFile).parent_path().string();
+    o.nativeDir = fs::path(selfExe()).parent_path().string();
+    o.runtime = runtime;
+    auto deployed = deployApplication(p.topo, o);
+    if (!deployed.ok()) {
+      std::fprintf(stderr, "cdnlab up: deploy: %s\n", deployed.error().message.c_str());
+      sup.stopAll(kStopGrace);
+      return false;
+    }
+    p.deploy = *deployed;
+    if (!deployed->apiIds.empty())
+      p.inputs.gatewayPathPrefix = gatewayPathPrefix(deployed->apiIds.front(), p.topo.app.gateway->apis.front().stage);
+  }
+  auto behaviors = writeBehaviorFiles(p.topo, p.inputs.topologyFile, p.runDir, p.inputs.gatewayPathPrefix);
+  if (!behaviors.ok()) {
+    std::fprintf(stderr, "cdnlab up: %s\n", behaviors.error().message.c_str());
+    sup.stopAll(kStopGrace);
+    return false;
+  }
+  p.inputs.behaviorFiles = *behaviors;
+  return startWaves(sup, planComponents(p.topo, p.inputs), appWaves + 1, 1 << 20, deadline);
 }
 
 RunState stateOf(const Supervisor& sup, const std::string& topologyFile, pid_t supervisor) {
@@ -177,7 +213,7 @@ struct Started {
 };
 
 std::optional<Started> startTopology(const std::string& topologyFile, bool latency, bool accessLogs, bool detach,
-                                     Ms deadline, int& rc) {
+                                     RuntimeChoice runtime, Ms deadline, int& rc) {
   auto p = prepare(topologyFile, latency, accessLogs, rc);
   if (!p) return std::nullopt;
   if (auto running = liveRun(p->stateFile)) {
@@ -190,7 +226,10 @@ std::optional<Started> startTopology(const std::string& topologyFile, bool laten
   }
   const auto t0 = std::chrono::steady_clock::now();
   auto sup = std::make_unique<Supervisor>(selfExe(), p->runDir);
-  if (!startAll(*sup, *p, deadline)) {
+  // The gateway's APIs are imported afresh at every start (their ids go to the PoPs).
+  std::error_code ec;
+  fs::remove_all(p->runDir + "/gateway", ec);
+  if (!startAll(*sup, *p, runtime, deadline)) {
     rc = 1;
     return std::nullopt;
   }
@@ -202,6 +241,16 @@ std::optional<Started> startTopology(const std::string& topologyFile, bool laten
     return std::nullopt;
   }
   printTable(*sup);
+  if (!p->topo.app.empty()) {
+    const DeployReport& d = p->deploy;
+    std::printf("deployed %d table%s (%ld items seeded%s), %d function%s (%d native), %zu API%s in %.0f ms\n",
+                d.tablesCreated + d.tablesKept, d.tablesCreated + d.tablesKept == 1 ? "" : "s", d.itemsSeeded,
+                d.tablesKept ? (", " + std::to_string(d.tablesKept) + " kept from the last run").c_str() : "", d.functions,
+                d.functions == 1 ? "" : "s", d.nativeFunctions, d.apiIds.size(), d.apiIds.size() == 1 ? "" : "s", d.ms);
+    for (size_t i = 0; i < d.apiIds.size(); ++i)
+      std::printf("api %s: http://%s%s/\n", d.apiIds[i].c_str(), p->topo.app.gateway->address.str().c_str(),
+                  gatewayPathPrefix(d.apiIds[i], p->topo.app.gateway->apis[i].stage).c_str());
+  }
   std::printf("%zu components ready in %.0f ms (latency model %s; logs and state in %s)\n", sup->children().size(),
               ms, p->inputs.latency ? "on" : "off", p->runDir.c_str());
   std::fflush(stdout);
@@ -218,7 +267,7 @@ void reportExit(const Child& ch) {
 int runUp(const UpOptions& o) {
   blockSupervisorSignals();
   int rc = 0;
-  auto started = startTopology(o.topologyFile, o.latency, o.accessLogs, o.detach, o.readyDeadline, rc);
+  auto started = startTopology(o.topologyFile, o.latency, o.accessLogs, o.detach, o.runtime, o.readyDeadline, rc);
   if (!started) return rc;
   Supervisor& sup = *started->sup;
   if (o.detach) {
@@ -331,7 +380,7 @@ int runDemo(const DemoOptions& o) {
     return c == 1 ? 1 : 2;
   }
 
-  auto started = startTopology(o.topologyFile, o.latency, o.accessLogs, false, Ms(10000), rc);
+  auto started = startTopology(o.topologyFile, o.latency, o.accessLogs, false, o.runtime, Ms(10000), rc);
   if (!started) return rc;
   Supervisor& sup = *started->sup;
   args[2] = started->prepared.inputs.topologyFile;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "bench/run/deploy.h"
+
 namespace cdnlab::bench::run {
 
 struct UpOptions {
@@ -17,6 +19,7 @@ struct UpOptions {
   bool latency = true;  // false: --no-latency
   std::chrono::milliseconds readyDeadline{10000};  // per wave
   bool accessLogs = false;  // every PoP writes <run dir>/<id>.access.log
+  RuntimeChoice runtime = RuntimeChoice::Auto;  // functions: as written, native, or native where node is missing
 };
 
 // Exit codes: 0 ok (foreground: after a graceful stop), 2 bad topology, 1 anything else.
@@ -31,6 +34,7 @@ struct DemoOptions {
   std::string duration = "30s";  // of the load
   std::vector<std::string> loadArgs;  // extra flags passed to `cdnlab load`
   bool accessLogs = false;
+  RuntimeChoice runtime = RuntimeChoice::Auto;
 };
 
 // up (kept by this process) + `cdnlab load` + down, always stopping everything.

@@ -1,0 +1,188 @@
+"""The shop (configs/shop.yaml) as one system: `cdnlab up` starts the store, the Lambda service,
+the gateway, the catalog, the shield and the edges and deploys tables, functions and the API;
+then product reads through a PoP are a Miss then a Hit, orders land in the store (checked with
+boto3) and are never cached, cold starts show in the Lambda metrics, a dead Lambda service or
+store gives 5xx on the API while static assets still hit, and `down` leaves no process.
+Functions run as their native versions (`--runtime native`) so the test does not depend on
+Node.js packages."""
+import glob
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import BIN  # noqa: E402
+from shop_topology import make_shop  # noqa: E402
+
+
+def request(url, method="GET", body=None, timeout=15):
+    req = urllib.request.Request(url, method=method, data=body)
+    if body is not None:
+        req.add_header("content-type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
+
+
+def metric(text, name, **labels):
+    """Sum of a Prometheus counter's samples whose labels include `labels`."""
+    total = 0.0
+    for line in text.splitlines():
+        if not line.startswith(name):
+            continue
+        m = re.match(r"^(\w+)(\{[^}]*\})?\s+([0-9.eE+-]+)$", line)
+        if not m or m.group(1) != name:
+            continue
+        have = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2) or ""))
+        if all(have.get(k) == v for k, v in labels.items()):
+            total += float(m.group(3))
+    return total
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[1][0] != "Z"
+    except OSError:
+        return False
+
+
+class ShopTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="cdnlab-shop-e2e-")
+        cls.env = dict(os.environ, XDG_RUNTIME_DIR=os.path.join(cls.dir, "xdg"))
+        os.makedirs(cls.env["XDG_RUNTIME_DIR"])
+        cls.topo, cls.addr = make_shop(cls.dir)
+        t0 = time.monotonic()
+        r = subprocess.run([BIN, "up", cls.topo, "--detach", "--runtime", "native"], capture_output=True, text=True,
+                           env=cls.env, timeout=60)
+        cls.up_seconds = time.monotonic() - t0
+        if r.returncode != 0:
+            shutil.rmtree(cls.dir, ignore_errors=True)
+            raise RuntimeError(f"up failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
+        cls.up_output = r.stdout
+        state = glob.glob(os.path.join(cls.env["XDG_RUNTIME_DIR"], "cdnlab", "shop-*", "state"))[0]
+        cls.pids = {}
+        with open(state) as f:
+            for line in f:
+                parts = line.rstrip("\n").split("\t")
+                if parts[0] == "component":
+                    cls.pids[parts[1]] = int(parts[3])
+
+    @classmethod
+    def tearDownClass(cls):
+        subprocess.run([BIN, "down", cls.topo], capture_output=True, env=cls.env, timeout=60)
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def edge(self, path):
+        return f"http://{self.addr['fra']}{path}"
+
+    def test_1_up_deployed_everything(self):
+        out = self.up_output
+        for name in ("store", "lambda", "gateway", "origin", "shield-nyc", "fra", "router"):
+            self.assertIn(name, self.pids, out)
+        self.assertRegex(out, r"deployed 2 tables \(3000 items seeded\), 3 functions \(3 native\), 1 API")
+        # Dependency order in the table: store before lambda before gateway before any PoP.
+        order = [line.split()[0] for line in out.splitlines() if line and line.split()[0] in self.pids]
+        self.assertLess(order.index("store"), order.index("lambda"))
+        self.assertLess(order.index("lambda"), order.index("gateway"))
+        self.assertLess(order.index("gateway"), order.index("shield-nyc"))
+        print(f"\nup of the shop (12 components, deploy included): {self.up_seconds:.2f} s", file=sys.stderr)
+
+    def test_2_product_read_is_a_miss_then_a_hit(self):
+        s1, h1, b1 = request(self.edge("/api/products/p00042"))
+        self.assertEqual(s1, 200, b1)
+        self.assertEqual(json.loads(b1)["id"], "p00042")
+        self.assertEqual(h1["x-cache"].split(",")[-1].strip(), "Miss")
+        self.assertEqual(h1["cache-control"], "public, max-age=60")
+        self.assertIn("strict-transport-security", h1)  # security-headers at origin-response
+        s2, h2, b2 = request(self.edge("/api/products/p00042"))
+        self.assertEqual((s2, b2), (200, b1))
+        self.assertEqual(h2["x-cache"].split(",")[-1].strip(), "Hit")
+        # normalize-query: tracking parameters do not make a new cache entry.
+        s3, h3, _ = request(self.edge("/api/products/p00042?utm_source=mail"))
+        self.assertEqual(s3, 200)
+        self.assertEqual(h3["x-cache"].split(",")[-1].strip(), "Hit")
+        # The category listing comes through the GSI, sorted by rank.
+        s4, _, b4 = request(self.edge("/api/categories/books?limit=3"))
+        self.assertEqual(s4, 200, b4)
+        items = json.loads(b4)["items"]
+        self.assertEqual([i["rank"] for i in items], [1, 2, 3])
+        self.assertTrue(all(i["category"] == "books" for i in items))
+
+    def test_3_order_lands_in_the_store_and_is_never_cached(self):
+        import boto3
+        ddb = boto3.client("dynamodb", endpoint_url=f"http://{self.addr['store']}", region_name="us-east-1",
+                           aws_access_key_id="x", aws_secret_access_key="y")
+        before = int(ddb.get_item(TableName="products", Key={"id": {"S": "p00007"}})["Item"]["stock"]["N"])
+        self.assertGreaterEqual(before, 2)
+        ids = []
+        for _ in range(2):
+            s, h, b = request(self.edge("/api/orders"), "POST", json.dumps({"productId": "p00007", "quantity": 1}).encode())
+            self.assertEqual(s, 201, b)
+            self.assertNotIn("Hit", h.get("x-cache", ""))
+            ids.append(json.loads(b)["orderId"])
+        self.assertNotEqual(ids[0], ids[1])
+        for oid in ids:
+            item = ddb.get_item(TableName="orders", Key={"orderId": {"S": oid}}, ConsistentRead=True).get("Item")
+            self.assertIsNotNone(item, oid)
+            self.assertEqual(item["productId"]["S"], "p00007")
+        after = int(ddb.get_item(TableName="products", Key={"id": {"S": "p00007"}})["Item"]["stock"]["N"])
+        self.assertEqual(after, before - 2)
+        # The conditional write: more than the stock is refused (409) and changes nothing.
+        s, _, b = request(self.edge("/api/orders"), "POST",
+                          json.dumps({"productId": "p00007", "quantity": min(100, after + 1)}).encode())
+        if after + 1 <= 100:
+            self.assertEqual(s, 409, b)
+            self.assertEqual(int(ddb.get_item(TableName="products", Key={"id": {"S": "p00007"}})["Item"]["stock"]["N"]), after)
+        s, _, _ = request(self.edge("/api/orders"), "POST", b"not json")
+        self.assertEqual(s, 400)
+
+    def test_4_cold_start_in_the_lambda_metrics(self):
+        request(self.edge("/api/products/p00100"))
+        with urllib.request.urlopen(f"http://{self.addr['lambda']}/metrics", timeout=10) as r:
+            text = r.read().decode()
+        self.assertGreaterEqual(metric(text, "cdnlab_lambda_cold_starts_total", function="get-product"), 1, text)
+        self.assertGreaterEqual(metric(text, "cdnlab_lambda_invocations_total", function="get-product"), 1, text)
+
+    def test_5_dead_store_or_lambda_gives_5xx_while_static_still_hits(self):
+        # A static asset cached at the edge first.
+        request(self.edge("/static/17"))
+        s, h, _ = request(self.edge("/static/17"))
+        self.assertEqual((s, h["x-cache"].split(",")[-1].strip()), (200, "Hit"))
+        os.kill(self.pids["store"], signal.SIGKILL)
+        s, _, _ = request(self.edge("/api/products/p00200"))
+        self.assertGreaterEqual(s, 500)
+        s, h, _ = request(self.edge("/static/17"))
+        self.assertEqual((s, h["x-cache"].split(",")[-1].strip()), (200, "Hit"))
+        os.kill(self.pids["lambda"], signal.SIGKILL)
+        s, _, _ = request(self.edge("/api/products/p00201"))
+        self.assertGreaterEqual(s, 500)
+        s, _, _ = request(self.edge("/api/orders"), "POST", b'{"productId":"p00001","quantity":1}')
+        self.assertGreaterEqual(s, 500)
+        s, h, _ = request(self.edge("/static/17"))
+        self.assertEqual((s, h["x-cache"].split(",")[-1].strip()), (200, "Hit"))
+
+    def test_6_down_leaves_no_process(self):
+        r = subprocess.run([BIN, "down", self.topo], capture_output=True, text=True, env=self.env, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(alive(p) for p in self.pids.values()):
+            time.sleep(0.05)
+        self.assertEqual([n for n, p in self.pids.items() if alive(p)], [])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
