@@ -75,6 +75,7 @@ async function poll() {
       }
       if (c.counters.hits !== undefined && c.counters.requests) setCell(c.id, "hit-total", (100 * c.counters.hits / c.counters.requests).toFixed(1) + " %");
       if (c.counters.upstream !== undefined) setCell(c.id, "upstream", String(c.counters.upstream));
+      if (c.counters.cold_starts !== undefined) setCell(c.id, "cold-starts", String(c.counters.cold_starts));
     }
     for (const pts of Object.values(history)) while (pts.length && pts[0][0] < state.time - HISTORY_S) pts.shift();
     drawHistory();
@@ -102,11 +103,11 @@ std::string renderDashboardPage(const geo::Topology& topo, const std::vector<Wat
        "Hit ratio per second, per PoP</figcaption><svg id=\"live-chart\" xmlns=\"http://www.w3.org/2000/svg\" "
        "viewBox=\"0 0 720 220\"></svg></figure>\n";
   o += "<h2>Components</h2>\n<table id=\"table-components\"><tr><th>component</th><th>kind</th><th>city</th><th>state</th>"
-       "<th>requests</th><th>requests/s</th><th>hit ratio (last s)</th><th>hit ratio (all)</th><th>to upstream</th></tr>\n";
+       "<th>requests</th><th>requests/s</th><th>hit ratio (last s)</th><th>hit ratio (all)</th><th>to upstream</th><th>cold starts</th></tr>\n";
   for (const auto& c : components) {
     std::string id = escapeXml(c.id);
     o += "<tr><td>" + id + "</td><td>" + escapeXml(c.kind) + "</td><td>" + escapeXml(c.city) + "</td>";
-    for (const char* field : {"up", "requests", "rate", "hit", "hit-total", "upstream"})
+    for (const char* field : {"up", "requests", "rate", "hit", "hit-total", "upstream", "cold-starts"})
       o += "<td data-id=\"" + id + "\" data-field=\"" + field + "\">-</td>";
     o += "</tr>\n";
   }

@@ -94,7 +94,15 @@ std::string renderHtmlReport(const RunData& run, const geo::Topology* topology) 
        "origin itself (the shield tier answers part of the edge's misses).</p>\n";
   o += renderLineChart(offloadOverTime(run));
   o += "<h2>Functions</h2>\n";
-  o += renderLineChart(coldStartsOverTime(run));
+  LineChart cold = coldStartsOverTime(run);
+  o += renderLineChart(cold);
+  // Runs that scraped the Lambda service only at the start and the end have its totals.
+  for (const auto& t : run.tiers)
+    if (t.tier == "lambda" && cold.series.empty())
+      for (const auto& [k, v] : t.values)
+        if (k == "cold_starts" || k == "invocations")
+          o += "<p class=\"explain\" data-lambda=\"" + escapeXml(k) + "\">Lambda " + escapeXml(k == "cold_starts" ? "cold starts" : "invocations") +
+               " during the run: " + shortNumber(v) + "</p>\n";
 
   o += "<h2>Tables</h2>\n";
   std::vector<const Tally*> pops;
@@ -106,6 +114,7 @@ std::string renderHtmlReport(const RunData& run, const geo::Topology* topology) 
   for (const auto& r : run.regions) regions.push_back(&r);
   o += tallyTable("regions", "client region", regions);
   for (const auto& t : run.tiers) {
+    if (t.values.empty()) continue;
     o += "<table class=\"tier\" data-tier=\"" + escapeXml(t.tier) + "\"><tr><th>" + escapeXml(t.tier) +
          "</th><th>value</th></tr>\n";
     for (const auto& [k, v] : t.values) o += "<tr><td>" + escapeXml(k) + "</td><td>" + shortNumber(v) + "</td></tr>\n";

@@ -40,6 +40,22 @@ std::vector<Watched> watchedComponents(const geo::Topology& topo) {
                   {"upstream", "cdnlab_upstream_requests_total"}};
     out.push_back(std::move(w));
   }
+  // The application tier, when the topology has one (the store has no /metrics: it is shown by
+  // the tiers in front of it).
+  if (const auto& g = topo.app.gateway) {
+    Watched w;
+    w.component = {"gateway", "gateway", "-"};
+    w.metrics = {g->address.host, g->address.port};
+    w.counters = {{"requests", "cdnlab_gateway_requests_total"}};
+    out.push_back(std::move(w));
+  }
+  if (const auto& l = topo.app.lambda) {
+    Watched w;
+    w.component = {"lambda", "lambda", "-"};
+    w.metrics = {l->address.host, l->address.port};
+    w.counters = {{"requests", "cdnlab_lambda_invocations_total"}, {"cold_starts", "cdnlab_lambda_cold_starts_total"}};
+    out.push_back(std::move(w));
+  }
   const auto& origin = topo.origin;
   Watched o;
   o.component = {"origin", "origin", origin.city};

@@ -14,6 +14,7 @@ const char* kindName(Kind k) {
     case Kind::Store: return "store";
     case Kind::Lambda: return "lambda";
     case Kind::Gateway: return "gateway";
+    case Kind::Dashboard: return "dashboard";
   }
   return "?";
 }
@@ -120,6 +121,22 @@ Component planRouter(const geo::Topology& topo, const PlanInputs& in, int wave) 
   return c;
 }
 
+// The live dashboard (`cdnlab dashboard`): on the router's host, one port above it, so every
+// topology gets one without a setting and two topologies never share it.
+std::optional<Component> planDashboard(const geo::Topology& topo, const PlanInputs& in, int wave) {
+  if (topo.router.address.port == 0 || topo.router.address.port == 65535) return std::nullopt;
+  Component c;
+  c.kind = Kind::Dashboard;
+  c.name = "dashboard";
+  c.tier = "dashboard";
+  c.city = "-";
+  c.address = {topo.router.address.host, static_cast<std::uint16_t>(topo.router.address.port + 1)};
+  c.wave = wave;
+  c.args = {"dashboard", in.topologyFile, "--listen", c.address.str()};
+  c.readyNames = {"http"};
+  return c;
+}
+
 }  // namespace
 
 int applicationWaves(const geo::Topology& topo) {
@@ -165,6 +182,7 @@ std::vector<Component> planComponents(const geo::Topology& topo, const PlanInput
     last = std::max(last, out.back().wave);
   }
   out.push_back(planRouter(topo, in, last + 1));
+  if (auto d = planDashboard(topo, in, last + 1)) out.push_back(std::move(*d));
   std::stable_sort(out.begin(), out.end(), [](const Component& a, const Component& b) { return a.wave < b.wave; });
   return out;
 }

@@ -13,7 +13,7 @@
 
 namespace cdnlab::bench::run {
 
-enum class Kind { Origin, Pop, Router, Store, Lambda, Gateway };
+enum class Kind { Origin, Pop, Router, Store, Lambda, Gateway, Dashboard };
 // Also the cdnlab subcommand: "origin", "pop", "router", "store", "lambda", "gateway".
 const char* kindName(Kind k);
 

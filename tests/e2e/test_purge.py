@@ -190,7 +190,7 @@ class PurgeTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         for name in ["origin", "shield", "fra", "syd", "router"]:
             self.assertRegex(r.stdout, rf"stopped \w+\s+{name}\s+pid {self.pids[name]}")
-        self.assertIn(f"stopped 5 processes of {self.topo}", r.stdout)
+        self.assertIn(f"stopped 6 processes of {self.topo}", r.stdout)
 
 
 if __name__ == "__main__":

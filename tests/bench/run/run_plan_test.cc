@@ -50,9 +50,10 @@ size_t position(const std::vector<Component>& plan, const std::string& name) {
 
 TEST(RunPlan, OriginFirstShieldsBeforeTheirEdgesRouterLast) {
   auto plan = planComponents(load(kTopo), inputs());
-  ASSERT_EQ(plan.size(), 6u);
+  ASSERT_EQ(plan.size(), 7u);
   EXPECT_EQ(plan.front().name, "origin");
-  EXPECT_EQ(plan.back().name, "router");
+  EXPECT_EQ(plan[5].name, "router");
+  EXPECT_EQ(plan.back().name, "dashboard");
   EXPECT_LT(position(plan, "shield-us"), position(plan, "shield-eu"));
   EXPECT_LT(position(plan, "shield-eu"), position(plan, "fra"));
   EXPECT_LT(position(plan, "shield-us"), position(plan, "iad"));
@@ -62,14 +63,26 @@ TEST(RunPlan, OriginFirstShieldsBeforeTheirEdgesRouterLast) {
   EXPECT_EQ(find(plan, "iad").wave, 2);  // starts together with shield-eu
   EXPECT_EQ(find(plan, "fra").wave, 3);
   EXPECT_EQ(find(plan, "router").wave, 4);
+  EXPECT_EQ(find(plan, "dashboard").wave, 4);
   for (size_t i = 1; i < plan.size(); ++i) EXPECT_LE(plan[i - 1].wave, plan[i].wave);
+}
+
+TEST(RunPlan, DashboardNextToTheRouterWatchingTheTopology) {
+  auto plan = planComponents(load(kTopo), inputs());
+  const Component& d = find(plan, "dashboard");
+  const Component& r = find(plan, "router");
+  EXPECT_EQ(d.address.host, r.address.host);
+  EXPECT_EQ(d.address.port, r.address.port + 1);
+  EXPECT_EQ(d.args.front(), "dashboard");
+  EXPECT_NE(std::find(d.args.begin(), d.args.end(), inputs().topologyFile), d.args.end());
+  EXPECT_EQ(kindName(d.kind), std::string("dashboard"));
 }
 
 TEST(RunPlan, DefaultTopologyShieldBeforeEveryEdge) {
   auto t = geo::loadTopologyString(defaultTopologyYaml());
   ASSERT_TRUE(t.ok()) << config::formatErrors(t.errors());
   auto plan = planComponents(*t, inputs());
-  ASSERT_EQ(plan.size(), 9u);  // origin + 7 PoPs + router
+  ASSERT_EQ(plan.size(), 10u);  // origin + 7 PoPs + router + dashboard
   EXPECT_EQ(plan[0].name, "origin");
   EXPECT_EQ(plan[1].name, "shield-nyc");
   for (size_t i = 2; i < 8; ++i) EXPECT_EQ(plan[i].tier, "edge") << plan[i].name;
