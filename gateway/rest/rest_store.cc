@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/atomic_file.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "gateway/rest/rest_json.h"
@@ -101,23 +102,7 @@ Result<bool> RestStore::persist() {
   if (dataDir_.empty()) return true;
   ::mkdir(dataDir_.c_str(), 0755);
   std::string text = writeRestState(state_);
-  std::string path = dataDir_ + "/restapis.json", tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Error{500, tmp + ": " + std::strerror(errno)};
-  size_t off = 0;
-  while (off < text.size()) {
-    ssize_t n = ::write(fd, text.data() + off, text.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      ::close(fd);
-      return Error{500, tmp + ": " + std::strerror(e)};
-    }
-    off += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) return Error{500, tmp + ": " + std::strerror(errno)};
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return Error{500, path + ": " + std::strerror(errno)};
-  return true;
+  return writeFileAtomically(dataDir_ + "/restapis.json", text);
 }
 
 namespace {
