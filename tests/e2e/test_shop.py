@@ -149,6 +149,11 @@ class ShopTest(unittest.TestCase):
             self.assertEqual(int(ddb.get_item(TableName="products", Key={"id": {"S": "p00007"}})["Item"]["stock"]["N"]), after)
         s, _, _ = request(self.edge("/api/orders"), "POST", b"not json")
         self.assertEqual(s, 400)
+        # The shop's PoPs run the topology's behaviors: orders and API reads are told apart.
+        with urllib.request.urlopen(f"http://{self.addr['fra_admin']}/metrics", timeout=10) as r:
+            text = r.read().decode()
+        self.assertGreaterEqual(metric(text, "cdnlab_behavior_requests_total", behavior="orders"), 4)
+        self.assertGreaterEqual(metric(text, "cdnlab_behavior_requests_total", behavior="api"), 1)
 
     def test_4_cold_start_in_the_lambda_metrics(self):
         request(self.edge("/api/products/p00100"))
