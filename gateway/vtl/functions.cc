@@ -161,11 +161,16 @@ Result<Value> jsonPath(const Value& root, std::string_view path) {
         ++i;
         all();
       } else {
-        size_t s = i;
-        if (i < path.size() && path[i] == '-') ++i;
+        const bool negative = i < path.size() && path[i] == '-';
+        if (negative) ++i;
+        const size_t digits = i;
         while (i < path.size() && std::isdigit(static_cast<unsigned char>(path[i]))) ++i;
-        if (i >= path.size() || path[i] != ']' || s == i || (i - s > 9)) return bad("expected an index or a quoted name in []");
-        long idx = std::stol(std::string(path.substr(s, i - s)));
+        // At least one digit, at most nine (no overflow): "[-]" or "[]" is an error, not a throw.
+        if (i >= path.size() || path[i] != ']' || i == digits || (i - digits > 9))
+          return bad("expected an index or a quoted name in []");
+        long idx = 0;
+        for (size_t d = digits; d < i; ++d) idx = idx * 10 + (path[d] - '0');
+        if (negative) idx = -idx;
         ++i;
         for (const Value& v : current) {
           if (!v.isList()) continue;

@@ -189,6 +189,17 @@ TEST(Vtl, InputJsonAndPath) {
   EXPECT_EQ(ok("$input.body", input("{not json")), "{not json");
 }
 
+TEST(Vtl, JsonPathIndexWithoutDigitsIsAnError) {
+  // Found by fuzz/vtl: "[-]" reached std::stol, whose exception ended the process.
+  for (const char* path : {"$.items[-]", "$.items[]", "$.items[--1]", "$.items[1234567890]"}) {
+    auto r = jsonPath(Value::list(), path);
+    EXPECT_FALSE(r.ok()) << path;
+  }
+  auto r = run("$input.json('$.items[-]')", input(R"({"items":[1,2]})"));
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(ok("$input.json('$.items[-1]')", input(R"({"items":[1,2]})")), "2");
+}
+
 TEST(Vtl, InputParams) {
   RenderInput in = input();
   in.params.asMap().put("path", strMap({{"id", "7"}}));
