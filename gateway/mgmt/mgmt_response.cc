@@ -4,6 +4,7 @@
 #include <random>
 
 #include "gateway/json.h"
+#include "gateway/routing/route_table.h"
 
 namespace cdnlab::gateway {
 
@@ -44,6 +45,31 @@ std::string newAwsRequestId() {
 
 http::Response messageResponse(int status, std::string_view message) {
   return jsonResponse(status, "{\"message\":" + jsonQuote(message) + "}");
+}
+
+std::vector<std::string_view> splitSegments(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t i = 1;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    if (j > i) out.push_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+std::string queryParam(std::string_view query, std::string_view name) {
+  size_t i = 0;
+  while (i < query.size()) {
+    size_t amp = query.find('&', i);
+    std::string_view part = query.substr(i, amp == std::string_view::npos ? std::string_view::npos : amp - i);
+    size_t eq = part.find('=');
+    if (part.substr(0, eq) == name) return percentDecode(eq == std::string_view::npos ? "" : part.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    i = amp + 1;
+  }
+  return "";
 }
 
 }  // namespace cdnlab::gateway

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/http/message.h"
 
@@ -18,5 +19,10 @@ http::Response awsErrorFor(int code, std::string_view message);
 std::string newAwsRequestId();
 // {"message": "<text>"}: the invoke path's own answers (Not Found, Too Many Requests, ...).
 http::Response messageResponse(int status, std::string_view message);
+
+// A request path's non-empty segments as sent (not decoded): "/v2/apis/x" -> {"v2", "apis", "x"}.
+std::vector<std::string_view> splitSegments(std::string_view path);
+// The percent-decoded value of the first `name` parameter of a query string ("" when absent).
+std::string queryParam(std::string_view query, std::string_view name);
 
 }  // namespace cdnlab::gateway

@@ -15,30 +15,6 @@
 namespace cdnlab::gateway {
 namespace {
 
-std::vector<std::string_view> splitSegments(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t i = 1;
-  while (i <= path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    if (j > i) out.push_back(path.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
-
-std::string queryParam(std::string_view query, std::string_view name) {
-  size_t i = 0;
-  while (i < query.size()) {
-    size_t amp = query.find('&', i);
-    std::string_view part = query.substr(i, amp == std::string_view::npos ? std::string_view::npos : amp - i);
-    size_t eq = part.find('=');
-    if (part.substr(0, eq) == name) return percentDecode(eq == std::string_view::npos ? "" : part.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    i = amp + 1;
-  }
-  return "";
-}
 
 std::string pageToken(size_t offset) { return base64Encode("cdnlab-page:" + std::to_string(offset)); }
 

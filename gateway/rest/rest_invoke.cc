@@ -8,7 +8,6 @@
 #include <cstring>
 #include <map>
 #include <optional>
-#include <random>
 
 #include "common/clock.h"
 #include "common/log.h"
@@ -45,17 +44,6 @@ struct RestExchange {
   std::string cacheKey;  // non-empty: store the answer under it
 };
 using ExchangePtr = std::shared_ptr<RestExchange>;
-
-std::string newRequestId() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (int i = 0; i < 32; ++i) {
-    if (i == 8 || i == 12 || i == 16 || i == 20) s.push_back('-');
-    s.push_back(hex[rng() & 15]);
-  }
-  return s;
-}
 
 // A header a template may set: a token name and a value without control characters.
 bool safeHeader(std::string_view name, std::string_view value) {
@@ -569,7 +557,7 @@ void runRestInvoke(GatewayServer& gw, const http::RequestContextPtr& ctx, Invoke
   x->ctx = ctx;
   x->target = std::move(target);
   x->snap = std::move(snap);
-  x->requestId = newRequestId();
+  x->requestId = newAwsRequestId();
   x->startNs = SystemClock::instance().nowNs();
   x->timeMs = wallMs();
   const auto& req = ctx->request();

@@ -18,29 +18,11 @@ namespace {
 
 int64_t nowSeconds() { return wallMs() / 1000; }
 
+// The path's segments, percent-decoded (resource ids and paths arrive escaped).
 std::vector<std::string> segments(std::string_view path) {
   std::vector<std::string> out;
-  size_t i = 1;
-  while (i <= path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    if (j > i) out.push_back(percentDecode(path.substr(i, j - i)));
-    i = j + 1;
-  }
+  for (std::string_view s : splitSegments(path)) out.push_back(percentDecode(s));
   return out;
-}
-
-std::string queryParam(std::string_view query, std::string_view name) {
-  size_t i = 0;
-  while (i < query.size()) {
-    size_t amp = query.find('&', i);
-    std::string_view part = query.substr(i, amp == std::string_view::npos ? std::string_view::npos : amp - i);
-    size_t eq = part.find('=');
-    if (part.substr(0, eq) == name) return percentDecode(eq == std::string_view::npos ? "" : part.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    i = amp + 1;
-  }
-  return "";
 }
 
 template <typename Fn>
