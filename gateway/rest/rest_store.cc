@@ -197,6 +197,7 @@ void RestStore::publish() {
   buckets_ = std::move(liveBuckets);
   std::lock_guard<std::mutex> lock(snapMu_);
   snap_ = std::move(snap);
+  version_.fetch_add(1, std::memory_order_release);
 }
 
 std::string RestStore::metricsText() const {

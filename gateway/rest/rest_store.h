@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <map>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <regex>
@@ -83,6 +84,8 @@ class RestStore {
   Result<bool> mutate(const std::function<Result<bool>(RestState&)>& fn);
   void read(const std::function<void(const RestState&)>& fn) const;
   std::shared_ptr<const RestSnapshot> snapshot() const;
+  // Changes whenever snapshot() would return a new one: workers keep theirs until it does.
+  uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
   UsageTracker& usage() { return usage_; }
   // Prometheus lines for the stage caches (hits, misses, bytes).
@@ -97,6 +100,7 @@ class RestStore {
   RestState state_;
   mutable std::mutex snapMu_;
   std::shared_ptr<const RestSnapshot> snap_;
+  std::atomic<uint64_t> version_{0};  // bumped with every snapshot published
   UsageTracker usage_;
   std::map<std::string, std::shared_ptr<StageCache>> caches_;  // apiId '\n' stage, kept across republishes
   std::map<std::string, std::shared_ptr<TokenBucket>> buckets_;  // apiId '\n' stage '\n' path '\n' method

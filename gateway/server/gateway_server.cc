@@ -118,6 +118,7 @@ Result<int> GatewayServer::start() {
     ws.client.reset();
     ws.jwks.reset();
     ws.snap.reset();
+    ws.restSnap.reset();
   });
   auto port = server_->start();
   if (!port) return port.error();
@@ -134,8 +135,13 @@ void GatewayServer::handle(const http::RequestContextPtr& ctx) {
   std::string_view host = req.headers.get("host").value_or("");
   InvokeTarget target;
   if (invokeTargetOf(host, req.path, target)) {
-    auto rest = restStore_.snapshot();
-    if (rest->find(target.apiId)) return runRestInvoke(*this, ctx, std::move(target), std::move(rest));
+    // The worker's cached REST snapshot (no lock per request), refreshed when the REST model changed.
+    WorkerState& ws = worker(ctx->workerIndex());
+    if (uint64_t v = restStore_.version(); ws.restSnapVersion != v) {
+      ws.restSnap = restStore_.snapshot();
+      ws.restSnapVersion = v;
+    }
+    if (ws.restSnap->find(target.apiId)) return runRestInvoke(*this, ctx, std::move(target), ws.restSnap);
     return runInvokeChain(*this, ctx, std::move(target));
   }
   if (isRestManagementPath(req.path)) {

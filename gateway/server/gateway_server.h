@@ -55,6 +55,8 @@ struct WorkerState {
   std::unique_ptr<JwksFetcher> jwks;  // key sets of issuers without --jwks
   std::shared_ptr<const Snapshot> snap;
   uint64_t snapVersion = ~uint64_t{0};
+  std::shared_ptr<const RestSnapshot> restSnap;  // the REST APIs, refreshed the same way
+  uint64_t restSnapVersion = ~uint64_t{0};
 };
 
 class GatewayServer {
