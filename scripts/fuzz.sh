@@ -32,7 +32,8 @@ if [ ! -f "$B/build.ninja" ]; then
     -DCDNLAB_TESTS=OFF -DCDNLAB_BENCH=OFF >/dev/null
 fi
 if [ "$TARGET" = all ]; then targets=("${ALL[@]}"); else targets=("$TARGET"); fi
-cmake --build "$B" -j"${FUZZ_JOBS:-$(nproc)}" --target "${targets[@]/%/_fuzz}"
+# Under a lock: two fuzz.sh runs side by side (two targets at once) share one build dir.
+flock "$B/.build.lock" cmake --build "$B" -j"${FUZZ_JOBS:-$(nproc)}" --target "${targets[@]/%/_fuzz}"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
