@@ -15,3 +15,10 @@ if [ "${FUZZ_SECONDS:-20}" != 0 ]; then
   cd "$ROOT"
   bash scripts/fuzz.sh all "${FUZZ_SECONDS:-20}"
 fi
+# The whole suite again under ASan+UBSan (scripts/sanitize.sh asan, build-asan/), after the fuzz
+# pass whose library objects it reuses through ccache. ASAN_SUITE=1 turns it on; it is off by
+# default because on 2 cores it would take CI past its time budget (docs/testing.md, "What CI runs").
+if [ "${ASAN_SUITE:-0}" = 1 ]; then
+  cd "$ROOT"
+  bash scripts/sanitize.sh asan
+fi
