@@ -203,7 +203,9 @@ void NativeWorkerPool::Shared::watchdogMain(Shared* self) {
     auto first = self->running.begin();
     if (now < first->first) {
       self->watchUntil = linger = first->first;
-      self->watchCv.wait_until(lock, first->first);
+      // Wait on the copy: wait_until reads its deadline again after waking, and a worker that
+      // finishes meanwhile erases `first` (a read of freed memory, found by ASan).
+      self->watchCv.wait_until(lock, linger);
       continue;
     }
     Running timedOut = std::move(first->second);

@@ -28,6 +28,7 @@ class Proc:
         self.args = [BIN] + list(args)
         self.addr = {}
         self.lines = []
+        self._reported = False
         self._cv = threading.Condition()
         self.p = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                   text=True, env=env, start_new_session=True, preexec_fn=preexec_fn)
@@ -79,7 +80,9 @@ class Proc:
             os.kill(self.p.pid, sig)
 
     def stop(self, sig=signal.SIGTERM, timeout=10):
-        """Stop the process we started (by PID only) and return its exit code."""
+        """Stop the process we started (by PID only) and return its exit code. A sanitizer report
+        in its output (an ASan/UBSan/TSan build, scripts/sanitize.sh) fails the test: most tests
+        do not check the exit code, and a leak is reported only as the process exits."""
         if self.p.poll() is None:
             os.kill(self.p.pid, sig)
             try:
@@ -87,6 +90,11 @@ class Proc:
             except subprocess.TimeoutExpired:
                 os.kill(self.p.pid, signal.SIGKILL)
                 self.p.wait()
+        self._reader.join(5)  # the report is the last thing the process writes
+        report = sanitizer_report(self.lines)
+        if report and not self._reported:
+            self._reported = True
+            raise AssertionError(f"{' '.join(self.args)}: sanitizer report:\n{report}")
         return self.p.returncode
 
     def __enter__(self):
@@ -94,6 +102,18 @@ class Proc:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+_SANITIZER_RE = re.compile(r"==\d+==ERROR: (AddressSanitizer|LeakSanitizer)|WARNING: ThreadSanitizer:"
+                           r"|^\S+:\d+:\d+: runtime error: ")
+
+
+def sanitizer_report(lines):
+    """The first sanitizer report in a process's output and the 40 lines after it, or None."""
+    for i, line in enumerate(lines):
+        if _SANITIZER_RE.search(line):
+            return "\n".join(lines[i:i + 40])
+    return None
 
 
 def raw_request(addr, data: bytes, timeout=5.0, read_until_close=True):
