@@ -5,6 +5,7 @@ Convention every server subcommand follows: given `--listen 127.0.0.1:0` it bind
 port and prints one line `listening <name> http://127.0.0.1:<port>` on stdout for each listener
 (`<name>` is e.g. `http` or `admin`) once it accepts connections. No sleeps: we wait for that line.
 """
+import atexit
 import os
 import re
 import signal
@@ -81,7 +82,7 @@ class Proc:
 
     def stop(self, sig=signal.SIGTERM, timeout=10):
         """Stop the process we started (by PID only) and return its exit code. A sanitizer report
-        in its output (an ASan/UBSan/TSan build, scripts/sanitize.sh) fails the test: most tests
+        in its output (an ASan/UBSan/TSan build, scripts/sanitize.sh) fails the test file: most tests
         do not check the exit code, and a leak is reported only as the process exits."""
         if self.p.poll() is None:
             os.kill(self.p.pid, sig)
@@ -93,8 +94,9 @@ class Proc:
         self._reader.join(5)  # the report is the last thing the process writes
         report = sanitizer_report(self.lines)
         if report and not self._reported:
+            # Recorded, not raised: raising here would leave the caller's other processes running.
             self._reported = True
-            raise AssertionError(f"{' '.join(self.args)}: sanitizer report:\n{report}")
+            _SANITIZER_REPORTS.append(f"{' '.join(self.args)}: sanitizer report:\n{report}")
         return self.p.returncode
 
     def __enter__(self):
@@ -106,6 +108,18 @@ class Proc:
 
 _SANITIZER_RE = re.compile(r"==\d+==ERROR: (AddressSanitizer|LeakSanitizer)|WARNING: ThreadSanitizer:"
                            r"|^\S+:\d+:\d+: runtime error: ")
+
+
+_SANITIZER_REPORTS = []
+
+
+@atexit.register
+def _fail_on_sanitizer_reports():
+    """Any process of the test that printed a sanitizer report fails the test file (exit 1)."""
+    if _SANITIZER_REPORTS:
+        sys.stderr.write("\n\n".join(_SANITIZER_REPORTS) + "\n")
+        sys.stderr.flush()
+        os._exit(1)
 
 
 def sanitizer_report(lines):
