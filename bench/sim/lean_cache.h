@@ -34,7 +34,7 @@ class LeanCache {
     if (admitted && a.size <= capacity_) {
       while (used_ + a.size > capacity_) {
         auto v = policy_->victim();
-        if (!v) break;  // the policy holds nothing more: admit anyway (never reached by the registry's)
+        if (!v) break;  // the newcomer loses (GDSF): onInsert drops it again
         resident_[*v] = 0;
         used_ -= charged_[*v];
         policy_->onRemove(*v, RemoveCause::Size);

@@ -71,7 +71,7 @@ Result<SimResult> simulate(const Trace& trace, const SimJob& job, std::atomic<ui
       if (admitted && size <= cap) {
         while (used + size > cap) {
           auto v = policy.victim();
-          if (!v) return Error{0, job.policy + ": no victim with " + std::to_string(used) + " in use"};
+          if (!v) break;  // the newcomer loses (GDSF): onInsert drops it again
           resident[*v] = 0;
           used -= charged[*v];
           policy.onRemove(*v, RemoveCause::Size);
@@ -81,6 +81,7 @@ Result<SimResult> simulate(const Trace& trace, const SimJob& job, std::atomic<ui
         used += size;
         policy.onInsert(q.obj, a);
         if (!policy.dropped().empty()) settle();
+        if (used > cap) return Error{0, job.policy + ": " + std::to_string(used) + " in use over a capacity of " + std::to_string(cap)};
       }
     }
     if (progress && (i & 0xffff) == 0xffff) progress->fetch_add(0x10000, std::memory_order_relaxed);

@@ -19,11 +19,11 @@ namespace cdnlab::edge::cache {
 // Immutable refcounted body: a hit hands the same bytes to uv_write without copying.
 using Body = cdnlab::Buffer;
 
+// Field order: what a store lookup reads (the key, the age and freshness inputs, the hit count,
+// the validators and Vary) comes first and fills the first cache lines of the allocation; the
+// status, headers and body, which only the response stage reads, follow.
 struct Entry {
   CacheKey key;
-  int status = 200;
-  Headers headers;  // stored response headers (hop-by-hop fields removed by the caller)
-  Body body;
 
   // RFC 9111 4.2.3 Age arithmetic inputs, all wall-clock milliseconds since the epoch except
   // where named seconds.
@@ -48,6 +48,8 @@ struct Entry {
   int64_t staleWhileRevalidateS = 0;
   int64_t staleIfErrorS = 0;
 
+  mutable std::atomic<uint32_t> hits{0};
+
   // Validators (RFC 9110 8.8) as received; empty when absent.
   std::string etag;
   std::string lastModified;
@@ -57,10 +59,12 @@ struct Entry {
   std::vector<std::string> varyNames;
   std::vector<std::optional<std::string>> varyValues;
 
+  int status = 200;
+  Headers headers;  // stored response headers (hop-by-hop fields removed by the caller)
+  Body body;
+
   // Surrogate-Key response header, split on whitespace (Fastly convention), for purges.
   std::vector<std::string> surrogateKeys;
-
-  mutable std::atomic<uint32_t> hits{0};
 
   Entry() = default;
   // Entries are immutable after build; a refresh (304) builds a new one from a copy.

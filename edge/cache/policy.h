@@ -9,7 +9,9 @@
 //   hit:   onHit(id, access)
 //   miss:  admitted = admit(access); the items in dropped() leave the store
 //          if admitted and access.size <= capacity:
-//            while used + access.size > capacity: v = victim(); onRemove(v, Size)
+//            while used + access.size > capacity:
+//              v = victim(); if none: stop (the newcomer itself loses, see victim())
+//              onRemove(v, Size)
 //            onInsert(id, access)
 //   after onHit / onInsert: the items in dropped() leave the store too (see below)
 //
@@ -71,7 +73,10 @@ class Policy {
   // The item leaves the store, whatever the cause (for Size it was named by victim()).
   // After this the id may be reused by onInsert. Not called for the items in dropped().
   virtual void onRemove(ItemId id, RemoveCause cause) = 0;
-  // Which item to evict next; nullopt when the policy holds no item. Must not change which
+  // Which item to evict next; nullopt when the policy holds no item, or when the newcomer of
+  // the current miss ranks below every item (GDSF: libCacheSim inserts first and evicts the
+  // lowest, which can be the newcomer): the caller stops evicting and inserts it, and the
+  // policy names it in dropped() from onInsert. Must not change which
   // items the policy holds (the store calls onRemove(id, Size) next), but may update internal
   // state such as CLOCK / SIEVE hands, second-chance bits or S3-FIFO's small-to-main moves.
   virtual std::optional<ItemId> victim() = 0;

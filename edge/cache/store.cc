@@ -1,56 +1,139 @@
-// CacheStore: sharded index + byte accounting + TTL expiry; the eviction order is the policy's.
+// CacheStore: sharded lean index + byte accounting + TTL expiry; the eviction order is the
+// policy's. Per shard: 32 bits of the key hash -> newest item of the chain of items sharing
+// them (HashFragmentMap: variants and the rare fragment collisions, told apart by the full
+// key), items in a slab by dense id, and every counter, all guarded by the shard's mutex.
 #include "edge/cache/store.h"
 
 #include <bit>
 #include <cassert>
 #include <mutex>
-#include <unordered_map>
 
 #include "edge/cache/conditional.h"
+#include "edge/cache/key_slot_map.h"
 
 namespace cdnlab::edge::cache {
 
 namespace {
 
-// An item is one slot of a shard's table. 32 bytes: together with the hash index node
-// (~32 bytes + bucket) and the policy's per-id state it keeps the index near 80 bytes per entry.
+// One slot of a shard's slab, 24 bytes. The key is not repeated here: the hit path compares
+// the entry's full key (hash and canonical form) anyway, and removals read the hash from it.
 struct Item {
   std::shared_ptr<const Entry> entry;  // null: free slot
-  uint64_t charged = 0;
-  ItemId nextSameHash = UINT32_MAX;  // chain of variants (and hash collisions)
+  uint32_t charged = 0;                // bytes (entries over 4 GiB are passed through)
+  ItemId nextSameHash = UINT32_MAX;    // chain of variants (and of full-hash collisions)
 };
+static_assert(sizeof(Item) == 24);
 constexpr ItemId kNoItem = UINT32_MAX;
+static_assert(kNoItem == HashFragmentMap::kAbsent, "an absent key reads as an empty chain");
+
+// The ids of one key's variants, collected before removing some (no allocation once grown).
+std::vector<ItemId>& scratchIds() {
+  thread_local std::vector<ItemId> ids;
+  ids.clear();
+  return ids;
+}
 
 bool sameVariantShape(const Entry& a, const Entry& b) { return a.varyNames == b.varyNames; }
 bool sameVariant(const Entry& a, const Entry& b) {
   return a.varyNames == b.varyNames && a.varyValues == b.varyValues;
 }
 
-}  // namespace
-
-struct CacheStore::Shard {
-  std::mutex mu;
-  std::unique_ptr<Policy> policy;
-  std::vector<Item> items;
-  std::vector<ItemId> freeIds;
-  std::unordered_map<uint64_t, ItemId> index;  // key hash -> first item of its chain
-  uint64_t bytes = 0;
-  uint64_t objects = 0;
-  uint64_t budget = 0;
-  uint64_t maxObjects = 0;  // 0: unbounded
-  size_t sweepCursor = 0;
-};
-
-namespace {
-
 // True when the entry is of no use any more: past freshness and both stale windows, plus the
 // keep time when it can still be revalidated.
+// The table's key: the low 32 bits (the shard is chosen by the high bits).
+uint32_t fragment(uint64_t hash) { return uint32_t(hash); }
+
 bool deadAt(const Entry& e, int64_t nowMs, int64_t keepS) {
   int64_t limit = e.usefulLifetimeS() + (hasValidator(e) ? keepS : 0);
   return currentAgeS(e, nowMs) >= limit;
 }
 
 }  // namespace
+
+struct alignas(64) CacheStore::Shard {
+  std::mutex mu;
+  std::unique_ptr<Policy> policy;
+  HashFragmentMap index;  // fragment(key hash) -> newest item of its chain
+  std::vector<Item> items;
+  std::vector<ItemId> freeIds;
+  uint64_t budget = 0;
+  uint64_t maxObjects = 0;  // 0: unbounded
+  size_t sweepCursor = 0;
+  int64_t clock = 0;  // requests seen: the policies' request time (GDSF's ties)
+  StoreStats st;      // this shard's counters, bytes and objects
+
+  // The item holding `key` in the variant the request selects, or kNoItem.
+  ItemId findVariant(const CacheKey& key, const Headers* requestHeaders) const {
+    for (ItemId id = index.find(fragment(key.hash)); id != kNoItem;
+         id = items[id].nextSameHash) {
+      const Entry& e = *items[id].entry;
+      if (e.key == key && variantMatches(e, requestHeaders)) return id;
+    }
+    return kNoItem;
+  }
+
+  ItemId allocate() {
+    if (!freeIds.empty()) {
+      ItemId id = freeIds.back();
+      freeIds.pop_back();
+      return id;
+    }
+    items.emplace_back();
+    return ItemId(items.size() - 1);
+  }
+
+  // Unlinks item `id` from its chain and frees its slot; counts it under `cause` (nullptr: not
+  // counted, for a newcomer the policy let go of at once). The policy has already forgotten it.
+  void remove(ItemId id, uint64_t* cause, PurgeResult* out = nullptr) {
+    Item& it = items[id];
+    assert(it.entry);
+    const uint32_t hash = fragment(it.entry->key.hash);
+    const ItemId head = index.find(hash);
+    if (head == id) {
+      if (it.nextSameHash == kNoItem) index.erase(hash);
+      else index.assign(hash, it.nextSameHash);
+    } else {
+      ItemId prev = head;
+      while (items[prev].nextSameHash != id) prev = items[prev].nextSameHash;
+      items[prev].nextSameHash = it.nextSameHash;
+    }
+    st.bytes -= it.charged;
+    st.objects -= 1;
+    if (cause) *cause += 1;
+    if (out) {
+      out->objects += 1;
+      out->bytes += it.charged;
+    }
+    it.entry.reset();
+    it.charged = 0;
+    it.nextSameHash = kNoItem;
+    freeIds.push_back(id);
+  }
+  // Removes for a cause the policy must hear about (onRemove with that cause).
+  void removeFor(ItemId id, RemoveCause why, uint64_t& counter, PurgeResult* out = nullptr) {
+    policy->onRemove(id, why);
+    remove(id, &counter, out);
+  }
+
+  // Removes the items the policy let go of by itself (Policy::dropped); `newcomer` (if among
+  // them) is not counted as an eviction. Returns true when the newcomer was dropped.
+  bool settleDropped(ItemId newcomer = kNoItem) {
+    bool newcomerDropped = false;
+    auto& dropped = policy->dropped();
+    for (ItemId id : dropped) {
+      if (id == newcomer) {
+        newcomerDropped = true;
+        remove(id, nullptr);
+      } else {
+        remove(id, &st.evictedSize);
+      }
+    }
+    dropped.clear();
+    return newcomerDropped;
+  }
+
+  Access access(uint64_t hash, uint64_t charged) { return Access{hash, charged, Access::kNever, clock++}; }
+};
 
 CacheStore::CacheStore(const StoreConfig& config) : config_(config) {}
 CacheStore::~CacheStore() = default;
@@ -79,94 +162,32 @@ Result<std::unique_ptr<CacheStore>> CacheStore::create(const StoreConfig& config
 uint64_t CacheStore::shardBudgetBytes() const { return config_.capacityBytes / config_.shards; }
 
 CacheStore::Shard& CacheStore::shardFor(uint64_t hash) {
-  // High bits pick the shard; the shard's hash map uses the whole value.
+  // High bits pick the shard; the shard's table mixes the whole value.
   if (shards_.size() == 1) return *shards_[0];
   int bits = std::countr_zero(shards_.size());
   return *shards_[hash >> (64 - bits)];
 }
 
-namespace {
-
-struct Removed {
-  uint64_t objects = 0, bytes = 0;
-};
-
-// Removes item `id` of shard `s` (caller holds s.mu).
-template <typename Shard>
-void removeItem(Shard& s, ItemId id, RemoveCause cause, Removed& out, bool tellPolicy = true) {
-  Item& it = s.items[id];
-  assert(it.entry);
-  uint64_t hash = it.entry->key.hash;
-  auto m = s.index.find(hash);
-  assert(m != s.index.end());
-  if (m->second == id) {
-    if (it.nextSameHash == kNoItem) s.index.erase(m);
-    else m->second = it.nextSameHash;
-  } else {
-    ItemId prev = m->second;
-    while (s.items[prev].nextSameHash != id) prev = s.items[prev].nextSameHash;
-    s.items[prev].nextSameHash = it.nextSameHash;
-  }
-  if (tellPolicy) s.policy->onRemove(id, cause);
-  s.bytes -= it.charged;
-  s.objects -= 1;
-  out.objects += 1;
-  out.bytes += it.charged;
-  it.entry.reset();
-  it.charged = 0;
-  it.nextSameHash = kNoItem;
-  s.freeIds.push_back(id);
-}
-
-// Removes the items the policy let go of by itself during onHit / onInsert (Policy::dropped).
-template <typename Shard>
-void removeDropped(Shard& s, Removed& out) {
-  auto& dropped = s.policy->dropped();
-  for (ItemId id : dropped) removeItem(s, id, RemoveCause::Size, out, false);
-  dropped.clear();
-}
-
-}  // namespace
-
 LookupResult CacheStore::lookup(const CacheKey& key, const Headers* requestHeaders, int64_t nowMs) {
   CacheControl reqCc = parseCacheControl(requestHeaders);
   Shard& s = shardFor(key.hash);
   LookupResult r;
-  Removed dropped, evicted;
   {
     std::lock_guard lock(s.mu);
-    auto m = s.index.find(key.hash);
-    ItemId id = m == s.index.end() ? kNoItem : m->second;
-    for (; id != kNoItem; id = s.items[id].nextSameHash) {
-      const Entry& e = *s.items[id].entry;
-      if (e.key.canonical == key.canonical && variantMatches(e, requestHeaders)) break;
+    ItemId id = s.findVariant(key, requestHeaders);
+    if (id != kNoItem && deadAt(*s.items[id].entry, nowMs, config_.keepS)) {
+      s.removeFor(id, RemoveCause::Expired, s.st.expired);  // lazy expiry
+      id = kNoItem;
     }
-    if (id != kNoItem) {
-      const auto& entry = s.items[id].entry;
-      if (deadAt(*entry, nowMs, config_.keepS)) {
-        removeItem(s, id, RemoveCause::Expired, dropped);  // lazy expiry
-      } else {
-        r.entry = entry;
-        s.policy->onHit(id, Access{key.hash, s.items[id].charged});
-        if (!s.policy->dropped().empty()) removeDropped(s, evicted);
-      }
+    if (id == kNoItem) {
+      s.st.misses += 1;
+      return r;
     }
+    s.st.hits += 1;
+    r.entry = s.items[id].entry;
+    s.policy->onHit(id, s.access(key.hash, s.items[id].charged));
+    if (!s.policy->dropped().empty()) s.settleDropped();
   }
-  if (dropped.objects) {
-    counters_.expired += dropped.objects;
-    counters_.objects -= int64_t(dropped.objects);
-    counters_.bytes -= int64_t(dropped.bytes);
-  }
-  if (evicted.objects) {
-    counters_.evictedSize += evicted.objects;
-    counters_.objects -= int64_t(evicted.objects);
-    counters_.bytes -= int64_t(evicted.bytes);
-  }
-  if (!r.entry) {
-    counters_.misses.fetch_add(1, std::memory_order_relaxed);
-    return r;
-  }
-  counters_.hits.fetch_add(1, std::memory_order_relaxed);
   r.entry->hits.fetch_add(1, std::memory_order_relaxed);
   r.decision = decide(*r.entry, reqCc, nowMs);
   return r;
@@ -175,111 +196,84 @@ LookupResult CacheStore::lookup(const CacheKey& key, const Headers* requestHeade
 InsertResult CacheStore::insert(std::shared_ptr<const Entry> entry, int64_t nowMs) {
   assert(entry);
   const uint64_t charged = entry->chargedBytes();
-  if (double(charged) > config_.maxObjectFraction * double(shardBudgetBytes())) {
-    counters_.passThrough.fetch_add(1, std::memory_order_relaxed);
+  if (charged > UINT32_MAX || double(charged) > config_.maxObjectFraction * double(shardBudgetBytes())) {
+    tooLarge_.fetch_add(1, std::memory_order_relaxed);
     return InsertResult::TooLarge;
   }
   if (deadAt(*entry, nowMs, config_.keepS)) return InsertResult::Expired;
 
-  Shard& s = shardFor(entry->key.hash);
-  Removed replaced, evicted;
-  bool rejected = false;
+  const uint64_t hash = entry->key.hash;
+  Shard& s = shardFor(hash);
+  std::lock_guard lock(s.mu);
+  // Same key: replace the same variant; drop variants of another Vary shape (the newest
+  // response's Vary governs, RFC 9111 4.1); bound the number of variants. Chain order is
+  // newest first, so the oldest variants go when the bound is reached.
   {
-    std::lock_guard lock(s.mu);
-    // Same key: replace the same variant; drop variants of another Vary shape (the newest
-    // response's Vary governs, RFC 9111 4.1); bound the number of variants.
-    auto m = s.index.find(entry->key.hash);
-    if (m != s.index.end()) {
-      std::vector<ItemId> sameKey;
-      for (ItemId id = m->second; id != kNoItem; id = s.items[id].nextSameHash)
-        if (s.items[id].entry->key.canonical == entry->key.canonical) sameKey.push_back(id);
-      size_t kept = 0;
-      for (ItemId id : sameKey) {  // chain order: newest first
-        const Entry& old = *s.items[id].entry;
-        bool drop = sameVariant(old, *entry) || !sameVariantShape(old, *entry) ||
-                    kept + 1 >= config_.maxVariants;
-        if (drop) removeItem(s, id, RemoveCause::Replaced, replaced);
-        else ++kept;
-      }
-    }
-    const bool admitted = s.policy->admit(Access{entry->key.hash, charged});
-    if (!s.policy->dropped().empty()) removeDropped(s, evicted);  // admission may evict (LIRS)
-    if (!admitted) {
-      rejected = true;
-    } else {
-      // Evict until it fits (bytes and, when bounded, objects).
-      while (s.bytes + charged > s.budget || (s.maxObjects && s.objects + 1 > s.maxObjects)) {
-        auto victim = s.policy->victim();
-        if (!victim) break;
-        removeItem(s, *victim, RemoveCause::Size, evicted);
-      }
-      ItemId id;
-      if (!s.freeIds.empty()) {
-        id = s.freeIds.back();
-        s.freeIds.pop_back();
-      } else {
-        id = ItemId(s.items.size());
-        s.items.emplace_back();
-      }
-      Item& it = s.items[id];
-      it.charged = charged;
-      auto head = s.index.try_emplace(entry->key.hash, kNoItem).first;
-      it.nextSameHash = head->second;
-      head->second = id;
-      it.entry = std::move(entry);
-      s.bytes += charged;
-      s.objects += 1;
-      s.policy->onInsert(id, Access{head->first, charged});
-      removeDropped(s, evicted);
+    auto& sameKey = scratchIds();
+    for (ItemId id = s.index.find(fragment(hash)); id != kNoItem; id = s.items[id].nextSameHash)
+      if (s.items[id].entry->key == entry->key) sameKey.push_back(id);
+    size_t kept = 0;
+    for (ItemId id : sameKey) {
+      const Entry& old = *s.items[id].entry;
+      bool drop = sameVariant(old, *entry) || !sameVariantShape(old, *entry) || kept + 1 >= config_.maxVariants;
+      if (drop) s.removeFor(id, RemoveCause::Replaced, s.st.replaced);
+      else ++kept;
     }
   }
-  if (rejected) {
-    counters_.replaced += replaced.objects;
-    counters_.evictedSize += evicted.objects;
-    counters_.objects -= int64_t(replaced.objects + evicted.objects);
-    counters_.bytes -= int64_t(replaced.bytes + evicted.bytes);
-    counters_.passThrough.fetch_add(1, std::memory_order_relaxed);
+  const Access a = s.access(hash, charged);
+  const bool admitted = s.policy->admit(a);
+  if (!s.policy->dropped().empty()) s.settleDropped();  // admission may evict (LIRS)
+  if (!admitted) {
+    s.st.passThrough += 1;
     return InsertResult::Rejected;
   }
-  counters_.inserts.fetch_add(1, std::memory_order_relaxed);
-  counters_.replaced += replaced.objects;
-  counters_.evictedSize += evicted.objects;
-  counters_.objects += 1 - int64_t(replaced.objects + evicted.objects);
-  counters_.bytes += int64_t(charged) - int64_t(replaced.bytes + evicted.bytes);
+  // Evict until it fits (bytes and, when bounded, objects). The policy may decline to name a
+  // victim when the newcomer itself ranks lowest (GDSF); it lets the newcomer go in onInsert.
+  while (s.st.bytes + charged > s.budget || (s.maxObjects && s.st.objects + 1 > s.maxObjects)) {
+    auto victim = s.policy->victim();
+    if (!victim) break;
+    s.removeFor(*victim, RemoveCause::Size, s.st.evictedSize);
+  }
+  const ItemId id = s.allocate();
+  Item& it = s.items[id];
+  it.charged = uint32_t(charged);
+  const ItemId head = s.index.find(fragment(hash));
+  it.nextSameHash = head;
+  if (head == kNoItem) s.index.insert(fragment(hash), id);
+  else s.index.assign(fragment(hash), id);
+  it.entry = std::move(entry);
+  s.st.bytes += charged;
+  s.st.objects += 1;
+  s.policy->onInsert(id, a);
+  if (!s.policy->dropped().empty() && s.settleDropped(id)) {
+    s.st.passThrough += 1;
+    return InsertResult::Rejected;
+  }
+  s.st.inserts += 1;
   return InsertResult::Stored;
 }
 
 template <typename Pred>
 PurgeResult CacheStore::purgeIf(Pred pred) {
-  Removed total;
+  PurgeResult total;
   for (auto& sp : shards_) {
     Shard& s = *sp;
     std::lock_guard lock(s.mu);
     for (ItemId id = 0; id < s.items.size(); ++id)
-      if (s.items[id].entry && pred(*s.items[id].entry)) removeItem(s, id, RemoveCause::Explicit, total);
+      if (s.items[id].entry && pred(*s.items[id].entry)) s.removeFor(id, RemoveCause::Explicit, s.st.purged, &total);
   }
-  counters_.purged += total.objects;
-  counters_.objects -= int64_t(total.objects);
-  counters_.bytes -= int64_t(total.bytes);
-  return PurgeResult{total.objects, total.bytes};
+  return total;
 }
 
 PurgeResult CacheStore::remove(const CacheKey& key) {
   Shard& s = shardFor(key.hash);
-  Removed total;
-  {
-    std::lock_guard lock(s.mu);
-    auto m = s.index.find(key.hash);
-    std::vector<ItemId> ids;
-    for (ItemId id = m == s.index.end() ? kNoItem : m->second; id != kNoItem;
-         id = s.items[id].nextSameHash)
-      if (s.items[id].entry->key.canonical == key.canonical) ids.push_back(id);
-    for (ItemId id : ids) removeItem(s, id, RemoveCause::Explicit, total);
-  }
-  counters_.purged += total.objects;
-  counters_.objects -= int64_t(total.objects);
-  counters_.bytes -= int64_t(total.bytes);
-  return PurgeResult{total.objects, total.bytes};
+  PurgeResult total;
+  std::lock_guard lock(s.mu);
+  auto& ids = scratchIds();
+  for (ItemId id = s.index.find(fragment(key.hash)); id != kNoItem; id = s.items[id].nextSameHash)
+    if (s.items[id].entry->key == key) ids.push_back(id);
+  for (ItemId id : ids) s.removeFor(id, RemoveCause::Explicit, s.st.purged, &total);
+  return total;
 }
 
 PurgeResult CacheStore::purgeUrl(std::string_view url) {
@@ -303,7 +297,7 @@ PurgeResult CacheStore::purgeAll() {
 }
 
 PurgeResult CacheStore::sweepExpired(int64_t nowMs, uint32_t maxWork) {
-  Removed total;
+  PurgeResult total;
   uint32_t work = 0;
   // Visit shards round robin; each keeps its own cursor so successive calls cover everything.
   for (size_t hops = 0; hops < shards_.size() && work < maxWork; ++hops) {
@@ -316,7 +310,7 @@ PurgeResult CacheStore::sweepExpired(int64_t nowMs, uint32_t maxWork) {
         ItemId id = ItemId(s.sweepCursor++);
         ++work;
         const auto& e = s.items[id].entry;
-        if (e && deadAt(*e, nowMs, config_.keepS)) removeItem(s, id, RemoveCause::Expired, total);
+        if (e && deadAt(*e, nowMs, config_.keepS)) s.removeFor(id, RemoveCause::Expired, s.st.expired, &total);
       }
       if (s.sweepCursor >= s.items.size()) {
         s.sweepCursor = 0;
@@ -326,25 +320,27 @@ PurgeResult CacheStore::sweepExpired(int64_t nowMs, uint32_t maxWork) {
     if (!finished) break;
     sweepShard_.store(si + 1, std::memory_order_relaxed);
   }
-  counters_.expired += total.objects;
-  counters_.objects -= int64_t(total.objects);
-  counters_.bytes -= int64_t(total.bytes);
-  return PurgeResult{total.objects, total.bytes};
+  return total;
 }
 
 StoreStats CacheStore::stats() const {
-  StoreStats st;
-  st.hits = counters_.hits.load();
-  st.misses = counters_.misses.load();
-  st.inserts = counters_.inserts.load();
-  st.passThrough = counters_.passThrough.load();
-  st.evictedSize = counters_.evictedSize.load();
-  st.expired = counters_.expired.load();
-  st.replaced = counters_.replaced.load();
-  st.purged = counters_.purged.load();
-  st.bytes = uint64_t(std::max<int64_t>(0, counters_.bytes.load()));
-  st.objects = uint64_t(std::max<int64_t>(0, counters_.objects.load()));
-  return st;
+  StoreStats total;
+  total.passThrough = tooLarge_.load(std::memory_order_relaxed);
+  for (const auto& sp : shards_) {
+    Shard& s = *sp;
+    std::lock_guard lock(s.mu);
+    total.hits += s.st.hits;
+    total.misses += s.st.misses;
+    total.inserts += s.st.inserts;
+    total.passThrough += s.st.passThrough;
+    total.evictedSize += s.st.evictedSize;
+    total.expired += s.st.expired;
+    total.replaced += s.st.replaced;
+    total.purged += s.st.purged;
+    total.bytes += s.st.bytes;
+    total.objects += s.st.objects;
+  }
+  return total;
 }
 
 }  // namespace cdnlab::edge::cache

@@ -2,10 +2,16 @@
 // sockets, no libuv; time comes in as nowMs (wall-clock ms since the epoch).
 //
 // Threading: every method is safe to call from any thread. The store has N shards chosen by
-// key hash; each has its own mutex, policy instance and byte budget (capacity / N), so worker
-// threads contend only when they touch the same shard and there is no global lock on the hit
-// path. Entries come out as shared_ptr<const Entry>: a reader keeps the body alive after the
-// entry is evicted.
+// key hash; each has its own mutex, policy instance, byte budget (capacity / N) and counters,
+// so worker threads contend only when they touch the same shard: the hit path takes one shard
+// lock and writes no memory another shard's users read. Entries come out as
+// shared_ptr<const Entry>: a reader keeps the body alive after the entry is evicted.
+//
+// The index (store.cc) is lean: per shard, an open-addressing table of 64-bit key hashes
+// (KeySlotMap) pointing at the newest item of the key's chain; items in a slab indexed by a
+// dense id (the entry pointer, its charged size, the next item with the same hash); the
+// policy's per-item state in arrays indexed by the same id. No allocation per lookup, none per
+// insert once the slab and table have grown.
 #pragma once
 
 #include <atomic>
@@ -105,12 +111,8 @@ class CacheStore {
   StoreConfig config_;
   std::vector<std::unique_ptr<Shard>> shards_;
   std::atomic<uint32_t> sweepShard_{0};
-  struct Counters {
-    std::atomic<uint64_t> hits{0}, misses{0}, inserts{0}, passThrough{0};
-    std::atomic<uint64_t> evictedSize{0}, expired{0}, replaced{0}, purged{0};
-    std::atomic<int64_t> bytes{0}, objects{0};
-  };
-  mutable Counters counters_;
+  // Pass-throughs decided before any shard is chosen (larger than maxObjectFraction).
+  std::atomic<uint64_t> tooLarge_{0};
 };
 
 }  // namespace cdnlab::edge::cache

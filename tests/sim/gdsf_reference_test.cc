@@ -1,5 +1,6 @@
 // GDSF's heap against a direct transcription of its definition (an ordered set of (priority,
-// last request), L = the evicted priority) on a byte-mode Zipf trace: the same misses.
+// last request), L = the evicted priority, the newcomer inserted before the evictions as
+// libCacheSim's GDSF_get does) on a byte-mode Zipf trace: the same misses.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -8,7 +9,7 @@
 
 #include "bench/sim/simulator.h"
 #include "bench/sim/trace_reader.h"
-#include "bench/sim/zipf_trace.h"
+#include "tests/sim/sim_test_util.h"
 
 namespace cdnlab::sim {
 namespace {
@@ -32,36 +33,30 @@ uint64_t referenceGdsfMisses(const Trace& t, uint64_t capacity) {
     }
     ++misses;
     if (q.size > capacity) continue;
-    while (used + q.size > capacity) {
-      Node v = *order.begin();
-      order.erase(order.begin());
-      L = std::get<0>(v);
-      in[std::get<2>(v)] = false;
-      used -= charged[std::get<2>(v)];
-    }
+    // libCacheSim's GDSF_get: insert first, then evict the lowest while over (maybe x itself).
     in[q.obj] = true;
     charged[q.obj] = q.size;
     freq[q.obj] = 1;
     used += q.size;
     where[q.obj] = Node{L + 1e6 / double(q.size), int64_t(i), q.obj};
     order.insert(where[q.obj]);
+    while (used > capacity) {
+      Node v = *order.begin();
+      order.erase(order.begin());
+      L = std::get<0>(v);
+      in[std::get<2>(v)] = false;
+      used -= charged[std::get<2>(v)];
+    }
   }
   return misses;
 }
 
 TEST(GdsfReference, HeapMatchesTheOrderedSet) {
-  ZipfTraceSpec z;
-  z.requests = 60000;
-  z.objects = 8000;
-  z.alpha = 0.8;
-  z.minSize = 100;
-  z.maxSize = 100000;
-  auto t = parseTrace(zipfTraceBytes(z), "zipf", TraceFormat{});
-  ASSERT_TRUE(t.ok());
+  const Trace t = testing::zipf(60000, 8000, 0.8, 7, 100, 100000);
   for (uint64_t cap : {200000ull, 5000000ull, 50000000ull}) {
-    auto r = simulate(*t, SimJob{"gdsf", cap, SizeMode::Bytes, ""});
+    auto r = simulate(t, SimJob{"gdsf", cap, SizeMode::Bytes, ""});
     ASSERT_TRUE(r.ok());
-    EXPECT_EQ(r->misses, referenceGdsfMisses(*t, cap)) << "capacity " << cap;
+    EXPECT_EQ(r->misses, referenceGdsfMisses(t, cap)) << "capacity " << cap;
   }
 }
 

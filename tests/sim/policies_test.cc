@@ -87,12 +87,15 @@ TEST(HandWorked, WTinyLfu) {
 }
 
 TEST(HandWorked, Gdsf) {
-  // Unit sizes: priority = L + 1e6 x frequency, ties to the older request. cap 2, a a b c b a:
-  // a = 1e6, hit: 2e6 (t1). b = 1e6. c: evict b (lowest), L = 1e6, c = 2e6 (t3). b: a and c tie
-  // at 2e6, a is older: evicted, L = 2e6, b = 3e6. a: evict c, a = 3e6. misses a b c b a = 5.
-  EXPECT_EQ(misses(letters("aabcba"), "gdsf", 2), 5u);
-  // a a b c a b: c evicts b (L = 1e6, c = 2e6); a hit: 1e6 + 3e6; b evicts c -> 4 misses, as LFU.
-  EXPECT_EQ(misses(letters("aabcab"), "gdsf", 2), 4u);
+  // Unit sizes: priority = L + 1e6 x frequency, ties to the older request; a newcomer is
+  // inserted first and competes for its place (libCacheSim's GDSF_get). cap 2, a a b c b a:
+  // a = 1e6, hit: 2e6 (t1). b = 1e6 (t2). c = 1e6 (t3): b is lower (older), evicted, L = 1e6.
+  // b = 2e6 (t4): c (1e6) is lowest, evicted. a hits. Misses a b c b = 4.
+  EXPECT_EQ(misses(letters("aabcba"), "gdsf", 2), 4u);
+  // cap 1, a a b b a: a = 2e6 after its hit. b = L + 1e6 = 1e6 ranks below a: b itself is
+  // evicted on arrival (L = 1e6). b again = 2e6, ties with a, a is older: evicted (L = 2e6).
+  // a = 3e6 evicts b. Misses a b b a = 4 (evicting a for the first b would give 3).
+  EXPECT_EQ(misses(letters("aabba"), "gdsf", 1), 4u);
 }
 
 TEST(HandWorked, Lirs) {

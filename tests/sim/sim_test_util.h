@@ -1,5 +1,5 @@
 // Helpers for the simulator tests: the CloudPhysics sample in tests/data, tiny traces from a
-// string of one-letter ids.
+// string of one-letter ids, in-memory Zipf traces and the default topology.
 #pragma once
 
 #include <string>
@@ -7,6 +7,8 @@
 
 #include "bench/sim/simulator.h"
 #include "bench/sim/trace_reader.h"
+#include "bench/sim/zipf_trace.h"
+#include "geo/topology.h"
 
 namespace cdnlab::sim::testing {
 
@@ -24,6 +26,24 @@ inline Trace letters(std::string_view ids) {
   TraceFormat f;
   f.kind = TraceKind::Txt;
   return std::move(parseTrace(text, "letters", f).value());
+}
+
+// A synthetic trace built in memory (the `sim gen zipf` generator).
+inline Trace zipf(uint64_t requests, uint64_t objects, double alpha = 0.9, uint64_t seed = 7,
+                  uint32_t minSize = 1024, uint32_t maxSize = 128 * 1024) {
+  ZipfTraceSpec z;
+  z.requests = requests;
+  z.objects = objects;
+  z.alpha = alpha;
+  z.seed = seed;
+  z.minSize = minSize;
+  z.maxSize = maxSize;
+  return std::move(parseTrace(zipfTraceBytes(z), "zipf", TraceFormat{}).value());
+}
+
+// configs/default.yaml, the topology `cdnlab up` starts by default.
+inline geo::Topology defaultTopology() {
+  return std::move(geo::loadTopologyFile(std::string(CDNLAB_SOURCE_DIR) + "/configs/default.yaml").value());
 }
 
 inline uint64_t misses(const Trace& t, const std::string& policy, uint64_t capacity,

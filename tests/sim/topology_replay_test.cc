@@ -9,26 +9,14 @@
 
 #include "bench/sim/simulator.h"
 #include "bench/sim/trace_reader.h"
-#include "bench/sim/zipf_trace.h"
+#include "tests/sim/sim_test_util.h"
 #include "geo/pop_selector.h"
 
 namespace cdnlab::sim {
 namespace {
 
-geo::Topology defaultTopology() {
-  auto t = geo::loadTopologyFile(std::string(CDNLAB_SOURCE_DIR) + "/configs/default.yaml");
-  EXPECT_TRUE(t.ok());
-  return std::move(*t);
-}
-
-Trace zipf(uint64_t requests, uint64_t objects, uint64_t seed = 7) {
-  ZipfTraceSpec z;
-  z.requests = requests;
-  z.objects = objects;
-  z.alpha = 0.9;
-  z.seed = seed;
-  return std::move(parseTrace(zipfTraceBytes(z), "zipf", TraceFormat{}).value());
-}
+using testing::defaultTopology;
+using testing::zipf;
 
 const PopReplay& pop(const ReplayResult& r, std::string_view id) {
   for (const auto& p : r.pops)

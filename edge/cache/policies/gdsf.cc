@@ -2,13 +2,19 @@
 // frequency per byte; evict the lowest priority and raise L to it, so objects that stop being
 // requested age out.
 //
-//   on insert(x):  freq[x] = 1; pri[x] = L + 1e6 / size(x)
+//   on miss(x):    pri(x) = L + 1e6 / size(x)   (x competes for its place, see below)
+//   victim():      the lowest (pri, time of its last request) among the items and x;
+//                  when that is x: x is not kept, L = pri(x), no more evictions
+//   on insert(x):  freq[x] = 1
 //   on hit(x):     freq[x] += 1; pri[x] = L + freq[x] * 1e6 / size(x)
-//   victim():      the lowest (pri, time of its last request); L = its priority on removal
+//   on eviction:   L = the victim's priority
 //
 // Cherkasova, "Improving WWW proxies performance with Greedy-Dual-Size-Frequency caching
 // policy", HP Labs HPL-98-69, 1998 (after Cao, Irani, "Cost-aware WWW proxy caching
-// algorithms", USITS 1997). As libCacheSim's cpp/GDSF.cpp (ties broken first-in first-out).
+// algorithms", USITS 1997). As libCacheSim's cpp/GDSF.cpp (ties broken first-in first-out),
+// whose get() inserts the missed object first and then evicts the lowest priority while the
+// cache is over its size: the newcomer is a candidate like any item, and when it has the lowest
+// priority it is the one evicted (and L rises to it). The victim() loop above is that order.
 // The order is a 4-ary min-heap of (priority, time) with each id's slot in an array: a hit only
 // raises an item's priority (L never falls, its frequency grows), so it sifts down; no
 // allocation per item, where a std::set costs a node per request.
@@ -26,14 +32,29 @@ namespace {
 class GdsfPolicy final : public Policy {
  public:
   std::string_view name() const override { return "gdsf"; }
+  bool admit(const Access& a) override {
+    incoming_ = Node{inflation_ + 1.0e6 / double(std::max<uint64_t>(a.size, 1)), a.now, kIncoming};
+    incomingLoses_ = false;
+    competing_ = true;
+    return true;
+  }
   void onInsert(ItemId id, const Access& a) override {
+    competing_ = false;
+    if (incomingLoses_) {  // it had the lowest priority: evicted on arrival
+      incomingLoses_ = false;
+      inflation_ = incoming_.pri;
+      drop(id);
+      return;
+    }
     size_[id] = double(std::max<uint64_t>(a.size, 1));
     freq_[id] = 1;
     slot_[id] = heap_.size();
-    heap_.push_back(Node{inflation_ + 1.0e6 / size_[id], a.now, id});
+    // The priority admit() computed: evictions since then raised L, not this object's value.
+    heap_.push_back(Node{incoming_.pri, a.now, id});
     siftUp(heap_.size() - 1);
   }
   void onHit(ItemId id, const Access& a) override {
+    competing_ = false;
     freq_[id] += 1;
     size_t i = slot_[id];
     heap_[i].pri = inflation_ + double(freq_[id]) * 1.0e6 / size_[id];
@@ -54,6 +75,10 @@ class GdsfPolicy final : public Policy {
   }
   std::optional<ItemId> victim() override {
     if (heap_.empty()) return std::nullopt;
+    if (competing_ && !(heap_[0] < incoming_)) {
+      incomingLoses_ = true;  // the caller stops evicting; onInsert lets the newcomer go
+      return std::nullopt;
+    }
     return heap_[0].id;
   }
 
@@ -94,7 +119,11 @@ class GdsfPolicy final : public Policy {
     }
     place(i, n);
   }
+  static constexpr ItemId kIncoming = UINT32_MAX;
   double inflation_ = 0;
+  Node incoming_{0, 0, kIncoming};  // the missed object, from admit() until onInsert()
+  bool competing_ = false;  // between admit() and onInsert(): victim() weighs the newcomer
+  bool incomingLoses_ = false;
   std::vector<Node> heap_;
   PerItem<size_t> slot_;
   PerItem<double> size_;

@@ -271,6 +271,34 @@ TEST(StoreIndex, HashCollisionsKeepBothEntries) {
   EXPECT_EQ(s->lookup(kb, nullptr, kT0Ms).entry, b);
 }
 
+// The index keys on 32 bits of the hash: keys that share them (and the shard) but differ in the
+// rest share a chain and are told apart by the full key, whatever the insert / remove order.
+TEST(StoreIndex, HashFragmentCollisionsAreToldApartByTheFullKey) {
+  StoreConfig c;
+  c.shards = 4;
+  auto s = makeStore(c);
+  auto a = obj("/a");
+  auto b = obj("/b");
+  auto d = obj("/d");
+  b->key.hash = a->key.hash ^ (uint64_t(1) << 40);  // same low 32 bits, same shard (top bits)
+  d->key.hash = a->key.hash ^ (uint64_t(1) << 33);
+  for (auto& e : {a, b, d}) ASSERT_EQ(s->insert(e, kT0Ms), InsertResult::Stored);
+  const CacheKey kb = b->key, kd = d->key;
+  EXPECT_EQ(s->lookup(keyFor("/a"), nullptr, kT0Ms).entry, a);
+  EXPECT_EQ(s->lookup(kb, nullptr, kT0Ms).entry, b);
+  EXPECT_EQ(s->lookup(kd, nullptr, kT0Ms).entry, d);
+  CacheKey wrong = kb;  // b's hash with a's canonical form: no entry answers it
+  wrong.canonical = a->key.canonical;
+  EXPECT_FALSE(s->lookup(wrong, nullptr, kT0Ms));
+  EXPECT_EQ(s->remove(kb).objects, 1u);  // the middle of the chain
+  EXPECT_EQ(s->lookup(keyFor("/a"), nullptr, kT0Ms).entry, a);
+  EXPECT_EQ(s->lookup(kd, nullptr, kT0Ms).entry, d);
+  EXPECT_EQ(s->remove(kd).objects, 1u);  // the head
+  EXPECT_EQ(s->lookup(keyFor("/a"), nullptr, kT0Ms).entry, a);
+  EXPECT_FALSE(s->lookup(kb, nullptr, kT0Ms));
+  EXPECT_EQ(s->stats().objects, 1u);
+}
+
 TEST(StoreLifetime, ReaderKeepsBodyAfterEviction) {
   auto s = makeStore({});
   s->insert(obj("/k", 1000), kT0Ms);
