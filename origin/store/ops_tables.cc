@@ -433,6 +433,7 @@ bool Service::deleteTable(const Doc& d, Out& out, ApiError& err) {
   batch.DeleteRange(ip, prefixSuccessor(ip));
   std::string sp = streams::streamPrefix(desc->id);
   batch.DeleteRange(sp, prefixSuccessor(sp));
+  batch.Delete(streams::trimHorizonKey(desc->id));
   if (!writeBatch(batch, out, err)) return false;
   out.w.StartObject();
   key(out.w, "TableDescription");

@@ -56,6 +56,9 @@ struct TableDesc {
   // The table's last stream sequence number: shared by every version of the desc (UpdateTable
   // copies the pointer), advanced by appendItemWrite, recovered from the records at load.
   std::shared_ptr<std::atomic<uint64_t>> streamSeq = std::make_shared<std::atomic<uint64_t>>(0);
+  // The highest sequence number retention has trimmed (0: none): reading at or before it is a
+  // TrimmedDataAccessException. Shared like streamSeq, recovered from the stored horizon at load.
+  std::shared_ptr<std::atomic<uint64_t>> streamTrimmed = std::make_shared<std::atomic<uint64_t>>(0);
 
   bool hasRange() const { return !key.rangeName.empty(); }
   const IndexDesc* findIndex(std::string_view indexName) const;
