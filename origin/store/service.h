@@ -146,6 +146,7 @@ class Service {
   // Index backfill / drop (ops_tables.cc).
   void backfillIndex(const TableStatePtr& st, const IndexDesc& index);
   void ttlLoop();
+  double nowSeconds() const { return static_cast<double>(clock_.wallSeconds()); }
 
   Engine& engine_;
   ServiceOptions options_;
