@@ -494,6 +494,19 @@ void Service::backfillIndex(const TableStatePtr& st, const IndexDesc& index) {
 }
 
 bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
+  // An UpdateTable that asks for no change is refused before the table is looked up.
+  bool asksForChange = false;
+  for (const char* m : {"ProvisionedThroughput", "BillingMode", "StreamSpecification", "SSESpecification", "ReplicaUpdates",
+                        "TableClass", "DeletionProtectionEnabled", "OnDemandThroughput", "WarmThroughput",
+                        "MultiRegionConsistency"}) {
+    const auto* v = member(d, m);
+    asksForChange = asksForChange || (v && !v->IsNull());
+  }
+  if (const auto* g = member(d, "GlobalSecondaryIndexUpdates"); g && g->IsArray() && !g->Empty()) asksForChange = true;
+  if (!asksForChange) {
+    err = validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+    return false;
+  }
   std::lock_guard<std::mutex> control(catalog_.controlMutex());
   auto st = requireTable(d, err);
   if (!st) return false;

@@ -89,6 +89,19 @@ TEST_F(ServiceTables, UpdateTableRecordsThroughputChanges) {
   EXPECT_EQ(gp["Table"]["GlobalSecondaryIndexes"][0]["ProvisionedThroughput"]["NumberOfDecreasesToday"].GetInt64(), 1);
 }
 
+// AWS refuses an UpdateTable without a change, before it looks the table up.
+TEST_F(ServiceTables, UpdateTableWithoutAChangeIsRefusedFirst) {
+  const char* want =
+      "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or "
+      "SSESpecification or ReplicaUpdates is required";
+  Reply missing = call("UpdateTable", R"({"TableName":"Nope"})");
+  EXPECT_EQ(missing.type(), "ValidationException");
+  EXPECT_EQ(missing.message(), want);
+  ok("CreateTable", kProvisioned);
+  EXPECT_EQ(call("UpdateTable", R"({"TableName":"Tbl","GlobalSecondaryIndexUpdates":[]})").message(), want);
+  EXPECT_EQ(call("UpdateTable", R"({"TableName":"Nope","TableClass":"STANDARD"})").type(), "ResourceNotFoundException");
+}
+
 TEST_F(ServiceTables, BillingModeSummaryFollowsSwitches) {
   ok("CreateTable", kProvisioned);
   clock_.advanceSeconds(100);
