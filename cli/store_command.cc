@@ -27,6 +27,7 @@ struct StoreArgs {
   std::string accessKey, secretKey;
   std::string region = "us-east-1";
   int64_t ttlIntervalMs = 1000;
+  int64_t streamRetentionS = 24 * 3600;
   int64_t batchWindowUs = 1000;
   int64_t itemCacheMb = 128;
   std::string logLevel = "warn";
@@ -71,6 +72,7 @@ int runStore(StoreArgs& a) {
   svo.auth = a.auth;
   if (a.auth) svo.credentials.push_back({a.accessKey, a.secretKey});
   svo.ttlSweepIntervalMs = a.ttlIntervalMs;
+  svo.streamRetentionMs = a.streamRetentionS * 1000;
   store::Service service(**engine, svo);
   if (auto r = service.start(); !r) {
     std::fprintf(stderr, "cdnlab store: %s\n", r.error().message.c_str());
@@ -106,6 +108,10 @@ CDNLAB_COMMAND("store", "Run the DynamoDB-compatible origin store", [](CLI::App&
   sub.add_option("--secret-key", a->secretKey, "Secret key for --access-key");
   sub.add_option("--region", a->region, "Region reported in ARNs and the health line")->capture_default_str();
   sub.add_option("--ttl-interval-ms", a->ttlIntervalMs, "TTL sweep interval in ms (0: off)")->capture_default_str();
+  sub.add_option("--stream-retention-s", a->streamRetentionS,
+                 "How long DynamoDB Streams records are kept (DynamoDB: 86400); trimmed by the TTL sweep")
+      ->check(CLI::Range(int64_t{1}, int64_t{10} * 365 * 86400))
+      ->capture_default_str();
   sub.add_option("--batch-window-us", a->batchWindowUs, "Group commit window for --sync batch")->capture_default_str();
   sub.add_option("--item-cache-mb", a->itemCacheMb, "Cache of recently read items in front of RocksDB (0: off)")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 20))

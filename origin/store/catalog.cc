@@ -5,6 +5,8 @@
 
 #include <rocksdb/iterator.h>
 
+#include <algorithm>
+
 #include "origin/store/item_codec.h"
 #include "origin/store/key_codec.h"
 #include "origin/store/model/json.h"
@@ -28,7 +30,9 @@ Result<bool> Catalog::load() {
   for (it->Seek("m"); it->Valid() && it->key().starts_with("m"); it->Next()) {
     auto t = decodeTable(it->value().ToStringView());
     if (!t) return t.error();
-    t->streamSeq->store(streams::lastSequence(engine_.db(), t->id));
+    uint64_t trimmed = streams::trimmedThrough(engine_.db(), t->id);
+    t->streamTrimmed->store(trimmed);
+    t->streamSeq->store(std::max(streams::lastSequence(engine_.db(), t->id), trimmed));
     auto st = std::make_shared<TableState>();
     st->desc.store(std::make_shared<const TableDesc>(std::move(*t)));
     loaded.push_back(st);

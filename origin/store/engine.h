@@ -4,9 +4,10 @@
 //
 //   always: each batch is written with WriteOptions.sync (RocksDB's own write group shares one
 //           fsync among writers that arrive together); the ticket is durable on return.
-//   batch:  group commit. Batches go to the WAL without fsync; a committer thread fsyncs the WAL
-//           (SyncWAL) as soon as writers wait, at most every `batchWindowUs` and at once when
-//           `batchMaxWaiters` wait, then releases every ticket written before that fsync began.
+//   batch:  group commit. Batches go to RocksDB's WAL buffer (manual_wal_flush); a committer
+//           thread writes and fsyncs it (FlushWAL(true)) as soon as writers wait, at most every
+//           `batchWindowUs` and at once when `batchMaxWaiters` wait, then releases every ticket
+//           written before that flush began. A crash loses only unacknowledged writes.
 //   none:   the WAL is written but never fsync'd by us (an OS crash may lose the tail, a process
 //           crash does not: the WAL is in the page cache).
 //

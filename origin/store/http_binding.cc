@@ -21,13 +21,13 @@ std::string newRequestId() {
   return id;
 }
 
-http::Response HttpBinding::toHttp(const ApiResponse& r) {
+http::Response HttpBinding::toHttp(ApiResponse&& r) {
   http::Response resp;
   resp.status = r.status;
   resp.headers.add("Content-Type", r.contentType);
   resp.headers.add("x-amzn-RequestId", newRequestId());
   resp.headers.add("x-amz-crc32", std::to_string(crc32(r.body)));
-  resp.body = Buffer(r.body);
+  resp.body = Buffer(std::move(r.body));  // the answer's bytes are not copied again
   return resp;
 }
 
@@ -47,7 +47,7 @@ void HttpBinding::handle(const http::RequestContextPtr& ctx) {
     ApiResponse r;
     r.status = 400;
     r.body = Service::errorBody(coralError("UnknownOperationException", ""));
-    ctx->respond(toHttp(r));
+    ctx->respond(toHttp(std::move(r)));
     return;
   }
   std::string target(req.headers.get("x-amz-target").value_or(""));
@@ -69,13 +69,14 @@ void HttpBinding::handle(const http::RequestContextPtr& ctx) {
   ApiResponse r = service_.handleRequest(target, req.body, lookup, req.method, req.path, req.query);
   if (r.durableTicket == 0 || server_ == nullptr) {
     if (r.durableTicket) service_.engine().waitDurable(r.durableTicket);
-    ctx->respond(toHttp(r));
+    ctx->respond(toHttp(std::move(r)));
     return;
   }
   int worker = ctx->workerIndex();
-  auto resp = std::make_shared<http::Response>(toHttp(r));
+  uint64_t ticket = r.durableTicket;
+  auto resp = std::make_shared<http::Response>(toHttp(std::move(r)));
   http::HttpServer* server = server_;
-  service_.engine().onDurable(r.durableTicket, [server, worker, ctx, resp] {
+  service_.engine().onDurable(ticket, [server, worker, ctx, resp] {
     // Runs on the committer thread: hand the answer back to the request's loop.
     server->post(worker, [ctx, resp] { ctx->respond(std::move(*resp)); });
   });

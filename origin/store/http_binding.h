@@ -25,7 +25,7 @@ class HttpBinding {
   void attach(http::HttpServer* server) { server_ = server; }
 
   // Builds the HTTP response for a service answer (headers included).
-  static http::Response toHttp(const ApiResponse& r);
+  static http::Response toHttp(ApiResponse&& r);
 
  private:
   void handle(const http::RequestContextPtr& ctx);

@@ -40,6 +40,10 @@ std::string eventId(const TableDesc& t, uint64_t seq) {
 // issued (a NextShardIterator is a new iterator, issued by that GetRecords).
 constexpr int64_t kIteratorLifetimeSeconds = 15 * 60;
 
+ApiError trimmedDataAccess() {
+  return dynamoError("TrimmedDataAccessException", "The data you are trying to access has been trimmed.");
+}
+
 std::string makeIterator(const TableDesc& t, uint64_t seq, int64_t issuedSeconds) {
   return base64Encode("v2|" + t.name + "|" + t.streamLabel + "|" + std::to_string(seq) + "|" +
                       std::to_string(issuedSeconds));
@@ -238,7 +242,13 @@ bool Service::getShardIterator(const Doc& d, Out& out, ApiError& err) {
     err = resourceNotFound("Requested resource not found: Shard does not exist");
     return false;
   }
-  uint64_t next = 0;
+  // A sequence number at or before the trim horizon names a record retention has removed.
+  uint64_t trimmed = t->streamTrimmed->load();
+  if (seq && trimmed > 0 && *seq <= trimmed) {
+    err = trimmedDataAccess();
+    return false;
+  }
+  uint64_t next = 0;  // 0: TRIM_HORIZON, whatever the oldest record is when it is read
   if (*type == "LATEST") next = t->streamSeq->load() + 1;
   else if (*type == "AT_SEQUENCE_NUMBER") next = *seq;
   else if (*type == "AFTER_SEQUENCE_NUMBER") next = *seq + 1;
@@ -260,7 +270,7 @@ bool Service::getRecords(const Doc& d, Out& out, ApiError& err) {
   }
   int64_t nowSeconds = static_cast<int64_t>(clock_.wallSeconds());
   if (nowSeconds - static_cast<int64_t>(it->issuedSeconds) > kIteratorLifetimeSeconds) {
-    err = dynamoError("ExpiredIteratorException", "The provided iterator exceeds the maximum age allowed.");
+    err = dynamoError("ExpiredIteratorException", "Shard iterator has expired");
     return false;
   }
   auto st = catalog_.find(it->table);
@@ -269,6 +279,11 @@ bool Service::getRecords(const Doc& d, Out& out, ApiError& err) {
     return false;
   }
   auto t = st->schema();
+  // An iterator whose next record was trimmed after it was issued (TRIM_HORIZON's never is).
+  if (it->seq != 0 && it->seq <= t->streamTrimmed->load()) {
+    err = trimmedDataAccess();
+    return false;
+  }
   std::string lo = streams::streamKey(t->id, it->seq), hi = prefixSuccessor(streams::streamPrefix(t->id));
   rocksdb::Slice ls(lo), hs(hi);
   rocksdb::ReadOptions ro;
@@ -331,19 +346,28 @@ size_t Service::trimStreams(int64_t nowMs) {
     ro.iterate_upper_bound = &hs;
     std::unique_ptr<rocksdb::Iterator> r(engine_.db()->NewIterator(ro));
     std::string keep;
+    uint64_t lastTrimmed = 0;
     size_t n = 0;
     for (r->SeekToFirst(); r->Valid(); r->Next()) {
       auto rec = streams::decodeRecord(r->value().ToStringView());
-      if (rec && rec->createdMs >= nowMs - streams::kRetentionMs) {
+      if (rec && rec->createdMs >= nowMs - options_.streamRetentionMs) {
         keep = r->key().ToString();
         break;
       }
+      lastTrimmed = streams::sequenceOfKey(r->key().ToStringView());
       ++n;
     }
     if (!n) continue;
+    // The records and the horizon that refuses reads before them go in one batch.
     rocksdb::WriteBatch b;
     b.DeleteRange(lo, keep.empty() ? hi : keep);
-    if (engine_.write(b)) trimmed += n;
+    b.Put(streams::trimHorizonKey(t->id), streams::encodeTrimHorizon(lastTrimmed));
+    if (engine_.write(b)) {
+      uint64_t seen = t->streamTrimmed->load();
+      while (seen < lastTrimmed && !t->streamTrimmed->compare_exchange_weak(seen, lastTrimmed)) {
+      }
+      trimmed += n;
+    }
   }
   return trimmed;
 }

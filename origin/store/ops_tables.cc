@@ -237,6 +237,16 @@ bool readTags(const rapidjson::Value* tags, std::vector<std::pair<std::string, s
 }
 
 // The table named by a resource ARN ("arn:aws:dynamodb:<region>:<account>:table/<name>").
+// AWS's refusal of an UpdateTable that asks for the throughput a table (or index) already has.
+std::string throughputUnchanged(int64_t r, int64_t w, const char* what = "table") {
+  std::string rs = std::to_string(r), ws = std::to_string(w);
+  return "The provisioned throughput for the " + std::string(what) +
+         " will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the " +
+         what + ": " + rs + ". Requested ReadCapacityUnits: " + rs + ". Current WriteCapacityUnits provisioned for the " +
+         what + ": " + ws + ". Requested WriteCapacityUnits: " + ws +
+         ". Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.";
+}
+
 std::optional<std::string> tableFromArn(std::string_view arn) {
   size_t p = arn.find(":table/");
   if (!arn.starts_with("arn:") || p == std::string_view::npos) return std::nullopt;
@@ -327,8 +337,16 @@ bool Service::createTable(const Doc& d, Out& out, ApiError& err) {
   if (!readTags(member(d, "Tags"), t.tags, err)) return false;
   StreamSpec stream;
   if (!readStreamSpecification(d, stream, err)) return false;
+  auto tableClass = stringMember(d, "TableClass", err);
+  if (!err.type.empty()) return false;
   t.tableId = newUuid();
   t.creationTime = static_cast<double>(clock_.wallSeconds());
+  if (t.payPerRequest) t.payPerRequestSince = t.creationTime;
+  if (tableClass) {
+    t.tableClass = std::string(*tableClass);
+    t.tableClassSince = t.creationTime;
+  }
+  t.deletionProtection = boolMember(d, "DeletionProtectionEnabled", false);
   if (stream.enabled) {
     t.streamEnabled = true;
     t.streamViewType = stream.viewType;
@@ -352,7 +370,7 @@ bool Service::createTable(const Doc& d, Out& out, ApiError& err) {
   out.w.StartObject();
   key(out.w, "TableDescription");
   // DynamoDB answers CREATING; the table is usable at once here, and DescribeTable says ACTIVE.
-  writeTableDescription(*desc, &st->stats, "CREATING", options_.region, out.w);
+  writeTableDescription(*desc, &st->stats, "CREATING", nowSeconds(), options_.region, out.w);
   out.w.EndObject();
   return true;
 }
@@ -369,7 +387,7 @@ bool Service::describeTable(const Doc& d, Out& out, ApiError& err) {
   auto desc = st->schema();
   out.w.StartObject();
   key(out.w, "Table");
-  writeTableDescription(*desc, &st->stats, "ACTIVE", options_.region, out.w);
+  writeTableDescription(*desc, &st->stats, "ACTIVE", nowSeconds(), options_.region, out.w);
   out.w.EndObject();
   return true;
 }
@@ -421,6 +439,10 @@ bool Service::deleteTable(const Doc& d, Out& out, ApiError& err) {
     return false;
   }
   auto desc = st->schema();
+  if (desc->deletionProtection) {
+    err = validation("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
+    return false;
+  }
   st->deleted = true;
   catalog_.remove(desc->name);
   st->drainWriters();
@@ -433,10 +455,11 @@ bool Service::deleteTable(const Doc& d, Out& out, ApiError& err) {
   batch.DeleteRange(ip, prefixSuccessor(ip));
   std::string sp = streams::streamPrefix(desc->id);
   batch.DeleteRange(sp, prefixSuccessor(sp));
+  batch.Delete(streams::trimHorizonKey(desc->id));
   if (!writeBatch(batch, out, err)) return false;
   out.w.StartObject();
   key(out.w, "TableDescription");
-  writeTableDescription(*desc, &st->stats, "DELETING", options_.region, out.w);
+  writeTableDescription(*desc, &st->stats, "DELETING", nowSeconds(), options_.region, out.w);
   out.w.EndObject();
   return true;
 }
@@ -471,6 +494,19 @@ void Service::backfillIndex(const TableStatePtr& st, const IndexDesc& index) {
 }
 
 bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
+  // An UpdateTable that asks for no change is refused before the table is looked up.
+  bool asksForChange = false;
+  for (const char* m : {"ProvisionedThroughput", "BillingMode", "StreamSpecification", "SSESpecification", "ReplicaUpdates",
+                        "TableClass", "DeletionProtectionEnabled", "OnDemandThroughput", "WarmThroughput",
+                        "MultiRegionConsistency"}) {
+    const auto* v = member(d, m);
+    asksForChange = asksForChange || (v && !v->IsNull());
+  }
+  if (const auto* g = member(d, "GlobalSecondaryIndexUpdates"); g && g->IsArray() && !g->Empty()) asksForChange = true;
+  if (!asksForChange) {
+    err = validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+    return false;
+  }
   std::lock_guard<std::mutex> control(catalog_.controlMutex());
   auto st = requireTable(d, err);
   if (!st) return false;
@@ -488,6 +524,8 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
       if (!have) defs.emplace_back(n, ty);
     }
   }
+  const double now = nowSeconds();
+  bool changed = false;  // anything that makes the answer's TableStatus UPDATING
   auto billing = stringMember(d, "BillingMode", err);
   if (!err.type.empty()) return false;
   if (billing) {
@@ -495,7 +533,13 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
       err = constraintError(*billing, "billingMode", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]");
       return false;
     }
-    t.payPerRequest = *billing == "PAY_PER_REQUEST";
+    bool toPayPerRequest = *billing == "PAY_PER_REQUEST";
+    if (toPayPerRequest != t.payPerRequest) {
+      changed = true;
+      t.billingModeChanged = true;
+      if (toPayPerRequest) t.payPerRequestSince = now;
+    }
+    t.payPerRequest = toPayPerRequest;
     if (t.payPerRequest) t.readCapacity = t.writeCapacity = 0;
   }
   if (const auto* pt = member(d, "ProvisionedThroughput")) {
@@ -503,11 +547,29 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
       err = validation("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
       return false;
     }
+    int64_t r0 = t.readCapacity, w0 = t.writeCapacity;
     if (!readThroughput(pt, t.readCapacity, t.writeCapacity, err)) return false;
+    if (r0 == t.readCapacity && w0 == t.writeCapacity && !billing) {
+      err = validation(throughputUnchanged(r0, w0));
+      return false;
+    }
+    if (r0 > 0 || w0 > 0) t.throughputHistory.record(r0, w0, t.readCapacity, t.writeCapacity, now);
+    changed = changed || r0 != t.readCapacity || w0 != t.writeCapacity;
   } else if (billing && !t.payPerRequest && t.readCapacity == 0) {
     err = validation("One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
     return false;
   }
+  auto tableClass = stringMember(d, "TableClass", err);
+  if (!err.type.empty()) return false;
+  if (tableClass && *tableClass != (t.tableClass.empty() ? "STANDARD" : t.tableClass)) {
+    t.tableClass = std::string(*tableClass);
+    t.tableClassSince = now;
+    changed = true;
+  } else if (tableClass && t.tableClass.empty()) {
+    t.tableClass = std::string(*tableClass);
+    t.tableClassSince = now;
+  }
+  t.deletionProtection = boolMember(d, "DeletionProtectionEnabled", t.deletionProtection);
   StreamSpec stream;
   if (!readStreamSpecification(d, stream, err)) return false;
   if (stream.present) {
@@ -568,7 +630,14 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
           err = resourceNotFound("Requested resource not found: Index: " + name + " not found");
           return false;
         }
+        int64_t r0 = it->readCapacity, w0 = it->writeCapacity;
         if (!readThroughput(member(*upd, "ProvisionedThroughput"), it->readCapacity, it->writeCapacity, err)) return false;
+        if (r0 == it->readCapacity && w0 == it->writeCapacity) {
+          err = validation(throughputUnchanged(r0, w0, "index"));
+          return false;
+        }
+        it->throughputHistory.record(r0, w0, it->readCapacity, it->writeCapacity, now);
+        changed = true;
       }
     }
   }
@@ -611,8 +680,8 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
   }
   out.w.StartObject();
   key(out.w, "TableDescription");
-  writeTableDescription(answered, &st->stats, created.empty() && dropped.empty() ? "ACTIVE" : "UPDATING",
-                        options_.region, out.w);
+  changed = changed || !created.empty() || !dropped.empty();
+  writeTableDescription(answered, &st->stats, changed ? "UPDATING" : "ACTIVE", now, options_.region, out.w);
   out.w.EndObject();
   return true;
 }

@@ -1,6 +1,8 @@
 // Request member readers and capacity arithmetic.
 #include "origin/store/request_util.h"
 
+#include <cctype>
+
 #include <cmath>
 
 #include "origin/store/json_out.h"
@@ -26,7 +28,16 @@ std::optional<std::string_view> stringMember(const rapidjson::Value& o, const ch
 
 bool boolMember(const rapidjson::Value& o, const char* name, bool dflt) {
   const auto* v = member(o, name);
-  return v && v->IsBool() ? v->GetBool() : dflt;
+  if (v && v->IsBool()) return v->GetBool();
+  // AWS's JSON reader takes "true"/"yes"/"1" (and their false forms) for a Boolean member; the
+  // shape check has already refused any other string.
+  if (v && v->IsString()) {
+    std::string u(v->GetString(), v->GetStringLength());
+    for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (u == "TRUE" || u == "YES" || u == "1") return true;
+    if (u == "FALSE" || u == "NO" || u == "0") return false;
+  }
+  return dflt;
 }
 
 std::optional<Item> itemMember(const rapidjson::Value& o, const char* name, ApiError& err) {

@@ -48,6 +48,8 @@ struct ServiceOptions {
   bool auth = false;
   std::vector<Credential> credentials;
   int64_t ttlSweepIntervalMs = 1000;  // 0: no background sweeper (tests call sweepTtl())
+  // How long stream records are kept (DynamoDB: 24 hours); shorter lets a test see trimming.
+  int64_t streamRetentionMs = 24LL * 3600 * 1000;
 };
 
 // Request header lookup (case-insensitive name): all fields of that name joined with ",", or
@@ -75,7 +77,8 @@ class Service {
   // Deletes every item whose TTL attribute is a number of epoch seconds before `nowEpochSeconds`.
   // Returns how many were deleted.
   size_t sweepTtl(int64_t nowEpochSeconds);
-  // Deletes stream records older than the 24-hour retention. Returns how many were deleted.
+  // Deletes stream records older than the retention (24 hours unless ServiceOptions say otherwise)
+  // and advances each stream's trim horizon. Returns how many were deleted.
   size_t trimStreams(int64_t nowEpochMs);
 
   static std::string errorBody(const ApiError& e);
@@ -143,6 +146,7 @@ class Service {
   // Index backfill / drop (ops_tables.cc).
   void backfillIndex(const TableStatePtr& st, const IndexDesc& index);
   void ttlLoop();
+  double nowSeconds() const { return static_cast<double>(clock_.wallSeconds()); }
 
   Engine& engine_;
   ServiceOptions options_;

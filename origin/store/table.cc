@@ -70,10 +70,18 @@ expr::KeySchema readKeyStorage(const rapidjson::Value& o) {
   return k;
 }
 
-void writeThroughput(int64_t r, int64_t wcu, JsonWriter& w) {
+void writeThroughput(int64_t r, int64_t wcu, const ThroughputHistory& h, double now, JsonWriter& w) {
   w.StartObject();
+  if (h.lastIncrease > 0) {
+    key(w, "LastIncreaseDateTime");
+    w.Double(h.lastIncrease);
+  }
+  if (h.lastDecrease > 0) {
+    key(w, "LastDecreaseDateTime");
+    w.Double(h.lastDecrease);
+  }
   key(w, "NumberOfDecreasesToday");
-  w.Int(0);
+  w.Int64(h.decreasesOn(now));
   key(w, "ReadCapacityUnits");
   w.Int64(r);
   key(w, "WriteCapacityUnits");
@@ -82,6 +90,52 @@ void writeThroughput(int64_t r, int64_t wcu, JsonWriter& w) {
 }
 
 }  // namespace
+
+namespace {
+int64_t epochDay(double seconds) { return static_cast<int64_t>(seconds) / 86400; }
+
+void writeHistory(const ThroughputHistory& h, JsonWriter& w) {
+  w.StartArray();
+  w.Double(h.lastIncrease);
+  w.Double(h.lastDecrease);
+  w.Int64(h.decreaseDay);
+  w.Int64(h.decreases);
+  w.EndArray();
+}
+
+ThroughputHistory readHistory(const rapidjson::Value& o) {
+  ThroughputHistory h;
+  auto it = o.FindMember("tpHistory");
+  if (it == o.MemberEnd() || !it->value.IsArray() || it->value.Size() != 4) return h;
+  const auto& a = it->value;
+  if (!a[0].IsNumber() || !a[1].IsNumber() || !a[2].IsInt64() || !a[3].IsInt64()) return h;
+  return ThroughputHistory{a[0].GetDouble(), a[1].GetDouble(), a[2].GetInt64(), a[3].GetInt64()};
+}
+
+double getDouble(const rapidjson::Value& o, const char* name) {
+  auto it = o.FindMember(name);
+  return it != o.MemberEnd() && it->value.IsNumber() ? it->value.GetDouble() : 0;
+}
+
+bool getBool(const rapidjson::Value& o, const char* name) {
+  auto it = o.FindMember(name);
+  return it != o.MemberEnd() && it->value.IsBool() && it->value.GetBool();
+}
+}  // namespace
+
+void ThroughputHistory::record(int64_t r0, int64_t w0, int64_t r1, int64_t w1, double now) {
+  if (r1 > r0 || w1 > w0) lastIncrease = now;
+  if (r1 < r0 || w1 < w0) {
+    lastDecrease = now;
+    if (epochDay(now) != decreaseDay) {
+      decreaseDay = epochDay(now);
+      decreases = 0;
+    }
+    ++decreases;
+  }
+}
+
+int64_t ThroughputHistory::decreasesOn(double now) const { return epochDay(now) == decreaseDay ? decreases : 0; }
 
 const IndexDesc* TableDesc::findIndex(std::string_view indexName) const {
   for (const auto& i : indexes)
@@ -133,9 +187,22 @@ std::string encodeTable(const TableDesc& t) {
     w.Int64(i.readCapacity);
     key(w, "wcu");
     w.Int64(i.writeCapacity);
+    key(w, "tpHistory");
+    writeHistory(i.throughputHistory, w);
     w.EndObject();
   }
   w.EndArray();
+  key(w, "tpHistory");
+  writeHistory(t.throughputHistory, w);
+  key(w, "pprSince");
+  w.Double(t.payPerRequestSince);
+  key(w, "billingChanged");
+  w.Bool(t.billingModeChanged);
+  kv(w, "tableClass", t.tableClass);
+  key(w, "tableClassSince");
+  w.Double(t.tableClassSince);
+  key(w, "deletionProtection");
+  w.Bool(t.deletionProtection);
   key(w, "ppr");
   w.Bool(t.payPerRequest);
   key(w, "rcu");
@@ -201,6 +268,7 @@ Result<TableDesc> decodeTable(std::string_view json) {
       i.status = getStr(o, "status");
       i.readCapacity = getInt(o, "rcu");
       i.writeCapacity = getInt(o, "wcu");
+      i.throughputHistory = readHistory(o);
       t.indexes.push_back(std::move(i));
     }
   }
@@ -224,10 +292,18 @@ Result<TableDesc> decodeTable(std::string_view json) {
         t.tags.emplace_back(a[0].GetString(), a[1].GetString());
   t.nextIndexId = static_cast<uint32_t>(getInt(d, "nextIndexId"));
   if (t.nextIndexId == 0) t.nextIndexId = 1;
+  t.throughputHistory = readHistory(d);
+  // Records written before pprSince existed: an on-demand table has been one since its creation.
+  t.payPerRequestSince = getDouble(d, "pprSince");
+  if (t.payPerRequest && t.payPerRequestSince == 0) t.payPerRequestSince = t.creationTime;
+  t.billingModeChanged = getBool(d, "billingChanged");
+  t.tableClass = getStr(d, "tableClass");
+  t.tableClassSince = getDouble(d, "tableClassSince");
+  t.deletionProtection = getBool(d, "deletionProtection");
   return t;
 }
 
-void writeTableDescription(const TableDesc& t, const TableStats* stats, std::string_view status,
+void writeTableDescription(const TableDesc& t, const TableStats* stats, std::string_view status, double now,
                            const std::string& region, JsonWriter& w) {
   const std::string arn = tableArn(region, t.name);
   w.StartObject();
@@ -247,21 +323,33 @@ void writeTableDescription(const TableDesc& t, const TableStats* stats, std::str
   key(w, "CreationDateTime");
   w.Double(t.creationTime);
   key(w, "ProvisionedThroughput");
-  writeThroughput(t.readCapacity, t.writeCapacity, w);
+  writeThroughput(t.readCapacity, t.writeCapacity, t.throughputHistory, now, w);
   key(w, "TableSizeBytes");
   w.Int64(stats ? stats->bytes.load() : 0);
   key(w, "ItemCount");
   w.Int64(stats ? stats->items.load() : 0);
   kv(w, "TableArn", arn);
   kv(w, "TableId", t.tableId);
-  if (t.payPerRequest) {
+  if (t.payPerRequest || t.billingModeChanged) {
     key(w, "BillingModeSummary");
     w.StartObject();
-    kv(w, "BillingMode", "PAY_PER_REQUEST");
-    key(w, "LastUpdateToPayPerRequestDateTime");
-    w.Double(t.creationTime);
+    kv(w, "BillingMode", t.payPerRequest ? "PAY_PER_REQUEST" : "PROVISIONED");
+    if (t.payPerRequestSince > 0) {
+      key(w, "LastUpdateToPayPerRequestDateTime");
+      w.Double(t.payPerRequestSince);
+    }
     w.EndObject();
   }
+  if (!t.tableClass.empty()) {
+    key(w, "TableClassSummary");
+    w.StartObject();
+    kv(w, "TableClass", t.tableClass);
+    key(w, "LastUpdateDateTime");
+    w.Double(t.tableClassSince);
+    w.EndObject();
+  }
+  key(w, "DeletionProtectionEnabled");
+  w.Bool(t.deletionProtection);
   if (t.streamEnabled) {
     key(w, "StreamSpecification");
     w.StartObject();
@@ -303,7 +391,7 @@ void writeTableDescription(const TableDesc& t, const TableStats* stats, std::str
           w.Bool(true);
         }
         key(w, "ProvisionedThroughput");
-        writeThroughput(i.readCapacity, i.writeCapacity, w);
+        writeThroughput(i.readCapacity, i.writeCapacity, i.throughputHistory, now, w);
       }
       int slot = static_cast<int>(i.id % TableStats::kMaxIndexes);
       key(w, "IndexSizeBytes");

@@ -19,6 +19,19 @@ namespace cdnlab::store {
 
 enum class ProjectionType { KeysOnly, Include, All };
 
+// What DescribeTable reports about a ProvisionedThroughput's changes: LastIncreaseDateTime,
+// LastDecreaseDateTime (epoch seconds, 0: never) and NumberOfDecreasesToday (UTC day).
+struct ThroughputHistory {
+  double lastIncrease = 0;
+  double lastDecrease = 0;
+  int64_t decreaseDay = 0;  // epoch day the count below belongs to
+  int64_t decreases = 0;
+
+  // Records a change from (r0, w0) to (r1, w1) at `now`: an increase of either, a decrease of either.
+  void record(int64_t r0, int64_t w0, int64_t r1, int64_t w1, double now);
+  int64_t decreasesOn(double now) const;
+};
+
 struct IndexDesc {
   std::string name;
   uint32_t id = 0;      // unique within the table; part of the index's RocksDB key prefix
@@ -29,6 +42,7 @@ struct IndexDesc {
   std::string status = "ACTIVE";              // CREATING while a backfill runs, then ACTIVE
   int64_t readCapacity = 0;
   int64_t writeCapacity = 0;
+  ThroughputHistory throughputHistory;
 };
 
 struct TableDesc {
@@ -41,6 +55,12 @@ struct TableDesc {
   bool payPerRequest = false;
   int64_t readCapacity = 0;
   int64_t writeCapacity = 0;
+  ThroughputHistory throughputHistory;
+  double payPerRequestSince = 0;  // LastUpdateToPayPerRequestDateTime (0: never on demand)
+  bool billingModeChanged = false;  // a PROVISIONED table reports its BillingModeSummary once switched
+  std::string tableClass;           // empty: never given (no TableClassSummary)
+  double tableClassSince = 0;       // TableClassSummary's LastUpdateDateTime
+  bool deletionProtection = false;
   double creationTime = 0;  // epoch seconds
   bool ttlEnabled = false;
   std::string ttlAttribute;
@@ -56,6 +76,9 @@ struct TableDesc {
   // The table's last stream sequence number: shared by every version of the desc (UpdateTable
   // copies the pointer), advanced by appendItemWrite, recovered from the records at load.
   std::shared_ptr<std::atomic<uint64_t>> streamSeq = std::make_shared<std::atomic<uint64_t>>(0);
+  // The highest sequence number retention has trimmed (0: none): reading at or before it is a
+  // TrimmedDataAccessException. Shared like streamSeq, recovered from the stored horizon at load.
+  std::shared_ptr<std::atomic<uint64_t>> streamTrimmed = std::make_shared<std::atomic<uint64_t>>(0);
 
   bool hasRange() const { return !key.rangeName.empty(); }
   const IndexDesc* findIndex(std::string_view indexName) const;
@@ -80,7 +103,8 @@ Result<TableDesc> decodeTable(std::string_view json);
 
 // The TableDescription object (DescribeTable's "Table", CreateTable's "TableDescription", ...).
 // `status` overrides the table status (CREATING in CreateTable's answer, DELETING in DeleteTable's).
-void writeTableDescription(const TableDesc& t, const TableStats* stats, std::string_view status,
+// `nowSeconds` dates NumberOfDecreasesToday.
+void writeTableDescription(const TableDesc& t, const TableStats* stats, std::string_view status, double nowSeconds,
                            const std::string& region, JsonWriter& w);
 
 std::string tableArn(const std::string& region, const std::string& table);

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -29,8 +30,8 @@ class StoreStreams(unittest.TestCase):
             self.proc.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def start(self):
-        self.proc = Proc(["store", "--listen", "127.0.0.1:0", "--data", self.dir, "--sync", "batch"])
+    def start(self, *extra):
+        self.proc = Proc(["store", "--listen", "127.0.0.1:0", "--data", self.dir, "--sync", "batch", *extra])
         url = self.proc.url()
         cfg = Config(retries={"max_attempts": 1})
         self.ddb = boto3.client("dynamodb", endpoint_url=url, config=cfg, **CREDS)
@@ -79,6 +80,40 @@ class StoreStreams(unittest.TestCase):
         got = self.aws(url, "dynamodbstreams", "get-records", "--shard-iterator", it)["Records"]
         self.assertEqual(len(got), 3)
         self.assertEqual(got[0]["dynamodb"]["Keys"], {"pk": {"S": "a"}})
+
+    def test_reads_before_the_trim_horizon_are_trimmed_data_access(self):
+        # Three seconds of retention, swept every 100 ms: the record is trimmed a few seconds after its write.
+        self.start("--stream-retention-s", "3", "--ttl-interval-ms", "100")
+        t = self.ddb.create_table(
+            TableName="Short", BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+        arn = t["TableDescription"]["LatestStreamArn"]
+        self.ddb.put_item(TableName="Short", Item={"pk": {"S": "gone"}})
+        shard = self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        seq = self.all_records(arn)[0]["dynamodb"]["SequenceNumber"]
+        it = self.streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="AT_SEQUENCE_NUMBER",
+                                             SequenceNumber=seq)["ShardIterator"]
+        trimmed = None
+        deadline = time.monotonic() + 15
+        while trimmed is None and time.monotonic() < deadline:
+            try:
+                self.assertEqual(len(self.streams.get_records(ShardIterator=it)["Records"]), 1)
+                time.sleep(0.1)  # the sweeper has not run past the record's second yet
+            except self.streams.exceptions.TrimmedDataAccessException as e:
+                trimmed = e
+        self.assertIsNotNone(trimmed, "the record was never trimmed")
+        self.assertEqual(trimmed.response["Error"]["Message"], "The data you are trying to access has been trimmed.")
+        with self.assertRaises(self.streams.exceptions.TrimmedDataAccessException):
+            self.streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="AT_SEQUENCE_NUMBER",
+                                            SequenceNumber=seq)
+        # TRIM_HORIZON starts after the trimmed record; the stream goes on.
+        self.assertEqual(self.all_records(arn), [])
+        self.ddb.put_item(TableName="Short", Item={"pk": {"S": "new"}})
+        fresh = self.all_records(arn)
+        self.assertEqual([r["dynamodb"]["Keys"]["pk"]["S"] for r in fresh], ["new"])
+        self.assertGreater(int(fresh[0]["dynamodb"]["SequenceNumber"]), int(seq))
 
     def test_legacy_parameters_and_error_types_with_boto3(self):
         self.start()

@@ -123,6 +123,24 @@ uint64_t lastSequence(rocksdb::DB* db, uint32_t tableId) {
   return it->Valid() ? sequenceOfKey(it->key().ToStringView()) : 0;
 }
 
+std::string trimHorizonKey(uint32_t tableId) {
+  std::string k(1, 'h');
+  appendU32(k, tableId);
+  return k;
+}
+
+std::string encodeTrimHorizon(uint64_t trimmedThrough) {
+  std::string v;
+  appendU64(v, trimmedThrough);
+  return v;
+}
+
+uint64_t trimmedThrough(rocksdb::DB* db, uint32_t tableId) {
+  std::string v;
+  if (!db->Get(rocksdb::ReadOptions(), trimHorizonKey(tableId), &v).ok() || v.size() != 8) return 0;
+  return readU64(v);
+}
+
 std::string makeLabel(int64_t epochMs) {
   std::time_t secs = static_cast<std::time_t>(epochMs / 1000);
   std::tm tm{};

@@ -3,7 +3,11 @@
 //   's' tableId(u32 BE) seq(u64 BE)  ->  createdMs(u64 BE) eventName('I'|'M'|'R') byService('0'|'1')
 //                                         then the record's "dynamodb" object as JSON
 // Sequence numbers are per table, dense, advanced while the writer holds the item's lock, so the
-// records of one key are in write order. Retention (24 h) is trimmed by the Service's sweeper.
+// records of one key are in write order. Retention (24 h by default, ServiceOptions) is trimmed by
+// the Service's sweeper, which records how far it trimmed (the trim horizon) under
+//   'h' tableId(u32 BE)  ->  the highest trimmed sequence number (u64 BE)
+// so that an iterator or sequence number before the horizon is refused after a restart too, and
+// sequence numbers keep counting even when every record was trimmed.
 #pragma once
 
 #include <rocksdb/db.h>
@@ -17,8 +21,6 @@
 #include "origin/store/table.h"
 
 namespace cdnlab::store::streams {
-
-inline constexpr int64_t kRetentionMs = 24LL * 3600 * 1000;
 
 std::string streamPrefix(uint32_t tableId);
 std::string streamKey(uint32_t tableId, uint64_t seq);
@@ -42,6 +44,11 @@ std::optional<StoredRecord> decodeRecord(std::string_view value);
 
 // The highest sequence number stored for the table (0: none).
 uint64_t lastSequence(rocksdb::DB* db, uint32_t tableId);
+
+// The trim horizon's key, its value for a sequence number, and the stored horizon (0: nothing trimmed).
+std::string trimHorizonKey(uint32_t tableId);
+std::string encodeTrimHorizon(uint64_t trimmedThrough);
+uint64_t trimmedThrough(rocksdb::DB* db, uint32_t tableId);
 
 // The stream's label: its creation time, "2026-12-01T01:16:05.123".
 std::string makeLabel(int64_t epochMs);

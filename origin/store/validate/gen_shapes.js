@@ -36,6 +36,11 @@ out.TagResource = { ResourceArn: { type: 'String', notNull: true, lengthGreaterT
 out.UntagResource = { ResourceArn: { type: 'String', notNull: true, lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 1283 },
   TagKeys: { type: 'List', notNull: true, children: { type: 'String', lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 128 } } };
 out.UpdateTable.StreamSpecification = streamSpec;
+// Members newer than dynalite's model: deletion protection and the table class.
+for (const op of ['CreateTable', 'UpdateTable']) {
+  out[op].TableClass = { type: 'String', enum: ['STANDARD', 'STANDARD_INFREQUENT_ACCESS'] };
+  out[op].DeletionProtectionEnabled = { type: 'Boolean' };
+}
 out.UpdateTable.AttributeDefinitions = JSON.parse(JSON.stringify(out.CreateTable.AttributeDefinitions));
 delete out.UpdateTable.AttributeDefinitions.notNull;
 // On-demand tables create indexes without ProvisionedThroughput (API reference: required only for PROVISIONED).
@@ -88,6 +93,46 @@ out['Streams.GetRecords'] = { ShardIterator: { type: 'String', notNull: true, le
 out.$AttrValueStruct = { children: { S: 'String', B: 'Blob', N: 'String', BOOL: 'Boolean', NULL: 'Boolean',
   BS: { type: 'List', children: 'Blob' }, NS: { type: 'List', children: 'String' }, SS: { type: 'List', children: 'String' },
   L: { type: 'List', children: 'AttrStruct<ValueStruct>' }, M: { type: 'Map<AttributeValue>', children: 'AttrStruct<ValueStruct>' } } };
+// Shapes AWS repeats member for member (a KeySchema, a Projection, an AttributeValue map in every
+// item operation...) are written once under "$defs" and referred to as {"$ref": "<Name>"}: the
+// largest repeated block first, named after the member that holds it, until no block of more than
+// a few lines appears twice.
+function hoistRepeats(root) {
+  const defs = {};
+  const minChars = 120;
+  for (;;) {
+    const seen = new Map();  // serialised block -> { count, name }
+    const walk = (node, name) => {
+      if (!node || typeof node !== 'object' || Array.isArray(node)) return;
+      const text = JSON.stringify(node);
+      if (text.length >= minChars && !('$ref' in node)) {
+        const e = seen.get(text) || { count: 0, name };
+        e.count++;
+        seen.set(text, e);
+      }
+      for (const k of Object.keys(node)) walk(node[k], k === 'children' ? name : k);
+    };
+    for (const op of Object.keys(root)) for (const m of Object.keys(root[op])) walk(root[op][m], m);
+    for (const d of Object.keys(defs)) for (const k of Object.keys(defs[d])) walk(defs[d][k], k === 'children' ? d : k);
+    let best = null;
+    for (const [text, e] of seen) if (e.count > 1 && (!best || text.length > best.text.length)) best = { text, name: e.name };
+    if (!best) break;
+    let name = best.name.replace(/^\$/, '');
+    for (let i = 2; name in defs; i++) name = best.name + i;
+    defs[name] = JSON.parse(best.text);
+    const replace = node => {
+      if (!node || typeof node !== 'object' || Array.isArray(node)) return node;
+      if (JSON.stringify(node) === best.text) return { $ref: name };
+      for (const k of Object.keys(node)) node[k] = replace(node[k]);
+      return node;
+    };
+    for (const op of Object.keys(root)) for (const m of Object.keys(root[op])) root[op][m] = replace(root[op][m]);
+    for (const d of Object.keys(defs)) if (d !== name) defs[d] = replace(defs[d]);
+    for (const k of Object.keys(defs[name])) defs[name][k] = replace(defs[name][k]);
+  }
+  root.$defs = defs;
+}
+hoistRepeats(out);
 const json = JSON.stringify(out, null, 1);
 const chunks = json.match(/.{1,100}/g).map(c => c);
 const body = `// The request shapes of every operation: member names, JSON types and AWS's declared constraints
@@ -99,7 +144,8 @@ const body = `// The request shapes of every operation: member names, JSON types
 namespace cdnlab::store::validate {
 
 // Keys: operation name (Streams operations as "Streams.<Name>"); "$AttrValueStruct" is the
-// AttributeValue union every AttrStruct<...> expands to.
+// AttributeValue union every AttrStruct<...> expands to; "$defs" holds the shapes several
+// operations share, each written once and used as {"$ref": "<Name>"}.
 const char* requestShapesJson() {
   return R"SHAPES(${json})SHAPES";
 }

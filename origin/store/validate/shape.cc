@@ -33,13 +33,24 @@ const Value* find(const Value& o, std::string_view name) {
   return it == o.MemberEnd() ? nullptr : &it->value;
 }
 
+// A shape written once in "$defs" and used by reference: {"$ref": "<Name>"} stands for it.
+const Value& resolve(const Value& spec) {
+  if (!spec.IsObject() || spec.MemberCount() != 1) return spec;
+  const Value* ref = find(spec, "$ref");
+  if (!ref || !ref->IsString()) return spec;
+  static const Value* const defs = find(shapes(), "$defs");
+  const Value* def = defs ? find(*defs, sv(*ref)) : nullptr;
+  return def ? *def : spec;
+}
+
 // A shape node is either a type name ("String") or {type, children, constraints...}.
 struct TypeOf {
   std::string_view base, sub;
   const Value* children = nullptr;
 };
 
-TypeOf typeOf(const Value& spec) {
+TypeOf typeOf(const Value& shape) {
+  const Value& spec = resolve(shape);
   TypeOf t;
   std::string_view type;
   if (spec.IsString()) {
@@ -47,6 +58,7 @@ TypeOf typeOf(const Value& spec) {
   } else if (spec.IsObject()) {
     if (const Value* ty = find(spec, "type"); ty && ty->IsString()) type = sv(*ty);
     t.children = find(spec, "children");
+    if (t.children) t.children = &resolve(*t.children);
   }
   auto lt = type.find('<');
   if (lt != std::string_view::npos && type.back() == '>') {
@@ -73,7 +85,8 @@ bool fail(std::string& msg, std::string text) {
 
 bool checkType(const Value& v, const Value& spec, std::string& msg);
 
-bool checkStruct(const Value& data, const Value& types, std::string& msg) {
+bool checkStruct(const Value& data, const Value& shape, std::string& msg) {
+  const Value& types = resolve(shape);
   if (!types.IsObject()) return true;
   for (const auto& m : types.GetObject()) {
     const Value* val = find(data, sv(m.name));
@@ -303,7 +316,8 @@ struct Checker {
     }
   }
 
-  void member(std::string_view key, const Value* data, const Value& spec, std::string_view parent) {
+  void member(std::string_view key, const Value* data, const Value& shape, std::string_view parent) {
+    const Value& spec = resolve(shape);
     if (!spec.IsObject()) return;
     if (data && data->IsNull()) data = nullptr;
     TypeOf t = typeOf(spec);
@@ -315,15 +329,16 @@ struct Checker {
       if (name != "notNull" && !data) continue;
       if (name == "children") {
         // A children shape without constraints (a bare type name) has nothing to check: skip the walk.
-        if (!v.value.IsObject()) continue;
+        const Value& children = resolve(v.value);
+        if (!children.IsObject()) continue;
         std::string here = parent.empty() ? lowerFirst(key) : std::string(parent) + "." + lowerFirst(key);
         if (t.base.ends_with("List") && data->IsArray()) {
           for (rapidjson::SizeType i = 0; i < data->Size(); ++i)
-            member("member", &(*data)[i], v.value, here + "." + std::to_string(i + 1));
+            member("member", &(*data)[i], children, here + "." + std::to_string(i + 1));
         } else if (t.base.find("Map") != std::string_view::npos && data->IsObject()) {
-          for (const auto& m : data->GetObject()) member("member", &m.value, v.value, here + "." + std::string(sv(m.name)));
-        } else if (v.value.IsObject()) {
-          members(*data, v.value, here);
+          for (const auto& m : data->GetObject()) member("member", &m.value, children, here + "." + std::string(sv(m.name)));
+        } else {
+          members(*data, children, here);
         }
         continue;
       }
@@ -332,7 +347,7 @@ struct Checker {
         continue;
       }
       if (name == "keys" || name == "values") {
-        mapGroup(name == "keys", v.value, *data, parent, key);
+        mapGroup(name == "keys", resolve(v.value), *data, parent, key);
         continue;
       }
       std::string c = single(name, v.value, *data, integerType);
@@ -340,7 +355,8 @@ struct Checker {
     }
   }
 
-  void members(const Value& data, const Value& types, std::string_view parent) {
+  void members(const Value& data, const Value& shape, std::string_view parent) {
+    const Value& types = resolve(shape);
     if (!types.IsObject()) return;
     for (const auto& m : types.GetObject()) member(sv(m.name), find(data, sv(m.name)), m.value, parent);
   }
@@ -368,14 +384,15 @@ bool checkRequestShape(std::string_view operation, const rapidjson::Value& body,
   }
   // Required members and table-name lengths first, each on its own.
   for (const auto& m : types->GetObject()) {
-    if (!m.value.IsObject()) continue;
+    const Value& spec = resolve(m.value);
+    if (!spec.IsObject()) continue;
     const Value* data = find(body, sv(m.name));
     if (data && data->IsNull()) data = nullptr;
-    if (find(m.value, "required") && !data) {
+    if (find(spec, "required") && !data) {
       err = validation("The parameter '" + std::string(sv(m.name)) + "' is required but was not present in the request");
       return false;
     }
-    if (find(m.value, "tableName") && data && data->IsString()) {
+    if (find(spec, "tableName") && data && data->IsString()) {
       size_t n = utf16Length(sv(*data));
       if (n < 3 || n > 255) {
         err = validation(std::string(sv(m.name)) + " must be at least 3 characters long and at most 255 characters long");

@@ -7,7 +7,8 @@
 namespace cdnlab::store::validate {
 
 // Keys: operation name (Streams operations as "Streams.<Name>"); "$AttrValueStruct" is the
-// AttributeValue union every AttrStruct<...> expands to.
+// AttributeValue union every AttrStruct<...> expands to; "$defs" holds the shapes several
+// operations share, each written once and used as {"$ref": "<Name>"}.
 const char* requestShapesJson() {
   return R"SHAPES({
  "BatchGetItem": {
@@ -123,24 +124,7 @@ const char* requestShapesJson() {
    "type": "List",
    "notNull": true,
    "children": {
-    "type": "ValueStruct<AttributeDefinition>",
-    "children": {
-     "AttributeName": {
-      "type": "String",
-      "notNull": true,
-      "lengthGreaterThanOrEqual": 1,
-      "lengthLessThanOrEqual": 255
-     },
-     "AttributeType": {
-      "type": "String",
-      "notNull": true,
-      "enum": [
-       "B",
-       "N",
-       "S"
-      ]
-     }
-    }
+    "$ref": "AttributeDefinitions"
    }
   },
   "TableName": {
@@ -157,19 +141,7 @@ const char* requestShapesJson() {
    ]
   },
   "ProvisionedThroughput": {
-   "type": "FieldStruct<ProvisionedThroughput>",
-   "children": {
-    "WriteCapacityUnits": {
-     "type": "Long",
-     "notNull": true,
-     "greaterThanOrEqual": 1
-    },
-    "ReadCapacityUnits": {
-     "type": "Long",
-     "notNull": true,
-     "greaterThanOrEqual": 1
-    }
-   }
+   "$ref": "ProvisionedThroughput"
   },
   "KeySchema": {
    "type": "List",
@@ -209,42 +181,10 @@ const char* requestShapesJson() {
       "lengthLessThanOrEqual": 255
      },
      "KeySchema": {
-      "type": "List",
-      "notNull": true,
-      "lengthGreaterThanOrEqual": 1,
-      "lengthLessThanOrEqual": 2,
-      "children": {
-       "type": "ValueStruct<KeySchemaElement>",
-       "children": {
-        "AttributeName": {
-         "type": "String",
-         "notNull": true
-        },
-        "KeyType": {
-         "type": "String",
-         "notNull": true
-        }
-       }
-      }
+      "$ref": "KeySchema"
      },
      "Projection": {
-      "type": "FieldStruct<Projection>",
-      "notNull": true,
-      "children": {
-       "ProjectionType": {
-        "type": "String",
-        "enum": [
-         "ALL",
-         "INCLUDE",
-         "KEYS_ONLY"
-        ]
-       },
-       "NonKeyAttributes": {
-        "type": "List",
-        "lengthGreaterThanOrEqual": 1,
-        "children": "String"
-       }
-      }
+      "$ref": "Projection"
      }
     }
    }
@@ -262,98 +202,35 @@ const char* requestShapesJson() {
       "lengthLessThanOrEqual": 255
      },
      "KeySchema": {
-      "type": "List",
-      "notNull": true,
-      "lengthGreaterThanOrEqual": 1,
-      "lengthLessThanOrEqual": 2,
-      "children": {
-       "type": "ValueStruct<KeySchemaElement>",
-       "children": {
-        "AttributeName": {
-         "type": "String",
-         "notNull": true
-        },
-        "KeyType": {
-         "type": "String",
-         "notNull": true
-        }
-       }
-      }
+      "$ref": "KeySchema"
      },
      "Projection": {
-      "type": "FieldStruct<Projection>",
-      "notNull": true,
-      "children": {
-       "ProjectionType": {
-        "type": "String",
-        "enum": [
-         "ALL",
-         "INCLUDE",
-         "KEYS_ONLY"
-        ]
-       },
-       "NonKeyAttributes": {
-        "type": "List",
-        "lengthGreaterThanOrEqual": 1,
-        "children": "String"
-       }
-      }
+      "$ref": "Projection"
      },
      "ProvisionedThroughput": {
-      "type": "FieldStruct<ProvisionedThroughput>",
-      "children": {
-       "WriteCapacityUnits": {
-        "type": "Long",
-        "notNull": true,
-        "greaterThanOrEqual": 1
-       },
-       "ReadCapacityUnits": {
-        "type": "Long",
-        "notNull": true,
-        "greaterThanOrEqual": 1
-       }
-      }
+      "$ref": "ProvisionedThroughput"
      }
     }
    }
   },
   "StreamSpecification": {
-   "type": "FieldStruct<StreamSpecification>",
-   "children": {
-    "StreamEnabled": {
-     "type": "Boolean",
-     "notNull": true
-    },
-    "StreamViewType": {
-     "type": "String",
-     "enum": [
-      "NEW_IMAGE",
-      "OLD_IMAGE",
-      "NEW_AND_OLD_IMAGES",
-      "KEYS_ONLY"
-     ]
-    }
-   }
+   "$ref": "StreamSpecification"
   },
   "Tags": {
    "type": "List",
    "children": {
-    "type": "ValueStruct<Tag>",
-    "children": {
-     "Key": {
-      "type": "String",
-      "notNull": true,
-      "lengthGreaterThanOrEqual": 1,
-      "lengthLessThanOrEqual": 128
-     },
-     "Value": {
-      "type": "String",
-      "notNull": true,
-      "lengthGreaterThanOrEqual": 0,
-      "lengthLessThanOrEqual": 256
-     }
-    }
+    "$ref": "Tags"
    }
+  },
+  "TableClass": {
+   "type": "String",
+   "enum": [
+    "STANDARD",
+    "STANDARD_INFREQUENT_ACCESS"
+   ]
+  },
+  "DeletionProtectionEnabled": {
+   "type": "Boolean"
   }
  },
  "DeleteItem": {
@@ -402,36 +279,7 @@ const char* requestShapesJson() {
    ]
   },
   "Expected": {
-   "type": "Map<ExpectedAttributeValue>",
-   "children": {
-    "type": "ValueStruct<ExpectedAttributeValue>",
-    "children": {
-     "AttributeValueList": {
-      "type": "List",
-      "children": "AttrStruct<ValueStruct>"
-     },
-     "ComparisonOperator": {
-      "type": "String",
-      "enum": [
-       "IN",
-       "NULL",
-       "BETWEEN",
-       "LT",
-       "NOT_CONTAINS",
-       "EQ",
-       "GT",
-       "NOT_NULL",
-       "NE",
-       "LE",
-       "BEGINS_WITH",
-       "GE",
-       "CONTAINS"
-      ]
-     },
-     "Exists": "Boolean",
-     "Value": "AttrStruct<FieldStruct>"
-    }
-   }
+   "$ref": "Expected"
   },
   "ConditionExpression": {
    "type": "String"
@@ -559,36 +407,7 @@ const char* requestShapesJson() {
    ]
   },
   "Expected": {
-   "type": "Map<ExpectedAttributeValue>",
-   "children": {
-    "type": "ValueStruct<ExpectedAttributeValue>",
-    "children": {
-     "AttributeValueList": {
-      "type": "List",
-      "children": "AttrStruct<ValueStruct>"
-     },
-     "ComparisonOperator": {
-      "type": "String",
-      "enum": [
-       "IN",
-       "NULL",
-       "BETWEEN",
-       "LT",
-       "NOT_CONTAINS",
-       "EQ",
-       "GT",
-       "NOT_NULL",
-       "NE",
-       "LE",
-       "BEGINS_WITH",
-       "GE",
-       "CONTAINS"
-      ]
-     },
-     "Exists": "Boolean",
-     "Value": "AttrStruct<FieldStruct>"
-    }
-   }
+   "$ref": "Expected"
   },
   "ReturnValues": {
    "type": "String",
@@ -651,35 +470,7 @@ const char* requestShapesJson() {
    ]
   },
   "QueryFilter": {
-   "type": "Map<Condition>",
-   "children": {
-    "type": "ValueStruct<Condition>",
-    "children": {
-     "AttributeValueList": {
-      "type": "List",
-      "children": "AttrStruct<ValueStruct>"
-     },
-     "ComparisonOperator": {
-      "type": "String",
-      "notNull": true,
-      "enum": [
-       "IN",
-       "NULL",
-       "BETWEEN",
-       "LT",
-       "NOT_CONTAINS",
-       "EQ",
-       "GT",
-       "NOT_NULL",
-       "NE",
-       "LE",
-       "BEGINS_WITH",
-       "GE",
-       "CONTAINS"
-      ]
-     }
-    }
-   }
+   "$ref": "QueryFilter"
   },
   "TableName": {
    "type": "String",
@@ -711,23 +502,7 @@ const char* requestShapesJson() {
     "type": "ValueStruct<Condition>",
     "children": {
      "ComparisonOperator": {
-      "type": "String",
-      "notNull": true,
-      "enum": [
-       "IN",
-       "NULL",
-       "BETWEEN",
-       "LT",
-       "NOT_CONTAINS",
-       "EQ",
-       "GT",
-       "NOT_NULL",
-       "NE",
-       "LE",
-       "BEGINS_WITH",
-       "GE",
-       "CONTAINS"
-      ]
+      "$ref": "ComparisonOperator"
      },
      "AttributeValueList": {
       "type": "List",
@@ -803,35 +578,7 @@ const char* requestShapesJson() {
    ]
   },
   "ScanFilter": {
-   "type": "Map<Condition>",
-   "children": {
-    "type": "ValueStruct<Condition>",
-    "children": {
-     "AttributeValueList": {
-      "type": "List",
-      "children": "AttrStruct<ValueStruct>"
-     },
-     "ComparisonOperator": {
-      "type": "String",
-      "notNull": true,
-      "enum": [
-       "IN",
-       "NULL",
-       "BETWEEN",
-       "LT",
-       "NOT_CONTAINS",
-       "EQ",
-       "GT",
-       "NOT_NULL",
-       "NE",
-       "LE",
-       "BEGINS_WITH",
-       "GE",
-       "CONTAINS"
-      ]
-     }
-    }
-   }
+   "$ref": "QueryFilter"
   },
   "Segment": {
    "type": "Integer",
@@ -877,21 +624,7 @@ const char* requestShapesJson() {
    "notNull": true,
    "type": "List",
    "children": {
-    "type": "ValueStruct<Tag>",
-    "children": {
-     "Key": {
-      "type": "String",
-      "notNull": true,
-      "lengthGreaterThanOrEqual": 1,
-      "lengthLessThanOrEqual": 128
-     },
-     "Value": {
-      "type": "String",
-      "notNull": true,
-      "lengthGreaterThanOrEqual": 0,
-      "lengthLessThanOrEqual": 256
-     }
-    }
+    "$ref": "Tags"
    }
   }
  },
@@ -958,36 +691,7 @@ const char* requestShapesJson() {
    ]
   },
   "Expected": {
-   "type": "Map<ExpectedAttributeValue>",
-   "children": {
-    "type": "ValueStruct<ExpectedAttributeValue>",
-    "children": {
-     "AttributeValueList": {
-      "type": "List",
-      "children": "AttrStruct<ValueStruct>"
-     },
-     "ComparisonOperator": {
-      "type": "String",
-      "enum": [
-       "IN",
-       "NULL",
-       "BETWEEN",
-       "LT",
-       "NOT_CONTAINS",
-       "EQ",
-       "GT",
-       "NOT_NULL",
-       "NE",
-       "LE",
-       "BEGINS_WITH",
-       "GE",
-       "CONTAINS"
-      ]
-     },
-     "Exists": "Boolean",
-     "Value": "AttrStruct<FieldStruct>"
-    }
-   }
+   "$ref": "Expected"
   },
   "AttributeUpdates": {
    "type": "Map<AttributeValueUpdate>",
@@ -1029,19 +733,7 @@ const char* requestShapesJson() {
    "regex": "[a-zA-Z0-9_.-]+"
   },
   "ProvisionedThroughput": {
-   "type": "FieldStruct<ProvisionedThroughput>",
-   "children": {
-    "WriteCapacityUnits": {
-     "type": "Long",
-     "notNull": true,
-     "greaterThanOrEqual": 1
-    },
-    "ReadCapacityUnits": {
-     "type": "Long",
-     "notNull": true,
-     "greaterThanOrEqual": 1
-    }
-   }
+   "$ref": "ProvisionedThroughput"
   },
   "BillingMode": {
    "type": "String",
@@ -1069,16 +761,7 @@ const char* requestShapesJson() {
         "type": "FieldStruct<ProvisionedThroughput>",
         "notNull": true,
         "children": {
-         "WriteCapacityUnits": {
-          "type": "Long",
-          "notNull": true,
-          "greaterThanOrEqual": 1
-         },
-         "ReadCapacityUnits": {
-          "type": "Long",
-          "notNull": true,
-          "greaterThanOrEqual": 1
-         }
+         "$ref": "ProvisionedThroughput2"
         }
        }
       }
@@ -1087,23 +770,7 @@ const char* requestShapesJson() {
       "type": "FieldStruct<CreateGlobalSecondaryIndexAction>",
       "children": {
        "Projection": {
-        "type": "FieldStruct<Projection>",
-        "notNull": true,
-        "children": {
-         "ProjectionType": {
-          "type": "String",
-          "enum": [
-           "ALL",
-           "INCLUDE",
-           "KEYS_ONLY"
-          ]
-         },
-         "NonKeyAttributes": {
-          "type": "List",
-          "lengthGreaterThanOrEqual": 1,
-          "children": "String"
-         }
-        }
+        "$ref": "Projection"
        },
        "IndexName": {
         "type": "String",
@@ -1113,38 +780,10 @@ const char* requestShapesJson() {
         "lengthLessThanOrEqual": 255
        },
        "ProvisionedThroughput": {
-        "type": "FieldStruct<ProvisionedThroughput>",
-        "children": {
-         "WriteCapacityUnits": {
-          "type": "Long",
-          "notNull": true,
-          "greaterThanOrEqual": 1
-         },
-         "ReadCapacityUnits": {
-          "type": "Long",
-          "notNull": true,
-          "greaterThanOrEqual": 1
-         }
-        }
+        "$ref": "ProvisionedThroughput"
        },
        "KeySchema": {
-        "type": "List",
-        "notNull": true,
-        "lengthGreaterThanOrEqual": 1,
-        "lengthLessThanOrEqual": 2,
-        "children": {
-         "type": "ValueStruct<KeySchemaElement>",
-         "children": {
-          "AttributeName": {
-           "type": "String",
-           "notNull": true
-          },
-          "KeyType": {
-           "type": "String",
-           "notNull": true
-          }
-         }
-        }
+        "$ref": "KeySchema"
        }
       }
      },
@@ -1164,44 +803,22 @@ const char* requestShapesJson() {
    }
   },
   "StreamSpecification": {
-   "type": "FieldStruct<StreamSpecification>",
-   "children": {
-    "StreamEnabled": {
-     "type": "Boolean",
-     "notNull": true
-    },
-    "StreamViewType": {
-     "type": "String",
-     "enum": [
-      "NEW_IMAGE",
-      "OLD_IMAGE",
-      "NEW_AND_OLD_IMAGES",
-      "KEYS_ONLY"
-     ]
-    }
-   }
+   "$ref": "StreamSpecification"
+  },
+  "TableClass": {
+   "type": "String",
+   "enum": [
+    "STANDARD",
+    "STANDARD_INFREQUENT_ACCESS"
+   ]
+  },
+  "DeletionProtectionEnabled": {
+   "type": "Boolean"
   },
   "AttributeDefinitions": {
    "type": "List",
    "children": {
-    "type": "ValueStruct<AttributeDefinition>",
-    "children": {
-     "AttributeName": {
-      "type": "String",
-      "notNull": true,
-      "lengthGreaterThanOrEqual": 1,
-      "lengthLessThanOrEqual": 255
-     },
-     "AttributeType": {
-      "type": "String",
-      "notNull": true,
-      "enum": [
-       "B",
-       "N",
-       "S"
-      ]
-     }
-    }
+    "$ref": "AttributeDefinitions"
    }
   }
  },
@@ -1594,6 +1211,185 @@ const char* requestShapesJson() {
     "type": "Map<AttributeValue>",
     "children": "AttrStruct<ValueStruct>"
    }
+  }
+ },
+ "$defs": {
+  "Expected": {
+   "type": "Map<ExpectedAttributeValue>",
+   "children": {
+    "type": "ValueStruct<ExpectedAttributeValue>",
+    "children": {
+     "AttributeValueList": {
+      "type": "List",
+      "children": "AttrStruct<ValueStruct>"
+     },
+     "ComparisonOperator": {
+      "type": "String",
+      "enum": [
+       "IN",
+       "NULL",
+       "BETWEEN",
+       "LT",
+       "NOT_CONTAINS",
+       "EQ",
+       "GT",
+       "NOT_NULL",
+       "NE",
+       "LE",
+       "BEGINS_WITH",
+       "GE",
+       "CONTAINS"
+      ]
+     },
+     "Exists": "Boolean",
+     "Value": "AttrStruct<FieldStruct>"
+    }
+   }
+  },
+  "QueryFilter": {
+   "type": "Map<Condition>",
+   "children": {
+    "type": "ValueStruct<Condition>",
+    "children": {
+     "AttributeValueList": {
+      "type": "List",
+      "children": "AttrStruct<ValueStruct>"
+     },
+     "ComparisonOperator": {
+      "$ref": "ComparisonOperator"
+     }
+    }
+   }
+  },
+  "KeySchema": {
+   "type": "List",
+   "notNull": true,
+   "lengthGreaterThanOrEqual": 1,
+   "lengthLessThanOrEqual": 2,
+   "children": {
+    "type": "ValueStruct<KeySchemaElement>",
+    "children": {
+     "AttributeName": {
+      "type": "String",
+      "notNull": true
+     },
+     "KeyType": {
+      "type": "String",
+      "notNull": true
+     }
+    }
+   }
+  },
+  "Tags": {
+   "type": "ValueStruct<Tag>",
+   "children": {
+    "Key": {
+     "type": "String",
+     "notNull": true,
+     "lengthGreaterThanOrEqual": 1,
+     "lengthLessThanOrEqual": 128
+    },
+    "Value": {
+     "type": "String",
+     "notNull": true,
+     "lengthGreaterThanOrEqual": 0,
+     "lengthLessThanOrEqual": 256
+    }
+   }
+  },
+  "AttributeDefinitions": {
+   "type": "ValueStruct<AttributeDefinition>",
+   "children": {
+    "AttributeName": {
+     "type": "String",
+     "notNull": true,
+     "lengthGreaterThanOrEqual": 1,
+     "lengthLessThanOrEqual": 255
+    },
+    "AttributeType": {
+     "type": "String",
+     "notNull": true,
+     "enum": [
+      "B",
+      "N",
+      "S"
+     ]
+    }
+   }
+  },
+  "Projection": {
+   "type": "FieldStruct<Projection>",
+   "notNull": true,
+   "children": {
+    "ProjectionType": {
+     "type": "String",
+     "enum": [
+      "ALL",
+      "INCLUDE",
+      "KEYS_ONLY"
+     ]
+    },
+    "NonKeyAttributes": {
+     "type": "List",
+     "lengthGreaterThanOrEqual": 1,
+     "children": "String"
+    }
+   }
+  },
+  "ProvisionedThroughput": {
+   "type": "FieldStruct<ProvisionedThroughput>",
+   "children": {
+    "$ref": "ProvisionedThroughput2"
+   }
+  },
+  "StreamSpecification": {
+   "type": "FieldStruct<StreamSpecification>",
+   "children": {
+    "StreamEnabled": {
+     "type": "Boolean",
+     "notNull": true
+    },
+    "StreamViewType": {
+     "type": "String",
+     "enum": [
+      "NEW_IMAGE",
+      "OLD_IMAGE",
+      "NEW_AND_OLD_IMAGES",
+      "KEYS_ONLY"
+     ]
+    }
+   }
+  },
+  "ProvisionedThroughput2": {
+   "WriteCapacityUnits": {
+    "type": "Long",
+    "notNull": true,
+    "greaterThanOrEqual": 1
+   },
+   "ReadCapacityUnits": {
+    "type": "Long",
+    "notNull": true,
+    "greaterThanOrEqual": 1
+   }
+  },
+  "ComparisonOperator": {
+   "type": "String",
+   "notNull": true,
+   "enum": [
+    "IN",
+    "NULL",
+    "BETWEEN",
+    "LT",
+    "NOT_CONTAINS",
+    "EQ",
+    "GT",
+    "NOT_NULL",
+    "NE",
+    "LE",
+    "BEGINS_WITH",
+    "GE",
+    "CONTAINS"
+   ]
   }
  }
 })SHAPES";

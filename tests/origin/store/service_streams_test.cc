@@ -150,10 +150,54 @@ TEST_F(ServiceStreams, IteratorsExpireAfterFifteenMinutes) {
   Reply expired = streamsCall("GetRecords", R"({"ShardIterator":")" + it + R"("})");
   EXPECT_EQ(expired.status, 400);
   EXPECT_EQ(expired.type(), "ExpiredIteratorException");
-  EXPECT_EQ(expired.message(), "The provided iterator exceeds the maximum age allowed.");
+  EXPECT_EQ(expired.message(), "Shard iterator has expired");
   records(next);
   Reply garbage = streamsCall("GetRecords", R"({"ShardIterator":"not-an-iterator"})");
   EXPECT_EQ(garbage.type(), "ValidationException");
+}
+
+// Reading before the trim horizon: an iterator issued before its records were trimmed, and a
+// sequence number retention removed, are TrimmedDataAccessException; the horizon survives a restart
+// and sequence numbers keep counting after every record was trimmed.
+TEST_F(ServiceStreams, ReadsBeforeTheTrimHorizonAreTrimmedDataAccess) {
+  streamRetentionMs_ = 60 * 1000;  // configurable retention: one minute
+  close();
+  open();
+  std::string arn = create("KEYS_ONLY");
+  for (const char* pk : {"a", "b", "c"}) ok("PutItem", std::string(R"({"TableName":"Str","Item":{"pk":{"S":")") + pk + R"("}}})");
+  Reply all = records(iterator(arn, "TRIM_HORIZON"));
+  ASSERT_EQ(all["Records"].Size(), 3u);
+  std::string first = all["Records"][0]["dynamodb"]["SequenceNumber"].GetString();
+  std::string last = all["Records"][2]["dynamodb"]["SequenceNumber"].GetString();
+  std::string atFirst = iterator(arn, "AT_SEQUENCE_NUMBER", first);
+
+  // Within the retention nothing is trimmed; past it, all three records go.
+  EXPECT_EQ(service_->trimStreams(streams::nowEpochMs() + 30 * 1000), 0u);
+  EXPECT_EQ(records(atFirst)["Records"].Size(), 3u);
+  EXPECT_EQ(service_->trimStreams(streams::nowEpochMs() + 61 * 1000), 3u);
+
+  Reply stale = streamsCall("GetRecords", R"({"ShardIterator":")" + atFirst + R"("})");
+  EXPECT_EQ(stale.status, 400);
+  EXPECT_EQ(stale.type(), "TrimmedDataAccessException");
+  EXPECT_EQ(stale.message(), "The data you are trying to access has been trimmed.");
+  std::string shard = streamsOk("DescribeStream", R"({"StreamArn":")" + arn + R"("})")["StreamDescription"]["Shards"][0]["ShardId"].GetString();
+  auto shardIterator = [&](const std::string& type, const std::string& seq) {
+    return streamsCall("GetShardIterator", R"({"StreamArn":")" + arn + R"(","ShardId":")" + shard +
+                                               R"(","ShardIteratorType":")" + type + R"(","SequenceNumber":")" + seq + "\"}");
+  };
+  EXPECT_EQ(shardIterator("AT_SEQUENCE_NUMBER", first).type(), "TrimmedDataAccessException");
+  EXPECT_EQ(shardIterator("AT_SEQUENCE_NUMBER", last).type(), "TrimmedDataAccessException");
+  EXPECT_EQ(shardIterator("AFTER_SEQUENCE_NUMBER", last).type(), "TrimmedDataAccessException");
+  EXPECT_EQ(records(iterator(arn, "TRIM_HORIZON"))["Records"].Size(), 0u);
+
+  // After a restart the horizon still holds and new records continue the sequence.
+  close();
+  open();
+  EXPECT_EQ(shardIterator("AT_SEQUENCE_NUMBER", first).type(), "TrimmedDataAccessException");
+  ok("PutItem", R"({"TableName":"Str","Item":{"pk":{"S":"d"}}})");
+  Reply after = records(iterator(arn, "TRIM_HORIZON"));
+  ASSERT_EQ(after["Records"].Size(), 1u);
+  EXPECT_GT(std::string(after["Records"][0]["dynamodb"]["SequenceNumber"].GetString()), last);
 }
 
 }  // namespace

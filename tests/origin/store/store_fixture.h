@@ -48,6 +48,7 @@ class StoreFixture : public ::testing::Test {
     engine_ = std::move(*e);
     ServiceOptions so;
     so.ttlSweepIntervalMs = 0;
+    so.streamRetentionMs = streamRetentionMs_;
     service_ = std::make_unique<Service>(*engine_, so, clock_);
     ASSERT_TRUE(service_->start().ok());
   }
@@ -84,6 +85,7 @@ class StoreFixture : public ::testing::Test {
   }
 
   std::string dir_;  // empty: in memory
+  int64_t streamRetentionMs_ = 24LL * 3600 * 1000;
   SyncMode sync_ = SyncMode::Batch;
   FakeClock clock_;
   std::unique_ptr<Engine> engine_;
