@@ -69,6 +69,7 @@ int runLambda(LambdaArgs& a) {
   o.runtime.gatewayEndpoint = a.gatewayEndpoint;
   o.runtime.nodeSdkDir = a.nodeSdk;
   o.runtime.prewarmNode = !a.noPrewarm;
+  o.runtime.prewarmPython = !a.noPrewarm;
   for (size_t i = 0; i < a.schedules.size(); ++i) {
     auto s = lambda::parseScheduleFlag(a.schedules[i], i);
     if (!s) {
@@ -121,7 +122,7 @@ std::function<int()> setupLambda(CLI::App& sub) {
   sub.add_option("--streams-endpoint", a->streamsEndpoint, "DynamoDB Streams API for event source mappings (default: --store-endpoint)");
   sub.add_option("--gateway-endpoint", a->gatewayEndpoint, "AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI given to functions (e.g. the cdnlab gateway)");
   sub.add_option("--node-sdk", a->nodeSdk, "node_modules with the AWS SDK v3 nodejsNN.x functions get ('' for none)")->capture_default_str();
-  sub.add_flag("--no-prewarm", a->noPrewarm, "Start no Node.js process ahead of the next cold start (each cold start then pays for node's own start)");
+  sub.add_flag("--no-prewarm", a->noPrewarm, "Start no Node.js or Python process ahead of the next cold start (each cold start then pays for the interpreter's own start)");
   sub.add_option("--schedule", a->schedules, "FUNCTION=EXPRESSION: invoke FUNCTION on an EventBridge schedule, e.g. tick=rate(5 minutes) or 'tick=cron(0 12 * * ? *)' (repeatable)");
   sub.add_option("--schedule-speedup", a->scheduleSpeedup, "Run schedule time N times faster than the wall clock (labs)")->capture_default_str();
   sub.add_option("--region", a->region, "Region in ARNs and AWS_REGION")->capture_default_str();

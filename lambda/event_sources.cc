@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "lambda/codec.h"
+#include "lambda/destination_config.h"
 #include "lambda/event_filter.h"
 #include "lambda/stream_poller.h"
 
@@ -213,16 +214,16 @@ std::optional<ApiError> EventSources::apply(EventSourceMapping& m, const rapidjs
       }
     }
   }
+  if (auto it = body.FindMember("DestinationConfig"); it != body.MemberEnd() && !it->value.IsNull()) {
+    if (auto refused = checkDestinationConfig(it->value)) return *refused;
+  }
   // Refused rather than ignored; the value that means "off" (AWS's default) is accepted.
   struct Unsupported { const char* field; int off; };
-  for (auto [field, off] : {Unsupported{"DestinationConfig", 0}, Unsupported{"TumblingWindowInSeconds", 0},
-                            Unsupported{"ParallelizationFactor", 1}, Unsupported{"MaximumRecordAgeInSeconds", -1}}) {
+  for (auto [field, off] : {Unsupported{"TumblingWindowInSeconds", 0}, Unsupported{"ParallelizationFactor", 1},
+                            Unsupported{"MaximumRecordAgeInSeconds", -1}}) {
     auto it = body.FindMember(field);
     if (it == body.MemberEnd() || it->value.IsNull()) continue;
     if (it->value.IsInt() && it->value.GetInt() == off) continue;
-    if (std::string(field) == "DestinationConfig" && it->value.IsObject() &&
-        (!it->value.HasMember("OnFailure") || (it->value["OnFailure"].IsObject() && !it->value["OnFailure"].HasMember("Destination"))))
-      continue;  // {} or {"OnFailure":{}}: no destination
     return invalidParameter(std::string("cdnlab lambda does not support ") + field + " on event source mappings.");
   }
   if (*fn) {

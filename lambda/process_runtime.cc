@@ -531,22 +531,33 @@ std::vector<std::string> ProcessRuntime::environmentFor(const EnvironmentSpec& s
   return vars;
 }
 
-// A pre-started Node.js process can take a function only if nothing the function sets is read
-// by the interpreter at its start (NODE_OPTIONS, NODE_PATH, the dynamic linker's LD_*, ...).
-static bool spareCanRun(const EnvironmentSpec& spec) {
-  for (const auto& [k, v] : spec.userEnvironment)
-    if (k.rfind("NODE_", 0) == 0 || k.rfind("LD_", 0) == 0 || k.rfind("UV_", 0) == 0 || k == "TZ") return false;
+// A pre-started process can take a function only if nothing the function sets is read by the
+// interpreter at its start (NODE_OPTIONS, NODE_PATH, PYTHONPATH, PYTHON*, the dynamic linker's
+// LD_*, ...).
+static bool spareCanRun(const EnvironmentSpec& spec, RuntimeKind kind) {
+  for (const auto& [k, v] : spec.userEnvironment) {
+    if (k.rfind("LD_", 0) == 0 || k == "TZ") return false;
+    if (kind == RuntimeKind::Node && (k.rfind("NODE_", 0) == 0 || k.rfind("UV_", 0) == 0)) return false;
+    if (kind == RuntimeKind::Python && k.rfind("PYTHON", 0) == 0) return false;
+  }
   return true;
+}
+
+std::optional<size_t> ProcessRuntime::spareIndex(RuntimeKind kind) {
+  if (kind == RuntimeKind::Node) return 0;
+  if (kind == RuntimeKind::Python) return 1;
+  return std::nullopt;
 }
 
 Result<Environment*> ProcessRuntime::start(const EnvironmentSpec& spec, EnvironmentListener& listener) {
   auto kind = runtimeKind(spec.runtime);
   if (!kind) return Error{1, "Runtime.InvalidRuntime: unsupported runtime " + spec.runtime};
-  if (*kind == RuntimeKind::Node && spare_ && spare_->isSpare() && spareCanRun(spec)) {
-    ProcessEnvironment* env = spare_;
-    spare_ = nullptr;
+  const std::optional<size_t> slot = spareIndex(*kind);
+  if (slot && spares_[*slot].env && spares_[*slot].env->isSpare() && spareCanRun(spec, *kind)) {
+    ProcessEnvironment* env = spares_[*slot].env;
+    spares_[*slot].env = nullptr;
     env->assign(spec, listener, environmentFor(spec, *kind, env->port()));
-    env->onSettled([this] { scheduleSpare(); });
+    env->onSettled([this, s = *slot] { scheduleSpare(s); });
     return static_cast<Environment*>(env);
   }
   std::vector<std::string> args;
@@ -583,37 +594,50 @@ Result<Environment*> ProcessRuntime::start(const EnvironmentSpec& spec, Environm
     env->release();
     return spawned.error();
   }
-  // Every Node.js cold start that did not find a spare makes one once it is over.
-  if (*kind == RuntimeKind::Node) env->onSettled([this] { scheduleSpare(); });
+  // Every Node.js or Python cold start that did not find a spare makes one once it is over.
+  if (slot) env->onSettled([this, s = *slot] { scheduleSpare(s); });
   return static_cast<Environment*>(env);
 }
 
 void ProcessRuntime::SpareListener::onExit(Environment& env, std::string) {
   auto* penv = static_cast<ProcessEnvironment*>(&env);
-  if (runtime_.spare_ == penv) runtime_.spare_ = nullptr;
+  for (size_t i = 0; i < runtime_.spares_.size(); ++i) {
+    SpareSlot& slot = runtime_.spares_[i];
+    if (slot.env != penv) continue;
+    slot.env = nullptr;
+    // A spare that dies before it is used (interpreter broken, killed) is replaced a few times only.
+    if (++slot.failures <= 3) runtime_.scheduleSpare(i);
+  }
   penv->release();
-  // A spare that dies before it is used (node broken, killed) is replaced a few times only.
-  if (++runtime_.spareFailures_ <= 3) runtime_.scheduleSpare();
 }
 
 // Refilled a little later, not inside the cold start that used the last spare: on a busy machine
-// starting node competes with the function's own init for a CPU.
-void ProcessRuntime::scheduleSpare() {
-  if (!options_.prewarmNode || closed_ || spare_ || options_.nodePath.find('/') == std::string::npos) return;
-  if (!spareTimer_) {
-    spareTimer_ = new uv_timer_t;
-    uv_timer_init(loop_, spareTimer_);
-    spareTimer_->data = this;
+// starting an interpreter competes with the function's own init for a CPU.
+void ProcessRuntime::scheduleSpare(size_t i) {
+  const bool node = i == 0;
+  const std::string& interpreter = node ? options_.nodePath : options_.pythonPath;
+  if (!(node ? options_.prewarmNode : options_.prewarmPython) || closed_ || spares_[i].env ||
+      interpreter.find('/') == std::string::npos)
+    return;
+  SpareSlot& slot = spares_[i];
+  if (!slot.timer) {
+    slot.timer = new uv_timer_t;
+    uv_timer_init(loop_, slot.timer);
+    slot.timer->data = this;
   }
-  if (uv_is_active(reinterpret_cast<uv_handle_t*>(spareTimer_))) return;
-  uv_timer_start(spareTimer_, [](uv_timer_t* t) { static_cast<ProcessRuntime*>(t->data)->startSpare(); },
-                 kSpareDelayMs, 0);
+  if (uv_is_active(reinterpret_cast<uv_handle_t*>(slot.timer))) return;
+  uv_timer_start(slot.timer, [](uv_timer_t* t) {
+    auto* self = static_cast<ProcessRuntime*>(t->data);
+    for (size_t k = 0; k < self->spares_.size(); ++k)
+      if (self->spares_[k].timer == t) self->startSpare(k);
+  }, kSpareDelayMs, 0);
 }
 
-void ProcessRuntime::startSpare() {
-  if (closed_ || spare_) return;
+void ProcessRuntime::startSpare(size_t i) {
+  if (closed_ || spares_[i].env) return;
+  const bool node = i == 0;
   EnvironmentSpec spec;
-  spec.runtime = "nodejs20.x";
+  spec.runtime = node ? "nodejs20.x" : "python3.11";
   spec.codeDir = options_.bootstrapDir;
   auto* env = new ProcessEnvironment(loop_, spec, spareListener_, options_.maxResponseBytes);
   env->makeSpare(spareListener_);
@@ -627,27 +651,36 @@ void ProcessRuntime::startSpare() {
   std::vector<std::string> vars;
   for (const char* inherit : {"PATH", "HOME", "LANG", "TMPDIR"})
     if (const char* v = std::getenv(inherit)) vars.push_back(std::string(inherit) + "=" + v);
-  std::string nodePath = options_.nodeSdkDir;
-  if (const char* v = std::getenv("NODE_PATH"); v && *v) nodePath += (nodePath.empty() ? "" : ":") + std::string(v);
-  if (!nodePath.empty()) vars.push_back("NODE_PATH=" + nodePath);
+  if (node) {
+    std::string nodePath = options_.nodeSdkDir;
+    if (const char* v = std::getenv("NODE_PATH"); v && *v) nodePath += (nodePath.empty() ? "" : ":") + std::string(v);
+    if (!nodePath.empty()) vars.push_back("NODE_PATH=" + nodePath);
+  } else {
+    // Read by the interpreter at its start, so set here as every Python function gets them.
+    if (const char* v = std::getenv("PYTHONPATH"); v && *v) vars.push_back(std::string("PYTHONPATH=") + v);
+    vars.push_back("PYTHONUNBUFFERED=1");
+  }
   vars.push_back("AWS_LAMBDA_RUNTIME_API=127.0.0.1:" + std::to_string(*port));
   vars.push_back("TZ=:UTC");
   vars.push_back("_CDNLAB_SPARE=1");
-  auto spawned = env->spawn({options_.nodePath, nodeBootstrap_}, vars, options_.bootstrapDir);
+  auto spawned = env->spawn({node ? options_.nodePath : options_.pythonPath, node ? nodeBootstrap_ : pythonBootstrap_},
+                            vars, options_.bootstrapDir);
   if (!spawned) {
     env->release();
     return;
   }
-  spare_ = env;
+  spares_[i].env = env;
 }
 
 void ProcessRuntime::close() {
   closed_ = true;
-  if (spareTimer_) {
-    uv_close(reinterpret_cast<uv_handle_t*>(spareTimer_), [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
-    spareTimer_ = nullptr;
+  for (SpareSlot& slot : spares_) {
+    if (slot.timer) {
+      uv_close(reinterpret_cast<uv_handle_t*>(slot.timer), [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
+      slot.timer = nullptr;
+    }
+    if (slot.env) slot.env->kill();  // its onExit releases it
   }
-  if (spare_) spare_->kill();  // its onExit releases it
 }
 
 }  // namespace cdnlab::lambda

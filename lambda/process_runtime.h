@@ -8,6 +8,8 @@
 #include <uv.h>
 
 #include <functional>
+#include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,9 +36,11 @@ struct ProcessRuntimeOptions {
   std::string nodeSdkDir;
   std::string codeRoot;
   uint64_t maxResponseBytes = 6291556; // AWS's synchronous response limit
-  // Keep one Node.js process started ahead, bootstrap loaded, for the next cold start: it takes
-  // the function's environment and directory over the Runtime API (`cdnlab/assignment`).
+  // Keep one Node.js process and one Python process started ahead, bootstrap loaded, for the
+  // next cold start of that runtime: it takes the function's environment and directory over the
+  // Runtime API (`cdnlab/assignment`).
   bool prewarmNode = true;
+  bool prewarmPython = true;
 };
 
 class ProcessEnvironment;
@@ -70,16 +74,21 @@ class ProcessRuntime final : public Runtime {
 
   void linkNodeSdk();
   std::vector<std::string> environmentFor(const EnvironmentSpec& spec, RuntimeKind kind, int port) const;
-  void scheduleSpare();
-  void startSpare();
+  // One spare per interpreter runtime: index 0 Node.js, 1 Python.
+  struct SpareSlot {
+    ProcessEnvironment* env = nullptr;
+    uv_timer_t* timer = nullptr;
+    int failures = 0;
+  };
+  static std::optional<size_t> spareIndex(RuntimeKind kind);
+  void scheduleSpare(size_t slot);
+  void startSpare(size_t slot);
 
   uv_loop_t* loop_;
   ProcessRuntimeOptions options_;
   std::string nodeBootstrap_, pythonBootstrap_;
   SpareListener spareListener_{*this};
-  ProcessEnvironment* spare_ = nullptr;
-  uv_timer_t* spareTimer_ = nullptr;
-  int spareFailures_ = 0;
+  std::array<SpareSlot, 2> spares_;
   bool closed_ = false;
 };
 

@@ -1,6 +1,6 @@
 """Lambda service benchmark: warm invoke round trip through the Invoke API and cold start
 (CreateFunction sent -> first invocation's response received) of a Node.js function, side by side
-with the cdnlab-native built-in `echo` in the same run.
+with the cdnlab-native built-in `echo` in the same run, and the cold start of a Python function.
 
 Fixed client: one keep-alive http.client connection from this process (no SDK signing or
 retries in the timing), requests sent one after the other. Usage:
@@ -23,6 +23,7 @@ import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NODE_FN = "export const handler = async (event) => ({ ok: true, n: event.n });\n"
+PY_FN = "def handler(event, context):\n    return {'ok': True, 'n': event.get('n')}\n"
 
 
 def make_zip(name, text):
@@ -105,7 +106,8 @@ def main():
         create(conn, "node-warm", "nodejs20.x", "index.handler", node_zip)
         create(conn, "native-warm", "cdnlab-native", "echo", make_zip("README", "built-in echo"))
         warm = {"node": [], "native": []}
-        cold = {"node": [], "native": []}
+        cold = {"node": [], "native": [], "python": []}
+        py_zip = make_zip("app.py", PY_FN)
         for r in range(a.rounds):
             for kind, name in (("node", "node-warm"), ("native", "native-warm")):
                 p50, p90, p99 = warm_round(conn, name, a.warm)
@@ -113,13 +115,16 @@ def main():
                 print(f"round {r + 1} warm {kind:6s} p50 {p50:.3f} ms  p90 {p90:.3f} ms  p99 {p99:.3f} ms", flush=True)
             c_node = cold_round(conn, f"cold-node-{r}-", "nodejs20.x", "index.handler", node_zip, a.cold, a.cold_gap_ms)
             c_native = cold_round(conn, f"cold-native-{r}-", "cdnlab-native", "echo", make_zip("R", "x"), a.cold)
+            c_py = cold_round(conn, f"cold-py-{r}-", "python3.11", "app.handler", py_zip, a.cold, a.cold_gap_ms)
             cold["node"].append(c_node)
             cold["native"].append(c_native)
-            print(f"round {r + 1} cold node median {c_node:.1f} ms, native median {c_native:.1f} ms", flush=True)
+            cold["python"].append(c_py)
+            print(f"round {r + 1} cold node median {c_node:.1f} ms, native median {c_native:.1f} ms, "
+                  f"python median {c_py:.1f} ms", flush=True)
         wn, wv = statistics.median(warm["node"]), statistics.median(warm["native"])
         cn, cv = statistics.median(cold["node"]), statistics.median(cold["native"])
         print(f"\nmedian of {a.rounds} rounds: warm p50 node {wn:.3f} ms, native {wv:.3f} ms (node/native {wn / wv:.2f}x); "
-              f"cold node {cn:.1f} ms, native {cv:.1f} ms")
+              f"cold node {cn:.1f} ms, native {cv:.1f} ms, python {statistics.median(cold['python']):.1f} ms")
     finally:
         proc.terminate()
         proc.wait(10)

@@ -134,7 +134,8 @@ const ResolvedFunction* FunctionRunner::find(lambda::edge::Trigger trigger, std:
 }
 
 void FunctionRunner::invoke(Io& io, const ResolvedFunction& fn, std::string event, std::string requestId,
-                            std::function<void(native::NativeOutput)> done) {
+                            std::function<void(native::NativeOutput)> done,
+                            std::function<void(native::NativeOutput&)> onOutput) {
   bool viewer = fn.association.trigger == lambda::edge::Trigger::ViewerRequest ||
                 fn.association.trigger == lambda::edge::Trigger::ViewerResponse;
   auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(viewer ? viewerTimeout_ : originTimeout_);
@@ -147,11 +148,14 @@ void FunctionRunner::invoke(Io& io, const ResolvedFunction& fn, std::string even
     // Lambda@Edge's generated-response quota is the largest answer a PoP accepts (1 MB at the
     // origin triggers); a bigger one is refused at the ABI, before it is parsed.
     inv.maxResponseBytes = 1024 * 1024 + 64 * 1024;
-    Io* iop = &io;
-    pool_->invoke(std::move(inv), [iop](std::function<void()> f) {
-      iop->post(std::move(f));
-      return true;
-    }, std::move(done));
+    inv.onWorker = std::move(onOutput);
+    NativeLane& lane = laneFor(io);
+    lane.pending.push_back(native::BatchItem{std::move(inv), std::move(done)});
+    if (!lane.flushPosted) {
+      lane.flushPosted = true;
+      NativeLane* lanep = &lane;
+      io.post([this, lanep] { flush(*lanep); });
+    }
     return;
   }
   UpstreamRequest req;
@@ -161,7 +165,32 @@ void FunctionRunner::invoke(Io& io, const ResolvedFunction& fn, std::string even
   req.headers.add("X-Amz-Invocation-Type", "RequestResponse");
   req.body = Buffer(std::move(event));
   io.callService(lambdaHost_, lambdaPort_, std::move(req),
-                 [done = std::move(done)](UpstreamResult r) { done(fromInvokeResponse(r)); });
+                 [done = std::move(done), onOutput = std::move(onOutput)](UpstreamResult r) {
+                   native::NativeOutput out = fromInvokeResponse(r);
+                   if (onOutput) onOutput(out);
+                   done(std::move(out));
+                 });
+}
+
+NativeLane& FunctionRunner::laneFor(Io& io) {
+  std::lock_guard<std::mutex> lock(lanesMu_);
+  for (auto& lane : lanes_)
+    if (lane->io == &io) return *lane;
+  lanes_.push_back(std::make_unique<NativeLane>());
+  lanes_.back()->io = &io;
+  return *lanes_.back();
+}
+
+void FunctionRunner::flush(NativeLane& lane) {
+  lane.flushPosted = false;
+  if (lane.pending.empty()) return;
+  std::vector<native::BatchItem> batch = std::move(lane.pending);
+  lane.pending.clear();
+  Io* io = lane.io;
+  pool_->invokeBatch(std::move(batch), [io](std::function<void()> f) {
+    io->post(std::move(f));
+    return true;
+  });
 }
 
 }  // namespace cdnlab::edge::pop

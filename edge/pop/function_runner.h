@@ -6,6 +6,7 @@
 #include <array>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,17 @@ struct ResolvedFunction {
   std::string invokeTarget;                  // Kind::Lambda: /2015-03-31/functions/NAME/invocations
 };
 
+// The native invocations one worker loop made since its last hand-off to the pool. The first
+// invocation of a loop pass posts a flush to the same loop, which runs once the pass's I/O
+// callbacks are done and submits everything gathered in one NativeWorkerPool::invokeBatch: one
+// lock and at most one wake-up of a pool thread per pass instead of one per request. Touched
+// only on its worker's thread.
+struct NativeLane {
+  Io* io = nullptr;
+  std::vector<lambda::native::BatchItem> pending;
+  bool flushPosted = false;
+};
+
 class FunctionRunner {
  public:
   // Loads config.nativePlugins into the global native registry, resolves every association
@@ -38,9 +50,13 @@ class FunctionRunner {
 
   // Runs `fn` on `event`. `done` fires exactly once, on `io`'s worker thread, never from inside
   // this call: native functions through the worker pool and io.post, Lambda functions through
-  // io.callService. Failures come back as a NativeOutput with a non-Ok status.
+  // io.callService. Failures come back as a NativeOutput with a non-Ok status. Native
+  // invocations made during one pass of a worker's loop go to the pool together (NativeLane).
+  // `onOutput` (optional) runs first, on the thread that has the output: a pool thread for
+  // native functions (so work on the output stays off `io`'s loop), `io`'s for Lambda ones.
   void invoke(Io& io, const ResolvedFunction& fn, std::string event, std::string requestId,
-              std::function<void(lambda::native::NativeOutput)> done);
+              std::function<void(lambda::native::NativeOutput)> done,
+              std::function<void(lambda::native::NativeOutput&)> onOutput = nullptr);
 
   lambda::native::PoolStats poolStats() const { return pool_->stats(); }
 
@@ -50,10 +66,15 @@ class FunctionRunner {
 
  private:
   FunctionRunner() = default;
+  NativeLane& laneFor(Io& io);
+  void flush(NativeLane& lane);
+
   std::array<std::vector<ResolvedFunction>, lambda::edge::kTriggerCount> byTrigger_;
   // Per cache behavior (config.behaviors order): its functions by trigger (at most one each).
   std::vector<std::array<std::vector<ResolvedFunction>, lambda::edge::kTriggerCount>> byBehavior_;
   std::unique_ptr<lambda::native::NativeWorkerPool> pool_;
+  std::mutex lanesMu_;  // guards the list; each lane is its worker's alone
+  std::vector<std::unique_ptr<NativeLane>> lanes_;
   std::unique_ptr<geo::GeoDb> geo_;
   std::string lambdaHost_;
   int lambdaPort_ = 0;

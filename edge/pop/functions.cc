@@ -82,57 +82,85 @@ const ResolvedFunction* functionFor(const PopCore& core, le::Trigger trigger, co
   return runner->find(trigger, tx.request.path, tx.behavior ? std::optional<size_t>(tx.behaviorIndex) : std::nullopt);
 }
 
-Next startFunction(PopCore& core, Transaction& tx, const ResolvedFunction& fn, std::string event, std::string requestId,
-                   Step resumeAt) {
-  core.metrics().edgeFunctions.invocations[EdgeFunctionCounters::index(fn.association.trigger)].fetch_add(1, std::memory_order_relaxed);
+// What a function's result is checked against, handed to the thread that parses the result.
+// The transaction's copy moves in here (the transaction is parked until the result is back);
+// after a timeout the abandoned pool thread may still hold it, which is why it is shared.
+struct ResultCheck {
+  le::Trigger trigger;
+  le::EdgeRequest request;
+  std::optional<le::EdgeResponse> response;
+  std::optional<Result<le::FunctionResult>> result;  // written by that thread for an Ok output
+};
+
+// Builds the event from `request` / `response` (the transaction's functionRequest /
+// functionResponse, moved away afterwards) and starts `fn`. Its result is parsed and validated
+// as CloudFront does on the pool thread that ran it (a Lambda function's on this loop), then
+// the completion hands both back to this worker and runs the step again.
+Next start(PopCore& core, Transaction& tx, const ResolvedFunction& fn, le::EdgeRequest& request,
+           le::EdgeResponse* response, Step resumeAt) {
+  le::EdgeConfig config = edgeConfigOf(core, tx);
+  le::Trigger trigger = fn.association.trigger;
+  std::string event = le::buildEvent(trigger, config, request, response);
+  auto check = std::make_shared<ResultCheck>();
+  check->trigger = trigger;
+  check->request = std::move(request);
+  if (response && !le::isRequestTrigger(trigger)) check->response = std::move(*response);
+
+  core.metrics().edgeFunctions.invocations[EdgeFunctionCounters::index(trigger)].fetch_add(1, std::memory_order_relaxed);
   tx.functionStartNs = core.clock().nowNs();
   TransactionPtr self = tx.ptr();
   PopCore* corep = &core;
-  core.functions()->invoke(*tx.io, fn, std::move(event), std::move(requestId), [corep, self](NativeOutput out) {
+  auto parse = [check](NativeOutput& out) {
+    if (out.status != NativeStatus::Ok) return;
+    check->result = le::parseFunctionResult(check->trigger, out.payload, check->request,
+                                            check->response ? &*check->response : nullptr);
+  };
+  // Reads check->result only for an Ok output: a TimedOut one may arrive while an abandoned
+  // pool thread is still inside `parse`.
+  auto done = [corep, self, check](NativeOutput out) {
+    if (out.status == NativeStatus::Ok && check->result) self->functionResult = std::move(check->result);
     self->functionOutput.emplace(std::move(out));
     advance(*corep, self);
-  });
+  };
+  core.functions()->invoke(*tx.io, fn, std::move(event), std::move(config.requestId), std::move(done), std::move(parse));
   return parkAt(resumeAt);
 }
 
-Next start(PopCore& core, Transaction& tx, const ResolvedFunction& fn, const le::EdgeRequest& request,
-           const le::EdgeResponse* response, Step resumeAt) {
-  le::EdgeConfig config = edgeConfigOf(core, tx);
-  std::string event = le::buildEvent(fn.association.trigger, config, request, response);
-  return startFunction(core, tx, fn, std::move(event), config.requestId, resumeAt);
-}
-
 // The function's answer, validated; Error::code is the status to answer (503 failed, 502 invalid).
-Result<le::FunctionResult> takeResult(PopCore& core, Transaction& tx, const ResolvedFunction& fn,
-                                      const le::EdgeRequest& request, const le::EdgeResponse* response) {
+Result<le::FunctionResult> takeResult(PopCore& core, Transaction& tx, const ResolvedFunction& fn) {
   NativeOutput out = std::move(*tx.functionOutput);
   tx.functionOutput.reset();
+  std::optional<Result<le::FunctionResult>> parsed = std::move(tx.functionResult);
+  tx.functionResult.reset();
   int64_t elapsed = core.clock().nowNs() - tx.functionStartNs;
   tx.functionNs += elapsed;
   tx.ranFunction = true;
   auto& counters = core.metrics().edgeFunctions;
   size_t i = EdgeFunctionCounters::index(fn.association.trigger);
   counters.micros[i].fetch_add(static_cast<uint64_t>(elapsed / 1000), std::memory_order_relaxed);
-  std::string who = "edge function " + fn.association.function.spec + " (" +
-                    std::string(le::triggerName(fn.association.trigger)) + ")";
+  // Named only when something went wrong (this runs for every request that meets a function).
+  auto who = [&fn] {
+    return "edge function " + fn.association.function.spec + " (" + std::string(le::triggerName(fn.association.trigger)) + ")";
+  };
   switch (out.status) {
     case NativeStatus::Ok: break;
     case NativeStatus::TimedOut:
       counters.timeouts[i].fetch_add(1, std::memory_order_relaxed);
-      return Error{503, who + " timed out: " + out.errorMessage};
+      return Error{503, who() + " timed out: " + out.errorMessage};
     case NativeStatus::FunctionError:
     case NativeStatus::Rejected:
       counters.errors[i].fetch_add(1, std::memory_order_relaxed);
-      return Error{503, who + " failed: " + out.errorType + ": " + out.errorMessage};
+      return Error{503, who() + " failed: " + out.errorType + ": " + out.errorMessage};
   }
-  auto result = le::parseFunctionResult(fn.association.trigger, out.payload, request, response);
+  if (!parsed) parsed = Result<le::FunctionResult>(Error{502, "internal error: the result was not checked"});  // every Ok output is
+  Result<le::FunctionResult>& result = *parsed;
   if (!result.ok()) {
     counters.invalid[i].fetch_add(1, std::memory_order_relaxed);
-    return Error{502, who + ": " + result.error().message};
+    return Error{502, who() + ": " + result.error().message};
   }
   if (result->generated() && le::isRequestTrigger(fn.association.trigger))
     counters.generated[i].fetch_add(1, std::memory_order_relaxed);
-  return result;
+  return std::move(result);
 }
 
 // Ends the transaction with a 5xx of our own (Synth); a background refresh just stops.
@@ -189,7 +217,7 @@ Next stepFnViewerRequest(PopCore& core, Transaction& tx) {
     tx.functionRequest.origin.reset();
     return start(core, tx, *fn, tx.functionRequest, nullptr, Step::FnViewerRequest);
   }
-  auto r = takeResult(core, tx, *fn, tx.functionRequest, nullptr);
+  auto r = takeResult(core, tx, *fn);
   if (!r.ok()) return failWith(tx, r.error());
   if (r->generated()) {
     tx.skipViewerResponse = true;  // CloudFront runs no viewer-response on these
@@ -212,7 +240,7 @@ Next stepFnOriginRequest(PopCore& core, Transaction& tx) {
     return start(core, tx, *fn, tx.functionRequest, nullptr, Step::FnOriginRequest);
   }
   tx.originRequestDone = true;
-  auto r = takeResult(core, tx, *fn, tx.functionRequest, nullptr);
+  auto r = takeResult(core, tx, *fn);
   if (!r.ok()) return failWith(tx, r.error());
   if (r->generated()) {
     releaseFlight(core, tx, {cache::WakeReason::NotStored, nullptr});
@@ -233,7 +261,7 @@ Next stepFnOriginResponse(PopCore& core, Transaction& tx) {
     tx.functionResponse = le::EdgeResponse{up.status, "", visible(up.headers)};
     return start(core, tx, *fn, tx.functionRequest, &tx.functionResponse, Step::FnOriginResponse);
   }
-  auto r = takeResult(core, tx, *fn, tx.functionRequest, &tx.functionResponse);
+  auto r = takeResult(core, tx, *fn);
   if (!r.ok()) {
     tx.upstream.reset();
     return failWith(tx, r.error());
@@ -263,7 +291,7 @@ Next stepFnViewerResponse(PopCore& core, Transaction& tx) {
     tx.functionResponse = le::EdgeResponse{tx.response.status, tx.response.reason, visible(all)};
     return start(core, tx, *fn, tx.functionRequest, &tx.functionResponse, Step::FnViewerResponse);
   }
-  auto r = takeResult(core, tx, *fn, tx.functionRequest, &tx.functionResponse);
+  auto r = takeResult(core, tx, *fn);
   if (!r.ok()) return failWith(tx, r.error());
   tx.response.headerBlock = Buffer();
   tx.response.headers = withHidden(std::move(r->response.headers), all);

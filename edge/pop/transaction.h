@@ -14,6 +14,7 @@
 #include "edge/pop/behaviors.h"
 #include "edge/pop/steps.h"
 #include "lambda/edge/event.h"
+#include "lambda/edge/result.h"
 #include "lambda/native/function.h"
 
 #include <cstdint>
@@ -127,6 +128,8 @@ class Transaction : public std::enable_shared_from_this<Transaction> {
   // Edge functions (functions.cc): the result of the one in flight, set when it comes back on
   // this worker's thread; the time all of them took (Server-Timing fn;dur=).
   std::optional<lambda::native::NativeOutput> functionOutput;
+  // Its result parsed and validated where it was produced (off this loop, see functions.cc).
+  std::optional<Result<lambda::edge::FunctionResult>> functionResult;
   // What the function in flight was given (its result is validated against it).
   lambda::edge::EdgeRequest functionRequest;
   lambda::edge::EdgeResponse functionResponse;

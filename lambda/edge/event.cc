@@ -1,79 +1,89 @@
-// Writes the Lambda@Edge event JSON (event.h) with RapidJSON's streaming writer: no DOM, one
-// pass, since it runs for every request that meets an edge function.
+// Writes the Lambda@Edge event JSON (event.h) straight into one string: no DOM, one pass, no
+// allocation but the result's, since it runs for every request that meets an edge function.
 #include "lambda/edge/event.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
-#include <algorithm>
-#include <cctype>
-#include <vector>
+#include <string>
 
 namespace cdnlab::lambda::edge {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void str(Writer& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
+// Appends `s` as a JSON string: quoted, with '"', '\\' and control characters escaped. Other
+// bytes pass through as they are (as RapidJSON's writer does): header values are opaque octets.
+void appendString(std::string& out, std::string_view s, bool lowercase = false) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  size_t run = 0;  // start of the bytes not yet copied
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    bool upper = lowercase && c >= 'A' && c <= 'Z';
+    if (c >= 0x20 && c != '"' && c != '\\' && !upper) continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    if (upper) {
+      out += static_cast<char>(c + ('a' - 'A'));
+    } else if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
 }
 
 // {"lowercase":[{"key":"As-Sent","value":"v"},...],...}: one member per distinct name, in the
 // order names first appear, each list in arrival order (duplicates kept, as CloudFront does).
-void writeHeaders(Writer& w, const http::Headers& headers) {
-  std::vector<std::string> names;
-  names.reserve(headers.size());
-  for (const auto& h : headers) {
-    std::string l = lower(h.name);
-    if (std::find(names.begin(), names.end(), l) == names.end()) names.push_back(std::move(l));
-  }
-  w.StartObject();
-  for (const auto& name : names) {
-    str(w, name);
-    w.StartArray();
-    for (const auto& h : headers) {
-      if (!http::equalsIgnoreCase(h.name, name)) continue;
-      w.StartObject();
-      w.Key("key");
-      str(w, h.name);
-      w.Key("value");
-      str(w, h.value);
-      w.EndObject();
+void appendHeaders(std::string& out, const http::Headers& headers) {
+  out += '{';
+  bool firstName = true;
+  for (size_t i = 0; i < headers.size(); ++i) {
+    bool seen = false;
+    for (size_t j = 0; j < i && !seen; ++j) seen = http::equalsIgnoreCase(headers[j].name, headers[i].name);
+    if (seen) continue;
+    if (!firstName) out += ',';
+    firstName = false;
+    appendString(out, headers[i].name, /*lowercase=*/true);
+    out += ":[";
+    bool firstValue = true;
+    for (size_t k = i; k < headers.size(); ++k) {
+      if (!http::equalsIgnoreCase(headers[k].name, headers[i].name)) continue;
+      out += firstValue ? "{\"key\":" : ",{\"key\":";
+      firstValue = false;
+      appendString(out, headers[k].name);
+      out += ",\"value\":";
+      appendString(out, headers[k].value);
+      out += '}';
     }
-    w.EndArray();
+    out += ']';
   }
-  w.EndObject();
+  out += '}';
 }
 
-void writeOrigin(Writer& w, const EdgeOrigin& o) {
-  w.StartObject();
-  w.Key("custom");
-  w.StartObject();
-  w.Key("customHeaders");
-  w.StartObject();
-  w.EndObject();
-  w.Key("domainName");
-  str(w, o.domainName);
-  w.Key("keepaliveTimeout");
-  w.Int(5);
-  w.Key("path");
-  str(w, o.path);
-  w.Key("port");
-  w.Int(o.port);
-  w.Key("protocol");
-  str(w, o.protocol);
-  w.Key("readTimeout");
-  w.Int(30);
-  w.Key("sslProtocols");
-  w.StartArray();
-  w.String("TLSv1.2");
-  w.EndArray();
-  w.EndObject();
-  w.EndObject();
+void appendOrigin(std::string& out, const EdgeOrigin& o) {
+  out += "{\"custom\":{\"customHeaders\":{},\"domainName\":";
+  appendString(out, o.domainName);
+  out += ",\"keepaliveTimeout\":5,\"path\":";
+  appendString(out, o.path);
+  out += ",\"port\":";
+  out += std::to_string(o.port);
+  out += ",\"protocol\":";
+  appendString(out, o.protocol);
+  out += ",\"readTimeout\":30,\"sslProtocols\":[\"TLSv1.2\"]}}";
+}
+
+size_t headersSize(const http::Headers& headers) {
+  size_t n = 0;
+  for (const auto& h : headers) n += 2 * h.name.size() + h.value.size() + 32;
+  return n;
 }
 
 }  // namespace
@@ -99,65 +109,48 @@ std::optional<Trigger> parseTrigger(std::string_view name) {
 
 std::string buildEvent(Trigger trigger, const EdgeConfig& config, const EdgeRequest& request,
                        const EdgeResponse* response) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
-  w.StartObject();
-  w.Key("Records");
-  w.StartArray();
-  w.StartObject();
-  w.Key("cf");
-  w.StartObject();
-
-  w.Key("config");
-  w.StartObject();
-  w.Key("distributionDomainName");
-  str(w, config.distributionDomainName);
-  w.Key("distributionId");
-  str(w, config.distributionId);
-  w.Key("eventType");
-  str(w, triggerName(trigger));
-  w.Key("requestId");
-  str(w, config.requestId);
-  w.EndObject();
-
-  w.Key("request");
-  w.StartObject();
-  w.Key("clientIp");
-  str(w, request.clientIp);
-  w.Key("headers");
-  writeHeaders(w, request.headers);
-  w.Key("method");
-  str(w, request.method);
+  const bool withResponse = !isRequestTrigger(trigger) && response != nullptr;
+  std::string out;
+  out.reserve(320 + config.distributionDomainName.size() + config.distributionId.size() + config.requestId.size() +
+              request.clientIp.size() + request.uri.size() + request.querystring.size() + headersSize(request.headers) +
+              (request.origin ? 256 + request.origin->domainName.size() + request.origin->path.size() : 0) +
+              (withResponse ? 64 + response->statusDescription.size() + headersSize(response->headers) : 0));
+  out += "{\"Records\":[{\"cf\":{\"config\":{\"distributionDomainName\":";
+  appendString(out, config.distributionDomainName);
+  out += ",\"distributionId\":";
+  appendString(out, config.distributionId);
+  out += ",\"eventType\":";
+  appendString(out, triggerName(trigger));
+  out += ",\"requestId\":";
+  appendString(out, config.requestId);
+  out += "},\"request\":{\"clientIp\":";
+  appendString(out, request.clientIp);
+  out += ",\"headers\":";
+  appendHeaders(out, request.headers);
+  out += ",\"method\":";
+  appendString(out, request.method);
   bool withOrigin = trigger == Trigger::OriginRequest || trigger == Trigger::OriginResponse;
   if (withOrigin && request.origin) {
-    w.Key("origin");
-    writeOrigin(w, *request.origin);
+    out += ",\"origin\":";
+    appendOrigin(out, *request.origin);
   }
-  w.Key("querystring");
-  str(w, request.querystring);
-  w.Key("uri");
-  str(w, request.uri);
-  w.EndObject();
-
-  if (!isRequestTrigger(trigger) && response != nullptr) {
-    w.Key("response");
-    w.StartObject();
-    w.Key("headers");
-    writeHeaders(w, response->headers);
-    w.Key("status");
-    std::string status = std::to_string(response->status);  // CloudFront sends it as a string
-    str(w, status);
-    w.Key("statusDescription");
-    str(w, response->statusDescription.empty() ? std::string_view(http::reasonPhrase(response->status))
-                                               : std::string_view(response->statusDescription));
-    w.EndObject();
+  out += ",\"querystring\":";
+  appendString(out, request.querystring);
+  out += ",\"uri\":";
+  appendString(out, request.uri);
+  out += '}';
+  if (withResponse) {
+    out += ",\"response\":{\"headers\":";
+    appendHeaders(out, response->headers);
+    out += ",\"status\":\"";  // CloudFront sends it as a string
+    out += std::to_string(response->status);
+    out += "\",\"statusDescription\":";
+    appendString(out, response->statusDescription.empty() ? std::string_view(http::reasonPhrase(response->status))
+                                                         : std::string_view(response->statusDescription));
+    out += '}';
   }
-
-  w.EndObject();
-  w.EndObject();
-  w.EndArray();
-  w.EndObject();
-  return std::string(sb.GetString(), sb.GetSize());
+  out += "}}]}";
+  return out;
 }
 
 }  // namespace cdnlab::lambda::edge

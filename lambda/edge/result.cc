@@ -34,62 +34,70 @@ bool validFieldValue(std::string_view v) {
 
 std::string_view view(const Value& v) { return {v.GetString(), v.GetStringLength()}; }
 
-// headers: {"lowercase":[{"key":"Name","value":"v"}]} -> Headers, checked.
-Result<bool> parseHeaders(const Value& obj, const std::string& where, const ResultLimits& limits, http::Headers& out) {
-  if (!obj.IsObject()) return invalid(where + " must be an object");
+// headers: {"lowercase":[{"key":"Name","value":"v"}]} -> Headers, checked. The field paths of
+// error messages are built only on the error path: this runs for every request that meets an
+// edge function.
+Result<bool> parseHeaders(const Value& obj, std::string_view where, const ResultLimits& limits, http::Headers& out) {
+  if (!obj.IsObject()) return invalid(std::string(where) + " must be an object");
   size_t bytes = 0;
+  out.reserve(obj.MemberCount());
   for (auto m = obj.MemberBegin(); m != obj.MemberEnd(); ++m) {
     std::string_view name = view(m->name);
-    std::string at = where + "[\"" + std::string(name.substr(0, 64)) + "\"]";
+    auto at = [&] { return std::string(where) + "[\"" + std::string(name.substr(0, 64)) + "\"]"; };
     if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) { return isTokenChar(static_cast<unsigned char>(c)); })) {
-      return invalid(at + ": not a valid header name");
+      return invalid(at() + ": not a valid header name");
     }
-    if (std::any_of(name.begin(), name.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); })) {
-      return invalid(at + ": header map keys must be lowercase");
+    if (std::any_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+      return invalid(at() + ": header map keys must be lowercase");
     }
-    if (!m->value.IsArray()) return invalid(at + " must be an array of {key, value}");
+    if (!m->value.IsArray()) return invalid(at() + " must be an array of {key, value}");
     for (rapidjson::SizeType i = 0; i < m->value.Size(); ++i) {
       const Value& f = m->value[i];
-      std::string fat = at + "[" + std::to_string(i) + "]";
-      if (!f.IsObject()) return invalid(fat + " must be an object {key, value}");
+      auto fat = [&] { return at() + "[" + std::to_string(i) + "]"; };
+      if (!f.IsObject()) return invalid(fat() + " must be an object {key, value}");
       auto value = f.FindMember("value");
-      if (value == f.MemberEnd() || !value->value.IsString()) return invalid(fat + ".value must be a string");
+      if (value == f.MemberEnd() || !value->value.IsString()) return invalid(fat() + ".value must be a string");
       std::string_view key = name;  // CloudFront uses the map key when `key` is left out
       auto k = f.FindMember("key");
       if (k != f.MemberEnd()) {
-        if (!k->value.IsString()) return invalid(fat + ".key must be a string");
+        if (!k->value.IsString()) return invalid(fat() + ".key must be a string");
         key = view(k->value);
-        if (!http::equalsIgnoreCase(key, name)) return invalid(fat + ".key \"" + std::string(key.substr(0, 64)) + "\" does not match the header name");
+        if (!http::equalsIgnoreCase(key, name)) return invalid(fat() + ".key \"" + std::string(key.substr(0, 64)) + "\" does not match the header name");
       }
-      if (!validFieldValue(view(value->value))) return invalid(fat + ".value contains CR, LF or NUL");
+      if (!validFieldValue(view(value->value))) return invalid(fat() + ".value contains CR, LF or NUL");
       bytes += key.size() + value->value.GetStringLength();
-      if (out.size() >= limits.maxHeaderFields) return invalid(where + ": more than " + std::to_string(limits.maxHeaderFields) + " header fields");
-      if (bytes > limits.maxHeaderBytes) return invalid(where + ": headers larger than " + std::to_string(limits.maxHeaderBytes) + " bytes");
+      if (out.size() >= limits.maxHeaderFields) return invalid(std::string(where) + ": more than " + std::to_string(limits.maxHeaderFields) + " header fields");
+      if (bytes > limits.maxHeaderBytes) return invalid(std::string(where) + ": headers larger than " + std::to_string(limits.maxHeaderBytes) + " bytes");
       out.add(key, view(value->value));
     }
   }
   return true;
 }
 
-// The values of `name`, in order, for comparing before and after.
-std::vector<std::string> valuesOf(const http::Headers& h, std::string_view name) {
-  std::vector<std::string> out;
-  for (const auto& f : h)
-    if (http::equalsIgnoreCase(f.name, name)) out.push_back(f.value);
-  return out;
+// Whether `name` has the same values, in the same order, in both (no copies: per request).
+bool sameValues(const http::Headers& a, const http::Headers& b, std::string_view name) {
+  auto ia = a.begin(), ib = b.begin();
+  for (;;) {
+    while (ia != a.end() && !http::equalsIgnoreCase(ia->name, name)) ++ia;
+    while (ib != b.end() && !http::equalsIgnoreCase(ib->name, name)) ++ib;
+    if (ia == a.end() || ib == b.end()) return ia == a.end() && ib == b.end();
+    if (ia->value != ib->value) return false;
+    ++ia;
+    ++ib;
+  }
 }
 
 Result<bool> checkHeaderRules(Trigger trigger, const http::Headers& before, const http::Headers& after,
-                              const std::string& where) {
+                              std::string_view where) {
   for (const auto& f : after) {
-    if (isDisallowedHeader(f.name) && valuesOf(before, f.name) != valuesOf(after, f.name)) {
-      return invalid(where + ": the function tried to add, delete, or change a disallowed header: " + f.name);
+    if (isDisallowedHeader(f.name) && !sameValues(before, after, f.name)) {
+      return invalid(std::string(where) + ": the function tried to add, delete, or change a disallowed header: " + f.name);
     }
   }
   auto check = [&](const http::Headers& side) -> Result<bool> {
     for (const auto& f : side) {
-      if (isReadOnlyHeader(trigger, f.name) && valuesOf(before, f.name) != valuesOf(after, f.name)) {
-        return invalid(where + ": the function tried to add, delete, or change a read-only header: " + f.name);
+      if (isReadOnlyHeader(trigger, f.name) && !sameValues(before, after, f.name)) {
+        return invalid(std::string(where) + ": the function tried to add, delete, or change a read-only header: " + f.name);
       }
     }
     return true;
@@ -129,7 +137,13 @@ Result<bool> decodeBase64(std::string_view in, std::string& out) {
 
 Result<bool> parseRequest(Trigger trigger, const Value& obj, const EdgeRequest& in, const ResultLimits& limits,
                           EdgeRequest& out) {
-  out = in;  // members left out keep their values
+  // Members left out keep their values (headers are copied only when the result has none).
+  out.clientIp = in.clientIp;
+  out.method = in.method;
+  out.uri = in.uri;
+  out.querystring = in.querystring;
+  out.origin = in.origin;
+  if (!obj.HasMember("headers")) out.headers = in.headers;
   if (auto m = obj.FindMember("uri"); m != obj.MemberEnd()) {
     if (!m->value.IsString()) return invalid("request.uri must be a string");
     if (m->value.GetStringLength() > limits.maxUriBytes) return invalid("request.uri is longer than " + std::to_string(limits.maxUriBytes) + " bytes");
@@ -284,7 +298,14 @@ bool isReadOnlyHeader(Trigger trigger, std::string_view name) {
 
 Result<FunctionResult> parseFunctionResult(Trigger trigger, std::string_view json, const EdgeRequest& in,
                                            const EdgeResponse* inResponse, const ResultLimits& limits) {
-  rapidjson::Document doc;
+  // The DOM lives in a buffer on this stack (a typical result is well under 4 KiB); RapidJSON's
+  // default would allocate and free a 64 KiB chunk per result.
+  char valueBuffer[8192];
+  char stackBuffer[1024];
+  rapidjson::MemoryPoolAllocator<> valueAlloc(valueBuffer, sizeof valueBuffer);
+  rapidjson::MemoryPoolAllocator<> stackAlloc(stackBuffer, sizeof stackBuffer);
+  rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>> doc(
+      &valueAlloc, sizeof stackBuffer, &stackAlloc);
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError()) {
     return Error{502, std::string("The Lambda function returned invalid JSON: ") +

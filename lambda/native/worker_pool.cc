@@ -19,16 +19,33 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 using TimePoint = SteadyClock::time_point;
 
-struct WorkerSlot {
-  bool abandoned = false;  // guarded by Shared::mu; set by the watchdog
+// Where a batch's completions go. Jobs of one invokeBatch() share it, so a worker can tell the
+// jobs it may run back to back and deliver together; invoke() gives each job its own.
+struct Target {
+  Post post;
 };
+using TargetPtr = std::shared_ptr<Target>;
 
 struct Job {
   Invocation inv;
-  Post post;
+  TargetPtr target;
   Completion done;
 };
 using JobPtr = std::shared_ptr<Job>;
+
+struct Finished {
+  JobPtr job;
+  NativeOutput out;
+};
+
+// A worker's run of one batch. Guarded by Shared::mu: the watchdog empties it when it abandons
+// the worker (jobs not started go back to the queue, finished ones are delivered).
+struct WorkerSlot {
+  bool abandoned = false;         // set by the watchdog
+  std::deque<JobPtr> taken;       // taken from the queue, not started
+  std::vector<Finished> finished; // done, completion not posted yet
+  TimePoint firstFinished{};
+};
 
 struct Running {
   JobPtr job;
@@ -44,7 +61,28 @@ struct WarmSet {
 
 void deliver(Job& job, NativeOutput out) {
   // If post refuses, the closure (and `done`) is destroyed without running: documented.
-  job.post([done = std::move(job.done), out = std::move(out)]() mutable { done(std::move(out)); });
+  job.target->post([done = std::move(job.done), out = std::move(out)]() mutable { done(std::move(out)); });
+}
+
+// Posts finished jobs, one post per run of jobs with the same target.
+void deliverAll(std::vector<Finished> finished) {
+  size_t i = 0;
+  while (i < finished.size()) {
+    size_t j = i + 1;
+    while (j < finished.size() && finished[j].job->target == finished[i].job->target) ++j;
+    if (j == i + 1) {
+      deliver(*finished[i].job, std::move(finished[i].out));
+    } else {
+      std::vector<std::pair<Completion, NativeOutput>> run;
+      run.reserve(j - i);
+      for (size_t k = i; k < j; ++k) run.emplace_back(std::move(finished[k].job->done), std::move(finished[k].out));
+      Post& post = finished[i].job->target->post;
+      post([run = std::move(run)]() mutable {
+        for (auto& [done, out] : run) done(std::move(out));
+      });
+    }
+    i = j;
+  }
 }
 
 NativeOutput rejection(const char* type, const char* message) {
@@ -74,6 +112,7 @@ struct NativeWorkerPool::Shared {
   TimePoint watchUntil = TimePoint::max();
   std::atomic<size_t> queuedHint{0};  // queue.size(), readable without mu (the idle spin)
   int sleepers = 0;                   // workers blocked in workCv.wait (invoke notifies only then)
+  size_t takenWaiting = 0;            // jobs in workers' runs (WorkerSlot::taken), not started
   int liveWorkers = 0;  // started and not (exited or abandoned)
   PoolStats stats;
   std::thread watchdog;
@@ -82,6 +121,7 @@ struct NativeWorkerPool::Shared {
   // All with mu held.
   void startWorker(const std::shared_ptr<Shared>& self);
   bool takeWarm(const NativeFunctionPtr& fn, TimePoint now);
+  void takeRun(WorkerSlot& slot);
   void putWarm(const NativeFunctionPtr& fn, TimePoint now);
   static void workerMain(std::shared_ptr<Shared> self);
   static void watchdogMain(Shared* self);
@@ -115,23 +155,51 @@ void NativeWorkerPool::Shared::putWarm(const NativeFunctionPtr& fn, TimePoint no
   set.idleSince.push_back(now);
 }
 
+// Takes the next run: the queue's front job and, behind it, more jobs of the same batch - as
+// many as keeps every worker busy (an even share of the queue), up to batchMax.
+void NativeWorkerPool::Shared::takeRun(WorkerSlot& slot) {
+  JobPtr first = std::move(queue.front());
+  queue.pop_front();
+  size_t share = (queue.size() + static_cast<size_t>(options.threads)) / static_cast<size_t>(options.threads);
+  size_t limit = std::min(std::max<size_t>(options.batchMax, 1), share);
+  const Target* target = first->target.get();
+  slot.taken.push_back(std::move(first));
+  while (slot.taken.size() < limit && !queue.empty() && queue.front()->target.get() == target) {
+    slot.taken.push_back(std::move(queue.front()));
+    queue.pop_front();
+  }
+  takenWaiting += slot.taken.size();
+  queuedHint.store(queue.size(), std::memory_order_relaxed);
+}
+
 void NativeWorkerPool::Shared::workerMain(std::shared_ptr<Shared> self) {
-  WorkerSlot slot;  // lives on this thread's stack: only read by the watchdog while we run a job
+  WorkerSlot slot;  // lives on this thread's stack; the watchdog touches it only with mu held
   std::unique_lock<std::mutex> lock(self->mu);
   for (;;) {
-    if (self->queue.empty() && !self->stopping && self->options.idleSpin.count() > 0) {
-      lock.unlock();
-      auto until = SteadyClock::now() + self->options.idleSpin;
-      while (self->queuedHint.load(std::memory_order_relaxed) == 0 && SteadyClock::now() < until) std::this_thread::yield();
-      lock.lock();
+    if (slot.taken.empty()) {
+      if (!slot.finished.empty()) {  // never sleep on undelivered completions
+        std::vector<Finished> finished = std::move(slot.finished);
+        slot.finished.clear();
+        lock.unlock();
+        deliverAll(std::move(finished));
+        lock.lock();
+        continue;
+      }
+      if (self->queue.empty() && !self->stopping && self->options.idleSpin.count() > 0) {
+        lock.unlock();
+        auto until = SteadyClock::now() + self->options.idleSpin;
+        while (self->queuedHint.load(std::memory_order_relaxed) == 0 && SteadyClock::now() < until) std::this_thread::yield();
+        lock.lock();
+      }
+      ++self->sleepers;
+      self->workCv.wait(lock, [&] { return self->stopping || !self->queue.empty(); });
+      --self->sleepers;
+      if (self->queue.empty()) break;  // stopping and drained
+      self->takeRun(slot);
     }
-    ++self->sleepers;
-    self->workCv.wait(lock, [&] { return self->stopping || !self->queue.empty(); });
-    --self->sleepers;
-    if (self->queue.empty()) break;  // stopping and drained
-    JobPtr job = std::move(self->queue.front());
-    self->queue.pop_front();
-    self->queuedHint.store(self->queue.size(), std::memory_order_relaxed);
+    JobPtr job = std::move(slot.taken.front());
+    slot.taken.pop_front();
+    --self->takenWaiting;
     const Invocation& inv = job->inv;
 
     bool cold = inv.init == InitMode::Cold || (inv.init == InitMode::Auto && !self->takeWarm(inv.function, SteadyClock::now()));
@@ -163,10 +231,12 @@ void NativeWorkerPool::Shared::workerMain(std::shared_ptr<Shared> self) {
     call.memoryMb = inv.memoryMb;
     call.maxResponseBytes = inv.maxResponseBytes;
     callNative(*inv.function, inv.event, call, out);
+    if (inv.onWorker) inv.onWorker(out);
 
     lock.lock();
     if (slot.abandoned) {
-      // The watchdog answered TimedOut and replaced us; our result goes nowhere.
+      // The watchdog answered TimedOut, took back the rest of our run and replaced us; our
+      // result goes nowhere.
       --self->stats.abandonedThreads;
       return;  // `lock` and `self` release here; Shared lives on if the pool is gone
     }
@@ -174,11 +244,20 @@ void NativeWorkerPool::Shared::workerMain(std::shared_ptr<Shared> self) {
     --self->stats.busy;
     ++self->stats.completed;
     if (out.status == NativeStatus::FunctionError) ++self->stats.errors;
-    if (inv.init == InitMode::Auto) self->putWarm(inv.function, SteadyClock::now());
-    lock.unlock();
-    deliver(*job, std::move(out));
-    job.reset();
-    lock.lock();
+    TimePoint now = SteadyClock::now();
+    if (inv.init == InitMode::Auto) self->putWarm(inv.function, now);
+    if (slot.finished.empty()) slot.firstFinished = now;
+    slot.finished.push_back(Finished{std::move(job), std::move(out)});
+    // Post now unless more of the run follows and the oldest completion is still fresh.
+    bool post = slot.taken.empty() || slot.finished.size() >= self->options.batchMax ||
+                now - slot.firstFinished >= self->options.batchDelay;
+    if (post) {
+      std::vector<Finished> finished = std::move(slot.finished);
+      slot.finished.clear();
+      lock.unlock();
+      deliverAll(std::move(finished));
+      lock.lock();
+    }
   }
   --self->liveWorkers;
   self->exitCv.notify_all();
@@ -210,7 +289,19 @@ void NativeWorkerPool::Shared::watchdogMain(Shared* self) {
     }
     Running timedOut = std::move(first->second);
     self->running.erase(first);
-    timedOut.worker->abandoned = true;  // its thread exits when the handler returns
+    WorkerSlot& slot = *timedOut.worker;
+    slot.abandoned = true;  // its thread exits when the handler returns
+    // The rest of its run goes back to the front of the queue, in order, for the other workers
+    // (and the replacement started below); what it finished is delivered now.
+    self->takenWaiting -= slot.taken.size();
+    while (!slot.taken.empty()) {
+      self->queue.push_front(std::move(slot.taken.back()));
+      slot.taken.pop_back();
+    }
+    self->queuedHint.store(self->queue.size(), std::memory_order_relaxed);
+    if (!self->queue.empty()) self->workCv.notify_all();
+    std::vector<Finished> finished = std::move(slot.finished);
+    slot.finished.clear();
     --self->stats.busy;
     ++self->stats.timeouts;
     ++self->stats.abandonedTotal;
@@ -232,6 +323,7 @@ void NativeWorkerPool::Shared::watchdogMain(Shared* self) {
     out.errorMessage = timeoutMessage(std::max(job.inv.timeout, std::chrono::milliseconds(1)));
     out.durationNs = std::chrono::duration_cast<std::chrono::nanoseconds>(job.inv.timeout).count();
     lock.unlock();
+    deliverAll(std::move(finished));
     deliver(job, std::move(out));
     lock.lock();
   }
@@ -267,40 +359,63 @@ NativeWorkerPool::~NativeWorkerPool() {
   shared_->watchdog.join();
 }
 
-void NativeWorkerPool::invoke(Invocation inv, Post post, Completion done) {
-  auto job = std::make_shared<Job>(Job{std::move(inv), std::move(post), std::move(done)});
-  const char* refusal = nullptr;
-  bool wake = false;
-  {
-    std::lock_guard<std::mutex> lock(shared_->mu);
-    if (shared_->stopping) {
-      refusal = "ServiceException";
-    } else if (shared_->queue.size() >= options_.maxQueued) {
-      refusal = "TooManyRequestsException";
-    } else if (!job->inv.function || job->inv.function->handler == nullptr) {
-      refusal = "ResourceNotFoundException";
-    } else {
-      shared_->queue.push_back(std::move(job));
-      shared_->queuedHint.store(shared_->queue.size(), std::memory_order_relaxed);
-      wake = shared_->sleepers > 0;
-    }
-    if (refusal) ++shared_->stats.rejected;
-  }
-  if (refusal == nullptr) {
-    if (wake) shared_->workCv.notify_one();
-    return;
-  }
-  // Through post even here: the callback never fires inside invoke().
+namespace {
+// Why a job cannot be queued (mu held), or null.
+const char* refusalFor(const NativeWorkerPool::Shared& shared, const Job& job, size_t maxQueued) {
+  if (shared.stopping) return "ServiceException";
+  if (shared.queue.size() >= maxQueued) return "TooManyRequestsException";
+  if (!job.inv.function || job.inv.function->handler == nullptr) return "ResourceNotFoundException";
+  return nullptr;
+}
+
+NativeOutput refusalOutput(const char* refusal) {
   const char* why = refusal[0] == 'S'   ? "the native worker pool is stopping"
                     : refusal[0] == 'T' ? "the native worker pool's queue is full"
                                         : "no native function given";
-  deliver(*job, rejection(refusal, why));
+  return rejection(refusal, why);
+}
+}  // namespace
+
+void NativeWorkerPool::invoke(Invocation inv, Post post, Completion done) {
+  std::vector<BatchItem> one;
+  one.push_back(BatchItem{std::move(inv), std::move(done)});
+  invokeBatch(std::move(one), std::move(post));
+}
+
+void NativeWorkerPool::invokeBatch(std::vector<BatchItem> items, Post post) {
+  if (items.empty()) return;
+  auto target = std::make_shared<Target>(Target{std::move(post)});
+  std::vector<Finished> refused;
+  int wake = 0;
+  {
+    std::lock_guard<std::mutex> lock(shared_->mu);
+    for (auto& item : items) {
+      auto job = std::make_shared<Job>(Job{std::move(item.inv), target, std::move(item.done)});
+      if (const char* refusal = refusalFor(*shared_, *job, options_.maxQueued)) {
+        ++shared_->stats.rejected;
+        refused.push_back(Finished{std::move(job), refusalOutput(refusal)});
+        continue;
+      }
+      shared_->queue.push_back(std::move(job));
+    }
+    shared_->queuedHint.store(shared_->queue.size(), std::memory_order_relaxed);
+    size_t queued = items.size() - refused.size();
+    // One sleeper per run the queue splits into (takeRun: an even share per worker, at most
+    // batchMax); more wake-ups would find nothing to take.
+    size_t threads = static_cast<size_t>(options_.threads);
+    size_t run = std::min(std::max<size_t>(options_.batchMax, 1), (queued + threads - 1) / threads);
+    size_t wanted = run == 0 ? 0 : (queued + run - 1) / run;
+    wake = static_cast<int>(std::min<size_t>(wanted, static_cast<size_t>(shared_->sleepers)));
+  }
+  for (int i = 0; i < wake; ++i) shared_->workCv.notify_one();
+  // Through post even here: a completion never fires inside invoke().
+  if (!refused.empty()) deliverAll(std::move(refused));
 }
 
 PoolStats NativeWorkerPool::stats() const {
   std::lock_guard<std::mutex> lock(shared_->mu);
   PoolStats s = shared_->stats;
-  s.queued = shared_->queue.size();
+  s.queued = shared_->queue.size() + shared_->takenWaiting;
   auto now = SteadyClock::now();
   for (const auto& [key, set] : shared_->warm) {
     for (TimePoint t : set.idleSince) s.warmEnvironments += (now - t <= options_.idleExpiry) ? 1 : 0;

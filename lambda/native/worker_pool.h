@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "lambda/native/function.h"
 
@@ -32,6 +33,10 @@ struct PoolOptions {
   // variable: under a steady stream of small invocations (edge functions on every hit) a job then
   // never pays a futex wake-up and a trip through the scheduler. 0 = sleep at once.
   std::chrono::microseconds idleSpin{50};
+  // invokeBatch: how many queued invocations of one batch a worker takes at once, and how long a
+  // finished invocation may wait for the others in its run before its completion is posted.
+  size_t batchMax = 32;
+  std::chrono::microseconds batchDelay{100};
 };
 
 // Whether an invocation pays the modelled cold start.
@@ -50,6 +55,10 @@ struct Invocation {
   std::chrono::microseconds initTime{-1};      // < 0: the function's own initTime
   uint32_t memoryMb = 128;
   size_t maxResponseBytes = kDefaultMaxResponseBytes;
+  // Runs on the worker thread right after the handler returns (not after a timeout), before the
+  // completion is posted: work on the output that belongs off the caller's loop, e.g. a PoP
+  // parsing and validating what an edge function returned. Counts toward the timeout.
+  std::function<void(NativeOutput&)> onWorker;
 };
 
 // Runs `fn` on the caller's thread (e.g. HttpServer::post(workerIndex, fn) or LoopPoster::post).
@@ -57,6 +66,12 @@ struct Invocation {
 // destroyed without running.
 using Post = std::function<bool(std::function<void()>)>;
 using Completion = std::function<void(NativeOutput)>;
+
+// One invocation of a batch and its completion.
+struct BatchItem {
+  Invocation inv;
+  Completion done;
+};
 
 struct PoolStats {
   uint64_t invocations = 0;      // handler calls started
@@ -91,6 +106,11 @@ class NativeWorkerPool {
   // message), or Rejected (queue full: errorType "TooManyRequestsException"; pool stopping:
   // "ServiceException"). `inv.function` is kept alive until the handler returns.
   void invoke(Invocation inv, Post post, Completion done);
+
+  // invoke() for many invocations whose completions all go through one `post`: one lock, one
+  // wake-up, and completions delivered several per post (see "Batches" above). Each item's
+  // `done` fires exactly once, as with invoke().
+  void invokeBatch(std::vector<BatchItem> items, Post post);
 
   PoolStats stats() const;
   const PoolOptions& options() const { return options_; }

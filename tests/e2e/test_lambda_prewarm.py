@@ -1,8 +1,9 @@
-"""Pre-started Node.js environments: `cdnlab lambda` keeps one node process started ahead (the
-bootstrap loaded, no function yet) and hands it to the next Node.js cold start over the Runtime
-API's `cdnlab/assignment`. The function must not be able to tell: its environment variables, its
+"""Pre-started Node.js and Python environments: `cdnlab lambda` keeps one node and one python3
+process started ahead (the bootstrap loaded, no function yet) and hands it to the next cold start
+of that runtime over the Runtime API's `cdnlab/assignment`. The function must not be able to tell: its environment variables, its
 working directory and the Runtime API are exactly those of a freshly started process, and a
-function whose variables the interpreter reads at start (NODE_OPTIONS) gets a process of its own.
+function whose variables the interpreter reads at start (NODE_OPTIONS, PYTHONPATH) gets a process
+of its own.
 With --no-prewarm nothing is started ahead."""
 import json
 import os
@@ -19,6 +20,25 @@ FN = """exports.handler = async () => ({
   api: process.env.AWS_LAMBDA_RUNTIME_API, handler: process.env._HANDLER, tz: process.env.TZ,
 });
 """
+
+PY_FN = """import os
+
+
+def handler(event, context):
+    return {"pid": os.getpid(), "cwd": os.getcwd(), "root": os.environ.get("LAMBDA_TASK_ROOT"),
+            "name": os.environ.get("AWS_LAMBDA_FUNCTION_NAME"), "mine": os.environ.get("MINE"),
+            "spareFlag": os.environ.get("_CDNLAB_SPARE"), "handler": os.environ.get("_HANDLER"),
+            "tz": os.environ.get("TZ"), "api": os.environ.get("AWS_LAMBDA_RUNTIME_API"),
+            "requestId": context.aws_request_id}
+"""
+
+
+def is_python(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return b"python" in f.read().split(b"\0")[0]
+    except OSError:
+        return False
 
 
 def children(pid):
@@ -39,11 +59,11 @@ def children(pid):
     return out
 
 
-def wait_for_spare(pid, used=(), timeout=30):
+def wait_for_spare(pid, used=(), timeout=30, python=False):
     """A child started as a spare and not yet used (/proc/PID/environ keeps the start environment)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        spares = [c for c, spare in children(pid) if spare and c not in used]
+        spares = [c for c, spare in children(pid) if spare and c not in used and is_python(c) == python]
         if spares:
             return spares[0]
         time.sleep(0.05)
@@ -82,6 +102,37 @@ class LambdaPrewarm(unittest.TestCase):
             # NODE_OPTIONS is read by node at its start: such a function gets a fresh process.
             out, _ = self.create(lam, "ownproc", {"NODE_OPTIONS": "--title=cdnlab-own"})
             self.assertEqual(out["title"], "cdnlab-own")
+            self.assertNotEqual(out["pid"], second)
+            self.assertIn(second, [c for c, s in children(proc.p.pid) if s])  # still waiting
+        finally:
+            lam.close()
+            proc.stop()
+
+    def create_python(self, lam, name, env):
+        lam.create_function(FunctionName=name, Runtime="python3.11", Role=ROLE, Handler="app.handler",
+                            Code={"ZipFile": make_zip({"app.py": PY_FN})}, Timeout=20,
+                            Environment={"Variables": env})
+        r = lam.invoke(FunctionName=name, Payload=b"{}", LogType="Tail")
+        out = payload_of(r)
+        self.assertNotIn("FunctionError", r, (out, tail_of(r)))
+        return out, tail_of(r)
+
+    def test_python_spare_takes_the_function_unnoticed(self):
+        proc = start_lambda()
+        lam = client(proc)
+        try:
+            first, _ = self.create_python(lam, "pyfirst", {})
+            spare = wait_for_spare(proc.p.pid, used={first["pid"]}, python=True)
+            out, log = self.create_python(lam, "pywarmed", {"MINE": "1"})
+            self.assertEqual(out["pid"], spare)  # the process started ahead ran it
+            self.assertEqual(out["cwd"], out["root"])
+            self.assertEqual((out["name"], out["mine"], out["spareFlag"], out["handler"], out["tz"]),
+                             ("pywarmed", "1", None, "app.handler", ":UTC"))
+            self.assertRegex(out["api"], r"^127\.0\.0\.1:\d+$")
+            self.assertRegex(log, r"Init Duration: [0-9.]+ ms")
+            second = wait_for_spare(proc.p.pid, used={spare, first["pid"]}, python=True)
+            # PYTHONPATH is read by python at its start: such a function gets a fresh process.
+            out, _ = self.create_python(lam, "pyownproc", {"PYTHONPATH": "/nonexistent"})
             self.assertNotEqual(out["pid"], second)
             self.assertIn(second, [c for c, s in children(proc.p.pid) if s])  # still waiting
         finally:

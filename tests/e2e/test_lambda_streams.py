@@ -141,6 +141,34 @@ class LambdaStreams(unittest.TestCase):
         self.lam.delete_event_source_mapping(UUID=m["UUID"])
         self.assertEqual(code(lambda: self.lam.get_event_source_mapping(UUID=m["UUID"])), ("ResourceNotFoundException", 404))
 
+    def test_destination_config_refused_as_aws_refuses_a_destination_it_cannot_use(self):
+        def err(**extra):
+            try:
+                self.lam.create_event_source_mapping(FunctionName="rec", EventSourceArn=STREAM + "dest",
+                                                     StartingPosition="LATEST", Enabled=False, **extra)
+            except ClientError as e:
+                return e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Message"]
+            raise AssertionError("expected an error")
+
+        on_failure = lambda arn: {"DestinationConfig": {"OnFailure": {"Destination": arn}}}
+        code, status, message = err(**on_failure("arn:aws:sqs:us-east-1:000000000000:dlq"))
+        self.assertEqual((code, status), ("InvalidParameterValueException", 400))
+        self.assertIn("arn:aws:sqs:us-east-1:000000000000:dlq", message)
+        self.assertIn("on-failure log", message)
+        code, status, message = err(**on_failure("arn:aws:lambda:us-east-1:000000000000:function:rec"))
+        self.assertEqual((code, status), ("InvalidParameterValueException", 400))
+        self.assertIn("Unsupported destination", message)
+        code, status, message = err(**on_failure("not-an-arn-at-all"))
+        self.assertEqual((code, status), ("ValidationException", 400))
+        self.assertIn("destinationConfig.onFailure.destination", message)
+        code, status, message = err(DestinationConfig={"OnFailure": {}})
+        self.assertEqual((code, status, message), ("InvalidParameterValueException", 400,
+                                                   "The Destination field is required for an OnFailure configuration."))
+        # No destination at all is what AWS's default means: accepted.
+        m = self.lam.create_event_source_mapping(FunctionName="rec", EventSourceArn=STREAM + "dest", StartingPosition="LATEST",
+                                                 Enabled=False, DestinationConfig={})
+        self.lam.delete_event_source_mapping(UUID=m["UUID"])
+
     def test_batches_retries_and_item_failures(self):
         for k in ("a", "b", "c"):
             put(k)

@@ -86,8 +86,13 @@ void EdgeEventDoc::setString(Value& obj, const char* member, std::string_view va
 }
 
 int EdgeEventDoc::answer(const cdnlab_native_context* ctx, const Value& v) {
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  // Serialised into a buffer on this stack first (one copy into the response, no heap for a
+  // typical result).
+  char buffer[8192];
+  rapidjson::MemoryPoolAllocator<> pool(buffer, sizeof buffer);
+  using Buffer = rapidjson::GenericStringBuffer<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>>;
+  Buffer sb(&pool, 4096);
+  rapidjson::Writer<Buffer, rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>> w(sb, &pool);
   v.Accept(w);
   char* out = ctx->alloc_response(ctx->host, sb.GetSize());
   if (out == nullptr) return fail(ctx, "Function.ResponseSizeTooLarge", "the result is over the response limit");

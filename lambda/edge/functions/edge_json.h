@@ -15,12 +15,15 @@ namespace cdnlab::lambda::edge::functions {
 
 class EdgeEventDoc {
  public:
+  EdgeEventDoc() = default;
+  EdgeEventDoc(const EdgeEventDoc&) = delete;
+  EdgeEventDoc& operator=(const EdgeEventDoc&) = delete;
   // False (and ctx's error set, "InvalidEvent") when the bytes are not a Lambda@Edge event.
   bool parse(const cdnlab_native_context* ctx, const char* event, size_t len);
   rapidjson::Value& request() { return *request_; }
   rapidjson::Value* response() { return response_; }  // null at the request triggers
   std::string_view eventType() const { return eventType_; }
-  rapidjson::Document::AllocatorType& alloc() { return doc_.GetAllocator(); }
+  rapidjson::MemoryPoolAllocator<>& alloc() { return doc_.GetAllocator(); }
 
   // The first value of header `lower` (a lowercase name) in msg.headers.
   static std::optional<std::string_view> header(const rapidjson::Value& msg, std::string_view lower);
@@ -32,7 +35,14 @@ class EdgeEventDoc {
   static int answer(const cdnlab_native_context* ctx, const rapidjson::Value& v);
 
  private:
-  rapidjson::Document doc_;
+  // The DOM lives in buffers inside this object (on the handler's stack): RapidJSON's default
+  // would allocate and free a 64 KiB chunk per event. Larger events spill to the heap.
+  char valueBuffer_[8192];
+  char stackBuffer_[1024];
+  rapidjson::MemoryPoolAllocator<> valueAlloc_{valueBuffer_, sizeof valueBuffer_};
+  rapidjson::MemoryPoolAllocator<> stackAlloc_{stackBuffer_, sizeof stackBuffer_};
+  rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>> doc_{
+      &valueAlloc_, sizeof stackBuffer_, &stackAlloc_};
   rapidjson::Value* request_ = nullptr;
   rapidjson::Value* response_ = nullptr;
   std::string_view eventType_;
