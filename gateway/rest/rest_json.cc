@@ -4,27 +4,6 @@
 namespace cdnlab::gateway {
 namespace {
 
-void jbool(JsonWriter& w, std::string_view k, bool v) {
-  jkey(w, k);
-  w.Bool(v);
-}
-void jint(JsonWriter& w, std::string_view k, int64_t v) {
-  jkey(w, k);
-  w.Int64(v);
-}
-void jboolMap(JsonWriter& w, std::string_view k, const std::map<std::string, bool>& m) {
-  jkey(w, k);
-  w.StartObject();
-  for (const auto& [n, v] : m) {
-    jkey(w, n);
-    w.Bool(v);
-  }
-  w.EndObject();
-}
-void jstrIf(JsonWriter& w, std::string_view k, const std::string& v) {
-  if (!v.empty()) jkv(w, k, v);
-}
-
 Error bad(const std::string& msg) { return Error{400, "Invalid input: " + msg}; }
 
 Result<bool> check(JsonReader& r) {
@@ -106,6 +85,9 @@ void writeMethod(JsonWriter& w, const RestMethod& m) {
   jkv(w, "httpMethod", m.httpMethod);
   jkv(w, "authorizationType", m.authorizationType);
   jstrIf(w, "authorizerId", m.authorizerId);
+  if (!m.authorizationScopes.empty()) jlist(w, "authorizationScopes", m.authorizationScopes);
+  jstrIf(w, "requestValidatorId", m.requestValidatorId);
+  if (!m.requestModels.empty()) jmap(w, "requestModels", m.requestModels);
   jbool(w, "apiKeyRequired", m.apiKeyRequired);
   jstrIf(w, "operationName", m.operationName);
   if (!m.requestParameters.empty()) jboolMap(w, "requestParameters", m.requestParameters);
@@ -324,6 +306,9 @@ Result<bool> readMethod(const rapidjson::Value& o, RestMethod& out) {
   r.str("httpMethod", out.httpMethod);
   r.str("authorizationType", out.authorizationType);
   r.str("authorizerId", out.authorizerId);
+  r.strList("authorizationScopes", out.authorizationScopes);
+  r.str("requestValidatorId", out.requestValidatorId);
+  r.strMap("requestModels", out.requestModels);
   r.boolean("apiKeyRequired", out.apiKeyRequired);
   r.str("operationName", out.operationName);
   if (auto c = check(r); !c) return c;
@@ -358,6 +343,8 @@ std::string writeRestState(const RestState& s) {
     w.StartArray();
     for (const auto& r : a.resources) writeResource(w, r, true);
     w.EndArray();
+    jkey(w, "definitions");
+    writeDefinitions(w, a.definitions);
     jkey(w, "deployments");
     w.StartArray();
     for (const auto& d : a.deployments) {
@@ -368,6 +355,8 @@ std::string writeRestState(const RestState& s) {
       w.StartArray();
       for (const auto& r : d.resources) writeResource(w, r, true);
       w.EndArray();
+      jkey(w, "definitions");
+      writeDefinitions(w, d.definitions);
       w.EndObject();
     }
     w.EndArray();
@@ -449,6 +438,8 @@ Result<RestState> readRestState(std::string_view text) {
       if (auto c = check(r); !c) return c.error();
       if (o.HasMember("resources"))
         if (auto x = readResources(o["resources"], a.resources); !x) return x.error();
+      if (o.HasMember("definitions"))
+        if (auto x = readDefinitions(o["definitions"], a.definitions); !x) return x.error();
       if (o.HasMember("deployments") && o["deployments"].IsArray()) {
         for (const auto& d : o["deployments"].GetArray()) {
           RestDeployment dep;
@@ -460,6 +451,8 @@ Result<RestState> readRestState(std::string_view text) {
           if (auto c = check(dr); !c) return c.error();
           if (d.HasMember("resources"))
             if (auto x = readResources(d["resources"], dep.resources); !x) return x.error();
+          if (d.HasMember("definitions"))
+            if (auto x = readDefinitions(d["definitions"], dep.definitions); !x) return x.error();
           a.deployments.push_back(std::move(dep));
         }
       }
