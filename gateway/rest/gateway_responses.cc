@@ -123,7 +123,9 @@ http::Response renderGatewayResponse(const GatewayResponseMap* custom, const Gat
   const CompiledGatewayResponse* fallback = findIn(custom, defaultStatus < 500 ? "DEFAULT_4XX" : "DEFAULT_5XX");
 
   http::Response out;
-  out.status = statusOf(own) ? statusOf(own) : statusOf(fallback) ? statusOf(fallback) : defaultStatus;
+  // A customised type keeps its own status (its default when it sets none); the rest take the
+  // fallback's when it sets one.
+  out.status = own ? (statusOf(own) ? statusOf(own) : defaultStatus) : (statusOf(fallback) ? statusOf(fallback) : defaultStatus);
   out.headers.set("Content-Type", "application/json");
   if (!e.errorType.empty()) out.headers.set("x-amzn-ErrorType", e.errorType);
   else if (t && !t->errorType.empty()) out.headers.set("x-amzn-ErrorType", t->errorType);

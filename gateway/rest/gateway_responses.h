@@ -68,8 +68,8 @@ struct GatewayResponseInputs {
 };
 
 // The answer, as API Gateway picks it: the type's customisation, else DEFAULT_4XX / DEFAULT_5XX
-// by the type's status class, else the built-in. Status: the type's statusCode, else the
-// fallback's, else the default. Headers: the fallback's responseParameters then the type's.
+// by the type's status class, else the built-in. Status: a customised type's statusCode (none:
+// its default); an uncustomised type's the fallback's statusCode, else its default. Headers: the fallback's responseParameters then the type's.
 // Body: the customised type's template (application/json first; none: the default), else the
 // fallback's, else the default.
 // A template that fails to render falls back to the default body (the reason goes to `why`).
