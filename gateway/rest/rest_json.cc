@@ -329,6 +329,51 @@ Result<bool> readMethod(const rapidjson::Value& o, RestMethod& out) {
   return check(r);
 }
 
+Result<bool> readUsagePlan(const rapidjson::Value& o, UsagePlan& p) {
+  if (!o.IsObject()) return Error{400, "Invalid input: a usage plan must be an object"};
+  JsonReader r(o);
+  r.str("name", p.name);
+  r.str("description", p.description);
+  if (!r.ok()) return Error{400, r.error()};
+  if (p.name.empty()) return Error{400, "Invalid input: name is required"};
+  if (o.HasMember("apiStages")) {
+    if (!o["apiStages"].IsArray()) return Error{400, "Invalid input: apiStages must be a list"};
+    for (const auto& s : o["apiStages"].GetArray()) {
+      UsagePlanStage ups;
+      JsonReader sr(s);
+      sr.str("apiId", ups.apiId);
+      sr.str("stage", ups.stage);
+      if (!sr.ok()) return Error{400, sr.error()};
+      p.apiStages.push_back(ups);
+    }
+  }
+  if (o.HasMember("throttle") && o["throttle"].IsObject()) {
+    JsonReader tr(o["throttle"]);
+    double rate = 0;
+    int64_t burst = 0;
+    if (tr.has("rateLimit") && tr.number("rateLimit", rate)) p.rateLimit = rate;
+    if (tr.has("burstLimit") && tr.integer("burstLimit", burst)) p.burstLimit = burst;
+    if (!tr.ok()) return Error{400, tr.error()};
+    if ((p.rateLimit && *p.rateLimit < 0) || (p.burstLimit && *p.burstLimit < 0))
+      return Error{400, "Invalid input: throttle limits must not be negative"};
+  }
+  if (o.HasMember("quota") && o["quota"].IsObject()) {
+    JsonReader qr(o["quota"]);
+    int64_t limit = 0;
+    if (qr.has("limit") && qr.integer("limit", limit)) p.quotaLimit = limit;
+    qr.integer("offset", p.quotaOffset);
+    qr.str("period", p.quotaPeriod);
+    if (!qr.ok()) return Error{400, qr.error()};
+    if (p.quotaPeriod != "DAY" && p.quotaPeriod != "WEEK" && p.quotaPeriod != "MONTH")
+      return Error{400, "Invalid quota period '" + p.quotaPeriod + "' (DAY, WEEK, MONTH)"};
+    if (!p.quotaLimit || *p.quotaLimit < 0) return Error{400, "Invalid input: quota.limit is required and not negative"};
+    int64_t maxOffset = p.quotaPeriod == "DAY" ? 0 : p.quotaPeriod == "WEEK" ? 6 : 27;
+    if (p.quotaOffset < 0 || p.quotaOffset > maxOffset)
+      return Error{400, "Invalid quota offset for period " + p.quotaPeriod + ": 0.." + std::to_string(maxOffset)};
+  }
+  return true;
+}
+
 std::string writeRestState(const RestState& s) {
   rapidjson::StringBuffer b;
   JsonWriter w(b);
@@ -485,36 +530,13 @@ Result<RestState> readRestState(std::string_view text) {
     for (const auto& o : doc["usagePlans"].GetArray()) {
       if (!o.IsObject() || !o.HasMember("plan") || !o["plan"].IsObject()) return bad("usagePlans[] needs 'plan'");
       UsagePlan p;
-      const auto& po = o["plan"];
-      JsonReader r(po);
-      r.str("id", p.id);
-      r.str("name", p.name);
-      r.str("description", p.description);
-      if (po.HasMember("apiStages") && po["apiStages"].IsArray())
-        for (const auto& as : po["apiStages"].GetArray()) {
-          UsagePlanStage ups;
-          JsonReader ar(as);
-          ar.str("apiId", ups.apiId);
-          ar.str("stage", ups.stage);
-          p.apiStages.push_back(ups);
-        }
-      if (const rapidjson::Value* t = r.object("throttle")) {
-        JsonReader tr(*t);
-        double rate = 0;
-        int64_t burst = 0;
-        if (tr.has("rateLimit") && tr.number("rateLimit", rate)) p.rateLimit = rate;
-        if (tr.has("burstLimit") && tr.integer("burstLimit", burst)) p.burstLimit = burst;
-      }
-      if (const rapidjson::Value* q = r.object("quota")) {
-        JsonReader qr(*q);
-        int64_t limit = 0;
-        if (qr.has("limit") && qr.integer("limit", limit)) p.quotaLimit = limit;
-        qr.integer("offset", p.quotaOffset);
-        qr.str("period", p.quotaPeriod);
-      }
+      if (auto r = readUsagePlan(o["plan"], p); !r) return r.error();
+      JsonReader ir(o["plan"]);
+      ir.str("id", p.id);
+      if (auto c = check(ir); !c) return c.error();
       JsonReader kr(o);
       kr.strList("keyIds", p.keyIds);
-      if (auto c = check(r); !c) return c.error();
+      if (auto c = check(kr); !c) return c.error();
       s.usagePlans.push_back(std::move(p));
     }
   }

@@ -40,6 +40,9 @@ Result<bool> readRequestValidator(const rapidjson::Value& o, RestRequestValidato
 Result<bool> readModel(const rapidjson::Value& o, RestModelSchema& out);
 Result<bool> readGatewayResponse(const rapidjson::Value& o, RestGatewayResponse& out);
 Result<bool> readDefinitions(const rapidjson::Value& o, RestApiDefinitions& out);
+// A usage plan's members with the checks create-usage-plan makes (name, quota period and offset,
+// limits not negative).
+Result<bool> readUsagePlan(const rapidjson::Value& o, UsagePlan& out);
 Result<bool> readBoolMap(const rapidjson::Value& o, const char* name, std::map<std::string, bool>& out);
 
 std::string writeRestState(const RestState& s);

@@ -168,51 +168,6 @@ Result<bool> applyStagePatch(RestApi& api, RestStage& st, const rapidjson::Value
   return true;
 }
 
-Result<UsagePlan> readUsagePlan(const rapidjson::Value& o) {
-  UsagePlan p;
-  JsonReader r(o);
-  r.str("name", p.name);
-  r.str("description", p.description);
-  if (!r.ok()) return Error{400, r.error()};
-  if (p.name.empty()) return Error{400, "Invalid input: name is required"};
-  if (o.HasMember("apiStages")) {
-    if (!o["apiStages"].IsArray()) return Error{400, "Invalid input: apiStages must be a list"};
-    for (const auto& s : o["apiStages"].GetArray()) {
-      UsagePlanStage ups;
-      JsonReader sr(s);
-      sr.str("apiId", ups.apiId);
-      sr.str("stage", ups.stage);
-      if (!sr.ok()) return Error{400, sr.error()};
-      p.apiStages.push_back(ups);
-    }
-  }
-  if (o.HasMember("throttle") && o["throttle"].IsObject()) {
-    JsonReader tr(o["throttle"]);
-    double rate = 0;
-    int64_t burst = 0;
-    if (tr.has("rateLimit") && tr.number("rateLimit", rate)) p.rateLimit = rate;
-    if (tr.has("burstLimit") && tr.integer("burstLimit", burst)) p.burstLimit = burst;
-    if (!tr.ok()) return Error{400, tr.error()};
-    if ((p.rateLimit && *p.rateLimit < 0) || (p.burstLimit && *p.burstLimit < 0))
-      return Error{400, "Invalid input: throttle limits must not be negative"};
-  }
-  if (o.HasMember("quota") && o["quota"].IsObject()) {
-    JsonReader qr(o["quota"]);
-    int64_t limit = 0;
-    if (qr.has("limit") && qr.integer("limit", limit)) p.quotaLimit = limit;
-    qr.integer("offset", p.quotaOffset);
-    qr.str("period", p.quotaPeriod);
-    if (!qr.ok()) return Error{400, qr.error()};
-    if (p.quotaPeriod != "DAY" && p.quotaPeriod != "WEEK" && p.quotaPeriod != "MONTH")
-      return Error{400, "Invalid quota period '" + p.quotaPeriod + "' (DAY, WEEK, MONTH)"};
-    if (!p.quotaLimit || *p.quotaLimit < 0) return Error{400, "Invalid input: quota.limit is required and not negative"};
-    int64_t maxOffset = p.quotaPeriod == "DAY" ? 0 : p.quotaPeriod == "WEEK" ? 6 : 27;
-    if (p.quotaOffset < 0 || p.quotaOffset > maxOffset)
-      return Error{400, "Invalid quota offset for period " + p.quotaPeriod + ": 0.." + std::to_string(maxOffset)};
-  }
-  return p;
-}
-
 // update-method patch operations: /authorizationType, /authorizerId, /apiKeyRequired,
 // /requestValidatorId, /operationName, /authorizationScopes, /requestParameters/<name>,
 // /requestModels/<content type with ~1 for '/'>.
@@ -875,20 +830,20 @@ http::Response usagePlans(RestStore& store, const http::Request& req, const std:
   rapidjson::Document doc;
   if (seg.size() == 1 && m == "POST") {
     if (auto p = parseRequestObject(req, doc); !p) return fail(p.error());
-    auto plan = readUsagePlan(doc);
-    if (!plan) return fail(plan.error());
-    plan->id = newId(6);
+    UsagePlan plan;
+    if (auto r = readUsagePlan(doc, plan); !r) return fail(r.error());
+    plan.id = newId(6);
     auto res = store.mutate([&](RestState& s) -> Result<bool> {
-      for (const auto& st : plan->apiStages) {
+      for (const auto& st : plan.apiStages) {
         RestApi* api = findApi(s, st.apiId);
         if (!api) return Error{404, "Invalid API identifier specified 123456789012:" + st.apiId};
         if (!api->findStage(st.stage)) return Error{404, "Invalid stage identifier specified " + st.stage};
       }
-      s.usagePlans.push_back(*plan);
+      s.usagePlans.push_back(plan);
       return true;
     });
     if (!res) return fail(res.error());
-    return jsonResponse(201, renderJson([&](JsonWriter& w) { writeUsagePlan(w, *plan); }));
+    return jsonResponse(201, renderJson([&](JsonWriter& w) { writeUsagePlan(w, plan); }));
   }
   RestState state;
   store.read([&](const RestState& s) { state = s; });

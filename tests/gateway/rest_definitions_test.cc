@@ -11,6 +11,7 @@
 #include "gateway/rest/request_validation.h"
 #include "gateway/rest/rest_definitions.h"
 #include "gateway/rest/rest_import.h"
+#include "gateway/rest/rest_json.h"
 
 namespace cdnlab::gateway {
 namespace {
@@ -346,6 +347,42 @@ TEST(RestImportDefinitions, ErrorsNameLineAndPath) {
   std::string badRef = kOpenApi;
   badRef.replace(badRef.find("#/components/schemas/Item"), 25, "#/components/schemas/Nope");
   EXPECT_FALSE(importRestApi(badRef, "api.yaml"));
+}
+
+}  // namespace
+}  // namespace cdnlab::gateway
+
+namespace cdnlab::gateway {
+namespace {
+
+// The definitions survive a restart: the persisted state reads back what was written, for the API
+// and for each deployment's frozen copy.
+TEST(RestDefinitionsState, PersistedAndReadBack) {
+  auto api = importRestApi(kOpenApi, "api.yaml");
+  ASSERT_TRUE(api) << api.error().message;
+  RestDeployment d;
+  d.id = "dep1";
+  d.resources = api->resources;
+  d.definitions = api->definitions;
+  api->id = "api1";
+  api->deployments.push_back(d);
+  RestState s;
+  s.apis.push_back(*api);
+  std::string text = writeRestState(s);
+  auto back = readRestState(text);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(writeRestState(*back), text);
+  const RestApiDefinitions& got = back->apis[0].deployments[0].definitions;
+  EXPECT_EQ(got.authorizers.size(), 1u);
+  EXPECT_EQ(got.authorizers[0].identityValidationExpression, "^Bearer .+$");
+  EXPECT_EQ(got.requestValidators.size(), 2u);
+  EXPECT_EQ(got.gatewayResponses.at("MISSING_AUTHENTICATION_TOKEN").responseParameters.at("gatewayresponse.header.x-why"), "'no route'");
+  EXPECT_EQ(got.findModel("Item")->schema, api->definitions.findModel("Item")->schema);
+  for (const auto& r : back->apis[0].resources) {
+    if (r.path == "/items") {
+      EXPECT_EQ(r.methods.at("POST").requestModels.at("application/json"), "Item");
+    }
+  }
 }
 
 }  // namespace
