@@ -4,7 +4,9 @@ that is missing or fails identityValidationExpression is 401 without calling the
 allowed token reaches the integration with requestContext.authorizer (principalId, context), the
 answer is cached per token for the TTL, an explicit Deny is 403 with AWS's message, a function
 answering "Unauthorized" is 401 and a broken one 500 {"message": null}; a REQUEST authorizer
-(boto3, attached with update-method) gets AWS's REQUEST event; an AWS_IAM method accepts botocore's
+(boto3, attached with update-method) gets AWS's REQUEST event; an API whose apiKeySource is
+AUTHORIZER meters the authorizer's usageIdentifierKey and templates read $context.authorizer.*;
+an AWS_IAM method accepts botocore's
 SigV4 signature and refuses unsigned requests with "Missing Authentication Token"."""
 import json
 import os
@@ -40,6 +42,8 @@ exports.token = async (event) => {
       { Action: "execute-api:Invoke", Effect: t.startsWith("allow") ? "Allow" : "Deny", Resource: stage + "/*" }] },
     context: { who: t, fresh: Math.random().toString(36).slice(2), type: event.type, methodArn: event.methodArn,
                keys: Object.keys(event).sort().join(",") },
+    // The API key of an API whose apiKeySource is AUTHORIZER.
+    usageIdentifierKey: t.startsWith("allow-key") ? "rest-authorizer-test-key-0001" : undefined,
   };
 };
 // REQUEST authorizer: allows when header x-user equals query parameter user; the event's shape
@@ -183,6 +187,30 @@ class RestAuthorizers(unittest.TestCase):
         with self.assertRaises(self.boto.exceptions.BadRequestException):
             self.boto.update_method(restApiId=self.api, resourceId=self.orders, httpMethod="GET",
                                     patchOperations=[{"op": "replace", "path": "/authorizerId", "value": "nope"}])
+
+    def test_api_key_from_the_authorizer(self):
+        api = self.boto.create_rest_api(name="metered", apiKeySource="AUTHORIZER")["id"]
+        root = self.boto.get_resources(restApiId=api)["items"][0]["id"]
+        az = self.boto.create_authorizer(restApiId=api, name="tok", type="TOKEN", authorizerUri=URI.format("token"),
+                                         identitySource="method.request.header.Authorization")
+        rid = self.boto.create_resource(restApiId=api, parentId=root, pathPart="m")["id"]
+        self.boto.put_method(restApiId=api, resourceId=rid, httpMethod="GET", authorizationType="CUSTOM",
+                             authorizerId=az["id"], apiKeyRequired=True)
+        self.boto.put_integration(restApiId=api, resourceId=rid, httpMethod="GET", type="MOCK",
+                                  requestTemplates={"application/json": '{"statusCode": 200}'})
+        self.boto.put_integration_response(restApiId=api, resourceId=rid, httpMethod="GET", statusCode="200",
+                                           responseTemplates={"application/json": '{"key": "$context.identity.apiKeyId", '
+                                                                                  '"who": "$context.authorizer.who"}'})
+        self.boto.create_deployment(restApiId=api, stageName="prod")
+        key = self.boto.create_api_key(name="k", enabled=True, value="rest-authorizer-test-key-0001")
+        plan = self.boto.create_usage_plan(name="p", apiStages=[{"apiId": api, "stage": "prod"}])
+        self.boto.create_usage_plan_key(usagePlanId=plan["id"], keyId=key["id"], keyType="API_KEY")
+        path = f"/_api/{api}/prod/m"
+        st, _, body, _ = request(self.gw.addr["http"], "GET", path, headers={"Authorization": "allow-key1"})
+        self.assertEqual((st, json.loads(body)), (200, {"key": key["id"], "who": "allow-key1"}))
+        # Allowed by the authorizer but without a usageIdentifierKey: no API key, 403.
+        st, _, body, _ = request(self.gw.addr["http"], "GET", path, headers={"Authorization": "allow-nokey"})
+        self.assertEqual((st, json.loads(body)), (403, {"message": "Forbidden"}))
 
     def test_iam_method(self):
         url = self.gw.url() + f"/_api/{self.api}/prod/signed"
