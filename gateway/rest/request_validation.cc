@@ -263,6 +263,7 @@ static size_t nestingOf(std::string_view s) {
 std::optional<std::string> validateBody(const CompiledModel& model, std::string_view body) {
   if (nestingOf(body) > kMaxBodyDepth) return "[JSON nested deeper than " + std::to_string(kMaxBodyDepth) + " levels]";
   std::string textBody(body.empty() ? std::string_view("{}") : body);
+  std::lock_guard<std::mutex> lock(model.mu);
   rapidjson::SchemaValidator validator(*model.schema);
   rapidjson::Reader reader;
   rapidjson::StringStream ss(textBody.c_str());

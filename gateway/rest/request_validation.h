@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,11 +23,14 @@
 
 namespace cdnlab::gateway {
 
-// A model ready to validate with (immutable; shared by every worker).
+// A model ready to validate with, shared by every worker. RapidJSON 1.1's schema keeps the match
+// state of `pattern` regexes inside the compiled schema (mutable members), so validations of one
+// model take turns on `mu`; different models validate in parallel.
 struct CompiledModel {
   std::string name;
   rapidjson::Document source;  // the schema with the API's other models under #/x-cdnlab-models
   std::unique_ptr<rapidjson::SchemaDocument> schema;
+  mutable std::mutex mu;
 };
 using ModelMap = std::map<std::string, std::shared_ptr<const CompiledModel>>;
 

@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <atomic>
+#include <thread>
+
 #include "gateway/auth/rest_authorizer.h"
 #include "gateway/rest/gateway_responses.h"
 #include "gateway/rest/request_validation.h"
@@ -383,6 +386,32 @@ TEST(RestDefinitionsState, PersistedAndReadBack) {
       EXPECT_EQ(r.methods.at("POST").requestModels.at("application/json"), "Item");
     }
   }
+}
+
+}  // namespace
+}  // namespace cdnlab::gateway
+
+namespace cdnlab::gateway {
+namespace {
+
+// Workers validate against one shared model at once; `pattern` keeps match state in the compiled
+// schema, so this would race (and answer wrongly) without the model's lock. Run under TSan too.
+TEST(RequestValidation, OneModelFromManyThreads) {
+  auto models = compileModels({model("Code", R"({"type":"string","pattern":"^[a-z]+[0-9]+$"})")});
+  ASSERT_TRUE(models);
+  const CompiledModel& m = *models->at("Code");
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2000; ++i) {
+        bool good = (i + t) % 2 == 0;
+        bool refused = validateBody(m, good ? R"("abc123")" : R"("123abc")").has_value();
+        if (refused == good) wrong.fetch_add(1);
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 }  // namespace
