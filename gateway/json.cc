@@ -15,6 +15,16 @@ void jmap(JsonWriter& w, std::string_view k, const StringMap& m) {
   w.EndObject();
 }
 
+void jboolMap(JsonWriter& w, std::string_view k, const std::map<std::string, bool>& m) {
+  jkey(w, k);
+  w.StartObject();
+  for (const auto& [n, v] : m) {
+    jkey(w, n);
+    w.Bool(v);
+  }
+  w.EndObject();
+}
+
 void jlist(JsonWriter& w, std::string_view k, const std::vector<std::string>& v) {
   jkey(w, k);
   w.StartArray();

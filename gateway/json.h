@@ -6,6 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,8 +25,30 @@ inline void jkv(JsonWriter& w, std::string_view k, std::string_view v) {
   jkey(w, k);
   jstr(w, v);
 }
+inline void jbool(JsonWriter& w, std::string_view k, bool v) {
+  jkey(w, k);
+  w.Bool(v);
+}
+inline void jint(JsonWriter& w, std::string_view k, int64_t v) {
+  jkey(w, k);
+  w.Int64(v);
+}
+// A string member only when it is not empty (AWS leaves unset members out).
+inline void jstrIf(JsonWriter& w, std::string_view k, const std::string& v) {
+  if (!v.empty()) jkv(w, k, v);
+}
 void jmap(JsonWriter& w, std::string_view k, const StringMap& m);
+void jboolMap(JsonWriter& w, std::string_view k, const std::map<std::string, bool>& m);
 void jlist(JsonWriter& w, std::string_view k, const std::vector<std::string>& v);
+
+// The text `fn` writes: renderJson([&](JsonWriter& w) { ... }).
+template <typename Fn>
+std::string renderJson(Fn&& fn) {
+  rapidjson::StringBuffer b;
+  JsonWriter w(b);
+  fn(w);
+  return std::string(b.GetString(), b.GetSize());
+}
 // A JSON string literal with quotes ("a\"b").
 std::string jsonQuote(std::string_view s);
 

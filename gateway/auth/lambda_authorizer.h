@@ -54,6 +54,7 @@ struct AuthorizerVerdict {
   std::string principalId;           // policy responses
   std::vector<PolicyStatement> statements;
   std::string contextJson;           // the "context" object as JSON; "{}" without one
+  std::string usageIdentifierKey;    // REST APIs: the API key when the API's key source is AUTHORIZER
 };
 
 // Reads the function's answer. `simpleResponses`: the authorizer has enableSimpleResponses (2.0),

@@ -16,6 +16,16 @@ http::Response jsonResponse(int status, std::string body) {
   return r;
 }
 
+Result<bool> parseRequestObject(const http::Request& req, rapidjson::Document& doc) {
+  if (req.body.empty()) {
+    doc.SetObject();
+    return true;
+  }
+  if (auto r = parseJson(req.body, doc); !r) return Error{400, "Invalid request body: " + r.error().message};
+  if (!doc.IsObject()) return Error{400, "Invalid request body: expected a JSON object"};
+  return true;
+}
+
 http::Response awsError(int status, std::string_view type, std::string_view message) {
   http::Response r = jsonResponse(status, "{\"message\":" + jsonQuote(message) + "}");
   r.headers.add("x-amzn-ErrorType", type);

@@ -6,7 +6,10 @@
 #include <string_view>
 #include <vector>
 
+#include <rapidjson/document.h>
+
 #include "common/http/message.h"
+#include "common/result.h"
 
 namespace cdnlab::gateway {
 
@@ -19,6 +22,10 @@ http::Response awsErrorFor(int code, std::string_view message);
 std::string newAwsRequestId();
 // {"message": "<text>"}: the invoke path's own answers (Not Found, Too Many Requests, ...).
 http::Response messageResponse(int status, std::string_view message);
+
+// A management request's body as a JSON object (an empty body is {}); errors are
+// BadRequestException messages ("Invalid request body: ...").
+Result<bool> parseRequestObject(const http::Request& req, rapidjson::Document& doc);
 
 // A request path's non-empty segments as sent (not decoded): "/v2/apis/x" -> {"v2", "apis", "x"}.
 std::vector<std::string_view> splitSegments(std::string_view path);

@@ -39,14 +39,6 @@ Result<std::pair<size_t, size_t>> pageOf(std::string_view query, size_t total) {
   return std::make_pair(from, to);
 }
 
-template <typename Fn>
-std::string render(Fn&& fn) {
-  rapidjson::StringBuffer b;
-  JsonWriter w(b);
-  fn(w);
-  return std::string(b.GetString(), b.GetSize());
-}
-
 // One page of a Get* list, as apigatewayv2 pages them: `maxResults` (a positive number, as a
 // string on the wire) caps the items, `nextToken` (opaque; ours is the next offset) continues.
 template <typename T, typename Fn>
@@ -54,7 +46,7 @@ Result<std::string> renderItems(const http::Request& req, const std::vector<T>& 
   auto page = pageOf(req.query, items.size());
   if (!page) return page.error();
   auto [from, to] = *page;
-  return render([&, from = from, to = to](JsonWriter& w) {
+  return renderJson([&, from = from, to = to](JsonWriter& w) {
     w.StartObject();
     jkey(w, "items");
     w.StartArray();
@@ -72,16 +64,6 @@ Api* findApi(std::vector<Api>& apis, std::string_view id) {
 }
 
 Error apiNotFound(std::string_view id) { return Error{404, "Invalid API identifier specified " + std::string(id)}; }
-
-Result<bool> parseBody(const http::Request& req, rapidjson::Document& doc) {
-  if (req.body.empty()) {
-    doc.SetObject();
-    return true;
-  }
-  if (auto r = parseJson(req.body, doc); !r) return Error{400, "Invalid request body: " + r.error().message};
-  if (!doc.IsObject()) return Error{400, "Invalid request body: expected a JSON object"};
-  return true;
-}
 
 Result<bool> checkStageName(const std::string& n) {
   if (n.empty() || n.size() > 128) return Error{400, "Invalid input: stageName must be 1 to 128 characters"};
@@ -155,7 +137,7 @@ http::Response fail(const Error& e) { return awsErrorFor(e.code, e.message); }
 
 http::Response createApi(Call& c) {
   rapidjson::Document doc;
-  if (auto r = parseBody(c.req, doc); !r) return fail(r.error());
+  if (auto r = parseRequestObject(c.req, doc); !r) return fail(r.error());
   Api api;
   if (auto r = readApi(doc, api, false); !r) return fail(r.error());
   if (api.name.empty()) return fail(Error{400, "Invalid input: name is required"});
@@ -181,7 +163,7 @@ http::Response createApi(Call& c) {
   std::string out;
   auto r = c.store.mutate([&](std::vector<Api>& apis) -> Result<bool> {
     apis.push_back(api);
-    out = render([&](JsonWriter& w) { writeApi(w, api, c.endpoint(api.id), false); });
+    out = renderJson([&](JsonWriter& w) { writeApi(w, api, c.endpoint(api.id), false); });
     return true;
   });
   if (!r) return fail(r.error());
@@ -190,7 +172,7 @@ http::Response createApi(Call& c) {
 
 http::Response importApi(Call& c, const std::string& reimportId) {
   rapidjson::Document doc;
-  if (auto r = parseBody(c.req, doc); !r) return fail(r.error());
+  if (auto r = parseRequestObject(c.req, doc); !r) return fail(r.error());
   if (!doc.HasMember("body") || !doc["body"].IsString()) return fail(Error{400, "Invalid input: body is required (the OpenAPI document)"});
   std::string_view text(doc["body"].GetString(), doc["body"].GetStringLength());
   auto api = importOpenApi(text, "body");
@@ -216,7 +198,7 @@ http::Response importApi(Call& c, const std::string& reimportId) {
       if (!added) return added.error();
       id = *added;
     }
-    out = render([&](JsonWriter& w) { writeApi(w, *findApi(apis, id), c.endpoint(id), false); });
+    out = renderJson([&](JsonWriter& w) { writeApi(w, *findApi(apis, id), c.endpoint(id), false); });
     return true;
   });
   if (!r) return fail(r.error());
@@ -228,7 +210,7 @@ http::Response subResource(Call& c, const std::string& apiId, std::string_view k
   const std::string& m = c.req.method;
   rapidjson::Document doc;
   if (m == "POST" || m == "PATCH")
-    if (auto r = parseBody(c.req, doc); !r) return fail(r.error());
+    if (auto r = parseRequestObject(c.req, doc); !r) return fail(r.error());
   std::string out;
   int status = 200;
   auto r = c.store.mutate([&](std::vector<Api>& apis) -> Result<bool> {
@@ -241,7 +223,7 @@ http::Response subResource(Call& c, const std::string& apiId, std::string_view k
         if (auto e = readIntegration(doc, in, false); !e) return e;
         if (auto e = validateIntegration(in, api->protocolType); !e) return e;
         api->integrations.push_back(in);
-        out = render([&](JsonWriter& w) { writeIntegration(w, in, false); });
+        out = renderJson([&](JsonWriter& w) { writeIntegration(w, in, false); });
         status = 201;
         return true;
       }
@@ -254,13 +236,13 @@ http::Response subResource(Call& c, const std::string& apiId, std::string_view k
       Integration* in = api->findIntegration(subId);
       if (!in) return Error{404, "Invalid Integration identifier specified " + subId};
       if (m == "GET") {
-        out = render([&](JsonWriter& w) { writeIntegration(w, *in, false); });
+        out = renderJson([&](JsonWriter& w) { writeIntegration(w, *in, false); });
         return true;
       }
       if (m == "PATCH") {
         if (auto e = readIntegration(doc, *in, false); !e) return e;
         if (auto e = validateIntegration(*in, api->protocolType); !e) return e;
-        out = render([&](JsonWriter& w) { writeIntegration(w, *in, false); });
+        out = renderJson([&](JsonWriter& w) { writeIntegration(w, *in, false); });
         return true;
       }
       if (m == "DELETE") {
@@ -280,7 +262,7 @@ http::Response subResource(Call& c, const std::string& apiId, std::string_view k
         if (auto e = checkRouteAuth(rt); !e) return e;
         api->routes.push_back(rt);
         if (auto e = validateRoutes(*api); !e) return e;
-        out = render([&](JsonWriter& w) { writeRoute(w, rt); });
+        out = renderJson([&](JsonWriter& w) { writeRoute(w, rt); });
         status = 201;
         return true;
       }
@@ -293,14 +275,14 @@ http::Response subResource(Call& c, const std::string& apiId, std::string_view k
       Route* rt = api->findRoute(subId);
       if (!rt) return Error{404, "Invalid Route identifier specified " + subId};
       if (m == "GET") {
-        out = render([&](JsonWriter& w) { writeRoute(w, *rt); });
+        out = renderJson([&](JsonWriter& w) { writeRoute(w, *rt); });
         return true;
       }
       if (m == "PATCH") {
         if (auto e = readRoute(doc, *rt); !e) return e;
         if (auto e = checkRouteAuth(*rt); !e) return e;
         if (auto e = validateRoutes(*api); !e) return e;
-        out = render([&](JsonWriter& w) { writeRoute(w, *rt); });
+        out = renderJson([&](JsonWriter& w) { writeRoute(w, *rt); });
         return true;
       }
       if (m == "DELETE") {
@@ -318,7 +300,7 @@ http::Response subResource(Call& c, const std::string& apiId, std::string_view k
           return Error{404, "Invalid Deployment identifier specified " + s.deploymentId};
         s.createdMs = s.updatedMs = wallMs();
         api->stages.push_back(s);
-        out = render([&](JsonWriter& w) { writeStage(w, s); });
+        out = renderJson([&](JsonWriter& w) { writeStage(w, s); });
         status = 201;
         return true;
       }
@@ -331,7 +313,7 @@ http::Response subResource(Call& c, const std::string& apiId, std::string_view k
       Stage* s = api->findStage(subId);
       if (!s) return Error{404, "Invalid stage identifier specified " + subId};
       if (m == "GET") {
-        out = render([&](JsonWriter& w) { writeStage(w, *s); });
+        out = renderJson([&](JsonWriter& w) { writeStage(w, *s); });
         return true;
       }
       if (m == "PATCH") {
@@ -341,7 +323,7 @@ http::Response subResource(Call& c, const std::string& apiId, std::string_view k
         if (!s->deploymentId.empty() && !api->findDeployment(s->deploymentId))
           return Error{404, "Invalid Deployment identifier specified " + s->deploymentId};
         s->updatedMs = wallMs();
-        out = render([&](JsonWriter& w) { writeStage(w, *s); });
+        out = renderJson([&](JsonWriter& w) { writeStage(w, *s); });
         return true;
       }
       if (m == "DELETE") {
@@ -355,7 +337,7 @@ http::Response subResource(Call& c, const std::string& apiId, std::string_view k
         if (auto e = readAuthorizer(doc, az); !e) return e;
         az.id = newId(6);
         api->authorizers.push_back(az);
-        out = render([&](JsonWriter& w) { writeAuthorizer(w, az); });
+        out = renderJson([&](JsonWriter& w) { writeAuthorizer(w, az); });
         status = 201;
         return true;
       }
@@ -368,13 +350,13 @@ http::Response subResource(Call& c, const std::string& apiId, std::string_view k
       Authorizer* az = api->findAuthorizer(subId);
       if (!az) return Error{404, "Invalid authorizer identifier specified " + subId};
       if (m == "GET") {
-        out = render([&](JsonWriter& w) { writeAuthorizer(w, *az); });
+        out = renderJson([&](JsonWriter& w) { writeAuthorizer(w, *az); });
         return true;
       }
       if (m == "PATCH") {
         if (auto e = readAuthorizer(doc, *az); !e) return e;
         az->id = subId;
-        out = render([&](JsonWriter& w) { writeAuthorizer(w, *az); });
+        out = renderJson([&](JsonWriter& w) { writeAuthorizer(w, *az); });
         return true;
       }
       if (m == "DELETE") {
@@ -403,7 +385,7 @@ http::Response subResource(Call& c, const std::string& apiId, std::string_view k
           st->updatedMs = wallMs();
         }
         api->deployments.push_back(d);
-        out = render([&](JsonWriter& w) { writeDeployment(w, d, false); });
+        out = renderJson([&](JsonWriter& w) { writeDeployment(w, d, false); });
         status = 201;
         return true;
       }
@@ -416,7 +398,7 @@ http::Response subResource(Call& c, const std::string& apiId, std::string_view k
       const Deployment* d = api->findDeployment(subId);
       if (!d) return Error{404, "Invalid Deployment identifier specified " + subId};
       if (m == "GET") {
-        out = render([&](JsonWriter& w) { writeDeployment(w, *d, false); });
+        out = renderJson([&](JsonWriter& w) { writeDeployment(w, *d, false); });
         return true;
       }
       if (m == "DELETE") {
@@ -513,7 +495,7 @@ http::Response handleV2(ModelStore& store, const http::Request& req, const V2Api
         for (const auto& a : apis)
           if (a.id == apiId) {
             found = true;
-            out = render([&](JsonWriter& w) { writeApi(w, a, c.endpoint(a.id), false); });
+            out = renderJson([&](JsonWriter& w) { writeApi(w, a, c.endpoint(a.id), false); });
           }
       });
       if (!found) return fail(apiNotFound(apiId));
@@ -534,7 +516,7 @@ http::Response handleV2(ModelStore& store, const http::Request& req, const V2Api
     }
     if (m == "PATCH") {
       rapidjson::Document doc;
-      if (auto r = parseBody(req, doc); !r) return fail(r.error());
+      if (auto r = parseRequestObject(req, doc); !r) return fail(r.error());
       std::string out;
       auto r = store.mutate([&](std::vector<Api>& apis) -> Result<bool> {
         Api* a = findApi(apis, apiId);
@@ -542,7 +524,7 @@ http::Response handleV2(ModelStore& store, const http::Request& req, const V2Api
         std::string proto = a->protocolType;
         if (auto e = readApi(doc, *a, false); !e) return e;
         a->protocolType = proto;
-        out = render([&](JsonWriter& w) { writeApi(w, *a, c.endpoint(a->id), false); });
+        out = renderJson([&](JsonWriter& w) { writeApi(w, *a, c.endpoint(a->id), false); });
         return true;
       });
       if (!r) return fail(r.error());

@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "gateway/model/api_model.h"
+#include "gateway/rest/rest_import_definitions.h"
 #include "gateway/vtl/parser.h"
 
 namespace cdnlab::gateway {
@@ -178,6 +179,8 @@ Result<RestApi> importDocument(const Ctx& cx, const YAML::Node& root) {
   api.rootResourceId = rootRes.id;
   api.resources.push_back(rootRes);
   std::vector<std::string> keySchemes = apiKeySchemes(root);
+  auto defs = importDefinitions(root, cx.source);
+  if (!defs) return defs.error();
   const YAML::Node paths = root["paths"];
   if (paths.IsDefined() && !paths.IsMap()) return cx.fail(paths, "paths", "must be a map");
   if (paths.IsDefined()) {
@@ -240,10 +243,12 @@ Result<RestApi> importDocument(const Ctx& cx, const YAML::Node& root) {
           if (auto r = readIntegration(cx, x, op + ".x-amazon-apigateway-integration", in); !r) return r.error();
           m.integration = std::move(in);
         }
+        if (auto r = importOperationDefinitions(root, o, op, cx.source, *defs, m); !r) return r.error();
         api.findResource(rid)->methods[method] = std::move(m);
       }
     }
   }
+  api.definitions = std::move(defs->definitions);
   return api;
 }
 

@@ -1,5 +1,6 @@
-// REST API invoke path (see rest_invoke.h). One RestExchange per request carries what the stages
-// learn to the integration's callback; every answer leaves through finish().
+// REST API invoke path (see rest_invoke.h). One RestExchange per request (rest_exchange.h) carries
+// what the stages learn to the integration's callback; every answer leaves through finish() or
+// failWith().
 #include "gateway/rest/rest_invoke.h"
 
 #include <algorithm>
@@ -16,7 +17,8 @@
 #include "gateway/integrations/proxy_event.h"
 #include "gateway/json.h"
 #include "gateway/mgmt/mgmt_response.h"
-#include "gateway/rest/rest_event.h"
+#include "gateway/rest/rest_authorize.h"
+#include "gateway/rest/rest_exchange.h"
 #include "gateway/rest/rest_routing.h"
 #include "gateway/routing/route_table.h"
 #include "gateway/server/gateway_server.h"
@@ -27,23 +29,7 @@ namespace {
 
 using vtl::Value;
 
-struct RestExchange {
-  GatewayServer* gw = nullptr;
-  http::RequestContextPtr ctx;
-  std::shared_ptr<const RestSnapshot> snap;
-  InvokeTarget target;
-  const CompiledRestApi* api = nullptr;
-  const CompiledRestStage* stage = nullptr;
-  ResourceMatch match;
-  std::string restPath;  // the path after the stage ("/items/7")
-  std::string requestId;
-  int64_t startNs = 0;
-  int64_t timeMs = 0;
-  std::string apiKeyId;
-  std::string apiKeyValue;
-  std::string cacheKey;  // non-empty: store the answer under it
-};
-using ExchangePtr = std::shared_ptr<RestExchange>;
+using ExchangePtr = RestExchangePtr;
 
 // A header a template may set: a token name and a value without control characters.
 bool safeHeader(std::string_view name, std::string_view value) {
@@ -54,98 +40,6 @@ bool safeHeader(std::string_view name, std::string_view value) {
   for (char c : value)
     if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) return false;
   return true;
-}
-
-void finish(const ExchangePtr& x, http::Response resp) {
-  resp.headers.set("x-amzn-RequestId", x->requestId);
-  x->ctx->respond(std::move(resp));
-}
-
-// API Gateway's own answers: {"message": ...} with the error type header clients read.
-void answer(const ExchangePtr& x, int status, std::string_view message, std::string_view errorType) {
-  http::Response r = messageResponse(status, message);
-  if (!errorType.empty()) r.headers.set("x-amzn-ErrorType", errorType);
-  finish(x, std::move(r));
-}
-
-std::vector<std::pair<std::string, std::string>> parseQuery(std::string_view q) {
-  std::vector<std::pair<std::string, std::string>> out;
-  size_t i = 0;
-  while (i < q.size()) {
-    size_t amp = q.find('&', i);
-    std::string_view part = q.substr(i, amp == std::string_view::npos ? std::string_view::npos : amp - i);
-    if (!part.empty()) {
-      size_t eq = part.find('=');
-      std::string k(part.substr(0, eq)), v(eq == std::string_view::npos ? "" : part.substr(eq + 1));
-      for (auto* s : {&k, &v})
-        for (auto& c : *s)
-          if (c == '+') c = ' ';
-      out.emplace_back(percentDecode(k), percentDecode(v));
-    }
-    if (amp == std::string_view::npos) break;
-    i = amp + 1;
-  }
-  return out;
-}
-
-// $input.params(): path, querystring (first value of each name), header (last value).
-Value paramsOf(const RestExchange& x) {
-  const auto& req = x.ctx->request();
-  Value all = Value::map(), path = Value::map(), query = Value::map(), header = Value::map();
-  for (const auto& [k, v] : x.match.pathParameters) path.asMap().put(k, Value(v));
-  for (const auto& [k, v] : parseQuery(req.query))
-    if (!query.asMap().find(k)) query.asMap().put(k, Value(v));
-  for (const auto& h : req.headers) header.asMap().put(h.name, Value(h.value));
-  all.asMap().put("path", path);
-  all.asMap().put("querystring", query);
-  all.asMap().put("header", header);
-  return all;
-}
-
-// $context for templates (a fresh map per render: templates may #set into it).
-Value contextOf(const RestExchange& x) {
-  const auto& req = x.ctx->request();
-  Value c = Value::map();
-  auto& m = c.asMap();
-  m.put("accountId", Value(x.gw->options().accountId));
-  m.put("apiId", Value(x.api->id));
-  m.put("domainName", Value(x.target.domainName));
-  m.put("domainPrefix", Value(x.target.domainName.substr(0, x.target.domainName.find('.'))));
-  m.put("extendedRequestId", Value(x.requestId));
-  m.put("httpMethod", Value(req.method));
-  m.put("path", Value(x.target.path));
-  m.put("protocol", Value(req.httpMinor == 0 ? "HTTP/1.0" : "HTTP/1.1"));
-  m.put("requestId", Value(x.requestId));
-  m.put("requestTime", Value(clfTime(x.timeMs)));
-  m.put("requestTimeEpoch", Value(x.timeMs));
-  m.put("resourceId", Value(x.match.resource ? x.match.resource->id : ""));
-  m.put("resourcePath", Value(x.match.resource ? x.match.resource->path : ""));
-  m.put("stage", Value(x.stage ? x.stage->name : ""));
-  Value id = Value::map();
-  id.asMap().put("sourceIp", Value(req.peer.substr(0, req.peer.rfind(':'))));
-  id.asMap().put("userAgent", Value(std::string(req.headers.get("user-agent").value_or(""))));
-  id.asMap().put("apiKey", Value(x.apiKeyValue));
-  id.asMap().put("apiKeyId", Value(x.apiKeyId));
-  id.asMap().put("accountId", Value(""));
-  id.asMap().put("caller", Value(""));
-  id.asMap().put("user", Value(""));
-  id.asMap().put("userArn", Value(""));
-  m.put("identity", id);
-  Value over = Value::map();
-  over.asMap().put("header", Value::map());
-  m.put("responseOverride", over);
-  Value reqOver = Value::map();
-  reqOver.asMap().put("header", Value::map());
-  reqOver.asMap().put("querystring", Value::map());
-  reqOver.asMap().put("path", Value::map());
-  m.put("requestOverride", reqOver);
-  return c;
-}
-
-Value stageVariablesOf(const RestExchange& x) {
-  Value v = Value::map();
-  for (const auto& [k, s] : x.stage->variables) v.asMap().put(k, Value(s));
-  return v;
 }
 
 // Renders `tpl` over `body`; a template error is logged and answered (400 for a body that is
@@ -164,9 +58,9 @@ std::optional<std::string> renderOrAnswer(const ExchangePtr& x, const vtl::Templ
     if (r.error().code == 400) {
       std::string msg = r.error().message;
       size_t at = msg.find("Could not parse request body into json");
-      answer(x, 400, at == std::string::npos ? msg : msg.substr(at), "BadRequestException");
+      failWith(x, GatewayError{"BAD_REQUEST_BODY", at == std::string::npos ? msg : msg.substr(at)});
     } else {
-      answer(x, 500, "Internal server error", "InternalServerErrorException");
+      failWith(x, GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"});
     }
     return std::nullopt;
   }
@@ -179,7 +73,7 @@ std::optional<std::string> integrationRequestBody(const ExchangePtr& x, Value& c
   std::string_view ct = req.headers.get("content-type").value_or("");
   TemplateChoice c = chooseRequestTemplate(*x->match.method, ct);
   if (c.kind == TemplateChoice::Kind::Unsupported) {
-    answer(x, 415, "Unsupported Media Type", "UnsupportedMediaTypeException");
+    failWith(x, GatewayError{"UNSUPPORTED_MEDIA_TYPE", "Unsupported Media Type"});
     return std::nullopt;
   }
   if (c.kind == TemplateChoice::Kind::Passthrough) return req.body;
@@ -193,7 +87,7 @@ void respondMapped(const ExchangePtr& x, const CompiledIntegrationResponse* ir, 
   if (!ir) {
     LOG_INFO("gateway: rest %s %s: no integration response matches and none is the default", x->api->id.c_str(),
              x->target.path.c_str());
-    return answer(x, 500, "Internal server error", "InternalServerErrorException");
+    return failWith(x, GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"});
   }
   Value context = contextOf(*x);
   auto [contentType, tpl] = chooseResponseTemplate(*ir);
@@ -256,8 +150,10 @@ void invokeMock(const ExchangePtr& x) {
 
 void integrationError(const ExchangePtr& x, const std::string& why, bool timedOut) {
   LOG_INFO("gateway: rest %s %s: integration failed: %s", x->api->id.c_str(), x->target.path.c_str(), why.c_str());
-  if (timedOut) return answer(x, 504, "Endpoint request timed out", "");
-  answer(x, 500, "Internal server error", "InternalServerErrorException");
+  if (timedOut) return failWith(x, GatewayError{"INTEGRATION_TIMEOUT", "Endpoint request timed out"});
+  // AWS answers a failed integration call 500 "Internal server error" (INTEGRATION_FAILURE's own
+  // default, 504, is what a customisation of that type changes).
+  failWith(x, GatewayError{"INTEGRATION_FAILURE", "Internal server error", 500});
 }
 
 void invokeDynamoDb(const ExchangePtr& x, const AwsServiceTarget& t) {
@@ -337,38 +233,13 @@ void invokeLambdaProxy(const ExchangePtr& x, const std::string& uri) {
   }
   auto target = resolveLambdaUri(resolved);
   if (!target) return integrationError(x, target.error().message, false);
-  const auto& req = x->ctx->request();
-  ProxyRequest p;
-  p.method = req.method;
-  p.rawPath = x->restPath;
-  p.rawQuery = req.query;
-  p.protocol = req.httpMinor == 0 ? "HTTP/1.0" : "HTTP/1.1";
-  p.headers = &req.headers;
-  p.body = req.body;
-  p.sourceIp = req.peer.substr(0, req.peer.rfind(':'));
-  p.userAgent = std::string(req.headers.get("user-agent").value_or(""));
-  p.accountId = x->gw->options().accountId;
-  p.apiId = x->api->id;
-  p.domainName = x->target.domainName;
-  p.domainPrefix = x->target.domainName.substr(0, x->target.domainName.find('.'));
-  p.stage = x->stage->name;
-  p.routeKey = req.method + " " + x->match.resource->path;
-  p.routeId = x->match.resource->id;
-  p.resourcePath = x->match.resource->path;
-  p.requestId = x->requestId;
-  p.extendedRequestId = x->requestId;
-  p.timeEpochMs = x->timeMs;
-  p.pathParameters = x->match.pathParameters;
-  StringMap vars(x->stage->variables.begin(), x->stage->variables.end());
-  p.stageVariables = &vars;
   http::ClientRequest cr;
   cr.host = ep->host;
   cr.port = ep->port;
   cr.method = "POST";
   cr.target = ep->basePath + invokePath(*target);
   cr.headers.add("Content-Type", "application/json");
-  RestEventExtras extras{x->restPath, x->target.path, x->apiKeyValue, x->apiKeyId};
-  cr.body = Buffer(buildRestProxyEvent(p, extras));
+  cr.body = Buffer(restProxyEventOf(*x));
   cr.responseTimeoutMs = static_cast<uint64_t>(x->match.method->config.integration->timeoutInMillis);
   WorkerState& ws = x->gw->worker(x->ctx->workerIndex());
   ws.client->request(std::move(cr), [x](Result<http::ClientResponse> r) {
@@ -379,43 +250,15 @@ void invokeLambdaProxy(const ExchangePtr& x, const std::string& uri) {
     std::string_view body(r->body.data(), r->body.size());
     if (r->status != 200 || r->headers.get("x-amz-function-error")) {
       LOG_INFO("gateway: rest %s: Lambda proxy: function error or status %d", x->api->id.c_str(), r->status);
-      return answer(x, 502, "Internal server error", "");
+      return failWith(x, GatewayError{"INTEGRATION_FAILURE", "Internal server error", 502});
     }
     auto resp = readProxyResponse(body, "1.0");
     if (!resp) {
       LOG_INFO("gateway: rest %s: %s", x->api->id.c_str(), resp.error().message.c_str());
-      return answer(x, 502, "Internal server error", "");
+      return failWith(x, GatewayError{"INTEGRATION_FAILURE", "Internal server error", 502});
     }
     finish(x, std::move(*resp));
   });
-}
-
-// The value of a request parameter mapping's source: 'literal', method.request.path|querystring|header.<name>,
-// stageVariables.<name>, context.<name>.
-std::optional<std::string> mappingSource(const RestExchange& x, const std::string& src,
-                                         const std::vector<std::pair<std::string, std::string>>& query) {
-  const auto& req = x.ctx->request();
-  if (src.size() >= 2 && src.front() == '\'' && src.back() == '\'') return src.substr(1, src.size() - 2);
-  if (src.rfind("method.request.path.", 0) == 0) {
-    for (const auto& [k, v] : x.match.pathParameters)
-      if (k == src.substr(20)) return v;
-    return std::nullopt;
-  }
-  if (src.rfind("method.request.querystring.", 0) == 0) {
-    for (const auto& [k, v] : query)
-      if (k == src.substr(27)) return v;
-    return std::nullopt;
-  }
-  if (src.rfind("method.request.header.", 0) == 0) {
-    if (auto v = req.headers.get(src.substr(22))) return std::string(*v);
-    return std::nullopt;
-  }
-  if (src.rfind("stageVariables.", 0) == 0) {
-    auto it = x.stage->variables.find(src.substr(15));
-    if (it != x.stage->variables.end()) return it->second;
-    return std::nullopt;
-  }
-  return std::nullopt;
 }
 
 std::string percentEncodeSegment(std::string_view s, bool keepSlash) {
@@ -441,11 +284,10 @@ std::string percentEncodeSegment(std::string_view s, bool keepSlash) {
 void invokeHttp(const ExchangePtr& x, bool proxy) {
   const RestIntegration& in = *x->match.method->config.integration;
   const auto& req = x->ctx->request();
-  auto query = parseQuery(req.query);
   std::map<std::string, std::string> pathVars, qs, headers;
   for (const auto& [k, v] : x->match.pathParameters) pathVars[k] = v;
   for (const auto& [target, src] : in.requestParameters) {
-    auto v = mappingSource(*x, src, query);
+    auto v = mappingSource(*x, src);
     if (!v) continue;
     if (target.rfind("integration.request.path.", 0) == 0) pathVars[target.substr(25)] = *v;
     else if (target.rfind("integration.request.querystring.", 0) == 0) qs[target.substr(32)] = *v;
@@ -523,19 +365,13 @@ std::string cacheKeyOf(const RestExchange& x) {
   const auto& req = x.ctx->request();
   std::string key = req.method + " " + x.match.resource->path;
   const auto& in = *x.match.method->config.integration;
-  std::vector<std::pair<std::string, std::string>> query;
-  bool queryParsed = false;
   for (const auto& p : in.cacheKeyParameters) {
     std::string v;
     if (p.rfind("method.request.path.", 0) == 0) {
       for (const auto& [k, val] : x.match.pathParameters)
         if (k == p.substr(20)) v = val;
     } else if (p.rfind("method.request.querystring.", 0) == 0) {
-      if (!queryParsed) {
-        query = parseQuery(req.query);
-        queryParsed = true;
-      }
-      for (const auto& [k, val] : query)
+      for (const auto& [k, val] : x.query)
         if (k == p.substr(27)) {
           v = val;
           break;
@@ -546,6 +382,137 @@ std::string cacheKeyOf(const RestExchange& x) {
     key += '\n' + p + '=' + v;
   }
   return key;
+}
+
+// Stage 4, request validation (the method's request validator): required parameters, then the
+// body against the model for its content type.
+bool validateRequest(const ExchangePtr& x) {
+  const CompiledRestMethod& m = *x->match.method;
+  const MethodBindings& b = m.bindings;
+  const auto& req = x->ctx->request();
+  if (b.validateParameters) {
+    auto missing = missingRequiredParameters(m.config.requestParameters, [&](std::string_view name) {
+      return mappingSource(*x, name).has_value();
+    });
+    if (!missing.empty()) {
+      failWith(x, GatewayError{"BAD_REQUEST_PARAMETERS", missingParametersMessage(missing)});
+      return false;
+    }
+  }
+  if (b.validateBody && !b.bodyModels.empty()) {
+    std::string_view ct = req.headers.get("content-type").value_or("application/json");
+    ct = ct.substr(0, ct.find(';'));
+    while (!ct.empty() && ct.back() == ' ') ct.remove_suffix(1);
+    const CompiledModel* model = nullptr;
+    for (const auto& [type, mm] : b.bodyModels)
+      if (http::equalsIgnoreCase(type, ct)) model = mm.get();
+    if (!model)
+      if (auto it = b.bodyModels.find("$default"); it != b.bodyModels.end()) model = it->second.get();
+    if (model) {
+      if (auto why = validateBody(*model, req.body)) {
+        GatewayError e{"BAD_REQUEST_BODY", "Invalid request body"};
+        e.validationErrorString = *why;
+        LOG_INFO("gateway: rest %s %s: request body refused by model %s: %s", x->api->id.c_str(), x->target.path.c_str(),
+                 model->name.c_str(), why->c_str());
+        failWith(x, std::move(e));
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// Stage 5, API key and usage plan: the key from x-api-key, or from the authorizer's
+// usageIdentifierKey when the API's key source is AUTHORIZER.
+bool admitApiKey(const ExchangePtr& x) {
+  const CompiledRestMethod& m = *x->match.method;
+  if (!m.config.apiKeyRequired) return true;
+  const auto& req = x->ctx->request();
+  std::string value;
+  if (x->api->apiKeySource == "HEADER") value = std::string(req.headers.get("x-api-key").value_or(""));
+  else if (x->authorizer) value = x->authorizer->usageIdentifierKey;
+  auto key = value.empty() ? x->snap->keysByValue.end() : x->snap->keysByValue.find(value);
+  const UsagePlan* plan = nullptr;
+  if (key != x->snap->keysByValue.end() && key->second.enabled)
+    for (const auto& p : x->stage->plans)
+      if (std::find(p->keyIds.begin(), p->keyIds.end(), key->second.id) != p->keyIds.end()) plan = p.get();
+  if (!plan) {
+    failWith(x, GatewayError{"INVALID_API_KEY", "Forbidden"});
+    return false;
+  }
+  x->apiKeyId = key->second.id;
+  x->apiKeyValue = value;
+  switch (x->gw->restStore().usage().admit(*plan, x->apiKeyId, x->timeMs, x->startNs)) {
+    case UsageVerdict::Throttled:
+      failWith(x, GatewayError{"THROTTLED", "Too Many Requests"});
+      return false;
+    case UsageVerdict::QuotaExceeded:
+      failWith(x, GatewayError{"QUOTA_EXCEEDED", "Limit Exceeded"});
+      return false;
+    case UsageVerdict::Admitted:
+      break;
+  }
+  return true;
+}
+
+// Stage 7, stage cache (GET methods with caching enabled in the stage's method settings): true
+// when a cached answer was sent.
+bool answerFromCache(const ExchangePtr& x) {
+  const CompiledRestMethod& m = *x->match.method;
+  const RestIntegration& in = *m.config.integration;
+  const auto& req = x->ctx->request();
+  if (!x->stage->cache || !m.settings.cachingEnabled || req.method != "GET" || in.type == "AWS_PROXY" ||
+      in.type == "HTTP_PROXY")  // proxy answers bypass the integration response, where answers are stored
+    return false;
+  x->cacheKey = cacheKeyOf(*x);
+  // Cache-Control: max-age=0 invalidates the entry, but only when the method does not require
+  // authorization for it (AWS asks for an execute-api:InvalidateCache permission, which the lab
+  // has no IAM to grant); otherwise the header is ignored, as AWS's default strategy does.
+  std::string_view cc = req.headers.get("cache-control").value_or("");
+  bool invalidate = cc.find("max-age=0") != std::string_view::npos && !m.settings.requireAuthorizationForCacheControl;
+  if (invalidate) {
+    x->stage->cache->invalidate(x->cacheKey);
+    return false;
+  }
+  auto hit = x->stage->cache->get(x->cacheKey, x->startNs);
+  if (!hit) return false;
+  http::Response r;
+  r.status = hit->status;
+  for (const auto& [n, v] : hit->headers) r.headers.add(n, v);
+  r.body = Buffer(std::move(hit->body));
+  finish(x, std::move(r));
+  return true;
+}
+
+// Stage 8, the integration.
+void integrate(const ExchangePtr& x) {
+  const RestIntegration& in = *x->match.method->config.integration;
+  if (in.type == "MOCK") return invokeMock(x);
+  if (in.type == "AWS_PROXY") return invokeLambdaProxy(x, in.uri);
+  if (in.type == "AWS") {
+    auto t = parseAwsIntegrationUri(in.uri);
+    if (!t) return integrationError(x, t.error().message, false);
+    if (t->service == "dynamodb") return invokeDynamoDb(x, *t);
+    if (t->service == "lambda" && !t->path.empty()) {
+      std::string p = t->path;  // 2015-03-31/functions/<arn>/invocations
+      return invokeLambdaCustom(x, "arn:aws:apigateway:" + t->region + ":lambda:path/" + p);
+    }
+    return integrationError(x, "AWS service " + t->service + " is not served by this gateway (dynamodb, lambda)", false);
+  }
+  if (in.type == "HTTP" || in.type == "HTTP_PROXY") return invokeHttp(x, in.type == "HTTP_PROXY");
+  integrationError(x, "unknown integration type " + in.type, false);
+}
+
+// Stages 4 to 8, once authorization let the request through.
+void afterAuthorization(const ExchangePtr& x) {
+  const CompiledRestMethod& m = *x->match.method;
+  if (!validateRequest(x)) return;
+  if (!admitApiKey(x)) return;
+  // Stage 6, the stage's method throttle (update-stage /<path>/<method>/throttling/*).
+  if (m.bucket && !m.bucket->take(x->startNs)) return failWith(x, GatewayError{"THROTTLED", "Too Many Requests"});
+  if (!m.config.integration) return failWith(x, GatewayError{"API_CONFIGURATION_ERROR", "Internal server error"});
+  if (answerFromCache(x)) return;
+  integrate(x);
 }
 
 }  // namespace
@@ -561,87 +528,26 @@ void runRestInvoke(GatewayServer& gw, const http::RequestContextPtr& ctx, Invoke
   x->startNs = SystemClock::instance().nowNs();
   x->timeMs = wallMs();
   const auto& req = ctx->request();
+  x->query = parseQuery(req.query);
 
   // Stage 1, resolve: the API, and the stage, which REST APIs always take from the first segment.
   x->api = x->snap->find(x->target.apiId);
-  if (!x->api) return answer(x, 403, "Forbidden", "ForbiddenException");
+  if (!x->api) return failWith(x, GatewayError{"DEFAULT_4XX", "Forbidden", 403, "ForbiddenException"});
   std::string_view path = x->target.path;
   size_t slash = path.find('/', 1);
   std::string stageName(path.substr(1, slash == std::string_view::npos ? std::string_view::npos : slash - 1));
   auto st = x->api->stages.find(stageName);
   if (stageName.empty() || st == x->api->stages.end())
-    return answer(x, 403, "Missing Authentication Token", "MissingAuthenticationTokenException");
+    return failWith(x, GatewayError{"MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token"});
   x->stage = &st->second;
   x->restPath = slash == std::string_view::npos ? "/" : std::string(path.substr(slash));
 
   // Stage 2, match: resource and method; anything unknown is AWS's "Missing Authentication Token".
   x->match = matchResource(*x->stage, req.method, x->restPath);
-  if (!x->match.method) return answer(x, 403, "Missing Authentication Token", "MissingAuthenticationTokenException");
-  const CompiledRestMethod& m = *x->match.method;
+  if (!x->match.method) return failWith(x, GatewayError{"MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token"});
 
-  // Stage 3, API key and usage plan.
-  if (m.config.apiKeyRequired) {
-    std::string value;
-    if (x->api->apiKeySource == "HEADER") value = std::string(req.headers.get("x-api-key").value_or(""));
-    auto key = value.empty() ? x->snap->keysByValue.end() : x->snap->keysByValue.find(value);
-    if (key == x->snap->keysByValue.end() || !key->second.enabled) return answer(x, 403, "Forbidden", "ForbiddenException");
-    const UsagePlan* plan = nullptr;
-    for (const auto& p : x->stage->plans)
-      if (std::find(p->keyIds.begin(), p->keyIds.end(), key->second.id) != p->keyIds.end()) plan = p.get();
-    if (!plan) return answer(x, 403, "Forbidden", "ForbiddenException");
-    x->apiKeyId = key->second.id;
-    x->apiKeyValue = value;
-    switch (gw.restStore().usage().admit(*plan, x->apiKeyId, x->timeMs, x->startNs)) {
-      case UsageVerdict::Throttled:
-        return answer(x, 429, "Too Many Requests", "TooManyRequestsException");
-      case UsageVerdict::QuotaExceeded:
-        return answer(x, 429, "Limit Exceeded", "LimitExceededException");
-      case UsageVerdict::Admitted:
-        break;
-    }
-  }
-
-  // Stage 3b, the stage's method throttle (update-stage /<path>/<method>/throttling/*).
-  if (m.bucket && !m.bucket->take(x->startNs)) return answer(x, 429, "Too Many Requests", "TooManyRequestsException");
-
-  if (!m.config.integration) return answer(x, 500, "Internal server error", "InternalServerErrorException");
-  const RestIntegration& in = *m.config.integration;
-
-  // Stage 4, stage cache (GET methods with caching enabled in the stage's method settings).
-  if (x->stage->cache && m.settings.cachingEnabled && req.method == "GET" && in.type != "AWS_PROXY" &&
-      in.type != "HTTP_PROXY") {  // proxy answers bypass the integration response, where answers are stored
-    x->cacheKey = cacheKeyOf(*x);
-    // Cache-Control: max-age=0 invalidates the entry, but only when the method does not require
-    // authorization for it (AWS asks for an execute-api:InvalidateCache permission, which the lab
-    // has no IAM to grant); otherwise the header is ignored, as AWS's default strategy does.
-    std::string_view cc = req.headers.get("cache-control").value_or("");
-    bool invalidate = cc.find("max-age=0") != std::string_view::npos && !m.settings.requireAuthorizationForCacheControl;
-    if (invalidate) {
-      x->stage->cache->invalidate(x->cacheKey);
-    } else if (auto hit = x->stage->cache->get(x->cacheKey, x->startNs)) {
-      http::Response r;
-      r.status = hit->status;
-      for (const auto& [n, v] : hit->headers) r.headers.add(n, v);
-      r.body = Buffer(std::move(hit->body));
-      return finish(x, std::move(r));
-    }
-  }
-
-  // Stage 5, integration.
-  if (in.type == "MOCK") return invokeMock(x);
-  if (in.type == "AWS_PROXY") return invokeLambdaProxy(x, in.uri);
-  if (in.type == "AWS") {
-    auto t = parseAwsIntegrationUri(in.uri);
-    if (!t) return integrationError(x, t.error().message, false);
-    if (t->service == "dynamodb") return invokeDynamoDb(x, *t);
-    if (t->service == "lambda" && !t->path.empty()) {
-      std::string p = t->path;  // 2015-03-31/functions/<arn>/invocations
-      return invokeLambdaCustom(x, "arn:aws:apigateway:" + t->region + ":lambda:path/" + p);
-    }
-    return integrationError(x, "AWS service " + t->service + " is not served by this gateway (dynamodb, lambda)", false);
-  }
-  if (in.type == "HTTP" || in.type == "HTTP_PROXY") return invokeHttp(x, in.type == "HTTP_PROXY");
-  integrationError(x, "unknown integration type " + in.type, false);
+  // Stage 3, authorization (AWS_IAM, a Lambda authorizer); it goes on with stages 4 to 8.
+  authorizeRestRequest(x, afterAuthorization);
 }
 
 }  // namespace cdnlab::gateway

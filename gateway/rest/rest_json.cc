@@ -4,27 +4,6 @@
 namespace cdnlab::gateway {
 namespace {
 
-void jbool(JsonWriter& w, std::string_view k, bool v) {
-  jkey(w, k);
-  w.Bool(v);
-}
-void jint(JsonWriter& w, std::string_view k, int64_t v) {
-  jkey(w, k);
-  w.Int64(v);
-}
-void jboolMap(JsonWriter& w, std::string_view k, const std::map<std::string, bool>& m) {
-  jkey(w, k);
-  w.StartObject();
-  for (const auto& [n, v] : m) {
-    jkey(w, n);
-    w.Bool(v);
-  }
-  w.EndObject();
-}
-void jstrIf(JsonWriter& w, std::string_view k, const std::string& v) {
-  if (!v.empty()) jkv(w, k, v);
-}
-
 Error bad(const std::string& msg) { return Error{400, "Invalid input: " + msg}; }
 
 Result<bool> check(JsonReader& r) {
@@ -106,6 +85,9 @@ void writeMethod(JsonWriter& w, const RestMethod& m) {
   jkv(w, "httpMethod", m.httpMethod);
   jkv(w, "authorizationType", m.authorizationType);
   jstrIf(w, "authorizerId", m.authorizerId);
+  if (!m.authorizationScopes.empty()) jlist(w, "authorizationScopes", m.authorizationScopes);
+  jstrIf(w, "requestValidatorId", m.requestValidatorId);
+  if (!m.requestModels.empty()) jmap(w, "requestModels", m.requestModels);
   jbool(w, "apiKeyRequired", m.apiKeyRequired);
   jstrIf(w, "operationName", m.operationName);
   if (!m.requestParameters.empty()) jboolMap(w, "requestParameters", m.requestParameters);
@@ -324,6 +306,9 @@ Result<bool> readMethod(const rapidjson::Value& o, RestMethod& out) {
   r.str("httpMethod", out.httpMethod);
   r.str("authorizationType", out.authorizationType);
   r.str("authorizerId", out.authorizerId);
+  r.strList("authorizationScopes", out.authorizationScopes);
+  r.str("requestValidatorId", out.requestValidatorId);
+  r.strMap("requestModels", out.requestModels);
   r.boolean("apiKeyRequired", out.apiKeyRequired);
   r.str("operationName", out.operationName);
   if (auto c = check(r); !c) return c;
@@ -344,6 +329,51 @@ Result<bool> readMethod(const rapidjson::Value& o, RestMethod& out) {
   return check(r);
 }
 
+Result<bool> readUsagePlan(const rapidjson::Value& o, UsagePlan& p) {
+  if (!o.IsObject()) return Error{400, "Invalid input: a usage plan must be an object"};
+  JsonReader r(o);
+  r.str("name", p.name);
+  r.str("description", p.description);
+  if (!r.ok()) return Error{400, r.error()};
+  if (p.name.empty()) return Error{400, "Invalid input: name is required"};
+  if (o.HasMember("apiStages")) {
+    if (!o["apiStages"].IsArray()) return Error{400, "Invalid input: apiStages must be a list"};
+    for (const auto& s : o["apiStages"].GetArray()) {
+      UsagePlanStage ups;
+      JsonReader sr(s);
+      sr.str("apiId", ups.apiId);
+      sr.str("stage", ups.stage);
+      if (!sr.ok()) return Error{400, sr.error()};
+      p.apiStages.push_back(ups);
+    }
+  }
+  if (o.HasMember("throttle") && o["throttle"].IsObject()) {
+    JsonReader tr(o["throttle"]);
+    double rate = 0;
+    int64_t burst = 0;
+    if (tr.has("rateLimit") && tr.number("rateLimit", rate)) p.rateLimit = rate;
+    if (tr.has("burstLimit") && tr.integer("burstLimit", burst)) p.burstLimit = burst;
+    if (!tr.ok()) return Error{400, tr.error()};
+    if ((p.rateLimit && *p.rateLimit < 0) || (p.burstLimit && *p.burstLimit < 0))
+      return Error{400, "Invalid input: throttle limits must not be negative"};
+  }
+  if (o.HasMember("quota") && o["quota"].IsObject()) {
+    JsonReader qr(o["quota"]);
+    int64_t limit = 0;
+    if (qr.has("limit") && qr.integer("limit", limit)) p.quotaLimit = limit;
+    qr.integer("offset", p.quotaOffset);
+    qr.str("period", p.quotaPeriod);
+    if (!qr.ok()) return Error{400, qr.error()};
+    if (p.quotaPeriod != "DAY" && p.quotaPeriod != "WEEK" && p.quotaPeriod != "MONTH")
+      return Error{400, "Invalid quota period '" + p.quotaPeriod + "' (DAY, WEEK, MONTH)"};
+    if (!p.quotaLimit || *p.quotaLimit < 0) return Error{400, "Invalid input: quota.limit is required and not negative"};
+    int64_t maxOffset = p.quotaPeriod == "DAY" ? 0 : p.quotaPeriod == "WEEK" ? 6 : 27;
+    if (p.quotaOffset < 0 || p.quotaOffset > maxOffset)
+      return Error{400, "Invalid quota offset for period " + p.quotaPeriod + ": 0.." + std::to_string(maxOffset)};
+  }
+  return true;
+}
+
 std::string writeRestState(const RestState& s) {
   rapidjson::StringBuffer b;
   JsonWriter w(b);
@@ -358,6 +388,8 @@ std::string writeRestState(const RestState& s) {
     w.StartArray();
     for (const auto& r : a.resources) writeResource(w, r, true);
     w.EndArray();
+    jkey(w, "definitions");
+    writeDefinitions(w, a.definitions);
     jkey(w, "deployments");
     w.StartArray();
     for (const auto& d : a.deployments) {
@@ -368,6 +400,8 @@ std::string writeRestState(const RestState& s) {
       w.StartArray();
       for (const auto& r : d.resources) writeResource(w, r, true);
       w.EndArray();
+      jkey(w, "definitions");
+      writeDefinitions(w, d.definitions);
       w.EndObject();
     }
     w.EndArray();
@@ -449,6 +483,8 @@ Result<RestState> readRestState(std::string_view text) {
       if (auto c = check(r); !c) return c.error();
       if (o.HasMember("resources"))
         if (auto x = readResources(o["resources"], a.resources); !x) return x.error();
+      if (o.HasMember("definitions"))
+        if (auto x = readDefinitions(o["definitions"], a.definitions); !x) return x.error();
       if (o.HasMember("deployments") && o["deployments"].IsArray()) {
         for (const auto& d : o["deployments"].GetArray()) {
           RestDeployment dep;
@@ -460,6 +496,8 @@ Result<RestState> readRestState(std::string_view text) {
           if (auto c = check(dr); !c) return c.error();
           if (d.HasMember("resources"))
             if (auto x = readResources(d["resources"], dep.resources); !x) return x.error();
+          if (d.HasMember("definitions"))
+            if (auto x = readDefinitions(d["definitions"], dep.definitions); !x) return x.error();
           a.deployments.push_back(std::move(dep));
         }
       }
@@ -492,36 +530,13 @@ Result<RestState> readRestState(std::string_view text) {
     for (const auto& o : doc["usagePlans"].GetArray()) {
       if (!o.IsObject() || !o.HasMember("plan") || !o["plan"].IsObject()) return bad("usagePlans[] needs 'plan'");
       UsagePlan p;
-      const auto& po = o["plan"];
-      JsonReader r(po);
-      r.str("id", p.id);
-      r.str("name", p.name);
-      r.str("description", p.description);
-      if (po.HasMember("apiStages") && po["apiStages"].IsArray())
-        for (const auto& as : po["apiStages"].GetArray()) {
-          UsagePlanStage ups;
-          JsonReader ar(as);
-          ar.str("apiId", ups.apiId);
-          ar.str("stage", ups.stage);
-          p.apiStages.push_back(ups);
-        }
-      if (const rapidjson::Value* t = r.object("throttle")) {
-        JsonReader tr(*t);
-        double rate = 0;
-        int64_t burst = 0;
-        if (tr.has("rateLimit") && tr.number("rateLimit", rate)) p.rateLimit = rate;
-        if (tr.has("burstLimit") && tr.integer("burstLimit", burst)) p.burstLimit = burst;
-      }
-      if (const rapidjson::Value* q = r.object("quota")) {
-        JsonReader qr(*q);
-        int64_t limit = 0;
-        if (qr.has("limit") && qr.integer("limit", limit)) p.quotaLimit = limit;
-        qr.integer("offset", p.quotaOffset);
-        qr.str("period", p.quotaPeriod);
-      }
+      if (auto r = readUsagePlan(o["plan"], p); !r) return r.error();
+      JsonReader ir(o["plan"]);
+      ir.str("id", p.id);
+      if (auto c = check(ir); !c) return c.error();
       JsonReader kr(o);
       kr.strList("keyIds", p.keyIds);
-      if (auto c = check(r); !c) return c.error();
+      if (auto c = check(kr); !c) return c.error();
       s.usagePlans.push_back(std::move(p));
     }
   }

@@ -11,12 +11,12 @@
 #include "gateway/model/api_model.h"
 #include "gateway/rest/rest_import.h"
 #include "gateway/rest/rest_json.h"
+#include "gateway/rest/rest_mgmt_common.h"
+#include "gateway/rest/rest_mgmt_definitions.h"
 #include "gateway/routing/route_table.h"
 
 namespace cdnlab::gateway {
 namespace {
-
-int64_t nowSeconds() { return wallMs() / 1000; }
 
 // The path's segments, percent-decoded (resource ids and paths arrive escaped).
 std::vector<std::string> segments(std::string_view path) {
@@ -25,45 +25,6 @@ std::vector<std::string> segments(std::string_view path) {
   return out;
 }
 
-template <typename Fn>
-std::string render(Fn&& fn) {
-  rapidjson::StringBuffer b;
-  JsonWriter w(b);
-  fn(w);
-  return std::string(b.GetString(), b.GetSize());
-}
-
-template <typename T, typename Fn>
-http::Response itemList(const std::vector<T>& items, Fn&& write) {
-  return jsonResponse(200, render([&](JsonWriter& w) {
-                        w.StartObject();
-                        jkey(w, "item");
-                        w.StartArray();
-                        for (const auto& i : items) write(w, i);
-                        w.EndArray();
-                        w.EndObject();
-                      }));
-}
-
-http::Response fail(const Error& e) { return awsErrorFor(e.code, e.message); }
-http::Response accepted() { return jsonResponse(202, ""); }
-
-Result<bool> parseBody(const http::Request& req, rapidjson::Document& doc) {
-  if (req.body.empty()) {
-    doc.SetObject();
-    return true;
-  }
-  if (auto r = parseJson(req.body, doc); !r) return Error{400, "Invalid request body: " + r.error().message};
-  if (!doc.IsObject()) return Error{400, "Invalid request body: expected a JSON object"};
-  return true;
-}
-
-RestApi* findApi(RestState& s, const std::string& id) {
-  for (auto& a : s.apis)
-    if (a.id == id) return &a;
-  return nullptr;
-}
-Error apiNotFound(const std::string& id) { return Error{404, "Invalid API identifier specified 123456789012:" + id}; }
 Error resourceNotFound(const std::string& /*id*/) { return Error{404, "Invalid Resource identifier specified"}; }
 Error methodNotFound() { return Error{404, "Invalid Method identifier specified"}; }
 Error stageNotFound() { return Error{404, "Invalid Stage identifier specified"}; }
@@ -100,6 +61,10 @@ Result<bool> checkMethods(const RestApi& api) {
   for (const auto& r : api.resources)
     for (const auto& [name, m] : r.methods)
       if (auto c = compileMethod(m); !c) return Error{400, c.error().message + " (" + name + " " + r.path + ")"};
+  for (const auto& r : api.resources)
+    for (const auto& [name, m] : r.methods)
+      if (auto c = checkMethodReferences(m, api.definitions); !c) return Error{400, c.error().message + " (" + name + " " + r.path + ")"};
+  if (auto c = compileDefinitions(api.definitions); !c) return c.error();
   return true;
 }
 
@@ -203,49 +168,82 @@ Result<bool> applyStagePatch(RestApi& api, RestStage& st, const rapidjson::Value
   return true;
 }
 
-Result<UsagePlan> readUsagePlan(const rapidjson::Value& o) {
-  UsagePlan p;
-  JsonReader r(o);
-  r.str("name", p.name);
-  r.str("description", p.description);
-  if (!r.ok()) return Error{400, r.error()};
-  if (p.name.empty()) return Error{400, "Invalid input: name is required"};
-  if (o.HasMember("apiStages")) {
-    if (!o["apiStages"].IsArray()) return Error{400, "Invalid input: apiStages must be a list"};
-    for (const auto& s : o["apiStages"].GetArray()) {
-      UsagePlanStage ups;
-      JsonReader sr(s);
-      sr.str("apiId", ups.apiId);
-      sr.str("stage", ups.stage);
-      if (!sr.ok()) return Error{400, sr.error()};
-      p.apiStages.push_back(ups);
+// update-method patch operations: /authorizationType, /authorizerId, /apiKeyRequired,
+// /requestValidatorId, /operationName, /authorizationScopes, /requestParameters/<name>,
+// /requestModels/<content type with ~1 for '/'>.
+Result<bool> applyMethodPatch(RestMethod& m, const rapidjson::Value& ops) {
+  if (!ops.IsArray()) return Error{400, "Invalid patch operations: expected a list"};
+  for (const auto& op : ops.GetArray()) {
+    std::string o, path, value;
+    JsonReader r(op);
+    r.str("op", o);
+    r.str("path", path);
+    r.str("value", value);
+    if (!r.ok()) return Error{400, r.error()};
+    bool remove = o == "remove";
+    auto unescape = [](std::string s) {
+      for (size_t k; (k = s.find("~1")) != std::string::npos;) s.replace(k, 2, "/");
+      for (size_t k; (k = s.find("~0")) != std::string::npos;) s.replace(k, 2, "~");
+      return s;
+    };
+    if (path == "/authorizationType") m.authorizationType = remove ? "NONE" : value;
+    else if (path == "/authorizerId") m.authorizerId = remove ? "" : value;
+    else if (path == "/apiKeyRequired") m.apiKeyRequired = !remove && value == "true";
+    else if (path == "/requestValidatorId") m.requestValidatorId = remove ? "" : value;
+    else if (path == "/operationName") m.operationName = remove ? "" : value;
+    else if (path == "/authorizationScopes") {
+      if (remove) m.authorizationScopes.clear();
+      else m.authorizationScopes.push_back(value);
+    } else if (path.rfind("/requestParameters/", 0) == 0) {
+      std::string name = unescape(path.substr(19));
+      if (remove) m.requestParameters.erase(name);
+      else m.requestParameters[name] = value == "true";
+    } else if (path.rfind("/requestModels/", 0) == 0) {
+      std::string ct = unescape(path.substr(15));
+      if (remove) m.requestModels.erase(ct);
+      else m.requestModels[ct] = value;
+    } else {
+      return Error{400, "Invalid patch path " + path};
     }
   }
-  if (o.HasMember("throttle") && o["throttle"].IsObject()) {
-    JsonReader tr(o["throttle"]);
-    double rate = 0;
-    int64_t burst = 0;
-    if (tr.has("rateLimit") && tr.number("rateLimit", rate)) p.rateLimit = rate;
-    if (tr.has("burstLimit") && tr.integer("burstLimit", burst)) p.burstLimit = burst;
-    if (!tr.ok()) return Error{400, tr.error()};
-    if ((p.rateLimit && *p.rateLimit < 0) || (p.burstLimit && *p.burstLimit < 0))
-      return Error{400, "Invalid input: throttle limits must not be negative"};
+  return true;
+}
+
+// put-rest-api --mode merge: the document's definitions join the API's; one with the name of an
+// existing one replaces it, keeping its id, so the methods that refer to either keep working.
+void mergeDefinitions(RestApi& api, RestApi& imported) {
+  auto& d = api.definitions;
+  for (auto& a : imported.definitions.authorizers) {
+    auto it = std::find_if(d.authorizers.begin(), d.authorizers.end(), [&](const RestAuthorizer& x) { return x.name == a.name; });
+    if (it == d.authorizers.end()) {
+      d.authorizers.push_back(a);
+      continue;
+    }
+    for (auto& r : imported.resources)
+      for (auto& [name, m] : r.methods)
+        if (m.authorizerId == a.id) m.authorizerId = it->id;
+    a.id = it->id;
+    *it = a;
   }
-  if (o.HasMember("quota") && o["quota"].IsObject()) {
-    JsonReader qr(o["quota"]);
-    int64_t limit = 0;
-    if (qr.has("limit") && qr.integer("limit", limit)) p.quotaLimit = limit;
-    qr.integer("offset", p.quotaOffset);
-    qr.str("period", p.quotaPeriod);
-    if (!qr.ok()) return Error{400, qr.error()};
-    if (p.quotaPeriod != "DAY" && p.quotaPeriod != "WEEK" && p.quotaPeriod != "MONTH")
-      return Error{400, "Invalid quota period '" + p.quotaPeriod + "' (DAY, WEEK, MONTH)"};
-    if (!p.quotaLimit || *p.quotaLimit < 0) return Error{400, "Invalid input: quota.limit is required and not negative"};
-    int64_t maxOffset = p.quotaPeriod == "DAY" ? 0 : p.quotaPeriod == "WEEK" ? 6 : 27;
-    if (p.quotaOffset < 0 || p.quotaOffset > maxOffset)
-      return Error{400, "Invalid quota offset for period " + p.quotaPeriod + ": 0.." + std::to_string(maxOffset)};
+  for (auto& v : imported.definitions.requestValidators) {
+    auto it = std::find_if(d.requestValidators.begin(), d.requestValidators.end(),
+                           [&](const RestRequestValidator& x) { return x.name == v.name; });
+    if (it == d.requestValidators.end()) {
+      d.requestValidators.push_back(v);
+      continue;
+    }
+    for (auto& r : imported.resources)
+      for (auto& [name, m] : r.methods)
+        if (m.requestValidatorId == v.id) m.requestValidatorId = it->id;
+    v.id = it->id;
+    *it = v;
   }
-  return p;
+  for (const auto& m : imported.definitions.models) {
+    auto it = std::find_if(d.models.begin(), d.models.end(), [&](const RestModelSchema& x) { return x.name == m.name; });
+    if (it == d.models.end()) d.models.push_back(m);
+    else it->schema = m.schema;
+  }
+  for (const auto& [type, g] : imported.definitions.gatewayResponses) d.gatewayResponses[type] = g;
 }
 
 // ---------------- /restapis ----------------
@@ -267,7 +265,7 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
       api = std::move(*imported);
       if (auto c = checkMethods(api); !c) return fail(c.error());
     } else {
-      if (auto p = parseBody(req, doc); !p) return fail(p.error());
+      if (auto p = parseRequestObject(req, doc); !p) return fail(p.error());
       JsonReader r(doc);
       r.str("name", api.name);
       r.str("description", api.description);
@@ -283,6 +281,7 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
       root.path = "/";
       api.rootResourceId = root.id;
       api.resources.push_back(root);
+      api.definitions.models = builtinModels();
     }
     api.id = newId(10);
     api.createdDate = nowSeconds();
@@ -291,7 +290,7 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
       return true;
     });
     if (!r) return fail(r.error());
-    return jsonResponse(201, render([&](JsonWriter& w) { writeRestApi(w, api); }));
+    return jsonResponse(201, renderJson([&](JsonWriter& w) { writeRestApi(w, api); }));
   }
   const std::string apiId = seg[1];
   if (seg.size() == 2) {
@@ -302,7 +301,7 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
           if (a.id == apiId) found = a;
       });
       if (!found) return fail(apiNotFound(apiId));
-      return jsonResponse(200, render([&](JsonWriter& w) { writeRestApi(w, *found); }));
+      return jsonResponse(200, renderJson([&](JsonWriter& w) { writeRestApi(w, *found); }));
     }
     if (m == "DELETE") {
       auto r = store.mutate([&](RestState& s) -> Result<bool> {
@@ -334,7 +333,9 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
           api->resources = imported->resources;
           api->apiKeySource = imported->apiKeySource;
           api->binaryMediaTypes = imported->binaryMediaTypes;
+          api->definitions = imported->definitions;
         } else {
+          mergeDefinitions(*api, *imported);
           for (const auto& res : imported->resources) {
             auto it = std::find_if(api->resources.begin(), api->resources.end(), [&](const RestResource& x) { return x.path == res.path; });
             if (it != api->resources.end()) {
@@ -351,11 +352,12 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
         return true;
       });
       if (!r) return fail(r.error());
-      return jsonResponse(200, render([&](JsonWriter& w) { writeRestApi(w, out); }));
+      return jsonResponse(200, renderJson([&](JsonWriter& w) { writeRestApi(w, out); }));
     }
     return awsError(405, "MethodNotAllowedException", "Method not allowed");
   }
   const std::string& coll = seg[2];
+  if (isRestDefinitionsCollection(coll)) return handleRestDefinitions(store, req, seg);
   if (coll == "resources") {
     if (seg.size() == 3 && m == "GET") {
       std::optional<RestApi> found;
@@ -383,10 +385,10 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
         });
         if (!apiFound) return fail(apiNotFound(apiId));
         if (!res) return fail(resourceNotFound(rid));
-        return jsonResponse(200, render([&](JsonWriter& w) { writeResource(w, *res, true); }));
+        return jsonResponse(200, renderJson([&](JsonWriter& w) { writeResource(w, *res, true); }));
       }
       if (m == "POST") {  // create-resource under parent `rid`
-        if (auto p = parseBody(req, doc); !p) return fail(p.error());
+        if (auto p = parseRequestObject(req, doc); !p) return fail(p.error());
         std::string pathPart;
         JsonReader r(doc);
         r.str("pathPart", pathPart);
@@ -419,7 +421,7 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
           return true;
         });
         if (!res) return fail(res.error());
-        return jsonResponse(201, render([&](JsonWriter& w) { writeResource(w, out, true); }));
+        return jsonResponse(201, renderJson([&](JsonWriter& w) { writeResource(w, out, true); }));
       }
       if (m == "DELETE") {
         auto res = store.mutate([&](RestState& s) -> Result<bool> {
@@ -463,7 +465,7 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
     if (!code.empty() && (code.size() != 3 || !std::all_of(code.begin(), code.end(), ::isdigit)))
       return fail(Error{400, "Invalid status code " + code + ": must be 3 digits"});
     if (m == "PUT" || m == "PATCH") {
-      if (auto p = parseBody(req, doc); !p) return fail(p.error());
+      if (auto p = parseRequestObject(req, doc); !p) return fail(p.error());
     }
     std::string answer;
     int status = 200;
@@ -477,10 +479,9 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
         RestMethod fresh;
         if (auto x = readMethod(doc, fresh); !x) return x;
         fresh.httpMethod = method;
-        if (fresh.authorizationType != "NONE")
-          return Error{400, "authorizationType " + fresh.authorizationType + " is not supported by this gateway yet (NONE)"};
+        if (auto c = checkMethodReferences(fresh, api->definitions); !c) return c;
         r->methods[method] = fresh;
-        answer = render([&](JsonWriter& w) { writeMethod(w, fresh); });
+        answer = renderJson([&](JsonWriter& w) { writeMethod(w, fresh); });
         status = 201;
         return true;
       }
@@ -489,8 +490,15 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
       switch (part) {
         case Part::Method:
           if (m == "GET") {
-            answer = render([&](JsonWriter& w) { writeMethod(w, meth); });
+            answer = renderJson([&](JsonWriter& w) { writeMethod(w, meth); });
             return Error{0, ""};  // read-only: nothing to persist
+          }
+          if (m == "PATCH") {  // update-method
+            const rapidjson::Value empty(rapidjson::kArrayType);
+            if (auto p = applyMethodPatch(meth, doc.HasMember("patchOperations") ? doc["patchOperations"] : empty); !p) return p;
+            if (auto c = checkMethodReferences(meth, api->definitions); !c) return c;
+            answer = renderJson([&](JsonWriter& w) { writeMethod(w, meth); });
+            return true;
           }
           if (m == "DELETE") {
             r->methods.erase(mit);
@@ -505,13 +513,13 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
             if (auto c = checkIntegration(in); !c) return c;
             meth.integration = in;
             if (auto c = compileMethod(meth); !c) return c.error();
-            answer = render([&](JsonWriter& w) { writeIntegration(w, in); });
+            answer = renderJson([&](JsonWriter& w) { writeIntegration(w, in); });
             status = 201;
             return true;
           }
           if (!meth.integration) return Error{404, "Invalid Integration identifier specified"};
           if (m == "GET") {
-            answer = render([&](JsonWriter& w) { writeIntegration(w, *meth.integration); });
+            answer = renderJson([&](JsonWriter& w) { writeIntegration(w, *meth.integration); });
             return Error{0, ""};
           }
           if (m == "DELETE") {
@@ -529,14 +537,14 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
             ir.statusCode = code;
             responses[code] = ir;
             if (auto c = compileMethod(meth); !c) return c.error();
-            answer = render([&](JsonWriter& w) { writeIntegrationResponse(w, ir); });
+            answer = renderJson([&](JsonWriter& w) { writeIntegrationResponse(w, ir); });
             status = 201;
             return true;
           }
           auto it = responses.find(code);
           if (it == responses.end()) return Error{404, "Invalid Response status code specified"};
           if (m == "GET") {
-            answer = render([&](JsonWriter& w) { writeIntegrationResponse(w, it->second); });
+            answer = renderJson([&](JsonWriter& w) { writeIntegrationResponse(w, it->second); });
             return Error{0, ""};
           }
           if (m == "DELETE") {
@@ -552,14 +560,14 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
             if (auto x = readMethodResponse(doc, mr); !x) return x;
             mr.statusCode = code;
             meth.methodResponses[code] = mr;
-            answer = render([&](JsonWriter& w) { writeMethodResponse(w, mr); });
+            answer = renderJson([&](JsonWriter& w) { writeMethodResponse(w, mr); });
             status = 201;
             return true;
           }
           auto it = meth.methodResponses.find(code);
           if (it == meth.methodResponses.end()) return Error{404, "Invalid Response status code specified"};
           if (m == "GET") {
-            answer = render([&](JsonWriter& w) { writeMethodResponse(w, it->second); });
+            answer = renderJson([&](JsonWriter& w) { writeMethodResponse(w, it->second); });
             return Error{0, ""};
           }
           if (m == "DELETE") {
@@ -580,7 +588,7 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
   }
   if (coll == "deployments") {
     if (seg.size() == 3 && m == "POST") {
-      if (auto p = parseBody(req, doc); !p) return fail(p.error());
+      if (auto p = parseRequestObject(req, doc); !p) return fail(p.error());
       JsonReader r(doc);
       std::string stageName;
       RestDeployment d;
@@ -601,12 +609,13 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
           for (const auto& [name, meth] : x.methods)
             if (!meth.integration) return Error{400, "No integration defined for method"};
         d.resources = api->resources;
+        d.definitions = api->definitions;
         api->deployments.push_back(d);
         if (!stageName.empty()) upsertStage(*api, stageName, d.id, r, true);
         return r.ok() ? Result<bool>(true) : Result<bool>(Error{400, r.error()});
       });
       if (!res) return fail(res.error());
-      return jsonResponse(201, render([&](JsonWriter& w) { writeDeployment(w, d); }));
+      return jsonResponse(201, renderJson([&](JsonWriter& w) { writeDeployment(w, d); }));
     }
     std::optional<RestApi> found;
     store.read([&](const RestState& s) {
@@ -619,7 +628,7 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
     if (seg.size() == 4) {
       const RestDeployment* d = found->findDeployment(seg[3]);
       if (!d) return fail(Error{404, "Invalid Deployment identifier specified"});
-      if (m == "GET") return jsonResponse(200, render([&](JsonWriter& w) { writeDeployment(w, *d); }));
+      if (m == "GET") return jsonResponse(200, renderJson([&](JsonWriter& w) { writeDeployment(w, *d); }));
       if (m == "DELETE") {
         auto res = store.mutate([&](RestState& s) -> Result<bool> {
           RestApi* api = findApi(s, apiId);
@@ -640,7 +649,7 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
   }
   if (coll == "stages") {
     if (seg.size() == 3 && m == "POST") {
-      if (auto p = parseBody(req, doc); !p) return fail(p.error());
+      if (auto p = parseRequestObject(req, doc); !p) return fail(p.error());
       JsonReader r(doc);
       std::string name, deploymentId;
       r.str("stageName", name);
@@ -659,7 +668,7 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
         return true;
       });
       if (!res) return fail(res.error());
-      return jsonResponse(201, render([&](JsonWriter& w) { writeStage(w, out); }));
+      return jsonResponse(201, renderJson([&](JsonWriter& w) { writeStage(w, out); }));
     }
     if (seg.size() == 3 && m == "GET") {
       std::optional<RestApi> found;
@@ -683,7 +692,7 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
     }
     if (seg.size() != 4) return awsError(404, "NotFoundException", "Unknown operation");
     if (m == "PATCH" || m == "PUT") {
-      if (auto p = parseBody(req, doc); !p) return fail(p.error());
+      if (auto p = parseRequestObject(req, doc); !p) return fail(p.error());
     }
     RestStage out;
     auto res = store.mutate([&](RestState& s) -> Result<bool> {
@@ -713,7 +722,7 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
     if (!res && res.error().code == 405) return awsError(405, "MethodNotAllowedException", "Method not allowed");
     if (!res && res.error().code != 0) return fail(res.error());
     if (m == "DELETE") return accepted();
-    return jsonResponse(200, render([&](JsonWriter& w) { writeStage(w, out); }));
+    return jsonResponse(200, renderJson([&](JsonWriter& w) { writeStage(w, out); }));
   }
   return awsError(404, "NotFoundException", "Unknown operation");
 }
@@ -724,7 +733,7 @@ http::Response apiKeys(RestStore& store, const http::Request& req, const std::ve
   const std::string& m = req.method;
   if (seg.size() == 1 && m == "POST") {
     rapidjson::Document doc;
-    if (auto p = parseBody(req, doc); !p) return fail(p.error());
+    if (auto p = parseRequestObject(req, doc); !p) return fail(p.error());
     ApiKey k;
     JsonReader r(doc);
     r.str("name", k.name);
@@ -744,7 +753,7 @@ http::Response apiKeys(RestStore& store, const http::Request& req, const std::ve
       return true;
     });
     if (!res) return fail(res.error());
-    return jsonResponse(201, render([&](JsonWriter& w) { writeApiKey(w, k, true); }));
+    return jsonResponse(201, renderJson([&](JsonWriter& w) { writeApiKey(w, k, true); }));
   }
   std::vector<ApiKey> keys;
   store.read([&](const RestState& s) { keys = s.apiKeys; });
@@ -762,11 +771,11 @@ http::Response apiKeys(RestStore& store, const http::Request& req, const std::ve
   if (it == keys.end()) return fail(Error{404, "Invalid API Key identifier specified"});
   if (m == "GET") {
     bool value = queryParam(req.query, "includeValue") == "true";
-    return jsonResponse(200, render([&](JsonWriter& w) { writeApiKey(w, *it, value); }));
+    return jsonResponse(200, renderJson([&](JsonWriter& w) { writeApiKey(w, *it, value); }));
   }
   if (m == "PATCH") {  // update-api-key: /enabled, /name, /description
     rapidjson::Document doc;
-    if (auto p = parseBody(req, doc); !p) return fail(p.error());
+    if (auto p = parseRequestObject(req, doc); !p) return fail(p.error());
     if (!doc.HasMember("patchOperations") || !doc["patchOperations"].IsArray())
       return fail(Error{400, "Invalid patch operations: expected a list"});
     ApiKey out;
@@ -790,7 +799,7 @@ http::Response apiKeys(RestStore& store, const http::Request& req, const std::ve
       return true;
     });
     if (!res) return fail(res.error());
-    return jsonResponse(200, render([&](JsonWriter& w) { writeApiKey(w, out, false); }));
+    return jsonResponse(200, renderJson([&](JsonWriter& w) { writeApiKey(w, out, false); }));
   }
   if (m == "DELETE") {
     auto res = store.mutate([&](RestState& s) -> Result<bool> {
@@ -820,21 +829,21 @@ http::Response usagePlans(RestStore& store, const http::Request& req, const std:
   const std::string& m = req.method;
   rapidjson::Document doc;
   if (seg.size() == 1 && m == "POST") {
-    if (auto p = parseBody(req, doc); !p) return fail(p.error());
-    auto plan = readUsagePlan(doc);
-    if (!plan) return fail(plan.error());
-    plan->id = newId(6);
+    if (auto p = parseRequestObject(req, doc); !p) return fail(p.error());
+    UsagePlan plan;
+    if (auto r = readUsagePlan(doc, plan); !r) return fail(r.error());
+    plan.id = newId(6);
     auto res = store.mutate([&](RestState& s) -> Result<bool> {
-      for (const auto& st : plan->apiStages) {
+      for (const auto& st : plan.apiStages) {
         RestApi* api = findApi(s, st.apiId);
         if (!api) return Error{404, "Invalid API identifier specified 123456789012:" + st.apiId};
         if (!api->findStage(st.stage)) return Error{404, "Invalid stage identifier specified " + st.stage};
       }
-      s.usagePlans.push_back(*plan);
+      s.usagePlans.push_back(plan);
       return true;
     });
     if (!res) return fail(res.error());
-    return jsonResponse(201, render([&](JsonWriter& w) { writeUsagePlan(w, *plan); }));
+    return jsonResponse(201, renderJson([&](JsonWriter& w) { writeUsagePlan(w, plan); }));
   }
   RestState state;
   store.read([&](const RestState& s) { state = s; });
@@ -851,7 +860,7 @@ http::Response usagePlans(RestStore& store, const http::Request& req, const std:
     return nullptr;
   };
   if (seg.size() == 2) {
-    if (m == "GET") return jsonResponse(200, render([&](JsonWriter& w) { writeUsagePlan(w, plan); }));
+    if (m == "GET") return jsonResponse(200, renderJson([&](JsonWriter& w) { writeUsagePlan(w, plan); }));
     if (m == "DELETE") {
       auto res = store.mutate([&](RestState& s) -> Result<bool> {
         s.usagePlans.erase(std::remove_if(s.usagePlans.begin(), s.usagePlans.end(), [&](const UsagePlan& p) { return p.id == planId; }),
@@ -865,7 +874,7 @@ http::Response usagePlans(RestStore& store, const http::Request& req, const std:
   }
   if (seg[2] == "keys") {
     if (seg.size() == 3 && m == "POST") {
-      if (auto p = parseBody(req, doc); !p) return fail(p.error());
+      if (auto p = parseRequestObject(req, doc); !p) return fail(p.error());
       std::string keyId, keyType;
       JsonReader r(doc);
       r.str("keyId", keyId);
@@ -885,7 +894,7 @@ http::Response usagePlans(RestStore& store, const http::Request& req, const std:
         return true;
       });
       if (!res) return fail(res.error());
-      return jsonResponse(201, render([&](JsonWriter& w) { writePlanKey(w, shown); }));
+      return jsonResponse(201, renderJson([&](JsonWriter& w) { writePlanKey(w, shown); }));
     }
     if (seg.size() == 3 && m == "GET") {
       std::vector<ApiKey> ks;
@@ -900,7 +909,7 @@ http::Response usagePlans(RestStore& store, const http::Request& req, const std:
       if (m == "GET") {
         const ApiKey* k = keyById(keyId);
         if (!k) return fail(Error{404, "Invalid API Key identifier specified"});
-        return jsonResponse(200, render([&](JsonWriter& w) { writePlanKey(w, *k); }));
+        return jsonResponse(200, renderJson([&](JsonWriter& w) { writePlanKey(w, *k); }));
       }
       if (m == "DELETE") {
         auto res = store.mutate([&](RestState& s) -> Result<bool> {
@@ -919,7 +928,7 @@ http::Response usagePlans(RestStore& store, const http::Request& req, const std:
     std::string onlyKey = queryParam(req.query, "keyId");
     if (start.empty() || end.empty()) return fail(Error{400, "Invalid input: startDate and endDate are required (YYYY-MM-DD)"});
     if (start.size() != 10 || end.size() != 10 || end < start) return fail(Error{400, "Invalid date range: " + start + " .. " + end});
-    return jsonResponse(200, render([&](JsonWriter& w) {
+    return jsonResponse(200, renderJson([&](JsonWriter& w) {
                           w.StartObject();
                           jkv(w, "usagePlanId", planId);
                           jkv(w, "startDate", start);

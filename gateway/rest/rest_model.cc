@@ -21,4 +21,22 @@ RestStage* RestApi::findStage(const std::string& name) {
   return nullptr;
 }
 
+const RestAuthorizer* RestApiDefinitions::findAuthorizer(const std::string& id) const {
+  for (const auto& a : authorizers)
+    if (a.id == id) return &a;
+  return nullptr;
+}
+
+const RestRequestValidator* RestApiDefinitions::findValidator(const std::string& id) const {
+  for (const auto& v : requestValidators)
+    if (v.id == id) return &v;
+  return nullptr;
+}
+
+const RestModelSchema* RestApiDefinitions::findModel(const std::string& name) const {
+  for (const auto& m : models)
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
 }  // namespace cdnlab::gateway

@@ -44,8 +44,11 @@ struct RestMethodResponse {
 
 struct RestMethod {
   std::string httpMethod;  // GET ... or ANY
-  std::string authorizationType = "NONE";
+  std::string authorizationType = "NONE";  // NONE | CUSTOM (a Lambda authorizer) | AWS_IAM
   std::string authorizerId;
+  std::vector<std::string> authorizationScopes;
+  std::string requestValidatorId;
+  RestStringMap requestModels;  // content type -> model name (validated by the request validator)
   bool apiKeyRequired = false;
   std::string operationName;
   std::map<std::string, bool> requestParameters;
@@ -61,11 +64,63 @@ struct RestResource {
   std::map<std::string, RestMethod> methods;  // by httpMethod
 };
 
+// A Lambda authorizer (TOKEN: one token header; REQUEST: headers, query, stage variables and
+// context) or a Cognito one (kept, not served).
+struct RestAuthorizer {
+  std::string id;
+  std::string name;
+  std::string type = "TOKEN";  // TOKEN | REQUEST | COGNITO_USER_POOLS
+  std::string authorizerUri;
+  std::string authorizerCredentials;
+  std::string identitySource;  // comma-separated: method.request.header.Authorization, ...
+  std::string identityValidationExpression;  // TOKEN: a regex the token must match
+  int64_t authorizerResultTtlInSeconds = 300;  // 0: no caching; at most 3600
+  std::vector<std::string> providerARNs;
+  std::string authType;  // x-amazon-apigateway-authtype ("custom", "oauth2", ...), shown as AWS does
+};
+
+struct RestRequestValidator {
+  std::string id;
+  std::string name;
+  bool validateRequestBody = false;
+  bool validateRequestParameters = false;
+};
+
+// A model: a JSON Schema (draft 4) text, referred to by name from methods' requestModels.
+struct RestModelSchema {
+  std::string id;
+  std::string name;
+  std::string description;
+  std::string contentType = "application/json";
+  std::string schema;
+};
+
+// A customised gateway response (put-gateway-response); types not put answer with AWS's defaults.
+struct RestGatewayResponse {
+  std::string responseType;  // DEFAULT_4XX, MISSING_AUTHENTICATION_TOKEN, ...
+  std::string statusCode;    // empty: the type's default status
+  RestStringMap responseParameters;  // gatewayresponse.header.X -> 'literal' | method.request.header.Y | ...
+  RestStringMap responseTemplates;   // content type -> template
+};
+
+// The API-wide definitions a deployment freezes with the resource tree.
+struct RestApiDefinitions {
+  std::vector<RestAuthorizer> authorizers;
+  std::vector<RestRequestValidator> requestValidators;
+  std::vector<RestModelSchema> models;
+  std::map<std::string, RestGatewayResponse> gatewayResponses;  // by responseType
+
+  const RestAuthorizer* findAuthorizer(const std::string& id) const;
+  const RestRequestValidator* findValidator(const std::string& id) const;
+  const RestModelSchema* findModel(const std::string& name) const;
+};
+
 struct RestDeployment {
   std::string id;
   std::string description;
   int64_t createdDate = 0;  // epoch seconds
   std::vector<RestResource> resources;  // the tree as it was when deployed
+  RestApiDefinitions definitions;        // and the authorizers, validators, models, gateway responses
 };
 
 struct RestMethodSetting {
@@ -98,6 +153,7 @@ struct RestApi {
   std::vector<std::string> binaryMediaTypes;
   std::string rootResourceId;
   std::vector<RestResource> resources;
+  RestApiDefinitions definitions;
   std::vector<RestDeployment> deployments;
   std::vector<RestStage> stages;
 

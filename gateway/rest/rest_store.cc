@@ -146,8 +146,15 @@ void RestStore::publish() {
     for (const auto& st : api.stages) {
       const RestDeployment* d = api.findDeployment(st.deploymentId);
       if (!d) continue;
+      auto defs = compileDefinitions(d->definitions);
+      if (!defs) {  // validated when they were put; a state file edited by hand can still hold one
+        LOG_ERROR("gateway: rest api %s stage %s not served: %s", api.id.c_str(), st.stageName.c_str(),
+                  defs.error().message.c_str());
+        continue;
+      }
       CompiledRestStage cs;
       cs.name = st.stageName;
+      cs.gatewayResponses = defs->gatewayResponses;
       cs.deploymentId = st.deploymentId;
       cs.variables = st.variables;
       for (const auto& r : d->resources) {
@@ -162,6 +169,13 @@ void RestStore::publish() {
                       cm.error().message.c_str());
             continue;
           }
+          auto bound = bindMethod(m, d->definitions, *defs);
+          if (!bound) {
+            LOG_ERROR("gateway: rest api %s %s %s not served: %s", api.id.c_str(), r.path.c_str(), name.c_str(),
+                      bound.error().message.c_str());
+            continue;
+          }
+          cm->bindings = std::move(*bound);
           cm->settings = settingsFor(st, r.path, name);
           if (cm->settings.throttlingRateLimit || cm->settings.throttlingBurstLimit) {
             // A bucket per method, kept across republishes while its limits stay the same.

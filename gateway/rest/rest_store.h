@@ -16,14 +16,13 @@
 #include <vector>
 
 #include "common/result.h"
+#include "gateway/rest/rest_definitions.h"
 #include "gateway/rest/rest_model.h"
 #include "gateway/rest/stage_cache.h"
 #include "gateway/rest/usage_plans.h"
 #include "gateway/vtl/parser.h"
 
 namespace cdnlab::gateway {
-
-using TemplateMap = std::map<std::string, std::shared_ptr<const vtl::Template>>;  // content type -> template
 
 struct CompiledIntegrationResponse {
   RestIntegrationResponse config;
@@ -37,6 +36,7 @@ struct CompiledRestMethod {
   std::vector<CompiledIntegrationResponse> responses;  // patterned ones, then the default (if any)
   RestMethodSetting settings;                          // the stage's */* and resource/method settings
   std::shared_ptr<TokenBucket> bucket;                 // the settings' throttle; null: none
+  MethodBindings bindings;                             // authorizer, request validator, body models
 };
 
 struct CompiledResource {
@@ -53,6 +53,7 @@ struct CompiledRestStage {
   std::vector<CompiledResource> resources;
   std::shared_ptr<StageCache> cache;                      // null: cacheClusterEnabled false
   std::vector<std::shared_ptr<const UsagePlan>> plans;    // plans listing this API and stage
+  std::shared_ptr<const GatewayResponseMap> gatewayResponses;  // the deployment's customisations
 };
 
 struct CompiledRestApi {
