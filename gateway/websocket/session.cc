@@ -60,9 +60,10 @@ Session* Session::open(uv_loop_t* loop, int fd, const std::string& handshake, Se
   return s;
 }
 
-bool Session::send(std::string_view text) {
+bool Session::send(std::string_view data, bool binary) {
   if (closing_ || shut_ || tcp_.write_queue_size > limits_.maxQueuedBytes) return false;
-  wslay_event_msg msg{WSLAY_TEXT_FRAME, reinterpret_cast<const uint8_t*>(text.data()), text.size()};
+  wslay_event_msg msg{static_cast<uint8_t>(binary ? WSLAY_BINARY_FRAME : WSLAY_TEXT_FRAME),
+                      reinterpret_cast<const uint8_t*>(data.data()), data.size()};
   if (wslay_event_queue_msg(ws_, &msg) != 0) return false;
   if (!inRecv_) pump();  // inside wslay_event_recv the read path pumps when it returns
   return true;

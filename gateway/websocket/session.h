@@ -38,8 +38,9 @@ class Session {
   // the fd closed) when libuv or wslay cannot take it.
   static Session* open(uv_loop_t* loop, int fd, const std::string& handshake, SessionLimits limits, Hooks hooks);
 
-  // Queues a text message. False when the session is closing or its output is over the limit.
-  bool send(std::string_view text);
+  // Queues a message, a text frame or (binary) a binary one. False when the session is closing or
+  // its output is over the limit.
+  bool send(std::string_view data, bool binary = false);
   // Starts the close handshake with `code`; the socket closes once it is done (or at once on error).
   void close(uint16_t code, std::string_view reason);
   // Drops the socket now (server stop), after whatever close() already wrote.
