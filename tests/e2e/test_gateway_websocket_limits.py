@@ -7,7 +7,9 @@
 - An integration with contentHandlingStrategy CONVERT_TO_BINARY gets the client's base64 text
   with isBase64Encoded true; text that is not base64 gets API Gateway's error message.
 - --ws-max-frame / --ws-max-message: a frame or a (fragmented) message over the limit closes
-  with 1009; @connections data over the message limit is 413 PayloadTooLargeException.
+  with 1009; @connections data over the message limit is 413 PayloadTooLargeException; a message
+  the gateway sends that is longer than the frame limit arrives in frames within it (read off
+  the wire by a raw client).
 - --ws-idle / --ws-max-lifetime: the connection closes with 1001 and says which limit it was.
 
 The functions are Python callables behind a fake Lambda Invoke API (gateway_fakes.py)."""
@@ -15,6 +17,8 @@ import asyncio
 import base64
 import json
 import os
+import socket
+import struct
 import sys
 import tempfile
 import time
@@ -53,6 +57,51 @@ def make_api(gw, name, strategy=None):
     c.create_stage(ApiId=api, StageName="prod", AutoDeploy=True)
     c.close()
     return f"/_api/{api}/prod"
+
+
+def raw_connect(addr, path):
+    """A hand-made client: the handshake, then frames exactly as they come off the socket."""
+    s = socket.create_connection(addr, timeout=10)
+    key = base64.b64encode(os.urandom(16)).decode()
+    s.sendall((f"GET {path} HTTP/1.1\r\nHost: {addr[0]}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        chunk = s.recv(4096)
+        assert chunk, "closed during the handshake"
+        buf += chunk
+    head, rest = buf.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 101"), head
+    return s, rest
+
+
+def send_text(s, text):
+    data, mask = text.encode(), os.urandom(4)
+    n = len(data)
+    head = bytes([0x81]) + (bytes([0x80 | n]) if n < 126 else bytes([0x80 | 126]) + struct.pack(">H", n))
+    s.sendall(head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
+
+
+def read_frame(s, buf):
+    """(fin, opcode, payload, rest of buf) of the next server frame."""
+    def need(k):
+        nonlocal buf
+        while len(buf) < k:
+            chunk = s.recv(65536)
+            assert chunk, "closed mid-frame"
+            buf += chunk
+    need(2)
+    fin, opcode, n = buf[0] >> 7, buf[0] & 0x0F, buf[1] & 0x7F
+    assert not buf[1] & 0x80, "a server frame must not be masked"
+    off = 2
+    if n == 126:
+        need(4)
+        n, off = struct.unpack(">H", buf[2:4])[0], 4
+    elif n == 127:
+        need(10)
+        n, off = struct.unpack(">Q", buf[2:10])[0], 10
+    need(off + n)
+    return fin, opcode, buf[off:off + n], buf[off + n:]
 
 
 def run(coro):
@@ -161,6 +210,29 @@ class WebSocketBinaryAndLimits(unittest.TestCase):
         self.assertEqual(resp["ResponseMetadata"]["HTTPStatusCode"], 413)
         self.assertEqual(resp["Error"]["Code"], "PayloadTooLargeException")
         self.assertEqual(delivered, "y" * 4096)
+
+    def test_long_messages_go_out_in_frames_within_the_limit(self):
+        s, buf = raw_connect(tuple(self.gw.addr["http"]), self.text_api)
+        try:
+            send_text(s, "who am I")
+            fin, opcode, payload, buf = read_frame(s, buf)
+            self.assertEqual((fin, opcode), (1, 1))
+            cid = json.loads(payload)["connectionId"]
+            for data in (b"z" * 4000, bytes(range(256)) * 12 + b"\xff"):  # text, then binary (not UTF-8)
+                self.mgmt.post_to_connection(ConnectionId=cid, Data=data)
+                frames = []
+                while not frames or not frames[-1][0]:
+                    fin, opcode, payload, buf = read_frame(s, buf)
+                    frames.append((fin, opcode, payload))
+                self.assertGreater(len(frames), 1)
+                self.assertTrue(all(len(p) <= 1024 for _, _, p in frames), [len(p) for _, _, p in frames])
+                self.assertEqual(frames[0][1], 1 if data[0] == ord("z") else 2)
+                self.assertTrue(all(op == 0 for _, op, _ in frames[1:]))  # continuation frames
+                self.assertEqual(b"".join(p for _, _, p in frames), data)
+            self.mgmt.post_to_connection(ConnectionId=cid, Data=b"short")
+            self.assertEqual(read_frame(s, buf)[:3], (1, 1, b"short"))
+        finally:
+            s.close()
 
     def test_idle_and_lifetime_limits(self):
         with Proc(["gateway", "--listen", "127.0.0.1:0", "--data", os.path.join(self.tmp.name, "gw-short"),
