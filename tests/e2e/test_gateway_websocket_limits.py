@@ -19,6 +19,7 @@ import json
 import os
 import socket
 import struct
+import subprocess
 import sys
 import tempfile
 import time
@@ -233,6 +234,14 @@ class WebSocketBinaryAndLimits(unittest.TestCase):
             self.assertEqual(read_frame(s, buf)[:3], (1, 1, b"short"))
         finally:
             s.close()
+
+    def test_limits_out_of_range_are_refused_at_start(self):
+        for flag, value in (("--ws-idle", "0"), ("--ws-max-frame", "0"), ("--ws-max-message", "-5"),
+                            ("--ws-max-lifetime", "99999999999")):
+            r = subprocess.run([os.environ["CDNLAB_BIN"], "gateway", "--listen", "127.0.0.1:0", "--data", "",
+                                flag, value], capture_output=True, text=True, timeout=30)
+            self.assertNotEqual(r.returncode, 0, (flag, value))
+            self.assertIn(flag, r.stderr + r.stdout, (flag, value))
 
     def test_idle_and_lifetime_limits(self):
         with Proc(["gateway", "--listen", "127.0.0.1:0", "--data", os.path.join(self.tmp.name, "gw-short"),
