@@ -48,10 +48,10 @@ CDNLAB_COMMAND("gateway", "Run the API Gateway (HTTP APIs, management API for aw
   sub.add_option("--jwks", a->o.jwks, "ISSUER=FILE: the JWKS (RSA, EC P-256, oct keys) JWT authorizers of that issuer verify with; repeatable");
   sub.add_option("--jwks-ttl", a->o.jwksTtlSeconds, "Seconds a key set fetched from an issuer's JWKS URL is kept")->capture_default_str();
   sub.add_option("--iam-key", a->o.iamKeys, "ACCESS_KEY:SECRET whose SigV4 signatures AWS_IAM routes accept; repeatable");
-  sub.add_option("--ws-max-message", a->o.wsMaxMessageBytes, "WebSocket APIs: largest message in bytes")->capture_default_str();
-  sub.add_option("--ws-max-frame", a->o.wsMaxFrameBytes, "WebSocket APIs: largest frame in bytes")->capture_default_str();
-  sub.add_option("--ws-idle", a->o.wsIdleSeconds, "WebSocket APIs: seconds without a message before the connection closes")->capture_default_str();
-  sub.add_option("--ws-max-lifetime", a->o.wsMaxLifetimeSeconds, "WebSocket APIs: longest connection in seconds")->capture_default_str();
+  sub.add_option("--ws-max-message", a->o.wsMaxMessageBytes, "WebSocket APIs: largest message in bytes")->capture_default_str()->check(CLI::Range(size_t{1}, size_t{16} << 20));
+  sub.add_option("--ws-max-frame", a->o.wsMaxFrameBytes, "WebSocket APIs: largest frame in bytes")->capture_default_str()->check(CLI::Range(size_t{1}, size_t{16} << 20));
+  sub.add_option("--ws-idle", a->o.wsIdleSeconds, "WebSocket APIs: seconds without a message before the connection closes")->capture_default_str()->check(CLI::Range(uint64_t{1}, uint64_t{7 * 86400}));
+  sub.add_option("--ws-max-lifetime", a->o.wsMaxLifetimeSeconds, "WebSocket APIs: longest connection in seconds")->capture_default_str()->check(CLI::Range(uint64_t{1}, uint64_t{7 * 86400}));
   sub.add_option("--workers", a->o.workers, "HTTP worker threads")->capture_default_str();
   sub.add_option("--region", a->o.region, "Region in ARNs")->capture_default_str();
   sub.add_option("--log-level", a->logLevel, "debug, info, warn, error, off")->capture_default_str();

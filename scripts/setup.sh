@@ -11,7 +11,7 @@ BUILD_PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   rapidjson-dev libyaml-cpp-dev libcli11-dev librocksdb-dev libzip-dev libwslay-dev
 )
-TEST_PKGS=(curl python3 python3-boto3 awscli chromium python3-websockets)
+TEST_PKGS=(curl python3 python3-boto3 awscli chromium python3-websockets nginx-light openssl)
 
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive

@@ -1,36 +1,22 @@
 #!/usr/bin/env bash
-# Gateway overhead (issue 11): wrk through `cdnlab gateway` to a MOCK route and to an HTTP_PROXY
-# route in front of `cdnlab origin`, next to the same wrk run straight at that origin (same HTTP
-# stack, a 13-byte body like the mock's). The gateway's added p50 is (proxy route p50 - origin
-# p50); the MOCK route shows the gateway's own ceiling (no upstream hop). Rounds alternate the
-# targets; the table gives medians.
+# Gateway overhead (issue 11): the same wrk run at
+#   origin          `cdnlab origin` straight (a 13-byte object: the same HTTP stack, no gateway)
+#   pop-hit         a `cdnlab pop` cache hit on that object (the PoP's hit path, for comparison)
+#   gateway-mock    a MOCK route of `cdnlab gateway` answering 13 bytes (the gateway's own ceiling)
+#   gateway-proxy   an HTTP_PROXY route in front of the origin
+#   lambda-direct   the native `echo` function's Invoke API on `cdnlab lambda`, POSTing the very
+#                   event the gateway sends it
+#   gateway-lambda  an AWS_PROXY route (payload 2.0) to that function
+# The gateway's added p50 is (gateway-proxy - origin) and (gateway-lambda - lambda-direct); the
+# CPU column is what each request costs the servers involved. Rounds alternate the targets; the
+# table gives medians.
 #
 #   bash bench/gateway/overhead.sh                      # 10 s x 3 rounds
 #   DURATION=3 ROUNDS=1 bash bench/gateway/overhead.sh  # smoke run
+#   CONNS=1 bash bench/gateway/overhead.sh              # one connection: per-request latency
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-ROOT=$PWD
-DURATION=${DURATION:-10}
-ROUNDS=${ROUNDS:-3}
-CONNS=${CONNS:-64}
-WORKERS=${WORKERS:-$(nproc)}
-BUILD=${BUILD:-build}
-command -v wrk >/dev/null || bash scripts/setup.sh wrk
-BIN=${CDNLAB_BIN:-$ROOT/$BUILD/cdnlab}
-
-WORK=$(mktemp -d /tmp/cdnlab-gwbench.XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() {
-  for _ in $(seq 1 100); do curl -fsS -o /dev/null "$@" 2>/dev/null && return 0; sleep 0.1; done
-  echo "overhead: $* did not come up" >&2; return 1
-}
+. "$(dirname "$0")/common.sh"
+bench_init gwbench
 
 cat > "$WORK/catalog.yaml" <<YAML
 catalog:
@@ -42,9 +28,42 @@ catalog:
   uncacheable: {share: 0}
 YAML
 ORIGIN_PORT=$(free_port)
-"$BIN" origin --catalog "$WORK/catalog.yaml" --listen 127.0.0.1:$ORIGIN_PORT --workers "$WORKERS" > "$WORK/origin.log" 2>&1 &
-PIDS+=($!)
+start_server origin "$BIN" origin --catalog "$WORK/catalog.yaml" --listen 127.0.0.1:$ORIGIN_PORT --workers "$WORKERS"
 wait_http "http://127.0.0.1:$ORIGIN_PORT/obj/1"
+
+POP_PORT=$(free_port)
+start_server pop "$BIN" pop --upstream http://127.0.0.1:$ORIGIN_PORT --listen 127.0.0.1:$POP_PORT --capacity 64MiB \
+  --workers "$WORKERS" --id bench
+wait_http "http://127.0.0.1:$POP_PORT/obj/1"
+curl -fsS -o /dev/null -D "$WORK/pop.head" "http://127.0.0.1:$POP_PORT/obj/1"
+grep -qi '^x-cache: hit' "$WORK/pop.head" || { echo "gwbench: the PoP did not answer a hit" >&2; cat "$WORK/pop.head" >&2; exit 1; }
+
+LAMBDA_PORT=$(free_port)
+start_server lambda "$BIN" lambda --listen 127.0.0.1:$LAMBDA_PORT --in-memory
+python3 - "$LAMBDA_PORT" <<'PY'
+import base64, http.client, io, json, sys, time, zipfile
+port = int(sys.argv[1])
+for _ in range(100):
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        c.request("GET", "/2015-03-31/functions")
+        c.getresponse().read()
+        break
+    except OSError:
+        time.sleep(0.1)
+else:
+    sys.exit("gwbench: cdnlab lambda did not come up")
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w") as z:
+    z.writestr("README", "built-in echo")
+body = json.dumps({"FunctionName": "echo-fn", "Runtime": "cdnlab-native", "Handler": "echo",
+                   "Role": "arn:aws:iam::123456789012:role/bench",
+                   "Code": {"ZipFile": base64.b64encode(buf.getvalue()).decode()}})
+c.request("POST", "/2015-03-31/functions", body=body, headers={"Content-Type": "application/json"})
+r = c.getresponse()
+if r.status >= 300:
+    sys.exit(f"gwbench: CreateFunction answered {r.status}: {r.read()[:300]!r}")
+PY
 
 cat > "$WORK/api.yaml" <<YAML
 openapi: 3.0.1
@@ -58,48 +77,40 @@ paths:
   /obj/{id}:
     get:
       x-amazon-apigateway-integration: {type: http_proxy, httpMethod: GET, uri: "http://127.0.0.1:$ORIGIN_PORT/obj/{id}"}
+  /fn:
+    get:
+      x-amazon-apigateway-integration:
+        type: aws_proxy
+        httpMethod: POST
+        uri: arn:aws:lambda:us-east-1:123456789012:function:echo-fn
+        payloadFormatVersion: "2.0"
 YAML
 GW_PORT=$(free_port)
-"$BIN" gateway --listen 127.0.0.1:$GW_PORT --data "$WORK/gw" --api "$WORK/api.yaml" --workers "$WORKERS" > "$WORK/gw.log" 2>&1 &
-PIDS+=($!)
-API_ID=$(for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$GW_PORT/v2/apis" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["apiId"])' 2>/dev/null && break
-  sleep 0.1
-done)
+start_server gateway "$BIN" gateway --listen 127.0.0.1:$GW_PORT --data "$WORK/gw" --api "$WORK/api.yaml" \
+  --lambda-endpoint http://127.0.0.1:$LAMBDA_PORT --workers "$WORKERS"
+wait_http "http://127.0.0.1:$GW_PORT/v2/apis"
+API_ID=$(curl -fsS "http://127.0.0.1:$GW_PORT/v2/apis" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["apiId"])')
 HOST="$API_ID.execute-api.localhost"
 wait_http -H "Host: $HOST" "http://127.0.0.1:$GW_PORT/ping"
 wait_http -H "Host: $HOST" "http://127.0.0.1:$GW_PORT/obj/1"
+# The echo function answers with its event, so this body is exactly what the gateway POSTs.
+curl -fsS -H "Host: $HOST" -o "$WORK/event.json" "http://127.0.0.1:$GW_PORT/fn"
+python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); assert e["version"]=="2.0" and e["routeKey"]=="GET /fn", e' "$WORK/event.json"
+cat > "$WORK/invoke.lua" <<LUA
+local f = io.open("$WORK/event.json", "rb")
+wrk.method = "POST"
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["Content-Type"] = "application/json"
+LUA
 
-declare -A RPS P50 P99
-run() {  # name url [host]
-  local out
-  if [ -n "${3:-}" ]; then out=$(wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -H "Host: $3" "$2")
-  else out=$(wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "$2"); fi
-  RPS[$1]+="$(echo "$out" | awk '/Requests\/sec/ {print $2}') "
-  P50[$1]+="$(echo "$out" | awk '$1=="50%" {print $2}') "
-  P99[$1]+="$(echo "$out" | awk '$1=="99%" {print $2}') "
-}
-for r in $(seq 1 "$ROUNDS"); do
-  run origin "http://127.0.0.1:$ORIGIN_PORT/obj/1"
-  run gateway-mock "http://127.0.0.1:$GW_PORT/ping" "$HOST"
-  run gateway-proxy "http://127.0.0.1:$GW_PORT/obj/1" "$HOST"
+G=${PID_OF[gateway]} O=${PID_OF[origin]} L=${PID_OF[lambda]} P=${PID_OF[pop]}
+for _ in $(seq 1 "$ROUNDS"); do
+  run_target origin "$O" "http://127.0.0.1:$ORIGIN_PORT/obj/1"
+  run_target pop-hit "$P" "http://127.0.0.1:$POP_PORT/obj/1"
+  run_target gateway-mock "$G" "http://127.0.0.1:$GW_PORT/ping" -H "Host: $HOST"
+  run_target gateway-proxy "$G $O" "http://127.0.0.1:$GW_PORT/obj/1" -H "Host: $HOST"
+  run_target lambda-direct "$L" "http://127.0.0.1:$LAMBDA_PORT/2015-03-31/functions/echo-fn/invocations" -s "$WORK/invoke.lua"
+  run_target gateway-lambda "$G $L" "http://127.0.0.1:$GW_PORT/fn" -H "Host: $HOST"
 done
-median() { python3 - "$@" <<'PY'
-import re, statistics, sys
-def us(v):
-    m = re.match(r"([0-9.]+)(us|ms|s)?$", v)
-    x = float(m.group(1)); u = m.group(2) or ""
-    return x * {"us": 1, "ms": 1000, "s": 1e6, "": 1}[u]
-vals = sys.argv[2].split()
-if sys.argv[1] == "rps":
-    print(f"{statistics.median(float(v) for v in vals):.0f}")
-else:
-    print(f"{statistics.median(us(v) for v in vals):.0f}")
-PY
-}
-echo "| target | req/s | p50 µs | p99 µs |"
-echo "|---|---:|---:|---:|"
-for n in origin gateway-mock gateway-proxy; do
-  echo "| $n | $(median rps "${RPS[$n]}") | $(median lat "${P50[$n]}") | $(median lat "${P99[$n]}") |"
-done
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+print_table origin pop-hit gateway-mock gateway-proxy lambda-direct gateway-lambda

@@ -185,7 +185,33 @@ void ClientConnection::send(std::unique_ptr<PendingRequest> p) {
   if (!wr->body.empty()) bufs[n++] = uv_buf_init(const_cast<char*>(wr->body.data()), static_cast<unsigned>(wr->body.size()));
   uint64_t timeout = req.responseTimeoutMs ? req.responseTimeoutMs : client_->options().responseTimeoutMs;
   startTimer(timeout);
-  int rc = uv_write(&wr->req, reinterpret_cast<uv_stream_t*>(&tcp_), bufs, n, &ClientConnection::onWrite);
+  // Try the socket first, as the server's writeRaw does: a request the kernel takes whole needs
+  // no write request, and a uv_write costs an epoll_ctl per request on a kept-alive connection.
+  auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
+  if (tcp_.write_queue_size == 0) {
+    int sent = uv_try_write(stream, bufs, n);
+    if (sent < 0 && sent != UV_EAGAIN) {
+      delete wr;
+      fail(ClientError::Reset, std::string("write: ") + uv_strerror(sent));
+      return;
+    }
+    size_t skip = sent > 0 ? static_cast<size_t>(sent) : 0;
+    unsigned k = 0;
+    for (unsigned i = 0; i < n; ++i) {
+      if (skip >= bufs[i].len) {
+        skip -= bufs[i].len;
+        continue;
+      }
+      bufs[k++] = uv_buf_init(bufs[i].base + skip, static_cast<unsigned>(bufs[i].len - skip));
+      skip = 0;
+    }
+    if (k == 0) {
+      delete wr;  // all in the kernel
+      return;
+    }
+    n = k;
+  }
+  int rc = uv_write(&wr->req, stream, bufs, n, &ClientConnection::onWrite);
   if (rc != 0) {
     delete wr;
     fail(ClientError::Reset, std::string("write: ") + uv_strerror(rc));

@@ -34,6 +34,10 @@ struct Integration {
   StringMap requestParameters;      // HTTP_PROXY parameter mapping ("overwrite:path" -> "$request.path")
   StringMap requestTemplates;       // MOCK: {"statusCode": N} templates
   std::string templateSelectionExpression;
+  // WEBSOCKET: CONVERT_TO_BINARY takes a client's text message as base64 of binary data (the
+  // Lambda proxy event then carries it with isBase64Encoded true); empty or CONVERT_TO_TEXT:
+  // the message is text.
+  std::string contentHandlingStrategy;
   MockResponse mock;
 };
 

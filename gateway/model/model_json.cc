@@ -126,6 +126,7 @@ void writeApi(JsonWriter& w, const Api& a, const std::string& endpointBase, bool
 void writeIntegration(JsonWriter& w, const Integration& i, bool persisted) {
   w.StartObject();
   jkv(w, "connectionType", i.connectionType);
+  if (!i.contentHandlingStrategy.empty()) jkv(w, "contentHandlingStrategy", i.contentHandlingStrategy);
   if (!i.description.empty()) jkv(w, "description", i.description);
   jkv(w, "integrationId", i.id);
   if (!i.method.empty()) jkv(w, "integrationMethod", i.method);
@@ -371,6 +372,10 @@ Result<bool> readIntegration(const rapidjson::Value& o, Integration& i, bool per
   r.str("payloadFormatVersion", i.payloadFormatVersion);
   r.str("description", i.description);
   r.str("connectionType", i.connectionType);
+  r.str("contentHandlingStrategy", i.contentHandlingStrategy);
+  if (!i.contentHandlingStrategy.empty() && i.contentHandlingStrategy != "CONVERT_TO_BINARY" &&
+      i.contentHandlingStrategy != "CONVERT_TO_TEXT")
+    return Error{400, "Invalid input: contentHandlingStrategy must be CONVERT_TO_BINARY or CONVERT_TO_TEXT"};
   r.strMap("requestParameters", i.requestParameters);
   r.strMap("requestTemplates", i.requestTemplates);
   r.str("templateSelectionExpression", i.templateSelectionExpression);

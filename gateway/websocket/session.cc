@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 
@@ -60,10 +61,24 @@ Session* Session::open(uv_loop_t* loop, int fd, const std::string& handshake, Se
   return s;
 }
 
-bool Session::send(std::string_view text) {
+bool Session::send(std::string_view data, bool binary) {
   if (closing_ || shut_ || tcp_.write_queue_size > limits_.maxQueuedBytes) return false;
-  wslay_event_msg msg{WSLAY_TEXT_FRAME, reinterpret_cast<const uint8_t*>(text.data()), text.size()};
-  if (wslay_event_queue_msg(ws_, &msg) != 0) return false;
+  auto opcode = static_cast<uint8_t>(binary ? WSLAY_BINARY_FRAME : WSLAY_TEXT_FRAME);
+  if (data.size() > limits_.maxFrameBytes && limits_.maxFrameBytes > 0) {
+    // API Gateway's frame limit holds both ways: a longer message goes out in several frames.
+    fragmented_.push_back(Fragmented{std::string(data), 0});
+    wslay_event_fragmented_msg msg{};
+    msg.opcode = opcode;
+    msg.source.data = &fragmented_.back();  // deque elements stay put while others come and go
+    msg.read_callback = &Session::fragmentCallback;
+    if (wslay_event_queue_fragmented_msg(ws_, &msg) != 0) {
+      fragmented_.pop_back();
+      return false;
+    }
+  } else {
+    wslay_event_msg msg{opcode, reinterpret_cast<const uint8_t*>(data.data()), data.size()};
+    if (wslay_event_queue_msg(ws_, &msg) != 0) return false;
+  }
   if (!inRecv_) pump();  // inside wslay_event_recv the read path pumps when it returns
   return true;
 }
@@ -102,6 +117,22 @@ int Session::genmaskCallback(wslay_event_context_ptr, uint8_t* buf, size_t len, 
   thread_local std::mt19937 rng{std::random_device{}()};
   for (size_t i = 0; i < len; ++i) buf[i] = static_cast<uint8_t>(rng());
   return 0;
+}
+
+ssize_t Session::fragmentCallback(wslay_event_context_ptr, uint8_t* buf, size_t len, const wslay_event_msg_source* source,
+                                  int* eof, void* p) {
+  auto* s = static_cast<Session*>(p);
+  auto* f = static_cast<Fragmented*>(source->data);
+  size_t n = std::min({len, s->limits_.maxFrameBytes, f->data.size() - f->sent});
+  std::memcpy(buf, f->data.data() + f->sent, n);
+  f->sent += n;
+  if (f->sent == f->data.size()) {
+    *eof = 1;
+    // wslay sends data messages in the order they were queued, so finished ones are at the front.
+    while (!s->fragmented_.empty() && s->fragmented_.front().sent == s->fragmented_.front().data.size())
+      s->fragmented_.pop_front();
+  }
+  return static_cast<ssize_t>(n);
 }
 
 void Session::frameStartCallback(wslay_event_context_ptr, const wslay_event_on_frame_recv_start_arg* arg, void* p) {

@@ -12,6 +12,7 @@
 #include <wslay/wslay.h>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -38,8 +39,10 @@ class Session {
   // the fd closed) when libuv or wslay cannot take it.
   static Session* open(uv_loop_t* loop, int fd, const std::string& handshake, SessionLimits limits, Hooks hooks);
 
-  // Queues a text message. False when the session is closing or its output is over the limit.
-  bool send(std::string_view text);
+  // Queues a message, a text frame or (binary) a binary one; a message longer than the frame
+  // limit goes out fragmented, in frames within it. False when the session is closing or its
+  // output is over the limit.
+  bool send(std::string_view data, bool binary = false);
   // Starts the close handshake with `code`; the socket closes once it is done (or at once on error).
   void close(uint16_t code, std::string_view reason);
   // Drops the socket now (server stop), after whatever close() already wrote.
@@ -56,6 +59,8 @@ class Session {
   static int genmaskCallback(wslay_event_context_ptr, uint8_t* buf, size_t len, void* self);
   static void frameStartCallback(wslay_event_context_ptr, const wslay_event_on_frame_recv_start_arg* arg, void* self);
   static void msgCallback(wslay_event_context_ptr, const wslay_event_on_msg_recv_arg* arg, void* self);
+  static ssize_t fragmentCallback(wslay_event_context_ptr, uint8_t* buf, size_t len, const wslay_event_msg_source* source,
+                                  int* eof, void* self);
   static void onAlloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf);
   static void onRead(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
   static void onWrite(uv_write_t* req, int status);
@@ -80,6 +85,13 @@ class Session {
   std::string input_;        // bytes read, not yet taken by wslay
   size_t inputOff_ = 0;
   std::string output_;       // bytes wslay produced during this pump
+  // Messages queued fragmented: wslay reads them through fragmentCallback. Owned here (not by
+  // wslay), so whatever is still queued when the session goes is freed with it.
+  struct Fragmented {
+    std::string data;
+    size_t sent = 0;
+  };
+  std::deque<Fragmented> fragmented_;
   char readBuf_[16 * 1024];
   size_t pendingWrites_ = 0;
   int closeStatus_ = 1006;

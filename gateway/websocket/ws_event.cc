@@ -101,7 +101,7 @@ std::string buildWebSocketEvent(const WsEventInput& in) {
   w.EndObject();
   if (in.eventType == "MESSAGE") jkv(w, "body", in.body);
   jkey(w, "isBase64Encoded");
-  w.Bool(false);
+  w.Bool(in.bodyIsBase64);
   if (in.stageVariables && !in.stageVariables->empty()) jmap(w, "stageVariables", *in.stageVariables);
   w.EndObject();
   return std::string(b.GetString(), b.GetSize());

@@ -30,6 +30,7 @@ struct WsEventInput {
   const http::Headers* headers = nullptr;  // CONNECT / DISCONNECT: the handshake's headers
   std::string rawQuery;                    // CONNECT: the handshake's query
   std::string body;                        // MESSAGE: the text received
+  bool bodyIsBase64 = false;               // MESSAGE: body is base64 of binary data (CONVERT_TO_BINARY)
   int disconnectStatusCode = -1;           // DISCONNECT
   std::string disconnectReason;
   const StringMap* stageVariables = nullptr;

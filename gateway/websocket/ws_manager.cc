@@ -11,6 +11,7 @@
 #include "gateway/mgmt/mgmt_response.h"
 #include "gateway/server/gateway_server.h"
 #include "gateway/websocket/handshake.h"
+#include "gateway/websocket/utf8.h"
 #include "gateway/websocket/ws_event.h"
 
 namespace cdnlab::gateway::websocket {
@@ -205,7 +206,8 @@ void WsManager::onMessage(const std::string& id, std::string text) {
   std::string key = selectRoute(api->routeSelectionExpression, text, keys);
   const CompiledRoute* route = routeByKey(stage, key);
   if (!route || !route->integration) return reply(clientError("Forbidden", id, requestId));
-  route->metrics->count.fetch_add(1, std::memory_order_relaxed);
+  auto metrics = route->metrics;
+  metrics->count.fetch_add(1, std::memory_order_relaxed);
   WsEventInput ev;
   ev.eventType = "MESSAGE";
   ev.routeKey = key;
@@ -219,10 +221,19 @@ void WsManager::onMessage(const std::string& id, std::string text) {
   ev.stage = info.stage;
   ev.sourceIp = info.sourceIp;
   ev.userAgent = info.userAgent;
+  // CONVERT_TO_BINARY: the text is base64 of binary data; a proxy event carries binary as base64
+  // anyway, so the text goes on as it came, marked isBase64Encoded, once it is known to decode.
+  if (route->integration->contentHandlingStrategy == "CONVERT_TO_BINARY") {
+    if (!base64Decode(text)) {
+      metrics->status5xx.fetch_add(1, std::memory_order_relaxed);
+      LOG_INFO("gateway: websocket %s %s: CONVERT_TO_BINARY: the message is not base64", info.apiId.c_str(), key.c_str());
+      return reply(clientError("Internal server error", id, requestId));
+    }
+    ev.bodyIsBase64 = true;
+  }
   ev.body = std::move(text);
   ev.stageVariables = &stage.stageVariables;
   bool twoWay = !route->route.routeResponseSelectionExpression.empty();
-  auto metrics = route->metrics;
   invokeRoute(gw_, info.worker, *route->integration, buildWebSocketEvent(ev),
               [reply, twoWay, id, requestId, metrics, apiId = info.apiId](Result<std::string> answer) {
                 if (!answer) {
@@ -324,8 +335,12 @@ void WsManager::connections(const http::RequestContextPtr& ctx, const InvokeTarg
       return ctx->respond(awsError(413, "PayloadTooLargeException", "Message too long: the limit is " +
                                                                         std::to_string(limits_.maxMessageBytes) + " bytes"));
     std::string data = req.body;
-    return onConnectionWorker(ctx, id, info.worker, [id, data = std::move(data)](Session* s) {
-      if (!s || !s->send(data)) return gone(id);
+    // UTF-8 data goes out as a text frame, as API Gateway sends it. Bytes that are not UTF-8
+    // cannot be a valid text frame (RFC 6455 8.1: the client would fail the connection with
+    // 1007), so they go out as a binary frame.
+    bool binary = !isValidUtf8(data);
+    return onConnectionWorker(ctx, id, info.worker, [id, data = std::move(data), binary](Session* s) {
+      if (!s || !s->send(data, binary)) return gone(id);
       http::Response r;
       r.status = 200;
       return r;

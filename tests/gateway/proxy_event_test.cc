@@ -187,3 +187,27 @@ TEST(ProxyResponse, DeepNestingIsHandled) {
 
 }  // namespace
 }  // namespace cdnlab::gateway
+
+namespace cdnlab::gateway {
+namespace {
+
+// The answer is parsed in place in a NUL-terminated copy: a NUL byte must not end the document
+// early and let trailing bytes through, and escaped strings come out decoded.
+TEST(ProxyResponse, TrailingBytesAndNulAreRefusedEscapesDecoded) {
+  using namespace std::string_literals;
+  for (const std::string& bad : {R"({"statusCode":200} {"x":1})"s, "{\"statusCode\":200}\0garbage"s, "\0"s,
+                                 "{\"statusCode\":200,\"body\":\"a\0b\"}"s})
+    EXPECT_FALSE(readProxyResponse(bad, "2.0").ok()) << bad.size();
+  auto r = readProxyResponse(R"({"statusCode":201,"headers":{"x-e":"q\"\u00e9"},"body":"l1\nl2\u0000end"})", "2.0");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->status, 201);
+  EXPECT_EQ(r->headers.get("x-e").value_or(""), "q\"\xc3\xa9");
+  EXPECT_EQ(std::string(r->body.data(), r->body.size()), "l1\nl2\0end"s);
+  // No statusCode (2.0): the answer itself is the body, as sent (not the decoded copy).
+  auto plain = readProxyResponse(R"({"a":"x\ty"})", "2.0");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(std::string(plain->body.data(), plain->body.size()), R"({"a":"x\ty"})");
+}
+
+}  // namespace
+}  // namespace cdnlab::gateway

@@ -1,0 +1,111 @@
+# What the gateway benchmarks (bench/gateway/*.sh) share: settings from the environment, a work
+# directory and the servers' cleanup, ports and readiness, one wrk run per target with the
+# servers' CPU time per request, and the table of medians. Sourced, not run:
+#
+#   . "$(dirname "$0")/common.sh"; bench_init NAME
+#   PORT=$(free_port); start_server NAME "$BIN" origin ...; wait_http URL
+#   run_target TARGET "PID..." URL [wrk options...]   # once per round
+#   print_table TARGET...
+#
+# CPU µs per request (user + system time of the named server processes over the run, from
+# /proc/PID/stat, divided by the requests wrk completed) is the figure that a loaded machine
+# distorts least: it says what a request costs the servers, not how long they waited for a core.
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+ROOT=$PWD
+DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
+CONNS=${CONNS:-64}
+WORKERS=${WORKERS:-$(nproc)}
+BUILD=${BUILD:-build}
+BIN=${CDNLAB_BIN:-$ROOT/$BUILD/cdnlab}
+command -v wrk >/dev/null || bash scripts/setup.sh wrk
+CLK_TCK=$(getconf CLK_TCK)
+
+PIDS=()
+declare -A PID_OF RPS P50 P99 CPU_US
+
+bench_cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+
+bench_init() {  # NAME: the work directory's prefix and the name in error messages
+  BENCH_NAME=$1
+  WORK=$(mktemp -d "/tmp/cdnlab-$1.XXXXXX")
+  trap bench_cleanup EXIT
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_http() {  # curl arguments: until they get a 2xx, at most 10 s
+  for _ in $(seq 1 100); do curl -fsS -o /dev/null "$@" 2>/dev/null && return 0; sleep 0.1; done
+  echo "$BENCH_NAME: $* did not come up" >&2
+  return 1
+}
+
+start_server() {  # NAME COMMAND...: runs it in the background, its log in $WORK/NAME.log
+  local name=$1
+  shift
+  "$@" > "$WORK/$name.log" 2>&1 &
+  PIDS+=($!)
+  PID_OF[$name]=$!
+}
+
+cpu_ticks() {  # PID...: utime + stime summed, in clock ticks
+  local total=0 p f
+  for p in "$@"; do
+    read -ra f < "/proc/$p/stat"
+    # Fields 14 and 15 (utime, stime); the command name (field 2) has no spaces here.
+    total=$((total + f[13] + f[14]))
+  done
+  echo "$total"
+}
+
+run_target() {  # TARGET "PID..." URL [wrk options...]: one wrk run, its figures kept for the table
+  local name=$1 pids=$2 url=$3 out before after requests
+  shift 3
+  # shellcheck disable=SC2086 # the PID list splits on purpose
+  before=$(cpu_ticks $pids)
+  out=$(wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "$@" "$url")
+  # shellcheck disable=SC2086
+  after=$(cpu_ticks $pids)
+  if echo "$out" | grep -q "Non-2xx"; then
+    echo "$BENCH_NAME: $name answered non-2xx:" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  RPS[$name]+="$(echo "$out" | awk '/Requests\/sec/ {print $2}') "
+  P50[$name]+="$(echo "$out" | awk '$1=="50%" {print $2}') "
+  P99[$name]+="$(echo "$out" | awk '$1=="99%" {print $2}') "
+  CPU_US[$name]+="$(python3 -c "print(f'{($after - $before) * 1e6 / $CLK_TCK / max($requests, 1):.1f}')") "
+}
+
+median() {  # rps|lat|cpu "VALUES": the median; latencies as wrk prints them, in µs
+  python3 - "$@" <<'PY'
+import re, statistics, sys
+def us(v):
+    m = re.match(r"([0-9.]+)(us|ms|s)?$", v)
+    return float(m.group(1)) * {"us": 1, "ms": 1000, "s": 1e6, None: 1}[m.group(2)]
+vals = sys.argv[2].split()
+if sys.argv[1] == "rps":
+    print(f"{statistics.median(float(v) for v in vals):.0f}")
+elif sys.argv[1] == "cpu":
+    print(f"{statistics.median(float(v) for v in vals):.1f}")
+else:
+    print(f"{statistics.median(us(v) for v in vals):.0f}")
+PY
+}
+
+print_table() {  # TARGET...: medians over the rounds
+  echo "wrk -t1 -c$CONNS -d${DURATION}s --latency, $ROUNDS round(s), $WORKERS worker(s) per server, medians"
+  echo "| target | req/s | p50 µs | p99 µs | server CPU µs/request |"
+  echo "|---|---:|---:|---:|---:|"
+  local n
+  for n in "$@"; do
+    echo "| $n | $(median rps "${RPS[$n]}") | $(median lat "${P50[$n]}") | $(median lat "${P99[$n]}") | $(median cpu "${CPU_US[$n]}") |"
+  done
+  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
