@@ -83,9 +83,11 @@ def main():
         errs = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
         if count <= 0:
             raise ValueError("no request completed")
+        if not os.path.exists(f"/proc/{server_pid}") or server1 < server0:
+            raise ValueError(f"server process {server_pid} exited during the run")
     except (AttributeError, ValueError) as e:
         last = " | ".join(l.strip() for l in text.strip().splitlines()[-2:])[:160]
-        why = str(e) if proc.returncode != 0 else "unparsable output"
+        why = str(e) if proc.returncode != 0 or isinstance(e, ValueError) else "unparsable output"
         print("FAILED " + why + ": " + (last or "no output"))
         return
     client_s = (client1.ru_utime - client0.ru_utime) + (client1.ru_stime - client0.ru_stime)
