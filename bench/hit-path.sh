@@ -2,7 +2,9 @@
 # Hit-path benchmark (issue 2): the cdnlab PoP, Varnish and nginx proxy_cache side by side in one
 # run, each in front of the same `cdnlab origin`, each with the same worker count, the same wrk
 # command against each (keep-alive, CONNS connections, 1 KiB and 64 KiB objects, DURATION, ROUNDS
-# rounds alternating the servers), medians of requests/s and p50/p99.
+# rounds alternating the servers), medians of requests/s and p50/p99, and the CPU each response
+# cost the server (its whole process tree) and wrk, from which the summary tells when wrk's one
+# thread, not the server, is the limit (see bench/hit_path_wrk.py).
 #
 #   bash bench/hit-path.sh                 # full run: 10 s x 3 rounds x 2 sizes x 3 servers
 #   DURATION=3 ROUNDS=1 bash bench/hit-path.sh   # smoke run
@@ -43,7 +45,7 @@ wait_http() {  # wait until $1 answers, at most 10 s
 }
 
 # Starts the origin (objects of size $1), the PoP, Varnish and nginx; fills URL[].
-declare -A URL
+declare -A URL SERVER_PID
 start_all() {
 PHASE_PIDS=()
 # The origin: a catalog of a few objects of exactly SIZE bytes, cacheable for a day.
@@ -66,6 +68,7 @@ POP_PORT=$(free_port)
 "$BIN" pop --upstream http://127.0.0.1:$ORIGIN_PORT --listen 127.0.0.1:$POP_PORT --capacity 256MiB \
   --workers "$WORKERS" --id bench > "$WORK/pop.log" 2>&1 &
 PHASE_PIDS+=($!)
+SERVER_PID[cdnlab]=$!
 wait_http "http://127.0.0.1:$POP_PORT/obj/1"
 
 # Varnish: default builtin VCL, malloc storage, WORKERS thread pools.
@@ -77,6 +80,7 @@ VCL
 varnishd -F -a 127.0.0.1:$VARNISH_PORT -f "$WORK/default.vcl" -s malloc,256m -n "$WORK/varnish" \
   -p thread_pools="$WORKERS" > "$WORK/varnish.log" 2>&1 &
 PHASE_PIDS+=($!)
+SERVER_PID[varnish]=$!
 wait_http "http://127.0.0.1:$VARNISH_PORT/obj/1"
 
 # nginx proxy_cache: WORKERS processes, keep-alive to the origin, cache in memory-backed tmp.
@@ -109,6 +113,7 @@ http {
 NGINX
 nginx -c "$WORK/nginx.conf" -p "$WORK/nginx" > "$WORK/nginx.log" 2>&1 &
 PHASE_PIDS+=($!)
+SERVER_PID[nginx]=$!
 wait_http "http://127.0.0.1:$NGINX_PORT/obj/1"
 
 URL=([cdnlab]="http://127.0.0.1:$POP_PORT" [varnish]="http://127.0.0.1:$VARNISH_PORT"
@@ -122,29 +127,11 @@ stop_all() {
 }
 SERVERS=(cdnlab varnish nginx)
 
-# One wrk run -> "rps p50_ms p99_ms non2xx", or "FAILED <why>" when wrk failed or printed
-# something we cannot parse: that run is reported and left out, the benchmark goes on.
-run_wrk() {
-  local out rc=0
-  out=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" --latency "$1" 2>&1) || rc=$?
-  printf '%s' "$out" | python3 -c '
-import re, sys
-t = sys.stdin.read()
-rc = int(sys.argv[1])
-def ms(v):
-    n, u = re.match(r"([\d.]+)(\w+)", v).groups(); n = float(n)
-    return n / 1000 if u == "us" else n * 1000 if u == "s" else n * 60000 if u == "m" else n
-try:
-    if rc != 0:
-        raise ValueError(f"wrk exited {rc}")
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
-    p50 = ms(re.search(r"50%\s+(\S+)", t).group(1)); p99 = ms(re.search(r"99%\s+(\S+)", t).group(1))
-    errs = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
-    print(f"{rps:.0f} {p50:.3f} {p99:.3f} {errs.group(1) if errs else 0}")
-except Exception as e:
-    last = " | ".join(l.strip() for l in t.strip().splitlines()[-2:])[:160]
-    why = f"wrk exited {rc}" if rc else "unparsable output"
-    print("FAILED " + why + ": " + (last or "no output"))' "$rc"
+# One wrk run -> "rps p50_ms p99_ms non2xx server_us client_us client_cores", or "FAILED <why>"
+# when wrk failed or printed something we cannot parse: that run is reported and left out, the
+# benchmark goes on. The CPU columns (bench/hit_path_wrk.py) show when wrk itself is the limit.
+run_wrk() {  # URL SERVER_PID
+  python3 bench/hit_path_wrk.py "$1" "$WRK_THREADS" "$CONNS" "$DURATION" "$2"
 }
 
 RES=$WORK/results.txt
@@ -160,26 +147,27 @@ for size in 1KiB 64KiB; do
   done
   for round in $(seq 1 "$ROUNDS"); do
     for s in "${SERVERS[@]}"; do
-      line=$(run_wrk "${URL[$s]}/obj/1" || echo "FAILED run_wrk: $?")
+      line=$(run_wrk "${URL[$s]}/obj/1" "${SERVER_PID[$s]}" || echo "FAILED run_wrk: $?")
       if [[ $line == FAILED* || -z $line ]]; then
         echo "$size $s $round FAILED" >> "$RES"
         echo "round $round $size $s: run failed (${line#FAILED }), left out of the medians" >&2
         continue
       fi
-      read -r rps p50 p99 errs <<< "$line"
-      echo "$size $s $round $rps $p50 $p99 $errs" >> "$RES"
-      echo "round $round $size $s: $rps req/s p50 ${p50}ms p99 ${p99}ms non2xx $errs" >&2
+      read -r rps p50 p99 errs server_us client_us client_cores <<< "$line"
+      echo "$size $s $round $rps $p50 $p99 $errs $server_us $client_us $client_cores" >> "$RES"
+      echo "round $round $size $s: $rps req/s p50 ${p50}ms p99 ${p99}ms non2xx $errs;" \
+        "CPU per response: server ${server_us}us, wrk ${client_us}us (wrk busy ${client_cores} cores)" >&2
     done
   done
   stop_all
 done
 
-python3 - "$RES" "$WORKERS" "$CONNS" "$DURATION" "$ROUNDS" <<'PY'
+python3 - "$RES" "$WORKERS" "$CONNS" "$DURATION" "$ROUNDS" "$WRK_THREADS" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 workers, conns, dur, rounds = sys.argv[2:6]
 print(f"\nhit path: wrk -c{conns} -d{dur}s, {rounds} rounds (medians), {workers} worker(s) per server")
-print(f"{'object':8} {'server':8} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8}")
+print(f"{'object':8} {'server':8} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'server us':>10} {'wrk us':>8} {'wrk cores':>9}")
 for obj in ("1KiB", "64KiB"):
     med = {}
     for s in ("cdnlab", "varnish", "nginx"):
@@ -189,13 +177,21 @@ for obj in ("1KiB", "64KiB"):
         if not r:
             print(f"{obj:8} {s:8} {'no successful run':>28}{note}")
             continue
-        med[s] = tuple(statistics.median(float(x[i]) for x in r) for i in (3, 4, 5))
-        print(f"{obj:8} {s:8} {med[s][0]:10.0f} {med[s][1]:8.3f} {med[s][2]:8.3f}{note}")
+        med[s] = tuple(statistics.median(float(x[i]) for x in r) for i in (3, 4, 5, 7, 8, 9))
+        m = med[s]
+        print(f"{obj:8} {s:8} {m[0]:10.0f} {m[1]:8.3f} {m[2]:8.3f} {m[3]:10.1f} {m[4]:8.1f} {m[5]:9.2f}{note}")
     peers = [s for s in ("varnish", "nginx") if s in med]
     if "cdnlab" not in med or not peers:
         print(f"{obj:8} no ratio: not enough successful runs")
         continue
     best = max(peers, key=lambda s: med[s][0])
+    cpu = (f"; server CPU per response {med[best][3] / med['cdnlab'][3]:.2f}x less than {best}"
+           if med["cdnlab"][3] > 0 else "")
     print(f"{obj:8} ratio cdnlab/{best} = {med['cdnlab'][0] / med[best][0]:.2f}x req/s, "
-          f"p99 {med['cdnlab'][2]:.3f} vs {med[best][2]:.3f} ms")
+          f"p99 {med['cdnlab'][2]:.3f} vs {med[best][2]:.3f} ms{cpu}")
+    # wrk -t1 has one thread: busy ~1 core means the figure is the client's ceiling.
+    capped = [s for s in med if med[s][5] >= 0.9 * int(sys.argv[6])]
+    if capped:
+        print(f"{obj:8} client-bound: wrk kept {int(sys.argv[6])} core(s) busy against {', '.join(capped)}; "
+              f"those req/s are wrk's ceiling, not the server's")
 PY
