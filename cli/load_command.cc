@@ -161,7 +161,7 @@ int runLoad(const LoadArgs& a) {
   // Without a file (and without --target) the embedded default topology, as `cdnlab up` uses.
   const bool embedded = topoFile.empty() && a.target.empty();
   if (embedded || !topoFile.empty()) {
-    auto t = embedded ? geo::loadTopologyString(bench::run::defaultTopologyYaml(), "<embedded default.yaml>")
+    auto t = embedded ? geo::loadTopologyString(bench::run::defaultTopologyYaml(), bench::run::kDefaultTopologyName)
                       : geo::loadTopologyFile(topoFile);
     if (!t) {
       std::fputs(config::formatErrors(t.errors()).c_str(), stderr);
@@ -179,7 +179,7 @@ int runLoad(const LoadArgs& a) {
       size_t slash = topoFile.rfind('/');
       if (slash != std::string::npos) catalogFile = topoFile.substr(0, slash + 1) + catalogFile;
     }
-    auto cat = embedded ? origin::catalog::loadCatalogConfigString(bench::run::defaultTopologyYaml(), "<embedded default.yaml>")
+    auto cat = embedded ? origin::catalog::loadCatalogConfigString(bench::run::defaultTopologyYaml(), bench::run::kDefaultTopologyName)
                         : origin::catalog::loadCatalogConfigFile(catalogFile);
     if (cat) plan.objects = cat->objects;
     // A mix draws its ids from one ranking as large as its largest class.
@@ -319,7 +319,7 @@ int runLoad(const LoadArgs& a) {
   }
 
   loadgen::RunInfo info =
-      runInfoOf(plan, *run, plan.target ? a.target : (embedded ? std::string("<embedded default.yaml>") : topoFile),
+      runInfoOf(plan, *run, plan.target ? a.target : (embedded ? std::string(bench::run::kDefaultTopologyName) : topoFile),
                 rate, startedAt);
   if (before && plan.origin) {
     auto after = loadgen::scrapeOrigin(*plan.origin);
@@ -356,7 +356,7 @@ int runLoad(const LoadArgs& a) {
 CDNLAB_COMMAND("load", "Drive traffic at a running topology (or one --target URL) and report hit ratio and latency",
                [](CLI::App& sub) {
   auto a = std::make_shared<LoadArgs>();
-  sub.add_option("topology", a->topology, "Topology YAML (default: the embedded configs/default.yaml unless --target)");
+  sub.add_option("topology", a->topology, "Topology YAML (default: the embedded shop, configs/shop.yaml unless --target)");
   sub.add_option("--rate", a->rate, "Open loop: requests/s over all regions (default: the topology's load.rate)");
   sub.add_option("--duration", a->duration, "Measured time, e.g. 30s (default: the topology's load.duration)");
   sub.add_option("--warmup", a->warmup, "Warm-up before measuring, excluded from results (default: load.warmup)");

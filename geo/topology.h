@@ -1,5 +1,5 @@
 // The topology: every PoP, the shield tier, the origin, the simulated client regions, the
-// latency model and the router, as one immutable value loaded from YAML (configs/default.yaml
+// latency model and the router, as one immutable value loaded from YAML (configs/shop.yaml
 // is the default; docs/topology.md documents every field). `cdnlab up` starts processes from
 // it, `cdnlab geo build` turns its regions into a MaxMind DB, the router and the load generator
 // read it. Loading is parse -> read (common/config) -> validate; every problem is reported with

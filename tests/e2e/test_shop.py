@@ -3,24 +3,21 @@ the gateway, the catalog, the shield and the edges and deploys tables, functions
 then product reads through a PoP are a Miss then a Hit, orders land in the store (checked with
 boto3) and are never cached, cold starts show in the Lambda metrics, a dead Lambda service or
 store gives 5xx on the API while static assets still hit, and `down` leaves no process.
-Functions run as their native versions (`--runtime native`) so the test does not depend on
-Node.js packages."""
-import glob
+`up` runs with no node on PATH, so the functions run as their native versions: the shop
+where Node.js is missing."""
 import json
 import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
-import time
 import unittest
 import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BIN  # noqa: E402
+from running_topology import RunningTopology, alive, wait_gone  # noqa: E402
 from shop_topology import make_shop  # noqa: E402
 
 
@@ -50,41 +47,27 @@ def metric(text, name, **labels):
     return total
 
 
-def alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(") ")[1][0] != "Z"
-    except OSError:
-        return False
-
-
 class ShopTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp(prefix="cdnlab-shop-e2e-")
-        cls.env = dict(os.environ, XDG_RUNTIME_DIR=os.path.join(cls.dir, "xdg"))
-        os.makedirs(cls.env["XDG_RUNTIME_DIR"])
-        cls.topo, cls.addr = make_shop(cls.dir)
-        t0 = time.monotonic()
-        r = subprocess.run([BIN, "up", cls.topo, "--detach", "--runtime", "native"], capture_output=True, text=True,
-                           env=cls.env, timeout=60)
-        cls.up_seconds = time.monotonic() - t0
-        if r.returncode != 0:
-            shutil.rmtree(cls.dir, ignore_errors=True)
-            raise RuntimeError(f"up failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
-        cls.up_output = r.stdout
-        state = glob.glob(os.path.join(cls.env["XDG_RUNTIME_DIR"], "cdnlab", "shop-*", "state"))[0]
-        cls.pids = {}
-        with open(state) as f:
-            for line in f:
-                parts = line.rstrip("\n").split("\t")
-                if parts[0] == "component":
-                    cls.pids[parts[1]] = int(parts[3])
+        # No node on PATH: `up` (runtime auto) deploys each function as its native version, the
+        # way the shop runs where Node.js is missing.
+        cls.no_node_dir = tempfile.mkdtemp(prefix="cdnlab-shop-path-")
+        made = {}
+
+        def write(folder):
+            path, made["addr"] = make_shop(folder)
+            return path
+
+        cls.stack = RunningTopology("cdnlab-shop-e2e-", write=write, env={"PATH": cls.no_node_dir})
+        cls.dir, cls.env, cls.topo, cls.pids = cls.stack.dir, cls.stack.env, cls.stack.topo, cls.stack.pids
+        cls.addr = made["addr"]
+        cls.up_seconds, cls.up_output = cls.stack.up_seconds, cls.stack.up_output
 
     @classmethod
     def tearDownClass(cls):
-        subprocess.run([BIN, "down", cls.topo], capture_output=True, env=cls.env, timeout=60)
-        shutil.rmtree(cls.dir, ignore_errors=True)
+        cls.stack.close()
+        shutil.rmtree(cls.no_node_dir, ignore_errors=True)
 
     def edge(self, path):
         return f"http://{self.addr['fra']}{path}"
@@ -99,7 +82,7 @@ class ShopTest(unittest.TestCase):
         self.assertLess(order.index("store"), order.index("lambda"))
         self.assertLess(order.index("lambda"), order.index("gateway"))
         self.assertLess(order.index("gateway"), order.index("shield-nyc"))
-        print(f"\nup of the shop (12 components, deploy included): {self.up_seconds:.2f} s", file=sys.stderr)
+        print(f"\nup of the shop (13 components, deploy included): {self.up_seconds:.2f} s", file=sys.stderr)
 
     def test_2_product_read_is_a_miss_then_a_hit(self):
         s1, h1, b1 = request(self.edge("/api/products/p00042"))
@@ -181,11 +164,9 @@ class ShopTest(unittest.TestCase):
         self.assertEqual((s, h["x-cache"].split(",")[-1].strip()), (200, "Hit"))
 
     def test_6_down_leaves_no_process(self):
-        r = subprocess.run([BIN, "down", self.topo], capture_output=True, text=True, env=self.env, timeout=60)
+        r = self.stack.down()
         self.assertEqual(r.returncode, 0, r.stderr)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(alive(p) for p in self.pids.values()):
-            time.sleep(0.05)
+        wait_gone(self.pids.values())
         self.assertEqual([n for n, p in self.pids.items() if alive(p)], [])
 
 

@@ -16,7 +16,7 @@ namespace cdnlab::sim {
 namespace {
 
 geo::Topology defaultTopology() {
-  auto t = geo::loadTopologyFile(std::string(CDNLAB_SOURCE_DIR) + "/configs/default.yaml");
+  auto t = geo::loadTopologyFile(std::string(CDNLAB_SOURCE_DIR) + "/configs/catalog.yaml");
   EXPECT_TRUE(t.ok());
   return std::move(*t);
 }
