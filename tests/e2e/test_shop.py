@@ -137,6 +137,14 @@ class ShopTest(unittest.TestCase):
             text = r.read().decode()
         self.assertGreaterEqual(metric(text, "cdnlab_behavior_requests_total", behavior="orders"), 4)
         self.assertGreaterEqual(metric(text, "cdnlab_behavior_requests_total", behavior="api"), 1)
+        # The store's own /metrics: the orders were transactions that consumed write capacity,
+        # the product reads read capacity.
+        with urllib.request.urlopen(f"http://{self.addr['store']}/metrics", timeout=10) as r:
+            store = r.read().decode()
+        self.assertGreaterEqual(metric(store, "cdnlab_store_requests_total", operation="TransactWriteItems"), 3, store)
+        self.assertGreaterEqual(metric(store, "cdnlab_store_write_capacity_units_total", operation="TransactWriteItems"), 2 * 2 * 2)
+        self.assertGreater(metric(store, "cdnlab_store_read_capacity_units_total", operation="GetItem"), 0, store)
+        self.assertGreaterEqual(metric(store, "cdnlab_store_latency_seconds_count", operation="GetItem"), 1)
 
     def test_4_cold_start_in_the_lambda_metrics(self):
         request(self.edge("/api/products/p00100"))
