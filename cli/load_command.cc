@@ -290,9 +290,14 @@ int runLoad(const LoadArgs& a) {
 
   std::optional<loadgen::OriginCounters> before;
   std::optional<loadgen::TierSnapshot> tiersBefore;
+  loadgen::TierSeriesScraper tiersDuring;
   auto onMeasureStart = [&] {
-    // With a topology (not a lone --target), every component's counters at the start.
-    if (topo && !plan.target) tiersBefore = loadgen::scrapeTiers(*topo);
+    // With a topology (not a lone --target), every component's counters at the start, then
+    // every second while the run goes on (the per-tier series).
+    if (topo && !plan.target) {
+      tiersBefore = loadgen::scrapeTiers(*topo);
+      tiersDuring.start(*topo);
+    }
     if (!plan.origin) return;
     auto c = loadgen::scrapeOrigin(*plan.origin);
     if (c.ok()) before = *c;
@@ -334,8 +339,10 @@ int runLoad(const LoadArgs& a) {
   }
   std::string tiersText;
   if (tiersBefore) {
-    const loadgen::TierSnapshot tiersAfter = loadgen::scrapeTiers(*topo);
-    info.tiersJson = loadgen::tiersJson(*tiersBefore, tiersAfter, *topo);
+    std::vector<loadgen::TierSnapshot> during = tiersDuring.stop();
+    loadgen::TierSnapshot tiersAfter = loadgen::scrapeTiers(*topo);
+    tiersAfter.atS = tiersDuring.elapsedS();
+    info.tiersJson = loadgen::tiersJson(*tiersBefore, tiersAfter, *topo, during);
     tiersText = loadgen::tiersTable(*tiersBefore, tiersAfter, *topo);
   }
   std::fputs(loadgen::renderTables(run->results, info).c_str(), stdout);
