@@ -252,7 +252,7 @@ int runLoad(const LoadArgs& a) {
   plan.threads = a.threads;
   if (a.noLatency) plan.latencyModel = false;
   if (a.objects) plan.objects = static_cast<uint64_t>(*a.objects);
-  plan.perRegionRanking = a.perRegionRanking;
+  plan.perRegionRanking = a.perRegionRanking || (topo && topo->load.perRegionRanking);
   plan.seed = a.seed.value_or(std::random_device{}() | (uint64_t{std::random_device{}()} << 32));
   if (plan.requests == 0 && plan.durationNs <= 0) {
     std::fputs("cdnlab load: a run needs --duration or --requests\n", stderr);

@@ -108,7 +108,9 @@ struct RouterSpec {
 // picked by the same ranked id.
 struct LoadMixClass {
   double weight = 1;
+  std::string method = "GET";  // GET or POST
   std::string path;
+  std::string body;  // POST: sent as application/json; the placeholder may stand here instead of in the path
   std::uint64_t objects = 0;  // 0: the catalog's object count
   std::vector<std::string> values;
 };
@@ -119,6 +121,7 @@ struct LoadSpec {
   config::Duration duration = std::chrono::seconds(30);
   config::Duration warmup = std::chrono::seconds(5);
   double zipfAlpha = 0.9;
+  bool perRegionRanking = false;  // each region its own popularity order (regional preferences)
 };
 
 struct Topology {
