@@ -191,9 +191,15 @@ class ShopTest(unittest.TestCase):
         request(self.edge("/static/17"))
         s, h, _ = request(self.edge("/static/17"))
         self.assertEqual((s, h["x-cache"].split(",")[-1].strip()), (200, "Hit"))
+        lambda_metrics = f"http://{self.addr['lambda']}/metrics"
+        with urllib.request.urlopen(lambda_metrics, timeout=10) as r:
+            before = metric(r.read().decode(), "cdnlab_lambda_invocations_total", function="get-product")
         os.kill(self.pids["store"], signal.SIGKILL)
         s, _, _ = request(self.edge("/api/products/p00200"))
         self.assertGreaterEqual(s, 500)
+        # The function ran (the Lambda service is up): the 5xx is the store's absence.
+        with urllib.request.urlopen(lambda_metrics, timeout=10) as r:
+            self.assertGreater(metric(r.read().decode(), "cdnlab_lambda_invocations_total", function="get-product"), before)
         s, h, _ = request(self.edge("/static/17"))
         self.assertEqual((s, h["x-cache"].split(",")[-1].strip()), (200, "Hit"))
         os.kill(self.pids["lambda"], signal.SIGKILL)
