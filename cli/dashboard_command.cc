@@ -21,7 +21,7 @@ struct DashboardArgs {
 
 int runDashboard(const DashboardArgs& a) {
   blockStopSignals();
-  auto topo = a.topology.empty() ? geo::loadTopologyString(bench::run::defaultTopologyYaml(), "<embedded default.yaml>")
+  auto topo = a.topology.empty() ? geo::loadTopologyString(bench::run::defaultTopologyYaml(), bench::run::kDefaultTopologyName)
                                  : geo::loadTopologyFile(a.topology);
   if (!topo) {
     std::fputs(config::formatErrors(topo.errors()).c_str(), stderr);
@@ -46,7 +46,7 @@ int runDashboard(const DashboardArgs& a) {
 
 CDNLAB_COMMAND("dashboard", "Serve a live dashboard (map, counters, hit ratio) of a running topology", [](CLI::App& sub) {
   auto a = std::make_shared<DashboardArgs>();
-  sub.add_option("topology", a->topology, "Topology YAML (default: the embedded configs/default.yaml)");
+  sub.add_option("topology", a->topology, "Topology YAML (default: the embedded shop, configs/shop.yaml)");
   sub.add_option("--listen", a->listen, "host:port to serve the page on")->capture_default_str();
   return std::function<int()>([a] { return runDashboard(*a); });
 });

@@ -25,12 +25,12 @@ std::map<std::string, bench::run::RuntimeChoice> runtimeChoices() {
 CDNLAB_COMMAND("demo", "Start a topology, drive load at it for a while, print the table, stop it", [](CLI::App& sub) {
   auto o = std::make_shared<bench::run::DemoOptions>();
   auto noLatency = std::make_shared<bool>(false);
-  sub.add_option("topology", o->topologyFile, "Topology YAML (default: embedded configs/default.yaml)");
+  sub.add_option("topology", o->topologyFile, "Topology YAML (default: embedded shop, configs/shop.yaml)");
   sub.add_option("--duration", o->duration, "How long the load runs")->capture_default_str();
   sub.add_flag("--no-latency", *noLatency, "Turn the distance latency model off");
   sub.add_flag("--access-logs", o->accessLogs, "Every PoP writes a CloudFront-format access log in the run directory");
   sub.add_option("--runtime", o->runtime,
-                 "Functions: auto (native where the runtime's interpreter is missing), as-written, native")
+                 "Functions: auto (native where node or its AWS SDK is missing), as-written, native")
       ->transform(CLI::CheckedTransformer(runtimeChoices()));
   sub.add_option("--load-arg", o->loadArgs, "Extra flag passed through to `cdnlab load` (repeatable)");
   auto json = std::make_shared<std::string>();

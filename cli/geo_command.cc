@@ -15,7 +15,7 @@ namespace cdnlab::cli {
 namespace {
 
 struct GeoArgs {
-  std::string topology;  // empty: the embedded configs/default.yaml, as `cdnlab up` uses
+  std::string topology;  // empty: the embedded shop, configs/shop.yaml, as `cdnlab up` uses
   std::string output = "geo.mmdb";
   std::string db = "geo.mmdb";
   std::vector<std::string> addresses;
@@ -23,7 +23,7 @@ struct GeoArgs {
 
 int runBuild(const GeoArgs& a) {
   auto topo = a.topology.empty()
-                  ? geo::loadTopologyString(bench::run::defaultTopologyYaml(), "<embedded default.yaml>")
+                  ? geo::loadTopologyString(bench::run::defaultTopologyYaml(), bench::run::kDefaultTopologyName)
                   : geo::loadTopologyFile(a.topology);
   if (!topo) {
     std::fputs(config::formatErrors(topo.errors()).c_str(), stderr);
@@ -71,7 +71,7 @@ std::function<int()> setupGeo(CLI::App& sub) {
   auto args = std::make_shared<GeoArgs>();
   sub.require_subcommand(1);
   CLI::App* build = sub.add_subcommand("build", "Write a MaxMind DB mapping each region's loopback block to its city");
-  build->add_option("topology", args->topology, "Topology YAML (default: the embedded configs/default.yaml)");
+  build->add_option("topology", args->topology, "Topology YAML (default: the embedded shop, configs/shop.yaml)");
   build->add_option("-o,--output", args->output, "MaxMind DB file to write")->capture_default_str();
   CLI::App* lookup = sub.add_subcommand("lookup", "Look addresses up in a MaxMind DB (libmaxminddb)");
   lookup->add_option("--geo", args->db, "MaxMind DB file")->capture_default_str();

@@ -161,7 +161,7 @@ int runLoad(const LoadArgs& a) {
   // Without a file (and without --target) the embedded default topology, as `cdnlab up` uses.
   const bool embedded = topoFile.empty() && a.target.empty();
   if (embedded || !topoFile.empty()) {
-    auto t = embedded ? geo::loadTopologyString(bench::run::defaultTopologyYaml(), "<embedded default.yaml>")
+    auto t = embedded ? geo::loadTopologyString(bench::run::defaultTopologyYaml(), bench::run::kDefaultTopologyName)
                       : geo::loadTopologyFile(topoFile);
     if (!t) {
       std::fputs(config::formatErrors(t.errors()).c_str(), stderr);
@@ -179,7 +179,7 @@ int runLoad(const LoadArgs& a) {
       size_t slash = topoFile.rfind('/');
       if (slash != std::string::npos) catalogFile = topoFile.substr(0, slash + 1) + catalogFile;
     }
-    auto cat = embedded ? origin::catalog::loadCatalogConfigString(bench::run::defaultTopologyYaml(), "<embedded default.yaml>")
+    auto cat = embedded ? origin::catalog::loadCatalogConfigString(bench::run::defaultTopologyYaml(), bench::run::kDefaultTopologyName)
                         : origin::catalog::loadCatalogConfigFile(catalogFile);
     if (cat) plan.objects = cat->objects;
     // A mix draws its ids from one ranking as large as its largest class.
@@ -252,7 +252,7 @@ int runLoad(const LoadArgs& a) {
   plan.threads = a.threads;
   if (a.noLatency) plan.latencyModel = false;
   if (a.objects) plan.objects = static_cast<uint64_t>(*a.objects);
-  plan.perRegionRanking = a.perRegionRanking;
+  plan.perRegionRanking = a.perRegionRanking || (topo && topo->load.perRegionRanking);
   plan.seed = a.seed.value_or(std::random_device{}() | (uint64_t{std::random_device{}()} << 32));
   if (plan.requests == 0 && plan.durationNs <= 0) {
     std::fputs("cdnlab load: a run needs --duration or --requests\n", stderr);
@@ -290,9 +290,14 @@ int runLoad(const LoadArgs& a) {
 
   std::optional<loadgen::OriginCounters> before;
   std::optional<loadgen::TierSnapshot> tiersBefore;
+  loadgen::TierSeriesScraper tiersDuring;
   auto onMeasureStart = [&] {
-    // With a topology (not a lone --target), every component's counters at the start.
-    if (topo && !plan.target) tiersBefore = loadgen::scrapeTiers(*topo);
+    // With a topology (not a lone --target), every component's counters at the start, then
+    // every second while the run goes on (the per-tier series).
+    if (topo && !plan.target) {
+      tiersBefore = loadgen::scrapeTiers(*topo);
+      tiersDuring.start(*topo);
+    }
     if (!plan.origin) return;
     auto c = loadgen::scrapeOrigin(*plan.origin);
     if (c.ok()) before = *c;
@@ -319,7 +324,7 @@ int runLoad(const LoadArgs& a) {
   }
 
   loadgen::RunInfo info =
-      runInfoOf(plan, *run, plan.target ? a.target : (embedded ? std::string("<embedded default.yaml>") : topoFile),
+      runInfoOf(plan, *run, plan.target ? a.target : (embedded ? std::string(bench::run::kDefaultTopologyName) : topoFile),
                 rate, startedAt);
   if (before && plan.origin) {
     auto after = loadgen::scrapeOrigin(*plan.origin);
@@ -334,8 +339,10 @@ int runLoad(const LoadArgs& a) {
   }
   std::string tiersText;
   if (tiersBefore) {
-    const loadgen::TierSnapshot tiersAfter = loadgen::scrapeTiers(*topo);
-    info.tiersJson = loadgen::tiersJson(*tiersBefore, tiersAfter, *topo);
+    std::vector<loadgen::TierSnapshot> during = tiersDuring.stop();
+    loadgen::TierSnapshot tiersAfter = loadgen::scrapeTiers(*topo);
+    tiersAfter.atS = tiersDuring.elapsedS();
+    info.tiersJson = loadgen::tiersJson(*tiersBefore, tiersAfter, *topo, during);
     tiersText = loadgen::tiersTable(*tiersBefore, tiersAfter, *topo);
   }
   std::fputs(loadgen::renderTables(run->results, info).c_str(), stdout);
@@ -356,7 +363,7 @@ int runLoad(const LoadArgs& a) {
 CDNLAB_COMMAND("load", "Drive traffic at a running topology (or one --target URL) and report hit ratio and latency",
                [](CLI::App& sub) {
   auto a = std::make_shared<LoadArgs>();
-  sub.add_option("topology", a->topology, "Topology YAML (default: the embedded configs/default.yaml unless --target)");
+  sub.add_option("topology", a->topology, "Topology YAML (default: the embedded shop, configs/shop.yaml unless --target)");
   sub.add_option("--rate", a->rate, "Open loop: requests/s over all regions (default: the topology's load.rate)");
   sub.add_option("--duration", a->duration, "Measured time, e.g. 30s (default: the topology's load.duration)");
   sub.add_option("--warmup", a->warmup, "Warm-up before measuring, excluded from results (default: load.warmup)");

@@ -53,7 +53,7 @@ int runOrigin(const OriginFlags& f) {
 CDNLAB_COMMAND("origin", "Serve the synthetic object catalog (GET|HEAD /obj/<id>, GET /metrics)", [](CLI::App& sub) {
   auto f = std::make_shared<OriginFlags>();
   sub.add_option("--catalog", f->catalog,
-                 "YAML file with a `catalog:` section (e.g. configs/default.yaml); default: built-in catalog");
+                 "YAML file with a `catalog:` section (e.g. configs/catalog.yaml); default: built-in catalog");
   sub.add_option("--listen", f->listen, "host:port to listen on (port 0: ephemeral)")->capture_default_str();
   sub.add_option("--workers", f->workers, "worker threads, each with its own loop (0: one per core)")
       ->check(CLI::Range(0, 256))

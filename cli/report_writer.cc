@@ -52,7 +52,7 @@ int writeRunReport(const ReportRequest& req) {
     if (!run->target.empty() && std::ifstream(run->target))
       if (auto t = geo::loadTopologyFile(run->target); t && fits(*t, *run)) topo = std::move(*t);
     if (!topo)
-      if (auto t = geo::loadTopologyString(bench::run::defaultTopologyYaml(), "<embedded default.yaml>"); t && fits(*t, *run))
+      if (auto t = geo::loadTopologyString(bench::run::defaultTopologyYaml(), bench::run::kDefaultTopologyName); t && fits(*t, *run))
         topo = std::move(*t);
   }
 

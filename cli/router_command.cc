@@ -22,7 +22,7 @@ namespace cdnlab::cli {
 namespace {
 
 struct RouterArgs {
-  std::string topology;  // empty: the embedded configs/default.yaml, as `cdnlab up` uses
+  std::string topology;  // empty: the embedded shop, configs/shop.yaml, as `cdnlab up` uses
   std::vector<std::string> geo;
   std::string listen;
 };
@@ -30,7 +30,7 @@ struct RouterArgs {
 int runRouter(const RouterArgs& a) {
   blockStopSignals();
   auto topo = a.topology.empty()
-                  ? geo::loadTopologyString(bench::run::defaultTopologyYaml(), "<embedded default.yaml>")
+                  ? geo::loadTopologyString(bench::run::defaultTopologyYaml(), bench::run::kDefaultTopologyName)
                   : geo::loadTopologyFile(a.topology);
   if (!topo) {
     std::fputs(config::formatErrors(topo.errors()).c_str(), stderr);
@@ -93,7 +93,7 @@ int runRouter(const RouterArgs& a) {
 
 CDNLAB_COMMAND("router", "Run the geo router: 302 each client to its nearest healthy edge PoP", [](CLI::App& sub) {
   auto a = std::make_shared<RouterArgs>();
-  sub.add_option("--topology", a->topology, "Topology YAML (default: the embedded configs/default.yaml)");
+  sub.add_option("--topology", a->topology, "Topology YAML (default: the embedded shop, configs/shop.yaml)");
   sub.add_option("--geo", a->geo,
                  "MaxMind DB(s), consulted in order (default: built from the topology's regions)");
   sub.add_option("--listen", a->listen, "host:port to listen on (default: router.address of the topology)");

@@ -16,18 +16,18 @@ std::map<std::string, bench::run::RuntimeChoice> runtimeChoices() {
 }
 }  // namespace
 
-CDNLAB_COMMAND("up", "Start a topology (default: the embedded configs/default.yaml), one process per component",
+CDNLAB_COMMAND("up", "Start a topology (default: the embedded shop, configs/shop.yaml), one process per component",
                [](CLI::App& sub) {
                  auto o = std::make_shared<bench::run::UpOptions>();
                  auto noLatency = std::make_shared<bool>(false);
                  auto readyMs = std::make_shared<int>(10000);
-                 sub.add_option("topology", o->topologyFile, "Topology YAML (default: embedded configs/default.yaml)");
+                 sub.add_option("topology", o->topologyFile, "Topology YAML (default: embedded shop, configs/shop.yaml)");
                  sub.add_flag("--detach", o->detach, "Start, print the table, return (`cdnlab down` stops it)");
                  sub.add_flag("--no-latency", *noLatency, "Turn the distance latency model off (raw speed runs)");
                  sub.add_flag("--access-logs", o->accessLogs,
                               "Every PoP writes a CloudFront-format access log to <run dir>/<id>.access.log");
                  sub.add_option("--runtime", o->runtime,
-                                "Functions: auto (native where the runtime's interpreter is missing), as-written, native")
+                                "Functions: auto (native where node or its AWS SDK is missing), as-written, native")
                      ->transform(CLI::CheckedTransformer(runtimeChoices()))
                      ->capture_default_str();
                  sub.add_option("--ready-timeout-ms", *readyMs, "How long each start wave may take to be ready")

@@ -373,22 +373,33 @@ Topology readTopology(Object& root, const std::string& file) {
     t.load.duration = load->duration("duration", t.load.duration, config::between<config::Duration>(1ms, 24h));
     t.load.warmup = load->duration("warmup", t.load.warmup, config::between<config::Duration>(0s, 24h));
     t.load.zipfAlpha = load->number("zipf_alpha", t.load.zipfAlpha, config::between(0.0, 5.0));
+    t.load.perRegionRanking = load->boolean("per_region_ranking", false);
     for (Object& m : load->objectList("mix", config::Presence::Optional)) {
       LoadMixClass c;
       c.weight = m.number("weight", 1.0, config::greaterThan(0.0));
+      c.method = m.string("method", "GET");
       c.path = m.string("path");
+      c.body = m.string("body", "");
       c.objects = static_cast<std::uint64_t>(m.integer("objects", 0, config::between<std::int64_t>(0, std::int64_t{1} << 40)));
       c.values = m.stringList("values", config::Presence::Optional);
-      const size_t open = c.path.find('{'), close = c.path.find('}');
-      const std::string ph = open == std::string::npos || close == std::string::npos || close < open
-                                 ? "" : c.path.substr(open, close - open + 1);
+      if (c.method != "GET" && c.method != "POST") m.fail("method", "GET or POST");
+      if (c.method == "GET" && !c.body.empty()) m.fail("body", "only with method: POST");
+      if (c.body.size() > 256 || c.body.find_first_of("\r\n") != std::string::npos)
+        m.fail("body", "one line of at most 256 characters");
+      // The placeholder stands in the path, or (a POST) in the body when the path has none.
+      const bool inBody = c.path.find('{') == std::string::npos && c.body.find('{') != std::string::npos;
+      const std::string& holder = inBody ? c.body : c.path;
+      const size_t open = inBody ? holder.find("{id") : holder.find('{');
+      const size_t close = open == std::string::npos ? std::string::npos : holder.find('}', open);
+      const std::string ph = open == std::string::npos || close == std::string::npos
+                                 ? "" : holder.substr(open, close - open + 1);
       // {id:05}: "{id:0", one or two digits of width, "}".
       const bool idForm = ph == "{id}" || ((ph.size() == 7 || ph.size() == 8) && ph.compare(0, 5, "{id:0") == 0 &&
                                            std::all_of(ph.begin() + 5, ph.end() - 1, [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); }));
       if (c.path.empty() || c.path[0] != '/' || c.path.size() > 512 || c.path.find_first_of(" \t\r\n") != std::string::npos)
         m.fail("path", "must start with '/', without spaces, at most 512 characters");
-      else if (!(idForm || ph == "{value}") || c.path.find('{', close) != std::string::npos)
-        m.fail("path", "needs exactly one placeholder: {id}, {id:0N} (N = 01..20 digits) or {value}");
+      else if (!(idForm || ph == "{value}") || (!inBody && c.path.find('{', close) != std::string::npos))
+        m.fail(inBody ? "body" : "path", "needs exactly one placeholder: {id}, {id:0N} (N = 01..20 digits) or {value}");
       else if (idForm && ph.size() > 4 && std::stoi(ph.substr(5, ph.size() - 6)) > 20)
         m.fail("path", "{id:0N}: at most 20 digits");
       else if (ph == "{value}" && c.values.empty())

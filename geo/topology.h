@@ -1,5 +1,5 @@
 // The topology: every PoP, the shield tier, the origin, the simulated client regions, the
-// latency model and the router, as one immutable value loaded from YAML (configs/default.yaml
+// latency model and the router, as one immutable value loaded from YAML (configs/shop.yaml
 // is the default; docs/topology.md documents every field). `cdnlab up` starts processes from
 // it, `cdnlab geo build` turns its regions into a MaxMind DB, the router and the load generator
 // read it. Loading is parse -> read (common/config) -> validate; every problem is reported with
@@ -108,7 +108,9 @@ struct RouterSpec {
 // picked by the same ranked id.
 struct LoadMixClass {
   double weight = 1;
+  std::string method = "GET";  // GET or POST
   std::string path;
+  std::string body;  // POST: sent as application/json; the placeholder may stand here instead of in the path
   std::uint64_t objects = 0;  // 0: the catalog's object count
   std::vector<std::string> values;
 };
@@ -119,6 +121,7 @@ struct LoadSpec {
   config::Duration duration = std::chrono::seconds(30);
   config::Duration warmup = std::chrono::seconds(5);
   double zipfAlpha = 0.9;
+  bool perRegionRanking = false;  // each region its own popularity order (regional preferences)
 };
 
 struct Topology {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's first command: install what is missing, build the `cdnlab` binary, then run
-# `cdnlab demo`: the default topology (configs/default.yaml, embedded in the binary) comes up,
+# `cdnlab demo`: the default topology (the shop, configs/shop.yaml, embedded in the binary) comes up,
 # `cdnlab load` drives ~30 s of geo-routed traffic with live progress lines, prints the per-PoP
 # and per-region table, and everything is stopped again (also on Ctrl-C or failure).
 # Extra arguments go to `cdnlab demo` (e.g. `bash scripts/demo.sh --duration 10s`).

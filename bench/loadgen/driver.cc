@@ -73,7 +73,7 @@ struct Conn {
   bool closeAfter = false;  // the peer closed while Receiving
   ResponseReader reader;
   uv_buf_t out;
-  char request[320];
+  char request[1024];  // a GET's line and headers, or a POST's with its body (at most 256 bytes)
   size_t requestLen = 0;
   char buf[16384];
 };
@@ -402,6 +402,7 @@ class Worker {
     char* o = c.request;
     size_t room = sizeof c.request;
     int n;
+    const PathClass* post = nullptr;  // a POST class of the mix: headers and body follow the tail
     if (!plan_.targetPath.empty() && plan_.targetPath != "/") {
       n = std::snprintf(o, room, "GET %s", plan_.targetPath.c_str());
     } else if (!plan_.mix.empty()) {
@@ -411,12 +412,24 @@ class Worker {
       z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
       z ^= z >> 31;
       const PathClass& cls = plan_.mix[pickClass(plan_.mix, static_cast<double>(z >> 11) * 0x1.0p-53)];
-      n = std::snprintf(o, room, "GET %s", mixPath(cls, p.objectId).c_str());
+      n = std::snprintf(o, room, "%s %s", cls.post ? "POST" : "GET", mixPath(cls, p.objectId).c_str());
+      if (cls.post) post = &cls;
     } else
       n = std::snprintf(o, room, "GET /obj/%llu", static_cast<unsigned long long>(p.objectId));
     size_t len = static_cast<size_t>(std::max(0, std::min<int>(n, static_cast<int>(room) - 1)));
     size_t t = std::min(r.tail.size(), room - len);
-    std::memcpy(o + len, r.tail.data(), t);
+    if (post && t == r.tail.size()) {
+      // The tail ends the header block ("\r\n\r\n"): keep its last line break for after the
+      // body's headers.
+      t -= 2;
+      std::memcpy(o + len, r.tail.data(), t);
+      const std::string body = mixBody(*post, p.objectId);
+      int h = std::snprintf(o + len + t, room - len - t, "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                            body.size(), body.c_str());
+      t += static_cast<size_t>(std::max(0, std::min<int>(h, static_cast<int>(room - len - t) - 1)));
+    } else {
+      std::memcpy(o + len, r.tail.data(), t);
+    }
     c.requestLen = len + t;
     if (c.state == ConnState::Closed) {
       open(c);

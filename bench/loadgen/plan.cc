@@ -74,22 +74,50 @@ LoadPlan planFromTopology(const geo::Topology& topo, double totalRate) {
     c.weight = m.weight;
     c.objects = m.objects;
     c.values = m.values;
-    const size_t open = m.path.find('{'), close = m.path.find('}', open);
-    c.prefix = m.path.substr(0, open);
-    c.suffix = m.path.substr(close + 1);
-    const std::string ph = m.path.substr(open, close - open + 1);
+    c.post = m.method == "POST";
+    // The topology's reader checked one placeholder, in the path or else in a POST's body.
+    c.placeholderInBody = m.path.find('{') == std::string::npos;
+    const std::string& holder = c.placeholderInBody ? m.body : m.path;
+    const size_t open = c.placeholderInBody ? holder.find("{id") : holder.find('{');
+    const size_t close = holder.find('}', open);
+    if (c.placeholderInBody) {
+      c.prefix = m.path;
+      c.bodyPrefix = holder.substr(0, open);
+      c.bodySuffix = holder.substr(close + 1);
+    } else {
+      c.prefix = m.path.substr(0, open);
+      c.suffix = m.path.substr(close + 1);
+      c.bodyPrefix = m.body;
+    }
+    const std::string ph = holder.substr(open, close - open + 1);
     if (ph.size() > 6 && ph.compare(0, 5, "{id:0") == 0) c.idWidth = std::stoi(ph.substr(5, ph.size() - 6));
     plan.mix.push_back(std::move(c));
   }
   return plan;
 }
 
-std::string mixPath(const PathClass& c, uint64_t objectId) {
+namespace {
+
+// What the placeholder becomes for the ranked object id.
+std::string placeholderText(const PathClass& c, uint64_t objectId) {
   const uint64_t id = c.objects ? objectId % c.objects : objectId;
-  if (!c.values.empty()) return c.prefix + c.values[id % c.values.size()] + c.suffix;
+  if (!c.values.empty()) return c.values[id % c.values.size()];
   std::string digits = std::to_string(id);
   if (static_cast<int>(digits.size()) < c.idWidth) digits.insert(0, static_cast<size_t>(c.idWidth) - digits.size(), '0');
-  return c.prefix + digits + c.suffix;
+  return digits;
+}
+
+}  // namespace
+
+std::string mixPath(const PathClass& c, uint64_t objectId) {
+  if (c.placeholderInBody) return c.prefix;
+  return c.prefix + placeholderText(c, objectId) + c.suffix;
+}
+
+std::string mixBody(const PathClass& c, uint64_t objectId) {
+  if (!c.post) return "";
+  if (!c.placeholderInBody) return c.bodyPrefix;
+  return c.bodyPrefix + placeholderText(c, objectId) + c.bodySuffix;
 }
 
 size_t pickClass(const std::vector<PathClass>& mix, double u) {

@@ -46,10 +46,15 @@ struct PathClass {
   int idWidth = 0;             // {id:05} -> 5 (zero-padded); 0: plain
   uint64_t objects = 0;        // ids are the ranked object id modulo this (0: plan objects)
   std::vector<std::string> values;  // {value}: values[id % size]
+  bool post = false;                // POST with a JSON body (else GET)
+  bool placeholderInBody = false;   // the id goes into the body; prefix is then the whole path
+  std::string bodyPrefix, bodySuffix;  // the body around its placeholder (all in bodyPrefix when none)
 };
 
 // "/api/products/p00042": the path of `c` for the ranked object id.
 std::string mixPath(const PathClass& c, uint64_t objectId);
+// A POST's body for the ranked object id ("" for a GET).
+std::string mixBody(const PathClass& c, uint64_t objectId);
 // Which class a request takes: `u` uniform in [0, 1) over the classes' weights.
 size_t pickClass(const std::vector<PathClass>& mix, double u);
 

@@ -19,6 +19,7 @@
 #include "bench/run/http_call.h"
 #include "bench/run/seed_items.h"
 #include "bench/run/zip_dir.h"
+#include "lambda/process_runtime.h"
 #include "origin/store/model/base64.h"
 
 namespace cdnlab::bench::run {
@@ -367,7 +368,11 @@ Result<DeployReport> deployApplication(const geo::Topology& topo, const DeployOp
   if (topo.app.store)
     for (const auto& t : topo.app.store->tables)
       if (auto r = deployTable(s, *topo.app.store, t, o, rep); !r.ok()) return r.error();
-  const bool haveNode = onPath("node");
+  // A Node.js function of the shop needs both node and the AWS SDK v3 the Lambda service hands
+  // its functions (NODE_PATH): without either, `auto` deploys the native version instead of a
+  // function that could only answer 500.
+  std::error_code ec;
+  const bool haveNode = onPath("node") && std::filesystem::is_directory(lambda::defaultNodeSdkDir(), ec);
   std::map<std::string, std::string> zips;  // package key -> zip bytes
   for (const auto& f : topo.app.functions)
     if (auto r = deployFunction(s, topo, f, o, haveNode, zips, rep); !r.ok()) return r.error();

@@ -15,7 +15,8 @@
 namespace cdnlab::bench::run {
 
 // Which runtime a function gets: as written in the topology, the native version always
-// (`native_handler`), or automatically: native when the runtime's interpreter is missing.
+// (`native_handler`), or automatically: native when the runtime's interpreter
+// (or, for Node.js, the AWS SDK the Lambda service provides) is missing.
 enum class RuntimeChoice { Auto, AsWritten, Native };
 
 struct DeployOptions {

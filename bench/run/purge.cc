@@ -168,7 +168,7 @@ int runPurge(const PurgeOptions& o) {
     return 1;
   }
   // The tiers come from the topology the run was started from.
-  auto topo = o.topologyFile.empty() ? geo::loadTopologyString(defaultTopologyYaml(), "<embedded default.yaml>")
+  auto topo = o.topologyFile.empty() ? geo::loadTopologyString(defaultTopologyYaml(), kDefaultTopologyName)
                                      : geo::loadTopologyFile(o.topologyFile);
   if (!topo) {
     std::fputs(config::formatErrors(topo.errors()).c_str(), stderr);

@@ -66,6 +66,28 @@ void printTable(const Supervisor& sup) {
   std::fflush(stdout);
 }
 
+// Writes `text` to `path` unless it already holds exactly that (so a file's age still says
+// whether what was built from it, like geo.mmdb, is current). True when it wrote.
+Result<bool> writeIfChanged(const fs::path& path, std::string_view text) {
+  std::ifstream in(path, std::ios::binary);
+  std::string have((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.is_open() && have == text) return false;
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  if (!out.flush()) return Error{1, "cannot write " + path.string()};
+  return true;
+}
+
+// The embedded default topology and the files it names, under the run directory.
+Result<bool> writeDefaultTopology(const std::string& runDir) {
+  if (auto ok = writeIfChanged(fs::path(runDir) / "topology.yaml", defaultTopologyYaml()); !ok.ok()) return ok;
+  for (const EmbeddedFile& f : defaultTopologyFiles())
+    if (auto ok = writeIfChanged(fs::path(runDir) / f.path, f.content); !ok.ok()) return ok;
+  return true;
+}
+
 // Everything `up` prepares before starting processes.
 struct Prepared {
   geo::Topology topo;
@@ -78,7 +100,7 @@ struct Prepared {
 // Loads and validates; 2 on a bad topology (errors printed with file:line: field).
 std::optional<Prepared> prepare(const std::string& topologyFile, bool latency, bool accessLogs, int& rc) {
   Prepared p;
-  auto loaded = topologyFile.empty() ? geo::loadTopologyString(defaultTopologyYaml(), "<embedded default.yaml>")
+  auto loaded = topologyFile.empty() ? geo::loadTopologyString(defaultTopologyYaml(), kDefaultTopologyName)
                                      : geo::loadTopologyFile(topologyFile);
   if (!loaded) {
     std::fputs(config::formatErrors(loaded.errors()).c_str(), stderr);
@@ -93,20 +115,13 @@ std::optional<Prepared> prepare(const std::string& topologyFile, bool latency, b
     rc = 1;
     return std::nullopt;
   }
-  // The router reads the topology and the origin its catalog section from a file: the embedded
-  // default is written out to the run directory for them.
+  // The router reads the topology and the origin its catalog section from a file, and the
+  // deploy step the files the topology names: the embedded default is written out to the run
+  // directory for them.
   if (topologyFile.empty()) {
     p.inputs.topologyFile = p.runDir + "/topology.yaml";
-    // Rewritten only when it differs, so its age still says whether geo.mmdb is current.
-    std::ifstream in(p.inputs.topologyFile, std::ios::binary);
-    std::string have((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::ofstream out;
-    if (have != defaultTopologyYaml()) {
-      out.open(p.inputs.topologyFile, std::ios::trunc);
-      out << defaultTopologyYaml();
-    }
-    if (have != defaultTopologyYaml() && !out.flush()) {
-      std::fprintf(stderr, "cdnlab up: cannot write %s\n", p.inputs.topologyFile.c_str());
+    if (auto ok = writeDefaultTopology(p.runDir); !ok.ok()) {
+      std::fprintf(stderr, "cdnlab up: %s\n", ok.error().message.c_str());
       rc = 1;
       return std::nullopt;
     }

@@ -14,7 +14,7 @@
 namespace cdnlab::bench::run {
 
 struct UpOptions {
-  std::string topologyFile;  // empty: the embedded configs/default.yaml
+  std::string topologyFile;  // empty: the embedded configs/catalog.yaml
   bool detach = false;
   bool latency = true;  // false: --no-latency
   std::chrono::milliseconds readyDeadline{10000};  // per wave

@@ -91,7 +91,7 @@ class Object {
   // key is absent), or at this mapping itself.
   void fail(std::string_view key, std::string message);
   void failHere(std::string message);
-  // This mapping is shared with readers of other sections (e.g. the root of configs/default.yaml
+  // This mapping is shared with readers of other sections (e.g. the root of configs/catalog.yaml
   // read by `cdnlab origin`, which only owns `catalog:`): do not report its unread keys.
   void allowOtherKeys();
   // Errors recorded so far in the whole document: compare before and after a read to learn

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <random>
 
 #include "origin/store/crc32.h"
@@ -37,6 +38,10 @@ http::Handler HttpBinding::handler() {
 
 void HttpBinding::handle(const http::RequestContextPtr& ctx) {
   const http::Request& req = ctx->request();
+  if (req.method == "GET" && req.path == "/metrics") {
+    ctx->respond(http::Response(200, metrics_->render(), "text/plain; version=0.0.4"));
+    return;
+  }
   if (req.method == "GET" || req.method == "HEAD") {
     http::Response resp(200, "healthy: dynamodb." + region_ + ".amazonaws.com ", "text/plain");
     resp.headers.add("x-amzn-RequestId", newRequestId());
@@ -66,18 +71,31 @@ void HttpBinding::handle(const http::RequestContextPtr& ctx) {
     }
     return joined;
   };
+  const auto started = std::chrono::steady_clock::now();
+  capacityMeter() = {};
   ApiResponse r = service_.handleRequest(target, req.body, lookup, req.method, req.path, req.query);
+  CapacityMeter units = capacityMeter();
+  if (target.find(".Transact") != std::string::npos) {  // a transaction reads and writes every item twice
+    units.readUnits *= 2;
+    units.writeUnits *= 2;
+  }
+  auto record = [metrics = metrics_, target, status = r.status, units, started] {
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    metrics->record(target, status, units, static_cast<uint64_t>(us.count()));
+  };
   if (r.durableTicket == 0 || server_ == nullptr) {
     if (r.durableTicket) service_.engine().waitDurable(r.durableTicket);
     ctx->respond(toHttp(std::move(r)));
+    record();
     return;
   }
   int worker = ctx->workerIndex();
   uint64_t ticket = r.durableTicket;
   auto resp = std::make_shared<http::Response>(toHttp(std::move(r)));
   http::HttpServer* server = server_;
-  service_.engine().onDurable(ticket, [server, worker, ctx, resp] {
+  service_.engine().onDurable(ticket, [server, worker, ctx, resp, record] {
     // Runs on the committer thread: hand the answer back to the request's loop.
+    record();
     server->post(worker, [ctx, resp] { ctx->respond(std::move(*resp)); });
   });
 }

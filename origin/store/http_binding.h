@@ -1,6 +1,7 @@
 // The store's HTTP face: DynamoDB's JSON protocol over common/http's HttpServer.
 //   POST /  X-Amz-Target: DynamoDB_20120810.<Op>  ->  Service::handleRequest
 //   GET  /  -> "healthy: dynamodb.<region>.amazonaws.com " (what DynamoDB's endpoint answers)
+//   GET  /metrics -> Prometheus text (store_metrics.h)
 // Every answer carries x-amzn-RequestId and x-amz-crc32 (CRC32 of the body; botocore checks it).
 // A write's answer leaves only after its WAL record is durable: the binding asks the engine to
 // call back when the ticket is durable and posts the response to the request's own loop thread,
@@ -13,6 +14,7 @@
 
 #include "common/http/server.h"
 #include "origin/store/service.h"
+#include "origin/store/store_metrics.h"
 
 namespace cdnlab::store {
 
@@ -33,6 +35,7 @@ class HttpBinding {
   Service& service_;
   std::string region_;
   http::HttpServer* server_ = nullptr;
+  std::shared_ptr<StoreMetrics> metrics_ = std::make_shared<StoreMetrics>();  // GET /metrics
 };
 
 // A request id in DynamoDB's style (52 upper-case letters and digits).

@@ -93,9 +93,10 @@ bool Service::putItem(const Doc& d, Out& out, ApiError& err) {
   }
   out.w.StartObject();
   if (opt.rv == ReturnValues::AllOld && hadOld) writeItemMember(out.w, "Attributes", old);
+  const double units = writeUnits(std::max(newSize, hadOld ? itemSize(old) : 0));  // metered even when not returned
   if (opt.cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
-    writeConsumedCapacity(out.w, desc->name, writeUnits(std::max(newSize, hadOld ? itemSize(old) : 0)), opt.cap);
+    writeConsumedCapacity(out.w, desc->name, units, opt.cap);
   }
   if (opt.metrics && hasLocalIndex(*desc)) {
     key(out.w, "ItemCollectionMetrics");
@@ -141,9 +142,10 @@ bool Service::getItem(const Doc& d, Out& out, ApiError& err) {
       }
     }
   }
+  const double units = readUnits(size, consistent);  // metered even when not returned
   if (cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
-    writeConsumedCapacity(out.w, desc->name, readUnits(size, consistent), cap);
+    writeConsumedCapacity(out.w, desc->name, units, cap);
   }
   out.w.EndObject();
   return true;
@@ -188,9 +190,10 @@ bool Service::deleteItem(const Doc& d, Out& out, ApiError& err) {
   }
   out.w.StartObject();
   if (opt.rv == ReturnValues::AllOld && hadOld) writeItemMember(out.w, "Attributes", old);
+  const double units = writeUnits(hadOld ? itemSize(old) : 0);  // metered even when not returned
   if (opt.cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
-    writeConsumedCapacity(out.w, desc->name, writeUnits(hadOld ? itemSize(old) : 0), opt.cap);
+    writeConsumedCapacity(out.w, desc->name, units, opt.cap);
   }
   if (opt.metrics && hasLocalIndex(*desc)) {
     key(out.w, "ItemCollectionMetrics");
@@ -293,9 +296,10 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
       break;
     }
   }
+  const double units = writeUnits(std::max(itemSize(next), hadOld ? itemSize(old) : 0));  // metered even when not returned
   if (opt.cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
-    writeConsumedCapacity(out.w, desc->name, writeUnits(std::max(itemSize(next), hadOld ? itemSize(old) : 0)), opt.cap);
+    writeConsumedCapacity(out.w, desc->name, units, opt.cap);
   }
   if (opt.metrics && hasLocalIndex(*desc)) {
     key(out.w, "ItemCollectionMetrics");

@@ -140,9 +140,10 @@ static bool runRead(Engine& engine, const ReadSpec& spec, JsonWriter& w, ApiErro
     key(w, "LastEvaluatedKey");
     writeAttributeMap(*lastItem, w);
   }
+  const double units = readUnits(bytes, spec.consistent);  // metered even when not returned
   if (spec.cap != CapacityMode::None) {
     key(w, "ConsumedCapacity");
-    writeConsumedCapacity(w, spec.desc->name, readUnits(bytes, spec.consistent), spec.cap);
+    writeConsumedCapacity(w, spec.desc->name, units, spec.cap);
   }
   w.EndObject();
   return true;

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "origin/store/json_out.h"
+#include "origin/store/store_metrics.h"
 
 namespace cdnlab::store {
 
@@ -136,10 +137,16 @@ bool readCapacityMode(const rapidjson::Value& o, CapacityMode& mode, ApiError& e
 
 double readUnits(size_t bytes, bool consistent) {
   double units = std::max<double>(1, std::ceil(static_cast<double>(bytes) / 4096.0));
-  return consistent ? units : units / 2;
+  units = consistent ? units : units / 2;
+  capacityMeter().readUnits += units;  // for /metrics (store_metrics.h)
+  return units;
 }
 
-double writeUnits(size_t bytes) { return std::max<double>(1, std::ceil(static_cast<double>(bytes) / 1024.0)); }
+double writeUnits(size_t bytes) {
+  const double units = std::max<double>(1, std::ceil(static_cast<double>(bytes) / 1024.0));
+  capacityMeter().writeUnits += units;  // for /metrics (store_metrics.h)
+  return units;
+}
 
 void writeConsumedCapacity(JsonWriter& w, std::string_view table, double units, CapacityMode mode) {
   w.StartObject();

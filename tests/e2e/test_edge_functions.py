@@ -174,7 +174,7 @@ class RedirectByCountryTest(unittest.TestCase):
     def setUpClass(cls):
         cls.dir = tempfile.TemporaryDirectory()
         cls.geo = os.path.join(cls.dir.name, "geo.mmdb")
-        subprocess.run([BIN, "geo", "build", os.path.join(SOURCE, "configs", "default.yaml"), "-o", cls.geo],
+        subprocess.run([BIN, "geo", "build", os.path.join(SOURCE, "configs", "catalog.yaml"), "-o", cls.geo],
                        check=True, capture_output=True, timeout=30)
         cls.topo = Topology()
         cls.pop = cls.topo.pop(extra=["--geo-db", cls.geo, "--edge-function", "viewer-request=builtin:redirect-by-country"])

@@ -111,7 +111,7 @@ class GeoBuildTest(unittest.TestCase):
 
     def test_build_default_then_mmdblookup(self):
         out = os.path.join(self.dir, "geo.mmdb")
-        r = subprocess.run([BIN, "geo", "build", os.path.join(SOURCE, "configs", "default.yaml"), "-o", out],
+        r = subprocess.run([BIN, "geo", "build", os.path.join(SOURCE, "configs", "catalog.yaml"), "-o", out],
                            capture_output=True, text=True, timeout=30)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("127.10.0.0/16", r.stdout)

@@ -169,8 +169,8 @@ class OriginProcessTest(unittest.TestCase):
         self.assertIn("/nonexistent.yaml: cannot open config file", r.stderr)
 
     def test_default_config_and_service_time(self):
-        # configs/default.yaml's catalog has a 1-50 ms service time (median 5 ms).
-        cfg = os.path.join(os.environ.get("CDNLAB_SOURCE", "."), "configs", "default.yaml")
+        # configs/catalog.yaml's catalog has a 1-50 ms service time (median 5 ms).
+        cfg = os.path.join(os.environ.get("CDNLAB_SOURCE", "."), "configs", "catalog.yaml")
         with Proc(["origin", "--catalog", cfg, "--listen", "127.0.0.1:0", "--workers", "1"]) as p:
             t0 = time.monotonic()
             for i in range(10):

@@ -6,18 +6,16 @@ another run).
 Addresses are 127.A.B.x with A, B from this test's PID (as test_up.py does), the run directory
 a private XDG_RUNTIME_DIR.
 """
-import glob
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import BIN, curl  # noqa: E402
+from running_topology import RunningTopology, alive, small_topology_yaml  # noqa: E402
 
 PID = os.getpid()
 NET = f"127.{150 + PID % 50}.{(PID // 50) % 250}"
@@ -29,65 +27,21 @@ FIELDS = ("date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-ste
           "x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end").split()
 
 
-def topology_yaml():
-    return f"""latency: {{enabled: false}}
-router: {{address: {NET}.1:8000, ttl: 5s, fallback_pop: fra}}
-origin: {{city: London, lat: 51.5074, lon: -0.1278, address: {NET}.5:9000}}
-catalog:
-  objects: 100
-  size: {{distribution: fixed, value: 2KiB}}
-  cache_control: [{{weight: 1, max_age: 1h}}]
-  uncacheable: {{share: 0}}
-  service_time: {{distribution: fixed, value: 1ms}}
-pops:
-  - {{id: shield, city: New York, lat: 40.71, lon: -74.0, address: {NET}.2:8080, admin: {NET}.2:9080, tier: shield, upstream: origin, capacity: 8MiB}}
-  - {{id: fra, city: Frankfurt, lat: 50.11, lon: 8.68, address: {NET}.3:8080, admin: {NET}.3:9080, upstream: shield, capacity: 8MiB}}
-  - {{id: syd, city: Sydney, lat: -33.87, lon: 151.21, address: {NET}.4:8080, admin: {NET}.4:9080, upstream: shield, capacity: 8MiB}}
-regions:
-  - {{name: berlin, city: Berlin, country: DE, lat: 52.52, lon: 13.405, block: 127.10.0.0/16, share: 1}}
-"""
-
-
 def own(h):
     return h["x-cache"].split(",")[-1].strip()
-
-
-def alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(") ")[1][0] != "Z"
-    except OSError:
-        return False
 
 
 class PurgeTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp(prefix="cdnlab-purge-e2e-")
-        cls.env = dict(os.environ, XDG_RUNTIME_DIR=cls.dir)
-        cls.topo = os.path.join(cls.dir, f"purge-{PID}.yaml")
-        with open(cls.topo, "w") as f:
-            f.write(topology_yaml())
-        r = subprocess.run([BIN, "up", cls.topo, "--detach", "--access-logs"], capture_output=True, text=True,
-                           env=cls.env, timeout=60)
-        if r.returncode != 0:
-            shutil.rmtree(cls.dir, ignore_errors=True)
-            raise RuntimeError(f"cdnlab up failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
-        cls.run_dir = os.path.dirname(glob.glob(os.path.join(cls.dir, "cdnlab", f"purge-{PID}-*", "state"))[0])
-        cls.pids = {}
-        with open(os.path.join(cls.run_dir, "state")) as f:
-            for line in f:
-                parts = line.rstrip("\n").split("\t")
-                if parts[0] == "component":
-                    cls.pids[parts[1]] = int(parts[3])
+        cls.stack = RunningTopology("cdnlab-purge-e2e-", name=f"purge-{PID}",
+                                  yaml=small_topology_yaml(NET, objects=100, service_ms=1), flags=["--access-logs"])
+        cls.dir, cls.env, cls.topo = cls.stack.dir, cls.stack.env, cls.stack.topo
+        cls.run_dir, cls.pids = cls.stack.run_dir, cls.stack.pids
 
     @classmethod
     def tearDownClass(cls):
-        subprocess.run([BIN, "down", cls.topo], capture_output=True, env=cls.env, timeout=60)
-        for pid in cls.pids.values():
-            if alive(pid):
-                os.kill(pid, signal.SIGKILL)
-        shutil.rmtree(cls.dir, ignore_errors=True)
+        cls.stack.close()
 
     def purge(self, *args):
         return subprocess.run([BIN, "purge", "--topology", self.topo] + list(args), capture_output=True, text=True,

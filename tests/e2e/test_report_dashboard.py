@@ -9,62 +9,37 @@ page: while requests go through a PoP, the page's counters and per-second chart 
 Addresses are 127.A.B.x from this test's PID; the run directory is a private XDG_RUNTIME_DIR.
 """
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from browser import CHROMIUM, Browser  # noqa: E402
 from harness import BIN, Proc, curl  # noqa: E402
+from running_topology import RunningTopology, small_topology_yaml  # noqa: E402
 
 PID = os.getpid()
 NET = f"127.{150 + PID % 50}.{(PID // 50) % 250}"
-
-
-def topology_yaml():
-    return f"""\
-router: {{address: {NET}.1:8000, ttl: 5s, fallback_pop: fra}}
-origin: {{city: London, lat: 51.5074, lon: -0.1278, address: {NET}.5:9000}}
-catalog:
-  objects: 200
-  size: {{distribution: fixed, value: 2KiB}}
-  cache_control: [{{weight: 1, max_age: 1h}}]
-  uncacheable: {{share: 0}}
-  service_time: {{distribution: fixed, value: 5ms}}
-pops:
-  - {{id: shield, city: New York, lat: 40.7128, lon: -74.0060, address: {NET}.2:8080, admin: {NET}.2:9080, tier: shield, upstream: origin, capacity: 8MiB}}
-  - {{id: fra, city: Frankfurt, lat: 50.1109, lon: 8.6821, address: {NET}.3:8080, admin: {NET}.3:9080, tier: edge, upstream: shield, capacity: 8MiB}}
-  - {{id: syd, city: Sydney, lat: -33.8688, lon: 151.2093, address: {NET}.4:8080, admin: {NET}.4:9080, tier: edge, upstream: shield, capacity: 8MiB}}
-regions:
-  - {{name: berlin, city: Berlin, country: DE, lat: 52.52, lon: 13.405, block: 127.10.0.0/16, share: 1}}
-  - {{name: sydney, city: Sydney, country: AU, lat: -33.8688, lon: 151.2093, block: 127.17.0.0/16, share: 1}}
-"""
 
 
 @unittest.skipUnless(os.path.exists(CHROMIUM), "chromium is not installed (scripts/setup.sh installs it)")
 class ReportAndDashboardTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp(prefix="cdnlab-report-e2e-")
-        cls.env = dict(os.environ, XDG_RUNTIME_DIR=cls.dir)
-        cls.topo = os.path.join(cls.dir, f"report-e2e-{PID}.yaml")
-        with open(cls.topo, "w") as f:
-            f.write(topology_yaml())
-        r = subprocess.run([BIN, "up", cls.topo, "--detach", "--no-latency"], capture_output=True, text=True,
-                           env=cls.env, timeout=60)
-        if r.returncode != 0:
-            shutil.rmtree(cls.dir, ignore_errors=True)
-            raise RuntimeError(f"cdnlab up failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
-        cls.browser = Browser()
+        cls.stack = RunningTopology("cdnlab-report-e2e-", name=f"report-e2e-{PID}",
+                                  yaml=small_topology_yaml(NET, latency=True), flags=["--no-latency"])
+        cls.dir, cls.env, cls.topo = cls.stack.dir, cls.stack.env, cls.stack.topo
+        try:
+            cls.browser = Browser()
+        except BaseException:
+            cls.stack.close()
+            raise
 
     @classmethod
     def tearDownClass(cls):
         cls.browser.close()
-        subprocess.run([BIN, "down", cls.topo], capture_output=True, env=cls.env, timeout=60)
-        shutil.rmtree(cls.dir, ignore_errors=True)
+        cls.stack.close()
 
     def test_report_of_a_real_run(self):
         results = os.path.join(self.dir, "results.json")

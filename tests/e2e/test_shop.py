@@ -3,24 +3,21 @@ the gateway, the catalog, the shield and the edges and deploys tables, functions
 then product reads through a PoP are a Miss then a Hit, orders land in the store (checked with
 boto3) and are never cached, cold starts show in the Lambda metrics, a dead Lambda service or
 store gives 5xx on the API while static assets still hit, and `down` leaves no process.
-Functions run as their native versions (`--runtime native`) so the test does not depend on
-Node.js packages."""
-import glob
+`up` runs with no node on PATH, so the functions run as their native versions: the shop
+where Node.js is missing."""
 import json
 import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
-import time
 import unittest
 import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BIN  # noqa: E402
+from running_topology import RunningTopology, alive, wait_gone  # noqa: E402
 from shop_topology import make_shop  # noqa: E402
 
 
@@ -50,41 +47,27 @@ def metric(text, name, **labels):
     return total
 
 
-def alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(") ")[1][0] != "Z"
-    except OSError:
-        return False
-
-
 class ShopTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp(prefix="cdnlab-shop-e2e-")
-        cls.env = dict(os.environ, XDG_RUNTIME_DIR=os.path.join(cls.dir, "xdg"))
-        os.makedirs(cls.env["XDG_RUNTIME_DIR"])
-        cls.topo, cls.addr = make_shop(cls.dir)
-        t0 = time.monotonic()
-        r = subprocess.run([BIN, "up", cls.topo, "--detach", "--runtime", "native"], capture_output=True, text=True,
-                           env=cls.env, timeout=60)
-        cls.up_seconds = time.monotonic() - t0
-        if r.returncode != 0:
-            shutil.rmtree(cls.dir, ignore_errors=True)
-            raise RuntimeError(f"up failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
-        cls.up_output = r.stdout
-        state = glob.glob(os.path.join(cls.env["XDG_RUNTIME_DIR"], "cdnlab", "shop-*", "state"))[0]
-        cls.pids = {}
-        with open(state) as f:
-            for line in f:
-                parts = line.rstrip("\n").split("\t")
-                if parts[0] == "component":
-                    cls.pids[parts[1]] = int(parts[3])
+        # No node on PATH: `up` (runtime auto) deploys each function as its native version, the
+        # way the shop runs where Node.js is missing.
+        cls.no_node_dir = tempfile.mkdtemp(prefix="cdnlab-shop-path-")
+        made = {}
+
+        def write(folder):
+            path, made["addr"] = make_shop(folder)
+            return path
+
+        cls.stack = RunningTopology("cdnlab-shop-e2e-", write=write, env={"PATH": cls.no_node_dir})
+        cls.dir, cls.env, cls.topo, cls.pids = cls.stack.dir, cls.stack.env, cls.stack.topo, cls.stack.pids
+        cls.addr = made["addr"]
+        cls.up_seconds, cls.up_output = cls.stack.up_seconds, cls.stack.up_output
 
     @classmethod
     def tearDownClass(cls):
-        subprocess.run([BIN, "down", cls.topo], capture_output=True, env=cls.env, timeout=60)
-        shutil.rmtree(cls.dir, ignore_errors=True)
+        cls.stack.close()
+        shutil.rmtree(cls.no_node_dir, ignore_errors=True)
 
     def edge(self, path):
         return f"http://{self.addr['fra']}{path}"
@@ -99,20 +82,53 @@ class ShopTest(unittest.TestCase):
         self.assertLess(order.index("store"), order.index("lambda"))
         self.assertLess(order.index("lambda"), order.index("gateway"))
         self.assertLess(order.index("gateway"), order.index("shield-nyc"))
-        print(f"\nup of the shop (12 components, deploy included): {self.up_seconds:.2f} s", file=sys.stderr)
+        print(f"\nup of the shop (13 components, deploy included): {self.up_seconds:.2f} s", file=sys.stderr)
+
+    def test_1b_load_shows_every_tier_and_the_report_the_cold_starts(self):
+        # The first traffic of the run: the functions' cold starts fall inside the measurement.
+        results = os.path.join(self.dir, "run.json")
+        page = os.path.join(self.dir, "report.html")
+        r = self.stack.cdnlab("load", self.topo, "--duration", "4s", "--warmup", "0s", "--rate", "60", "--seed", "3",
+                              "--json", results)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("per behavior (edge PoPs):", r.stdout)
+        with open(results) as f:
+            tiers = json.load(f)["tiers"]
+        self.assertGreater(tiers["edge"]["requests"], 0)
+        self.assertGreater(tiers["shield"]["requests"], 0)
+        self.assertGreater(tiers["gateway"]["requests"], 0)
+        self.assertGreater(tiers["behaviors"]["api"]["requests"], 0)
+        self.assertGreater(tiers["behaviors"]["static"]["requests"], 0)
+        self.assertGreaterEqual(tiers["lambda"]["cold_starts"], 1)
+        self.assertGreaterEqual(sum(v for _, v in tiers["lambda"]["series"]["cold_starts"]), 1)
+        self.assertGreater(tiers["store"]["reads"], 0)
+        self.assertGreater(tiers["store"]["read_capacity_units"], 0)
+        self.assertIn("latency_p50_ms", tiers["store"])
+        self.assertIn("duration_p50_ms", tiers["lambda"])
+        r = self.stack.cdnlab("report", results, "-o", page)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(page) as f:
+            html = f.read()
+        m = re.search(r'data-plot="cold-starts" data-points="(\d+)"', html)
+        self.assertIsNotNone(m, "no cold-start plot in the report")
+        self.assertGreater(int(m.group(1)), 0)
+        # One request's time split by tier, from the components' own medians.
+        for part in ("function", "store"):
+            self.assertRegex(html, rf'data-series="{part}" data-bar="[a-z-]+" data-y="[0-9.]+"', part)
 
     def test_2_product_read_is_a_miss_then_a_hit(self):
-        s1, h1, b1 = request(self.edge("/api/products/p00042"))
+        # page=9 is in the api behavior's cache key: an entry the load above did not fill.
+        s1, h1, b1 = request(self.edge("/api/products/p00042?page=9"))
         self.assertEqual(s1, 200, b1)
         self.assertEqual(json.loads(b1)["id"], "p00042")
         self.assertEqual(h1["x-cache"].split(",")[-1].strip(), "Miss")
         self.assertEqual(h1["cache-control"], "public, max-age=60")
         self.assertIn("strict-transport-security", h1)  # security-headers at origin-response
-        s2, h2, b2 = request(self.edge("/api/products/p00042"))
+        s2, h2, b2 = request(self.edge("/api/products/p00042?page=9"))
         self.assertEqual((s2, b2), (200, b1))
         self.assertEqual(h2["x-cache"].split(",")[-1].strip(), "Hit")
         # normalize-query: tracking parameters do not make a new cache entry.
-        s3, h3, _ = request(self.edge("/api/products/p00042?utm_source=mail"))
+        s3, h3, _ = request(self.edge("/api/products/p00042?page=9&utm_source=mail"))
         self.assertEqual(s3, 200)
         self.assertEqual(h3["x-cache"].split(",")[-1].strip(), "Hit")
         # The category listing comes through the GSI, sorted by rank.
@@ -154,6 +170,14 @@ class ShopTest(unittest.TestCase):
             text = r.read().decode()
         self.assertGreaterEqual(metric(text, "cdnlab_behavior_requests_total", behavior="orders"), 4)
         self.assertGreaterEqual(metric(text, "cdnlab_behavior_requests_total", behavior="api"), 1)
+        # The store's own /metrics: the orders were transactions that consumed write capacity,
+        # the product reads read capacity.
+        with urllib.request.urlopen(f"http://{self.addr['store']}/metrics", timeout=10) as r:
+            store = r.read().decode()
+        self.assertGreaterEqual(metric(store, "cdnlab_store_requests_total", operation="TransactWriteItems"), 3, store)
+        self.assertGreaterEqual(metric(store, "cdnlab_store_write_capacity_units_total", operation="TransactWriteItems"), 2 * 2 * 2)
+        self.assertGreater(metric(store, "cdnlab_store_read_capacity_units_total", operation="GetItem"), 0, store)
+        self.assertGreaterEqual(metric(store, "cdnlab_store_latency_seconds_count", operation="GetItem"), 1)
 
     def test_4_cold_start_in_the_lambda_metrics(self):
         request(self.edge("/api/products/p00100"))
@@ -167,9 +191,15 @@ class ShopTest(unittest.TestCase):
         request(self.edge("/static/17"))
         s, h, _ = request(self.edge("/static/17"))
         self.assertEqual((s, h["x-cache"].split(",")[-1].strip()), (200, "Hit"))
+        lambda_metrics = f"http://{self.addr['lambda']}/metrics"
+        with urllib.request.urlopen(lambda_metrics, timeout=10) as r:
+            before = metric(r.read().decode(), "cdnlab_lambda_invocations_total", function="get-product")
         os.kill(self.pids["store"], signal.SIGKILL)
         s, _, _ = request(self.edge("/api/products/p00200"))
         self.assertGreaterEqual(s, 500)
+        # The function ran (the Lambda service is up): the 5xx is the store's absence.
+        with urllib.request.urlopen(lambda_metrics, timeout=10) as r:
+            self.assertGreater(metric(r.read().decode(), "cdnlab_lambda_invocations_total", function="get-product"), before)
         s, h, _ = request(self.edge("/static/17"))
         self.assertEqual((s, h["x-cache"].split(",")[-1].strip()), (200, "Hit"))
         os.kill(self.pids["lambda"], signal.SIGKILL)
@@ -181,11 +211,9 @@ class ShopTest(unittest.TestCase):
         self.assertEqual((s, h["x-cache"].split(",")[-1].strip()), (200, "Hit"))
 
     def test_6_down_leaves_no_process(self):
-        r = subprocess.run([BIN, "down", self.topo], capture_output=True, text=True, env=self.env, timeout=60)
+        r = self.stack.down()
         self.assertEqual(r.returncode, 0, r.stderr)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(alive(p) for p in self.pids.values()):
-            time.sleep(0.05)
+        wait_gone(self.pids.values())
         self.assertEqual([n for n, p in self.pids.items() if alive(p)], [])
 
 

@@ -91,7 +91,7 @@ class SimCli(unittest.TestCase):
         self.assertIn("unknown trace format", r.stderr)
 
     def test_topology_replay(self):
-        topo = os.path.join(SOURCE, "configs", "default.yaml")
+        topo = os.path.join(SOURCE, "configs", "catalog.yaml")
         runs = [sim("--topology", topo, "--requests", "60k", "--objects", "5000", "--seed", "9") for _ in range(2)]
         for r in runs:
             self.assertEqual(r.returncode, 0, r.stderr)

@@ -234,7 +234,7 @@ TEST(Topology, EveryConfigFileLoads) {
 }
 
 TEST(Topology, DefaultTopologyShape) {
-  auto t = loadTopologyFile(testpaths::repoRoot() + "/configs/default.yaml");
+  auto t = loadTopologyFile(testpaths::repoRoot() + "/configs/catalog.yaml");
   ASSERT_TRUE(t.ok()) << config::formatErrors(t.errors());
   EXPECT_GE(t->edgePops().size(), 6u);
   int shields = 0;

@@ -31,7 +31,7 @@ const char* kRun = R"({
 })";
 
 geo::Topology defaultTopology() {
-  auto t = geo::loadTopologyFile(std::string(CDNLAB_SOURCE_DIR) + "/configs/default.yaml");
+  auto t = geo::loadTopologyFile(std::string(CDNLAB_SOURCE_DIR) + "/configs/catalog.yaml");
   EXPECT_TRUE(t.ok());
   return *t;
 }

@@ -41,9 +41,9 @@ inline Trace zipf(uint64_t requests, uint64_t objects, double alpha = 0.9, uint6
   return std::move(parseTrace(zipfTraceBytes(z), "zipf", TraceFormat{}).value());
 }
 
-// configs/default.yaml, the topology `cdnlab up` starts by default.
+// configs/catalog.yaml, the catalog-only topology (six edge PoPs and a shield).
 inline geo::Topology defaultTopology() {
-  return std::move(geo::loadTopologyFile(std::string(CDNLAB_SOURCE_DIR) + "/configs/default.yaml").value());
+  return std::move(geo::loadTopologyFile(std::string(CDNLAB_SOURCE_DIR) + "/configs/catalog.yaml").value());
 }
 
 inline uint64_t misses(const Trace& t, const std::string& policy, uint64_t capacity,

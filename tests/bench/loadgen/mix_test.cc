@@ -59,5 +59,30 @@ TEST(LoadMix, MistakesAtTheirLine) {
   }
 }
 
+TEST(LoadMix, PostWithTheIdInItsBody) {
+  std::string topo = kTopo;
+  topo += "    - {weight: 1, method: POST, path: /api/orders, body: '{\"productId\": \"p{id:05}\", \"quantity\": 1}', objects: 3000}\n";
+  topo += "  per_region_ranking: true\n";
+  auto t = geo::loadTopologyString(topo, "t.yaml");
+  ASSERT_TRUE(t.ok()) << config::formatErrors(t.errors());
+  EXPECT_TRUE(t->load.perRegionRanking);
+  LoadPlan plan = planFromTopology(*t, 100);
+  ASSERT_EQ(plan.mix.size(), 4u);
+  EXPECT_TRUE(plan.mix[3].post);
+  EXPECT_EQ(mixPath(plan.mix[3], 42), "/api/orders");
+  EXPECT_EQ(mixBody(plan.mix[3], 42), R"({"productId": "p00042", "quantity": 1})");
+  EXPECT_EQ(mixBody(plan.mix[0], 42), "") << "a GET has no body";
+}
+
+TEST(LoadMix, BadMethodsAndBodiesNamedAtTheirLine) {
+  for (const char* bad : {"    - {method: PUT, path: \"/x/{id}\"}\n", "    - {path: \"/x/{id}\", body: x}\n",
+                          "    - {method: POST, path: /orders, body: '{\"a\": 1}'}\n"}) {
+    std::string topo = std::string(kTopo) + bad;
+    auto t = geo::loadTopologyString(topo, "t.yaml");
+    ASSERT_FALSE(t.ok()) << bad;
+    EXPECT_NE(config::formatErrors(t.errors()).find("t.yaml:12:"), std::string::npos) << config::formatErrors(t.errors());
+  }
+}
+
 }  // namespace
 }  // namespace cdnlab::loadgen

@@ -78,15 +78,45 @@ TEST(RunPlan, DashboardNextToTheRouterWatchingTheTopology) {
   EXPECT_EQ(kindName(d.kind), std::string("dashboard"));
 }
 
-TEST(RunPlan, DefaultTopologyShieldBeforeEveryEdge) {
+TEST(RunPlan, DefaultTopologyIsTheShopInDependencyOrder) {
   auto t = geo::loadTopologyString(defaultTopologyYaml());
   ASSERT_TRUE(t.ok()) << config::formatErrors(t.errors());
   auto plan = planComponents(*t, inputs());
-  ASSERT_EQ(plan.size(), 10u);  // origin + 7 PoPs + router + dashboard
-  EXPECT_EQ(plan[0].name, "origin");
-  EXPECT_EQ(plan[1].name, "shield-nyc");
-  for (size_t i = 2; i < 8; ++i) EXPECT_EQ(plan[i].tier, "edge") << plan[i].name;
-  EXPECT_EQ(plan[8].name, "router");
+  // store + origin, Lambda, gateway, shield, 6 edge PoPs, router, dashboard.
+  ASSERT_EQ(plan.size(), 13u);
+  EXPECT_EQ(plan[0].name, "store");
+  EXPECT_EQ(plan[1].name, "origin");
+  EXPECT_EQ(plan[2].name, "lambda");
+  EXPECT_EQ(plan[3].name, "gateway");
+  EXPECT_EQ(plan[4].name, "shield-nyc");
+  for (size_t i = 5; i < 11; ++i) EXPECT_EQ(plan[i].tier, "edge") << plan[i].name;
+  EXPECT_EQ(plan[11].name, "router");
+  EXPECT_EQ(t->app.functions.size(), 3u);
+  // Every function has a reservation: a burst of misses cannot start one environment per request.
+  for (const auto& f : t->app.functions) EXPECT_TRUE(f.reservedConcurrency.has_value()) << f.name;
+}
+
+// The files the embedded shop names relative to itself are embedded with it (`up` writes them
+// next to the topology in the run directory): seed data, function code, the OpenAPI file.
+TEST(RunPlan, DefaultTopologyFilesHoldWhatItNames) {
+  auto t = geo::loadTopologyString(defaultTopologyYaml());
+  ASSERT_TRUE(t.ok()) << config::formatErrors(t.errors());
+  auto has = [](const std::string& path) {
+    for (const auto& f : defaultTopologyFiles())
+      if (f.path == path && !f.content.empty()) return true;
+    return false;
+  };
+  auto hasUnder = [](const std::string& dir) {
+    for (const auto& f : defaultTopologyFiles())
+      if (f.path.substr(0, dir.size() + 1) == dir + "/" && !f.content.empty()) return true;
+    return false;
+  };
+  ASSERT_TRUE(t->app.store.has_value());
+  for (const auto& table : t->app.store->tables)
+    for (const auto& seed : table.seed) EXPECT_TRUE(has(seed)) << seed;
+  for (const auto& f : t->app.functions) EXPECT_TRUE(hasUnder(f.code)) << f.code;
+  ASSERT_TRUE(t->app.gateway.has_value());
+  for (const auto& api : t->app.gateway->apis) EXPECT_TRUE(has(api.openapi)) << api.openapi;
 }
 
 TEST(RunPlan, PopFlagsPointAtTheUpstreamsAddress) {

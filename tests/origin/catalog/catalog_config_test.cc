@@ -103,7 +103,7 @@ TEST(CatalogConfig, FileErrorsNameThePath) {
 
 TEST(CatalogConfig, TheShippedDefaultConfigLoads) {
   // Every example config is loaded by a test (docs/style.md): the catalog section of the default.
-  auto path = std::filesystem::path(CDNLAB_SOURCE_DIR) / "configs/default.yaml";
+  auto path = std::filesystem::path(CDNLAB_SOURCE_DIR) / "configs/catalog.yaml";
   auto c = loadCatalogConfigFile(path.lexically_normal().string());
   ASSERT_TRUE(c.ok()) << config::formatErrors(c.errors());
   EXPECT_GE(c->objects, 1000u);
