@@ -1,30 +1,31 @@
 // CacheStore: sharded lean index + byte accounting + TTL expiry; the eviction order is the
-// policy's. Per shard: 32 bits of the key hash -> newest item of the chain of items sharing
-// them (HashFragmentMap: variants and the rare fragment collisions, told apart by the full
-// key), items in a slab by dense id, and every counter, all guarded by the shard's mutex.
+// policy's. Per shard: the key hash -> (entry address, item id) table (EntryTable: a key's
+// variants and the rare hash collisions are several slots, told apart by the full key), the
+// owning references and charged sizes in arrays by dense item id, and every counter, all
+// guarded by the shard's mutex.
+//
+// A hit, step by step (bench/RESULTS.md has the measured breakdown): lock the shard; probe
+// the table (one cache line: the slot holds the entry's address and id); compare the full key
+// and check the lifetime in the entry (its first lines, and the key's characters); tell the
+// policy (its arrays by id); count; copy the owning reference (one atomic increment on the
+// entry's control block, which shares the entry's first line); unlock. Three rounds of memory
+// accesses that can miss (slot; entry + arrays by id; key characters + the policy's
+// neighbours), nothing allocated.
 #include "edge/cache/store.h"
 
+#include <algorithm>
 #include <bit>
 #include <cassert>
 #include <mutex>
 
 #include "edge/cache/conditional.h"
-#include "edge/cache/key_slot_map.h"
+#include "edge/cache/entry_table.h"
 
 namespace cdnlab::edge::cache {
 
 namespace {
 
-// One slot of a shard's slab, 24 bytes. The key is not repeated here: the hit path compares
-// the entry's full key (hash and canonical form) anyway, and removals read the hash from it.
-struct Item {
-  std::shared_ptr<const Entry> entry;  // null: free slot
-  uint32_t charged = 0;                // bytes (entries over 4 GiB are passed through)
-  ItemId nextSameHash = UINT32_MAX;    // chain of variants (and of full-hash collisions)
-};
-static_assert(sizeof(Item) == 24);
 constexpr ItemId kNoItem = UINT32_MAX;
-static_assert(kNoItem == HashFragmentMap::kAbsent, "an absent key reads as an empty chain");
 
 // The ids of one key's variants, collected before removing some (no allocation once grown).
 std::vector<ItemId>& scratchIds() {
@@ -40,9 +41,6 @@ bool sameVariant(const Entry& a, const Entry& b) {
 
 // True when the entry is of no use any more: past freshness and both stale windows, plus the
 // keep time when it can still be revalidated.
-// The table's key: the low 32 bits (the shard is chosen by the high bits).
-uint32_t fragment(uint64_t hash) { return uint32_t(hash); }
-
 bool deadAt(const Entry& e, int64_t nowMs, int64_t keepS) {
   int64_t limit = e.usefulLifetimeS() + (hasValidator(e) ? keepS : 0);
   return currentAgeS(e, nowMs) >= limit;
@@ -53,8 +51,9 @@ bool deadAt(const Entry& e, int64_t nowMs, int64_t keepS) {
 struct alignas(64) CacheStore::Shard {
   std::mutex mu;
   std::unique_ptr<Policy> policy;
-  HashFragmentMap index;  // fragment(key hash) -> newest item of its chain
-  std::vector<Item> items;
+  EntryTable index;
+  std::vector<std::shared_ptr<const Entry>> owners;  // by item id; null: a free id
+  std::vector<uint32_t> charged;                     // by item id: bytes charged
   std::vector<ItemId> freeIds;
   uint64_t budget = 0;
   uint64_t maxObjects = 0;  // 0: unbounded
@@ -62,14 +61,19 @@ struct alignas(64) CacheStore::Shard {
   int64_t clock = 0;  // requests seen: the policies' request time (GDSF's ties)
   StoreStats st;      // this shard's counters, bytes and objects
 
-  // The item holding `key` in the variant the request selects, or kNoItem.
-  ItemId findVariant(const CacheKey& key, const Headers* requestHeaders) const {
-    for (ItemId id = index.find(fragment(key.hash)); id != kNoItem;
-         id = items[id].nextSameHash) {
-      const Entry& e = *items[id].entry;
-      if (e.key == key && variantMatches(e, requestHeaders)) return id;
-    }
-    return kNoItem;
+  struct Found {
+    ItemId id = kNoItem;
+    const Entry* entry = nullptr;
+  };
+  // The item holding `key` in the variant the request selects.
+  Found findVariant(const CacheKey& key, const Headers* requestHeaders) const {
+    Found f;
+    index.visit(key.hash, [&](const Entry* e, ItemId id) {
+      if (!(e->key == key && variantMatches(*e, requestHeaders))) return false;
+      f = {id, e};
+      return true;
+    });
+    return f;
   }
 
   ItemId allocate() {
@@ -78,35 +82,26 @@ struct alignas(64) CacheStore::Shard {
       freeIds.pop_back();
       return id;
     }
-    items.emplace_back();
-    return ItemId(items.size() - 1);
+    owners.emplace_back();
+    charged.push_back(0);
+    return ItemId(owners.size() - 1);
   }
 
-  // Unlinks item `id` from its chain and frees its slot; counts it under `cause` (nullptr: not
+  // Unlinks item `id` from the table and frees its id; counts it under `cause` (nullptr: not
   // counted, for a newcomer the policy let go of at once). The policy has already forgotten it.
   void remove(ItemId id, uint64_t* cause, PurgeResult* out = nullptr) {
-    Item& it = items[id];
-    assert(it.entry);
-    const uint32_t hash = fragment(it.entry->key.hash);
-    const ItemId head = index.find(hash);
-    if (head == id) {
-      if (it.nextSameHash == kNoItem) index.erase(hash);
-      else index.assign(hash, it.nextSameHash);
-    } else {
-      ItemId prev = head;
-      while (items[prev].nextSameHash != id) prev = items[prev].nextSameHash;
-      items[prev].nextSameHash = it.nextSameHash;
-    }
-    st.bytes -= it.charged;
+    assert(owners[id]);
+    [[maybe_unused]] bool erased = index.erase(owners[id]->key.hash, id);
+    assert(erased);
+    st.bytes -= charged[id];
     st.objects -= 1;
     if (cause) *cause += 1;
     if (out) {
       out->objects += 1;
-      out->bytes += it.charged;
+      out->bytes += charged[id];
     }
-    it.entry.reset();
-    it.charged = 0;
-    it.nextSameHash = kNoItem;
+    owners[id].reset();
+    charged[id] = 0;
     freeIds.push_back(id);
   }
   // Removes for a cause the policy must hear about (onRemove with that cause).
@@ -132,7 +127,7 @@ struct alignas(64) CacheStore::Shard {
     return newcomerDropped;
   }
 
-  Access access(uint64_t hash, uint64_t charged) { return Access{hash, charged, Access::kNever, clock++}; }
+  Access access(uint64_t hash, uint64_t size) { return Access{hash, size, Access::kNever, clock++}; }
 };
 
 CacheStore::CacheStore(const StoreConfig& config) : config_(config) {}
@@ -174,18 +169,20 @@ LookupResult CacheStore::lookup(const CacheKey& key, const Headers* requestHeade
   LookupResult r;
   {
     std::lock_guard lock(s.mu);
-    ItemId id = s.findVariant(key, requestHeaders);
-    if (id != kNoItem && deadAt(*s.items[id].entry, nowMs, config_.keepS)) {
-      s.removeFor(id, RemoveCause::Expired, s.st.expired);  // lazy expiry
-      id = kNoItem;
+    Shard::Found f = s.findVariant(key, requestHeaders);
+    if (f.entry && deadAt(*f.entry, nowMs, config_.keepS)) {
+      s.removeFor(f.id, RemoveCause::Expired, s.st.expired);  // lazy expiry
+      f = {};
     }
-    if (id == kNoItem) {
+    if (!f.entry) {
       s.st.misses += 1;
       return r;
     }
+    // The policy first: its arrays are independent of the entry's lines, so their misses
+    // overlap; the reference count (an atomic) last.
+    s.policy->onHit(f.id, s.access(key.hash, s.charged[f.id]));
     s.st.hits += 1;
-    r.entry = s.items[id].entry;
-    s.policy->onHit(id, s.access(key.hash, s.items[id].charged));
+    r.entry = s.owners[f.id];
     if (!s.policy->dropped().empty()) s.settleDropped();
   }
   r.entry->hits.fetch_add(1, std::memory_order_relaxed);
@@ -205,18 +202,24 @@ InsertResult CacheStore::insert(std::shared_ptr<const Entry> entry, int64_t nowM
   const uint64_t hash = entry->key.hash;
   Shard& s = shardFor(hash);
   std::lock_guard lock(s.mu);
+  if (!EntryTable::fits(entry.get())) {  // never on Linux without an mmap hint (entry_table.h)
+    s.st.passThrough += 1;
+    return InsertResult::Rejected;
+  }
   // Same key: replace the same variant; drop variants of another Vary shape (the newest
-  // response's Vary governs, RFC 9111 4.1); bound the number of variants. Chain order is
-  // newest first, so the oldest variants go when the bound is reached.
+  // response's Vary governs, RFC 9111 4.1); bound the number of variants. The table visits a
+  // key's slots oldest first, so walking them backwards keeps the newest variants.
   {
     auto& sameKey = scratchIds();
-    for (ItemId id = s.index.find(fragment(hash)); id != kNoItem; id = s.items[id].nextSameHash)
-      if (s.items[id].entry->key == entry->key) sameKey.push_back(id);
+    s.index.visit(hash, [&](const Entry* e, ItemId id) {
+      if (e->key == entry->key) sameKey.push_back(id);
+      return false;
+    });
     size_t kept = 0;
-    for (ItemId id : sameKey) {
-      const Entry& old = *s.items[id].entry;
+    for (auto it = sameKey.rbegin(); it != sameKey.rend(); ++it) {
+      const Entry& old = *s.owners[*it];
       bool drop = sameVariant(old, *entry) || !sameVariantShape(old, *entry) || kept + 1 >= config_.maxVariants;
-      if (drop) s.removeFor(id, RemoveCause::Replaced, s.st.replaced);
+      if (drop) s.removeFor(*it, RemoveCause::Replaced, s.st.replaced);
       else ++kept;
     }
   }
@@ -235,13 +238,9 @@ InsertResult CacheStore::insert(std::shared_ptr<const Entry> entry, int64_t nowM
     s.removeFor(*victim, RemoveCause::Size, s.st.evictedSize);
   }
   const ItemId id = s.allocate();
-  Item& it = s.items[id];
-  it.charged = uint32_t(charged);
-  const ItemId head = s.index.find(fragment(hash));
-  it.nextSameHash = head;
-  if (head == kNoItem) s.index.insert(fragment(hash), id);
-  else s.index.assign(fragment(hash), id);
-  it.entry = std::move(entry);
+  s.charged[id] = uint32_t(charged);
+  s.index.insert(hash, entry.get(), id);
+  s.owners[id] = std::move(entry);
   s.st.bytes += charged;
   s.st.objects += 1;
   s.policy->onInsert(id, a);
@@ -259,8 +258,8 @@ PurgeResult CacheStore::purgeIf(Pred pred) {
   for (auto& sp : shards_) {
     Shard& s = *sp;
     std::lock_guard lock(s.mu);
-    for (ItemId id = 0; id < s.items.size(); ++id)
-      if (s.items[id].entry && pred(*s.items[id].entry)) s.removeFor(id, RemoveCause::Explicit, s.st.purged, &total);
+    for (ItemId id = 0; id < s.owners.size(); ++id)
+      if (s.owners[id] && pred(*s.owners[id])) s.removeFor(id, RemoveCause::Explicit, s.st.purged, &total);
   }
   return total;
 }
@@ -270,8 +269,10 @@ PurgeResult CacheStore::remove(const CacheKey& key) {
   PurgeResult total;
   std::lock_guard lock(s.mu);
   auto& ids = scratchIds();
-  for (ItemId id = s.index.find(fragment(key.hash)); id != kNoItem; id = s.items[id].nextSameHash)
-    if (s.items[id].entry->key == key) ids.push_back(id);
+  s.index.visit(key.hash, [&](const Entry* e, ItemId id) {
+    if (e->key == key) ids.push_back(id);
+    return false;
+  });
   for (ItemId id : ids) s.removeFor(id, RemoveCause::Explicit, s.st.purged, &total);
   return total;
 }
@@ -306,13 +307,13 @@ PurgeResult CacheStore::sweepExpired(int64_t nowMs, uint32_t maxWork) {
     bool finished = false;
     {
       std::lock_guard lock(s.mu);
-      while (work < maxWork && s.sweepCursor < s.items.size()) {
+      while (work < maxWork && s.sweepCursor < s.owners.size()) {
         ItemId id = ItemId(s.sweepCursor++);
         ++work;
-        const auto& e = s.items[id].entry;
+        const auto& e = s.owners[id];
         if (e && deadAt(*e, nowMs, config_.keepS)) s.removeFor(id, RemoveCause::Expired, s.st.expired, &total);
       }
-      if (s.sweepCursor >= s.items.size()) {
+      if (s.sweepCursor >= s.owners.size()) {
         s.sweepCursor = 0;
         finished = true;
       }

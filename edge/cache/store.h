@@ -7,11 +7,10 @@
 // lock and writes no memory another shard's users read. Entries come out as
 // shared_ptr<const Entry>: a reader keeps the body alive after the entry is evicted.
 //
-// The index (store.cc) is lean: per shard, an open-addressing table of 64-bit key hashes
-// (KeySlotMap) pointing at the newest item of the key's chain; items in a slab indexed by a
-// dense id (the entry pointer, its charged size, the next item with the same hash); the
-// policy's per-item state in arrays indexed by the same id. No allocation per lookup, none per
-// insert once the slab and table have grown.
+// The index (store.cc) is lean: per shard, an open-addressing table from the key hash to the
+// entry's address and a dense item id (EntryTable, 12-byte slots); the owning references and
+// charged sizes in arrays by that id; the policy's per-item state in arrays by the same id. No
+// allocation per lookup, none per insert once the arrays and table have grown.
 #pragma once
 
 #include <atomic>

@@ -1,0 +1,120 @@
+// EntryTable: the live store's index (one per shard), key hash -> (entry address, item id).
+// Open addressing with linear probing and backward-shift deletion, at most 3/4 full; several
+// slots may carry the same hash (a key's Vary variants, full-hash collisions), so a lookup
+// visits every slot of its hash and lets the caller compare the full key.
+//
+// Why the entry's address sits in the slot: a hit then costs two dependent memory accesses
+// before the entry's fields are in hand (the slot, then the entry) instead of three (slot ->
+// slab item -> entry); at 1M objects each is a DRAM round trip. A slot is 12 bytes: the
+// address in the low 48 bits of a word whose high 16 bits are a tag taken from the key hash
+// (so a probe rarely touches an entry that is not the one looked for), and the item id (the
+// policy's state and the owning reference are in arrays by id). User-space addresses on Linux
+// x86-64 and arm64 fit in 47-48 bits unless a program asks mmap for more; fits() checks it
+// and the store declines to index an entry that does not fit.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "edge/cache/entry.h"
+#include "edge/cache/policy.h"
+
+namespace cdnlab::edge::cache {
+
+class EntryTable {
+ public:
+  static bool fits(const Entry* e) { return (reinterpret_cast<uintptr_t>(e) >> kAddressBits) == 0; }
+  size_t size() const { return size_; }
+  size_t slotCount() const { return table_.size(); }
+
+  // Calls match(entry, id) for each slot of `hash`, oldest insertion first, until it returns
+  // true. Returns whether one did.
+  template <typename Match>
+  bool visit(uint64_t hash, Match&& match) const {
+    if (table_.empty()) return false;
+    const uint64_t tag = tagOf(hash);
+    for (size_t i = home(hash);; i = (i + 1) & mask_) {
+      const Slot& s = table_[i];
+      if (s.word == 0) return false;
+      if ((s.word & kTagMask) == tag && match(entryOf(s), s.id)) return true;
+    }
+  }
+
+  // Adds a slot for (hash, entry, id); fits(entry) must hold.
+  void insert(uint64_t hash, const Entry* entry, ItemId id) {
+    if ((size_ + 1) * 4 > table_.size() * 3) grow();
+    place(Slot{tagOf(hash) | reinterpret_cast<uintptr_t>(entry), id}, hash);
+    ++size_;
+  }
+
+  // Removes the slot of item `id` under `hash`; false when there is none.
+  bool erase(uint64_t hash, ItemId id) {
+    if (table_.empty()) return false;
+    const uint64_t tag = tagOf(hash);
+    size_t i = home(hash);
+    for (;; i = (i + 1) & mask_) {
+      if (table_[i].word == 0) return false;
+      if ((table_[i].word & kTagMask) == tag && table_[i].id == id) break;
+    }
+    // Backward shift: pull later slots of the probe run into the hole (no tombstones). Slots
+    // with one home keep their relative order, so visit() stays oldest first.
+    size_t hole = i;
+    for (size_t j = (i + 1) & mask_; table_[j].word != 0; j = (j + 1) & mask_) {
+      size_t h = home(entryOf(table_[j])->key.hash);
+      bool movable = hole <= j ? (h <= hole || h > j) : (h <= hole && h > j);
+      if (movable) {
+        table_[hole] = table_[j];
+        hole = j;
+      }
+    }
+    table_[hole] = Slot{};
+    --size_;
+    return true;
+  }
+
+ private:
+  static constexpr int kAddressBits = 48;
+  static constexpr uint64_t kTagMask = ~uint64_t(0) << kAddressBits;
+  // Packed: x86 and ARMv8 load unaligned words at full speed; 12 bytes instead of 16.
+  struct __attribute__((packed)) Slot {
+    uint64_t word = 0;  // tag << 48 | entry address; 0: empty
+    ItemId id = 0;
+  };
+  static_assert(sizeof(Slot) == 12);
+
+  // Bits 32..47 of the hash: the shard takes the top bits and home() mixes the whole value.
+  static uint64_t tagOf(uint64_t hash) { return (hash >> 32 & 0xffff) << kAddressBits; }
+  static const Entry* entryOf(const Slot& s) { return reinterpret_cast<const Entry*>(s.word & ~kTagMask); }
+  size_t home(uint64_t k) const {
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdull;
+    k ^= k >> 33;
+    return size_t(k) & mask_;
+  }
+  void place(const Slot& s, uint64_t hash) {
+    size_t i = home(hash);
+    while (table_[i].word != 0) i = (i + 1) & mask_;
+    table_[i] = s;
+  }
+  // Doubles the table. Re-inserting from the start of a probe run (the slot after an empty
+  // one) keeps each hash's slots in their insertion order across the wrap-around.
+  void grow() {
+    std::vector<Slot> old;
+    old.swap(table_);
+    table_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+    mask_ = table_.size() - 1;
+    if (old.empty()) return;
+    size_t start = 0;
+    while (old[start].word != 0) ++start;  // at most 3/4 full: an empty slot exists
+    for (size_t n = 0; n < old.size(); ++n) {
+      const Slot& s = old[(start + n) & (old.size() - 1)];
+      if (s.word != 0) place(s, entryOf(s)->key.hash);
+    }
+  }
+
+  std::vector<Slot> table_;
+  size_t mask_ = 0, size_ = 0;
+};
+
+}  // namespace cdnlab::edge::cache
