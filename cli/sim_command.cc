@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "bench/sim/cache_size.h"
+#include "bench/sim/catalog_workload.h"
 #include "bench/sim/sim_report.h"
 #include "bench/sim/simulator.h"
 #include "bench/sim/topology_replay.h"
@@ -21,6 +22,7 @@
 #include "common/config/units.h"
 #include "edge/cache/policy.h"
 #include "geo/topology.h"
+#include "origin/catalog/catalog_config.h"
 
 namespace cdnlab::cli {
 namespace {
@@ -32,9 +34,12 @@ struct SimArgs {
   bool csvHeader = false, listPolicies = false, noProgress = false;
   int threads = 1, mrcPoints = 16;
   uint64_t limit = 0;
-  // --topology: the whole CDN; without --trace a synthetic Zipf workload.
-  std::string topology, requests = "1M", objects = "10000", objectSize = "1KiB..128KiB";
+  // --topology: the whole CDN; without --trace a synthetic workload: `cdnlab load`'s over the
+  // topology's catalog (sizes and TTLs from the catalog), or Zipf with log-uniform sizes.
+  std::string topology, workload = "catalog", requests = "1M", objects, objectSize = "1KiB..128KiB";
   double alpha = -1;  // < 0: the topology's load.zipf_alpha
+  double rate = -1;   // < 0: the topology's load.rate (catalog workload); traces use their own clock
+  std::string keep = "10m";
   uint64_t seed = 1;
 };
 
@@ -107,6 +112,12 @@ int runTopology(const SimArgs& a) {
     std::fputs(config::formatErrors(topo.errors()).c_str(), stderr);
     return 2;
   }
+  sim::ReplayOptions options;
+  options.seed = a.seed;
+  if (a.rate > 0) options.rate = a.rate;
+  auto keep = config::parseDuration(a.keep);
+  if (!keep) return fail("--keep: expected a duration such as 10m");
+  options.keepS = std::chrono::duration_cast<std::chrono::seconds>(*keep).count();
   sim::Trace trace;
   auto t0 = std::chrono::steady_clock::now();
   if (!a.trace.empty()) {
@@ -115,10 +126,39 @@ int runTopology(const SimArgs& a) {
     auto t = sim::loadTrace(a.trace, *f, a.limit);
     if (!t) return fail(t.error().message);
     trace = std::move(*t);
-  } else {
+  } else if (a.workload == "catalog") {
+    // The catalog the topology's origin serves: its own `catalog:` section, or origin.catalog.
+    std::string file = a.topology;
+    if (!topo->origin.catalogFile.empty()) {
+      file = topo->origin.catalogFile;
+      size_t slash = a.topology.rfind('/');
+      if (file.front() != '/' && slash != std::string::npos) file = a.topology.substr(0, slash + 1) + file;
+    }
+    auto cat = origin::catalog::loadCatalogConfigFile(file);
+    if (!cat) {
+      std::fputs(config::formatErrors(cat.errors()).c_str(), stderr);
+      return fail("--workload catalog needs the topology's catalog (" + file + "); or give --workload zipf");
+    }
+    sim::CatalogWorkloadSpec w;
+    auto requests = parseCount(a.requests);
+    if (!requests || *requests > UINT32_MAX - 2) return fail("--requests: expected a count such as 10M");
+    w.requests = *requests;
+    if (!a.objects.empty()) {
+      auto objects = parseCount(a.objects);
+      if (!objects) return fail("--objects: expected a count such as 10000");
+      w.objects = *objects;
+    }
+    w.alpha = a.alpha >= 0 ? a.alpha : topo->load.zipfAlpha;
+    w.rate = a.rate > 0 ? a.rate : topo->load.rate;
+    w.seed = a.seed;
+    auto t = sim::catalogWorkload(*cat, w);
+    if (!t) return fail(t.error().message);
+    trace = std::move(*t);
+    options.rate = w.rate;
+  } else if (a.workload == "zipf") {
     sim::ZipfTraceSpec z;
     auto requests = parseCount(a.requests);
-    auto objects = parseCount(a.objects);
+    auto objects = parseCount(a.objects.empty() ? "10000" : a.objects);
     auto sizes = parseSizeRange(a.objectSize);
     if (!requests || *requests > UINT32_MAX - 2) return fail("--requests: expected a count such as 10M");
     if (!objects || *objects > UINT32_MAX) return fail("--objects: expected a count such as 10000");
@@ -134,12 +174,14 @@ int runTopology(const SimArgs& a) {
     auto t = sim::parseTrace(sim::zipfTraceBytes(z), "synthetic zipf", f);
     if (!t) return fail(t.error().message);
     trace = std::move(*t);
+  } else {
+    return fail("--workload: expected catalog or zipf, not '" + a.workload + "'");
   }
   double loadS = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::fprintf(stderr, "loaded %zu requests, %llu objects in %.2f s\n", trace.requests.size(),
                (unsigned long long)trace.objects(), loadS);
   if (trace.requests.empty()) return fail("no requests to replay");
-  auto r = sim::replayTopology(*topo, trace, sim::ReplayOptions{a.seed});
+  auto r = sim::replayTopology(*topo, trace, options);
   if (!r) return fail(r.error().message);
   std::printf("topology %s: %zu PoPs, %zu regions, router %s, latency model %s\n", a.topology.c_str(),
               topo->pops.size(), topo->regions.size(), geo::strategyName(topo->router.strategy),
@@ -154,7 +196,7 @@ Result<sim::TraceFormat> traceFormat(const SimArgs& a) {
   if (!kind) return kind.error();
   f.kind = *kind;
   if (f.kind == sim::TraceKind::CdnLog) {
-    f.timeCol = 1, f.idCol = 2, f.sizeCol = 3;
+    f.timeCol = 1, f.idCol = 2, f.sizeCol = 3, f.ttlCol = 4;
   }
   if (a.csvTime) f.timeCol = a.csvTime;
   if (a.csvId) f.idCol = a.csvId;
@@ -313,11 +355,21 @@ CDNLAB_COMMAND("sim", "Replay a cache trace through eviction policies (miss rati
   sub.add_option("--topology", a->topology,
                  "replay through a whole topology (PoPs, shield, origin) in virtual time: per-PoP hit "
                  "ratios, offload, latency per region");
-  sub.add_option("--requests", a->requests, "--topology without --trace: synthetic Zipf requests")
+  sub.add_option("--workload", a->workload,
+                 "--topology without --trace: catalog (what `cdnlab load` requests: the topology's catalog, "
+                 "its sizes and TTLs) or zipf (log-uniform --object-size, no TTLs)")
       ->capture_default_str();
-  sub.add_option("--objects", a->objects, "--topology without --trace: distinct objects")->capture_default_str();
+  sub.add_option("--requests", a->requests, "--topology without --trace: synthetic requests")
+      ->capture_default_str();
+  sub.add_option("--objects", a->objects,
+                 "--topology without --trace: distinct objects (default: the catalog's; zipf: 10000)");
+  sub.add_option("--rate", a->rate,
+                 "--topology: requests per second of virtual time, for TTLs (default: the topology's load.rate "
+                 "for the catalog workload; a trace's own clock otherwise)");
+  sub.add_option("--keep", a->keep, "--topology: how long a stale entry is kept for revalidation (the PoP's --keep)")
+      ->capture_default_str();
   sub.add_option("--alpha", a->alpha, "--topology without --trace: Zipf exponent (default: the topology's load.zipf_alpha)");
-  sub.add_option("--object-size", a->objectSize, "--topology without --trace: object size or MIN..MAX")
+  sub.add_option("--object-size", a->objectSize, "--workload zipf: object size or MIN..MAX")
       ->capture_default_str();
   sub.add_option("--seed", a->seed, "--topology: seed of the region draws and the synthetic workload")
       ->capture_default_str();

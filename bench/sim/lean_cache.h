@@ -23,12 +23,24 @@ class LeanCache {
 
   // One request: true on a hit. A miss inserts the object when the policy admits it and it fits.
   bool access(uint32_t obj, const edge::cache::Access& a) {
-    using edge::cache::RemoveCause;
     if (resident_[obj]) {
-      policy_->onHit(obj, a);
-      if (!policy_->dropped().empty()) settle();
+      hit(obj, a);
       return true;
     }
+    insert(obj, a);
+    return false;
+  }
+
+  // The steps of access(), for callers that decide more than hit or miss (the topology
+  // replay's TTLs: a stale object is found, then replaced by its refreshed copy).
+  bool resident(uint32_t obj) const { return resident_[obj] != 0; }
+  void hit(uint32_t obj, const edge::cache::Access& a) {
+    policy_->onHit(obj, a);
+    if (!policy_->dropped().empty()) settle();
+  }
+  // A miss for a non-resident object: admission, evictions, insertion.
+  void insert(uint32_t obj, const edge::cache::Access& a) {
+    using edge::cache::RemoveCause;
     const bool admitted = policy_->admit(a);
     if (!policy_->dropped().empty()) settle();
     if (admitted && a.size <= capacity_) {
@@ -45,7 +57,14 @@ class LeanCache {
       policy_->onInsert(obj, a);
       if (!policy_->dropped().empty()) settle();
     }
-    return false;
+  }
+  // Takes a resident object out for `why` (Expired: past its use; Replaced: a refreshed copy
+  // follows through insert(), as the live store replaces an entry after a 304).
+  void remove(uint32_t obj, edge::cache::RemoveCause why) {
+    if (!resident_[obj]) return;
+    policy_->onRemove(obj, why);
+    resident_[obj] = 0;
+    used_ -= charged_[obj];
   }
   uint64_t used() const { return used_; }
   uint64_t capacity() const { return capacity_; }

@@ -7,6 +7,18 @@
 //             bandwidth, + the body's transfer over the client's last mile (slow start)
 // which is what the live PoPs and `cdnlab load` apply with timers (edge/pop's upstream hop,
 // loadgen's client hop); the origin's service time is not modelled.
+//
+// With TTLs (a trace that carries response freshness), each tier does what the live PoP's
+// Lookup / Hit / Fetch steps do (edge/pop/lookup.cc, fetch.cc), in virtual time:
+//   fresh copy                       -> hit
+//   stale, within stale-while-reval. -> hit (served stale); a background refresh climbs the
+//                                       tiers above and replaces the copy
+//   stale, within keep (validator)   -> revalidation: not a hit; the conditional request climbs
+//                                       the tiers above, the 304 replaces the copy
+//   past keep                        -> dropped (expired) and fetched again: a miss
+//   not storable (no-store)          -> a miss at every tier, nothing kept
+// A copy filled from the tier above expires when that tier's copy does (its Age travels with
+// the response, RFC 9111 4.2.3); one filled from the origin lives its whole max-age.
 #include "bench/sim/topology_replay.h"
 
 #include <time.h>
@@ -16,6 +28,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 #include "bench/sim/lean_cache.h"
 #include "geo/pop_selector.h"
@@ -70,6 +83,83 @@ class LatencyHistogram {
 struct Tier {
   size_t pop;        // index into topology.pops / result.pops
   double upRttMs;    // RTT to this tier from the one below it (0 for the edge)
+};
+
+constexpr int64_t kNeverExpires = INT64_MAX / 4;  // far enough that adding windows cannot overflow
+
+// One request's climb through an edge PoP's tiers when responses have TTLs (see the top).
+struct TtlClimb {
+  std::vector<LeanCache>& caches;
+  std::vector<std::vector<int64_t>>& expiresMs;  // per PoP, per object: end of freshness
+  ReplayResult& r;
+  int64_t keepMs;
+  // This request:
+  const std::vector<Tier>* tiers = nullptr;
+  uint32_t obj = 0;
+  edge::cache::Access access;
+  ResponseFreshness fresh;
+  int64_t nowMs = 0;
+  size_t reached = 0;  // the highest tier the client's request reached (tiers->size(): origin)
+
+  int64_t fromOrigin() {
+    ++r.originRequests;
+    r.originBytes += access.size;
+    return fresh.maxAgeS == ResponseFreshness::kForever ? kNeverExpires : nowMs + int64_t(fresh.maxAgeS) * 1000;
+  }
+  // Serves the request at tier t (tiers->size(): the origin); `foreground`: the client waits
+  // for it (a background refresh does not). Returns when the response handed down stops being
+  // fresh; sets `hit` when this tier answered from its cache.
+  int64_t serve(size_t t, bool foreground, bool& hit) {
+    hit = false;
+    if (foreground) reached = t;
+    if (t == tiers->size()) return fromOrigin();
+    const size_t pop = (*tiers)[t].pop;
+    LeanCache& cache = caches[pop];
+    TierStats& s = r.pops[pop].stats;
+    ++s.requests;
+    s.bytes += access.size;
+    bool upperHit = false;
+    if (!fresh.storable) return climb(t, foreground, upperHit);
+    int64_t& expires = expiresMs[pop][obj];
+    if (cache.resident(obj)) {
+      const int64_t swrEnd = expires + int64_t(fresh.staleWhileRevalidateS) * 1000;
+      if (nowMs < swrEnd) {  // fresh, or stale within stale-while-revalidate: a hit
+        cache.hit(obj, access);
+        ++s.hits;
+        s.hitBytes += access.size;
+        hit = true;
+        const int64_t handedDown = expires;
+        if (nowMs >= expires) {  // stale: serve it, refresh in the background
+          expires = climb(t, false, upperHit);
+          replace(cache);
+        }
+        return handedDown;
+      }
+      if (nowMs < swrEnd + keepMs) {  // revalidate: the lookup found it, a 304 replaces it
+        cache.hit(obj, access);
+        ++s.revalidations;
+        expires = climb(t, foreground, upperHit);
+        replace(cache);
+        return expires;
+      }
+      cache.remove(obj, edge::cache::RemoveCause::Expired);  // dead: dropped at lookup
+      ++s.expired;
+    }
+    const int64_t e = climb(t, foreground, upperHit);
+    cache.insert(obj, access);
+    if (cache.resident(obj)) expires = e;
+    return e;
+  }
+  // Tier t asks the tier above.
+  int64_t climb(size_t t, bool foreground, bool& upperHit) {
+    ++r.pops[(*tiers)[t].pop].stats.upstream;
+    return serve(t + 1, foreground, upperHit);
+  }
+  void replace(LeanCache& cache) {
+    if (!cache.resident(obj)) return;  // the policy let it go meanwhile
+    cache.remove(obj, edge::cache::RemoveCause::Replaced);
+    cache.insert(obj, access);
+  }
 };
 
 }  // namespace
@@ -142,6 +232,19 @@ Result<ReplayResult> replayTopology(const geo::Topology& topo, const Trace& trac
   }
   regions.back().cumulative = 2.0;  // rounding: the last region takes the rest
 
+  // TTLs: when the trace carries response freshness (a CDN log's ttl column, the catalog
+  // workload), the climb follows the live PoP's freshness steps; otherwise nothing expires and
+  // the loop below stays the plain hit-or-climb.
+  std::vector<std::vector<int64_t>> expiresMs;
+  std::optional<TtlClimb> ttl;
+  if (!trace.freshness.empty()) {
+    if (trace.freshness.size() != trace.requests.size())
+      return Error{0, trace.source + ": freshness for " + std::to_string(trace.freshness.size()) + " of " +
+                          std::to_string(trace.requests.size()) + " requests"};
+    expiresMs.assign(caches.size(), std::vector<int64_t>(trace.objects(), 0));
+    ttl.emplace(TtlClimb{caches, expiresMs, r, o.keepS * 1000, nullptr, 0, {}, {}, 0, 0});
+  }
+
   const double backboneMbps = topo.latency.backboneBandwidthMbps;
   const auto t0 = std::chrono::steady_clock::now();
   const double cpu0 = threadCpuSeconds();
@@ -163,11 +266,42 @@ Result<ReplayResult> replayTopology(const geo::Topology& topo, const Trace& trac
     const auto& tiers = climb[e];
     double ms = 0;
     bool hit = false;
+    if (ttl) {
+      ttl->tiers = &tiers;
+      ttl->obj = q.obj;
+      ttl->access = a;
+      ttl->fresh = trace.freshness[i];
+      ttl->nowMs = o.rate > 0 ? int64_t(double(i) * 1000.0 / o.rate) : int64_t(q.time) * 1000;
+      ttl->reached = 0;
+      ttl->serve(0, true, hit);
+      if (hit) {
+        ++rr.edge.hits;
+        rr.edge.hitBytes += q.size;
+      }
+      ++rr.edge.requests;
+      rr.edge.bytes += q.size;
+      r.bytes += q.size;
+      // The client waited for the tiers up to the one that answered (the origin when it was
+      // reached in the foreground: background refreshes do not delay it).
+      const bool toOrigin = ttl->reached == tiers.size();
+      if (toOrigin) ++rr.originRequests;
+      if (latency) {
+        for (size_t t = 1; t < std::min(ttl->reached + 1, tiers.size()); ++t)
+          ms += tiers[t].upRttMs + double(q.size) * 8.0 / (backboneMbps * 1000.0);
+        if (toOrigin) ms += originRttMs[e] + double(q.size) * 8.0 / (backboneMbps * 1000.0);
+        const double rtt = st.rttMs[e];
+        ms += rtt + model.jitterMs(rtt, uniform(o.seed, i, 2)) +
+              model.transferMs(q.size, rtt, topo.regions[g].bandwidthMbps);
+      }
+      st.hist.record(ms);
+      continue;
+    }
     for (size_t t = 0; t < tiers.size(); ++t) {
       TierStats& s = r.pops[tiers[t].pop].stats;
       ++s.requests;
       s.bytes += q.size;
       if (latency && t > 0) ms += tiers[t].upRttMs + double(q.size) * 8.0 / (backboneMbps * 1000.0);
+      if (t > 0) ++r.pops[tiers[t - 1].pop].stats.upstream;
       if (caches[tiers[t].pop].access(q.obj, a)) {
         ++s.hits;
         s.hitBytes += q.size;
@@ -183,6 +317,7 @@ Result<ReplayResult> replayTopology(const geo::Topology& topo, const Trace& trac
     rr.edge.bytes += q.size;
     r.bytes += q.size;
     if (!hit) {
+      ++r.pops[tiers.back().pop].stats.upstream;
       ++r.originRequests;
       ++rr.originRequests;
       r.originBytes += q.size;
@@ -213,13 +348,14 @@ Result<ReplayResult> replayTopology(const geo::Topology& topo, const Trace& trac
 std::string formatReplay(const ReplayResult& r) {
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "%-14s %-7s %-10s %12s %12s %9s %10s\n", "pop", "tier", "policy", "capacity",
-                "requests", "hit", "byte hit");
+  std::snprintf(line, sizeof line, "%-14s %-7s %-10s %12s %12s %9s %10s %10s %10s\n", "pop", "tier", "policy",
+                "capacity", "requests", "hit", "byte hit", "revalid.", "upstream");
   out += line;
   for (const auto& p : r.pops) {
-    std::snprintf(line, sizeof line, "%-14s %-7s %-10s %12llu %12llu %9.4f %10.4f\n", p.id.c_str(),
+    std::snprintf(line, sizeof line, "%-14s %-7s %-10s %12llu %12llu %9.4f %10.4f %10llu %10llu\n", p.id.c_str(),
                   geo::tierName(p.tier), p.policy.c_str(), (unsigned long long)p.capacityBytes,
-                  (unsigned long long)p.stats.requests, p.stats.hitRatio(), p.stats.byteHitRatio());
+                  (unsigned long long)p.stats.requests, p.stats.hitRatio(), p.stats.byteHitRatio(),
+                  (unsigned long long)p.stats.revalidations, (unsigned long long)p.stats.upstream);
     out += line;
   }
   out += "\n";

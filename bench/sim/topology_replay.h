@@ -19,10 +19,20 @@ namespace cdnlab::sim {
 
 struct ReplayOptions {
   uint64_t seed = 1;  // region draws (and the weighted router's draws)
+  // The virtual clock of the TTLs: request i is at i / rate seconds when rate > 0, else at its
+  // trace time (Request::time, whole seconds).
+  double rate = 0;
+  // How long past its stale windows an entry with a validator is kept for revalidation (the
+  // PoP's --keep, default 10 minutes); after that it is dropped and refetched.
+  int64_t keepS = 600;
 };
 
+// Hits are what the live PoP counts as hits: served from its cache without waiting for upstream
+// (fresh, or stale within stale-while-revalidate). A revalidation is a request, not a hit.
 struct TierStats {
   uint64_t requests = 0, hits = 0;
+  uint64_t revalidations = 0, expired = 0;  // TTL traces only
+  uint64_t upstream = 0;  // requests it sent to the tier above (misses, revalidations, refreshes)
   uint64_t bytes = 0, hitBytes = 0;
   double hitRatio() const { return requests ? double(hits) / double(requests) : 0; }
   double byteHitRatio() const { return bytes ? double(hitBytes) / double(bytes) : 0; }

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <optional>
 
 #include "bench/sim/flat_id_map.h"
 #include "common/hash.h"
@@ -30,7 +31,9 @@ class Builder {
     trace_.source = std::string(name);
     trace_.requests.reserve(expected);
   }
-  Result<bool> add(uint64_t key, uint64_t size, uint64_t time, uint64_t record) {
+  // ttl: the response's freshness lifetime in seconds, when the trace gives one.
+  Result<bool> add(uint64_t key, uint64_t size, uint64_t time, uint64_t record,
+                   std::optional<uint64_t> ttl = std::nullopt) {
     if (trace_.requests.size() >= Request::kNever - 1)
       return fail(trace_.source, record, "more than 4 billion requests are not supported");
     if (size > UINT32_MAX) return fail(trace_.source, record, "object size " + std::to_string(size) + " exceeds 4 GiB");
@@ -39,6 +42,15 @@ class Builder {
     if (added) {
       trace_.keys.push_back(key);
       trace_.firstSize.push_back(uint32_t(size));
+    }
+    if (ttl && !withTtl_) {  // the first TTL: the requests before it never expire
+      withTtl_ = true;
+      trace_.freshness.assign(trace_.requests.size(), ResponseFreshness{});
+    }
+    if (withTtl_) {
+      ResponseFreshness f;
+      if (ttl) f.maxAgeS = uint32_t(std::min<uint64_t>(*ttl, ResponseFreshness::kForever - 1));
+      trace_.freshness.push_back(f);
     }
     trace_.requests.push_back(Request{obj, uint32_t(size), uint32_t(std::min<uint64_t>(time, UINT32_MAX)), 0});
     return true;
@@ -52,6 +64,7 @@ class Builder {
  private:
   Trace trace_;
   FlatIdMap ids_;
+  bool withTtl_ = false;
 };
 
 template <typename T>
@@ -167,9 +180,18 @@ Result<Trace> parseLines(std::string_view b, std::string_view name, const TraceF
                                     std::string(cols[size_t(f.sizeCol - 1)]) + "' is not a whole number");
       std::string_view id = cols[size_t(f.idCol - 1)];
       if (id.empty()) return fail(name, line, "object id (column " + std::to_string(f.idCol) + ") is empty");
+      // The TTL column is optional per line: absent or empty means the response sets none.
+      std::optional<uint64_t> ttl;
+      if (f.ttlCol && size_t(f.ttlCol) <= cols.size() && !cols[size_t(f.ttlCol - 1)].empty()) {
+        uint64_t v = 0;
+        if (!parseU64(cols[size_t(f.ttlCol - 1)], v))
+          return fail(name, line, "ttl (column " + std::to_string(f.ttlCol) + ") '" +
+                                      std::string(cols[size_t(f.ttlCol - 1)]) + "' is not a whole number of seconds");
+        ttl = v;
+      }
       // URLs are always hashed (a numeric path is still a URL).
       uint64_t key = f.kind == TraceKind::CdnLog ? hash64(id) : idOf(id);
-      if (auto ok = out.add(key, size, time, line); !ok) return ok.error();
+      if (auto ok = out.add(key, size, time, line, ttl); !ok) return ok.error();
     }
     if (limit && out.count() >= limit) break;
   }

@@ -23,6 +23,10 @@ struct TraceFormat {
   bool header = false;  // skip the first line
   // Ids that are not decimal numbers are hashed (XXH3-64); libCacheSim does the same when its
   // obj-id-is-num option is off.
+  // Seconds the response stays fresh (a CDN log's 4th column); 0 = absent. A line without it,
+  // or with it empty, has no TTL: the replay keeps that response until it is evicted. (Last, so
+  // that positional initialisers of the fields above keep their meaning.)
+  int ttlCol = 0;
 };
 
 // "oracleGeneral", "vscsi", "csv", "txt", "cdnlog" (case-insensitive).
