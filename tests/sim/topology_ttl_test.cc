@@ -160,6 +160,16 @@ TEST(TopologyTtl, CatalogFreshnessIsThePopsReading) {
   EXPECT_EQ(f.staleWhileRevalidateS, 30u);
   o.cacheControl = "max-age=60, s-maxage=5";  // a shared cache takes s-maxage
   EXPECT_EQ(catalogFreshness(o).maxAgeS, 5u);
+  o.cacheControl = "no-cache, max-age=60";  // stored, revalidated on every use
+  EXPECT_TRUE(catalogFreshness(o).storable);
+  EXPECT_EQ(catalogFreshness(o).maxAgeS, 0u);
+  o.cacheControl = "no-cache";  // with a validator: stored with lifetime 0 (every use revalidates)
+  EXPECT_TRUE(catalogFreshness(o).storable);
+  EXPECT_EQ(catalogFreshness(o).maxAgeS, 0u);
+  o.etag.clear();
+  o.lastModified = 0;  // catalogFreshness always sends Last-Modified: so still a validator
+  EXPECT_TRUE(catalogFreshness(o).storable);
+  o.etag = "\"x\"";
   o.cacheControl = "no-store";
   EXPECT_FALSE(catalogFreshness(o).storable);
   o.cacheControl = "private, max-age=60";
