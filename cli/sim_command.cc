@@ -365,7 +365,8 @@ CDNLAB_COMMAND("sim", "Replay a cache trace through eviction policies (miss rati
                  "--topology without --trace: distinct objects (default: the catalog's; zipf: 10000)");
   sub.add_option("--rate", a->rate,
                  "--topology: requests per second of virtual time, for TTLs (default: the topology's load.rate "
-                 "for the catalog workload; a trace's own clock otherwise)");
+                 "for the catalog workload; a trace's own clock otherwise)")
+      ->check(CLI::PositiveNumber);
   sub.add_option("--keep", a->keep, "--topology: how long a stale entry is kept for revalidation (the PoP's --keep)")
       ->capture_default_str();
   sub.add_option("--alpha", a->alpha, "--topology without --trace: Zipf exponent (default: the topology's load.zipf_alpha)");

@@ -117,6 +117,11 @@ class SimCli(unittest.TestCase):
         bad = sim("--topology", os.path.join(SOURCE, "no", "such.yaml"))
         self.assertNotEqual(bad.returncode, 0)
         self.assertIn("such.yaml", bad.stderr)
+        for flags, why in ((["--workload", "poisson"], "--workload"), (["--rate", "0"], "--rate"),
+                           (["--keep", "soon"], "--keep"), (["--objects", "20000"], "objects must be 1..10000")):
+            bad = sim("--topology", topo, "--requests", "1k", *flags)
+            self.assertNotEqual(bad.returncode, 0, flags)
+            self.assertIn(why, bad.stderr, flags)
 
 
 if __name__ == "__main__":
