@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include "bench/sim/cache_size.h"
@@ -38,7 +39,7 @@ struct SimArgs {
   // topology's catalog (sizes and TTLs from the catalog), or Zipf with log-uniform sizes.
   std::string topology, workload = "catalog", requests = "1M", objects, objectSize = "1KiB..128KiB";
   double alpha = -1;  // < 0: the topology's load.zipf_alpha
-  double rate = -1;   // < 0: the topology's load.rate (catalog workload); traces use their own clock
+  std::optional<double> rate;  // unset: the topology's load.rate (catalog workload); traces use their own clock
   std::string keep = "10m";
   uint64_t seed = 1;
 };
@@ -114,7 +115,8 @@ int runTopology(const SimArgs& a) {
   }
   sim::ReplayOptions options;
   options.seed = a.seed;
-  if (a.rate > 0) options.rate = a.rate;
+  if (a.rate && !(*a.rate > 0 && std::isfinite(*a.rate))) return fail("--rate: expected requests per second > 0");
+  if (a.rate) options.rate = *a.rate;
   auto keep = config::parseDuration(a.keep);
   if (!keep) return fail("--keep: expected a duration such as 10m");
   options.keepS = std::chrono::duration_cast<std::chrono::seconds>(*keep).count();
@@ -149,7 +151,7 @@ int runTopology(const SimArgs& a) {
       w.objects = *objects;
     }
     w.alpha = a.alpha >= 0 ? a.alpha : topo->load.zipfAlpha;
-    w.rate = a.rate > 0 ? a.rate : topo->load.rate;
+    w.rate = a.rate ? *a.rate : topo->load.rate;
     w.seed = a.seed;
     auto t = sim::catalogWorkload(*cat, w);
     if (!t) return fail(t.error().message);
@@ -365,8 +367,7 @@ CDNLAB_COMMAND("sim", "Replay a cache trace through eviction policies (miss rati
                  "--topology without --trace: distinct objects (default: the catalog's; zipf: 10000)");
   sub.add_option("--rate", a->rate,
                  "--topology: requests per second of virtual time, for TTLs (default: the topology's load.rate "
-                 "for the catalog workload; a trace's own clock otherwise)")
-      ->check(CLI::PositiveNumber);
+                 "for the catalog workload; a trace's own clock otherwise)");
   sub.add_option("--keep", a->keep, "--topology: how long a stale entry is kept for revalidation (the PoP's --keep)")
       ->capture_default_str();
   sub.add_option("--alpha", a->alpha, "--topology without --trace: Zipf exponent (default: the topology's load.zipf_alpha)");
