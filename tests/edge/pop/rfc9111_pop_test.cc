@@ -65,6 +65,22 @@ TEST_F(FsmTest, UnsafeMethodInvalidatesTargetAndSameOriginLocations) {
   EXPECT_EQ(request("GET", "/d")->outcome, Outcome::Hit);
 }
 
+// RFC 9111 4.4: every method not known to be safe invalidates, not just POST/PUT/DELETE: a PATCH
+// or a WebDAV method the PoP has no special case for does too; a redirect (3xx) is a non-error.
+TEST_F(FsmTest, MethodsNotKnownSafeInvalidateToo) {
+  for (auto path : {"/p", "/q", "/r"}) fill(path, {{"Cache-Control", "max-age=60"}});
+  request("PATCH", "/p", {}, "x");
+  io_.answer(204, {});
+  request("MKCOL", "/q");
+  io_.answer(301, {{"Location", "/r"}});
+  EXPECT_EQ(metrics_.invalidated.load(), 3u);
+  for (auto path : {"/p", "/q", "/r"}) {
+    auto r = request("GET", path);
+    EXPECT_FALSE(r->done) << path << " must have been invalidated";
+    io_.answer(200, {{"Cache-Control", "max-age=60"}});
+  }
+}
+
 TEST_F(FsmTest, CdnCacheControlTakesPrecedenceAndCanBeStripped) {
   config_.stripTargetedCacheControl = true;
   rebuild();
