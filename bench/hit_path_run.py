@@ -73,9 +73,10 @@ def run_wrk(url, threads, conns, seconds):
     try:
         count = int(re.search(r"(\d+) requests in", text).group(1))
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-        p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
-        p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
-    except AttributeError:
+        # Anchored: the "+/- Stdev" column also ends in % (e.g. "Latency ... 95.50%").
+        p50 = ms(re.search(r"^\s*50%\s+(\S+)$", text, re.M).group(1))
+        p99 = ms(re.search(r"^\s*99%\s+(\S+)$", text, re.M).group(1))
+    except (AttributeError, KeyError):
         raise ValueError("unparsable output", text)
     errs = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     socket_errs = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",

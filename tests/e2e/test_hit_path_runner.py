@@ -20,6 +20,7 @@ WRK_REPORT = """Running 1s test @ http://127.0.0.1:1/obj/1
   1 threads and 8 connections
   Thread Stats   Avg      Stdev     Max   +/- Stdev
     Latency   310.00us  100.00us   2.00ms   90.00%
+    Req/Sec    12.40k     1.10k   14.00k    70.00%
   Latency Distribution
      50%  290.00us
      75%  350.00us
@@ -59,6 +60,12 @@ class RunnerTest(unittest.TestCase):
         fields = self.run_with("wrk").split()
         self.assertEqual(fields[:4], ["12345", "0.290", "1.500", "7"])
         self.assertEqual(len(fields), 7)
+
+    def test_stdev_column_ending_in_50_percent_is_not_the_median(self):
+        # wrk's "+/- Stdev" column reads like a percentile line; the median is the 50% row.
+        self.client("wrk", "cat <<'EOF'\n" + WRK_REPORT.replace("90.00%", "50.50%")
+ + "EOF\n")
+        self.assertEqual(self.run_with("wrk").split()[:3], ["12345", "0.290", "1.500"])
 
     def test_wrk_garbage_is_a_failed_run(self):
         self.client("wrk", "echo 'segmentation fault? no: just noise'\n")
