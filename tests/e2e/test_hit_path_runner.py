@@ -63,8 +63,7 @@ class RunnerTest(unittest.TestCase):
 
     def test_stdev_column_ending_in_50_percent_is_not_the_median(self):
         # wrk's "+/- Stdev" column reads like a percentile line; the median is the 50% row.
-        self.client("wrk", "cat <<'EOF'\n" + WRK_REPORT.replace("90.00%", "50.50%")
- + "EOF\n")
+        self.client("wrk", "cat <<'EOF'\n" + WRK_REPORT.replace("90.00%", "50.50%") + "EOF\n")
         self.assertEqual(self.run_with("wrk").split()[:3], ["12345", "0.290", "1.500"])
 
     def test_wrk_garbage_is_a_failed_run(self):
