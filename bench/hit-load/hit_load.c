@@ -231,7 +231,8 @@ static int openConn(struct Worker* w, struct Conn* c) {
 // Parses a complete head (head[0..len) ends with CRLFCRLF). Returns 0 on a protocol error.
 static int parseHead(struct Worker* w, struct Conn* c, size_t len) {
   const char* h = c->head;
-  if (len < 12 || strncmp(h, "HTTP/1.", 7) != 0 || h[8] != ' ') {
+  if (len < 12 || strncmp(h, "HTTP/1.", 7) != 0 || h[8] != ' ' || h[9] < '0' || h[9] > '9' ||
+      h[10] < '0' || h[10] > '9' || h[11] < '0' || h[11] > '9') {
     noteError(w, "response does not start with an HTTP/1.x status line");
     return 0;
   }
@@ -256,7 +257,8 @@ static int parseHead(struct Worker* w, struct Conn* c, size_t len) {
       long long n = 0;
       int digits = 0;
       while (*v >= '0' && *v <= '9' && n < (1ll << 50)) n = n * 10 + (*v++ - '0'), ++digits;
-      if (!digits || (c->body_left >= 0 && c->body_left != n)) {
+      while (*v == ' ' || *v == '\t') ++v;
+      if (!digits || *v != '\r' || (c->body_left >= 0 && c->body_left != n)) {
         noteError(w, "bad or conflicting Content-Length");
         return 0;
       }

@@ -162,6 +162,13 @@ class HitLoadTest(unittest.TestCase):
         rc, _, err = self.scripted(b"SSH-2.0-OpenSSH\r\n\r\n")
         self.assertEqual(rc, 1)
         self.assertIn("status line", err)
+        rc, _, err = self.scripted(b"HTTP/1.1 2x0 OK\r\nContent-Length: 2\r\n\r\nok")
+        self.assertEqual(rc, 1)
+        self.assertIn("status line", err)
+        for length in (b"2x", b"+2", b"2, 3", b""):
+            rc, _, err = self.scripted(b"HTTP/1.1 200 OK\r\nContent-Length: " + length + b"\r\n\r\nok")
+            self.assertEqual(rc, 1, length)
+            self.assertIn("bad or conflicting Content-Length", err)
 
     def test_refused_connections_end_the_run_without_spinning(self):
         s = socket.socket()
