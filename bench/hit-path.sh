@@ -160,18 +160,18 @@ for size in $SIZES; do
   done
   for round in $(seq 1 "$ROUNDS"); do
     for c in $CLIENTS; do
-    for s in "${SERVERS[@]}"; do
-      line=$(run_client "$c" "${URL[$s]}/obj/1" "${SERVER_PID[$s]}" "$size" || echo "FAILED run_client: $?")
-      if [[ $line == FAILED* || -z $line ]]; then
-        echo "$size $c $s $round FAILED" >> "$RES"
-        echo "round $round $size $c $s: run failed (${line#FAILED }), left out of the medians" >&2
-        continue
-      fi
-      read -r rps p50 p99 errs server_us client_us client_cores <<< "$line"
-      echo "$size $c $s $round $rps $p50 $p99 $errs $server_us $client_us $client_cores" >> "$RES"
-      echo "round $round $size $c $s: $rps req/s p50 ${p50}ms p99 ${p99}ms errors $errs;" \
-        "CPU per response: server ${server_us}us, $c ${client_us}us ($c busy ${client_cores} cores)" >&2
-    done
+      for s in "${SERVERS[@]}"; do
+        line=$(run_client "$c" "${URL[$s]}/obj/1" "${SERVER_PID[$s]}" "$size" || echo "FAILED run_client: $?")
+        if [[ $line == FAILED* || -z $line ]]; then
+          echo "$size $c $s $round FAILED" >> "$RES"
+          echo "round $round $size $c $s: run failed (${line#FAILED }), left out of the medians" >&2
+          continue
+        fi
+        read -r rps p50 p99 errs server_us client_us client_cores <<< "$line"
+        echo "$size $c $s $round $rps $p50 $p99 $errs $server_us $client_us $client_cores" >> "$RES"
+        echo "round $round $size $c $s: $rps req/s p50 ${p50}ms p99 ${p99}ms errors $errs;" \
+          "CPU per response: server ${server_us}us, $c ${client_us}us ($c busy ${client_cores} cores)" >&2
+      done
     done
   done
   stop_all
@@ -186,32 +186,32 @@ print(f"\nhit path: -c{conns} -d{dur}s, {rounds} rounds (medians), {workers} wor
 print(f"{'object':8} {'client':8} {'server':8} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
       f"{'server us':>10} {'client us':>10} {'client cores':>12}")
 for obj in dict.fromkeys(x[0] for x in rows):
-  for client in dict.fromkeys(x[1] for x in rows if x[0] == obj):
-    med = {}
-    for s in ("cdnlab", "varnish", "nginx"):
-        mine = [x for x in rows if x[0] == obj and x[1] == client and x[2] == s]
-        r = [x for x in mine if x[4] != "FAILED"]
-        failed = len(mine) - len(r)
-        note = f"  ({failed} failed run(s) left out)" if failed else ""
-        if not r:
-            print(f"{obj:8} {client:8} {s:8} {'no successful run':>28}{note}")
+    for client in dict.fromkeys(x[1] for x in rows if x[0] == obj):
+        med = {}
+        for s in ("cdnlab", "varnish", "nginx"):
+            mine = [x for x in rows if x[0] == obj and x[1] == client and x[2] == s]
+            r = [x for x in mine if x[4] != "FAILED"]
+            failed = len(mine) - len(r)
+            note = f"  ({failed} failed run(s) left out)" if failed else ""
+            if not r:
+                print(f"{obj:8} {client:8} {s:8} {'no successful run':>28}{note}")
+                continue
+            med[s] = tuple(statistics.median(float(x[i]) for x in r) for i in (4, 5, 6, 8, 9, 10))
+            m = med[s]
+            print(f"{obj:8} {client:8} {s:8} {m[0]:10.0f} {m[1]:8.3f} {m[2]:8.3f} {m[3]:10.1f} "
+                  f"{m[4]:10.1f} {m[5]:12.2f}{note}")
+        peers = [s for s in ("varnish", "nginx") if s in med]
+        if "cdnlab" not in med or not peers:
+            print(f"{obj:8} {client:8} no ratio: not enough successful runs")
             continue
-        med[s] = tuple(statistics.median(float(x[i]) for x in r) for i in (4, 5, 6, 8, 9, 10))
-        m = med[s]
-        print(f"{obj:8} {client:8} {s:8} {m[0]:10.0f} {m[1]:8.3f} {m[2]:8.3f} {m[3]:10.1f} "
-              f"{m[4]:10.1f} {m[5]:12.2f}{note}")
-    peers = [s for s in ("varnish", "nginx") if s in med]
-    if "cdnlab" not in med or not peers:
-        print(f"{obj:8} {client:8} no ratio: not enough successful runs")
-        continue
-    best = max(peers, key=lambda s: med[s][0])
-    cpu = (f"; server CPU per response {med[best][3] / med['cdnlab'][3]:.2f}x less than {best}"
-           if med["cdnlab"][3] > 0 else "")
-    print(f"{obj:8} {client:8} ratio cdnlab/{best} = {med['cdnlab'][0] / med[best][0]:.2f}x req/s, "
-          f"p99 {med['cdnlab'][2]:.3f} vs {med[best][2]:.3f} ms{cpu}")
-    # The client has `threads` threads: that many cores busy means the figure is its ceiling.
-    capped = [s for s in med if med[s][5] >= 0.9 * int(threads)]
-    if capped:
-        print(f"{obj:8} {client:8} client-bound: the client kept {threads} core(s) busy against "
-              f"{', '.join(capped)}; those req/s are the client's ceiling, not the server's")
+        best = max(peers, key=lambda s: med[s][0])
+        cpu = (f"; server CPU per response {med[best][3] / med['cdnlab'][3]:.2f}x less than {best}"
+               if med["cdnlab"][3] > 0 else "")
+        print(f"{obj:8} {client:8} ratio cdnlab/{best} = {med['cdnlab'][0] / med[best][0]:.2f}x req/s, "
+              f"p99 {med['cdnlab'][2]:.3f} vs {med[best][2]:.3f} ms{cpu}")
+        # The client has `threads` threads: that many cores busy means the figure is its ceiling.
+        capped = [s for s in med if med[s][5] >= 0.9 * int(threads)]
+        if capped:
+            print(f"{obj:8} {client:8} client-bound: the client kept {threads} core(s) busy against "
+                  f"{', '.join(capped)}; those req/s are the client's ceiling, not the server's")
 PY
