@@ -13,11 +13,13 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "gateway/integrations/aws_service.h"
+#include "gateway/integrations/lambda_invoke.h"
 #include "gateway/integrations/lambda_target.h"
 #include "gateway/integrations/proxy_event.h"
 #include "gateway/json.h"
 #include "gateway/mgmt/mgmt_response.h"
 #include "gateway/rest/rest_authorize.h"
+#include "gateway/rest/decimal.h"
 #include "gateway/rest/rest_exchange.h"
 #include "gateway/rest/rest_routing.h"
 #include "gateway/routing/route_table.h"
@@ -100,7 +102,7 @@ void respondMapped(const ExchangePtr& x, const CompiledIntegrationResponse* ir, 
     body = std::string(backendBody);
   }
   http::Response resp;
-  resp.status = std::atoi(ir->config.statusCode.c_str());
+  resp.status = parseNumber<int>(ir->config.statusCode).value_or(500);  // checked when the method was put
   resp.headers.set("Content-Type", contentType);
   for (const auto& [target, source] : ir->config.responseParameters) {
     static const std::string kPrefix = "method.response.header.";
@@ -116,8 +118,9 @@ void respondMapped(const ExchangePtr& x, const CompiledIntegrationResponse* ir, 
   }
   if (const Value* over = context.asMap().find("responseOverride"); over && over->isMap()) {
     if (const Value* s = over->asMap().find("status"); s && (s->isInt() || s->isString())) {
-      int st = s->isInt() ? static_cast<int>(s->asInt()) : std::atoi(s->asString().c_str());
-      if (st >= 100 && st <= 599) resp.status = st;
+      // A template's value: a number, or text that must be one ("abc" leaves the status as it is).
+      int64_t st = s->isInt() ? s->asInt() : parseNumber<int64_t>(s->asString()).value_or(0);
+      if (st >= 100 && st <= 599) resp.status = static_cast<int>(st);
     }
     if (const Value* h = over->asMap().find("header"); h && h->isMap())
       for (const auto& [k, v] : h->asMap().entries)
@@ -190,14 +193,8 @@ void invokeLambdaCustom(const ExchangePtr& x, const std::string& functionUri) {
   Value context = contextOf(*x);
   auto body = integrationRequestBody(x, context);
   if (!body) return;
-  http::ClientRequest cr;
-  cr.host = ep->host;
-  cr.port = ep->port;
-  cr.method = "POST";
-  cr.target = ep->basePath + invokePath(*target);
-  cr.headers.add("Content-Type", "application/json");
-  cr.body = Buffer(std::move(*body));
-  cr.responseTimeoutMs = static_cast<uint64_t>(x->match.method->config.integration->timeoutInMillis);
+  http::ClientRequest cr = lambdaInvokeRequest(*ep, *target, std::move(*body),
+                                               static_cast<uint64_t>(x->match.method->config.integration->timeoutInMillis));
   WorkerState& ws = x->gw->worker(x->ctx->workerIndex());
   ws.client->request(std::move(cr), [x](Result<http::ClientResponse> r) {
     if (!r) {
@@ -233,14 +230,8 @@ void invokeLambdaProxy(const ExchangePtr& x, const std::string& uri) {
   }
   auto target = resolveLambdaUri(resolved);
   if (!target) return integrationError(x, target.error().message, false);
-  http::ClientRequest cr;
-  cr.host = ep->host;
-  cr.port = ep->port;
-  cr.method = "POST";
-  cr.target = ep->basePath + invokePath(*target);
-  cr.headers.add("Content-Type", "application/json");
-  cr.body = Buffer(restProxyEventOf(*x));
-  cr.responseTimeoutMs = static_cast<uint64_t>(x->match.method->config.integration->timeoutInMillis);
+  http::ClientRequest cr = lambdaInvokeRequest(*ep, *target, restProxyEventOf(*x),
+                                               static_cast<uint64_t>(x->match.method->config.integration->timeoutInMillis));
   WorkerState& ws = x->gw->worker(x->ctx->workerIndex());
   ws.client->request(std::move(cr), [x](Result<http::ClientResponse> r) {
     if (!r) {
