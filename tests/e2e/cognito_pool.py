@@ -4,13 +4,15 @@ https://cognito-idp.REGION.amazonaws.com/POOL_ID, kid, token_use), and a local H
 serves each pool's JWKS at /<POOL_ID>/.well-known/jwks.json (the gateway's --cognito-idp-endpoint)
 and counts the fetches."""
 import base64
-import http.server
 import json
 import os
 import subprocess
+import sys
 import tempfile
-import threading
 import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from gateway_fakes import JsonDocuments  # noqa: E402
 
 OPENSSL = "/usr/bin/openssl"
 REGION, ACCOUNT = "us-east-1", "123456789012"
@@ -65,41 +67,22 @@ class UserPool:
         return f"{head}.{payload}.{b64u(key.sign(f'{head}.{payload}'.encode()))}"
 
 
-class CognitoIdp(http.server.ThreadingHTTPServer):
+class CognitoIdp(JsonDocuments):
     """GET /<POOL_ID>/.well-known/jwks.json for every pool; anything else is 404."""
 
     def __init__(self, *pool_ids):
         self.tmp = tempfile.TemporaryDirectory()
         self.pools = {p: UserPool(p, self.tmp.name) for p in pool_ids}
-        self.hits = {}
-        self.lock = threading.Lock()
-        idp = self
+        super().__init__(self.serve)
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *a):
-                pass
-
-            def do_GET(self):
-                with idp.lock:
-                    idp.hits[self.path] = idp.hits.get(self.path, 0) + 1
-                parts = self.path.split("/")
-                pool = idp.pools.get(parts[1]) if len(parts) == 4 and parts[2:] == [".well-known", "jwks.json"] else None
-                body = json.dumps({"keys": [k.jwk for k in pool.keys]}).encode() if pool else b""
-                self.send_response(200 if pool else 404)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server_address[1]}"
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+    def serve(self, path):
+        parts = path.split("/")
+        pool = self.pools.get(parts[1]) if len(parts) == 4 and parts[2:] == [".well-known", "jwks.json"] else None
+        return {"keys": [k.jwk for k in list(pool.keys)]} if pool else None
 
     def jwks_fetches(self, pool_id):
-        with self.lock:
-            return self.hits.get(f"/{pool_id}/.well-known/jwks.json", 0)
+        return self.count(f"/{pool_id}/.well-known/jwks.json")
 
     def close(self):
-        self.shutdown()
-        self.server_close()
+        super().close()
         self.tmp.cleanup()
