@@ -201,6 +201,12 @@ class RestCognito(unittest.TestCase):
         self.assertEqual(missing["clientStatus"], 401)
         with self.assertRaises(self.boto.exceptions.NotFoundException):
             self.boto.test_invoke_authorizer(restApiId=self.api, authorizerId="nope00", headers={})
+        # A malformed simulated request is a 400 naming what is wrong; the gateway keeps serving.
+        path = f"/restapis/{self.api}/authorizers/{self.authorizer['id']}"
+        for body in (b"{not json", b'{"headers": 5}', b'{"multiValueHeaders": {"a": [1]}}', b'[]'):
+            st, h, out, _ = request(self.gw.addr["http"], "POST", path, body=body, headers={"Content-Type": "application/json"})
+            self.assertEqual((st, h["x-amzn-errortype"]), (400, "BadRequestException"), body)
+            self.assertTrue(json.loads(out)["message"], body)
         # The authorizer as defined now, not as deployed: a second pool added by update-authorizer is
         # tested at once (and the deployed stage still refuses that pool's tokens).
         az = self.authorizer["id"]
