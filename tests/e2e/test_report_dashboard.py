@@ -15,7 +15,7 @@ import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import CHROMIUM, Browser  # noqa: E402
+from browser import CHROMIUM, browser_for  # noqa: E402
 from harness import BIN, Proc, curl  # noqa: E402
 from running_topology import RunningTopology, small_topology_yaml  # noqa: E402
 
@@ -30,11 +30,7 @@ class ReportAndDashboardTest(unittest.TestCase):
         cls.stack = RunningTopology("cdnlab-report-e2e-", name=f"report-e2e-{PID}",
                                   yaml=small_topology_yaml(NET, latency=True), flags=["--no-latency"])
         cls.dir, cls.env, cls.topo = cls.stack.dir, cls.stack.env, cls.stack.topo
-        try:
-            cls.browser = Browser()
-        except BaseException:
-            cls.stack.close()
-            raise
+        cls.browser = browser_for(cls.stack)
 
     @classmethod
     def tearDownClass(cls):

@@ -20,7 +20,7 @@ import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import CHROMIUM, Browser  # noqa: E402
+from browser import CHROMIUM, browser_for  # noqa: E402
 from harness import BIN  # noqa: E402
 from running_topology import RunningTopology  # noqa: E402
 from shop_topology import make_shop  # noqa: E402
@@ -53,11 +53,7 @@ class ShopLiveTest(unittest.TestCase):
             cls.stack.close()
             raise RuntimeError("no dashboard in the table of `up`:\n" + cls.stack.up_output)
         cls.dashboard = m.group(1) + "/"
-        try:
-            cls.browser = Browser()
-        except BaseException:
-            cls.stack.close()
-            raise
+        cls.browser = browser_for(cls.stack)
 
     @classmethod
     def tearDownClass(cls):
