@@ -54,6 +54,7 @@ class ReportAndDashboardTest(unittest.TestCase):
             "[...document.querySelectorAll('#plot-map [data-kind]')].map(e => e.dataset.id).sort().join(',')",
             "document.querySelectorAll('#table-pops tr').length",
             "document.querySelector('[data-figure=\"hit-ratio\"] .v').textContent",
+            "[...document.querySelectorAll('#table-config td:first-child')].map(e => e.textContent)",
             "document.querySelectorAll('script').length",
             "performance.getEntriesByType('resource').length",
         ])
@@ -67,6 +68,10 @@ class ReportAndDashboardTest(unittest.TestCase):
         self.assertEqual(ids.split(","), sorted(["berlin", "fra", "origin", "shield", "syd", "sydney"]))
         self.assertEqual(p.value("document.querySelectorAll('#table-pops tr').length"), 1 + 2 + 2)  # head, 2 PoPs, shield, all
         self.assertRegex(p.value("document.querySelector('[data-figure=\"hit-ratio\"] .v').textContent"), r"^\d+\.\d %$")
+        # The run's configuration: the seed and rate it ran with, among the rest.
+        config = p.value("[...document.querySelectorAll('#table-config td:first-child')].map(e => e.textContent)")
+        self.assertGreater(len(config), 3, config)
+        self.assertTrue(any("seed" in k for k in config), config)
         # Self-contained: no script and nothing fetched.
         self.assertEqual(p.value("document.querySelectorAll('script').length"), 0)
         self.assertEqual(p.value("performance.getEntriesByType('resource').length"), 0)

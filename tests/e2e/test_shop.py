@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BIN  # noqa: E402
+from harness import BIN, curl  # noqa: E402
 from running_topology import RunningTopology, alive, wait_gone  # noqa: E402
 from shop_topology import make_shop  # noqa: E402
 
@@ -153,6 +153,11 @@ class ShopTest(unittest.TestCase):
         s3, h3, _ = request(self.edge("/api/products/p00042?page=9&utm_source=mail"))
         self.assertEqual(s3, 200)
         self.assertEqual(h3["x-cache"].split(",")[-1].strip(), "Hit")
+        # redirect-by-country at viewer-request on the home page: a Berlin client (its block in
+        # the PoPs' geo database) is sent to the German site; the site itself answers.
+        s5, h5, _ = curl("--interface", "127.10.0.5", self.edge("/"))
+        self.assertEqual(s5, 302)
+        self.assertTrue(h5["location"].endswith("/de/"), h5)
         # The category listing comes through the GSI, sorted by rank.
         s4, _, b4 = request(self.edge("/api/categories/books?limit=3"))
         self.assertEqual(s4, 200, b4)
