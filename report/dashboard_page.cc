@@ -39,6 +39,12 @@ function setCell(id, field, text) {
   const cell = document.querySelector(`td[data-id="${CSS.escape(id)}"][data-field="${field}"]`);
   if (cell) cell.textContent = text;
 }
+// The axis' top: 1, 2, 4 or 5 times a power of ten, at or above v (ticks at quarters read well).
+function niceCeil(v) {
+  const p = Math.pow(10, Math.floor(Math.log10(v)));
+  for (const m of [1, 2, 4, 5, 10]) if (m * p >= v) return m * p;
+  return 10 * p;
+}
 function fmt(v) { return v >= 100 || Number.isInteger(v) ? String(Math.round(v)) : v.toFixed(1); }
 // Every component's counters summed per kind (the edge tier is all edge PoPs).
 function tierTotals(state) {
@@ -59,6 +65,7 @@ function drawChart(svgId, series, ratio) {
   const now = Date.now() / 1000;
   let top = 1;
   if (!ratio) for (const pts of Object.values(series)) for (const [, v] of pts) top = Math.max(top, v);
+  if (!ratio) top = niceCeil(top);
   let html = `<rect class="frame" x="${L}" y="${T}" width="${W - L - R}" height="${H - T - B}"/>`;
   for (const p of [0, 0.25, 0.5, 0.75, 1]) {
     const y = T + (1 - p) * (H - T - B);
