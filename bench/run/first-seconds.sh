@@ -78,7 +78,8 @@ import re, statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
     variant = line.split()[0]
-    nums = [float(x) for x in re.findall(r"(?<![\w.])(\d+(?:\.\d+)?)(?! s)", line.split(None, 1)[1])]
+    # Every figure but the "5" of "first 5 s" and of "5xx".
+    nums = [float(x) for x in re.findall(r"(?<![\w.])(\d+(?:\.\d+)?)(?![\w.]| s\b)", line.split(None, 1)[1])]
     rows.setdefault(variant, []).append(nums)
 names = ["up ms", "throttles first 5 s", "throttles all", "client errors first 5 s", "client errors all", "requests",
          "cold starts", "gateway 5xx"]

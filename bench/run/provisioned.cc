@@ -34,6 +34,25 @@ std::vector<std::string> provisionedFunctions(const geo::Topology& topo) {
   return out;
 }
 
+Result<bool> requestProvisioned(const geo::Topology& topo) {
+  HttpSession session(10000);
+  for (const auto& f : topo.app.functions) {
+    if (f.provisionedConcurrency <= 0 || !topo.app.lambda) continue;
+    HttpCall c;
+    c.to = topo.app.lambda->address;
+    c.method = "PUT";
+    c.target = "/2019-09-30/functions/" + f.name + "/provisioned-concurrency?Qualifier=" + kQualifier;
+    c.headers = {{"Content-Type", "application/json"}};
+    c.body = "{\"ProvisionedConcurrentExecutions\":" + std::to_string(f.provisionedConcurrency) + "}";
+    auto reply = session.call(c);
+    if (!reply.ok()) return Error{1, "PutProvisionedConcurrencyConfig " + f.name + ": " + reply.error().message};
+    if (reply->status / 100 != 2)
+      return Error{1, "PutProvisionedConcurrencyConfig " + f.name + ": HTTP " + std::to_string(reply->status) + " " +
+                          reply->body.substr(0, 200)};
+  }
+  return true;
+}
+
 Result<std::vector<ProvisionedState>> readProvisioned(const geo::Topology& topo) {
   std::vector<ProvisionedState> out;
   const auto names = provisionedFunctions(topo);

@@ -1,6 +1,6 @@
-// Provisioned concurrency of a running topology's functions: `cdnlab up` asks for it
-// (PutProvisionedConcurrencyConfig on the alias `live`) and the Lambda service starts those
-// environments in the background, so `up` itself stays quick. These calls read their state
+// Provisioned concurrency of a running topology's functions: `cdnlab up` asks for it once every
+// component is ready (PutProvisionedConcurrencyConfig on the alias `live`) and the Lambda service
+// starts those environments in the background, so `up` itself stays quick. These calls read their state
 // back the way an AWS user does (GetProvisionedConcurrencyConfig until Status is READY): the
 // foreground `up` says when they are ready, `cdnlab up --wait` and `cdnlab load` wait for them,
 // so a run never starts while its functions would throttle.
@@ -26,6 +26,11 @@ struct ProvisionedState {
 
 // The functions of the topology with provisioned concurrency (empty: nothing to wait for).
 std::vector<std::string> provisionedFunctions(const geo::Topology& topo);
+
+// PutProvisionedConcurrencyConfig on the alias `live` of each such function (the deploy step
+// created the alias). `up` calls it once every component is ready: the Lambda service then starts
+// the environments in the background while no other component is starting.
+Result<bool> requestProvisioned(const geo::Topology& topo);
 
 // One GetProvisionedConcurrencyConfig per such function; an error when the Lambda service does
 // not answer or answers something else than a configuration.

@@ -252,6 +252,14 @@ std::optional<Started> startTopology(const std::string& topologyFile, bool laten
     return std::nullopt;
   }
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  // Everything is up: now the provisioned environments may start (in the Lambda service, in the
+  // background), without competing with the components' own start for the CPU.
+  if (auto ok = requestProvisioned(p->topo); !ok.ok()) {
+    std::fprintf(stderr, "cdnlab up: deploy: %s\n", ok.error().message.c_str());
+    sup->stopAll(kStopGrace);
+    rc = 1;
+    return std::nullopt;
+  }
   if (auto ok = writeStateFile(p->stateFile, stateOf(*sup, topologyFile, detach ? 0 : ::getpid())); !ok.ok()) {
     std::fprintf(stderr, "cdnlab up: %s\n", ok.error().message.c_str());
     sup->stopAll(kStopGrace);
