@@ -288,10 +288,14 @@ std::optional<Started> startTopology(const std::string& topologyFile, bool laten
 bool reportProvisioned(const geo::Topology& topo, bool wait) {
   if (provisionedFunctions(topo).empty()) return true;
   if (!wait) {
-    auto states = readProvisioned(topo);
+    // From the topology, not the service: the Lambda service is busy starting them right now.
+    std::string asked;
+    for (const auto& f : topo.app.functions)
+      if (f.provisionedConcurrency > 0)
+        asked += (asked.empty() ? "" : ", ") + f.name + " " + std::to_string(f.provisionedConcurrency);
     std::printf("provisioned concurrency starting in the background (%s); `cdnlab load` waits for it, "
                 "`cdnlab up --wait` too\n",
-                states.ok() ? describeProvisioned(*states).c_str() : states.error().message.c_str());
+                asked.c_str());
     std::fflush(stdout);
     return true;
   }
