@@ -47,6 +47,8 @@ CDNLAB_COMMAND("gateway", "Run the API Gateway (HTTP APIs, management API for aw
   sub.add_option("--store-endpoint", a->o.storeEndpoint, "http://host:port of the DynamoDB-compatible store (cdnlab store)");
   sub.add_option("--jwks", a->o.jwks, "ISSUER=FILE: the JWKS (RSA, EC P-256, oct keys) JWT authorizers of that issuer verify with; repeatable");
   sub.add_option("--jwks-ttl", a->o.jwksTtlSeconds, "Seconds a key set fetched from an issuer's JWKS URL is kept")->capture_default_str();
+  sub.add_option("--cognito-idp-endpoint", a->o.cognitoIdpEndpoint, "http://host:port serving user pools' keys at /<POOL_ID>/.well-known/jwks.json (REST COGNITO_USER_POOLS authorizers)")
+      ->check(CLI::Validator([](std::string& s) { return s.rfind("http://", 0) == 0 ? std::string() : std::string("must be an http:// URL"); }, "URL"));
   sub.add_option("--iam-key", a->o.iamKeys, "ACCESS_KEY:SECRET whose SigV4 signatures AWS_IAM routes accept; repeatable");
   sub.add_option("--ws-max-message", a->o.wsMaxMessageBytes, "WebSocket APIs: largest message in bytes")->capture_default_str()->check(CLI::Range(size_t{1}, size_t{16} << 20));
   sub.add_option("--ws-max-frame", a->o.wsMaxFrameBytes, "WebSocket APIs: largest frame in bytes")->capture_default_str()->check(CLI::Range(size_t{1}, size_t{16} << 20));

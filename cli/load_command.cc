@@ -21,6 +21,7 @@
 #include "bench/loadgen/probe.h"
 #include "bench/loadgen/report.h"
 #include "bench/run/default_topology.h"
+#include "bench/run/provisioned.h"
 #include "bench/loadgen/scrape.h"
 #include "bench/loadgen/tiers.h"
 #include "cli/command.h"
@@ -277,6 +278,27 @@ int runLoad(const LoadArgs& a) {
                    "`cdnlab up --detach%s`\n",
                    first.host.c_str(), first.port, up.error().message.c_str(), shown.c_str());
     return 1;
+  }
+
+  // The topology's functions with provisioned concurrency start in the background after `up`:
+  // a run sent before they are READY would measure throttles, not the system (AWS users wait
+  // for READY too).
+  if (topo && !plan.target && !bench::run::provisionedFunctions(*topo).empty()) {
+    auto lastShown = std::chrono::steady_clock::time_point{};
+    auto waited = bench::run::waitForProvisioned(*topo, std::chrono::seconds(60),
+                                                 [&lastShown](const std::vector<bench::run::ProvisionedState>& s) {
+      // Once a second at most: a state line per environment that comes up would flood.
+      const auto now = std::chrono::steady_clock::now();
+      if (now - lastShown < std::chrono::seconds(1)) return;
+      if (std::all_of(s.begin(), s.end(), [](const auto& p) { return p.status == "READY"; })) return;
+      lastShown = now;
+      std::printf("  waiting for provisioned concurrency: %s\n", bench::run::describeProvisioned(s).c_str());
+      std::fflush(stdout);
+    });
+    if (!waited.ok())
+      std::fprintf(stderr, "cdnlab load: %s; starting anyway\n", waited.error().message.c_str());
+    else if (lastShown != std::chrono::steady_clock::time_point{})
+      std::printf("  provisioned concurrency ready after %lld ms\n", static_cast<long long>(waited->count()));
   }
 
   const double durationS = static_cast<double>(plan.durationNs) / 1e9;

@@ -1,4 +1,4 @@
-// `cdnlab up [topo.yaml] [--detach] [--no-latency]`: start a whole topology (origin, shield and
+// `cdnlab up [topo.yaml] [--detach] [--wait] [--no-latency]`: start a whole topology (origin, shield and
 // edge PoPs, router), each as its own process on its own loopback address. Logic: bench/run/up.h.
 #include <map>
 #include <memory>
@@ -24,6 +24,8 @@ CDNLAB_COMMAND("up", "Start a topology (default: the embedded shop, configs/shop
                  sub.add_option("topology", o->topologyFile, "Topology YAML (default: embedded shop, configs/shop.yaml)");
                  sub.add_flag("--detach", o->detach, "Start, print the table, return (`cdnlab down` stops it)");
                  sub.add_flag("--no-latency", *noLatency, "Turn the distance latency model off (raw speed runs)");
+                 sub.add_flag("--wait", o->waitProvisioned,
+                              "Return (or serve) once the functions' provisioned concurrency is READY");
                  sub.add_flag("--access-logs", o->accessLogs,
                               "Every PoP writes a CloudFront-format access log to <run dir>/<id>.access.log");
                  sub.add_option("--runtime", o->runtime,

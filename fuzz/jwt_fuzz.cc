@@ -3,7 +3,10 @@
 //   even: the rest is "JWKS JSON\ntoken", validated against that key set;
 //   odd:  the rest is "header JSON\nclaims JSON", signed with HS256 under a fixed "oct" key, so
 //         the claim checks (iss, aud, exp, nbf, scopes) see every shape of claims.
-// Any input gives claims or a 401/403, never a crash; base64url round-trips.
+// Any input gives claims or a 401/403, never a crash; base64url round-trips. The same inputs go
+// through the Cognito user pool checks (gateway/auth/cognito_authorizer.h): the first line as a
+// provider ARN, the token's claims rendered as REST APIs render them, and the pool validation
+// (claims, or a refusal with its reason).
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -13,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/auth/cognito_authorizer.h"
 #include "gateway/auth/jwt.h"
 
 using namespace cdnlab::gateway;
@@ -35,6 +39,24 @@ std::string hs256(std::string_view signingInput) {
 
 void checkResult(const cdnlab::Result<JwtClaims>& r) {
   if (!r.ok()) check((r.error().code == 401 || r.error().code == 403) && !r.error().message.empty());
+}
+
+void checkCognito(std::string_view arn, std::string_view token, const Jwks& keys) {
+  auto pool = cognitoUserPoolOf(arn);
+  if (pool.ok()) check(pool->issuer == "https://cognito-idp." + pool->region + ".amazonaws.com/" + pool->poolId);
+  else check(pool.error().code == 400);
+  auto parts = splitJwt(token);
+  if (!parts.ok()) return;
+  const rapidjson::Value& claims = parts->claims;
+  for (auto it = claims.MemberBegin(); it != claims.MemberEnd(); ++it)
+    (void)cognitoClaimText(std::string_view(it->name.GetString(), it->name.GetStringLength()), it->value);
+  std::vector<CognitoUserPool> pools{CognitoUserPool{"us-east-1", "us-east-1_Fuzz", "https://issuer.example"}};
+  std::vector<std::string> scopes{"read"};
+  CognitoCheck c{&pools, &scopes, nullptr, 1700000000};
+  CognitoClaims out;
+  CognitoRefusal why;
+  if (validateCognitoToken(*parts, keys, c, out, why)) check(!out.claimsJson.empty());
+  else check(!why.reason.empty());
 }
 
 }  // namespace
@@ -65,6 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       return 0;
     }
     checkResult(validateJwt(second, **jwks, config, scopes, now));
+    checkCognito(first, second, **jwks);
     return 0;
   }
   static auto keys = *Jwks::parse(
@@ -72,5 +95,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string token = base64UrlEncode(first) + "." + base64UrlEncode(second);
   token += "." + base64UrlEncode(hs256(token));
   checkResult(validateJwt(token, *keys, config, scopes, now));
+  checkCognito(first, token, *keys);
   return 0;
 }

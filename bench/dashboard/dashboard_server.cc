@@ -1,12 +1,14 @@
 // See dashboard_server.h.
 #include "bench/dashboard/dashboard_server.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 
 #include "bench/loadgen/prometheus_text.h"
 #include "bench/loadgen/scrape.h"
+#include "bench/loadgen/tiers.h"
 
 namespace cdnlab::dashboard {
 namespace {
@@ -29,6 +31,18 @@ std::string jsonString(std::string_view s) {
 
 }  // namespace
 
+std::optional<double> counterValue(std::string_view text, const CounterSource& source) {
+  if (source.label.empty()) return loadgen::metricSum(text, source.metric);
+  auto samples = loadgen::metricSamples(text, source.metric);
+  if (samples.empty()) return std::nullopt;
+  double sum = 0;
+  for (const auto& [labels, v] : samples) {
+    auto value = loadgen::labelValue(labels, source.label);
+    if (value && std::find(source.values.begin(), source.values.end(), *value) != source.values.end()) sum += v;
+  }
+  return sum;
+}
+
 std::vector<Watched> watchedComponents(const geo::Topology& topo) {
   std::vector<Watched> out;
   for (const auto& p : topo.pops) {
@@ -40,20 +54,45 @@ std::vector<Watched> watchedComponents(const geo::Topology& topo) {
                   {"upstream", "cdnlab_upstream_requests_total"}};
     out.push_back(std::move(w));
   }
-  // The application tier, when the topology has one (the store has no /metrics: it is shown by
-  // the tiers in front of it).
+  // The application tier, when the topology has one: the gateway, the Lambda service and the
+  // store serve /metrics on their own address.
+  const std::string appCity = topo.origin.city;
   if (const auto& g = topo.app.gateway) {
     Watched w;
-    w.component = {"gateway", "gateway", "-"};
+    w.component = {"gateway", "gateway", appCity};
     w.metrics = {g->address.host, g->address.port};
-    w.counters = {{"requests", "cdnlab_gateway_requests_total"}};
+    w.counters = {{"requests", "cdnlab_gateway_requests_total"},
+                  {"4xx", "cdnlab_gateway_4xx_total"},
+                  {"5xx", "cdnlab_gateway_5xx_total"},
+                  {"throttled", "cdnlab_gateway_throttled_total"}};
     out.push_back(std::move(w));
   }
   if (const auto& l = topo.app.lambda) {
     Watched w;
-    w.component = {"lambda", "lambda", "-"};
+    w.component = {"lambda", "lambda", appCity};
     w.metrics = {l->address.host, l->address.port};
-    w.counters = {{"requests", "cdnlab_lambda_invocations_total"}, {"cold_starts", "cdnlab_lambda_cold_starts_total"}};
+    w.counters = {{"requests", "cdnlab_lambda_invocations_total"},
+                  {"cold_starts", "cdnlab_lambda_cold_starts_total"},
+                  {"throttles", "cdnlab_lambda_throttles_total"},
+                  {"errors", "cdnlab_lambda_errors_total"},
+                  {"running", "cdnlab_lambda_concurrent_executions"}};
+    out.push_back(std::move(w));
+  }
+  if (const auto& s = topo.app.store) {
+    Watched w;
+    w.component = {"store", "store", appCity};
+    w.metrics = {s->address.host, s->address.port};
+    const std::vector<std::string_view> reads(std::begin(loadgen::kStoreReadOperations),
+                                              std::end(loadgen::kStoreReadOperations));
+    const std::vector<std::string_view> writes(std::begin(loadgen::kStoreWriteOperations),
+                                               std::end(loadgen::kStoreWriteOperations));
+    w.counters = {{"requests", "cdnlab_store_requests_total"},
+                  {"reads", "cdnlab_store_requests_total", "operation", reads},
+                  {"writes", "cdnlab_store_requests_total", "operation", writes},
+                  {"rcu", "cdnlab_store_read_capacity_units_total"},
+                  {"wcu", "cdnlab_store_write_capacity_units_total"},
+                  {"errors", "cdnlab_store_server_errors_total"},
+                  {"rejected", "cdnlab_store_client_errors_total"}};
     out.push_back(std::move(w));
   }
   const auto& origin = topo.origin;
@@ -138,11 +177,11 @@ void DashboardServer::scrapeLoop() {
               ",\"up\":" + (text.ok() ? "true" : "false") + ",\"counters\":{";
       bool firstCounter = true;
       if (text.ok())
-        for (const auto& [counter, metric] : w.counters)
-          if (auto v = loadgen::metricSum(*text, metric)) {
+        for (const auto& source : w.counters)
+          if (auto v = counterValue(*text, source)) {
             char b[64];
             std::snprintf(b, sizeof b, "%.17g", *v);
-            json += (firstCounter ? "" : ",") + jsonString(counter) + ":" + b;
+            json += (firstCounter ? "" : ",") + jsonString(source.counter) + ":" + b;
             firstCounter = false;
           }
       json += "}}";

@@ -18,10 +18,6 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-// The store's operations that read and that write (the rest, table management, count in neither).
-constexpr std::string_view kReadOps[] = {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"};
-constexpr std::string_view kWriteOps[] = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"};
-
 std::optional<std::string> scrape(TierSnapshot& s, const std::string& component, const config::HostPort& at) {
   auto text = fetchText(Endpoint{at.host, at.port}, "/metrics", 2000);
   if (!text.ok()) {
@@ -165,8 +161,8 @@ TierSnapshot scrapeTiers(const geo::Topology& topo) {
       s.values["store/writes"] = 0;
       for (const auto& [labels, v] : metricSamples(*text, "cdnlab_store_requests_total")) {
         auto op = labelValue(labels, "operation");
-        for (auto r : kReadOps) s.values["store/reads"] += op == r ? v : 0;
-        for (auto r : kWriteOps) s.values["store/writes"] += op == r ? v : 0;
+        for (auto r : kStoreReadOperations) s.values["store/reads"] += op == r ? v : 0;
+        for (auto r : kStoreWriteOperations) s.values["store/writes"] += op == r ? v : 0;
       }
       histogram(s, "store/latency_ms", *text, "cdnlab_store_latency_seconds", 1000);
     }

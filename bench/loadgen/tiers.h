@@ -12,12 +12,20 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "geo/topology.h"
 
 namespace cdnlab::loadgen {
+
+// The store's operations that read and that write (`operation` label of its /metrics); the rest,
+// table management, count in neither. The dashboard splits the store's requests the same way.
+inline constexpr std::string_view kStoreReadOperations[] = {"GetItem", "Query", "Scan", "BatchGetItem",
+                                                            "TransactGetItems"};
+inline constexpr std::string_view kStoreWriteOperations[] = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
+                                                             "TransactWriteItems"};
 
 // Counter name -> value, keys like "pop/fra/hits", "gateway/requests", "lambda/cold_starts",
 // "store/read_capacity_units", "behavior/api/hits"; histograms (cumulative buckets by upper

@@ -286,8 +286,9 @@ Result<bool> deployFunction(HttpSession& s, const geo::Topology& topo, const geo
     if (!r.ok() || r->status != 200) return callError("PutFunctionConcurrency " + f.name, r);
   }
   if (f.provisionedConcurrency > 0) {
-    // Provisioned concurrency needs a version or alias: publish one, point the alias `live` at
-    // it, and provision that (integrations reach it as NAME:live).
+    // Provisioned concurrency needs a version or alias: publish one and point the alias `live`
+    // at it (integrations reach it as NAME:live). The provisioning itself is asked for once
+    // every component is up (provisioned.h): its environments then start while nothing else does.
     auto v = s.call(restJson(topo.app.lambda->address, "POST", "/2015-03-31/functions/" + f.name + "/versions", "{}"));
     if (!v.ok() || v->status != 201) return callError("PublishVersion " + f.name, v);
     rapidjson::Document d;
@@ -298,10 +299,6 @@ Result<bool> deployFunction(HttpSession& s, const geo::Topology& topo, const geo
     auto a = s.call(restJson(topo.app.lambda->address, "POST", "/2015-03-31/functions/" + f.name + "/aliases",
                              "{\"Name\":\"live\",\"FunctionVersion\":\"" + version + "\"}"));
     if (!a.ok() || a->status != 201) return callError("CreateAlias " + f.name, a);
-    auto p = s.call(restJson(topo.app.lambda->address, "PUT",
-                             "/2019-09-30/functions/" + f.name + "/provisioned-concurrency?Qualifier=live",
-                             "{\"ProvisionedConcurrentExecutions\":" + std::to_string(f.provisionedConcurrency) + "}"));
-    if (!p.ok() || p->status / 100 != 2) return callError("PutProvisionedConcurrencyConfig " + f.name, p);
   }
   ++rep.functions;
   rep.nativeFunctions += chosen.native;

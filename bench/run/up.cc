@@ -18,6 +18,7 @@
 #include "bench/run/behaviors_file.h"
 #include "bench/run/default_topology.h"
 #include "bench/run/deploy.h"
+#include "bench/run/provisioned.h"
 #include "bench/run/run_plan.h"
 #include "bench/run/run_state.h"
 #include "bench/run/supervisor.h"
@@ -33,6 +34,8 @@ using Ms = std::chrono::milliseconds;
 namespace {
 
 constexpr Ms kStopGrace{5000};
+// Node.js environments on a busy 2-core machine can take seconds each; all start at once.
+constexpr Ms kProvisionedTimeout{60000};
 
 std::string selfExe() {
   std::error_code ec;
@@ -249,6 +252,14 @@ std::optional<Started> startTopology(const std::string& topologyFile, bool laten
     return std::nullopt;
   }
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  // Everything is up: now the provisioned environments may start (in the Lambda service, in the
+  // background), without competing with the components' own start for the CPU.
+  if (auto ok = requestProvisioned(p->topo); !ok.ok()) {
+    std::fprintf(stderr, "cdnlab up: deploy: %s\n", ok.error().message.c_str());
+    sup->stopAll(kStopGrace);
+    rc = 1;
+    return std::nullopt;
+  }
   if (auto ok = writeStateFile(p->stateFile, stateOf(*sup, topologyFile, detach ? 0 : ::getpid())); !ok.ok()) {
     std::fprintf(stderr, "cdnlab up: %s\n", ok.error().message.c_str());
     sup->stopAll(kStopGrace);
@@ -272,6 +283,35 @@ std::optional<Started> startTopology(const std::string& topologyFile, bool laten
   return Started{std::move(*p), std::move(sup)};
 }
 
+// Provisioned environments start in the Lambda service after `up` deployed them: say so, or
+// (--wait) wait for them, printing each change. False when waiting failed.
+bool reportProvisioned(const geo::Topology& topo, bool wait) {
+  if (provisionedFunctions(topo).empty()) return true;
+  if (!wait) {
+    // From the topology, not the service: the Lambda service is busy starting them right now.
+    std::string asked;
+    for (const auto& f : topo.app.functions)
+      if (f.provisionedConcurrency > 0)
+        asked += (asked.empty() ? "" : ", ") + f.name + " " + std::to_string(f.provisionedConcurrency);
+    std::printf("provisioned concurrency starting in the background (%s); `cdnlab load` waits for it, "
+                "`cdnlab up --wait` too\n",
+                asked.c_str());
+    std::fflush(stdout);
+    return true;
+  }
+  auto waited = waitForProvisioned(topo, kProvisionedTimeout, [](const std::vector<ProvisionedState>& s) {
+    std::printf("provisioned concurrency: %s\n", describeProvisioned(s).c_str());
+    std::fflush(stdout);
+  });
+  if (!waited.ok()) {
+    std::fprintf(stderr, "cdnlab up: %s\n", waited.error().message.c_str());
+    return false;
+  }
+  std::printf("provisioned concurrency ready after %lld ms more\n", static_cast<long long>(waited->count()));
+  std::fflush(stdout);
+  return true;
+}
+
 void reportExit(const Child& ch) {
   std::fprintf(stderr, "%s %s %s\n", kindName(ch.component.kind), ch.component.name.c_str(),
                describeExit(ch.status).c_str());
@@ -285,6 +325,11 @@ int runUp(const UpOptions& o) {
   auto started = startTopology(o.topologyFile, o.latency, o.accessLogs, o.detach, o.runtime, o.readyDeadline, rc);
   if (!started) return rc;
   Supervisor& sup = *started->sup;
+  if (!reportProvisioned(started->prepared.topo, o.waitProvisioned)) {
+    sup.stopAll(kStopGrace);
+    ::unlink(started->prepared.stateFile.c_str());
+    return 1;
+  }
   if (o.detach) {
     sup.release();
     std::printf("detached; `cdnlab down%s%s` stops it\n", o.topologyFile.empty() ? "" : " ", o.topologyFile.c_str());

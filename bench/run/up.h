@@ -20,6 +20,9 @@ struct UpOptions {
   std::chrono::milliseconds readyDeadline{10000};  // per wave
   bool accessLogs = false;  // every PoP writes <run dir>/<id>.access.log
   RuntimeChoice runtime = RuntimeChoice::Auto;  // functions: as written, native, or native where node is missing
+  // Wait until the functions' provisioned concurrency is READY before returning (--detach) or
+  // serving; without it `up` says they start in the background (`cdnlab load` waits for them).
+  bool waitProvisioned = false;
 };
 
 // Exit codes: 0 ok (foreground: after a graceful stop), 2 bad topology, 1 anything else.

@@ -2,6 +2,7 @@
 // with EVP_PKEY_fromdata; ES256 signatures arrive as raw r||s (RFC 7518 3.4) and are converted
 // to DER for EVP_DigestVerify.
 #include "gateway/auth/jwt.h"
+#include "gateway/auth/jwt_parts.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -176,8 +177,7 @@ const JwkKey* Jwks::find(std::string_view kid, std::string_view kty) const {
   return kid.empty() && ofType == 1 ? only : nullptr;
 }
 
-Result<JwtClaims> validateJwt(std::string_view token, const Jwks& keys, const JwtConfig& config,
-                              const std::vector<std::string>& requiredScopes, int64_t now) {
+Result<JwtParts> splitJwt(std::string_view token) {
   if (token.rfind("Bearer ", 0) == 0 || token.rfind("bearer ", 0) == 0) token.remove_prefix(7);
   size_t d1 = token.find('.'), d2 = d1 == std::string_view::npos ? d1 : token.find('.', d1 + 1);
   if (d1 == std::string_view::npos || d2 == std::string_view::npos || token.find('.', d2 + 1) != std::string_view::npos)
@@ -186,13 +186,19 @@ Result<JwtClaims> validateJwt(std::string_view token, const Jwks& keys, const Jw
   auto payload = base64UrlDecode(token.substr(d1 + 1, d2 - d1 - 1));
   auto sig = base64UrlDecode(token.substr(d2 + 1));
   if (!header || !payload || !sig) return Error{401, "the token is not valid base64url"};
-  rapidjson::Document h, c;
-  h.Parse<rapidjson::kParseIterativeFlag>(header->data(), header->size());
-  c.Parse<rapidjson::kParseIterativeFlag>(payload->data(), payload->size());
-  if (h.HasParseError() || !h.IsObject() || c.HasParseError() || !c.IsObject())
+  JwtParts p;
+  p.header.Parse<rapidjson::kParseIterativeFlag>(header->data(), header->size());
+  p.claims.Parse<rapidjson::kParseIterativeFlag>(payload->data(), payload->size());
+  if (p.header.HasParseError() || !p.header.IsObject() || p.claims.HasParseError() || !p.claims.IsObject())
     return Error{401, "the token's header or claims are not JSON objects"};
-  std::string alg = member(h, "alg"), kid = member(h, "kid");
-  std::string_view input = token.substr(0, d2);
+  p.signingInput = std::string(token.substr(0, d2));
+  p.signature = std::move(*sig);
+  return p;
+}
+
+Result<bool> verifyJwtSignature(const JwtParts& p, const Jwks& keys) {
+  std::string alg = member(p.header, "alg"), kid = member(p.header, "kid");
+  std::string_view input = p.signingInput;
   const char* kty = alg == "RS256" ? "RSA" : alg == "ES256" ? "EC" : alg == "HS256" ? "oct" : nullptr;
   if (!kty) return Error{401, "unsupported alg '" + alg + "' (RS256, ES256, HS256)"};
   const JwkKey* key = keys.find(kid, kty);
@@ -203,14 +209,61 @@ Result<JwtClaims> validateJwt(std::string_view token, const Jwks& keys, const Jw
     unsigned int len = 0;
     HMAC(EVP_sha256(), key->secret.data(), static_cast<int>(key->secret.size()),
          reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &len);
-    ok = sig->size() == len && CRYPTO_memcmp(mac, sig->data(), len) == 0;
+    ok = p.signature.size() == len && CRYPTO_memcmp(mac, p.signature.data(), len) == 0;
   } else if (alg == "ES256") {
-    std::string der = ecdsaDer(*sig);
+    std::string der = ecdsaDer(p.signature);
     ok = !der.empty() && verifyWithKey(key->pkey, input, der);
   } else {
-    ok = verifyWithKey(key->pkey, input, *sig);
+    ok = verifyWithKey(key->pkey, input, p.signature);
   }
   if (!ok) return Error{401, "signature verification failed"};
+  return true;
+}
+
+Result<bool> checkJwtTimes(const rapidjson::Value& c, int64_t now) {
+  if (!c.HasMember("exp") || !c["exp"].IsNumber()) return Error{401, "exp is missing"};
+  if (c["exp"].GetDouble() <= static_cast<double>(now)) return Error{401, "the token has expired"};
+  if (c.HasMember("nbf") && c["nbf"].IsNumber() && c["nbf"].GetDouble() > static_cast<double>(now))
+    return Error{401, "the token is not valid yet (nbf)"};
+  if (c.HasMember("iat") && c["iat"].IsNumber() && c["iat"].GetDouble() > static_cast<double>(now) + 300)
+    return Error{401, "the token was issued in the future (iat)"};
+  return true;
+}
+
+std::vector<std::string> jwtScopesOf(const rapidjson::Value& c) {
+  std::vector<std::string> out;
+  std::string scopeText = member(c, "scope");
+  if (!scopeText.empty()) {
+    size_t i = 0;
+    while (i < scopeText.size()) {
+      size_t sp = scopeText.find(' ', i);
+      std::string s = scopeText.substr(i, sp == std::string::npos ? std::string::npos : sp - i);
+      if (!s.empty()) out.push_back(s);
+      if (sp == std::string::npos) break;
+      i = sp + 1;
+    }
+  } else if (c.HasMember("scp") && c["scp"].IsArray()) {
+    for (const auto& s : c["scp"].GetArray())
+      if (s.IsString()) out.emplace_back(s.GetString(), s.GetStringLength());
+  }
+  return out;
+}
+
+bool anyScopeOf(const std::vector<std::string>& wanted, const std::vector<std::string>& have) {
+  for (const auto& w : wanted)
+    for (const auto& h : have)
+      if (w == h) return true;
+  return false;
+}
+
+std::string jwtClaimString(const rapidjson::Value& claims, const char* name) { return member(claims, name); }
+
+Result<JwtClaims> validateJwt(std::string_view token, const Jwks& keys, const JwtConfig& config,
+                              const std::vector<std::string>& requiredScopes, int64_t now) {
+  auto parts = splitJwt(token);
+  if (!parts) return parts.error();
+  if (auto v = verifyJwtSignature(*parts, keys); !v) return v.error();
+  const rapidjson::Value& c = parts->claims;
   if (member(c, "iss") != config.issuer) return Error{401, "iss '" + member(c, "iss") + "' is not the issuer " + config.issuer};
   bool audOk = false;
   auto audMatches = [&](std::string_view a) {
@@ -225,33 +278,11 @@ Result<JwtClaims> validateJwt(std::string_view token, const Jwks& keys, const Jw
     audMatches(std::string_view(c["client_id"].GetString(), c["client_id"].GetStringLength()));
   }
   if (!audOk) return Error{401, "aud is not one of the authorizer's audiences"};
-  if (!c.HasMember("exp") || !c["exp"].IsNumber()) return Error{401, "exp is missing"};
-  if (c["exp"].GetDouble() <= static_cast<double>(now)) return Error{401, "the token has expired"};
-  if (c.HasMember("nbf") && c["nbf"].IsNumber() && c["nbf"].GetDouble() > static_cast<double>(now))
-    return Error{401, "the token is not valid yet (nbf)"};
-  if (c.HasMember("iat") && c["iat"].IsNumber() && c["iat"].GetDouble() > static_cast<double>(now) + 300)
-    return Error{401, "the token was issued in the future (iat)"};
+  if (auto t = checkJwtTimes(c, now); !t) return t.error();
   JwtClaims out;
-  std::string scopeText = c.HasMember("scope") && c["scope"].IsString() ? member(c, "scope") : "";
-  if (!scopeText.empty()) {
-    size_t i = 0;
-    while (i < scopeText.size()) {
-      size_t sp = scopeText.find(' ', i);
-      std::string s = scopeText.substr(i, sp == std::string::npos ? std::string::npos : sp - i);
-      if (!s.empty()) out.scopes.push_back(s);
-      if (sp == std::string::npos) break;
-      i = sp + 1;
-    }
-  } else if (c.HasMember("scp") && c["scp"].IsArray()) {
-    for (const auto& s : c["scp"].GetArray())
-      if (s.IsString()) out.scopes.emplace_back(s.GetString(), s.GetStringLength());
-  }
-  if (!requiredScopes.empty()) {
-    bool any = false;
-    for (const auto& want : requiredScopes)
-      for (const auto& have : out.scopes) any |= want == have;
-    if (!any) return Error{403, "the token has none of the route's scopes"};
-  }
+  out.scopes = jwtScopesOf(c);
+  if (!requiredScopes.empty() && !anyScopeOf(requiredScopes, out.scopes))
+    return Error{403, "the token has none of the route's scopes"};
   rapidjson::StringBuffer b;
   rapidjson::Writer<rapidjson::StringBuffer> w(b);
   w.StartObject();

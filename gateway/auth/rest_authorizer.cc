@@ -5,6 +5,7 @@
 
 #include <regex>
 
+#include "gateway/auth/cognito_authorizer.h"
 #include "gateway/json.h"
 
 namespace cdnlab::gateway {
@@ -50,17 +51,19 @@ Result<bool> checkRestAuthorizer(const RestAuthorizer& a) {
     return Error{400, "Invalid authorizer type '" + a.type + "' (TOKEN, REQUEST, COGNITO_USER_POOLS)"};
   if (a.authorizerResultTtlInSeconds < 0 || a.authorizerResultTtlInSeconds > 3600)
     return Error{400, "Invalid authorizer TTL: authorizerResultTtlInSeconds must be between 0 and 3600"};
+  auto sources = splitIdentitySources(a.identitySource);
   if (a.type == "COGNITO_USER_POOLS") {
     if (a.providerARNs.empty()) return Error{400, "ProviderARNs need to be specified for COGNITO_USER_POOLS authorizers"};
-    return true;
-  }
-  if (a.authorizerUri.rfind("arn:aws:apigateway:", 0) != 0 || a.authorizerUri.find(":lambda:path/") == std::string::npos)
+    if (a.providerARNs.size() > 1000) return Error{400, "Too many provider ARNs: at most 1000 user pools per authorizer"};
+    for (const auto& arn : a.providerARNs)
+      if (auto p = cognitoUserPoolOf(arn); !p) return p.error();
+  } else if (a.authorizerUri.rfind("arn:aws:apigateway:", 0) != 0 || a.authorizerUri.find(":lambda:path/") == std::string::npos) {
     return Error{400, "Invalid Authorizer URI: " + a.authorizerUri +
                           ". Authorizer URI should be a valid API Gateway ARN that represents a Lambda function invocation."};
-  auto sources = splitIdentitySources(a.identitySource);
-  if (a.type == "TOKEN") {
+  }
+  if (a.type != "REQUEST") {  // TOKEN and COGNITO_USER_POOLS read one header
     if (sources.size() != 1 || !startsWith(sources[0], kHeader))
-      return Error{400, "Invalid identity source for TOKEN authorizer: '" + a.identitySource +
+      return Error{400, "Invalid identity source for " + a.type + " authorizer: '" + a.identitySource +
                             "' (one method.request.header.<name>)"};
   } else {
     if (sources.empty() && a.authorizerResultTtlInSeconds > 0)
@@ -72,7 +75,7 @@ Result<bool> checkRestAuthorizer(const RestAuthorizer& a) {
                               "stageVariables.<name>, context.<name>)"};
   }
   if (!a.identityValidationExpression.empty()) {
-    if (a.type != "TOKEN") return Error{400, "identityValidationExpression applies to TOKEN authorizers only"};
+    if (a.type == "REQUEST") return Error{400, "identityValidationExpression applies to TOKEN and COGNITO_USER_POOLS authorizers only"};
     if (a.identityValidationExpression.size() > 512) return Error{400, "Invalid identityValidationExpression: longer than 512"};
     try {  // std::regex reports a bad pattern only by throwing; caught here when it is defined
       std::regex re(a.identityValidationExpression, std::regex::ECMAScript);

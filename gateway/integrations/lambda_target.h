@@ -2,7 +2,7 @@
 //   arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]
 //   arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<the ARN above>/invocations
 //   <name> (a bare function name)
-// Pure; the Invoke call itself is lambda_invoke.h.
+// Pure; the Invoke request itself is lambda_invoke.h.
 #pragma once
 
 #include <string>

@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "gateway/json.h"
+#include "gateway/rest/decimal.h"
 #include "gateway/vtl/renderer.h"
 
 namespace cdnlab::gateway {
@@ -26,7 +27,7 @@ const vtl::Template* templateOf(const CompiledGatewayResponse* r) {
 
 int statusOf(const CompiledGatewayResponse* r) {
   if (!r || r->config.statusCode.empty()) return 0;
-  return std::atoi(r->config.statusCode.c_str());
+  return parseNumber<int>(r->config.statusCode).value_or(0);  // validStatus() checked it when put
 }
 
 bool validStatus(const std::string& s) {

@@ -1,10 +1,10 @@
-// REST API authorization: AWS_IAM and Lambda authorizers (see rest_authorize.h).
+// REST API authorization: AWS_IAM, Lambda and Cognito user pool authorizers (see rest_authorize.h).
 #include "gateway/rest/rest_authorize.h"
 
 #include "common/clock.h"
 #include "common/log.h"
-#include "gateway/integrations/lambda_target.h"
 #include "gateway/json.h"
+#include "gateway/rest/authorizer_calls.h"
 #include "gateway/server/gateway_server.h"
 #include "gateway/server/iam_authorize.h"
 
@@ -41,25 +41,6 @@ void applyAnswer(const RestExchangePtr& x, std::shared_ptr<const AuthorizerVerdi
   next(x);
 }
 
-// The function's answer: a policy, the error "Unauthorized" (a 401, as API Gateway reads it), or
-// anything else (500).
-Result<std::shared_ptr<const AuthorizerVerdict>> readInvokeAnswer(Result<http::ClientResponse>& r, bool& unauthorizedAnswer) {
-  if (!r) return Error{500, "Lambda invoke: " + r.error().message};
-  std::string_view body(r->body.data(), r->body.size());
-  if (r->status != 200) return Error{500, "Lambda invoke answered " + std::to_string(r->status) + ": " + std::string(body.substr(0, 200))};
-  if (r->headers.get("x-amz-function-error")) {
-    rapidjson::Document doc;
-    doc.Parse(body.data(), body.size());
-    if (doc.IsObject() && doc.HasMember("errorMessage") && doc["errorMessage"].IsString() &&
-        std::string_view(doc["errorMessage"].GetString()) == "Unauthorized")
-      unauthorizedAnswer = true;
-    return Error{500, "function error: " + std::string(body.substr(0, 200))};
-  }
-  auto v = readRestAuthorizerAnswer(body);
-  if (!v) return v.error();
-  return std::make_shared<const AuthorizerVerdict>(std::move(*v));
-}
-
 void runLambdaAuthorizer(const RestExchangePtr& x, const CompiledRestAuthorizer& az, Next next) {
   const RestAuthorizer& c = az.config;
   const auto& req = x->ctx->request();
@@ -86,34 +67,53 @@ void runLambdaAuthorizer(const RestExchangePtr& x, const CompiledRestAuthorizer&
       return applyAnswer(x, hit, methodArn, next);
   }
 
-  const auto& ep = x->gw->lambdaEndpoint();
-  if (!ep) return configurationError(x, "authorizer " + c.id + ": no Lambda endpoint configured (--lambda-endpoint)");
-  auto target = resolveLambdaUri(c.authorizerUri);
-  if (!target) return configurationError(x, "authorizer " + c.id + ": " + target.error().message);
-  http::ClientRequest cr;
-  cr.host = ep->host;
-  cr.port = ep->port;
-  cr.method = "POST";
-  cr.target = ep->basePath + invokePath(*target);
-  cr.headers.add("Content-Type", "application/json");
-  cr.headers.add("X-Amz-Invocation-Type", "RequestResponse");
-  cr.body = Buffer(tokenType ? buildTokenAuthorizerEvent((*identity)[0], methodArn)
-                             : buildRequestAuthorizerEvent(restProxyEventOf(*x), methodArn));
-  cr.responseTimeoutMs = kRestAuthorizerTimeoutMs;
-  int64_t startNs = SystemClock::instance().nowNs();
+  std::string event = tokenType ? buildTokenAuthorizerEvent((*identity)[0], methodArn)
+                                : buildRequestAuthorizerEvent(restProxyEventOf(*x), methodArn);
   int64_t ttlNs = c.authorizerResultTtlInSeconds * 1000000000LL;
   std::string id = c.id;
-  x->gw->worker(x->ctx->workerIndex())
-      .client->request(std::move(cr), [x, methodArn, cacheKey, startNs, ttlNs, id, next](Result<http::ClientResponse> r) {
-        int64_t now = SystemClock::instance().nowNs();
-        x->authorizerLatencyMs = (now - startNs) / 1000000;
-        bool unauthorizedAnswer = false;
-        auto v = readInvokeAnswer(r, unauthorizedAnswer);
-        if (unauthorizedAnswer) return unauthorized(x, "authorizer " + id + " answered Unauthorized");
-        if (!v) return configurationError(x, "authorizer " + id + ": " + v.error().message);
-        if (!cacheKey.empty()) x->gw->authorizerCache().put(cacheKey, *v, now + ttlNs, now);
-        applyAnswer(x, *v, methodArn, next);
-      });
+  invokeLambdaAuthorizer(*x->gw, x->ctx->workerIndex(), c, std::move(event),
+                         [x, methodArn, cacheKey, ttlNs, id, next](LambdaAuthorizerAnswer a) {
+                           x->authorizerLatencyMs = a.latencyMs;
+                           if (a.unauthorized) return unauthorized(x, "authorizer " + id + " answered Unauthorized");
+                           if (!a.verdict) return configurationError(x, "authorizer " + id + ": " + a.error);
+                           int64_t now = SystemClock::instance().nowNs();
+                           if (!cacheKey.empty()) x->gw->authorizerCache().put(cacheKey, a.verdict, now + ttlNs, now);
+                           applyAnswer(x, a.verdict, methodArn, next);
+                         });
+}
+
+// Cognito user pool authorizers: the token in the identity source header validated with its pool's
+// key set (authorizer_calls.h). Refusals are 401s; no key set is a 500.
+void cognitoRefused(const RestExchangePtr& x, const CognitoRefusal& why) {
+  x->authorizerError = why.reason;
+  failWith(x, GatewayError{"UNAUTHORIZED", why.message()});
+}
+
+void runCognitoAuthorizer(const RestExchangePtr& x, const CompiledRestAuthorizer& az, Next next) {
+  const auto& req = x->ctx->request();
+  RestIdentityInputs in{&req.headers, nullptr, nullptr, nullptr};
+  auto identity = resolveRestIdentity(az.sources, in);
+  if (!identity)
+    return cognitoRefused(x, CognitoRefusal{false, az.config.identitySource + " of authorizer " + az.config.id + " is missing"});
+  auto split = splitJwt((*identity)[0]);
+  if (!split) return cognitoRefused(x, CognitoRefusal{false, split.error().message});
+  auto token = std::make_shared<const JwtParts>(std::move(*split));
+  auto pools = std::make_shared<const std::vector<CognitoUserPool>>(cognitoUserPoolsOf(az.config.providerARNs));
+  CognitoRefusal why;
+  CognitoCheck claimed{pools.get(), nullptr, nullptr, 0};
+  const CognitoUserPool* pool = cognitoPoolOfToken(*token, claimed, why);
+  if (!pool) return cognitoRefused(x, why);
+  cognitoKeysOf(*x->gw, x->ctx->workerIndex(), *pool, jwtClaimString(token->header, "kid"),
+                [x, &az, token, pools, next](Result<std::shared_ptr<const Jwks>> keys) {
+                  if (!keys) return configurationError(x, keys.error().message);
+                  CognitoCheck check{pools.get(), &x->match.method->config.authorizationScopes, az.tokenPattern.get(),
+                                     wallMs() / 1000};
+                  auto claims = std::make_shared<CognitoClaims>();
+                  CognitoRefusal refusal;
+                  if (!validateCognitoToken(*token, **keys, check, *claims, refusal)) return cognitoRefused(x, refusal);
+                  x->cognito = std::move(claims);
+                  next(x);
+                });
 }
 
 void runIam(const RestExchangePtr& x, Next next) {
@@ -136,6 +136,8 @@ void authorizeRestRequest(const RestExchangePtr& x, Next next) {
   if (m.config.authorizationType == "AWS_IAM") return runIam(x, next);
   if (m.config.authorizationType == "CUSTOM" && m.bindings.authorizer)
     return runLambdaAuthorizer(x, *m.bindings.authorizer, next);
+  if (m.config.authorizationType == "COGNITO_USER_POOLS" && m.bindings.authorizer)
+    return runCognitoAuthorizer(x, *m.bindings.authorizer, next);
   next(x);
 }
 

@@ -36,7 +36,6 @@ Result<bool> checkMethodReferences(const RestMethod& m, const RestApiDefinitions
     if (!a) return Error{400, "Invalid authorizer ID specified"};
     if ((t == "CUSTOM") != (a->type != "COGNITO_USER_POOLS"))
       return Error{400, "Authorizer " + a->id + " of type " + a->type + " does not fit authorizationType " + t};
-    if (t == "COGNITO_USER_POOLS") return Error{400, "COGNITO_USER_POOLS authorizers are not served by this gateway (no Cognito)"};
   }
   if (!m.requestValidatorId.empty() && !d.findValidator(m.requestValidatorId))
     return Error{400, "Invalid Request Validator identifier specified"};
@@ -48,7 +47,7 @@ Result<bool> checkMethodReferences(const RestMethod& m, const RestApiDefinitions
 Result<MethodBindings> bindMethod(const RestMethod& m, const RestApiDefinitions& d, const CompiledDefinitions& cd) {
   if (auto c = checkMethodReferences(m, d); !c) return c.error();
   MethodBindings b;
-  if (m.authorizationType == "CUSTOM") b.authorizer = cd.authorizers.at(m.authorizerId);
+  if (m.authorizationType == "CUSTOM" || m.authorizationType == "COGNITO_USER_POOLS") b.authorizer = cd.authorizers.at(m.authorizerId);
   if (const RestRequestValidator* v = m.requestValidatorId.empty() ? nullptr : d.findValidator(m.requestValidatorId)) {
     b.validateParameters = v->validateRequestParameters;
     b.validateBody = v->validateRequestBody;

@@ -34,7 +34,7 @@ Result<CompiledDefinitions> compileDefinitions(const RestApiDefinitions& d);
 
 // What a method uses of them.
 struct MethodBindings {
-  std::shared_ptr<const CompiledRestAuthorizer> authorizer;  // authorizationType CUSTOM
+  std::shared_ptr<const CompiledRestAuthorizer> authorizer;  // authorizationType CUSTOM or COGNITO_USER_POOLS
   bool validateParameters = false;
   bool validateBody = false;
   ModelMap bodyModels;  // content type -> model (requestModels)

@@ -1,6 +1,7 @@
 // JSON of a REST API's definitions beside its resources (see rest_json.h): authorizers, request
 // validators, models and gateway responses, in the apigateway API's member names.
 #include "gateway/rest/gateway_responses.h"
+#include "gateway/rest/json_members.h"
 #include "gateway/rest/rest_json.h"
 
 namespace cdnlab::gateway {
@@ -9,6 +10,15 @@ namespace {
 Result<bool> checked(const JsonReader& r) {
   if (!r.ok()) return Error{400, r.error()};
   return true;
+}
+
+// "name": [ writeOne(each) ].
+template <typename C, typename Fn>
+void writeList(JsonWriter& w, const char* name, const C& items, Fn&& writeOne) {
+  jkey(w, name);
+  w.StartArray();
+  for (const auto& e : items) writeOne(w, e);
+  w.EndArray();
 }
 
 // Reads the list member `name` of `o` with `readOne`.
@@ -24,77 +34,62 @@ Result<bool> readList(const rapidjson::Value& o, const char* name, std::vector<T
   return true;
 }
 
+// Each object's members, in the order the API answers them (json_members.h).
+template <typename Io, typename A>
+void authorizerMembers(Io& io, A& a) {
+  io.str("id", a.id);
+  io.str("name", a.name);
+  io.str("type", a.type);
+  io.optStr("authType", a.authType);
+  io.optStr("authorizerUri", a.authorizerUri);
+  io.optStr("authorizerCredentials", a.authorizerCredentials);
+  io.optStr("identitySource", a.identitySource);
+  io.optStr("identityValidationExpression", a.identityValidationExpression);
+  io.optList("providerARNs", a.providerARNs);
+  io.integer("authorizerResultTtlInSeconds", a.authorizerResultTtlInSeconds);
+}
+
+template <typename Io, typename V>
+void validatorMembers(Io& io, V& v) {
+  io.str("id", v.id);
+  io.str("name", v.name);
+  io.boolean("validateRequestBody", v.validateRequestBody);
+  io.boolean("validateRequestParameters", v.validateRequestParameters);
+}
+
+template <typename Io, typename M>
+void modelMembers(Io& io, M& m) {
+  io.str("id", m.id);
+  io.str("name", m.name);
+  io.optStr("description", m.description);
+  io.optStr("schema", m.schema);
+  io.str("contentType", m.contentType);
+}
+
 }  // namespace
 
 void writeAuthorizer(JsonWriter& w, const RestAuthorizer& a) {
-  w.StartObject();
-  jkv(w, "id", a.id);
-  jkv(w, "name", a.name);
-  jkv(w, "type", a.type);
-  jstrIf(w, "authType", a.authType);
-  jstrIf(w, "authorizerUri", a.authorizerUri);
-  jstrIf(w, "authorizerCredentials", a.authorizerCredentials);
-  jstrIf(w, "identitySource", a.identitySource);
-  jstrIf(w, "identityValidationExpression", a.identityValidationExpression);
-  if (!a.providerARNs.empty()) jlist(w, "providerARNs", a.providerARNs);
-  jint(w, "authorizerResultTtlInSeconds", a.authorizerResultTtlInSeconds);
-  w.EndObject();
+  writeMembers(w, a, [](auto& io, auto& x) { authorizerMembers(io, x); });
 }
 
 Result<bool> readAuthorizer(const rapidjson::Value& o, RestAuthorizer& out) {
-  if (!o.IsObject()) return Error{400, "Invalid input: an authorizer must be an object"};
-  JsonReader r(o);
-  r.str("id", out.id);
-  r.str("name", out.name);
-  r.str("type", out.type);
-  r.str("authType", out.authType);
-  r.str("authorizerUri", out.authorizerUri);
-  r.str("authorizerCredentials", out.authorizerCredentials);
-  r.str("identitySource", out.identitySource);
-  r.str("identityValidationExpression", out.identityValidationExpression);
-  r.strList("providerARNs", out.providerARNs);
-  r.integer("authorizerResultTtlInSeconds", out.authorizerResultTtlInSeconds);
-  return checked(r);
+  return readMembers(o, "an authorizer", out, [](auto& io, auto& x) { authorizerMembers(io, x); });
 }
 
 void writeRequestValidator(JsonWriter& w, const RestRequestValidator& v) {
-  w.StartObject();
-  jkv(w, "id", v.id);
-  jkv(w, "name", v.name);
-  jbool(w, "validateRequestBody", v.validateRequestBody);
-  jbool(w, "validateRequestParameters", v.validateRequestParameters);
-  w.EndObject();
+  writeMembers(w, v, [](auto& io, auto& x) { validatorMembers(io, x); });
 }
 
 Result<bool> readRequestValidator(const rapidjson::Value& o, RestRequestValidator& out) {
-  if (!o.IsObject()) return Error{400, "Invalid input: a request validator must be an object"};
-  JsonReader r(o);
-  r.str("id", out.id);
-  r.str("name", out.name);
-  r.boolean("validateRequestBody", out.validateRequestBody);
-  r.boolean("validateRequestParameters", out.validateRequestParameters);
-  return checked(r);
+  return readMembers(o, "a request validator", out, [](auto& io, auto& x) { validatorMembers(io, x); });
 }
 
 void writeModel(JsonWriter& w, const RestModelSchema& m) {
-  w.StartObject();
-  jkv(w, "id", m.id);
-  jkv(w, "name", m.name);
-  jstrIf(w, "description", m.description);
-  jstrIf(w, "schema", m.schema);
-  jkv(w, "contentType", m.contentType);
-  w.EndObject();
+  writeMembers(w, m, [](auto& io, auto& x) { modelMembers(io, x); });
 }
 
 Result<bool> readModel(const rapidjson::Value& o, RestModelSchema& out) {
-  if (!o.IsObject()) return Error{400, "Invalid input: a model must be an object"};
-  JsonReader r(o);
-  r.str("id", out.id);
-  r.str("name", out.name);
-  r.str("description", out.description);
-  r.str("schema", out.schema);
-  r.str("contentType", out.contentType);
-  return checked(r);
+  return readMembers(o, "a model", out, [](auto& io, auto& x) { modelMembers(io, x); });
 }
 
 void writeGatewayResponse(JsonWriter& w, const std::string& type, const RestGatewayResponse* custom) {
@@ -130,40 +125,21 @@ Result<bool> readGatewayResponse(const rapidjson::Value& o, RestGatewayResponse&
 
 void writeDefinitions(JsonWriter& w, const RestApiDefinitions& d) {
   w.StartObject();
-  jkey(w, "authorizers");
-  w.StartArray();
-  for (const auto& a : d.authorizers) writeAuthorizer(w, a);
-  w.EndArray();
-  jkey(w, "requestValidators");
-  w.StartArray();
-  for (const auto& v : d.requestValidators) writeRequestValidator(w, v);
-  w.EndArray();
-  jkey(w, "models");
-  w.StartArray();
-  for (const auto& m : d.models) writeModel(w, m);
-  w.EndArray();
-  jkey(w, "gatewayResponses");
-  w.StartArray();
-  for (const auto& [type, g] : d.gatewayResponses) writeGatewayResponse(w, type, &g);
-  w.EndArray();
+  writeList(w, "authorizers", d.authorizers, writeAuthorizer);
+  writeList(w, "requestValidators", d.requestValidators, writeRequestValidator);
+  writeList(w, "models", d.models, writeModel);
+  writeList(w, "gatewayResponses", d.gatewayResponses,
+            [](JsonWriter& w, const auto& e) { writeGatewayResponse(w, e.first, &e.second); });
   w.EndObject();
 }
 
 Result<bool> readDefinitions(const rapidjson::Value& o, RestApiDefinitions& out) {
   if (!o.IsObject()) return Error{400, "Invalid input: definitions must be an object"};
-  if (auto r = readList(o, "authorizers", out.authorizers, [](const rapidjson::Value& e, RestAuthorizer& a) { return readAuthorizer(e, a); }); !r)
-    return r;
-  if (auto r = readList(o, "requestValidators", out.requestValidators,
-                        [](const rapidjson::Value& e, RestRequestValidator& v) { return readRequestValidator(e, v); });
-      !r)
-    return r;
-  if (auto r = readList(o, "models", out.models, [](const rapidjson::Value& e, RestModelSchema& m) { return readModel(e, m); }); !r)
-    return r;
+  if (auto r = readList(o, "authorizers", out.authorizers, readAuthorizer); !r) return r;
+  if (auto r = readList(o, "requestValidators", out.requestValidators, readRequestValidator); !r) return r;
+  if (auto r = readList(o, "models", out.models, readModel); !r) return r;
   std::vector<RestGatewayResponse> responses;
-  if (auto r = readList(o, "gatewayResponses", responses,
-                        [](const rapidjson::Value& e, RestGatewayResponse& g) { return readGatewayResponse(e, g); });
-      !r)
-    return r;
+  if (auto r = readList(o, "gatewayResponses", responses, readGatewayResponse); !r) return r;
   for (auto& g : responses) out.gatewayResponses[g.responseType] = std::move(g);
   return true;
 }

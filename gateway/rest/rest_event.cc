@@ -22,6 +22,10 @@ std::string buildRestProxyEvent(const ProxyRequest& r, const RestEventExtras& ex
       auto& id = rc["identity"];
       id.AddMember("apiKey", extras.apiKey.empty() ? rapidjson::Value() : str(extras.apiKey), a);
       id.AddMember("apiKeyId", extras.apiKeyId.empty() ? rapidjson::Value() : str(extras.apiKeyId), a);
+      const CallerIdentity& c = extras.caller;
+      for (auto [name, value] : {std::pair{"accessKey", &c.accessKey}, std::pair{"accountId", &c.accountId},
+                                 std::pair{"caller", &c.caller}, std::pair{"user", &c.user}, std::pair{"userArn", &c.userArn}})
+        if (!value->empty() && id.HasMember(name)) id[name] = str(*value);
     }
   }
   rapidjson::StringBuffer b;

@@ -44,6 +44,22 @@ Value paramsOf(const RestExchange& x) {
   return all;
 }
 
+CallerIdentity callerOf(const RestExchange& x) {
+  CallerIdentity c;
+  if (x.iamAuthorizerJson.empty()) return c;
+  rapidjson::Document d;  // the IAM verifier's own JSON (iam_authorize.h)
+  d.Parse(x.iamAuthorizerJson.data(), x.iamAuthorizerJson.size());
+  auto member = [&d](const char* n) {
+    return d.IsObject() && d.HasMember(n) && d[n].IsString() ? std::string(d[n].GetString(), d[n].GetStringLength()) : "";
+  };
+  c.accessKey = member("accessKey");
+  c.accountId = member("accountId");
+  c.caller = member("callerId");
+  c.user = member("userId");
+  c.userArn = member("userArn");
+  return c;
+}
+
 Value contextOf(const RestExchange& x) {
   const auto& req = x.ctx->request();
   Value c = Value::map();
@@ -67,13 +83,20 @@ Value contextOf(const RestExchange& x) {
   id.asMap().put("userAgent", Value(std::string(req.headers.get("user-agent").value_or(""))));
   id.asMap().put("apiKey", Value(x.apiKeyValue));
   id.asMap().put("apiKeyId", Value(x.apiKeyId));
-  id.asMap().put("accountId", Value(""));
-  id.asMap().put("caller", Value(""));
-  id.asMap().put("user", Value(""));
-  id.asMap().put("userArn", Value(""));
+  CallerIdentity caller = callerOf(x);
+  id.asMap().put("accessKey", Value(caller.accessKey));
+  id.asMap().put("accountId", Value(caller.accountId));
+  id.asMap().put("caller", Value(caller.caller));
+  id.asMap().put("user", Value(caller.user));
+  id.asMap().put("userArn", Value(caller.userArn));
+  for (const char* k : {"cognitoAuthenticationProvider", "cognitoAuthenticationType", "cognitoIdentityId",
+                        "cognitoIdentityPoolId", "principalOrgId"})
+    id.asMap().put(k, Value(""));
   m.put("identity", id);
   Value authorizer = x.authorizer ? authorizerContextValue(*x.authorizer) : Value::map();
   if (x.authorizer) authorizer.asMap().put("integrationLatency", Value(x.authorizerLatencyMs));
+  if (x.cognito)  // $context.authorizer.claims.<name>: our own JSON of strings
+    if (auto claims = vtl::parseJsonValue(x.cognito->claimsJson)) authorizer.asMap().put("claims", *claims);
   if (!x.authorizerError.empty()) authorizer.asMap().put("error", Value(x.authorizerError));
   m.put("authorizer", authorizer);
   Value over = Value::map();
@@ -164,11 +187,12 @@ ProxyRequest proxyRequestOf(const RestExchange& x) {
   p.pathParameters = x.match.pathParameters;
   p.stageVariables = &x.stage->variables;
   if (x.authorizer) p.authorizerJson = integrationAuthorizerJson(*x.authorizer, "1.0", x.authorizerLatencyMs);
+  if (x.cognito) p.authorizerJson = cognitoAuthorizerJson(*x.cognito);
   return p;
 }
 
 std::string restProxyEventOf(const RestExchange& x) {
-  RestEventExtras extras{x.restPath, x.target.path, x.apiKeyValue, x.apiKeyId};
+  RestEventExtras extras{x.restPath, x.target.path, x.apiKeyValue, x.apiKeyId, callerOf(x)};
   return buildRestProxyEvent(proxyRequestOf(x), extras);
 }
 

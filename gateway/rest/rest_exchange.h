@@ -13,8 +13,10 @@
 #include <vector>
 
 #include "common/http/server.h"
+#include "gateway/auth/cognito_authorizer.h"
 #include "gateway/auth/rest_authorizer.h"
 #include "gateway/integrations/proxy_event.h"
+#include "gateway/rest/rest_event.h"
 #include "gateway/rest/gateway_responses.h"
 #include "gateway/rest/rest_routing.h"
 #include "gateway/rest/rest_store.h"
@@ -41,8 +43,10 @@ struct RestExchange {
   std::string apiKeyId;
   std::string apiKeyValue;
   std::string cacheKey;  // non-empty: store the answer under it
-  // Authorization's outcome: a Lambda authorizer's answer, or an AWS_IAM caller.
+  // Authorization's outcome: a Lambda authorizer's answer, a Cognito user pool token's claims, or
+  // an AWS_IAM caller.
   std::shared_ptr<const AuthorizerVerdict> authorizer;
+  std::shared_ptr<const CognitoClaims> cognito;
   int64_t authorizerLatencyMs = 0;
   std::string iamAuthorizerJson;
   std::string authorizerError;  // why authorization failed ($context.authorizer.error)
@@ -53,6 +57,8 @@ std::vector<std::pair<std::string, std::string>> parseQuery(std::string_view q);
 
 // $input.params(): path, querystring (first value of each name), header (last value).
 vtl::Value paramsOf(const RestExchange& x);
+// requestContext.identity / $context.identity of an AWS_IAM method's signer; empty otherwise.
+CallerIdentity callerOf(const RestExchange& x);
 // $context (a fresh map per call: templates may #set into it), with authorizer.* once authorized.
 vtl::Value contextOf(const RestExchange& x);
 vtl::Value stageVariablesOf(const RestExchange& x);

@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "gateway/model/api_model.h"
+#include "gateway/rest/decimal.h"
 #include "gateway/rest/rest_import_definitions.h"
 #include "gateway/vtl/parser.h"
 
@@ -60,11 +61,9 @@ Result<bool> readIntegration(const Ctx& cx, const YAML::Node& x, const std::stri
     for (const auto& e : x["cacheKeyParameters"]) in.cacheKeyParameters.push_back(e.as<std::string>());
   }
   if (scalar(x["timeoutInMillis"])) {
-    long t = -1;
-    std::string s = x["timeoutInMillis"].as<std::string>();
-    if (!s.empty() && s.size() < 7 && std::all_of(s.begin(), s.end(), ::isdigit)) t = std::stol(s);
-    if (t < 50 || t > 29000) return cx.fail(x["timeoutInMillis"], path + ".timeoutInMillis", "must be between 50 and 29000");
-    in.timeoutInMillis = static_cast<int>(t);
+    auto t = parseNumber<int>(x["timeoutInMillis"].as<std::string>());
+    if (!t || *t < 50 || *t > 29000) return cx.fail(x["timeoutInMillis"], path + ".timeoutInMillis", "must be between 50 and 29000");
+    in.timeoutInMillis = *t;
   }
   if (in.type != "MOCK" && in.uri.empty()) return cx.fail(x, path + ".uri", "is required for type " + type);
   if ((in.type == "AWS" || in.type == "AWS_PROXY") && in.uri.rfind("arn:", 0) != 0)

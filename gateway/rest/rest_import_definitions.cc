@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 
 #include "gateway/auth/rest_authorizer.h"
 #include "gateway/json.h"
 #include "gateway/model/api_model.h"
+#include "gateway/rest/decimal.h"
 #include "gateway/rest/gateway_responses.h"
 #include "gateway/rest/rest_definitions.h"
 #include "gateway/rest/request_validation.h"
@@ -53,16 +53,12 @@ bool writeYaml(const YAML::Node& n, JsonWriter& w, int depth) {
       w.Bool(s[0] == 't' || s[0] == 'T');
     } else if (s == "null" || s == "Null" || s == "NULL" || s == "~" || s.empty()) {
       w.Null();
+    } else if (auto i = parseNumber<int64_t>(s)) {
+      w.Int64(*i);
+    } else if (auto d = s.find_first_not_of("+-0123456789.eE") == std::string::npos ? parseNumber<double>(s) : std::nullopt) {
+      w.Double(*d);
     } else {
-      char* end = nullptr;
-      long long i = std::strtoll(s.c_str(), &end, 10);
-      if (*end == '\0' && s.find_first_not_of("+-0123456789") == std::string::npos) {
-        w.Int64(i);
-      } else {
-        double d = std::strtod(s.c_str(), &end);
-        if (*end == '\0' && s.find_first_not_of("+-0123456789.eE") == std::string::npos) w.Double(d);
-        else jstr(w, s);
-      }
+      jstr(w, s);
     }
   } else {
     w.Null();
@@ -108,15 +104,15 @@ Result<bool> importAuthorizers(const YAML::Node& root, const std::string& source
     a.identityValidationExpression = str(x["identityValidationExpression"]);
     if (scalar(x["identitySource"])) {
       a.identitySource = x["identitySource"].as<std::string>();
-    } else if (a.type == "TOKEN" && str(s["in"]) == "header" && scalar(s["name"])) {
+    } else if ((a.type == "TOKEN" || a.type == "COGNITO_USER_POOLS") && str(s["in"]) == "header" && scalar(s["name"])) {
       a.identitySource = "method.request.header." + s["name"].as<std::string>();  // the apiKey scheme's header
     }
     if (scalar(x["authorizerResultTtlInSeconds"])) {
-      std::string t = x["authorizerResultTtlInSeconds"].as<std::string>();
-      if (t.empty() || t.size() > 6 || t.find_first_not_of("0123456789") != std::string::npos)
+      auto t = parseNumber<int64_t>(x["authorizerResultTtlInSeconds"].as<std::string>());
+      if (!t || *t < 0 || *t > 3600)
         return failAt(source, x["authorizerResultTtlInSeconds"], path + ".x-amazon-apigateway-authorizer.authorizerResultTtlInSeconds",
                       "must be a number of seconds (0..3600)");
-      a.authorizerResultTtlInSeconds = std::stoll(t);
+      a.authorizerResultTtlInSeconds = *t;
     }
     if (x["providerARNs"].IsDefined() && x["providerARNs"].IsSequence())
       for (const auto& e : x["providerARNs"]) a.providerARNs.push_back(e.as<std::string>());

@@ -13,11 +13,13 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "gateway/integrations/aws_service.h"
+#include "gateway/integrations/lambda_invoke.h"
 #include "gateway/integrations/lambda_target.h"
 #include "gateway/integrations/proxy_event.h"
 #include "gateway/json.h"
 #include "gateway/mgmt/mgmt_response.h"
 #include "gateway/rest/rest_authorize.h"
+#include "gateway/rest/decimal.h"
 #include "gateway/rest/rest_exchange.h"
 #include "gateway/rest/rest_routing.h"
 #include "gateway/routing/route_table.h"
@@ -100,7 +102,7 @@ void respondMapped(const ExchangePtr& x, const CompiledIntegrationResponse* ir, 
     body = std::string(backendBody);
   }
   http::Response resp;
-  resp.status = std::atoi(ir->config.statusCode.c_str());
+  resp.status = parseNumber<int>(ir->config.statusCode).value_or(500);  // checked when the method was put
   resp.headers.set("Content-Type", contentType);
   for (const auto& [target, source] : ir->config.responseParameters) {
     static const std::string kPrefix = "method.response.header.";
@@ -116,8 +118,9 @@ void respondMapped(const ExchangePtr& x, const CompiledIntegrationResponse* ir, 
   }
   if (const Value* over = context.asMap().find("responseOverride"); over && over->isMap()) {
     if (const Value* s = over->asMap().find("status"); s && (s->isInt() || s->isString())) {
-      int st = s->isInt() ? static_cast<int>(s->asInt()) : std::atoi(s->asString().c_str());
-      if (st >= 100 && st <= 599) resp.status = st;
+      // A template's value: a number, or text that must be one ("abc" leaves the status as it is).
+      int64_t st = s->isInt() ? s->asInt() : parseNumber<int64_t>(s->asString()).value_or(0);
+      if (st >= 100 && st <= 599) resp.status = static_cast<int>(st);
     }
     if (const Value* h = over->asMap().find("header"); h && h->isMap())
       for (const auto& [k, v] : h->asMap().entries)
@@ -180,76 +183,77 @@ void invokeDynamoDb(const ExchangePtr& x, const AwsServiceTarget& t) {
   });
 }
 
-// Lambda behind an AWS (custom) integration: the rendered template is the payload; a function
-// error selects its integration response by the error message.
-void invokeLambdaCustom(const ExchangePtr& x, const std::string& functionUri) {
-  const auto& ep = x->gw->lambdaEndpoint();
-  if (!ep) return integrationError(x, "no Lambda endpoint configured (--lambda-endpoint)", false);
-  auto target = resolveLambdaUri(functionUri);
-  if (!target) return integrationError(x, target.error().message, false);
-  Value context = contextOf(*x);
-  auto body = integrationRequestBody(x, context);
-  if (!body) return;
-  http::ClientRequest cr;
-  cr.host = ep->host;
-  cr.port = ep->port;
-  cr.method = "POST";
-  cr.target = ep->basePath + invokePath(*target);
-  cr.headers.add("Content-Type", "application/json");
-  cr.body = Buffer(std::move(*body));
-  cr.responseTimeoutMs = static_cast<uint64_t>(x->match.method->config.integration->timeoutInMillis);
+// The function an integration URI names, or nullopt when it was answered (no --lambda-endpoint,
+// a URI that names no function).
+std::optional<LambdaTarget> lambdaTargetOf(const ExchangePtr& x, const std::string& uri) {
+  if (!x->gw->lambdaEndpoint()) {
+    integrationError(x, "no Lambda endpoint configured (--lambda-endpoint)", false);
+    return std::nullopt;
+  }
+  auto target = resolveLambdaUri(uri);
+  if (!target) {
+    integrationError(x, target.error().message, false);
+    return std::nullopt;
+  }
+  return *target;
+}
+
+// Invokes `target` with `payload` within the integration's timeout; a transport error is answered
+// here (504 on a timeout), the Invoke API's answer goes to `onAnswer`.
+template <typename Fn>
+void invokeLambda(const ExchangePtr& x, const LambdaTarget& target, std::string payload, Fn onAnswer) {
+  http::ClientRequest cr = lambdaInvokeRequest(*x->gw->lambdaEndpoint(), target, std::move(payload),
+                                               static_cast<uint64_t>(x->match.method->config.integration->timeoutInMillis));
   WorkerState& ws = x->gw->worker(x->ctx->workerIndex());
-  ws.client->request(std::move(cr), [x](Result<http::ClientResponse> r) {
+  ws.client->request(std::move(cr), [x, onAnswer = std::move(onAnswer)](Result<http::ClientResponse> r) {
     if (!r) {
       auto code = static_cast<http::ClientError>(r.error().code);
       return integrationError(x, "Lambda invoke: " + r.error().message, code == http::ClientError::ResponseTimeout);
     }
-    std::string_view body(r->body.data(), r->body.size());
-    if (r->status != 200) return integrationError(x, "Lambda invoke answered " + std::to_string(r->status), false);
+    onAnswer(*r);
+  });
+}
+
+// Lambda behind an AWS (custom) integration: the rendered template is the payload; a function
+// error selects its integration response by the error message.
+void invokeLambdaCustom(const ExchangePtr& x, const std::string& functionUri) {
+  auto target = lambdaTargetOf(x, functionUri);
+  if (!target) return;
+  Value context = contextOf(*x);
+  auto payload = integrationRequestBody(x, context);
+  if (!payload) return;
+  invokeLambda(x, *target, std::move(*payload), [x](http::ClientResponse& r) {
+    std::string_view body(r.body.data(), r.body.size());
+    if (r.status != 200) return integrationError(x, "Lambda invoke answered " + std::to_string(r.status), false);
     const CompiledRestMethod& m = *x->match.method;
-    if (r->headers.get("x-amz-function-error")) {
+    if (r.headers.get("x-amz-function-error")) {
       std::string message;
       rapidjson::Document doc;
       if (!doc.Parse(body.data(), body.size()).HasParseError() && doc.IsObject() && doc.HasMember("errorMessage") &&
           doc["errorMessage"].IsString())
         message = doc["errorMessage"].GetString();
-      return respondMapped(x, selectIntegrationResponse(m, message), &r->headers, body);
+      return respondMapped(x, selectIntegrationResponse(m, message), &r.headers, body);
     }
     const CompiledIntegrationResponse* def = nullptr;
     for (const auto& ir : m.responses)
       if (!ir.pattern) def = &ir;
     if (!def && !m.responses.empty()) def = &m.responses.front();
-    respondMapped(x, def, &r->headers, body);
+    respondMapped(x, def, &r.headers, body);
   });
 }
 
 void invokeLambdaProxy(const ExchangePtr& x, const std::string& uri) {
-  const auto& ep = x->gw->lambdaEndpoint();
-  if (!ep) return integrationError(x, "no Lambda endpoint configured (--lambda-endpoint)", false);
   std::string resolved = uri;
   for (const auto& [k, v] : x->stage->variables) {
     std::string ref = "${stageVariables." + k + "}";
     for (size_t p; (p = resolved.find(ref)) != std::string::npos;) resolved.replace(p, ref.size(), v);
   }
-  auto target = resolveLambdaUri(resolved);
-  if (!target) return integrationError(x, target.error().message, false);
-  http::ClientRequest cr;
-  cr.host = ep->host;
-  cr.port = ep->port;
-  cr.method = "POST";
-  cr.target = ep->basePath + invokePath(*target);
-  cr.headers.add("Content-Type", "application/json");
-  cr.body = Buffer(restProxyEventOf(*x));
-  cr.responseTimeoutMs = static_cast<uint64_t>(x->match.method->config.integration->timeoutInMillis);
-  WorkerState& ws = x->gw->worker(x->ctx->workerIndex());
-  ws.client->request(std::move(cr), [x](Result<http::ClientResponse> r) {
-    if (!r) {
-      auto code = static_cast<http::ClientError>(r.error().code);
-      return integrationError(x, "Lambda invoke: " + r.error().message, code == http::ClientError::ResponseTimeout);
-    }
-    std::string_view body(r->body.data(), r->body.size());
-    if (r->status != 200 || r->headers.get("x-amz-function-error")) {
-      LOG_INFO("gateway: rest %s: Lambda proxy: function error or status %d", x->api->id.c_str(), r->status);
+  auto target = lambdaTargetOf(x, resolved);
+  if (!target) return;
+  invokeLambda(x, *target, restProxyEventOf(*x), [x](http::ClientResponse& r) {
+    std::string_view body(r.body.data(), r.body.size());
+    if (r.status != 200 || r.headers.get("x-amz-function-error")) {
+      LOG_INFO("gateway: rest %s: Lambda proxy: function error or status %d", x->api->id.c_str(), r.status);
       return failWith(x, GatewayError{"INTEGRATION_FAILURE", "Internal server error", 502});
     }
     auto resp = readProxyResponse(body, "1.0");

@@ -1,6 +1,8 @@
 // REST API model JSON (see rest_json.h).
 #include "gateway/rest/rest_json.h"
 
+#include "gateway/rest/json_members.h"
+
 namespace cdnlab::gateway {
 namespace {
 
@@ -36,16 +38,20 @@ Result<bool> readResources(const rapidjson::Value& arr, std::vector<RestResource
   return true;
 }
 
+// An integration response's members, in the order the API answers them (json_members.h).
+template <typename Io, typename R>
+void integrationResponseMembers(Io& io, R& r) {
+  io.str("statusCode", r.statusCode);
+  io.optStr("selectionPattern", r.selectionPattern);
+  io.optMap("responseTemplates", r.responseTemplates);
+  io.optMap("responseParameters", r.responseParameters);
+  io.optStr("contentHandling", r.contentHandling);
+}
+
 }  // namespace
 
 void writeIntegrationResponse(JsonWriter& w, const RestIntegrationResponse& r) {
-  w.StartObject();
-  jkv(w, "statusCode", r.statusCode);
-  jstrIf(w, "selectionPattern", r.selectionPattern);
-  if (!r.responseTemplates.empty()) jmap(w, "responseTemplates", r.responseTemplates);
-  if (!r.responseParameters.empty()) jmap(w, "responseParameters", r.responseParameters);
-  jstrIf(w, "contentHandling", r.contentHandling);
-  w.EndObject();
+  writeMembers(w, r, [](auto& io, auto& x) { integrationResponseMembers(io, x); });
 }
 
 void writeIntegration(JsonWriter& w, const RestIntegration& i) {
@@ -252,14 +258,7 @@ Result<bool> readBoolMap(const rapidjson::Value& o, const char* name, std::map<s
 }
 
 Result<bool> readIntegrationResponse(const rapidjson::Value& o, RestIntegrationResponse& out) {
-  if (!o.IsObject()) return bad("an integration response must be an object");
-  JsonReader r(o);
-  r.str("statusCode", out.statusCode);
-  r.str("selectionPattern", out.selectionPattern);
-  r.strMap("responseTemplates", out.responseTemplates);
-  r.strMap("responseParameters", out.responseParameters);
-  r.str("contentHandling", out.contentHandling);
-  return check(r);
+  return readMembers(o, "an integration response", out, [](auto& io, auto& x) { integrationResponseMembers(io, x); });
 }
 
 Result<bool> readIntegration(const rapidjson::Value& o, RestIntegration& out) {

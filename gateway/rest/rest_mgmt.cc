@@ -9,10 +9,12 @@
 #include "gateway/json.h"
 #include "gateway/mgmt/mgmt_response.h"
 #include "gateway/model/api_model.h"
+#include "gateway/rest/decimal.h"
 #include "gateway/rest/rest_import.h"
 #include "gateway/rest/rest_json.h"
 #include "gateway/rest/rest_mgmt_common.h"
 #include "gateway/rest/rest_mgmt_definitions.h"
+#include "gateway/rest/rest_patch.h"
 #include "gateway/routing/route_table.h"
 
 namespace cdnlab::gateway {
@@ -97,15 +99,8 @@ void upsertStage(RestApi& api, const std::string& name, const std::string& deplo
 }
 
 // update-stage patch operations (paths as API Gateway documents them).
-Result<bool> applyStagePatch(RestApi& api, RestStage& st, const rapidjson::Value& ops) {
-  if (!ops.IsArray()) return Error{400, "Invalid patch operations: expected a list"};
-  for (const auto& op : ops.GetArray()) {
-    std::string o, path, value;
-    JsonReader r(op);
-    r.str("op", o);
-    r.str("path", path);
-    r.str("value", value);
-    if (!r.ok()) return Error{400, r.error()};
+Result<bool> applyStagePatch(RestApi& api, RestStage& st, const std::vector<PatchOp>& ops) {
+  for (const auto& [o, path, value] : ops) {
     if (path == "/cacheClusterEnabled") {
       st.cacheClusterEnabled = value == "true";
     } else if (path == "/cacheClusterSize") {
@@ -140,23 +135,22 @@ Result<bool> applyStagePatch(RestApi& api, RestStage& st, const rapidjson::Value
       std::string key = res + "/" + parts[1];
       RestMethodSetting& ms = st.methodSettings[key];
       std::string what = parts[2] + "/" + parts[3];
-      char* end = nullptr;
       if (what == "caching/enabled") {
         ms.cachingEnabled = value == "true";
       } else if (what == "caching/ttlInSeconds") {
-        long ttl = std::strtol(value.c_str(), &end, 10);
-        if (value.empty() || *end || ttl < 0 || ttl > 3600) return Error{400, "Invalid cache TTL: must be 0..3600 seconds"};
-        ms.cacheTtlInSeconds = ttl;
+        auto ttl = parseNumber<int64_t>(value);
+        if (!ttl || *ttl < 0 || *ttl > 3600) return Error{400, "Invalid cache TTL: must be 0..3600 seconds"};
+        ms.cacheTtlInSeconds = *ttl;
       } else if (what == "caching/requireAuthorizationForCacheControl") {
         ms.requireAuthorizationForCacheControl = value == "true";
       } else if (what == "throttling/rateLimit") {
-        double rate = std::strtod(value.c_str(), &end);
-        if (value.empty() || *end || rate < 0) return Error{400, "Invalid throttling rate limit " + value};
-        ms.throttlingRateLimit = rate;
+        auto rate = parseNumber<double>(value);
+        if (!rate || *rate < 0) return Error{400, "Invalid throttling rate limit " + value};
+        ms.throttlingRateLimit = *rate;
       } else if (what == "throttling/burstLimit") {
-        long burst = std::strtol(value.c_str(), &end, 10);
-        if (value.empty() || *end || burst < 0) return Error{400, "Invalid throttling burst limit " + value};
-        ms.throttlingBurstLimit = burst;
+        auto burst = parseNumber<int64_t>(value);
+        if (!burst || *burst < 0) return Error{400, "Invalid throttling burst limit " + value};
+        ms.throttlingBurstLimit = *burst;
       } else if (what == "metrics/enabled" || what == "logging/loglevel" || what == "logging/dataTrace") {
         // accepted; the lab's metrics and logs are always on
       } else {
@@ -171,21 +165,11 @@ Result<bool> applyStagePatch(RestApi& api, RestStage& st, const rapidjson::Value
 // update-method patch operations: /authorizationType, /authorizerId, /apiKeyRequired,
 // /requestValidatorId, /operationName, /authorizationScopes, /requestParameters/<name>,
 // /requestModels/<content type with ~1 for '/'>.
-Result<bool> applyMethodPatch(RestMethod& m, const rapidjson::Value& ops) {
-  if (!ops.IsArray()) return Error{400, "Invalid patch operations: expected a list"};
-  for (const auto& op : ops.GetArray()) {
-    std::string o, path, value;
-    JsonReader r(op);
-    r.str("op", o);
-    r.str("path", path);
-    r.str("value", value);
-    if (!r.ok()) return Error{400, r.error()};
-    bool remove = o == "remove";
-    auto unescape = [](std::string s) {
-      for (size_t k; (k = s.find("~1")) != std::string::npos;) s.replace(k, 2, "/");
-      for (size_t k; (k = s.find("~0")) != std::string::npos;) s.replace(k, 2, "~");
-      return s;
-    };
+Result<bool> applyMethodPatch(RestMethod& m, const std::vector<PatchOp>& ops) {
+  for (const auto& op : ops) {
+    const std::string& path = op.path;
+    const std::string& value = op.value;
+    bool remove = op.remove();
     if (path == "/authorizationType") m.authorizationType = remove ? "NONE" : value;
     else if (path == "/authorizerId") m.authorizerId = remove ? "" : value;
     else if (path == "/apiKeyRequired") m.apiKeyRequired = !remove && value == "true";
@@ -195,11 +179,11 @@ Result<bool> applyMethodPatch(RestMethod& m, const rapidjson::Value& ops) {
       if (remove) m.authorizationScopes.clear();
       else m.authorizationScopes.push_back(value);
     } else if (path.rfind("/requestParameters/", 0) == 0) {
-      std::string name = unescape(path.substr(19));
+      std::string name = unescapePatchPath(path.substr(19));
       if (remove) m.requestParameters.erase(name);
       else m.requestParameters[name] = value == "true";
     } else if (path.rfind("/requestModels/", 0) == 0) {
-      std::string ct = unescape(path.substr(15));
+      std::string ct = unescapePatchPath(path.substr(15));
       if (remove) m.requestModels.erase(ct);
       else m.requestModels[ct] = value;
     } else {
@@ -494,8 +478,9 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
             return Error{0, ""};  // read-only: nothing to persist
           }
           if (m == "PATCH") {  // update-method
-            const rapidjson::Value empty(rapidjson::kArrayType);
-            if (auto p = applyMethodPatch(meth, doc.HasMember("patchOperations") ? doc["patchOperations"] : empty); !p) return p;
+            auto ops = patchOperationsOf(doc);
+            if (!ops) return ops.error();
+            if (auto p = applyMethodPatch(meth, *ops); !p) return p;
             if (auto c = checkMethodReferences(meth, api->definitions); !c) return c;
             answer = renderJson([&](JsonWriter& w) { writeMethod(w, meth); });
             return true;
@@ -711,9 +696,9 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
         return true;
       }
       if (m == "PATCH") {
-        const rapidjson::Value empty(rapidjson::kArrayType);
-        if (auto p = applyStagePatch(*api, *st, doc.HasMember("patchOperations") ? doc["patchOperations"] : empty); !p)
-          return p;
+        auto ops = patchOperationsOf(doc);
+        if (!ops) return ops.error();
+        if (auto p = applyStagePatch(*api, *st, *ops); !p) return p;
         out = *st;
         return true;
       }
@@ -776,18 +761,14 @@ http::Response apiKeys(RestStore& store, const http::Request& req, const std::ve
   if (m == "PATCH") {  // update-api-key: /enabled, /name, /description
     rapidjson::Document doc;
     if (auto p = parseRequestObject(req, doc); !p) return fail(p.error());
-    if (!doc.HasMember("patchOperations") || !doc["patchOperations"].IsArray())
-      return fail(Error{400, "Invalid patch operations: expected a list"});
+    auto ops = patchOperationsOf(doc);
+    if (!ops) return fail(ops.error());
+    if (!doc.HasMember("patchOperations")) return fail(Error{400, "Invalid patch operations: expected a list"});
     ApiKey out;
     auto res = store.mutate([&](RestState& s) -> Result<bool> {
       for (auto& k : s.apiKeys) {
         if (k.id != id) continue;
-        for (const auto& op : doc["patchOperations"].GetArray()) {
-          std::string path, value;
-          JsonReader r(op);
-          r.str("path", path);
-          r.str("value", value);
-          if (!r.ok()) return Error{400, r.error()};
+        for (const auto& [o, path, value] : *ops) {
           if (path == "/enabled") k.enabled = value == "true";
           else if (path == "/name") k.name = value;
           else if (path == "/description") k.description = value;

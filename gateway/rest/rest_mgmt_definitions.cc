@@ -7,43 +7,19 @@
 
 #include "gateway/auth/rest_authorizer.h"
 #include "gateway/model/api_model.h"
+#include "gateway/rest/decimal.h"
 #include "gateway/rest/rest_definitions.h"
 #include "gateway/rest/rest_json.h"
 #include "gateway/rest/rest_mgmt_common.h"
+#include "gateway/rest/rest_patch.h"
 
 namespace cdnlab::gateway {
 namespace {
 
-struct PatchOp {
-  std::string op, path, value;
-};
-
-Result<std::vector<PatchOp>> patchOps(const rapidjson::Document& doc) {
-  std::vector<PatchOp> out;
-  if (!doc.HasMember("patchOperations")) return out;
-  if (!doc["patchOperations"].IsArray()) return Error{400, "Invalid patch operations: expected a list"};
-  for (const auto& o : doc["patchOperations"].GetArray()) {
-    PatchOp p;
-    JsonReader r(o);
-    r.str("op", p.op);
-    r.str("path", p.path);
-    r.str("value", p.value);
-    if (!r.ok()) return Error{400, r.error()};
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
 Result<int64_t> integerValue(const std::string& path, const std::string& v) {
-  if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)
-    return Error{400, "Invalid value for " + path + ": '" + v + "' is not a number"};
-  return std::stoll(v);
-}
-
-std::string unescapePointer(std::string s) {
-  for (size_t k; (k = s.find("~1")) != std::string::npos;) s.replace(k, 2, "/");
-  for (size_t k; (k = s.find("~0")) != std::string::npos;) s.replace(k, 2, "~");
-  return s;
+  auto n = parseNumber<int64_t>(v);
+  if (!n || *n < 0) return Error{400, "Invalid value for " + path + ": '" + v + "' is not a number"};
+  return *n;
 }
 
 bool methodUses(const RestApi& api, const std::function<bool(const RestMethod&)>& uses) {
@@ -64,7 +40,13 @@ Result<bool> patchAuthorizer(RestAuthorizer& a, const std::vector<PatchOp>& ops)
     else if (o.path == "/identityValidationExpression") a.identityValidationExpression = o.op == "remove" ? "" : o.value;
     else if (o.path == "/authorizerCredentials") a.authorizerCredentials = o.op == "remove" ? "" : o.value;
     else if (o.path == "/authType") a.authType = o.value;
-    else if (o.path == "/authorizerResultTtlInSeconds") {
+    else if (o.path == "/providerARNs" || o.path.rfind("/providerARNs/", 0) == 0) {
+      // op=add|remove, path=/providerARNs, value=ARN (or the ARN in the path, '/' written ~1).
+      std::string arn = o.path.size() > 14 ? unescapePatchPath(o.path.substr(14)) : o.value;
+      auto& arns = a.providerARNs;
+      arns.erase(std::remove(arns.begin(), arns.end(), arn), arns.end());
+      if (o.op == "add" || o.op == "replace") arns.push_back(arn);
+    } else if (o.path == "/authorizerResultTtlInSeconds") {
       auto v = integerValue(o.path, o.value);
       if (!v) return v.error();
       a.authorizerResultTtlInSeconds = *v;
@@ -111,11 +93,11 @@ Result<bool> patchGatewayResponse(RestGatewayResponse& g, const std::vector<Patc
     bool remove = o.op == "remove";
     if (o.path == "/statusCode") g.statusCode = remove ? "" : o.value;
     else if (o.path.rfind("/responseParameters/", 0) == 0) {
-      std::string k = unescapePointer(o.path.substr(20));
+      std::string k = unescapePatchPath(o.path.substr(20));
       if (remove) g.responseParameters.erase(k);
       else g.responseParameters[k] = o.value;
     } else if (o.path.rfind("/responseTemplates/", 0) == 0) {
-      std::string k = unescapePointer(o.path.substr(19));
+      std::string k = unescapePatchPath(o.path.substr(19));
       if (remove) g.responseTemplates.erase(k);
       else g.responseTemplates[k] = o.value;
     } else {
@@ -190,7 +172,7 @@ http::Response handleCollection(RestStore& store, const http::Request& req, cons
       return true;
     }
     if (m == "PATCH") {
-      auto ops = patchOps(doc);
+      auto ops = patchOperationsOf(doc);
       if (!ops) return ops.error();
       if (auto p = c.patch(*it, *ops); !p) return p;
       out = *it;
@@ -300,7 +282,7 @@ http::Response gatewayResponses(RestStore& store, const http::Request& req, cons
       if (auto r = readGatewayResponse(doc, g); !r) return r;
       status = 201;
     } else if (m == "PATCH") {
-      auto ops = patchOps(doc);
+      auto ops = patchOperationsOf(doc);
       if (!ops) return ops.error();
       if (auto p = patchGatewayResponse(g, *ops); !p) return p;
     } else {

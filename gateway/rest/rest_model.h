@@ -44,7 +44,7 @@ struct RestMethodResponse {
 
 struct RestMethod {
   std::string httpMethod;  // GET ... or ANY
-  std::string authorizationType = "NONE";  // NONE | CUSTOM (a Lambda authorizer) | AWS_IAM
+  std::string authorizationType = "NONE";  // NONE | CUSTOM (a Lambda authorizer) | AWS_IAM | COGNITO_USER_POOLS
   std::string authorizerId;
   std::vector<std::string> authorizationScopes;
   std::string requestValidatorId;
@@ -65,7 +65,7 @@ struct RestResource {
 };
 
 // A Lambda authorizer (TOKEN: one token header; REQUEST: headers, query, stage variables and
-// context) or a Cognito one (kept, not served).
+// context) or a Cognito user pool one (COGNITO_USER_POOLS: the tokens of providerARNs' pools).
 struct RestAuthorizer {
   std::string id;
   std::string name;
@@ -73,7 +73,7 @@ struct RestAuthorizer {
   std::string authorizerUri;
   std::string authorizerCredentials;
   std::string identitySource;  // comma-separated: method.request.header.Authorization, ...
-  std::string identityValidationExpression;  // TOKEN: a regex the token must match
+  std::string identityValidationExpression;  // TOKEN: a regex the token must match; COGNITO_USER_POOLS: the aud
   int64_t authorizerResultTtlInSeconds = 300;  // 0: no caching; at most 3600
   std::vector<std::string> providerARNs;
   std::string authType;  // x-amazon-apigateway-authtype ("custom", "oauth2", ...), shown as AWS does

@@ -1,12 +1,12 @@
 // Stage cache (see stage_cache.h).
 #include "gateway/rest/stage_cache.h"
 
-#include <cstdlib>
+#include "gateway/rest/decimal.h"
 
 namespace cdnlab::gateway {
 
 uint64_t cacheCapacityFor(const std::string& clusterSize) {
-  double gb = std::strtod(clusterSize.c_str(), nullptr);
+  double gb = parseNumber<double>(clusterSize).value_or(0.5);  // AWS's sizes: "0.5", "1.6", ... "237"
   uint64_t mib = gb <= 0.5 ? 16 : gb <= 1.6 ? 32 : gb <= 6.1 ? 64 : gb <= 13.5 ? 128 : gb <= 28.4 ? 256 : gb <= 58.2 ? 512 : 1024;
   return mib << 20;
 }

@@ -11,6 +11,7 @@
 #include "gateway/openapi/importer.h"
 #include "gateway/rest/rest_invoke.h"
 #include "gateway/rest/rest_mgmt.h"
+#include "gateway/rest/rest_test_authorizer.h"
 #include "gateway/server/iam_authorize.h"
 #include "gateway/server/invoke_chain.h"
 #include "gateway/websocket/ws_manager.h"
@@ -82,6 +83,7 @@ Result<int> GatewayServer::start() {
     if (!set) return Error{2, "--jwks " + file + ": " + set.error().message};
     keySets[spec.substr(0, eq)] = *set;
   }
+  jwks_ = keySets;
   store_.setJwks(std::move(keySets));
   for (const auto& spec : options_.iamKeys) {
     auto c = parseIamKey(spec);
@@ -144,6 +146,7 @@ void GatewayServer::handle(const http::RequestContextPtr& ctx) {
     if (ws.restSnap->find(target.apiId)) return runRestInvoke(*this, ctx, std::move(target), ws.restSnap);
     return runInvokeChain(*this, ctx, std::move(target));
   }
+  if (isTestInvokeAuthorizer(req)) return testInvokeAuthorizer(*this, ctx);  // asynchronous: may call the authorizer
   if (isRestManagementPath(req.path)) {
     http::Response r = handleRestManagement(restStore_, req);
     r.headers.set("x-amzn-RequestId", newAwsRequestId());

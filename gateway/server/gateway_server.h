@@ -7,6 +7,7 @@
 // to the current model snapshot.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,7 @@ struct GatewayOptions {
   int64_t jwksTtlSeconds = 3600;            // JWKS fetched from an issuer: kept this long
   int64_t jwksMinRefreshSeconds = 30;       // at most one unknown-kid refresh per issuer per this
   std::vector<std::string> iamKeys;         // "ACCESS_KEY:SECRET": credentials AWS_IAM routes accept
+  std::string cognitoIdpEndpoint;           // base URL serving <poolId>/.well-known/jwks.json for Cognito authorizers
   std::string region = "us-east-1";
   std::string accountId = "123456789012";
   uint64_t maxBodyBytes = 10 * 1024 * 1024; // API Gateway's payload limit -> 413
@@ -79,6 +81,11 @@ class GatewayServer {
   WorkerState& worker(int index) { return *workers_[static_cast<size_t>(index)]; }
   AuthorizerCache& authorizerCache() { return authorizerCache_; }
   const std::vector<auth::Credential>& iamCredentials() const { return iamCredentials_; }
+  // The --jwks key set of an issuer (REST APIs' Cognito user pools), or null. Read-only after start.
+  std::shared_ptr<const Jwks> jwksOf(const std::string& issuer) const {
+    auto it = jwks_.find(issuer);
+    return it == jwks_.end() ? nullptr : it->second;
+  }
   websocket::WsManager& websockets() { return *websockets_; }
   // Runs fn on worker `index`'s loop thread (false: the worker has stopped).
   bool post(int index, std::function<void()> fn);
@@ -95,6 +102,7 @@ class GatewayServer {
   std::optional<Endpoint> storeEp_;
   AuthorizerCache authorizerCache_;
   std::vector<auth::Credential> iamCredentials_;
+  std::map<std::string, std::shared_ptr<const Jwks>> jwks_;  // --jwks, by issuer
   std::unique_ptr<websocket::WsManager> websockets_;
   std::vector<std::unique_ptr<WorkerState>> workers_;
   std::unique_ptr<http::HttpServer> server_;

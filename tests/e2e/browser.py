@@ -137,3 +137,14 @@ class Browser:
             finally:
                 task.cancel()
         return Page(values, errors)
+
+
+def browser_for(stack):
+    """A Browser for a test class whose topology `stack` (RunningTopology) already runs. When
+    Chromium cannot start, the stack is closed before the error goes up: a failing setUpClass
+    never reaches tearDownClass."""
+    try:
+        return Browser()
+    except BaseException:
+        stack.close()
+        raise

@@ -1,6 +1,7 @@
 """Fakes the gateway's end-to-end tests talk to: a Lambda Invoke API (POST
-/2015-03-31/functions/NAME/invocations) whose functions are small Python callables, and an HTTP
-upstream that echoes what it got. Both run in threads on ephemeral loopback ports."""
+/2015-03-31/functions/NAME/invocations) whose functions are small Python callables, an HTTP
+upstream that echoes what it got, and a server of JSON documents (JWKS, OpenID configuration).
+All run in threads on ephemeral loopback ports."""
 import base64
 import json
 import threading
@@ -117,3 +118,43 @@ class EchoUpstream:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+class JsonDocuments(ThreadingHTTPServer):
+    """Serves JSON documents by path - `document(path)` returns what to send, or None for a 404 - and
+    counts the GETs of each path: a stand-in for an OpenID issuer or for cognito-idp's key sets."""
+
+    def __init__(self, document):
+        self.document = document
+        self.hits = {}
+        self.lock = threading.Lock()
+        server = self
+
+        class H(BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_GET(self):
+                with server.lock:
+                    server.hits[self.path] = server.hits.get(self.path, 0) + 1
+                doc = server.document(self.path)
+                body = json.dumps(doc).encode() if doc is not None else b""
+                self.send_response(200 if doc is not None else 404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        super().__init__(("127.0.0.1", 0), H)
+        self.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def count(self, path):
+        with self.lock:
+            return self.hits.get(path, 0)
+
+    def close(self):
+        self.shutdown()
+        self.server_close()
+

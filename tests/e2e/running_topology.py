@@ -33,6 +33,16 @@ def wait_gone(pids, timeout=10):
     return [p for p in pids if alive(p)]
 
 
+def state_file(xdg_dir, stem=None):
+    """The state file of a run under XDG_RUNTIME_DIR `xdg_dir`: the run directory is
+    <stem>-<hash of the topology file's full path>, or `default` for the embedded topology."""
+    run = f"{stem}-*" if stem else "default"
+    found = glob.glob(os.path.join(xdg_dir, "cdnlab", run, "state"))
+    if len(found) != 1:
+        raise RuntimeError(f"expected one state file for {run}, found {found}")
+    return found[0]
+
+
 def pids_of(state_file):
     """Component name -> PID from an `up` state file."""
     out = {}
@@ -92,14 +102,12 @@ class RunningTopology:
                                env=self.env, timeout=timeout)
             self.started = True
             self.up_seconds = time.monotonic() - t0
+            self.up_ms = self.up_seconds * 1000
             self.up_output = r.stdout
             if r.returncode != 0:
                 raise RuntimeError(f"cdnlab up failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
-            run = os.path.splitext(os.path.basename(self.topo))[0] + "-*" if self.topo else "default"
-            found = glob.glob(os.path.join(self.env["XDG_RUNTIME_DIR"], "cdnlab", run, "state"))
-            if len(found) != 1:
-                raise RuntimeError(f"expected one state file for {run}, found {found}")
-            self.state = found[0]
+            stem = os.path.splitext(os.path.basename(self.topo))[0] if self.topo else None
+            self.state = state_file(self.env["XDG_RUNTIME_DIR"], stem)
             self.run_dir = os.path.dirname(self.state)
             self.pids = pids_of(self.state)
         except BaseException:

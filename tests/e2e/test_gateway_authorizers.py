@@ -8,19 +8,12 @@ import http.client
 import json
 import os
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Proc, curl  # noqa: E402
-from lambda_util import ROLE, client, make_zip, start_lambda  # noqa: E402
+from harness import curl  # noqa: E402
+from authorizer_e2e import AuthorizerStack, sigv4_headers  # noqa: E402
 from gateway_e2e_base import ARN, aws, request  # noqa: E402
-
-import boto3  # noqa: E402
-from botocore.auth import SigV4Auth  # noqa: E402
-from botocore.config import Config  # noqa: E402
-from botocore.awsrequest import AWSRequest  # noqa: E402
-from botocore.credentials import Credentials  # noqa: E402
 
 FUNCTIONS = """
 exports.echo = async (event) => ({ statusCode: 200, headers: { "content-type": "application/json" },
@@ -53,19 +46,8 @@ IAM_KEY, IAM_SECRET = "AKIDGATEWAYTEST", "gateway-test-secret"
 class Authorizers(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.lam = start_lambda()
-        cls.lc = client(cls.lam)
-        code = make_zip({"index.js": FUNCTIONS})
-        for name in ("echo", "simple", "policy", "broken"):
-            cls.lc.create_function(FunctionName=name, Runtime="nodejs20.x", Role=ROLE, Handler=f"index.{name}",
-                                   Code={"ZipFile": code}, Timeout=10)
-        cls.gw = Proc(["gateway", "--listen", "127.0.0.1:0", "--data", os.path.join(cls.tmp.name, "gw"),
-                       "--lambda-endpoint", cls.lam.url(), "--iam-key", f"{IAM_KEY}:{IAM_SECRET}"])
-        cls.ep = ["--endpoint-url", cls.gw.url()]
-        cls.boto = boto3.session.Session().client(
-            "apigatewayv2", endpoint_url=cls.gw.url(), region_name="us-east-1", aws_access_key_id="AKIDTEST",
-            aws_secret_access_key="secret", config=Config(retries={"max_attempts": 1}))
+        cls.stack = AuthorizerStack(FUNCTIONS, ("echo", "simple", "policy", "broken"), IAM_KEY, IAM_SECRET, "apigatewayv2")
+        cls.gw, cls.ep, cls.boto = cls.stack.gw, cls.stack.ep, cls.stack.boto
         api = json.loads(aws("apigatewayv2", "create-api", "--name", "authz", "--protocol-type", "HTTP", *cls.ep).stdout)
         cls.api = api["ApiId"]
         integ = json.loads(aws("apigatewayv2", "create-integration", "--api-id", cls.api, "--integration-type", "AWS_PROXY",
@@ -75,11 +57,7 @@ class Authorizers(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.boto.close()
-        cls.lc.close()
-        cls.gw.stop()
-        cls.lam.stop()
-        cls.tmp.cleanup()
+        cls.stack.close()
 
     def authorizer(self, fn, *extra):
         uri = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{ARN}{fn}/invocations"
@@ -173,10 +151,9 @@ class Authorizers(unittest.TestCase):
     def signed(self, method, path, secret=IAM_SECRET, body=b""):
         host = f"{self.api}.execute-api.localhost"
         url = f"http://{host}{path}"
-        req = AWSRequest(method=method, url=url, data=body, headers={"Host": host})
-        SigV4Auth(Credentials(IAM_KEY, secret), "execute-api", "us-east-1").add_auth(req)
+        headers = sigv4_headers(method, url, IAM_KEY, secret, body, {"Host": host})
         c = http.client.HTTPConnection(*self.gw.addr["http"], timeout=10)
-        c.request(method, path, body=body, headers=dict(req.headers.items()))
+        c.request(method, path, body=body, headers=headers)
         r = c.getresponse()
         out = (r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
         c.close()

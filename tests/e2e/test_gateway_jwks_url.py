@@ -2,18 +2,16 @@
 discovery's jwks_uri, or {issuer}/.well-known/jwks.json when there is no discovery document),
 caches it, refreshes it when a token names an unknown kid (at most once per window, so made-up
 kids do not become fetches) and after --jwks-ttl. The issuer is a tiny local JWKS server."""
-import http.server
-import json
 import os
 import sys
 import tempfile
-import threading
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import Proc  # noqa: E402
 from gateway_e2e_base import b64u, hs256, request  # noqa: E402
+from gateway_fakes import JsonDocuments  # noqa: E402
 
 import boto3  # noqa: E402
 
@@ -21,45 +19,19 @@ SECRETS = {"k1": b"k1-secret-0123456789abcdef012345", "k2": b"k2-secret-01234567
            "k3": b"k3-secret-0123456789abcdef012345"}
 
 
-class Issuer(http.server.ThreadingHTTPServer):
+class Issuer(JsonDocuments):
     """Serves /.well-known/openid-configuration -> /keys, and /nodisc/.well-known/jwks.json."""
 
     def __init__(self):
         self.kids = ["k1"]
-        self.hits = {}
-        self.lock = threading.Lock()
-        issuer = self
+        super().__init__(self.serve)
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *a):
-                pass
-
-            def do_GET(self):
-                with issuer.lock:
-                    issuer.hits[self.path] = issuer.hits.get(self.path, 0) + 1
-                    keys = {"keys": [{"kty": "oct", "kid": k, "k": b64u(SECRETS[k])} for k in issuer.kids]}
-                if self.path == "/.well-known/openid-configuration":
-                    body = json.dumps({"issuer": issuer.url, "jwks_uri": issuer.url + "/keys"}).encode()
-                elif self.path in ("/keys", "/nodisc/.well-known/jwks.json"):
-                    body = json.dumps(keys).encode()
-                else:
-                    self.send_response(404)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server_address[1]}"
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-    def count(self, path):
-        with self.lock:
-            return self.hits.get(path, 0)
+    def serve(self, path):
+        if path == "/.well-known/openid-configuration":
+            return {"issuer": self.url, "jwks_uri": self.url + "/keys"}
+        if path in ("/keys", "/nodisc/.well-known/jwks.json"):
+            return {"keys": [{"kty": "oct", "kid": k, "k": b64u(SECRETS[k])} for k in list(self.kids)]}
+        return None
 
 
 def token(issuer, kid, aud="api://shop"):
@@ -75,8 +47,7 @@ class JwksUrl(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.issuer.shutdown()
-        cls.issuer.server_close()
+        cls.issuer.close()
         cls.tmp.cleanup()
 
     def gateway(self, name, *extra):

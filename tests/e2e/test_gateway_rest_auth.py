@@ -11,19 +11,11 @@ SigV4 signature and refuses unsigned requests with "Missing Authentication Token
 import json
 import os
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Proc  # noqa: E402
-from lambda_util import ROLE, client, make_zip, start_lambda  # noqa: E402
+from authorizer_e2e import AuthorizerStack, sigv4_headers  # noqa: E402
 from gateway_e2e_base import ARN, aws, request  # noqa: E402
-
-import boto3  # noqa: E402
-from botocore.auth import SigV4Auth  # noqa: E402
-from botocore.awsrequest import AWSRequest  # noqa: E402
-from botocore.config import Config  # noqa: E402
-from botocore.credentials import Credentials  # noqa: E402
 
 FUNCTIONS = r"""
 exports.echo = async (event) => ({ statusCode: 200, headers: { "content-type": "application/json" },
@@ -66,19 +58,8 @@ URI = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" + ARN + "
 class RestAuthorizers(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.lam = start_lambda()
-        cls.lc = client(cls.lam)
-        code = make_zip({"index.js": FUNCTIONS})
-        for name in ("echo", "token", "request"):
-            cls.lc.create_function(FunctionName=name, Runtime="nodejs20.x", Role=ROLE, Handler=f"index.{name}",
-                                   Code={"ZipFile": code}, Timeout=10)
-        cls.gw = Proc(["gateway", "--listen", "127.0.0.1:0", "--data", os.path.join(cls.tmp.name, "gw"),
-                       "--lambda-endpoint", cls.lam.url(), "--iam-key", f"{IAM_KEY}:{IAM_SECRET}"])
-        cls.ep = ["--endpoint-url", cls.gw.url()]
-        cls.boto = boto3.session.Session().client(
-            "apigateway", endpoint_url=cls.gw.url(), region_name="us-east-1", aws_access_key_id="AKIDTEST",
-            aws_secret_access_key="secret", config=Config(retries={"max_attempts": 1}))
+        cls.stack = AuthorizerStack(FUNCTIONS, ("echo", "token", "request"), IAM_KEY, IAM_SECRET, "apigateway")
+        cls.gw, cls.ep, cls.boto = cls.stack.gw, cls.stack.ep, cls.stack.boto
         cls.api = json.loads(aws("apigateway", "create-rest-api", "--name", "authz", *cls.ep).stdout)["id"]
         root = cls.boto.get_resources(restApiId=cls.api)["items"][0]["id"]
         # aws-cli: the TOKEN authorizer and the CUSTOM method that uses it.
@@ -104,6 +85,15 @@ class RestAuthorizers(unittest.TestCase):
         cls.signed = cls.resource(root, "signed")
         cls.boto.put_method(restApiId=cls.api, resourceId=cls.signed, httpMethod="GET", authorizationType="AWS_IAM")
         cls.proxy(cls.signed, "GET")
+        # An AWS_IAM method whose MOCK template reads $context.identity.*.
+        whoami = cls.resource(root, "whoami")
+        cls.boto.put_method(restApiId=cls.api, resourceId=whoami, httpMethod="GET", authorizationType="AWS_IAM")
+        cls.boto.put_integration(restApiId=cls.api, resourceId=whoami, httpMethod="GET", type="MOCK",
+                                 requestTemplates={"application/json": '{"statusCode": 200}'})
+        cls.boto.put_integration_response(
+            restApiId=cls.api, resourceId=whoami, httpMethod="GET", statusCode="200",
+            responseTemplates={"application/json": '{"key": "$context.identity.accessKey", "arn": "$context.identity.userArn", '
+                                                   '"caller": "$context.identity.caller", "account": "$context.identity.accountId"}'})
         aws("apigateway", "create-deployment", "--rest-api-id", cls.api, "--stage-name", "prod", *cls.ep)
 
     @classmethod
@@ -117,11 +107,7 @@ class RestAuthorizers(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.boto.close()
-        cls.lc.close()
-        cls.gw.stop()
-        cls.lam.stop()
-        cls.tmp.cleanup()
+        cls.stack.close()
 
     def call(self, method, path, headers=None):
         st, h, body, _ = request(self.gw.addr["http"], method, path, host=f"{self.api}.execute-api.localhost", headers=headers)
@@ -188,6 +174,28 @@ class RestAuthorizers(unittest.TestCase):
             self.boto.update_method(restApiId=self.api, resourceId=self.orders, httpMethod="GET",
                                     patchOperations=[{"op": "replace", "path": "/authorizerId", "value": "nope"}])
 
+    def test_test_invoke_authorizer(self):
+        az = self.token_az["id"]
+        out = self.boto.test_invoke_authorizer(restApiId=self.api, authorizerId=az, headers={"Authorization": "allow-tia"},
+                                               pathWithQueryString="/items?x=1")
+        self.assertEqual((out["clientStatus"], out["principalId"]), (200, "user-allow-tia"), out["log"])
+        policy = json.loads(out["policy"])
+        stage_arn = f"arn:aws:execute-api:us-east-1:123456789012:{self.api}/ESTestInvoke-stage"
+        self.assertEqual(policy["Statement"][0], {"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": stage_arn + "/*"})
+        self.assertIn("Incoming identity: allow-tia", out["log"])
+        self.assertIn('"methodArn":"' + stage_arn + '/GET/items"', out["log"])
+        # What the client would have received for the other answers.
+        for token, status in (("deny-tia", 403), ("unauth-tia", 401), ("broken-tia", 500), ("Bearer x", 401)):
+            got = self.boto.test_invoke_authorizer(restApiId=self.api, authorizerId=az, headers={"Authorization": token})
+            self.assertEqual(got["clientStatus"], status, token)
+        self.assertEqual(self.boto.test_invoke_authorizer(restApiId=self.api, authorizerId=az, headers={})["clientStatus"], 401)
+        # aws-cli, a REQUEST authorizer: the query string of pathWithQueryString and the headers reach the event.
+        out = json.loads(aws("apigateway", "test-invoke-authorizer", "--rest-api-id", self.api, "--authorizer-id",
+                             self.request_az["id"], "--headers", "x-user=ann", "--path-with-query-string", "/orders?user=ann",
+                             *self.ep).stdout)
+        self.assertEqual((out["clientStatus"], out["principalId"]), (200, "ann"), out["log"])
+        self.assertIn('"queryStringParameters":{"user":"ann"}', out["log"])
+
     def test_api_key_from_the_authorizer(self):
         api = self.boto.create_rest_api(name="metered", apiKeySource="AUTHORIZER")["id"]
         root = self.boto.get_resources(restApiId=api)["items"][0]["id"]
@@ -216,13 +224,23 @@ class RestAuthorizers(unittest.TestCase):
         url = self.gw.url() + f"/_api/{self.api}/prod/signed"
         st, _, body, _ = request(self.gw.addr["http"], "GET", f"/_api/{self.api}/prod/signed")
         self.assertEqual((st, json.loads(body)), (403, {"message": "Missing Authentication Token"}))
-        req = AWSRequest(method="GET", url=url)
-        SigV4Auth(Credentials(IAM_KEY, IAM_SECRET), "execute-api", "us-east-1").add_auth(req)
-        st, _, body, _ = request(self.gw.addr["http"], "GET", f"/_api/{self.api}/prod/signed", headers=dict(req.headers))
+        st, _, body, _ = request(self.gw.addr["http"], "GET", f"/_api/{self.api}/prod/signed",
+                                 headers=sigv4_headers("GET", url, IAM_KEY, IAM_SECRET))
         self.assertEqual(st, 200, body)
-        req = AWSRequest(method="GET", url=url)
-        SigV4Auth(Credentials(IAM_KEY, "wrong"), "execute-api", "us-east-1").add_auth(req)
-        st, h, body, _ = request(self.gw.addr["http"], "GET", f"/_api/{self.api}/prod/signed", headers=dict(req.headers))
+        # requestContext.identity names the signer, as in AWS's example event for an IAM caller.
+        identity = json.loads(body)["requestContext"]["identity"]
+        self.assertEqual({k: identity[k] for k in ("accessKey", "accountId", "caller", "user", "userArn")},
+                         {"accessKey": IAM_KEY, "accountId": "123456789012", "caller": IAM_KEY, "user": IAM_KEY,
+                          "userArn": f"arn:aws:iam::123456789012:user/{IAM_KEY}"})
+        for k in ("cognitoAuthenticationProvider", "cognitoAuthenticationType", "cognitoIdentityId", "cognitoIdentityPoolId"):
+            self.assertIsNone(identity[k])
+        self.assertEqual(identity["sourceIp"], "127.0.0.1")
+        st, _, body, _ = request(self.gw.addr["http"], "GET", f"/_api/{self.api}/prod/whoami",
+                                 headers=sigv4_headers("GET", self.gw.url() + f"/_api/{self.api}/prod/whoami", IAM_KEY, IAM_SECRET))
+        self.assertEqual((st, json.loads(body)), (200, {"key": IAM_KEY, "arn": f"arn:aws:iam::123456789012:user/{IAM_KEY}",
+                                                        "caller": IAM_KEY, "account": "123456789012"}))
+        st, h, body, _ = request(self.gw.addr["http"], "GET", f"/_api/{self.api}/prod/signed",
+                                 headers=sigv4_headers("GET", url, IAM_KEY, "wrong"))
         self.assertEqual(st, 403)
         self.assertIn("signature", json.loads(body)["message"])
 

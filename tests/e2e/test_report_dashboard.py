@@ -15,7 +15,7 @@ import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from browser import CHROMIUM, Browser  # noqa: E402
+from browser import CHROMIUM, browser_for  # noqa: E402
 from harness import BIN, Proc, curl  # noqa: E402
 from running_topology import RunningTopology, small_topology_yaml  # noqa: E402
 
@@ -30,11 +30,7 @@ class ReportAndDashboardTest(unittest.TestCase):
         cls.stack = RunningTopology("cdnlab-report-e2e-", name=f"report-e2e-{PID}",
                                   yaml=small_topology_yaml(NET, latency=True), flags=["--no-latency"])
         cls.dir, cls.env, cls.topo = cls.stack.dir, cls.stack.env, cls.stack.topo
-        try:
-            cls.browser = Browser()
-        except BaseException:
-            cls.stack.close()
-            raise
+        cls.browser = browser_for(cls.stack)
 
     @classmethod
     def tearDownClass(cls):
@@ -58,6 +54,7 @@ class ReportAndDashboardTest(unittest.TestCase):
             "[...document.querySelectorAll('#plot-map [data-kind]')].map(e => e.dataset.id).sort().join(',')",
             "document.querySelectorAll('#table-pops tr').length",
             "document.querySelector('[data-figure=\"hit-ratio\"] .v').textContent",
+            "[...document.querySelectorAll('#table-config td:first-child')].map(e => e.textContent)",
             "document.querySelectorAll('script').length",
             "performance.getEntriesByType('resource').length",
         ])
@@ -71,6 +68,10 @@ class ReportAndDashboardTest(unittest.TestCase):
         self.assertEqual(ids.split(","), sorted(["berlin", "fra", "origin", "shield", "syd", "sydney"]))
         self.assertEqual(p.value("document.querySelectorAll('#table-pops tr').length"), 1 + 2 + 2)  # head, 2 PoPs, shield, all
         self.assertRegex(p.value("document.querySelector('[data-figure=\"hit-ratio\"] .v').textContent"), r"^\d+\.\d %$")
+        # The run's configuration: the seed and rate it ran with, among the rest.
+        config = p.value("[...document.querySelectorAll('#table-config td:first-child')].map(e => e.textContent)")
+        self.assertGreater(len(config), 3, config)
+        self.assertTrue(any("seed" in k for k in config), config)
         # Self-contained: no script and nothing fetched.
         self.assertEqual(p.value("document.querySelectorAll('script').length"), 0)
         self.assertEqual(p.value("performance.getEntriesByType('resource').length"), 0)

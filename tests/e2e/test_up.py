@@ -7,7 +7,6 @@ serving, that `down` leaves no process behind, and that a bad topology is refuse
 Addresses are 127.A.B.x with A, B from this test's PID, so parallel tests do not collide; the
 run directory goes to a private XDG_RUNTIME_DIR.
 """
-import glob
 import math
 import os
 import re
@@ -21,6 +20,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import BIN, curl  # noqa: E402
+from running_topology import RunningTopology, alive, pids_of, state_file  # noqa: E402
 
 PID = os.getpid()
 NET = f"127.{200 + PID % 50}.{(PID // 50) % 250}"
@@ -78,31 +78,6 @@ def topology_yaml():
     return "\n".join(lines) + "\n"
 
 
-def state_file(xdg_dir, stem):
-    """The state file of a run: the run directory is <stem>-<hash of the file's full path>."""
-    found = glob.glob(os.path.join(xdg_dir, "cdnlab", f"{stem}-*", "state"))
-    assert len(found) == 1, found
-    return found[0]
-
-
-def pids_of(state_file):
-    out = {}
-    with open(state_file) as f:
-        for line in f:
-            parts = line.rstrip("\n").split("\t")
-            if parts[0] == "component":
-                out[parts[1]] = int(parts[3])
-    return out
-
-
-def alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(") ")[1][0] != "Z"
-    except OSError:
-        return False
-
-
 def own_cache(headers):
     """This PoP's X-Cache verdict: the last member (a PoP appends its own to its upstream's)."""
     return headers["x-cache"].split(",")[-1].strip()
@@ -121,28 +96,14 @@ def timed_get(url):
 class UpTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp(prefix="cdnlab-up-e2e-")
-        cls.env = dict(os.environ, XDG_RUNTIME_DIR=cls.dir)
-        cls.topo = os.path.join(cls.dir, f"up-e2e-{PID}.yaml")
-        with open(cls.topo, "w") as f:
-            f.write(topology_yaml())
-        t0 = time.monotonic()
-        r = subprocess.run([BIN, "up", cls.topo, "--detach"], capture_output=True, text=True, env=cls.env, timeout=60)
-        cls.up_ms = (time.monotonic() - t0) * 1000
-        cls.up_out = r.stdout
-        if r.returncode != 0:
-            shutil.rmtree(cls.dir, ignore_errors=True)
-            raise RuntimeError(f"cdnlab up failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
-        cls.state = state_file(cls.dir, f"up-e2e-{PID}")
-        cls.pids = pids_of(cls.state)
+        cls.stack = RunningTopology("cdnlab-up-e2e-", name=f"up-e2e-{PID}", yaml=topology_yaml())
+        cls.dir, cls.env, cls.topo = cls.stack.dir, cls.stack.env, cls.stack.topo
+        cls.up_ms, cls.up_out = cls.stack.up_ms, cls.stack.up_output
+        cls.state, cls.pids = cls.stack.state, cls.stack.pids
 
     @classmethod
     def tearDownClass(cls):
-        subprocess.run([BIN, "down", cls.topo], capture_output=True, env=cls.env, timeout=60)
-        for pid in getattr(cls, "pids", {}).values():  # belt and braces: only our own PIDs
-            if alive(pid):
-                os.kill(pid, signal.SIGKILL)
-        shutil.rmtree(cls.dir, ignore_errors=True)
+        cls.stack.close()
 
     def url(self, n, path):
         return f"http://{NET}.{n}:8080{path}"

@@ -3,8 +3,9 @@ the store seeded with the products, the three functions (Node.js with the AWS SD
 and the SDK are installed, else their native versions), the HTTP API, the shield and six edge
 PoPs. The files the shop names are written next to it in the run directory, identical to the
 repository's; a client in Berlin routed by the geo router reads a product (Miss, then Hit) and
-a static asset; the function's cold start shows in the Lambda service's metrics; `cdnlab down`
-with no file stops every process.
+a static asset; the functions answer from the environments their provisioned concurrency started
+(`up --wait` waits for them: no cold start), while invoking a function's $LATEST shows a cold start
+in the Lambda service's metrics; `cdnlab down` with no file stops every process.
 
 The default's addresses are fixed (127.0.1.1 .. 127.0.4.3): when something already serves one
 of them (a user's own `cdnlab up` on this machine), the test is skipped rather than disturb it.
@@ -43,13 +44,18 @@ def metric(text, name, **labels):
     return total
 
 
+def lambda_metrics():
+    with urllib.request.urlopen("http://127.0.4.2:9001/metrics", timeout=10) as r:
+        return r.read().decode()
+
+
 class DefaultTopologyTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         busy = [f"{h}:{p}" for h, p in DEFAULT_ADDRESSES if served(h, p)]
         if busy:
             raise unittest.SkipTest(f"the default topology's addresses are in use here: {busy}")
-        cls.stack = RunningTopology("cdnlab-default-e2e-")
+        cls.stack = RunningTopology("cdnlab-default-e2e-", flags=["--wait"])
 
     @classmethod
     def tearDownClass(cls):
@@ -60,6 +66,7 @@ class DefaultTopologyTest(unittest.TestCase):
         node = shutil.which("node") is not None and os.path.isdir(SDK)
         self.assertRegex(out, r"deployed 2 tables \(\d+ items seeded.*\), 3 functions \(%d native\), 1 API"
                          % (0 if node else 3))
+        self.assertIn("provisioned concurrency ready after", out)
         for name in ("store", "lambda", "gateway", "origin", "shield-nyc", "fra", "lon", "iad", "gru", "sin", "syd",
                      "router", "dashboard"):
             self.assertIn(name, self.stack.pids, out)
@@ -87,10 +94,22 @@ class DefaultTopologyTest(unittest.TestCase):
         self.assertEqual(s, 200)
         self.assertGreater(len(body), 0)
 
-    def test_3_cold_start_in_the_lambda_metrics(self):
-        with urllib.request.urlopen("http://127.0.4.2:9001/metrics", timeout=10) as r:
-            text = r.read().decode()
-        self.assertGreaterEqual(metric(text, "cdnlab_lambda_cold_starts_total", function="get-product"), 1, text)
+    def test_3_provisioned_environments_and_an_on_demand_cold_start(self):
+        import boto3
+        s, _, b = curl("-X", "POST", "-H", "content-type: application/json", "--data", '{"productId": "p00009", "quantity": 1}',
+                       "http://127.0.3.4:8080/api/orders", timeout=20)
+        self.assertEqual(s, 201, b)
+        text = lambda_metrics()
+        # The read and the order went to environments provisioned before any traffic (alias live).
+        for fn in ("get-product", "place-order"):
+            self.assertGreaterEqual(metric(text, "cdnlab_lambda_invocations_total", function=fn), 1, text)
+            self.assertEqual(metric(text, "cdnlab_lambda_cold_starts_total", function=fn), 0, text)
+        # Invoking the unqualified function ($LATEST) has no provisioned environment: a cold start.
+        lam = boto3.client("lambda", endpoint_url="http://127.0.4.2:9001", region_name="us-east-1",
+                           aws_access_key_id="x", aws_secret_access_key="y")
+        r = lam.invoke(FunctionName="place-order", Payload=json.dumps({"body": "not json"}).encode())
+        self.assertEqual(json.loads(r["Payload"].read())["statusCode"], 400)
+        self.assertGreaterEqual(metric(lambda_metrics(), "cdnlab_lambda_cold_starts_total", function="place-order"), 1)
 
     def test_4_down_without_a_file_stops_everything(self):
         r = self.stack.down()

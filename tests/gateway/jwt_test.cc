@@ -12,6 +12,8 @@
 
 #include <rapidjson/document.h>
 
+#include "tests/gateway/openssl_test_keys.h"
+
 namespace cdnlab::gateway {
 namespace {
 
@@ -19,26 +21,8 @@ constexpr int64_t kNow = 1700000000;
 
 std::string b64u(std::string_view s) { return base64UrlEncode(s); }
 
-std::string bnParam(EVP_PKEY* k, const char* name, int pad = 0) {
-  BIGNUM* bn = nullptr;
-  EVP_PKEY_get_bn_param(k, name, &bn);
-  std::string out(static_cast<size_t>(pad ? pad : BN_num_bytes(bn)), '\0');
-  BN_bn2binpad(bn, reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(out.size()));
-  BN_free(bn);
-  return out;
-}
-
-std::string sign(EVP_PKEY* k, std::string_view input) {
-  EVP_MD_CTX* md = EVP_MD_CTX_new();
-  size_t len = 0;
-  EVP_DigestSignInit(md, nullptr, EVP_sha256(), nullptr, k);
-  EVP_DigestSign(md, nullptr, &len, reinterpret_cast<const unsigned char*>(input.data()), input.size());
-  std::string sig(len, '\0');
-  EVP_DigestSign(md, reinterpret_cast<unsigned char*>(sig.data()), &len, reinterpret_cast<const unsigned char*>(input.data()), input.size());
-  sig.resize(len);
-  EVP_MD_CTX_free(md);
-  return sig;
-}
+using testkeys::bnParam;
+using testkeys::sign;
 
 struct Keys {
   EVP_PKEY* rsa = EVP_RSA_gen(2048);

@@ -46,6 +46,20 @@ TEST(RestProxyEvent, MatchesAwsExample) {
   std::string noKey = buildRestProxyEvent(r, RestEventExtras{"/my/path", "/prod/my/path", "", ""});
   ASSERT_FALSE(g.Parse(noKey.c_str()).HasParseError());
   EXPECT_TRUE(g["requestContext"]["identity"]["apiKey"].IsNull());
+
+  // An AWS_IAM method's caller fills accessKey, accountId, caller, user and userArn (AWS's example
+  // event of an IAM caller); the Cognito members stay null.
+  CallerIdentity caller{"AKIDEXAMPLE", "123456789012", "AIDAEXAMPLE", "AIDAEXAMPLE", "arn:aws:iam::123456789012:user/alice"};
+  std::string signed_ = buildRestProxyEvent(r, RestEventExtras{"/my/path", "/prod/my/path", "", "", caller});
+  ASSERT_FALSE(g.Parse(signed_.c_str()).HasParseError());
+  const auto& id = g["requestContext"]["identity"];
+  EXPECT_STREQ(id["accessKey"].GetString(), "AKIDEXAMPLE");
+  EXPECT_STREQ(id["accountId"].GetString(), "123456789012");
+  EXPECT_STREQ(id["caller"].GetString(), "AIDAEXAMPLE");
+  EXPECT_STREQ(id["user"].GetString(), "AIDAEXAMPLE");
+  EXPECT_STREQ(id["userArn"].GetString(), "arn:aws:iam::123456789012:user/alice");
+  EXPECT_TRUE(id["cognitoIdentityId"].IsNull());
+  EXPECT_STREQ(id["sourceIp"].GetString(), "192.0.2.1");
 }
 
 }  // namespace

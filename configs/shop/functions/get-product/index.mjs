@@ -6,6 +6,10 @@ import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 // Created once per execution environment (outside the handler): warm invocations reuse it.
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const TABLE = process.env.PRODUCTS_TABLE ?? "products";
+// Init-time priming: the SDK loads its credential chain and opens its connection to the store on
+// the first call, not at import. One cheap read here (an id no product has) moves that cost into
+// the init phase, which provisioned concurrency runs before any traffic.
+await doc.send(new GetCommand({ TableName: TABLE, Key: { id: "-" } }));
 
 const reply = (statusCode, body, cacheControl) => ({
   statusCode,
