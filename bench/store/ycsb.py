@@ -7,8 +7,10 @@ then run workload A (50% GetItem / 50% UpdateItem) and B (95/5) with uniform and
 wrk (32 keep-alive connections), ROUNDS times, alternating between servers run by run so that
 background load on the shared machine hits all of them alike. Reported per (server, workload):
 medians over rounds of ops/s, p50 / p99 latency, and ops per server CPU-second (utime+stime of
-the server process from /proc/<pid>/stat, before and after each run), plus resident memory per
-item after the load (RSS growth during the load / RECORDS).
+the server process from /proc/<pid>/stat, before and after each run), the client's own CPU per
+operation (wrk's utime+stime from getrusage: on a 2-core machine the client competes with the
+server, so its cost bounds ops/s for every server alike), plus resident memory per item after the
+load (RSS growth during the load / RECORDS).
 
 Environment: BENCH_DURATION (s, default 20), BENCH_ROUNDS (3), BENCH_RECORDS (100000),
 BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 2), BENCH_SERVERS (comma list of
@@ -20,6 +22,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -185,13 +188,20 @@ def load(server):
             "rss_per_item": (rss_after - rss_before) / RECORDS}
 
 
+def children_cpu_s():
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def run_wrk(server, read_pct, dist):
     cpu0 = server.cpu_seconds()
+    client0 = children_cpu_s()  # wrk is the only child waited for during the run
     r = subprocess.run(["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--timeout", "5s",
                         "-s", os.path.join(HERE, "workload.lua"), f"http://127.0.0.1:{server.port}",
                         "--", TABLE, str(RECORDS), str(read_pct), dist],
                        capture_output=True, text=True, timeout=DURATION + 120)
     cpu = server.cpu_seconds() - cpu0
+    client_cpu = children_cpu_s() - client0
     m = re.search(r"^RESULT (\{.*\})$", r.stdout, re.M)
     if r.returncode != 0 or not m:
         raise RuntimeError(f"wrk failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
@@ -201,6 +211,7 @@ def run_wrk(server, read_pct, dist):
     ok = res["requests"] - errors
     return {"ops": ok / secs, "p50_ms": res["p50_us"] / 1000, "p99_ms": res["p99_us"] / 1000,
             "cpu_s": cpu, "ops_per_cpu_s": ok / cpu if cpu > 0 else float("nan"),
+            "client_us_per_op": client_cpu * 1e6 / ok if ok else float("nan"),
             "errors": errors, "requests": res["requests"]}
 
 
@@ -234,17 +245,19 @@ def write_results(loads, runs, started):
         lines.append(f"| {name} | {fmt(l['load_items_per_s'])} | {fmt(l['load_cpu_s'], 1)} | "
                      f"{fmt(l['rss_after'] / 2**20, 1)} MiB | {fmt(l['rss_per_item'])} B |")
     lines += ["", "## Workloads (medians over rounds)", "",
-              "| workload | keys | server | ops/s | p50 ms | p99 ms | ops per CPU-s | errors |",
-              "|---|---|---|---:|---:|---:|---:|---:|"]
+              "| workload | keys | server | ops/s | p50 ms | p99 ms | ops per CPU-s | wrk CPU us/op | errors |",
+              "|---|---|---|---:|---:|---:|---:|---:|---:|"]
     for (wl, pct, dist) in WORKLOADS:
         for name in loads:
             rs = runs.get((name, wl, dist), [])
             if not rs:
                 continue
-            med = {k: statistics.median(r[k] for r in rs) for k in ("ops", "p50_ms", "p99_ms", "ops_per_cpu_s")}
+            med = {k: statistics.median(r[k] for r in rs)
+                   for k in ("ops", "p50_ms", "p99_ms", "ops_per_cpu_s", "client_us_per_op")}
             errs = sum(r["errors"] for r in rs)
             lines.append(f"| {wl} ({pct}/{100 - pct}) | {dist} | {name} | {fmt(med['ops'])} | "
-                         f"{fmt(med['p50_ms'], 2)} | {fmt(med['p99_ms'], 2)} | {fmt(med['ops_per_cpu_s'])} | {errs} |")
+                         f"{fmt(med['p50_ms'], 2)} | {fmt(med['p99_ms'], 2)} | {fmt(med['ops_per_cpu_s'])} | "
+                         f"{fmt(med['client_us_per_op'], 1)} | {errs} |")
     if "cdnlab" in loads:
         lines += ["", "## cdnlab / dynalite ratios (medians)", "",
                   "| workload | keys | vs | ops/s x | ops per CPU-s x | p99 cdnlab / other |", "|---|---|---|---:|---:|---:|"]
@@ -292,7 +305,8 @@ def main():
                     r = run_wrk(servers[kind], pct, dist)
                     runs.setdefault((kind, wl, dist), []).append(r)
                     log(f"round {rnd} {kind:13s} {wl} {dist:7s} {r['ops']:9.0f} ops/s p50 {r['p50_ms']:.2f} ms "
-                        f"p99 {r['p99_ms']:.2f} ms {r['ops_per_cpu_s']:.0f} ops/CPU-s errors {r['errors']}")
+                        f"p99 {r['p99_ms']:.2f} ms {r['ops_per_cpu_s']:.0f} ops/CPU-s wrk {r['client_us_per_op']:.1f} us/op "
+                        f"errors {r['errors']}")
         write_results(loads, runs, started)
         bad = [k for k, rs in runs.items() if any(r["errors"] > r["requests"] * 0.01 for r in rs)]
         if bad:
