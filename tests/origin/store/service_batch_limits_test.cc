@@ -138,3 +138,44 @@ TEST_F(ServiceBatchLimits, StreamArnEndsWithItsLabel) {
 
 }  // namespace
 }  // namespace cdnlab::store
+
+namespace cdnlab::store {
+namespace {
+
+class ServiceItemLevelLimits : public StoreFixture {};
+
+TEST_F(ServiceItemLevelLimits, ATransactionItemThatFailsValidationCancelsTheTransaction) {
+  createHashRange();
+  ok("PutItem", R"({"TableName":"Tbl","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"s":{"S":"text"}}})");
+  // Adding a number to a string is only found when the item is read: AWS cancels the
+  // transaction with a ValidationError reason for that item and applies nothing.
+  Reply r = call("TransactWriteItems", R"({"TransactItems":[
+    {"Put":{"TableName":"Tbl","Item":{"pk":{"S":"b"},"sk":{"N":"1"}}}},
+    {"Update":{"TableName":"Tbl","Key":{"pk":{"S":"a"},"sk":{"N":"1"}},"UpdateExpression":"SET s = s + :one","ExpressionAttributeValues":{":one":{"N":"1"}}}}]})");
+  EXPECT_EQ(r.type(), "TransactionCanceledException") << r.body;
+  EXPECT_EQ(r.message(), "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ValidationError]");
+  ASSERT_TRUE(r.has("CancellationReasons")) << r.body;
+  EXPECT_EQ(std::string(r["CancellationReasons"][0]["Code"].GetString()), "None");
+  EXPECT_EQ(std::string(r["CancellationReasons"][1]["Code"].GetString()), "ValidationError");
+  EXPECT_EQ(std::string(r["CancellationReasons"][1]["Message"].GetString()),
+            "An operand in the update expression has an incorrect data type");
+  r = ok("GetItem", R"({"TableName":"Tbl","Key":{"pk":{"S":"b"},"sk":{"N":"1"}}})");
+  EXPECT_FALSE(r.has("Item")) << r.body;  // the Put beside it was not applied
+}
+
+TEST_F(ServiceItemLevelLimits, TagValuesAndIndexNamesHaveAwsLengthLimits) {
+  createHashRange();
+  std::string arn = "arn:aws:dynamodb:us-east-1:000000000000:table/Tbl", longValue(257, 'v');
+  Reply r = call("TagResource", R"({"ResourceArn":")" + arn + R"(","Tags":[{"Key":"k","Value":")" + longValue + R"("}]})");
+  EXPECT_EQ(r.type(), "ValidationException");
+  EXPECT_EQ(r.message(), "1 validation error detected: Value '" + longValue +
+                             "' at 'tags.1.member.value' failed to satisfy constraint: Member must have length less than or equal to 256");
+  ok("TagResource", R"({"ResourceArn":")" + arn + R"(","Tags":[{"Key":"k","Value":")" + longValue.substr(1) + R"("}]})");
+  r = call("CreateTable", R"({"TableName":"Idx","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST","GlobalSecondaryIndexes":[{"IndexName":"ab","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]})");
+  EXPECT_EQ(r.type(), "ValidationException");
+  EXPECT_NE(r.message().find("Value 'ab' at 'globalSecondaryIndexes.1.member.indexName' failed to satisfy constraint: Member must have length greater than or equal to 3"),
+            std::string::npos) << r.message();
+}
+
+}  // namespace
+}  // namespace cdnlab::store
