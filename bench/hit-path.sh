@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Hit-path benchmark (issue 2): the cdnlab PoP, Varnish and nginx proxy_cache side by side in one
-# run, each in front of the same `cdnlab origin`, each with the same worker count, the same wrk
-# command against each (keep-alive, CONNS connections, 1 KiB and 64 KiB objects, DURATION, ROUNDS
-# rounds alternating the servers), medians of requests/s and p50/p99, and the CPU each response
-# cost the server (its whole process tree) and wrk, from which the summary tells when wrk's one
-# thread, not the server, is the limit (see bench/hit_path_wrk.py).
+# run, each in front of the same `cdnlab origin`, each with the same worker count, the same load
+# client command against each (keep-alive, CONNS connections, 1 KiB and 64 KiB objects, DURATION,
+# ROUNDS rounds alternating the servers), medians of requests/s and p50/p99, and the CPU each
+# response cost the server (its whole process tree) and the client, from which the summary tells
+# when the client's one thread, not the server, is the limit (see bench/hit_path_run.py).
+#
+# The client is bench/hit-load/hit_load.c (built here with cc): wrk -t1 costs 42-49 us of CPU per
+# 64 KiB response, more than the servers it measures, so it capped them all at its own ceiling
+# (bench/RESULTS.md, "64 KiB: who sets the ceiling"). CLIENTS="hit_load wrk" runs both clients
+# against every server in the same rounds, to check that they agree where wrk is not the limit.
 #
 #   bash bench/hit-path.sh                 # full run: 10 s x 3 rounds x 2 sizes x 3 servers
 #   DURATION=3 ROUNDS=1 bash bench/hit-path.sh   # smoke run
+#   CLIENTS="hit_load wrk" SIZES=1KiB bash bench/hit-path.sh   # the two clients side by side
 #
 # Everything listens on 127.0.0.1 ephemeral-ish ports chosen below; every process started here is
 # stopped by PID on exit.
@@ -18,7 +24,9 @@ DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 CONNS=${CONNS:-64}
 WORKERS=${WORKERS:-$(nproc)}
-WRK_THREADS=${WRK_THREADS:-1}
+CLIENT_THREADS=${CLIENT_THREADS:-${WRK_THREADS:-1}}
+CLIENTS=${CLIENTS:-hit_load}
+SIZES=${SIZES:-1KiB 64KiB}
 BUILD=${BUILD:-build}
 
 bash scripts/setup.sh varnish nginx-light wrk
@@ -37,6 +45,7 @@ cleanup() {
   [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
+cc -O2 -Wall -Wextra -Werror -pthread -o "$WORK/hit_load" bench/hit-load/hit_load.c
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_http() {  # wait until $1 answers, at most 10 s
@@ -127,16 +136,20 @@ stop_all() {
 }
 SERVERS=(cdnlab varnish nginx)
 
-# One wrk run -> "rps p50_ms p99_ms non2xx server_us client_us client_cores", or "FAILED <why>"
-# when wrk failed or printed something we cannot parse: that run is reported and left out, the
-# benchmark goes on. The CPU columns (bench/hit_path_wrk.py) show when wrk itself is the limit.
-run_wrk() {  # URL SERVER_PID
-  python3 bench/hit_path_wrk.py "$1" "$WRK_THREADS" "$CONNS" "$DURATION" "$2"
+# One client run -> "rps p50_ms p99_ms errors server_us client_us client_cores", or "FAILED <why>"
+# when the client failed or printed something we cannot parse: that run is reported and left out,
+# the benchmark goes on. The CPU columns (bench/hit_path_run.py) show when the client is the limit.
+declare -A BODY_BYTES=([1KiB]=1024 [64KiB]=65536)
+run_client() {  # CLIENT URL SERVER_PID SIZE
+  local client=$1
+  [ "$client" = wrk ] || client=$WORK/hit_load
+  python3 bench/hit_path_run.py "$client" "$2" "$CLIENT_THREADS" "$CONNS" "$DURATION" "$3" \
+    "${BODY_BYTES[$4]:-}"
 }
 
 RES=$WORK/results.txt
 : > "$RES"
-for size in 1KiB 64KiB; do
+for size in $SIZES; do
   start_all "$size"
   # Warm every cache: the second request must be a hit everywhere.
   for s in "${SERVERS[@]}"; do curl -fsS -o /dev/null "${URL[$s]}/obj/1"; curl -fsS -o /dev/null "${URL[$s]}/obj/1"; done
@@ -146,52 +159,59 @@ for size in 1KiB 64KiB; do
     echo "$size $s: $(curl -fsS -o /dev/null -D - "${URL[$s]}/obj/1" | grep -iE '^(x-cache|x-varnish):' | tr -d '\r' | tr '\n' ' ')" >&2
   done
   for round in $(seq 1 "$ROUNDS"); do
-    for s in "${SERVERS[@]}"; do
-      line=$(run_wrk "${URL[$s]}/obj/1" "${SERVER_PID[$s]}" || echo "FAILED run_wrk: $?")
-      if [[ $line == FAILED* || -z $line ]]; then
-        echo "$size $s $round FAILED" >> "$RES"
-        echo "round $round $size $s: run failed (${line#FAILED }), left out of the medians" >&2
-        continue
-      fi
-      read -r rps p50 p99 errs server_us client_us client_cores <<< "$line"
-      echo "$size $s $round $rps $p50 $p99 $errs $server_us $client_us $client_cores" >> "$RES"
-      echo "round $round $size $s: $rps req/s p50 ${p50}ms p99 ${p99}ms non2xx $errs;" \
-        "CPU per response: server ${server_us}us, wrk ${client_us}us (wrk busy ${client_cores} cores)" >&2
+    for c in $CLIENTS; do
+      for s in "${SERVERS[@]}"; do
+        line=$(run_client "$c" "${URL[$s]}/obj/1" "${SERVER_PID[$s]}" "$size" || echo "FAILED run_client: $?")
+        if [[ $line == FAILED* || -z $line ]]; then
+          echo "$size $c $s $round FAILED" >> "$RES"
+          echo "round $round $size $c $s: run failed (${line#FAILED }), left out of the medians" >&2
+          continue
+        fi
+        read -r rps p50 p99 errs server_us client_us client_cores <<< "$line"
+        echo "$size $c $s $round $rps $p50 $p99 $errs $server_us $client_us $client_cores" >> "$RES"
+        echo "round $round $size $c $s: $rps req/s p50 ${p50}ms p99 ${p99}ms errors $errs;" \
+          "CPU per response: server ${server_us}us, $c ${client_us}us ($c busy ${client_cores} cores)" >&2
+      done
     done
   done
   stop_all
 done
 
-python3 - "$RES" "$WORKERS" "$CONNS" "$DURATION" "$ROUNDS" "$WRK_THREADS" <<'PY'
+python3 - "$RES" "$WORKERS" "$CONNS" "$DURATION" "$ROUNDS" "$CLIENT_THREADS" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
-workers, conns, dur, rounds = sys.argv[2:6]
-print(f"\nhit path: wrk -c{conns} -d{dur}s, {rounds} rounds (medians), {workers} worker(s) per server")
-print(f"{'object':8} {'server':8} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'server us':>10} {'wrk us':>8} {'wrk cores':>9}")
-for obj in ("1KiB", "64KiB"):
-    med = {}
-    for s in ("cdnlab", "varnish", "nginx"):
-        r = [x for x in rows if x[0] == obj and x[1] == s and x[3] != "FAILED"]
-        failed = sum(1 for x in rows if x[0] == obj and x[1] == s and x[3] == "FAILED")
-        note = f"  ({failed} failed run(s) left out)" if failed else ""
-        if not r:
-            print(f"{obj:8} {s:8} {'no successful run':>28}{note}")
+workers, conns, dur, rounds, threads = sys.argv[2:7]
+print(f"\nhit path: -c{conns} -d{dur}s, {rounds} rounds (medians), {workers} worker(s) per server, "
+      f"{threads} client thread(s)")
+print(f"{'object':8} {'client':8} {'server':8} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
+      f"{'server us':>10} {'client us':>10} {'client cores':>12}")
+for obj in dict.fromkeys(x[0] for x in rows):
+    for client in dict.fromkeys(x[1] for x in rows if x[0] == obj):
+        med = {}
+        for s in ("cdnlab", "varnish", "nginx"):
+            mine = [x for x in rows if x[0] == obj and x[1] == client and x[2] == s]
+            r = [x for x in mine if x[4] != "FAILED"]
+            failed = len(mine) - len(r)
+            note = f"  ({failed} failed run(s) left out)" if failed else ""
+            if not r:
+                print(f"{obj:8} {client:8} {s:8} {'no successful run':>28}{note}")
+                continue
+            med[s] = tuple(statistics.median(float(x[i]) for x in r) for i in (4, 5, 6, 8, 9, 10))
+            m = med[s]
+            print(f"{obj:8} {client:8} {s:8} {m[0]:10.0f} {m[1]:8.3f} {m[2]:8.3f} {m[3]:10.1f} "
+                  f"{m[4]:10.1f} {m[5]:12.2f}{note}")
+        peers = [s for s in ("varnish", "nginx") if s in med]
+        if "cdnlab" not in med or not peers:
+            print(f"{obj:8} {client:8} no ratio: not enough successful runs")
             continue
-        med[s] = tuple(statistics.median(float(x[i]) for x in r) for i in (3, 4, 5, 7, 8, 9))
-        m = med[s]
-        print(f"{obj:8} {s:8} {m[0]:10.0f} {m[1]:8.3f} {m[2]:8.3f} {m[3]:10.1f} {m[4]:8.1f} {m[5]:9.2f}{note}")
-    peers = [s for s in ("varnish", "nginx") if s in med]
-    if "cdnlab" not in med or not peers:
-        print(f"{obj:8} no ratio: not enough successful runs")
-        continue
-    best = max(peers, key=lambda s: med[s][0])
-    cpu = (f"; server CPU per response {med[best][3] / med['cdnlab'][3]:.2f}x less than {best}"
-           if med["cdnlab"][3] > 0 else "")
-    print(f"{obj:8} ratio cdnlab/{best} = {med['cdnlab'][0] / med[best][0]:.2f}x req/s, "
-          f"p99 {med['cdnlab'][2]:.3f} vs {med[best][2]:.3f} ms{cpu}")
-    # wrk -t1 has one thread: busy ~1 core means the figure is the client's ceiling.
-    capped = [s for s in med if med[s][5] >= 0.9 * int(sys.argv[6])]
-    if capped:
-        print(f"{obj:8} client-bound: wrk kept {int(sys.argv[6])} core(s) busy against {', '.join(capped)}; "
-              f"those req/s are wrk's ceiling, not the server's")
+        best = max(peers, key=lambda s: med[s][0])
+        cpu = (f"; server CPU per response {med[best][3] / med['cdnlab'][3]:.2f}x less than {best}"
+               if med["cdnlab"][3] > 0 else "")
+        print(f"{obj:8} {client:8} ratio cdnlab/{best} = {med['cdnlab'][0] / med[best][0]:.2f}x req/s, "
+              f"p99 {med['cdnlab'][2]:.3f} vs {med[best][2]:.3f} ms{cpu}")
+        # The client has `threads` threads: that many cores busy means the figure is its ceiling.
+        capped = [s for s in med if med[s][5] >= 0.9 * int(threads)]
+        if capped:
+            print(f"{obj:8} {client:8} client-bound: the client kept {threads} core(s) busy against "
+                  f"{', '.join(capped)}; those req/s are the client's ceiling, not the server's")
 PY

@@ -3,7 +3,7 @@ against nothing exits 1 naming the address and the reason (a refused connection 
 full"); a run where every request fails exits 1 saying why; Ctrl-C prints the table of what was
 measured and writes the JSON (outcomes, per-PoP/per-region series, configuration, timestamp,
 unmeasured values absent); a second server on an address already served is refused; `geo build`
-uses the embedded default topology; `demo` checks the load's flags before starting anything.
+and `router` use the embedded default topology; `demo` checks the load's flags before starting anything.
 """
 import http.server
 import json
@@ -109,6 +109,17 @@ class UsageTest(unittest.TestCase):
             self.assertTrue(os.path.getsize(out) > 0)
         finally:
             shutil.rmtree(d)
+
+    def test_router_uses_the_embedded_default(self):
+        # No topology given: the router routes to the embedded shop's edge PoPs, as `up` starts them.
+        router = Proc(["router", "--listen", "127.0.0.1:0"])
+        try:
+            code, _, body = curl(router.url() + "/pops")
+            self.assertEqual(code, 200)
+            ids = [p["id"] for p in json.loads(body)["pops"]]
+            self.assertEqual(ids, ["fra", "lon", "iad", "gru", "sin", "syd"])
+        finally:
+            router.stop()
 
     def test_demo_checks_load_flags_before_starting(self):
         d = tempfile.mkdtemp()

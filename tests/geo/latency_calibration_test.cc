@@ -4,12 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <regex>
 #include <string>
 #include <vector>
 
 #include "bench/loadgen/rng.h"
 #include "geo/latency_model.h"
 #include "geo/topology.h"
+#include "tests/geo/test_paths.h"
 
 namespace cdnlab::geo {
 namespace {
@@ -52,6 +55,29 @@ TEST(LatencyCalibration, EveryReferencePathWithinTwentyPercent) {
     EXPECT_NEAR(modelled / r.rttMs, 1.0, 0.2)
         << r.a.name << " - " << r.b.name << ": modelled " << modelled << " ms, measured " << r.rttMs << " ms";
   }
+}
+
+// docs/latency-model.md's calibration table is what this file checks and what the model gives:
+// every documented pair is a reference here with the same measured RTT, and its "modelled" column
+// is today's model rounded, so the docs cannot drift from the code.
+TEST(LatencyCalibration, TheDocsTableIsTheReferenceTableAndTheModel) {
+  std::ifstream in(testpaths::repoRoot() + "/docs/latency-model.md");
+  ASSERT_TRUE(in) << "docs/latency-model.md missing";
+  const LatencyModel m(calibratedLatencyParams());
+  const std::regex row(R"(^\| ([A-Za-z ]+) - ([A-Za-z ]+) \| (\d+) \| (\d+) \| (\d+) \| [-+]\d+ % \|$)");
+  size_t rows = 0;
+  for (std::string line; std::getline(in, line);) {
+    std::smatch g;
+    if (!std::regex_match(line, g, row)) continue;
+    ++rows;
+    const Reference* ref = nullptr;
+    for (const auto& r : kReferences)
+      if (g[1] == r.a.name && g[2] == r.b.name) ref = &r;
+    ASSERT_NE(ref, nullptr) << "docs row without a reference here: " << line;
+    EXPECT_EQ(std::stod(g[4]), ref->rttMs) << line;
+    EXPECT_NEAR(std::stod(g[5]), m.rttMs(ref->a.at, ref->b.at), 1.0) << line;
+  }
+  EXPECT_EQ(rows, kReferences.size()) << "every reference pair has its row in the docs";
 }
 
 TEST(LatencyCalibration, TheIssuesIntercontinentalRoutesAreNoLongerLow) {

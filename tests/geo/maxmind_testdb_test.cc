@@ -1,5 +1,5 @@
-// Our reader against MaxMind's own test databases (../shared/geo; expected values from its
-// README and source-data/*.json, which MaxMind's tool turned into the .mmdb files).
+// Our reader against MaxMind's own test databases (tests/data/maxmind; expected values from
+// MaxMind's source data for them, which its tool turned into the .mmdb files).
 #include <gtest/gtest.h>
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-// Where the geo tests find shared test data and scratch space.
+// Where the geo tests find their test data and scratch space.
 #pragma once
 
 #include <unistd.h>
@@ -8,11 +8,11 @@
 
 namespace cdnlab::geo::testpaths {
 
-// MaxMind's own test databases (/work/shared/geo, i.e. ../shared/geo from the repository;
+// MaxMind's own test databases (tests/data/maxmind, with their source and license;
 // CDNLAB_GEO_TESTDATA overrides).
 inline std::string maxmindTestData() {
   if (const char* env = std::getenv("CDNLAB_GEO_TESTDATA")) return env;
-  return std::string(CDNLAB_SOURCE_DIR) + "/../shared/geo";
+  return std::string(CDNLAB_SOURCE_DIR) + "/tests/data/maxmind";
 }
 
 inline std::string repoRoot() {

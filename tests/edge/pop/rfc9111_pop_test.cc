@@ -65,6 +65,22 @@ TEST_F(FsmTest, UnsafeMethodInvalidatesTargetAndSameOriginLocations) {
   EXPECT_EQ(request("GET", "/d")->outcome, Outcome::Hit);
 }
 
+// RFC 9111 4.4: every method not known to be safe invalidates, not just POST/PUT/DELETE: a PATCH
+// or a WebDAV method the PoP has no special case for does too; a redirect (3xx) is a non-error.
+TEST_F(FsmTest, MethodsNotKnownSafeInvalidateToo) {
+  for (auto path : {"/p", "/q", "/r"}) fill(path, {{"Cache-Control", "max-age=60"}});
+  request("PATCH", "/p", {}, "x");
+  io_.answer(204, {});
+  request("MKCOL", "/q");
+  io_.answer(301, {{"Location", "/r"}});
+  EXPECT_EQ(metrics_.invalidated.load(), 3u);
+  for (auto path : {"/p", "/q", "/r"}) {
+    auto r = request("GET", path);
+    EXPECT_FALSE(r->done) << path << " must have been invalidated";
+    io_.answer(200, {{"Cache-Control", "max-age=60"}});
+  }
+}
+
 TEST_F(FsmTest, CdnCacheControlTakesPrecedenceAndCanBeStripped) {
   config_.stripTargetedCacheControl = true;
   rebuild();
@@ -185,6 +201,32 @@ TEST_F(FsmTest, RemovalsAreCountedByCause) {
   EXPECT_NE(page.find("cdnlab_cache_removals_total{cause=\"expired\"} 1\n"), std::string::npos);
   EXPECT_NE(page.find("cdnlab_cache_removals_total{cause=\"size\"} 0\n"), std::string::npos);
   EXPECT_NE(page.find("cdnlab_cache_removals_total{cause=\"replaced\"} 0\n"), std::string::npos);
+}
+
+// The other two causes, counted when they happen: a newer response for the same key replaces
+// the stored one ("replaced"), and a full cache makes room ("size").
+TEST_F(FsmTest, ReplacementsAndSizeEvictionsAreCounted) {
+  config_.capacityBytes = 64 * 1024;  // 16 shards of 4 KiB: two 3 KiB objects never share one
+  rebuild();
+  fill("/r", {{"Cache-Control", "max-age=1"}, {"ETag", "\"v1\""}});
+  clock_.advanceSeconds(10);
+  auto refetch = request("GET", "/r");  // stale: revalidated, and the origin has a new version
+  io_.answer(200, {{"Cache-Control", "max-age=60"}, {"ETag", "\"v2\""}}, "fresher");
+  ASSERT_TRUE(refetch->done);
+  for (int i = 0; i < 40; ++i) fill("/big" + std::to_string(i), {{"Cache-Control", "max-age=60"}}, std::string(3000, 'b'));
+  http::Request scrape;
+  scrape.method = "GET";
+  scrape.path = "/metrics";
+  std::string page(handleAdmin(*core_, "", scrape).body.view());
+  auto count = [&](const std::string& cause) {
+    std::string field = "cdnlab_cache_removals_total{cause=\"" + cause + "\"} ";
+    auto at = page.find(field);
+    return at == std::string::npos ? -1 : std::stol(page.substr(at + field.size()));
+  };
+  EXPECT_EQ(count("replaced"), 1) << page;
+  EXPECT_GE(count("size"), 40 - 16) << "at most one 3 KiB object per 4 KiB shard";
+  EXPECT_EQ(count("purge"), 0);
+  EXPECT_EQ(count("expired"), 0);
 }
 
 TEST_F(FsmTest, PurgeByTagUsesTheConfiguredField) {
