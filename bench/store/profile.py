@@ -42,7 +42,7 @@ def profile(binary, out_dir):
             perf = subprocess.Popen(["perf", "record", "-g", "-F", "999", "-p", str(server.proc.pid), "-o", data,
                                      "--", "sleep", str(max(1, ycsb.DURATION - 2))],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            r = ycsb.run_wrk(server, read_pct, "uniform")
+            r = ycsb.run_client(server, read_pct, "uniform")
             perf.wait(timeout=ycsb.DURATION + 60)
             print(f"YCSB-{name}: {r['ops']:,.0f} ops/s, {r['ops_per_cpu_s']:,.0f} ops per store CPU-second "
                   f"({1e6 / r['ops_per_cpu_s']:.0f} us/op), p99 {r['p99_ms']:.1f} ms", flush=True)
@@ -62,7 +62,7 @@ def compare(binaries, rounds):
             server = serve(binary)
             try:
                 for name, read_pct in WORKLOADS:
-                    r = ycsb.run_wrk(server, read_pct, "uniform")
+                    r = ycsb.run_client(server, read_pct, "uniform")
                     runs.setdefault((binary, name), []).append(r)
                     print(f"round {rnd + 1} {binary} YCSB-{name}: {r['ops']:,.0f} ops/s, "
                           f"{r['ops_per_cpu_s']:,.0f} ops/CPU-s", flush=True)

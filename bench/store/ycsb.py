@@ -4,22 +4,28 @@
 Called by ycsb.sh (which installs wrk and dynalite first). For each server: start it on loopback,
 create a table, load RECORDS items of ten 100-byte fields (about 1 KiB each) with BatchWriteItem,
 then run workload A (50% GetItem / 50% UpdateItem) and B (95/5) with uniform and Zipf keys through
-wrk (32 keep-alive connections), ROUNDS times, alternating between servers run by run so that
+one client (32 keep-alive connections) - the lean C client ycsb_client.c (built with cc on first
+use), or wrk with workload.lua when BENCH_CLIENT=wrk - ROUNDS times, alternating between servers run by run so that
 background load on the shared machine hits all of them alike. Reported per (server, workload):
 medians over rounds of ops/s, p50 / p99 latency, and ops per server CPU-second (utime+stime of
-the server process from /proc/<pid>/stat, before and after each run), plus resident memory per
-item after the load (RSS growth during the load / RECORDS).
+the server process from /proc/<pid>/stat, before and after each run), the client's own CPU per
+operation (its utime+stime from getrusage: on a 2-core machine the client competes with the
+server, so its cost bounds ops/s for every server alike), plus resident memory per item after the
+load (RSS growth during the load / RECORDS).
 
 Environment: BENCH_DURATION (s, default 20), BENCH_ROUNDS (3), BENCH_RECORDS (100000),
-BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 2), BENCH_SERVERS (comma list of
+BENCH_CONNECTIONS (32), BENCH_THREADS (client threads, 2), BENCH_SERVERS (comma list of
 cdnlab,dynalite-mem,dynalite-disk; default all), CDNLAB_BIN (default build/cdnlab),
-BENCH_OUT (results markdown, default bench/store/RESULTS-store.md), BENCH_SYNC (batch).
+BENCH_OUT (results markdown, default bench/store/RESULTS-store.md), BENCH_SYNC (batch), BENCH_CLIENT
+(lean or wrk).
 """
+import atexit
 import concurrent.futures
 import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -39,6 +45,19 @@ THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 SERVERS = os.environ.get("BENCH_SERVERS", "cdnlab,dynalite-mem,dynalite-disk").split(",")
 CDNLAB_BIN = os.environ.get("CDNLAB_BIN", os.path.join(ROOT, "build", "cdnlab"))
 SYNC = os.environ.get("BENCH_SYNC", "batch")
+CLIENT = os.environ.get("BENCH_CLIENT", "lean")
+_lean_client = []  # the built ycsb_client, once
+
+
+def lean_client():
+    if not _lean_client:
+        where = tempfile.mkdtemp(prefix="ycsb-client-")
+        atexit.register(shutil.rmtree, where, True)
+        out = os.path.join(where, "ycsb_client")
+        subprocess.run(["cc", "-O2", "-Wall", "-o", out, os.path.join(HERE, "ycsb_client.c"), "-lpthread", "-lm"],
+                       check=True)
+        _lean_client.append(out)
+    return _lean_client[0]
 OUT = os.environ.get("BENCH_OUT", os.path.join(HERE, "RESULTS-store.md"))
 TABLE = "usertable"
 WORKLOADS = [("A", 50, "uniform"), ("A", 50, "zipf"), ("B", 95, "uniform"), ("B", 95, "zipf")]
@@ -185,22 +204,34 @@ def load(server):
             "rss_per_item": (rss_after - rss_before) / RECORDS}
 
 
-def run_wrk(server, read_pct, dist):
+def children_cpu_s():
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def run_client(server, read_pct, dist):
+    if CLIENT == "wrk":
+        argv = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--timeout", "5s",
+                "-s", os.path.join(HERE, "workload.lua"), f"http://127.0.0.1:{server.port}",
+                "--", TABLE, str(RECORDS), str(read_pct), dist]
+    else:
+        argv = [lean_client(), "127.0.0.1", str(server.port), str(THREADS), str(CONNECTIONS), str(DURATION),
+                TABLE, str(RECORDS), str(read_pct), dist]
     cpu0 = server.cpu_seconds()
-    r = subprocess.run(["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--timeout", "5s",
-                        "-s", os.path.join(HERE, "workload.lua"), f"http://127.0.0.1:{server.port}",
-                        "--", TABLE, str(RECORDS), str(read_pct), dist],
-                       capture_output=True, text=True, timeout=DURATION + 120)
+    client0 = children_cpu_s()  # the client is the only child waited for during the run
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=DURATION + 120)
     cpu = server.cpu_seconds() - cpu0
+    client_cpu = children_cpu_s() - client0
     m = re.search(r"^RESULT (\{.*\})$", r.stdout, re.M)
     if r.returncode != 0 or not m:
-        raise RuntimeError(f"wrk failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
+        raise RuntimeError(f"{CLIENT} client failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
     res = json.loads(m.group(1))
     errors = res["err_connect"] + res["err_read"] + res["err_write"] + res["err_status"] + res["err_timeout"]
     secs = res["duration_us"] / 1e6
     ok = res["requests"] - errors
     return {"ops": ok / secs, "p50_ms": res["p50_us"] / 1000, "p99_ms": res["p99_us"] / 1000,
             "cpu_s": cpu, "ops_per_cpu_s": ok / cpu if cpu > 0 else float("nan"),
+            "client_us_per_op": client_cpu * 1e6 / ok if ok else float("nan"),
             "errors": errors, "requests": res["requests"]}
 
 
@@ -213,7 +244,8 @@ def write_results(loads, runs, started):
         "# Store benchmark (YCSB-like, over HTTP): cdnlab store vs dynalite",
         "",
         f"Run {started} UTC by `bench/store/ycsb.sh`: {RECORDS:,} items of ten 100-byte fields, "
-        f"wrk {THREADS} threads / {CONNECTIONS} keep-alive connections, {DURATION} s per run, "
+        f"client {'wrk + workload.lua' if CLIENT == 'wrk' else 'ycsb_client.c'}, "
+        f"{THREADS} threads / {CONNECTIONS} keep-alive connections, {DURATION} s per run, "
         f"{ROUNDS} round(s) alternating servers; medians. cdnlab store with `--data DIR --sync {SYNC}`; "
         "dynalite 4.0.0 in memory and on disk (`--path`, LevelDB). Driver and servers share this "
         f"machine's {os.cpu_count()} cores; ops per CPU-second is server CPU (utime+stime) only. "
@@ -234,17 +266,19 @@ def write_results(loads, runs, started):
         lines.append(f"| {name} | {fmt(l['load_items_per_s'])} | {fmt(l['load_cpu_s'], 1)} | "
                      f"{fmt(l['rss_after'] / 2**20, 1)} MiB | {fmt(l['rss_per_item'])} B |")
     lines += ["", "## Workloads (medians over rounds)", "",
-              "| workload | keys | server | ops/s | p50 ms | p99 ms | ops per CPU-s | errors |",
-              "|---|---|---|---:|---:|---:|---:|---:|"]
+              "| workload | keys | server | ops/s | p50 ms | p99 ms | ops per CPU-s | client CPU us/op | errors |",
+              "|---|---|---|---:|---:|---:|---:|---:|---:|"]
     for (wl, pct, dist) in WORKLOADS:
         for name in loads:
             rs = runs.get((name, wl, dist), [])
             if not rs:
                 continue
-            med = {k: statistics.median(r[k] for r in rs) for k in ("ops", "p50_ms", "p99_ms", "ops_per_cpu_s")}
+            med = {k: statistics.median(r[k] for r in rs)
+                   for k in ("ops", "p50_ms", "p99_ms", "ops_per_cpu_s", "client_us_per_op")}
             errs = sum(r["errors"] for r in rs)
             lines.append(f"| {wl} ({pct}/{100 - pct}) | {dist} | {name} | {fmt(med['ops'])} | "
-                         f"{fmt(med['p50_ms'], 2)} | {fmt(med['p99_ms'], 2)} | {fmt(med['ops_per_cpu_s'])} | {errs} |")
+                         f"{fmt(med['p50_ms'], 2)} | {fmt(med['p99_ms'], 2)} | {fmt(med['ops_per_cpu_s'])} | "
+                         f"{fmt(med['client_us_per_op'], 1)} | {errs} |")
     if "cdnlab" in loads:
         lines += ["", "## cdnlab / dynalite ratios (medians)", "",
                   "| workload | keys | vs | ops/s x | ops per CPU-s x | p99 cdnlab / other |", "|---|---|---|---:|---:|---:|"]
@@ -289,10 +323,11 @@ def main():
         for rnd in range(1, ROUNDS + 1):
             for (wl, pct, dist) in WORKLOADS:
                 for kind in SERVERS:
-                    r = run_wrk(servers[kind], pct, dist)
+                    r = run_client(servers[kind], pct, dist)
                     runs.setdefault((kind, wl, dist), []).append(r)
                     log(f"round {rnd} {kind:13s} {wl} {dist:7s} {r['ops']:9.0f} ops/s p50 {r['p50_ms']:.2f} ms "
-                        f"p99 {r['p99_ms']:.2f} ms {r['ops_per_cpu_s']:.0f} ops/CPU-s errors {r['errors']}")
+                        f"p99 {r['p99_ms']:.2f} ms {r['ops_per_cpu_s']:.0f} ops/CPU-s client {r['client_us_per_op']:.1f} us/op "
+                        f"errors {r['errors']}")
         write_results(loads, runs, started)
         bad = [k for k, rs in runs.items() if any(r["errors"] > r["requests"] * 0.01 for r in rs)]
         if bad:

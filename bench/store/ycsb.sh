@@ -4,7 +4,8 @@
 #   bash bench/store/ycsb.sh                                  # full: 100k items, 20 s x 3 rounds
 #   BENCH_DURATION=3 BENCH_ROUNDS=1 BENCH_RECORDS=5000 bash bench/store/ycsb.sh   # smoke run
 # BENCH_SERVERS=dynalite-mem,dynalite-disk leaves cdnlab out; CDNLAB_BIN picks the binary
-# (default build/cdnlab, built with `cmake --build build --target cdnlab`).
+# (default build/cdnlab, built with `cmake --build build --target cdnlab`). BENCH_CLIENT=wrk drives
+# the servers with wrk + workload.lua instead of the lean C client (ycsb_client.c, built by ycsb.py).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)

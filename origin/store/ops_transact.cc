@@ -54,6 +54,27 @@ void holdTables(std::vector<Planned>& plans, HeldTables& held) {
 
 std::string tokenKey(std::string_view token) { return "t" + std::string(token); }
 
+// ItemCollectionMetrics of a BatchWriteItem / TransactWriteItems answer: per table that has a
+// local secondary index, one entry per item collection a write touched (DynamoDB reports item
+// collections only for tables with LSIs); tables without one are left out, so the map may be empty.
+void writeCollectionMetricsByTable(JsonWriter& w, const std::vector<Planned>& plans) {
+  std::map<std::string, std::vector<const Planned*>> byTable;
+  for (const auto& p : plans) {
+    if (p.kind == Planned::Kind::Check) continue;  // a condition check writes nothing
+    bool local = std::any_of(p.desc->indexes.begin(), p.desc->indexes.end(), [](const auto& i) { return !i.global; });
+    if (local) byTable[p.desc->name].push_back(&p);
+  }
+  key(w, "ItemCollectionMetrics");
+  w.StartObject();
+  for (const auto& [table, ps] : byTable) {
+    key(w, table);
+    w.StartArray();
+    for (const Planned* p : ps) writeCollectionMetrics(w, *p->desc, p->item);  // item or key map: both hold the hash key
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
 // The TransactItems array of TransactWriteItems/TransactGetItems: present, 1 to 100 entries.
 const rapidjson::Value* transactItems(const rapidjson::Value& d, ApiError& err) {
   const auto* items = member(d, "TransactItems");
@@ -195,11 +216,7 @@ bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
   out.w.StartObject();
   out.w.EndObject();
   writeConsumedCapacities(out.w, units, cap);
-  if (metrics) {
-    key(out.w, "ItemCollectionMetrics");
-    out.w.StartObject();
-    out.w.EndObject();
-  }
+  if (metrics) writeCollectionMetricsByTable(out.w, plans);
   out.w.EndObject();
   return true;
 }
@@ -438,11 +455,7 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
   }
   out.w.StartObject();
   writeConsumedCapacities(out.w, units, cap);
-  if (metrics) {
-    key(out.w, "ItemCollectionMetrics");
-    out.w.StartObject();
-    out.w.EndObject();
-  }
+  if (metrics) writeCollectionMetricsByTable(out.w, plans);
   out.w.EndObject();
   return true;
 }

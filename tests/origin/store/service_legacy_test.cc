@@ -56,6 +56,9 @@ TEST_F(ServiceLegacy, ExpectedWithEachComparisonOperator) {
   EXPECT_EQ(put(R"({"n":{"Exists":false}})").type(), "ConditionalCheckFailedException");
   EXPECT_EQ(put(R"({"n":{"ComparisonOperator":"GT","AttributeValueList":[{"N":"4"}]}})").status, 200);
   EXPECT_EQ(put(R"({"n":{"ComparisonOperator":"LT","AttributeValueList":[{"N":"4"}]}})").type(), "ConditionalCheckFailedException");
+  EXPECT_EQ(put(R"({"n":{"ComparisonOperator":"LE","AttributeValueList":[{"N":"5"}]}})").status, 200);
+  EXPECT_EQ(put(R"({"n":{"ComparisonOperator":"GE","AttributeValueList":[{"N":"6"}]}})").type(), "ConditionalCheckFailedException");
+  EXPECT_EQ(put(R"({"n":{"ComparisonOperator":"EQ","AttributeValueList":[{"N":"5"}]}})").status, 200);
   EXPECT_EQ(put(R"({"n":{"ComparisonOperator":"BETWEEN","AttributeValueList":[{"N":"1"},{"N":"9"}]}})").status, 200);
   EXPECT_EQ(put(R"({"n":{"ComparisonOperator":"IN","AttributeValueList":[{"N":"1"},{"N":"5"}]}})").status, 200);
   EXPECT_EQ(put(R"({"s":{"ComparisonOperator":"BEGINS_WITH","AttributeValueList":[{"S":"he"}]}})").status, 200);
