@@ -174,7 +174,7 @@ ApiResult<http::Response> LambdaService::getFunction(const std::string& name, co
   writeFunctionConfiguration(w, options_.account, r->record->name, *r->config);
   std::string hex = hexEncode(base64Decode(r->config->code.sha256).value_or(""));
   w.key("Code").startObject().key("RepositoryType").string("S3");
-  w.key("Location").string(publicUrl_ + versionsPrefix() + r->record->name + "/code-zip?sha256=" + hex);
+  w.key("Location").string(publicUrl() + versionsPrefix() + r->record->name + "/code-zip?sha256=" + hex);
   w.endObject();
   w.key("Tags").startObject().endObject();
   if (r->record->reservedConcurrency)
