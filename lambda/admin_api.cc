@@ -1,5 +1,6 @@
 // The service's own endpoints beside AWS's API: GET /metrics (Prometheus text) and
 // GET /_cdnlab/logs/{name}?after=N (log lines after sequence N, for `cdnlab lambda logs`).
+#include "common/parse_integer.h"
 #include "lambda/codec.h"
 #include "lambda/service.h"
 
@@ -13,7 +14,11 @@ http::Response LambdaService::metrics() {
 
 http::Response LambdaService::logs(const std::string& name, const std::string& query) {
   uint64_t after = 0;
-  if (auto a = queryParam(query, "after")) after = std::strtoull(a->c_str(), nullptr, 10);
+  if (auto a = queryParam(query, "after")) {
+    auto n = parseInteger<uint64_t>(*a);
+    if (!n) return http::Response(400, "after must be a log sequence number, got '" + *a + "'\n", "text/plain");
+    after = *n;
+  }
   auto lines = logs_->since(name, after, 1000);
   JsonWriter w;
   w.startObject();

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/parse_integer.h"
 #include "lambda/codec.h"
 #include "lambda/destination_config.h"
 #include "lambda/event_filter.h"
@@ -42,7 +43,7 @@ EventSources::EventSources(uv_loop_t* loop, Registry& registry, Invoker& invoker
   if (colon != std::string::npos) {
     host_ = ep.substr(0, colon);
     if (host_ == "localhost") host_ = "127.0.0.1";
-    port_ = std::atoi(ep.c_str() + colon + 1);
+    port_ = parseInteger<int>(std::string_view(ep).substr(colon + 1)).value_or(0);  // 0: no store to call
   }
 }
 
@@ -333,7 +334,11 @@ ApiResult<http::Response> EventSources::list(const http::Request& req) {
   std::string arn = queryParam(req.query, "EventSourceArn").value_or("");
   std::string marker = queryParam(req.query, "Marker").value_or("");
   int64_t maxItems = 100;
-  if (auto mi = queryParam(req.query, "MaxItems")) maxItems = std::max<int64_t>(1, std::min<int64_t>(10000, std::atoll(mi->c_str())));
+  if (auto mi = queryParam(req.query, "MaxItems")) {
+    auto n = parseInteger<int64_t>(*mi);
+    if (!n) return invalidParameter("MaxItems must be a number");
+    maxItems = std::max<int64_t>(1, std::min<int64_t>(10000, *n));
+  }
   auto fref = fn.empty() ? Result<FunctionRef>(FunctionRef{}) : parseFunctionRef(fn);
   if (!fref) return validationError(fn, "functionName", "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+");
   JsonWriter w;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/parse_integer.h"
 #include "lambda/codec.h"
 #include "lambda/service.h"
 
@@ -173,7 +174,7 @@ ApiResult<http::Response> LambdaService::getFunction(const std::string& name, co
   writeFunctionConfiguration(w, options_.account, r->record->name, *r->config);
   std::string hex = hexEncode(base64Decode(r->config->code.sha256).value_or(""));
   w.key("Code").startObject().key("RepositoryType").string("S3");
-  w.key("Location").string(publicUrl_ + versionsPrefix() + r->record->name + "/code-zip?sha256=" + hex);
+  w.key("Location").string(publicUrl() + versionsPrefix() + r->record->name + "/code-zip?sha256=" + hex);
   w.endObject();
   w.key("Tags").startObject().endObject();
   if (r->record->reservedConcurrency)
@@ -204,9 +205,9 @@ ApiResult<http::Response> LambdaService::listFunctions(const http::Request& req)
   std::string marker = queryParam(req.query, "Marker").value_or("");
   int64_t maxItems = 50;
   if (auto mi = queryParam(req.query, "MaxItems")) {
-    char* end = nullptr;
-    maxItems = std::strtoll(mi->c_str(), &end, 10);
-    if (mi->empty() || *end != '\0') return invalidParameter("MaxItems must be a number");
+    auto n = parseInteger<int64_t>(*mi);
+    if (!n) return invalidParameter("MaxItems must be a number");
+    maxItems = *n;
     if (maxItems < 1) return validationError(*mi, "maxItems", "Member must have value greater than or equal to 1");
     if (maxItems > 10000) return validationError(*mi, "maxItems", "Member must have value less than or equal to 10000");
   }
@@ -220,11 +221,9 @@ ApiResult<http::Response> LambdaService::listFunctions(const http::Request& req)
   }
   size_t start = 0;
   if (!marker.empty()) {
-    char* end = nullptr;
-    long long pos = std::strtoll(marker.c_str(), &end, 10);
-    if (*end != '\0' || pos < 0 || static_cast<size_t>(pos) > entries.size())
-      return invalidParameter("Invalid Marker: " + marker);
-    start = static_cast<size_t>(pos);
+    auto pos = parseInteger<size_t>(marker);
+    if (!pos || *pos > entries.size()) return invalidParameter("Invalid Marker: " + marker);
+    start = *pos;
   }
   JsonWriter w;
   w.startObject().key("Functions").startArray();
@@ -297,7 +296,7 @@ ApiResult<http::Response> LambdaService::deleteFunction(const std::string& name,
     // Deletes one published version only.
     bool digits = std::all_of(q.begin(), q.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
     if (!digits) return invalidParameter("Deletion of aliases is not supported by DeleteFunction; use DeleteAlias.");
-    int n = q.size() < 10 ? std::atoi(q.c_str()) : -1;
+    int n = parseInteger<int>(q).value_or(-1);
     if (!(*rec)->versions.count(n)) return resourceNotFound(notFoundMessage(options_.account, (*rec)->name, q));
     for (const auto& [an, a] : (*rec)->aliases)
       if (a.functionVersion == q)
@@ -361,7 +360,7 @@ static std::optional<ApiError> checkAliasTarget(const FunctionRecord& rec, const
   if (version == "$LATEST") return std::nullopt;
   bool digits = !version.empty() && std::all_of(version.begin(), version.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!digits) return validationError(version, "functionVersion", "Member must satisfy regular expression pattern: (\\$LATEST|[0-9]+)");
-  if (version.size() >= 10 || !rec.versions.count(std::atoi(version.c_str())))
+  if (auto n = parseInteger<int>(version); !n || !rec.versions.count(*n))
     return resourceNotFound("Function not found: arn:aws:lambda:*:function:" + rec.name + ":" + version);
   return std::nullopt;
 }

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/parse_integer.h"
+
 namespace cdnlab::lambda {
 
 namespace fs = std::filesystem;
@@ -83,7 +85,8 @@ ApiResult<Resolved> Registry::resolve(const std::string& nameOrArn, const std::s
     r.version = "$LATEST";
     return r;
   }
-  auto v = version.size() < 10 ? rec->versions.find(std::atoi(version.c_str())) : rec->versions.end();
+  auto number = parseInteger<int>(version);  // "1abc" or "+1" is no version, not version 1
+  auto v = number ? rec->versions.find(*number) : rec->versions.end();
   if (v == rec->versions.end()) return resourceNotFound(notFoundMessage(account_, ref->name, qualifier));
   r.config = &v->second;
   r.version = version;

@@ -44,7 +44,7 @@ Result<bool> LambdaService::open() {
   options_.runtime.codeRoot = codeRoot_;
   if (options_.runtime.streamsEndpoint.empty()) options_.runtime.streamsEndpoint = options_.streamsEndpoint;
   if (options_.runtime.streamsEndpoint.empty()) options_.runtime.streamsEndpoint = options_.runtime.storeEndpoint;
-  options_.runtime.lambdaEndpoint = [this] { return publicUrl_; };
+  options_.runtime.lambdaEndpoint = [this] { return publicUrl(); };
   return true;
 }
 

@@ -8,6 +8,7 @@
 #include <uv.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "common/clock.h"
@@ -50,8 +51,16 @@ class LambdaService {
   void stop();
   // The HTTP handler (the worker's loop thread).
   void handle(const http::RequestContextPtr& ctx);
-  // Base URL clients use (for GetFunction's Code.Location).
-  void setPublicUrl(std::string url) { publicUrl_ = std::move(url); }
+  // Base URL clients use (for GetFunction's Code.Location). Known only once the server listens,
+  // i.e. after its worker threads started, which read it: hence the lock (a race TSan found).
+  void setPublicUrl(std::string url) {
+    std::lock_guard<std::mutex> lock(publicUrlMu_);
+    publicUrl_ = std::move(url);
+  }
+  std::string publicUrl() const {
+    std::lock_guard<std::mutex> lock(publicUrlMu_);
+    return publicUrl_;
+  }
 
  private:
   using Respond = std::function<void(http::Response)>;
@@ -93,6 +102,7 @@ class LambdaService {
   ServiceOptions options_;
   std::string codeRoot_;   // data dir, or a temporary directory with --in-memory
   bool tempRoot_ = false;
+  mutable std::mutex publicUrlMu_;
   std::string publicUrl_;
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<LogStore> logs_;

@@ -35,7 +35,7 @@ native::NativeOutput fromInvokeResponse(const UpstreamResult& r) {
   if (resp.headers.has("X-Amz-Function-Error")) {
     native::NativeOutput out = failed(native::NativeStatus::FunctionError, "Error", body.substr(0, 1024));
     rapidjson::Document d;
-    d.Parse(body.data(), body.size());
+    d.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());  // a function's answer: any depth
     if (!d.HasParseError() && d.IsObject()) {
       if (d.HasMember("errorType") && d["errorType"].IsString()) out.errorType = d["errorType"].GetString();
       if (d.HasMember("errorMessage") && d["errorMessage"].IsString()) out.errorMessage = d["errorMessage"].GetString();

@@ -3,6 +3,7 @@
 
 #include <rapidjson/document.h>
 
+#include "common/json_depth.h"
 #include "gateway/json.h"
 #include "gateway/routing/route_table.h"
 
@@ -210,6 +211,11 @@ std::string buildAuthorizerEventV1(const ProxyRequest& p, std::string_view metho
 }
 
 Result<AuthorizerVerdict> readAuthorizerResponse(std::string_view body, bool simpleResponses) {
+  // The function's answer is untrusted and its context is re-serialised (the Writer recurses per
+  // level; the REST authorizer parses the answer again recursively).
+  if (jsonNestsDeeperThan(body, kMaxRecursiveJsonDepth))
+    return Error{500, "authorizer answer nests arrays and objects more than " + std::to_string(kMaxRecursiveJsonDepth) +
+                          " levels deep"};
   rapidjson::Document doc;
   if (auto r = parseJson(body, doc); !r) return Error{500, "authorizer answer is not JSON: " + r.error().message};
   if (!doc.IsObject()) return Error{500, "authorizer answer must be a JSON object"};

@@ -12,6 +12,7 @@
 
 #include <rapidjson/document.h>
 
+#include "common/parse_integer.h"
 #include "gateway/json.h"
 #include "gateway/routing/route_table.h"
 
@@ -345,7 +346,8 @@ Result<http::Response> readProxyResponse(std::string_view body, const std::strin
   if (sc.IsInt()) status = sc.GetInt();
   else if (sc.IsString()) {
     std::string s(sc.GetString(), sc.GetStringLength());
-    if (!s.empty() && s.size() <= 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) status = std::stoi(s);
+    if (s.size() <= 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      status = parseInteger<int>(s).value_or(0);
   }
   if (status < 100 || status > 599) return Error{502, "Malformed Lambda proxy response: statusCode is not an HTTP status"};
   resp.status = status;

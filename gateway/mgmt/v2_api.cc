@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "common/parse_integer.h"
 #include "gateway/integrations/lambda_target.h"
 #include "gateway/integrations/proxy_event.h"
 #include "gateway/mgmt/mgmt_response.h"
@@ -28,13 +29,13 @@ Result<std::pair<size_t, size_t>> pageOf(std::string_view query, size_t total) {
     if (!raw || raw->rfind(kPrefix, 0) != 0 || raw->size() == kPrefix.size() || raw->size() > kPrefix.size() + 9 ||
         raw->find_first_not_of("0123456789", kPrefix.size()) != std::string::npos)
       return Error{400, "Invalid input: nextToken is not a token this API gave out"};
-    from = std::min(total, static_cast<size_t>(std::stoull(raw->substr(kPrefix.size()))));
+    from = std::min(total, static_cast<size_t>(parseInteger<uint64_t>(std::string_view(*raw).substr(kPrefix.size())).value_or(0)));
   }
   std::string max = queryParam(query, "maxResults");
   if (!max.empty()) {
-    if (max.size() > 9 || max.find_first_not_of("0123456789") != std::string::npos || std::stoull(max) == 0)
-      return Error{400, "Invalid input: maxResults must be a positive number, got '" + max + "'"};
-    to = std::min(total, from + static_cast<size_t>(std::stoull(max)));
+    auto n = max.size() > 9 || max.find_first_not_of("0123456789") != std::string::npos ? std::nullopt : parseInteger<uint64_t>(max);
+    if (!n || *n == 0) return Error{400, "Invalid input: maxResults must be a positive number, got '" + max + "'"};
+    to = std::min(total, from + static_cast<size_t>(*n));
   }
   return std::make_pair(from, to);
 }
@@ -445,10 +446,23 @@ Result<bool> prepareImportedApi(Api& api, bool withDefaultStage) {
     if (a.id.empty()) a.id = newId(6);
     authorizerIds.push_back(a.id);
   }
+  // "#<index>" is how the importer refers to an authorizer or integration before it has an id.
+  auto byIndex = [](const std::vector<std::string>& list, std::string_view ref) -> const std::string* {
+    auto i = parseInteger<size_t>(ref);
+    return i && *i < list.size() ? &list[*i] : nullptr;
+  };
   for (auto& r : api.routes) {
-    if (r.authorizerId.rfind("#", 0) == 0) r.authorizerId = authorizerIds[std::stoul(r.authorizerId.substr(1))];
+    if (r.authorizerId.rfind("#", 0) == 0) {
+      const std::string* id = byIndex(authorizerIds, std::string_view(r.authorizerId).substr(1));
+      if (!id) return Error{400, "route " + r.routeKey + ": unknown authorizer " + r.authorizerId};
+      r.authorizerId = *id;
+    }
     r.id = newId(7);
-    if (r.target.rfind("integrations/#", 0) == 0) r.target = "integrations/" + ids[std::stoul(r.target.substr(14))];
+    if (r.target.rfind("integrations/#", 0) == 0) {
+      const std::string* id = byIndex(ids, std::string_view(r.target).substr(14));
+      if (!id) return Error{400, "route " + r.routeKey + ": unknown integration " + r.target};
+      r.target = "integrations/" + *id;
+    }
   }
   if (auto v = validateRoutes(api); !v) return v.error();
   if (withDefaultStage && !api.findStage("$default")) {

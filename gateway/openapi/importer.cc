@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "common/parse_integer.h"
 #include "gateway/routing/route_table.h"
 
 namespace cdnlab::gateway {
@@ -61,12 +62,7 @@ Result<bool> readMock(const Ctx& cx, const YAML::Node& x, const std::string& pat
   YAML::Node def = x["responses"].IsDefined() ? x["responses"]["default"] : YAML::Node();
   if (def.IsDefined() && def.IsMap()) {
     if (scalar(def["statusCode"])) {
-      int sc = 0;
-      try {
-        sc = std::stoi(def["statusCode"].as<std::string>());
-      } catch (...) {
-        sc = 0;
-      }
+      int sc = parseInteger<int>(def["statusCode"].as<std::string>()).value_or(0);
       if (sc < 100 || sc > 599) return cx.fail(def["statusCode"], path + ".responses.default.statusCode", "must be an HTTP status 100..599");
       in.mock.statusCode = sc;
     }
@@ -112,12 +108,7 @@ Result<Integration> readIntegration(const Ctx& cx, const YAML::Node& x, const st
   if (scalar(x["payloadFormatVersion"])) in.payloadFormatVersion = x["payloadFormatVersion"].as<std::string>();
   if (scalar(x["connectionType"])) in.connectionType = x["connectionType"].as<std::string>();
   if (scalar(x["timeoutInMillis"])) {
-    long t = 0;
-    try {
-      t = std::stol(x["timeoutInMillis"].as<std::string>());
-    } catch (...) {
-      t = -1;
-    }
+    long t = parseInteger<long>(x["timeoutInMillis"].as<std::string>()).value_or(-1);
     if (t < 50 || t > 30000) return cx.fail(x["timeoutInMillis"], path + ".timeoutInMillis", "must be between 50 and 30000");
     in.timeoutMs = static_cast<int>(t);
   }
@@ -169,11 +160,7 @@ Result<Cors> readCors(const Ctx& cx, const YAML::Node& n) {
       if (v != "true" && v != "false") return cx.fail(kv.second, p + "." + k, "must be true or false");
       c.allowCredentials = v == "true";
     } else if (k == "maxAge") {
-      long v = -2;
-      try {
-        v = std::stol(kv.second.as<std::string>());
-      } catch (...) {
-      }
+      long v = parseInteger<long>(kv.second.as<std::string>()).value_or(-2);
       if (v < 0 || v > 86400) return cx.fail(kv.second, p + "." + k, "must be between 0 and 86400");
       c.maxAge = v;
     } else {

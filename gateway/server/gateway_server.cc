@@ -124,8 +124,8 @@ Result<int> GatewayServer::start() {
   });
   auto port = server_->start();
   if (!port) return port.error();
-  port_ = *port;
-  return port_;
+  port_.store(*port);
+  return *port;
 }
 
 void GatewayServer::stop(uint64_t graceMs) {
@@ -154,7 +154,7 @@ void GatewayServer::handle(const http::RequestContextPtr& ctx) {
   }
   if (isV2ManagementPath(req.path)) {
     V2ApiOptions o;
-    o.endpointBase = "http://{apiId}.execute-api.localhost:" + std::to_string(port_);
+    o.endpointBase = "http://{apiId}.execute-api.localhost:" + std::to_string(port_.load());
     http::Response r = handleV2(store_, req, o);
     r.headers.set("x-amzn-RequestId", newAwsRequestId());
     return ctx->respond(std::move(r));

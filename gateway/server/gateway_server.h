@@ -7,6 +7,7 @@
 // to the current model snapshot.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -69,7 +70,7 @@ class GatewayServer {
   // Loads --data and --api files (errors name file and line; nothing is served then), binds, starts.
   Result<int> start();
   void stop(uint64_t graceMs = 5000);
-  int port() const { return port_; }
+  int port() const { return port_.load(); }
   const std::string& host() const { return httpOptions_.host; }
 
   // For the invoke path.
@@ -106,7 +107,9 @@ class GatewayServer {
   std::unique_ptr<websocket::WsManager> websockets_;
   std::vector<std::unique_ptr<WorkerState>> workers_;
   std::unique_ptr<http::HttpServer> server_;
-  int port_ = 0;
+  // Written once the server listens, after its worker threads started (they read it for
+  // management answers): atomic, a race TSan found.
+  std::atomic<int> port_{0};
 };
 
 }  // namespace cdnlab::gateway

@@ -2,7 +2,9 @@
 #include "gateway/vtl/functions.h"
 
 #include <cctype>
+#include <charconv>
 #include <cstdio>
+
 
 namespace cdnlab::gateway::vtl {
 namespace {
@@ -96,7 +98,9 @@ Result<std::string> urlDecode(std::string_view s) {
       if (i + 2 >= s.size() + 0 || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
           !std::isxdigit(static_cast<unsigned char>(s[i + 2])))
         return Error{500, "$util.urlDecode: incomplete or invalid % escape at offset " + std::to_string(i)};
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      unsigned byte = 0;
+      std::from_chars(s.data() + i + 1, s.data() + i + 3, byte, 16);  // two hex digits, checked above
+      out += static_cast<char>(byte);
       i += 2;
     } else {
       out += s[i];

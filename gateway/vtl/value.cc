@@ -56,7 +56,8 @@ std::string javaDouble(double d) {
   if (neg) sci.erase(0, 1);
   size_t e = sci.find('e');
   std::string mant = sci.substr(0, e);
-  int exp = std::stoi(sci.substr(e + 1));
+  int exp = 0;  // to_chars wrote it: a sign and digits
+  std::from_chars(sci.data() + e + 1 + (sci[e + 1] == '+'), sci.data() + sci.size(), exp);
   std::string digits;
   for (char c : mant)
     if (c != '.') digits += c;

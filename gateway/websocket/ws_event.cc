@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "common/json_depth.h"
 #include "gateway/integrations/proxy_event.h"
 #include "gateway/json.h"
 #include "gateway/routing/route_table.h"
@@ -113,7 +114,7 @@ std::string selectRoute(std::string_view expr, std::string_view message, const s
   constexpr std::string_view kBody = "$request.body.";
   if (path.compare(0, kBody.size(), kBody) != 0) return "$default";
   rapidjson::Document doc;
-  doc.Parse(message.data(), message.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(message.data(), message.size());  // a client's message: any depth
   if (doc.HasParseError() || !doc.IsObject()) return "$default";
   const rapidjson::Value* v = &doc;
   std::string_view rest = std::string_view(path).substr(kBody.size());
@@ -139,6 +140,9 @@ std::string selectRoute(std::string_view expr, std::string_view message, const s
 }
 
 std::string routeResponseOf(std::string_view answer) {
+  // The integration's answer is untrusted and its body is re-serialised below (the Writer
+  // recurses per level): an answer nested too deep is passed on as it is.
+  if (jsonNestsDeeperThan(answer, kMaxRecursiveJsonDepth)) return std::string(answer);
   rapidjson::Document doc;
   doc.Parse(answer.data(), answer.size());
   if (!doc.HasParseError() && doc.IsObject()) {

@@ -11,6 +11,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/json_depth.h"
+#include "common/parse_integer.h"
+
 namespace cdnlab::lambda::edge {
 namespace {
 
@@ -200,7 +203,7 @@ Result<bool> parseResponse(Trigger trigger, const Value& obj, const EdgeResponse
     if (s.empty() || s.size() > 3 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       return invalid("response.status must be a number from 200 to 599");
     }
-    status = std::stoi(std::string(s));
+    status = parseInteger<int>(s).value_or(0);  // three digits, checked above
   } else {
     return invalid("response.status must be a number or a numeric string");
   }
@@ -306,6 +309,12 @@ Result<FunctionResult> parseFunctionResult(Trigger trigger, std::string_view jso
   rapidjson::MemoryPoolAllocator<> stackAlloc(stackBuffer, sizeof stackBuffer);
   rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>> doc(
       &valueAlloc, sizeof stackBuffer, &stackAlloc);
+  // The function's answer is untrusted: the recursive parser below would overflow the stack on a
+  // few MB of '['. The check skips any result of at most kMaxRecursiveJsonDepth bytes.
+  if (jsonNestsDeeperThan(json, kMaxRecursiveJsonDepth)) {
+    return Error{502, "The Lambda function returned JSON nested more than " + std::to_string(kMaxRecursiveJsonDepth) +
+                          " levels deep"};
+  }
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError()) {
     return Error{502, std::string("The Lambda function returned invalid JSON: ") +

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "common/parse_integer.h"
 #include "origin/store/json_out.h"
 #include "origin/store/model/json.h"
 #include "origin/store/model/size.h"
@@ -362,7 +363,7 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
       std::string prior;
       if (engine_.get(tk, &prior)) {
         size_t bar = prior.find('|');
-        int64_t when = bar == std::string::npos ? 0 : std::atoll(prior.c_str() + bar + 1);
+        int64_t when = bar == std::string::npos ? 0 : parseInteger<int64_t>(std::string_view(prior).substr(bar + 1)).value_or(0);
         if (now - when < kTokenLifetimeSeconds) {
           if (prior.substr(0, bar) != fingerprint) {
             err = dynamoError("IdempotentParameterMismatchException",

@@ -110,10 +110,12 @@ ApiResponse Service::handleRequest(std::string_view target, std::string_view bod
     shapeName = "Streams." + std::string(target.substr(kStreamsPrefix.size()));
   }
   if (!op) return fail(coralError("UnknownOperationException", ""));
-  // Bounded before parsing: the parser and every walk over the tree recurse once per level.
+  // Bounded before parsing: the parser and every walk over the tree recurse once per level. A
+  // well-formed body this deep can only hold an attribute value far past DynamoDB's 32 levels, so
+  // it gets DynamoDB's answer to that; a malformed one is unreadable like any other.
   if (jsonNestsDeeperThan(body)) {
-    return fail(coralError("SerializationException", "The request body nests arrays and objects more than " +
-                                                         std::to_string(kMaxJsonDepth) + " levels deep"));
+    if (isWellFormedJsonObject(body)) return fail(validation(kNestingTooDeepMessage));
+    return fail(coralError("SerializationException", "Start of structure or map found where not expected."));
   }
   // The request's DOM is built in memory this thread reuses for every request. RapidJSON's default
   // Document mallocs a 64 KiB pool chunk per parse; glibc hands the freed chunk back to the kernel

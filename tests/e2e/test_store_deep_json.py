@@ -1,7 +1,9 @@
 """End-to-end: request bodies nested far too deep for a recursive parser (200,000 levels, the
-attack that used to kill `cdnlab store` with SIGSEGV) get a 400 SerializationException on every
-operation, an attribute value nested one level beyond DynamoDB's limit gets its
-ValidationException, one within the limit is stored, and the store keeps answering throughout."""
+attack that used to kill `cdnlab store` with SIGSEGV) get a 400 on every operation: DynamoDB's
+nesting ValidationException when the body is a well-formed object (only an attribute value can
+nest that deep), a SerializationException when it is not an object or not well-formed; an
+attribute value nested one level beyond DynamoDB's limit gets the same ValidationException, one
+within the limit is stored, and the store keeps answering throughout."""
 import http.client
 import json
 import os
@@ -54,19 +56,23 @@ class DeepJson(unittest.TestCase):
         self.assertEqual(status, 200, body)
 
     def test_deep_bodies_are_refused_on_every_operation(self):
-        bodies = {
-            "lists": ("[" * DEEP + "]" * DEEP).encode(),
-            "maps in an item": ('{"TableName":"Tbl","Item":{"pk":{"S":"a"},"v":' +
-                                wrapped(DEEP, '{"M":{"a":', "}}") + "}}").encode(),
-            "unclosed": ("{" + '"a":[' * DEEP).encode(),
+        bodies = {  # name: (body, the error DynamoDB names)
+            "lists": (("[" * DEEP + "]" * DEEP).encode(), "SerializationException"),
+            "maps in an item": (('{"TableName":"Tbl","Item":{"pk":{"S":"a"},"v":' +
+                                 wrapped(DEEP, '{"M":{"a":', "}}") + "}}").encode(), "ValidationException"),
+            "maps in a key": (('{"TableName":"Tbl","Key":{"pk":' + wrapped(DEEP, '{"L":[', "]}") +
+                               "}}").encode(), "ValidationException"),
+            "unclosed": (("{" + '"a":[' * DEEP).encode(), "SerializationException"),
         }
         for op in ("PutItem", "GetItem", "Query", "TransactWriteItems", "ListTables", "NoSuchOperation"):
-            for name, body in bodies.items():
+            for name, (body, error) in bodies.items():
                 with self.subTest(op=op, body=name):
                     status, reply = call(self.proc, op, body)
                     self.assertEqual(status, 400, reply)
-                    expected = "UnknownOperationException" if op == "NoSuchOperation" else "SerializationException"
+                    expected = "UnknownOperationException" if op == "NoSuchOperation" else error
                     self.assertTrue(reply.get("__type", "").endswith(expected), reply)
+                    if expected == "ValidationException":
+                        self.assertEqual(reply.get("message"), TOO_DEEP)
         self.assert_alive()
 
     def test_attribute_nesting_limit_is_dynamodbs(self):

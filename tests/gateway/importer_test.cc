@@ -164,5 +164,14 @@ paths:
   EXPECT_NE(refused.error().message.find("authorizerPayloadFormatVersion"), std::string::npos);
 }
 
+// An OpenAPI document from the import API nested 200,000 levels (YAML flow or JSON): an error
+// naming the source, not a stack overflow (yaml-cpp stops its recursion at 2000 levels).
+TEST(Importer, DeepDocumentIsAnError) {
+  auto flow = importOpenApi("openapi: 3.0.1\npaths: " + std::string(200000, '[') + std::string(200000, ']') + "\n", "deep.yaml");
+  EXPECT_FALSE(flow.ok());
+  auto json = importOpenApi(R"({"openapi":"3.0.1","paths":)" + std::string(200000, '[') + std::string(200000, ']') + "}", "deep.json");
+  EXPECT_FALSE(json.ok());
+}
+
 }  // namespace
 }  // namespace cdnlab::gateway

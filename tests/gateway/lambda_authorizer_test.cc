@@ -120,6 +120,12 @@ TEST(LambdaAuthorizer, SimpleResponses) {
   EXPECT_FALSE(readAuthorizerResponse("[true]", true));
   // Without enableSimpleResponses an isAuthorized answer is not a policy: malformed.
   EXPECT_FALSE(readAuthorizerResponse(R"({"isAuthorized":true})", false));
+  // A context nested 200,000 levels (valid JSON) would overflow the stack when re-serialised.
+  std::string deep = R"({"isAuthorized":true,"context":{"a":)" + std::string(200000, '[') + std::string(200000, ']') + "}}";
+  auto refused = readAuthorizerResponse(deep, true);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, 500);
+  EXPECT_NE(refused.error().message.find("more than 4096 levels deep"), std::string::npos);
 }
 
 TEST(LambdaAuthorizer, PolicyResponsesAllowDenyAndWildcards) {

@@ -116,9 +116,16 @@ TEST(WebSocketRoutes, SelectionExpression) {
   EXPECT_EQ(selectRoute("$request.body.action", "not json", keys), "$default");
   EXPECT_EQ(selectRoute("$request.body.action", "[1]", keys), "$default");
   EXPECT_EQ(selectRoute("$request.body.action", R"({"action":{"x":1}})", keys), "$default");
+  // A client's message nested 200,000 levels: parsed without recursion, routed by its action.
+  std::string deep = R"({"action":"sendmessage","x":)" + std::string(200000, '[') + std::string(200000, ']') + "}";
+  EXPECT_EQ(selectRoute("$request.body.action", deep, keys), "sendmessage");
 }
 
 TEST(WebSocketRoutes, RouteResponses) {
+  // An integration's answer whose body nests 200,000 levels is passed on as it is, not
+  // re-serialised by the recursive Writer.
+  std::string deep = R"({"body":)" + std::string(200000, '[') + std::string(200000, ']') + "}";
+  EXPECT_EQ(routeResponseOf(deep), deep);
   EXPECT_EQ(routeResponseOf(R"({"statusCode":200,"body":"hi"})"), "hi");
   EXPECT_EQ(routeResponseOf(R"({"body":{"a":1}})"), R"({"a":1})");
   EXPECT_EQ(routeResponseOf(R"("text")"), "text");

@@ -126,6 +126,11 @@ TEST(EventFilter, MalformedPatternsNameThePlace) {
   deep += "[1]";
   for (int i = 0; i < 40; ++i) deep += "}";
   EXPECT_NE(err(deep.c_str()).find("nested too deeply"), std::string::npos);
+  // A pattern from a client nested 200,000 levels: refused, not a stack overflow in the parse.
+  std::string deeper;
+  for (int i = 0; i < 200000; ++i) deeper += "{\"a\":";
+  deeper += "[1]" + std::string(200000, '}');
+  EXPECT_NE(err(deeper.c_str()).find("nested too deeply"), std::string::npos);
 }
 
 }  // namespace

@@ -114,7 +114,9 @@ int storeFailure(const cdnlab_native_context* ctx, const DynamoReply& r) {
 }
 
 bool parseEvent(const cdnlab_native_context* ctx, const char* event, size_t len, rapidjson::Document& d) {
-  d.Parse(event, len);
+  // Iterative: an event (and an order's body below) comes from any client, and the recursive
+  // parser would overflow the stack on a deep one; nothing here walks either tree recursively.
+  d.Parse<rapidjson::kParseIterativeFlag>(event, len);
   if (d.HasParseError() || !d.IsObject()) {
     ctx->set_error(ctx->host, "InvalidEvent", "the event is not a JSON object");
     return false;
@@ -221,7 +223,7 @@ int placeOrder(const cdnlab_native_context* ctx, const char* event, size_t len, 
   if (e.HasMember("isBase64Encoded") && e["isBase64Encoded"].IsBool() && e["isBase64Encoded"].GetBool())
     return answer(ctx, 400, message("the body must be JSON"), "no-store");
   rapidjson::Document order;
-  if (e.HasMember("body") && e["body"].IsString()) order.Parse(e["body"].GetString(), e["body"].GetStringLength());
+  if (e.HasMember("body") && e["body"].IsString()) order.Parse<rapidjson::kParseIterativeFlag>(e["body"].GetString(), e["body"].GetStringLength());
   if (!e.HasMember("body") || !e["body"].IsString() || order.HasParseError() || !order.IsObject())
     return answer(ctx, 400, message("the body must be JSON"), "no-store");
   if (!order.HasMember("productId") || !order["productId"].IsString() || !isId(order["productId"].GetString(), 64, false))

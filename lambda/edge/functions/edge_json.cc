@@ -9,6 +9,8 @@
 #include <cstring>
 #include <string>
 
+#include "common/json_depth.h"
+
 namespace cdnlab::lambda::edge::functions {
 
 using rapidjson::Value;
@@ -19,6 +21,11 @@ int fail(const cdnlab_native_context* ctx, const char* type, const char* message
 }
 
 bool EdgeEventDoc::parse(const cdnlab_native_context* ctx, const char* event, size_t len) {
+  // An event can come from any client through the Lambda Invoke API; the parse and answer()'s
+  // Writer recurse per level. Events of at most kMaxRecursiveJsonDepth bytes skip the scan.
+  if (jsonNestsDeeperThan(std::string_view(event, len), kMaxRecursiveJsonDepth)) {
+    return fail(ctx, "InvalidEvent", "the event nests arrays and objects too deep"), false;
+  }
   doc_.Parse(event, len);
   if (doc_.HasParseError() || !doc_.IsObject()) return fail(ctx, "InvalidEvent", "the event is not a JSON object"), false;
   auto records = doc_.FindMember("Records");

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/parse_integer.h"
 #include "lambda/edge/functions/edge_json.h"
 #include "lambda/edge/functions/functions.h"
 
@@ -76,7 +77,8 @@ int signedToken(const cdnlab_native_context* ctx, const char* event, size_t len,
   if (signature.size() != want.size() || CRYPTO_memcmp(signature.data(), want.data(), want.size()) != 0) {
     return forbidden(ctx, doc, "bad signature");
   }
-  if (std::stoll(expires) < static_cast<long long>(std::time(nullptr))) return forbidden(ctx, doc, "expired");
+  if (parseInteger<long long>(expires).value_or(0) < static_cast<long long>(std::time(nullptr)))  // <= 12 digits
+    return forbidden(ctx, doc, "expired");
 
   std::string kept;
   for (auto p : rest) {

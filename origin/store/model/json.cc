@@ -29,8 +29,7 @@ Result<std::string> decodeBinary(const rapidjson::Value& v) {
 // DynamoDB allows 32 levels in an attribute value: up to 31 M/L wrappers above a scalar (AWS
 // accepts 31 and refuses 32 with this message). The limit also bounds our recursion on untrusted input.
 constexpr int kMaxNesting = 32;
-constexpr const char* kTooDeep =
-    "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
+constexpr const char* kTooDeep = kNestingTooDeepMessage;
 
 Result<AttributeValue> parseValueAt(const rapidjson::Value& json, int depth);
 Result<AttributeMap> parseMapAt(const rapidjson::Value& json, int depth);
@@ -199,6 +198,7 @@ void writeAttributeMap(const AttributeMap& map, JsonWriter& out) {
 namespace {
 Result<rapidjson::Document> parseText(std::string_view text) {
   if (jsonNestsDeeperThan(text)) {
+    if (isWellFormedJsonObject(text)) return validation(kTooDeep);
     return serialization("Invalid JSON: nested more than " + std::to_string(kMaxJsonDepth) + " levels deep");
   }
   rapidjson::Document doc;

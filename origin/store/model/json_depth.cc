@@ -1,32 +1,18 @@
-// Bracket-depth scan of a JSON text (see json_depth.h).
+// The well-formedness check for JSON too deep to parse into a document (see json_depth.h).
 #include "origin/store/model/json_depth.h"
+
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 
 namespace cdnlab::store {
 
-bool jsonNestsDeeperThan(std::string_view text, int maxDepth) {
-  int depth = 0;
-  bool inString = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (inString) {
-      if (c == '\\') ++i;  // the escaped character cannot end the string
-      else if (c == '"') inString = false;
-      continue;
-    }
-    switch (c) {
-      case '"': inString = true; break;
-      case '[':
-      case '{':
-        if (++depth > maxDepth) return true;
-        break;
-      case ']':
-      case '}':
-        if (depth > 0) --depth;
-        break;
-      default: break;
-    }
-  }
-  return false;
+bool isWellFormedJsonObject(std::string_view text) {
+  size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || text[first] != '{') return false;
+  rapidjson::MemoryStream in(text.data(), text.size());
+  rapidjson::BaseReaderHandler<> ignore;  // accepts every event: only the syntax is judged
+  rapidjson::Reader reader;
+  return !reader.Parse<rapidjson::kParseIterativeFlag>(in, ignore).IsError();
 }
 
 }  // namespace cdnlab::store

@@ -301,6 +301,13 @@ TEST(Vtl, BoundedWhateverTheInput) {
   // Nesting in the template and in the body is refused, not recursed into.
   std::string deep(200, '(');
   EXPECT_FALSE(parseTemplate("t", "#set($a = " + deep + "1" + std::string(200, ')') + ")").ok());
+  // A megabyte of nesting in each recursive construct: refused at the depth bound, where the
+  // recursive descent would otherwise overflow the stack.
+  EXPECT_FALSE(parseTemplate("t", "#set($a = " + std::string(1000000, '(') + "1)").ok());
+  EXPECT_FALSE(parseTemplate("t", "#set($a = " + std::string(1000000, '[') + "1)").ok());
+  std::string megaIfs;
+  for (int i = 0; i < 100000; ++i) megaIfs += "#if(true)";
+  EXPECT_FALSE(parseTemplate("t", megaIfs).ok());
   std::string ifs;
   for (int i = 0; i < 100; ++i) ifs += "#if(true)";
   EXPECT_FALSE(parseTemplate("t", ifs).ok());

@@ -130,5 +130,20 @@ TEST(EdgeFunctions, GarbageEventIsAFunctionError) {
   }
 }
 
+// An event from the Invoke API nested 200,000 levels deep (valid JSON): an InvalidEvent error,
+// not a stack overflow in the event parse or in the Writer that echoes the request back.
+TEST(EdgeFunctions, DeepEventIsAFunctionErrorNotACrash) {
+  const std::string deep = R"({"Records":[{"cf":{"request":{"headers":{},"x":)" + std::string(200000, '[') +
+                           std::string(200000, ']') + "}}}]}";
+  for (const char* name : {"security-headers", "spa-rewrite", "normalize-query"}) {
+    auto fn = native::Registry::global().find(name);
+    ASSERT_TRUE(fn) << name;
+    NativeOutput out;
+    native::callNative(*fn, deep, {}, out);
+    EXPECT_EQ(out.status, NativeStatus::FunctionError) << name;
+    EXPECT_EQ(out.errorType, "InvalidEvent") << name;
+  }
+}
+
 }  // namespace
 }  // namespace cdnlab::lambda::edge

@@ -129,5 +129,17 @@ TEST(EdgeResult, OriginThatIsNotAnObjectIsRefused) {
   }
 }
 
+// A function's answer is untrusted: 200,000 levels of '[' (or of objects) is a 502 naming the
+// reason, not a stack overflow in the parser; a small answer is never scanned.
+TEST(EdgeResult, DeepAnswerIsRefusedWithoutRecursing) {
+  const std::string lists = std::string(200000, '[') + std::string(200000, ']');
+  EXPECT_NE(failure(Trigger::ViewerRequest, lists).find("nested more than 4096 levels"), std::string::npos);
+  std::string objects = R"({"status":"200","body":)";
+  for (int i = 0; i < 200000; ++i) objects += R"({"a":)";
+  objects += "1" + std::string(200000, '}') + "}";
+  EXPECT_NE(failure(Trigger::ViewerRequest, objects).find("nested more than 4096 levels"), std::string::npos);
+  EXPECT_EQ(failure(Trigger::ViewerRequest, R"({"status":"200","body":"x"})"), "ok");
+}
+
 }  // namespace
 }  // namespace cdnlab::lambda::edge

@@ -85,5 +85,19 @@ TEST(RobustnessTest, DeepNestingIsRejectedNotOverflowed) {
   EXPECT_FALSE(parseUpdate(fns, ph).ok());
 }
 
+// A megabyte of nesting is refused by the 4 KB expression limit before any recursion: without
+// that bound the recursive descent would overflow the stack (the depth bound alone is 256 levels
+// per call chain, and these inputs are far beyond it in every expression kind).
+TEST(RobustnessTest, MegabyteNestingIsRefusedByTheLengthLimit) {
+  Placeholders ph(&commonNames(), &commonValues());
+  const std::string parens(1000000, '(');
+  EXPECT_FALSE(parseCondition(parens + "a = :s", ph).ok());
+  EXPECT_FALSE(parseUpdate("SET a = " + parens + ":one", ph).ok());
+  EXPECT_FALSE(parseProjection("a" + std::string(500000, '[') + "0", ph).ok());
+  std::string nots;
+  for (int i = 0; i < 250000; ++i) nots += "NOT ";
+  EXPECT_FALSE(parseCondition(nots + "a = :s", ph).ok());
+}
+
 }  // namespace
 }  // namespace cdnlab::store::expr

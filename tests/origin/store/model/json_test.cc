@@ -119,10 +119,29 @@ TEST(JsonTest, NestingIsBounded) {
 }
 
 TEST(JsonTest, TextNestedBeyondTheParseLimitIsRefusedWithoutRecursing) {
+  // Not an attribute value at all (an array): unreadable, as any malformed text.
   std::string deep(200000, '[');
   auto v = attributeValueFromJson(deep + std::string(200000, ']'));
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.error().code, kSerializationError);
+  // A well-formed value 200,000 M levels deep: DynamoDB's nesting ValidationException, decided
+  // without a recursive parse (this overflowed the stack before the bound).
+  std::string maps;
+  for (int i = 0; i < 200000; ++i) maps += R"({"M":{"a":)";
+  maps += R"({"S":"x"})";
+  for (int i = 0; i < 200000; ++i) maps += "}}";
+  auto m = attributeValueFromJson(maps);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().code, kValidationError);
+  EXPECT_EQ(m.error().message, kNestingTooDeepMessage);
+  // The same text cut short is malformed, so it stays a SerializationException.
+  auto cut = attributeValueFromJson(std::string_view(maps).substr(0, maps.size() - 1));
+  ASSERT_FALSE(cut.ok());
+  EXPECT_EQ(cut.error().code, kSerializationError);
+  EXPECT_TRUE(isWellFormedJsonObject(" {\"a\":[[[]]]} "));
+  EXPECT_FALSE(isWellFormedJsonObject("[{}]"));
+  EXPECT_FALSE(isWellFormedJsonObject("{\"a\":1} x"));
+  EXPECT_FALSE(isWellFormedJsonObject(""));
   EXPECT_FALSE(jsonNestsDeeperThan(std::string(kMaxJsonDepth, '{')));
   EXPECT_TRUE(jsonNestsDeeperThan(std::string(kMaxJsonDepth + 1, '{')));
   // Brackets inside strings (escaped quotes included) do not count.
