@@ -146,7 +146,7 @@ void FunctionRunner::submit(Io& io, native::Invocation inv, std::function<void(n
   if (!lane.flushPosted) {
     lane.flushPosted = true;
     NativeLane* lanep = &lane;
-    io.post([this, lanep] { flush(*lanep); });
+    io.atPassEnd([this, lanep] { flush(*lanep); });
   }
 }
 

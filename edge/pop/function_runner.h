@@ -26,7 +26,7 @@ struct ResolvedFunction {
 };
 
 // The native invocations one worker loop made since its last hand-off to the pool. The first
-// invocation of a loop pass posts a flush to the same loop, which runs once the pass's I/O
+// invocation of a loop pass asks the loop (Io::atPassEnd) for a flush once the pass's I/O
 // callbacks are done and submits everything gathered in one NativeWorkerPool::invokeBatch: one
 // lock and at most one wake-up of a pool thread per pass instead of one per request. Touched
 // only on its worker's thread.
