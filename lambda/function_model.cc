@@ -222,6 +222,12 @@ std::string recordToJson(const FunctionRecord& r) {
   w.key("provisioned").startObject();
   for (const auto& [q, n] : r.provisioned) w.key(q).integer(n);
   w.endObject();
+  w.key("eventInvokeConfigs").startObject();
+  for (const auto& [q, c] : r.eventInvokeConfigs) {
+    w.key(q);
+    writeEventInvokeConfigRecord(w, c);
+  }
+  w.endObject();
   w.endObject();
   return w.take();
 }
@@ -312,6 +318,15 @@ Result<FunctionRecord> recordFromJson(std::string_view json) {
   if (prov != d.MemberEnd() && prov->value.IsObject())
     for (auto& m : prov->value.GetObject())
       if (m.value.IsInt()) r.provisioned[m.name.GetString()] = m.value.GetInt();
+  auto eics = d.FindMember("eventInvokeConfigs");
+  if (eics != d.MemberEnd() && eics->value.IsObject()) {
+    for (auto& m : eics->value.GetObject()) {
+      std::string q(m.name.GetString(), m.name.GetStringLength());
+      auto c = readEventInvokeConfigRecord(m.value, "$.eventInvokeConfigs." + q);
+      if (!c.ok()) return c.error();
+      r.eventInvokeConfigs[q] = c.value();
+    }
+  }
   if (!rd.error.empty()) return Error{1, rd.error};
   if (!validFunctionName(r.name)) return Error{1, "$.name: not a valid function name"};
   return r;

@@ -11,6 +11,7 @@
 
 #include "common/result.h"
 #include "lambda/api_error.h"
+#include "lambda/event_invoke_config.h"
 #include "lambda/json.h"
 
 namespace cdnlab::lambda {
@@ -60,6 +61,7 @@ struct FunctionRecord {
   std::optional<int> reservedConcurrency;
   std::map<std::string, int> provisioned;       // qualifier -> requested environments
   std::map<std::string, int64_t> provisionedModifiedMs;
+  std::map<std::string, EventInvokeConfig> eventInvokeConfigs;  // qualifier ("$LATEST", "2", alias) -> config
 };
 
 // Runtimes this service runs and how: process runtimes, and "cdnlab-native" (in-process C ABI).

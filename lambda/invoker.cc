@@ -7,6 +7,7 @@
 #include <random>
 
 #include "common/log.h"
+#include "lambda/async_record.h"
 #include "lambda/codec.h"
 
 namespace cdnlab::lambda {
@@ -45,8 +46,13 @@ struct Invoker::QueuedEvent {
   std::string function;
   std::string qualifier;
   InvokeOptions options;
-  int attempt = 0;         // retries done after a function error
+  int invokeCount = 0;     // times the function ran (throttles do not count)
+  int64_t enqueuedNs = 0;  // for MaximumEventAgeInSeconds
   int64_t notBeforeNs = 0;
+  // The last run's answer, for the destination record.
+  std::string lastPayload;
+  std::string lastVersion;
+  bool lastFunctionError = false;
 };
 
 namespace {
@@ -520,7 +526,7 @@ bool Invoker::enqueue(const Resolved& target, InvokeOptions options) {
   ev->function = target.record->name;
   ev->qualifier = target.qualifier;
   ev->options = std::move(options);
-  ev->notBeforeNs = clock_.nowNs();
+  ev->enqueuedNs = ev->notBeforeNs = clock_.nowNs();
   events_.push_back(ev);
   scheduleEvents();
   return true;
@@ -550,33 +556,94 @@ void Invoker::pumpEvents() {
   scheduleEvents();
 }
 
+// The configuration of the qualifier the event was sent to (unqualified: $LATEST); AWS's
+// defaults when there is none.
+EventInvokeConfig Invoker::asyncConfigOf(const QueuedEvent& ev) {
+  FunctionRecord* rec = registry_.find(ev.function);
+  if (!rec) return {};
+  auto it = rec->eventInvokeConfigs.find(ev.qualifier.empty() ? "$LATEST" : ev.qualifier);
+  return it == rec->eventInvokeConfigs.end() ? EventInvokeConfig{} : it->second;
+}
+
 void Invoker::runEvent(std::shared_ptr<QueuedEvent> ev) {
   auto target = registry_.resolve(ev->function, ev->qualifier);
   if (!target) return;  // deleted meanwhile
+  if (asyncEventExpired(ev->enqueuedNs, clock_.nowNs(), asyncConfigOf(*ev).maxAgeSeconds())) {
+    finishEvent(*ev, AsyncCondition::EventAgeExceeded);
+    return;
+  }
   InvokeOptions opts = ev->options;
   Resolved resolved = *target;
   invoke(resolved, std::move(opts), [this, ev](InvokeResult r) {
     if (closed_) return;
-    if (r.error) {  // throttled: AWS keeps retrying (up to 6 hours); we retry while the service runs
+    if (r.error) {  // throttled: AWS keeps retrying until the event is too old
       ev->notBeforeNs = clock_.nowNs() + 100 * 1000000LL;
       events_.push_back(ev);
       scheduleEvents();
       return;
     }
-    if (!r.functionError) return;
-    if (ev->attempt < options_.asyncMaxRetries) {
-      ++ev->attempt;
-      ev->notBeforeNs = clock_.nowNs() + options_.asyncRetryDelayMs * ev->attempt * 1000000LL;
+    ++ev->invokeCount;
+    ev->lastPayload = std::move(r.payload);
+    ev->lastVersion = std::move(r.executedVersion);
+    ev->lastFunctionError = r.functionError;
+    if (!r.functionError) {
+      finishEvent(*ev, AsyncCondition::Success);
+      return;
+    }
+    if (asyncRetryLeft(ev->invokeCount, asyncConfigOf(*ev).retries())) {
+      // AWS waits about a minute before the first retry and two before the second.
+      ev->notBeforeNs = clock_.nowNs() + options_.asyncRetryDelayMs * ev->invokeCount * 1000000LL;
       events_.push_back(ev);
       scheduleEvents();
       return;
     }
-    ++metrics_.of(ev->function).asyncDropped;
-    logs_.append(ev->function, "on-failure",
-                 "Event invocation " + ev->options.requestId + " failed after " + std::to_string(ev->attempt + 1) +
-                     " attempts; last error: " + r.payload.substr(0, 1024),
-                 wallClockMs());
+    finishEvent(*ev, AsyncCondition::RetriesExhausted);
   });
+}
+
+// The end of an Event invocation: failures are counted and logged in the function's on-failure
+// stream; the record goes to the configured destination, if any.
+void Invoker::finishEvent(const QueuedEvent& ev, AsyncCondition condition) {
+  EventInvokeConfig config = asyncConfigOf(ev);
+  bool failed = condition != AsyncCondition::Success;
+  if (failed) {
+    ++metrics_.of(ev.function).asyncDropped;
+    std::string why = condition == AsyncCondition::EventAgeExceeded
+                          ? " was older than MaximumEventAgeInSeconds (" + std::to_string(config.maxAgeSeconds()) +
+                                " s) after " + std::to_string(ev.invokeCount) + " attempts"
+                          : " failed after " + std::to_string(ev.invokeCount) + " attempts";
+    logs_.append(ev.function, "on-failure",
+                 "Event invocation " + ev.options.requestId + why + "; last error: " + ev.lastPayload.substr(0, 1024),
+                 wallClockMs());
+  }
+  const std::string& destination = failed ? config.onFailure : config.onSuccess;
+  if (destination.empty()) return;
+  AsyncOutcome o;
+  o.condition = condition;
+  o.requestId = ev.options.requestId;
+  o.functionArn = qualifiedArn(registry_.account(), ev.function, ev.qualifier.empty() ? "$LATEST" : ev.qualifier);
+  o.approximateInvokeCount = ev.invokeCount;
+  o.requestPayload = ev.options.payload;
+  o.invoked = ev.invokeCount > 0;
+  o.executedVersion = ev.lastVersion;
+  o.functionError = ev.lastFunctionError;
+  o.responsePayload = ev.lastPayload;
+  o.timestampMs = wallClockMs();
+  auto target = parseDestination(destination);
+  auto resolved = target && target->service == "lambda" ? registry_.resolve(target->function, target->qualifier)
+                                                        : ApiResult<Resolved>(resourceNotFound(destination));
+  InvokeOptions record;
+  record.requestId = newUuid();
+  record.payload = asyncInvocationRecord(o);
+  // Event payloads are limited to 256 KB; the limit also ends a loop of functions that are each
+  // other's destinations (every hop nests the previous record).
+  constexpr size_t kMaxRecordBytes = 262144;
+  if (!resolved || record.payload.size() > kMaxRecordBytes || !enqueue(*resolved, std::move(record))) {
+    logs_.append(ev.function, "on-failure",
+                 "Event invocation " + ev.options.requestId + ": the " + std::string(failed ? "OnFailure" : "OnSuccess") +
+                     " destination " + destination + " cannot take the record (function gone, record over 256 KB or queue full)",
+                 wallClockMs());
+  }
 }
 
 void Invoker::expireIdle() {

@@ -2,7 +2,9 @@
 // start or a throttle; starts environments through a Runtime; hands the invocation over; enforces
 // the timeout; writes START / END / REPORT lines and the function's output to the LogStore;
 // collects the Tail; counts metrics. Event (asynchronous) invocations wait in an in-memory queue
-// and are retried as AWS does: twice more after a function error, throttles until they fit.
+// and are retried as AWS does (the qualifier's EventInvokeConfig, else twice more after a
+// function error; throttles until the event is older than its maximum age), and the record of
+// the outcome goes to the configured OnSuccess / OnFailure destination function.
 // Everything runs on the service's loop thread; `done` callbacks fire exactly once (from inside
 // invoke() when the answer is immediate: a throttle, a runtime that cannot start).
 #pragma once
@@ -17,6 +19,7 @@
 #include <string>
 
 #include "common/clock.h"
+#include "lambda/async_record.h"
 #include "lambda/environment.h"
 #include "lambda/log_store.h"
 #include "lambda/metrics.h"
@@ -30,7 +33,6 @@ struct InvokerOptions {
   int64_t idleTimeoutMs = 300000;       // on-demand environment idle this long: stopped
   int64_t initTimeoutMs = 10000;        // AWS's init phase limit
   int64_t asyncRetryDelayMs = 60000;    // first retry of a failed Event invocation; second: 2x
-  int asyncMaxRetries = 2;
   size_t asyncQueueLimit = 100000;
 };
 
@@ -110,6 +112,8 @@ class Invoker final : public EnvironmentListener {
   void pumpEvents();
   void scheduleEvents();
   void runEvent(std::shared_ptr<QueuedEvent> ev);
+  void finishEvent(const QueuedEvent& ev, AsyncCondition condition);
+  EventInvokeConfig asyncConfigOf(const QueuedEvent& ev);
   void expireIdle();
 
   uv_loop_t* loop_;

@@ -435,6 +435,7 @@ ApiResult<http::Response> LambdaService::deleteAlias(const std::string& name, co
   if (!rec) return rec.error();
   if ((*rec)->aliases.erase(alias)) {
     (*rec)->provisioned.erase(alias);
+    (*rec)->eventInvokeConfigs.erase(alias);
     invoker_->setProvisioned((*rec)->name, alias, "", 0);
     if (auto r = registry_->save(**rec); !r) return serviceError(r.error().message);
   }

@@ -179,6 +179,13 @@ void LambdaService::handle(const http::RequestContextPtr& ctx) {
   } else if (api == "2017-10-31" && seg.size() == 4 && seg[3] == "concurrency") {
     if (m == "PUT") return answer(putConcurrency(seg[2], req));
     if (m == "DELETE") return answer(deleteConcurrency(seg[2]));
+  } else if (api == "2019-09-25" && seg.size() == 4 && seg[3] == "event-invoke-config") {
+    if (m == "PUT") return answer(putEventInvokeConfig(seg[2], qualifier, req, false));
+    if (m == "POST") return answer(putEventInvokeConfig(seg[2], qualifier, req, true));
+    if (m == "GET") return answer(getEventInvokeConfig(seg[2], qualifier));
+    if (m == "DELETE") return answer(deleteEventInvokeConfig(seg[2], qualifier));
+  } else if (api == "2019-09-25" && seg.size() == 5 && seg[3] == "event-invoke-config" && seg[4] == "list" && m == "GET") {
+    return answer(listEventInvokeConfigs(seg[2], req));
   } else if (api == "2019-09-30" && seg.size() == 4 && seg[3] == "concurrency" && m == "GET") {
     return answer(getConcurrency(seg[2]));
   } else if (api == "2019-09-30" && seg.size() == 4 && seg[3] == "provisioned-concurrency") {

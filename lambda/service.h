@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "common/clock.h"
@@ -91,6 +92,15 @@ class LambdaService {
   ApiResult<http::Response> codeDownload(const std::string& name, const std::string& query);
   ApiResult<FunctionRecord*> requireFunction(const std::string& nameOrArn);
   ApiResult<CodeRef> storeZipField(const std::string& name, const rapidjson::Value& body);
+
+  // event_invoke_config_api.cc (update: UpdateFunctionEventInvokeConfig, else Put)
+  ApiResult<http::Response> putEventInvokeConfig(const std::string& name, const std::string& qualifier,
+                                                 const http::Request& req, bool update);
+  ApiResult<http::Response> getEventInvokeConfig(const std::string& name, const std::string& qualifier);
+  ApiResult<http::Response> deleteEventInvokeConfig(const std::string& name, const std::string& qualifier);
+  ApiResult<http::Response> listEventInvokeConfigs(const std::string& name, const http::Request& req);
+  std::optional<ApiError> checkDestination(const std::string& function, const std::string& arn, bool onFailure);
+  ApiError noEventInvokeConfig(const std::string& name, const std::string& qualifier) const;
 
   // invoke_api.cc
   void invoke(const std::string& name, const http::Request& req, const std::string& requestId, Respond respond);

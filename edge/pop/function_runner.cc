@@ -133,29 +133,46 @@ const ResolvedFunction* FunctionRunner::find(lambda::edge::Trigger trigger, std:
   return nullptr;
 }
 
+std::chrono::milliseconds FunctionRunner::timeoutFor(const ResolvedFunction& fn) const {
+  bool viewer = fn.association.trigger == lambda::edge::Trigger::ViewerRequest ||
+                fn.association.trigger == lambda::edge::Trigger::ViewerResponse;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(viewer ? viewerTimeout_ : originTimeout_);
+}
+
+// Native invocations of one loop pass go to the pool together (NativeLane).
+void FunctionRunner::submit(Io& io, native::Invocation inv, std::function<void(native::NativeOutput)> done) {
+  NativeLane& lane = laneFor(io);
+  lane.pending.push_back(native::BatchItem{std::move(inv), std::move(done)});
+  if (!lane.flushPosted) {
+    lane.flushPosted = true;
+    NativeLane* lanep = &lane;
+    io.atPassEnd([this, lanep] { flush(*lanep); });
+  }
+}
+
+void FunctionRunner::invokeTyped(Io& io, const ResolvedFunction& fn, std::function<void(native::NativeOutput&)> call,
+                                 std::function<void(native::NativeOutput)> done) {
+  native::Invocation inv;
+  inv.function = fn.native;
+  inv.timeout = timeoutFor(fn);
+  inv.call = std::move(call);
+  submit(io, std::move(inv), std::move(done));
+}
+
 void FunctionRunner::invoke(Io& io, const ResolvedFunction& fn, std::string event, std::string requestId,
                             std::function<void(native::NativeOutput)> done,
                             std::function<void(native::NativeOutput&)> onOutput) {
-  bool viewer = fn.association.trigger == lambda::edge::Trigger::ViewerRequest ||
-                fn.association.trigger == lambda::edge::Trigger::ViewerResponse;
-  auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(viewer ? viewerTimeout_ : originTimeout_);
   if (fn.native) {
     native::Invocation inv;
     inv.function = fn.native;
     inv.event = std::move(event);
     inv.requestId = std::move(requestId);
-    inv.timeout = timeout;
+    inv.timeout = timeoutFor(fn);
     // Lambda@Edge's generated-response quota is the largest answer a PoP accepts (1 MB at the
     // origin triggers); a bigger one is refused at the ABI, before it is parsed.
     inv.maxResponseBytes = 1024 * 1024 + 64 * 1024;
     inv.onWorker = std::move(onOutput);
-    NativeLane& lane = laneFor(io);
-    lane.pending.push_back(native::BatchItem{std::move(inv), std::move(done)});
-    if (!lane.flushPosted) {
-      lane.flushPosted = true;
-      NativeLane* lanep = &lane;
-      io.post([this, lanep] { flush(*lanep); });
-    }
+    submit(io, std::move(inv), std::move(done));
     return;
   }
   UpstreamRequest req;

@@ -26,7 +26,7 @@ struct ResolvedFunction {
 };
 
 // The native invocations one worker loop made since its last hand-off to the pool. The first
-// invocation of a loop pass posts a flush to the same loop, which runs once the pass's I/O
+// invocation of a loop pass asks the loop (Io::atPassEnd) for a flush once the pass's I/O
 // callbacks are done and submits everything gathered in one NativeWorkerPool::invokeBatch: one
 // lock and at most one wake-up of a pool thread per pass instead of one per request. Touched
 // only on its worker's thread.
@@ -58,6 +58,11 @@ class FunctionRunner {
               std::function<void(lambda::native::NativeOutput)> done,
               std::function<void(lambda::native::NativeOutput&)> onOutput = nullptr);
 
+  // Runs a native function through its typed entry point: `call` runs on a pool thread under the
+  // function's timeout (Invocation::call) and fills the output; `done` as with invoke().
+  void invokeTyped(Io& io, const ResolvedFunction& fn, std::function<void(lambda::native::NativeOutput&)> call,
+                   std::function<void(lambda::native::NativeOutput)> done);
+
   lambda::native::PoolStats poolStats() const { return pool_->stats(); }
 
   // The client's country (ISO 3166-1 alpha-2) from --geo-db, or "" (no database, unknown address).
@@ -67,6 +72,8 @@ class FunctionRunner {
  private:
   FunctionRunner() = default;
   NativeLane& laneFor(Io& io);
+  void submit(Io& io, lambda::native::Invocation inv, std::function<void(lambda::native::NativeOutput)> done);
+  std::chrono::milliseconds timeoutFor(const ResolvedFunction& fn) const;
   void flush(NativeLane& lane);
 
   std::array<std::vector<ResolvedFunction>, lambda::edge::kTriggerCount> byTrigger_;

@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "edge/pop/core.h"
+#include "lambda/edge/request_edit.h"
 #include "lambda/edge/result.h"
 
 namespace cdnlab::edge::pop {
@@ -92,14 +93,53 @@ struct ResultCheck {
   std::optional<Result<le::FunctionResult>> result;  // written by that thread for an Ok output
 };
 
+// What runs the transaction's step again once the function's output is back on this worker.
+// Reads check->result only for an Ok output: a TimedOut one may arrive while an abandoned pool
+// thread is still writing it.
+auto resumeWith(PopCore& core, Transaction& tx, std::shared_ptr<ResultCheck> check) {
+  TransactionPtr self = tx.ptr();
+  PopCore* corep = &core;
+  return [corep, self, check = std::move(check)](NativeOutput out) {
+    if (out.status == NativeStatus::Ok && check->result) self->functionResult = std::move(check->result);
+    self->functionOutput.emplace(std::move(out));
+    advance(*corep, self);
+  };
+}
+
+// A built-in with a typed entry point at a request trigger: no event JSON, no result JSON. The
+// handler edits the request in place on a pool thread (le::RequestEdit checks every change as
+// parseFunctionResult would), under the same timeout and counters as the JSON path.
+Next startTyped(PopCore& core, Transaction& tx, const ResolvedFunction& fn, le::EdgeRequest& request, Step resumeAt) {
+  auto check = std::make_shared<ResultCheck>();
+  check->trigger = fn.association.trigger;
+  check->request = std::move(request);
+  core.metrics().edgeFunctions.invocations[EdgeFunctionCounters::index(check->trigger)].fetch_add(1, std::memory_order_relaxed);
+  tx.functionStartNs = core.clock().nowNs();
+  auto call = [check, handler = fn.native->edgeRequest, user = fn.native->userData](NativeOutput& out) {
+    le::RequestEdit edit(check->trigger, check->request);
+    int rc = handler(edit, user);
+    if (rc != CDNLAB_NATIVE_OK || edit.failed()) {
+      out.status = NativeStatus::FunctionError;
+      out.errorType = edit.failed() ? edit.errorType() : "Runtime.HandlerError";
+      out.errorMessage = edit.failed() ? edit.errorMessage() : "handler returned " + std::to_string(rc) + " without failing the edit";
+      return;
+    }
+    check->result = edit.take();
+    out.status = NativeStatus::Ok;
+  };
+  core.functions()->invokeTyped(*tx.io, fn, std::move(call), resumeWith(core, tx, check));
+  return parkAt(resumeAt);
+}
+
 // Builds the event from `request` / `response` (the transaction's functionRequest /
 // functionResponse, moved away afterwards) and starts `fn`. Its result is parsed and validated
 // as CloudFront does on the pool thread that ran it (a Lambda function's on this loop), then
 // the completion hands both back to this worker and runs the step again.
 Next start(PopCore& core, Transaction& tx, const ResolvedFunction& fn, le::EdgeRequest& request,
            le::EdgeResponse* response, Step resumeAt) {
-  le::EdgeConfig config = edgeConfigOf(core, tx);
   le::Trigger trigger = fn.association.trigger;
+  if (fn.native && fn.native->edgeRequest && le::isRequestTrigger(trigger)) return startTyped(core, tx, fn, request, resumeAt);
+  le::EdgeConfig config = edgeConfigOf(core, tx);
   std::string event = le::buildEvent(trigger, config, request, response);
   auto check = std::make_shared<ResultCheck>();
   check->trigger = trigger;
@@ -108,21 +148,13 @@ Next start(PopCore& core, Transaction& tx, const ResolvedFunction& fn, le::EdgeR
 
   core.metrics().edgeFunctions.invocations[EdgeFunctionCounters::index(trigger)].fetch_add(1, std::memory_order_relaxed);
   tx.functionStartNs = core.clock().nowNs();
-  TransactionPtr self = tx.ptr();
-  PopCore* corep = &core;
   auto parse = [check](NativeOutput& out) {
     if (out.status != NativeStatus::Ok) return;
     check->result = le::parseFunctionResult(check->trigger, out.payload, check->request,
                                             check->response ? &*check->response : nullptr);
   };
-  // Reads check->result only for an Ok output: a TimedOut one may arrive while an abandoned
-  // pool thread is still inside `parse`.
-  auto done = [corep, self, check](NativeOutput out) {
-    if (out.status == NativeStatus::Ok && check->result) self->functionResult = std::move(check->result);
-    self->functionOutput.emplace(std::move(out));
-    advance(*corep, self);
-  };
-  core.functions()->invoke(*tx.io, fn, std::move(event), std::move(config.requestId), std::move(done), std::move(parse));
+  core.functions()->invoke(*tx.io, fn, std::move(event), std::move(config.requestId), resumeWith(core, tx, check),
+                           std::move(parse));
   return parkAt(resumeAt);
 }
 
@@ -223,7 +255,7 @@ Next stepFnViewerRequest(PopCore& core, Transaction& tx) {
     tx.skipViewerResponse = true;  // CloudFront runs no viewer-response on these
     return answerWithGenerated(tx, std::move(r.value()));
   }
-  applyRequest(tx, std::move(r->request));
+  if (!r->requestUnchanged) applyRequest(tx, std::move(r->request));
   return goTo(Step::Recv);
 }
 
@@ -246,7 +278,7 @@ Next stepFnOriginRequest(PopCore& core, Transaction& tx) {
     releaseFlight(core, tx, {cache::WakeReason::NotStored, nullptr});
     return answerWithGenerated(tx, std::move(r.value()));
   }
-  applyRequest(tx, std::move(r->request));
+  if (!r->requestUnchanged) applyRequest(tx, std::move(r->request));
   return goTo(Step::Fetch);
 }
 

@@ -105,6 +105,24 @@ class WorkerIo final : public Io {
 
   void post(std::function<void()> fn) override { http_.post(index_, std::move(fn)); }
 
+  // A libuv check handle runs right after this pass's I/O callbacks; an idle handle keeps the
+  // pass's poll from blocking when the call came from a timer (before the poll phase). Both are
+  // stopped again once the functions ran, so an idle worker pays nothing.
+  void atPassEnd(std::function<void()> fn) override {
+    if (!passEndCheck_) {
+      passEndCheck_ = new uv_check_t;
+      passEndIdle_ = new uv_idle_t;
+      uv_check_init(client_.loop(), passEndCheck_);
+      uv_idle_init(client_.loop(), passEndIdle_);
+      passEndCheck_->data = this;
+    }
+    if (passEndFns_.empty()) {
+      uv_check_start(passEndCheck_, [](uv_check_t* h) { static_cast<WorkerIo*>(h->data)->runPassEnd(); });
+      uv_idle_start(passEndIdle_, [](uv_idle_t*) {});
+    }
+    passEndFns_.push_back(std::move(fn));
+  }
+
   void callService(std::string host, int port, UpstreamRequest request,
                    std::function<void(UpstreamResult)> done) override {
     http::ClientRequest req;
@@ -154,10 +172,25 @@ class WorkerIo final : public Io {
       uv_close(reinterpret_cast<uv_handle_t*>(timer_), [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
       timer_ = nullptr;
     }
+    passEndFns_.clear();
+    if (passEndCheck_) {
+      uv_close(reinterpret_cast<uv_handle_t*>(passEndCheck_), [](uv_handle_t* h) { delete reinterpret_cast<uv_check_t*>(h); });
+      uv_close(reinterpret_cast<uv_handle_t*>(passEndIdle_), [](uv_handle_t* h) { delete reinterpret_cast<uv_idle_t*>(h); });
+      passEndCheck_ = nullptr;
+      passEndIdle_ = nullptr;
+    }
     client_.close();
   }
 
  private:
+  void runPassEnd() {
+    uv_check_stop(passEndCheck_);
+    uv_idle_stop(passEndIdle_);
+    std::vector<std::function<void()>> run;
+    run.swap(passEndFns_);
+    for (auto& fn : run) fn();
+  }
+
   http::HttpServer& http_;
   const PopConfig& config_;
   int index_;
@@ -165,6 +198,9 @@ class WorkerIo final : public Io {
   PopCore* core_ = nullptr;
   uv_timer_t* timer_ = nullptr;
   int64_t lastSweepNs_ = 0;
+  uv_check_t* passEndCheck_ = nullptr;  // atPassEnd()
+  uv_idle_t* passEndIdle_ = nullptr;
+  std::vector<std::function<void()>> passEndFns_;
 
   struct DelayTimer {
     uv_timer_t timer;

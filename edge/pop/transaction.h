@@ -63,6 +63,10 @@ class Io {
   // Runs fn later on this worker's thread. Thread-safe: a collapse waker calls it from the
   // leader's thread. If the worker is stopping, fn may be dropped without running.
   virtual void post(std::function<void()> fn) = 0;
+  // Runs fn on this worker's thread once the current pass of its loop has run its callbacks, with
+  // no wake-up (a post to the loop's own thread costs an eventfd write and an extra poll round).
+  // The default posts. Not thread-safe: call it on the worker's own thread.
+  virtual void atPassEnd(std::function<void()> fn) { post(std::move(fn)); }
   // Sends `request` to another HTTP service (the Lambda service's Invoke API, for `lambda:` edge
   // functions) at host:port. `done` fires exactly once, on this worker's thread, never from
   // inside this call. The default answers 502 (an Io without a client, e.g. a unit-test fake).

@@ -265,6 +265,13 @@ Result<bool> parseResponse(Trigger trigger, const Value& obj, const EdgeResponse
 
 }  // namespace
 
+bool validResultUri(std::string_view uri) { return validUri(uri); }
+bool validResultQuery(std::string_view query) { return validQuery(query); }
+bool validHeaderName(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return isTokenChar(static_cast<unsigned char>(c)); });
+}
+bool validHeaderValue(std::string_view value) { return validFieldValue(value); }
+
 bool isDisallowedHeader(std::string_view name) {
   static constexpr std::string_view kExact[] = {
       "Connection", "Expect", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Proxy-Connection",

@@ -30,6 +30,7 @@ struct FunctionResult {
   EdgeRequest request;    // Kind::Request: the request to continue with
   EdgeResponse response;  // Kind::Response: the generated or modified response
   bool hasBody = false;   // the response carries `body` (decoded): replace the body with it
+  bool requestUnchanged = false;  // Kind::Request from a typed edit that changed nothing
   std::string body;
   bool generated() const { return kind == Kind::Response; }
 };
@@ -37,6 +38,13 @@ struct FunctionResult {
 // `in` / `inResponse` are what the function was given (the event), for the read-only checks.
 Result<FunctionResult> parseFunctionResult(Trigger trigger, std::string_view json, const EdgeRequest& in,
                                            const EdgeResponse* inResponse, const ResultLimits& limits = {});
+
+// The field checks parseFunctionResult applies, shared with typed in-process edits
+// (request_edit.h) so both paths refuse the same results.
+bool validResultUri(std::string_view uri);      // starts with '/', no spaces, controls, '?' or '#'
+bool validResultQuery(std::string_view query);  // no spaces, controls or '#'
+bool validHeaderName(std::string_view name);    // an RFC 9110 token
+bool validHeaderValue(std::string_view value);  // no CR, LF or NUL
 
 // Headers CloudFront never shows a function and refuses in its result (hop-by-hop and its own).
 bool isDisallowedHeader(std::string_view name);

@@ -10,14 +10,16 @@ namespace cdnlab::lambda::native {
 
 namespace {
 constexpr BuiltinSpec kBuiltins[] = {
-    {"echo", &builtin::echo, "answers with the event it was given"},
+    {"echo", &builtin::echo, "answers with the event it was given", nullptr},
     // Lambda@Edge teaching functions (lambda/edge/functions/), by the trigger they are made for.
-    {"security-headers", &edge::functions::securityHeaders, "origin-response: adds HSTS, CSP and friends"},
-    {"redirect-by-country", &edge::functions::redirectByCountry, "viewer-request: 302 to the viewer country's site"},
-    {"ab-bucket", &edge::functions::abBucket, "viewer-request: A/B bucket from a cookie, into the cache key"},
-    {"spa-rewrite", &edge::functions::spaRewrite, "viewer-request: directory index and single-page-app fallback"},
-    {"normalize-query", &edge::functions::normalizeQuery, "viewer-request: sort and drop query parameters"},
-    {"signed-token", &edge::functions::signedToken, "viewer-request: HMAC-signed URLs, 403 otherwise"},
+    {"security-headers", &edge::functions::securityHeaders, "origin-response: adds HSTS, CSP and friends", nullptr},
+    {"redirect-by-country", &edge::functions::redirectByCountry, "viewer-request: 302 to the viewer country's site", nullptr},
+    {"ab-bucket", &edge::functions::abBucket, "viewer-request: A/B bucket from a cookie, into the cache key", nullptr},
+    {"spa-rewrite", &edge::functions::spaRewrite, "viewer-request: directory index and single-page-app fallback",
+     &edge::functions::spaRewriteTyped},
+    {"normalize-query", &edge::functions::normalizeQuery, "viewer-request: sort and drop query parameters",
+     &edge::functions::normalizeQueryTyped},
+    {"signed-token", &edge::functions::signedToken, "viewer-request: HMAC-signed URLs, 403 otherwise", nullptr},
 };
 }  // namespace
 
@@ -28,6 +30,7 @@ void addBuiltins(Registry& registry) {
     NativeFunction fn;
     fn.name = spec.name;
     fn.handler = spec.handler;
+    fn.edgeRequest = spec.edgeRequest;
     fn.source = "builtin";
     auto added = registry.add(std::move(fn));
     if (!added.ok()) LOG_ERROR("native built-in: %s", added.error().message.c_str());

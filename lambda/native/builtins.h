@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 
+#include "lambda/edge/request_edit.h"
 #include "lambda/native/cdnlab_native.h"
 
 namespace cdnlab::lambda::native {
@@ -15,6 +16,7 @@ struct BuiltinSpec {
   const char* name;
   cdnlab_native_handler handler;
   const char* summary;  // one line for `--help` and docs
+  edge::EdgeRequestHandler edgeRequest;  // typed entry point at the request triggers, or null
 };
 
 // Every built-in: the general ones below (echo) and the Lambda@Edge teaching functions

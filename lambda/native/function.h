@@ -10,6 +10,10 @@
 
 #include "lambda/native/cdnlab_native.h"
 
+namespace cdnlab::lambda::edge {
+class RequestEdit;
+}
+
 namespace cdnlab::lambda::native {
 
 // Modelled cold start of a native environment when neither the function nor the caller sets
@@ -24,6 +28,9 @@ struct NativeFunction {
   void* userData = nullptr;
   std::chrono::microseconds initTime = kDefaultInitTime;  // per new environment
   std::string source;  // "builtin" or the path of the shared object it came from
+  // Built-ins only: a typed entry point at the request triggers (lambda/edge/request_edit.h)
+  // that a PoP calls instead of `handler` with a JSON event. Null: JSON only.
+  int (*edgeRequest)(edge::RequestEdit& edit, void* userData) = nullptr;
 };
 using NativeFunctionPtr = std::shared_ptr<const NativeFunction>;
 

@@ -230,7 +230,13 @@ void NativeWorkerPool::Shared::workerMain(std::shared_ptr<Shared> self) {
     call.deadlineNs = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline.time_since_epoch()).count();
     call.memoryMb = inv.memoryMb;
     call.maxResponseBytes = inv.maxResponseBytes;
-    callNative(*inv.function, inv.event, call, out);
+    if (inv.call) {
+      auto t0 = SteadyClock::now();
+      inv.call(out);
+      out.durationNs = std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now() - t0).count();
+    } else {
+      callNative(*inv.function, inv.event, call, out);
+    }
     if (inv.onWorker) inv.onWorker(out);
 
     lock.lock();

@@ -59,6 +59,10 @@ struct Invocation {
   // completion is posted: work on the output that belongs off the caller's loop, e.g. a PoP
   // parsing and validating what an edge function returned. Counts toward the timeout.
   std::function<void(NativeOutput&)> onWorker;
+  // When set, the worker runs this instead of calling function->handler with `event`: a typed
+  // entry point such as a PoP's in-process request edit (lambda/edge/request_edit.h). It sets
+  // out.status and the error fields itself; the timeout, cold start and counting stay the pool's.
+  std::function<void(NativeOutput&)> call;
 };
 
 // Runs `fn` on the caller's thread (e.g. HttpServer::post(workerIndex, fn) or LoopPoster::post).

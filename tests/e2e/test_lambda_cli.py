@@ -4,10 +4,13 @@ function from a zip, invoke it with --log-type Tail, read its configuration, lis
 import base64
 import json
 import os
+import selectors
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import BIN  # noqa: E402
@@ -82,6 +85,45 @@ class LambdaCli(unittest.TestCase):
         self.assertNotEqual(code, 0)
         self.assertIn("ResourceNotFoundException", err)
         self.assertIn("Function not found: arn:aws:lambda:us-east-1:000000000000:function:hello", err)
+
+    def test_logs_follow_prints_new_invocations(self):
+        # A native function (no interpreter start), invoked while `logs --follow` runs: its lines
+        # must appear without restarting the command.
+        aws(self.proc, "create-function", "--function-name", "follow-me", "--runtime", "cdnlab-native",
+            "--handler", "echo", "--role", ROLE, "--zip-file", "fileb://" + self.empty_zip())
+        follower = subprocess.Popen([BIN, "lambda", "logs", "follow-me", "--follow", "--endpoint", self.proc.url()],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            ids = []
+            for n in range(2):
+                req = urllib.request.Request(self.proc.url() + "/2015-03-31/functions/follow-me/invocations",
+                                             data=json.dumps({"n": n}).encode(), method="POST")
+                with urllib.request.urlopen(req, timeout=20) as r:
+                    ids.append(r.headers["x-amzn-RequestId"])
+            seen = ""
+            sel = selectors.DefaultSelector()
+            sel.register(follower.stdout, selectors.EVENT_READ)
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and not all(f"REPORT RequestId: {i}" in seen for i in ids):
+                if sel.select(timeout=0.5):
+                    chunk = os.read(follower.stdout.fileno(), 65536)  # unbuffered: select() sees all
+                    if not chunk:
+                        break
+                    seen += chunk.decode(errors="replace")
+            for i in ids:
+                self.assertIn(f"START RequestId: {i}", seen)
+                self.assertIn(f"REPORT RequestId: {i}", seen)
+            self.assertIsNone(follower.poll(), "--follow keeps running")
+        finally:
+            follower.kill()
+            follower.wait(timeout=10)
+            follower.stdout.close()
+
+    def empty_zip(self):
+        path = os.path.join(self.tmp.name, "native.zip")
+        with open(path, "wb") as f:
+            f.write(make_zip({"README": "native built-in: no code"}))
+        return path
 
     def test_s3_code_is_a_clear_error(self):
         code, _, err = aws(self.proc, "create-function", "--function-name", "s3fn", "--runtime", "nodejs20.x",

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "lambda/edge/request_edit.h"
 #include "lambda/native/cdnlab_native.h"
 
 namespace cdnlab::lambda::edge::functions {
@@ -29,7 +30,13 @@ int normalizeQuery(const cdnlab_native_context* ctx, const char* event, size_t l
 // expires)>; 403 when missing, wrong or expired; strips both parameters when valid.
 int signedToken(const cdnlab_native_context* ctx, const char* event, size_t len, void*);
 
+// Typed entry points (request_edit.h) of the request-trigger built-ins: the same answers as the
+// JSON handlers above, without an event to parse or a result to write. The PoP calls these.
+int normalizeQueryTyped(RequestEdit& edit, void*);
+int spaRewriteTyped(RequestEdit& edit, void*);
+
 // The pure parts, for tests and docs.
+std::string spaRewrittenUri(std::string_view uri);
 std::string normalizedQuery(std::string_view query);
 // Lowercase hex HMAC-SHA256(secret, uri + "?expires=" + expires).
 std::string tokenSignature(std::string_view secret, std::string_view uri, std::string_view expires);

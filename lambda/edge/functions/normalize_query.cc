@@ -55,3 +55,12 @@ int normalizeQuery(const cdnlab_native_context* ctx, const char* event, size_t l
 }
 
 }  // namespace cdnlab::lambda::edge::functions
+
+namespace cdnlab::lambda::edge::functions {
+
+int normalizeQueryTyped(RequestEdit& edit, void*) {
+  edit.setQuerystring(normalizedQuery(edit.request().querystring));
+  return CDNLAB_NATIVE_OK;
+}
+
+}  // namespace cdnlab::lambda::edge::functions

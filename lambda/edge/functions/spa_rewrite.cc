@@ -23,4 +23,15 @@ int spaRewrite(const cdnlab_native_context* ctx, const char* event, size_t len, 
   return EdgeEventDoc::answer(ctx, request);
 }
 
+std::string spaRewrittenUri(std::string_view uri) {
+  if (!uri.empty() && uri.back() == '/') return std::string(uri) + "index.html";
+  std::string_view last = uri.substr(uri.rfind('/') + 1);
+  return last.find('.') == std::string_view::npos ? "/index.html" : std::string(uri);
+}
+
+int spaRewriteTyped(RequestEdit& edit, void*) {
+  edit.setUri(spaRewrittenUri(edit.request().uri));
+  return CDNLAB_NATIVE_OK;
+}
+
 }  // namespace cdnlab::lambda::edge::functions

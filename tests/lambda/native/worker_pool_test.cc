@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "lambda/native/builtin/builtin.h"
 #include "native_test_util.h"
@@ -219,6 +220,50 @@ TEST(NativeWorkerPool, RefusingPostDropsTheCompletion) {
   }
   EXPECT_FALSE(ran.load());
   EXPECT_EQ(loop.pending(), 0u);
+}
+
+}  // namespace
+}  // namespace cdnlab::lambda::native
+
+namespace cdnlab::lambda::native {
+namespace {
+
+// Invocation::call (a typed entry point, e.g. a PoP's request edit) runs on a pool thread under
+// the same timeout as a JSON handler: an overrunning call is answered TimedOut and its thread
+// abandoned; a quick one answers what it set.
+TEST(NativeWorkerPool, TypedCallRunsUnderTheTimeout) {
+  testing::TestLoop loop;
+  NativeWorkerPool pool(PoolOptions{.threads = 1});
+  auto fn = std::make_shared<NativeFunction>();
+  fn->name = "typed";
+  fn->handler = &builtin::echo;  // never called: `call` replaces it
+  fn->initTime = std::chrono::microseconds(0);
+  std::vector<NativeOutput> outs;
+  auto collect = [&](NativeOutput o) { outs.push_back(std::move(o)); };
+
+  Invocation quick;
+  quick.function = fn;
+  quick.call = [caller = std::this_thread::get_id()](NativeOutput& out) {
+    out.status = caller == std::this_thread::get_id() ? NativeStatus::FunctionError : NativeStatus::Ok;
+    out.payload = "typed";
+  };
+  pool.invoke(std::move(quick), loop.poster(), collect);
+  ASSERT_EQ(loop.run(1), 1);
+  EXPECT_EQ(outs[0].status, NativeStatus::Ok) << "the call must run on a pool thread";
+  EXPECT_EQ(outs[0].payload, "typed");
+
+  Invocation slow;
+  slow.function = fn;
+  slow.timeout = std::chrono::milliseconds(20);
+  slow.call = [](NativeOutput& out) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    out.status = NativeStatus::Ok;
+  };
+  pool.invoke(std::move(slow), loop.poster(), collect);
+  ASSERT_EQ(loop.run(1), 1);
+  EXPECT_EQ(outs[1].status, NativeStatus::TimedOut);
+  EXPECT_EQ(outs[1].errorMessage, "Task timed out after 0.02 seconds");
+  EXPECT_EQ(pool.stats().abandonedTotal, 1u);
 }
 
 }  // namespace
