@@ -14,6 +14,8 @@
 #   bash bench/gateway/overhead.sh                      # 10 s x 3 rounds
 #   DURATION=3 ROUNDS=1 bash bench/gateway/overhead.sh  # smoke run
 #   CONNS=1 bash bench/gateway/overhead.sh              # one connection: per-request latency
+#   TARGETS="pop-hit gateway-mock" bash bench/gateway/overhead.sh   # only these targets
+#   WRK_THREADS=2 bash bench/gateway/overhead.sh        # wrk with two threads
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 bench_init gwbench
@@ -105,12 +107,18 @@ wrk.headers["Content-Type"] = "application/json"
 LUA
 
 G=${PID_OF[gateway]} O=${PID_OF[origin]} L=${PID_OF[lambda]} P=${PID_OF[pop]}
+TARGETS=${TARGETS:-origin pop-hit gateway-mock gateway-proxy lambda-direct gateway-lambda}
+maybe_run() {  # run_target for the targets in TARGETS only
+  [[ " $TARGETS " == *" $1 "* ]] || return 0
+  run_target "$@"
+}
 for _ in $(seq 1 "$ROUNDS"); do
-  run_target origin "$O" "http://127.0.0.1:$ORIGIN_PORT/obj/1"
-  run_target pop-hit "$P" "http://127.0.0.1:$POP_PORT/obj/1"
-  run_target gateway-mock "$G" "http://127.0.0.1:$GW_PORT/ping" -H "Host: $HOST"
-  run_target gateway-proxy "$G $O" "http://127.0.0.1:$GW_PORT/obj/1" -H "Host: $HOST"
-  run_target lambda-direct "$L" "http://127.0.0.1:$LAMBDA_PORT/2015-03-31/functions/echo-fn/invocations" -s "$WORK/invoke.lua"
-  run_target gateway-lambda "$G $L" "http://127.0.0.1:$GW_PORT/fn" -H "Host: $HOST"
+  maybe_run origin "$O" "http://127.0.0.1:$ORIGIN_PORT/obj/1"
+  maybe_run pop-hit "$P" "http://127.0.0.1:$POP_PORT/obj/1"
+  maybe_run gateway-mock "$G" "http://127.0.0.1:$GW_PORT/ping" -H "Host: $HOST"
+  maybe_run gateway-proxy "$G $O" "http://127.0.0.1:$GW_PORT/obj/1" -H "Host: $HOST"
+  maybe_run lambda-direct "$L" "http://127.0.0.1:$LAMBDA_PORT/2015-03-31/functions/echo-fn/invocations" -s "$WORK/invoke.lua"
+  maybe_run gateway-lambda "$G $L" "http://127.0.0.1:$GW_PORT/fn" -H "Host: $HOST"
 done
-print_table origin pop-hit gateway-mock gateway-proxy lambda-direct gateway-lambda
+# shellcheck disable=SC2086 # the list splits on purpose
+print_table $TARGETS
