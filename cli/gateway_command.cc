@@ -1,5 +1,6 @@
 // `cdnlab gateway --listen 127.0.0.1:4010 --data ./gw-data [--api api.yaml ...]
-//  [--lambda-endpoint URL] [--store-endpoint URL]`: the API Gateway (docs/gateway.md). Loads the
+//  [--lambda-endpoint URL] [--store-endpoint URL] [--tls-cert FILE --tls-key FILE]`: the API
+// Gateway (docs/gateway.md). Loads the
 // persisted APIs and the OpenAPI files, serves the invoke path and the management API, and on
 // SIGTERM stops accepting, finishes in-flight requests and exits 0.
 #include <cstdio>
@@ -32,7 +33,7 @@ int runGateway(GatewayArgs& a) {
     std::fprintf(stderr, "cdnlab gateway: %s\n", port.error().message.c_str());
     return port.error().code == 2 ? 2 : 1;
   }
-  announceListening("http", server.host(), *port);
+  announceListening("http", server.host(), *port, server.tls() ? "https" : "http");
   return runUntilStopSignal([&] { server.stop(5000); });
 }
 
@@ -41,6 +42,8 @@ int runGateway(GatewayArgs& a) {
 CDNLAB_COMMAND("gateway", "Run the API Gateway (HTTP APIs, management API for aws-cli/boto3)", [](CLI::App& sub) {
   auto a = std::make_shared<GatewayArgs>();
   sub.add_option("--listen", a->o.listen, "host:port to listen on (port 0: ephemeral)")->capture_default_str();
+  sub.add_option("--tls-cert", a->o.tlsCert, "PEM certificate (chain) to serve https:// and wss:// with (needs --tls-key; the listener then speaks TLS only)");
+  sub.add_option("--tls-key", a->o.tlsKey, "PEM private key of --tls-cert");
   sub.add_option("--data", a->o.dataDir, "Directory where APIs are persisted (apis.json) and access logs written")->capture_default_str();
   sub.add_option("--api", a->o.apiFiles, "OpenAPI 3 file (YAML or JSON) to serve; repeatable");
   sub.add_option("--lambda-endpoint", a->o.lambdaEndpoint, "http://host:port of the Lambda Invoke API (cdnlab lambda)");

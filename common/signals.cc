@@ -7,8 +7,9 @@
 
 namespace cdnlab {
 
-void announceListening(std::string_view name, std::string_view host, int port) {
-  std::string line = "listening " + std::string(name) + " http://" + std::string(host) + ":" + std::to_string(port) + "\n";
+void announceListening(std::string_view name, std::string_view host, int port, std::string_view scheme) {
+  std::string line = "listening " + std::string(name) + " " + std::string(scheme) + "://" + std::string(host) + ":" +
+                     std::to_string(port) + "\n";
   fputs(line.c_str(), stdout);
   fflush(stdout);
 }

@@ -7,9 +7,9 @@
 
 namespace cdnlab {
 
-// Prints "listening <name> http://<host>:<port>" to stdout and flushes (the readiness contract
+// Prints "listening <name> <scheme>://<host>:<port>" to stdout and flushes (the readiness contract
 // of every server subcommand, see tests/e2e/harness.py).
-void announceListening(std::string_view name, std::string_view host, int port);
+void announceListening(std::string_view name, std::string_view host, int port, std::string_view scheme = "http");
 
 // Blocks SIGTERM/SIGINT (and ignores SIGPIPE) in the calling thread; threads created afterwards
 // inherit the mask, so only waitForStopSignal() sees the signals. Call first thing in main.

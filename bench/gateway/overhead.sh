@@ -7,6 +7,8 @@
 #   lambda-direct   the native `echo` function's Invoke API on `cdnlab lambda`, POSTing the very
 #                   event the gateway sends it
 #   gateway-lambda  an AWS_PROXY route (payload 2.0) to that function
+#   gateway-mock-tls  the MOCK route on a second gateway with --tls-cert (https://, keep-alive:
+#                   one handshake per connection, then the TLS record layer per request)
 # The gateway's added p50 is (gateway-proxy - origin) and (gateway-lambda - lambda-direct); the
 # CPU column is what each request costs the servers involved. Rounds alternate the targets; the
 # table gives medians.
@@ -14,6 +16,8 @@
 #   bash bench/gateway/overhead.sh                      # 10 s x 3 rounds
 #   DURATION=3 ROUNDS=1 bash bench/gateway/overhead.sh  # smoke run
 #   CONNS=1 bash bench/gateway/overhead.sh              # one connection: per-request latency
+#   TARGETS="pop-hit gateway-mock" bash bench/gateway/overhead.sh   # only these targets
+#   WRK_THREADS=2 bash bench/gateway/overhead.sh        # wrk with two threads
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 bench_init gwbench
@@ -96,6 +100,17 @@ wait_http -H "Host: $HOST" "http://127.0.0.1:$GW_PORT/obj/1"
 # The echo function answers with its event, so this body is exactly what the gateway POSTs.
 curl -fsS -H "Host: $HOST" -o "$WORK/event.json" "http://127.0.0.1:$GW_PORT/fn"
 python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); assert e["version"]=="2.0" and e["routeKey"]=="GET /fn", e' "$WORK/event.json"
+# The same API on a TLS gateway (a certificate made here, for this run only).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -keyout "$WORK/tls.key" \
+  -out "$WORK/tls.crt" -subj /CN=localhost -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
+TLS_PORT=$(free_port)
+start_server gateway-tls "$BIN" gateway --listen 127.0.0.1:$TLS_PORT --data "" --api "$WORK/api.yaml" \
+  --tls-cert "$WORK/tls.crt" --tls-key "$WORK/tls.key" --lambda-endpoint http://127.0.0.1:$LAMBDA_PORT --workers "$WORKERS"
+wait_http --cacert "$WORK/tls.crt" "https://127.0.0.1:$TLS_PORT/v2/apis"
+TLS_API_ID=$(curl -fsS --cacert "$WORK/tls.crt" "https://127.0.0.1:$TLS_PORT/v2/apis" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["apiId"])')
+TLS_HOST="$TLS_API_ID.execute-api.localhost"
+wait_http --cacert "$WORK/tls.crt" -H "Host: $TLS_HOST" "https://127.0.0.1:$TLS_PORT/ping"
+
 cat > "$WORK/invoke.lua" <<LUA
 local f = io.open("$WORK/event.json", "rb")
 wrk.method = "POST"
@@ -104,13 +119,20 @@ f:close()
 wrk.headers["Content-Type"] = "application/json"
 LUA
 
-G=${PID_OF[gateway]} O=${PID_OF[origin]} L=${PID_OF[lambda]} P=${PID_OF[pop]}
+G=${PID_OF[gateway]} O=${PID_OF[origin]} L=${PID_OF[lambda]} P=${PID_OF[pop]} T=${PID_OF[gateway-tls]}
+TARGETS=${TARGETS:-origin pop-hit gateway-mock gateway-proxy lambda-direct gateway-lambda gateway-mock-tls}
+maybe_run() {  # run_target for the targets in TARGETS only
+  [[ " $TARGETS " == *" $1 "* ]] || return 0
+  run_target "$@"
+}
 for _ in $(seq 1 "$ROUNDS"); do
-  run_target origin "$O" "http://127.0.0.1:$ORIGIN_PORT/obj/1"
-  run_target pop-hit "$P" "http://127.0.0.1:$POP_PORT/obj/1"
-  run_target gateway-mock "$G" "http://127.0.0.1:$GW_PORT/ping" -H "Host: $HOST"
-  run_target gateway-proxy "$G $O" "http://127.0.0.1:$GW_PORT/obj/1" -H "Host: $HOST"
-  run_target lambda-direct "$L" "http://127.0.0.1:$LAMBDA_PORT/2015-03-31/functions/echo-fn/invocations" -s "$WORK/invoke.lua"
-  run_target gateway-lambda "$G $L" "http://127.0.0.1:$GW_PORT/fn" -H "Host: $HOST"
+  maybe_run origin "$O" "http://127.0.0.1:$ORIGIN_PORT/obj/1"
+  maybe_run pop-hit "$P" "http://127.0.0.1:$POP_PORT/obj/1"
+  maybe_run gateway-mock "$G" "http://127.0.0.1:$GW_PORT/ping" -H "Host: $HOST"
+  maybe_run gateway-proxy "$G $O" "http://127.0.0.1:$GW_PORT/obj/1" -H "Host: $HOST"
+  maybe_run lambda-direct "$L" "http://127.0.0.1:$LAMBDA_PORT/2015-03-31/functions/echo-fn/invocations" -s "$WORK/invoke.lua"
+  maybe_run gateway-lambda "$G $L" "http://127.0.0.1:$GW_PORT/fn" -H "Host: $HOST"
+  maybe_run gateway-mock-tls "$T" "https://127.0.0.1:$TLS_PORT/ping" -H "Host: $TLS_HOST"
 done
-print_table origin pop-hit gateway-mock gateway-proxy lambda-direct gateway-lambda
+# shellcheck disable=SC2086 # the list splits on purpose
+print_table $TARGETS

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "common/http/worker.h"
+#include "common/log.h"
 
 namespace cdnlab::http {
 
@@ -53,7 +54,7 @@ void RequestContext::respond(Response response) {
   conn_->onAnswered();
 }
 
-bool RequestContext::takeOver(const std::function<void(int fd)>& onSocket) {
+bool RequestContext::takeOver(const std::function<void(TakenSocket)>& onSocket) {
   if (!conn_ || answered_) return false;
   return conn_->takeOver(*this, onSocket);
 }
@@ -103,6 +104,13 @@ void Connection::open(int fd) {
     return;
   }
   uv_tcp_nodelay(&tcp_, 1);
+  if (const auto& tlsContext = worker_->server()->options().tls) {
+    tls_ = TlsSession::create(*tlsContext);
+    if (!tls_) {
+      close();
+      return;
+    }
+  }
   sockaddr_storage ss{};
   int len = sizeof ss;
   if (uv_tcp_getpeername(&tcp_, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
@@ -137,6 +145,16 @@ void Connection::drain() {
 void Connection::close() {
   if (closing_) return;
   closing_ = true;
+  if (tls_ && !eof_ && !shutdownStarted_ && tcp_.write_queue_size == 0) {
+    // TLS asks for close_notify before a close (RFC 8446 6.1), so that the client can tell our
+    // close (idle timeout, server stop) from a truncation. Best effort: one try, no waiting.
+    tls_->closeNotify();
+    std::string alert;
+    if (tls_->takeOutput(alert)) {
+      uv_buf_t b = bufOf(alert.data(), alert.size());
+      uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &b, 1);
+    }
+  }
   for (auto& ctx : pipeline_) ctx->conn_ = nullptr;
   pipeline_.clear();
   if (reading_) uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
@@ -165,7 +183,8 @@ void Connection::onAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
 void Connection::onRead(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
   auto* self = static_cast<Connection*>(s->data);
   if (nread > 0) {
-    self->onData(buf->base, static_cast<size_t>(nread));
+    if (self->tls_) self->onCipher(buf->base, static_cast<size_t>(nread));
+    else self->onData(buf->base, static_cast<size_t>(nread));
     return;
   }
   if (nread == 0 || self->closing_) return;
@@ -177,6 +196,41 @@ void Connection::onRead(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
   // as the client going away: in-flight contexts turn dead so handlers can drop their work.
   self->eof_ = true;
   self->close();
+}
+
+// TLS: the bytes read are records. The session advances the handshake (its answers go out at
+// once) and hands back the plaintext, which takes the same path as a plain connection's bytes.
+// Until the handshake is done no request byte exists, so the timer armed at accept (the header
+// timeout) keeps running: a client that stalls or trickles its handshake is closed by it.
+void Connection::onCipher(const char* data, size_t len) {
+  thread_local std::string plain;  // one per worker thread, like the read buffer
+  plain.clear();
+  bool wasDone = tls_->handshakeDone();
+  TlsSession::Status status = tls_->feed(data, len, plain);
+  ServerStats& stats = worker_->server()->stats_;
+  if (!wasDone && tls_->handshakeDone()) stats.tlsHandshakes.fetch_add(1, std::memory_order_relaxed);
+  writeTlsOutput();  // handshake messages, session tickets, or the alert of a failure
+  if (closing_) return;
+  if (status == TlsSession::Status::Failed) {
+    stats.tlsFailures.fetch_add(1, std::memory_order_relaxed);
+    LOG_DEBUG("http: TLS from %s failed: %s", peer_.c_str(), tls_->failure().c_str());
+    close();
+    return;
+  }
+  if (!plain.empty()) onData(plain.data(), plain.size());
+  if (closing_) return;
+  if (status == TlsSession::Status::PeerClosed) {
+    eof_ = true;  // close_notify: the client went away, as with a plain EOF
+    close();
+  }
+}
+
+void Connection::writeTlsOutput() {
+  if (!tls_ || !tls_->hasOutput()) return;
+  auto* wr = worker_->takeWrite();
+  tls_->takeOutput(wr->cipher);
+  uv_buf_t b = bufOf(wr->cipher.data(), wr->cipher.size());
+  writeSocket(&b, 1, wr);
 }
 
 void Connection::onData(const char* data, size_t len) {
@@ -290,7 +344,7 @@ void Connection::writeInterim(RequestContext& ctx, int status, const Headers& fi
   writeRaw(&b, 1, wr);
 }
 
-bool Connection::takeOver(RequestContext& ctx, const std::function<void(int fd)>& onSocket) {
+bool Connection::takeOver(RequestContext& ctx, const std::function<void(RequestContext::TakenSocket)>& onSocket) {
   if (closing_ || pipeline_.size() != 1 || pipeline_.front().get() != &ctx || !pendingInput_.empty() ||
       parser_.inMessage() || tcp_.write_queue_size != 0)
     return false;
@@ -300,8 +354,11 @@ bool Connection::takeOver(RequestContext& ctx, const std::function<void(int fd)>
   if (copy < 0) return false;
   ctx.answered_ = true;
   ctx.done_ = true;
+  RequestContext::TakenSocket taken;
+  taken.fd = copy;
+  taken.tls = std::move(tls_);  // the new owner goes on with the same TLS records
   close();  // libuv unregisters and closes its fd; the duplicate keeps the socket open
-  onSocket(copy);
+  onSocket(std::move(taken));
   return true;
 }
 
@@ -447,6 +504,22 @@ void Connection::writePieces(RequestContext& ctx) {
 }
 
 void Connection::writeRaw(const uv_buf_t* bufs, unsigned n, ServerWrite* wr) {
+  if (!tls_) return writeSocket(bufs, n, wr);
+  // TLS: the pieces become records in wr->cipher (a copy), so the head and body references can
+  // go now; a failure (no handshake yet: nothing can be sent) closes the connection.
+  if (!tls_->encrypt(bufs, n)) {
+    worker_->releaseWrite(wr);
+    close();
+    return;
+  }
+  wr->block = Buffer();
+  wr->body = Buffer();
+  tls_->takeOutput(wr->cipher);
+  uv_buf_t b = bufOf(wr->cipher.data(), wr->cipher.size());
+  writeSocket(&b, 1, wr);
+}
+
+void Connection::writeSocket(const uv_buf_t* bufs, unsigned n, ServerWrite* wr) {
   auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
   // Try the socket first: with nothing queued, the kernel usually takes the whole response, and
   // then there is no write request to complete. A uv_write that completes at once still costs a
@@ -505,6 +578,11 @@ void Connection::onWrite(uv_write_t* req, int status) {
 void Connection::finishIfDone() {
   if (closing_ || shutdownStarted_ || !noMoreRequests_ || !pipeline_.empty()) return;
   shutdownStarted_ = true;
+  if (tls_) {
+    tls_->closeNotify();  // before our FIN (RFC 8446 6.1)
+    writeTlsOutput();
+    if (closing_) return;
+  }
   // uv_shutdown waits for queued writes; bound that wait for a client that stopped reading.
   armTimer(TimerMode::Linger, worker_->server()->options().idleTimeoutMs);
   if (uv_shutdown(&shutdown_, reinterpret_cast<uv_stream_t*>(&tcp_), &Connection::onShutdown) != 0) close();

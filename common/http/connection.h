@@ -1,7 +1,8 @@
 // Server side of one TCP connection (internal to HttpServer; handlers see RequestContext).
 // Reads into the worker's shared buffer, parses with RequestParser, dispatches requests in
 // order, writes responses in request order with one uv_write per response (head + body
-// Buffers as iovecs), and owns the connection's timers, backpressure and closing.
+// Buffers as iovecs), and owns the connection's timers, backpressure and closing. On a TLS
+// listener a TlsSession sits between the socket and the parser (onCipher, writeRaw).
 //
 // Lifetime: created on accept, deleted only in the last uv_close callback, so `this` stays valid
 // for the rest of any loop callback that decided to close it.
@@ -16,6 +17,7 @@
 
 #include "common/http/parser.h"
 #include "common/http/server.h"
+#include "common/http/tls.h"
 
 namespace cdnlab::http {
 
@@ -29,6 +31,7 @@ struct ServerWrite {
   std::string head;
   Buffer block;
   Buffer body;
+  std::string cipher;  // TLS: the records written instead of the pieces above
 };
 
 class Connection {
@@ -46,7 +49,7 @@ class Connection {
   // From RequestContext (loop thread).
   void onAnswered();
   void writeInterim(RequestContext& ctx, int status, const Headers& fields);
-  bool takeOver(RequestContext& ctx, const std::function<void(int fd)>& onSocket);
+  bool takeOver(RequestContext& ctx, const std::function<void(RequestContext::TakenSocket)>& onSocket);
 
   Connection* prev = nullptr;  // worker's list of live connections
   Connection* next = nullptr;
@@ -61,6 +64,8 @@ class Connection {
   static void onTimer(uv_timer_t* t);
   static void onClosed(uv_handle_t* h);
 
+  void onCipher(const char* data, size_t len);  // TLS: socket bytes -> TlsSession -> onData
+  void writeTlsOutput();                        // TLS: what the session has to send, to the socket
   void onData(const char* data, size_t len);
   size_t parseSome(const char* data, size_t len);
   void dispatch();
@@ -69,7 +74,8 @@ class Connection {
   void resumeInput();
   void writeHead(RequestContext& ctx, bool last);
   void writePieces(RequestContext& ctx);
-  void writeRaw(const uv_buf_t* bufs, unsigned n, ServerWrite* wr);
+  void writeRaw(const uv_buf_t* bufs, unsigned n, ServerWrite* wr);     // encrypts first on TLS
+  void writeSocket(const uv_buf_t* bufs, unsigned n, ServerWrite* wr);  // bytes as they go on the wire
   void finishIfDone();
   void updateReading();
   void updateTimer();
@@ -81,6 +87,7 @@ class Connection {
   uv_timer_t timer_;
   uv_shutdown_t shutdown_;
   RequestParser parser_;
+  std::unique_ptr<TlsSession> tls_;  // TLS listeners only
   std::deque<RequestContextPtr> pipeline_;  // requests in arrival order; front answers first
   std::string pendingInput_;  // bytes read but not parsed yet (pipeline full)
   std::string peer_;

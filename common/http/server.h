@@ -28,6 +28,8 @@ namespace cdnlab::http {
 
 class Connection;
 class Worker;
+class TlsContext;
+class TlsSession;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -40,6 +42,9 @@ struct ServerOptions {
   size_t writeHighWaterBytes = 1 << 20;  // unsent output per connection above which reading stops
   std::string serverName;              // "Server:" value; empty: versionString()
   int backlog = 1024;
+  // Set: every connection speaks TLS (tls.h) and the handlers see the decrypted HTTP; a client
+  // that fails or stalls in the handshake is closed (the header timeout counts from accept).
+  std::shared_ptr<TlsContext> tls;
   // Sets host/port from "host:port" (e.g. "127.0.0.1:0"). Error on a bad form.
   Result<bool> setListen(std::string_view hostPort);
 };
@@ -75,11 +80,17 @@ class RequestContext {
   void streamWrite(Buffer piece);
   void streamEnd();
 
+  // What a protocol switch hands over: a duplicate of the socket (the new owner closes it) and,
+  // on a TLS connection, the TLS session, whose records the new owner must keep using.
+  struct TakenSocket {
+    int fd = -1;
+    std::unique_ptr<TlsSession> tls;
+  };
   // Protocol switch (a WebSocket upgrade): when this request is the only one on its connection,
   // unanswered, with no bytes buffered after it and nothing left to write, the connection stops
-  // serving HTTP and `onSocket` gets a duplicate of its socket (the caller owns and closes it;
-  // the caller writes the 101 itself). Returns false and changes nothing otherwise.
-  bool takeOver(const std::function<void(int fd)>& onSocket);
+  // serving HTTP and `onSocket` gets the socket (the caller writes the 101 itself). Returns
+  // false and changes nothing otherwise.
+  bool takeOver(const std::function<void(TakenSocket)>& onSocket);
 
   // Called by the connection; not for handlers.
   RequestContext(Connection* conn, uv_loop_t* loop, int workerIndex);

@@ -20,6 +20,10 @@ struct ServerStats {
   std::atomic<uint64_t> acceptErrorsEnfile{0};
   std::atomic<uint64_t> acceptErrorsOther{0};
   std::atomic<uint64_t> acceptPauses{0};
+  // TLS listeners: handshakes completed, and connections closed for a failed handshake or a
+  // bad record (garbage, a protocol the server does not speak, a certificate the client refused).
+  std::atomic<uint64_t> tlsHandshakes{0};
+  std::atomic<uint64_t> tlsFailures{0};
 };
 
 }  // namespace cdnlab::http

@@ -102,12 +102,13 @@ ServerWrite* Worker::takeWrite() {
 void Worker::releaseWrite(ServerWrite* w) {
   constexpr size_t kMaxFree = 1024;
   constexpr size_t kMaxHeadCapacity = 16 * 1024;  // don't hoard a rare huge head
-  if (freeWrites_.size() >= kMaxFree || w->head.capacity() > kMaxHeadCapacity) {
+  if (freeWrites_.size() >= kMaxFree || w->head.capacity() > kMaxHeadCapacity || w->cipher.capacity() > 4 * kMaxHeadCapacity) {
     delete w;
     return;
   }
   w->conn = nullptr;
   w->head.clear();
+  w->cipher.clear();
   w->block = Buffer();
   w->body = Buffer();  // releases the body reference now, not when reused
   freeWrites_.emplace_back(w);

@@ -77,7 +77,12 @@ Result<bool> readCors(const rapidjson::Value& o, Cors& c) {
 
 void writeApi(JsonWriter& w, const Api& a, const std::string& endpointBase, bool persisted) {
   w.StartObject();
-  if (!persisted) jkv(w, "apiEndpoint", endpointBase);
+  if (!persisted) {
+    // As AWS gives it: a WebSocket API's endpoint is ws:// (wss:// on a TLS listener).
+    std::string endpoint = endpointBase;
+    if (a.protocolType == "WEBSOCKET" && endpoint.rfind("http", 0) == 0) endpoint.replace(0, 4, "ws");
+    jkv(w, "apiEndpoint", endpoint);
+  }
   jkv(w, "apiId", a.id);
   jkv(w, "apiKeySelectionExpression", a.apiKeySelectionExpression);
   if (a.corsConfiguration) {

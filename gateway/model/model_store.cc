@@ -163,6 +163,7 @@ void ModelStore::publish() {
           std::string iid = r.target.substr(13);
           for (const auto& i : *integrations)
             if (i.id == iid) cr.integration = std::make_shared<Integration>(i);
+          if (cr.integration && cr.integration->type == "MOCK") cr.mock = compileMockAnswer(cr.integration->mock);
         }
         RouteSettings rs = st.defaultRouteSettings;
         if (auto it = st.routeSettings.find(r.routeKey); it != st.routeSettings.end()) {

@@ -13,6 +13,7 @@
 #include "gateway/model/api_model.h"
 #include "gateway/routing/route_table.h"
 #include "gateway/runtime/access_log.h"
+#include "gateway/runtime/mock_answer.h"
 #include "gateway/runtime/route_metrics.h"
 #include "gateway/runtime/token_bucket.h"
 
@@ -31,6 +32,7 @@ struct CompiledRoute {
   std::shared_ptr<TokenBucket> bucket;            // null: no throttle configured
   std::shared_ptr<RouteMetrics> metrics;
   std::shared_ptr<const CompiledAuthorizer> authorizer;  // set for authorizationType JWT and CUSTOM
+  std::shared_ptr<const MockAnswer> mock;         // a MOCK integration's answer, built once (may be null)
 };
 
 struct CompiledStage {

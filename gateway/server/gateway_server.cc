@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "common/http/tls.h"
 #include "common/log.h"
 #include "gateway/mgmt/mgmt_response.h"
 #include "gateway/mgmt/v2_api.h"
@@ -60,6 +61,13 @@ Result<int> GatewayServer::start() {
   if (auto r = httpOptions_.setListen(options_.listen); !r) return Error{2, "--listen: " + r.error().message};
   httpOptions_.workers = options_.workers;
   httpOptions_.limits.maxBodyBytes = options_.maxBodyBytes;
+  if (options_.tlsCert.empty() != options_.tlsKey.empty())
+    return Error{2, options_.tlsCert.empty() ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key"};
+  if (!options_.tlsCert.empty()) {
+    auto tls = http::TlsContext::load(options_.tlsCert, options_.tlsKey);
+    if (!tls) return Error{2, "TLS: " + tls.error().message};
+    httpOptions_.tls = *tls;
+  }
   if (!options_.lambdaEndpoint.empty()) {
     auto ep = parseHttpEndpoint(options_.lambdaEndpoint);
     if (!ep) return Error{2, "--lambda-endpoint: " + ep.error().message};
@@ -132,6 +140,17 @@ void GatewayServer::stop(uint64_t graceMs) {
   if (server_) server_->stop(graceMs);
 }
 
+std::string GatewayServer::tlsMetricsText() const {
+  if (!tls()) return "";
+  const http::ServerStats& st = server_->stats();
+  return "# HELP cdnlab_gateway_tls_handshakes_total TLS handshakes completed.\n"
+         "# TYPE cdnlab_gateway_tls_handshakes_total counter\n"
+         "cdnlab_gateway_tls_handshakes_total " + std::to_string(st.tlsHandshakes.load(std::memory_order_relaxed)) + "\n"
+         "# HELP cdnlab_gateway_tls_failures_total Connections closed for a failed handshake or a bad TLS record.\n"
+         "# TYPE cdnlab_gateway_tls_failures_total counter\n"
+         "cdnlab_gateway_tls_failures_total " + std::to_string(st.tlsFailures.load(std::memory_order_relaxed)) + "\n";
+}
+
 void GatewayServer::handle(const http::RequestContextPtr& ctx) {
   const auto& req = ctx->request();
   std::string_view host = req.headers.get("host").value_or("");
@@ -154,13 +173,14 @@ void GatewayServer::handle(const http::RequestContextPtr& ctx) {
   }
   if (isV2ManagementPath(req.path)) {
     V2ApiOptions o;
-    o.endpointBase = "http://{apiId}.execute-api.localhost:" + std::to_string(port_.load());
+    o.endpointBase = std::string(tls() ? "https" : "http") + "://{apiId}.execute-api.localhost:" + std::to_string(port_.load());
     http::Response r = handleV2(store_, req, o);
     r.headers.set("x-amzn-RequestId", newAwsRequestId());
     return ctx->respond(std::move(r));
   }
   if (req.path == "/metrics" && req.method == "GET") {
-    return ctx->respond(http::Response(200, store_.metrics().render() + restStore_.metricsText(), "text/plain; version=0.0.4"));
+    return ctx->respond(http::Response(200, store_.metrics().render() + restStore_.metricsText() + tlsMetricsText(),
+                                       "text/plain; version=0.0.4"));
   }
   ctx->respond(messageResponse(404, "Not Found"));
 }

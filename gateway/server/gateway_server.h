@@ -31,6 +31,9 @@ class WsManager;
 
 struct GatewayOptions {
   std::string listen = "127.0.0.1:4010";
+  // Both set: the listener speaks TLS only (https://, wss://); PEM files, the chain then the key.
+  std::string tlsCert;
+  std::string tlsKey;
   int workers = 2;
   std::string dataDir = "./gw-data";         // empty: nothing persisted
   std::vector<std::string> apiFiles;        // OpenAPI files loaded at start (--api)
@@ -72,6 +75,7 @@ class GatewayServer {
   void stop(uint64_t graceMs = 5000);
   int port() const { return port_.load(); }
   const std::string& host() const { return httpOptions_.host; }
+  bool tls() const { return httpOptions_.tls != nullptr; }
 
   // For the invoke path.
   ModelStore& store() { return store_; }
@@ -94,6 +98,7 @@ class GatewayServer {
  private:
   void handle(const http::RequestContextPtr& ctx);
   Result<bool> loadApiFiles();
+  std::string tlsMetricsText() const;  // the listener's TLS counters (empty without TLS)
 
   GatewayOptions options_;
   http::ServerOptions httpOptions_;

@@ -27,8 +27,10 @@ Session::~Session() {
   if (ws_) wslay_event_context_free(ws_);
 }
 
-Session* Session::open(uv_loop_t* loop, int fd, const std::string& handshake, SessionLimits limits, Hooks hooks) {
+Session* Session::open(uv_loop_t* loop, int fd, std::unique_ptr<http::TlsSession> tls, const std::string& handshake,
+                       SessionLimits limits, Hooks hooks) {
   auto* s = new Session(loop, limits, std::move(hooks));
+  s->tls_ = std::move(tls);
   wslay_event_callbacks cb{&Session::recvCallback, &Session::sendCallback, &Session::genmaskCallback,
                            &Session::frameStartCallback, nullptr, nullptr, &Session::msgCallback};
   if (uv_tcp_init(loop, &s->tcp_) != 0) {
@@ -176,11 +178,28 @@ void Session::onRead(uv_stream_t* st, ssize_t nread, const uv_buf_t* buf) {
     return;  // the protocol is over: what still arrives is read and dropped
   }
   if (nread < 0) return s->shutdown(s->closing_ ? s->closeStatus_ : 1006, s->closing_ ? s->closeReason_ : "Connection closed abnormally");
+  if (!s->tls_) return s->onBytes(buf->base, static_cast<size_t>(nread));
+  // wss://: records in, plaintext to wslay; what TLS answers (a key update) goes out at once.
+  thread_local std::string plain;
+  plain.clear();
+  http::TlsSession::Status status = s->tls_->feed(buf->base, static_cast<size_t>(nread), plain);
+  std::string reply;
+  if (s->tls_->takeOutput(reply)) s->writeSocket(std::move(reply));
+  if (s->shut_) return;
+  if (status == http::TlsSession::Status::Failed) return s->shutdown(1006, "Connection closed abnormally");
+  if (!plain.empty()) s->onBytes(plain.data(), plain.size());
+  if (s->shut_ || status != http::TlsSession::Status::PeerClosed) return;
+  // close_notify is the peer's EOF.
+  s->shutdown(s->closing_ ? s->closeStatus_ : 1006, s->closing_ ? s->closeReason_ : "Connection closed abnormally");
+}
+
+void Session::onBytes(const char* data, size_t len) {
+  Session* s = this;
   if (s->inputOff_ == s->input_.size()) {
     s->input_.clear();
     s->inputOff_ = 0;
   }
-  s->input_.append(buf->base, static_cast<size_t>(nread));
+  s->input_.append(data, len);
   s->inRecv_ = true;
   int rv = wslay_event_recv(s->ws_);
   s->inRecv_ = false;
@@ -227,6 +246,14 @@ void Session::pump() {
 }
 
 void Session::writeRaw(std::string bytes) {
+  if (!tls_) return writeSocket(std::move(bytes));
+  uv_buf_t plain = uv_buf_init(bytes.data(), static_cast<unsigned>(bytes.size()));
+  std::string records;
+  if (!tls_->encrypt(&plain, 1) || !tls_->takeOutput(records)) return shutdown(1006, "Connection closed abnormally");
+  writeSocket(std::move(records));
+}
+
+void Session::writeSocket(std::string bytes) {
   uv_buf_t b = uv_buf_init(bytes.data(), static_cast<unsigned>(bytes.size()));
   auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
   if (tcp_.write_queue_size == 0) {
@@ -263,6 +290,12 @@ void Session::linger() {
   if (shut_ || lingering_) return;
   lingering_ = true;
   notifyClosed();
+  if (tls_) {
+    tls_->closeNotify();  // TLS's own close before the FIN (RFC 8446 6.1)
+    std::string alert;
+    if (tls_->takeOutput(alert)) writeSocket(std::move(alert));
+    if (shut_) return;
+  }
   if (uv_shutdown(&shutdownReq_, reinterpret_cast<uv_stream_t*>(&tcp_), &Session::onShutdown) != 0)
     return shutdown(closeStatus_, closeReason_);
   uv_timer_start(&idleTimer_, &Session::onTimer, kLingerMs, 0);

@@ -1,7 +1,7 @@
 // Session: one live WebSocket connection on a worker's loop. RFC 6455 framing, masking, control
 // frames (ping/pong, the close handshake) and fragmented messages are wslay's; this class owns
-// the socket (libuv), feeds wslay what arrives, writes what wslay produces, and enforces the
-// API's limits: frame and message sizes (close 1009), idle time and lifetime (close 1001). Any
+// the socket (libuv), feeds wslay what arrives, writes what wslay produces (through the
+// connection's TLS session on a wss:// connection), and enforces the API's limits: frame and message sizes (close 1009), idle time and lifetime (close 1001). Any
 // protocol error closes this connection only. Loop thread only.
 //
 // Lifetime: made by open(); deletes itself after its handles are closed. Hooks::onClosed runs
@@ -15,7 +15,10 @@
 #include <deque>
 #include <functional>
 #include <string>
+#include <memory>
 #include <string_view>
+
+#include "common/http/tls.h"
 
 namespace cdnlab::gateway::websocket {
 
@@ -35,9 +38,11 @@ class Session {
     std::function<void(Session&, int status, std::string reason)> onClosed;
   };
 
-  // Adopts `fd` on `loop`, writes `handshake` (the 101 answer) and starts reading. nullptr (and
-  // the fd closed) when libuv or wslay cannot take it.
-  static Session* open(uv_loop_t* loop, int fd, const std::string& handshake, SessionLimits limits, Hooks hooks);
+  // Adopts `fd` on `loop`, writes `handshake` (the 101 answer) and starts reading. `tls` is the
+  // HTTP connection's TLS session on a wss:// connection (nullptr on ws://): every byte then
+  // goes through it. nullptr (and the fd closed) when libuv or wslay cannot take it.
+  static Session* open(uv_loop_t* loop, int fd, std::unique_ptr<http::TlsSession> tls, const std::string& handshake,
+                       SessionLimits limits, Hooks hooks);
 
   // Queues a message, a text frame or (binary) a binary one; a message longer than the frame
   // limit goes out fragmented, in frames within it. False when the session is closing or its
@@ -68,7 +73,9 @@ class Session {
   static void onHandleClosed(uv_handle_t* h);
 
   void pump();                        // wslay's pending output to the socket; closes when done
-  void writeRaw(std::string bytes);
+  void writeRaw(std::string bytes);  // encrypts first on TLS
+  void writeSocket(std::string bytes);
+  void onBytes(const char* data, size_t len);  // plaintext read: wslay's turn
   void linger();                      // the close handshake is over: FIN, drain, then shutdown
   void notifyClosed();                // Hooks::onClosed, once
   static void onShutdown(uv_shutdown_t* req, int status);
@@ -78,6 +85,7 @@ class Session {
   SessionLimits limits_;
   Hooks hooks_;
   uv_tcp_t tcp_;
+  std::unique_ptr<http::TlsSession> tls_;
   uv_timer_t idleTimer_;
   uv_timer_t lifeTimer_;
   int openHandles_ = 0;

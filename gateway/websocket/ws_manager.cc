@@ -159,7 +159,7 @@ void WsManager::accept(const http::RequestContextPtr& ctx, const std::string& id
   http::Headers handshakeHeaders = ctx->request().headers;
   int worker = ctx->workerIndex();
   uv_loop_t* loop = ctx->loop();
-  bool took = ctx->takeOver([&](int fd) {
+  bool took = ctx->takeOver([&](http::RequestContext::TakenSocket socket) {
     Session::Hooks hooks;
     hooks.onMessage = [this, id](Session&, std::string text) { onMessage(id, std::move(text)); };
     hooks.onClosed = [this, id](Session&, int status, std::string reason) { onClosed(id, status, reason); };
@@ -168,7 +168,8 @@ void WsManager::accept(const http::RequestContextPtr& ctx, const std::string& id
       registry_[id] = info;
     }
     conns(worker).live[id] = Live{nullptr, std::move(handshakeHeaders)};
-    Session* s = Session::open(loop, fd, switchingProtocolsResponse(key, extraHeaders), limits_, std::move(hooks));
+    Session* s = Session::open(loop, socket.fd, std::move(socket.tls), switchingProtocolsResponse(key, extraHeaders), limits_,
+                               std::move(hooks));
     if (!s) {
       conns(worker).live.erase(id);
       std::lock_guard<std::mutex> lock(mu_);

@@ -22,6 +22,29 @@ from botocore.exceptions import ClientError  # noqa: E402
 class GatewayPolicies(GatewayCase):
     # --- import-api: mock, HTTP proxy with parameter mapping, CORS ------------------------------
 
+    def test_mock_answer_without_cors(self):
+        # Without CORS the MOCK answer is built once per deployment (gateway/runtime/mock_answer.h):
+        # every answer still carries the mock's fields and its own request id.
+        doc = OPENAPI.replace("UPSTREAM", self.upstream.url)
+        doc = doc[:doc.index("x-amazon-apigateway-cors:")] + doc[doc.index("paths:"):]
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
+            f.write(doc)
+        try:
+            api_id = json.loads(aws("apigatewayv2", "import-api", "--body", "file://" + f.name, *self.ep).stdout)["ApiId"]
+        finally:
+            os.unlink(f.name)
+        self.boto.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
+        ids = set()
+        for _ in range(2):
+            st, h, body, _ = self.invoke(api_id, "GET", "/ping", headers={"Origin": "https://app.example"})
+            self.assertEqual((st, json.loads(body), h["x-mock"], h["content-type"]),
+                             (200, {"pong": True}, "yes", "application/json"))
+            self.assertEqual(h["content-length"], str(len(body)))
+            self.assertNotIn("access-control-allow-origin", h)
+            ids.add(h["apigw-requestid"])
+        self.assertEqual(len(ids), 2)
+        self.boto.delete_api(ApiId=api_id)
+
     def test_import_api_mock_http_proxy_cors(self):
         with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
             f.write(OPENAPI.replace("UPSTREAM", self.upstream.url))

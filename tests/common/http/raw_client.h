@@ -94,13 +94,7 @@ class RawClient {
     return true;
   }
 
- private:
-  ParsedResponse take() {
-    ParsedResponse r = std::move(parser_.response());
-    parser_.next();
-    return r;
-  }
-
+  // Reads what is there (waiting up to the deadline) into buffered(); false on timeout or close.
   bool readSome(std::chrono::steady_clock::time_point deadline) {
     if (closed_ || fd_ < 0) return false;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -115,6 +109,13 @@ class RawClient {
     }
     buffered_.append(buf, static_cast<size_t>(n));
     return true;
+  }
+
+ private:
+  ParsedResponse take() {
+    ParsedResponse r = std::move(parser_.response());
+    parser_.next();
+    return r;
   }
 
   int fd_ = -1;
