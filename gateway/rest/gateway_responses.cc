@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "gateway/json.h"
 #include "gateway/rest/decimal.h"
+#include "gateway/rest/header_field.h"
 #include "gateway/vtl/renderer.h"
 
 namespace cdnlab::gateway {
@@ -35,17 +36,6 @@ bool validStatus(const std::string& s) {
          std::isdigit(static_cast<unsigned char>(s[2])) && s[0] >= '1' && s[0] <= '5';
 }
 
-// A header value from a gateway response may quote request bytes: keep it one printable field.
-bool safeField(std::string_view name, std::string_view value) {
-  if (name.empty() || value.size() > 8192) return false;
-  for (char c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos)
-      return false;
-  for (char c : value)
-    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) return false;
-  return true;
-}
-
 void applyParameters(const CompiledGatewayResponse* r, const GatewayResponseInputs& in, http::Response& out) {
   if (!r) return;
   static constexpr std::string_view kPrefix = "gatewayresponse.header.";
@@ -55,7 +45,7 @@ void applyParameters(const CompiledGatewayResponse* r, const GatewayResponseInpu
     std::optional<std::string> value;
     if (source.size() >= 2 && source.front() == '\'' && source.back() == '\'') value = source.substr(1, source.size() - 2);
     else if (in.source) value = in.source(source);
-    if (value && safeField(name, *value)) out.headers.set(name, *value);
+    if (value && safeHeaderField(name, *value)) out.headers.set(name, *value);
   }
 }
 

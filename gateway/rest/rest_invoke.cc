@@ -20,6 +20,7 @@
 #include "gateway/mgmt/mgmt_response.h"
 #include "gateway/rest/rest_authorize.h"
 #include "gateway/rest/decimal.h"
+#include "gateway/rest/header_field.h"
 #include "gateway/rest/rest_exchange.h"
 #include "gateway/rest/rest_routing.h"
 #include "gateway/routing/route_table.h"
@@ -33,16 +34,6 @@ using vtl::Value;
 
 using ExchangePtr = RestExchangePtr;
 
-// A header a template may set: a token name and a value without control characters.
-bool safeHeader(std::string_view name, std::string_view value) {
-  if (name.empty() || value.size() > 8192) return false;
-  for (char c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos)
-      return false;
-  for (char c : value)
-    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) return false;
-  return true;
-}
 
 // Renders `tpl` over `body`; a template error is logged and answered (400 for a body that is
 // not JSON, 500 otherwise) and nullopt returned.
@@ -124,7 +115,7 @@ void respondMapped(const ExchangePtr& x, const CompiledIntegrationResponse* ir, 
     }
     if (const Value* h = over->asMap().find("header"); h && h->isMap())
       for (const auto& [k, v] : h->asMap().entries)
-        if (safeHeader(k, vtl::toText(v))) resp.headers.set(k, vtl::toText(v));
+        if (safeHeaderField(k, vtl::toText(v))) resp.headers.set(k, vtl::toText(v));
   }
   if (!x->cacheKey.empty() && x->stage->cache && resp.status >= 200 && resp.status < 300) {
     CachedAnswer a;
@@ -339,7 +330,7 @@ void invokeHttp(const ExchangePtr& x, bool proxy) {
     if (!body.empty()) cr.headers.add("Content-Type", std::string(req.headers.get("content-type").value_or("application/json")));
   }
   for (const auto& [k, v] : headers)
-    if (safeHeader(k, v)) cr.headers.set(k, v);
+    if (safeHeaderField(k, v)) cr.headers.set(k, v);
   if (!body.empty()) cr.body = Buffer(std::move(body));
   cr.responseTimeoutMs = static_cast<uint64_t>(in.timeoutInMillis);
   WorkerState& ws = x->gw->worker(x->ctx->workerIndex());
