@@ -52,8 +52,8 @@ struct alignas(64) CacheStore::Shard {
   std::mutex mu;
   std::unique_ptr<Policy> policy;
   EntryTable index;
-  std::vector<std::shared_ptr<const Entry>> owners;  // by item id; null: a free id
-  std::vector<uint32_t> charged;                     // by item id: bytes charged
+  HugePageVector<std::shared_ptr<const Entry>> owners;  // by item id; null: a free id
+  HugePageVector<uint32_t> charged;                     // by item id: bytes charged
   std::vector<ItemId> freeIds;
   uint64_t budget = 0;
   uint64_t maxObjects = 0;  // 0: unbounded

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "edge/cache/huge_pages.h"
 #include "edge/cache/policy.h"
 
 namespace cdnlab::edge::cache {
@@ -67,7 +68,7 @@ class IdLists {
     ItemId head = kNone, tail = kNone;
     size_t size = 0;
   };
-  std::vector<Link> links_;
+  HugePageVector<Link> links_;
   std::vector<Head> heads_;
 };
 
@@ -99,7 +100,7 @@ class PerItem {
   }
 
  private:
-  std::vector<T> v_;
+  HugePageVector<T> v_;
 };
 
 }  // namespace cdnlab::edge::cache
