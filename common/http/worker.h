@@ -4,6 +4,7 @@
 
 #include <uv.h>
 
+#include <atomic>
 #include <ctime>
 #include <functional>
 #include <memory>
@@ -48,6 +49,8 @@ class Worker {
 
  private:
   void onSocket(int fd);
+  Worker* leastLoaded();      // the worker holding the fewest connections (this one on a tie)
+  void adopt(int fd);         // on this worker's thread: serve a socket another worker accepted
   static void onAsync(uv_async_t* a);
   static void onGrace(uv_timer_t* t);
   void beginStop(uint64_t graceMs);
@@ -69,6 +72,8 @@ class Worker {
   bool stopped_ = false;
   Connection* connections_ = nullptr;
   size_t connectionCount_ = 0;
+  // Connections this worker serves or is being handed; other workers read it to balance.
+  std::atomic<size_t> load_{0};
   std::string readBuf_;
   std::vector<std::unique_ptr<ServerWrite>> freeWrites_;
   time_t dateSecond_ = 0;
