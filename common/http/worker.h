@@ -65,6 +65,9 @@ class Worker {
   uv_timer_t grace_;
   bool loopReady_ = false;
   bool handlesOpen_ = false;
+  // Connections this worker serves or is being handed; other workers read it to balance.
+  // Declared before posted_: a hand-over dropped with posted_ still gives its count back.
+  std::atomic<size_t> load_{0};
   std::mutex mu_;
   std::vector<std::function<void()>> posted_;  // guarded by mu_
   bool asyncClosed_ = false;                   // guarded by mu_
@@ -72,8 +75,6 @@ class Worker {
   bool stopped_ = false;
   Connection* connections_ = nullptr;
   size_t connectionCount_ = 0;
-  // Connections this worker serves or is being handed; other workers read it to balance.
-  std::atomic<size_t> load_{0};
   std::string readBuf_;
   std::vector<std::unique_ptr<ServerWrite>> freeWrites_;
   time_t dateSecond_ = 0;
