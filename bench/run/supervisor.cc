@@ -217,31 +217,61 @@ Supervisor::~Supervisor() {
   if (!released_) stopAll(std::chrono::milliseconds(5000));
 }
 
+namespace {
+
+// True until the process has really ended (reaped, a zombie, or no /proc entry). A process in
+// its last steps of exit has already dropped its memory - /proc/<pid>/cmdline reads empty - but
+// still holds its sockets and files: it is not gone yet, so `down` must not return on it.
+bool stillExiting(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  if (!in || !std::getline(in, stat)) return false;
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos || close + 2 >= stat.size()) return false;
+  const char state = stat[close + 2];
+  return state != 'Z' && state != 'X';
+}
+
+}  // namespace
+
 int terminateAndWait(const std::vector<StateEntry>& entries, std::chrono::milliseconds grace) {
   // Gone = reaped (our own child, e.g. in `cdnlab demo`), a zombie, or no longer the component
   // we started: /proc/<pid>/cmdline is checked before every signal, so a PID the kernel has
   // handed to another process in the meantime is never signalled.
-  auto alive = [](const StateEntry& e) {
+  auto reaped = [](const StateEntry& e) {
     int st = 0;
-    if (::waitpid(e.pid, &st, WNOHANG) == e.pid) return false;
-    return isStillComponent(e);
+    return ::waitpid(e.pid, &st, WNOHANG) == e.pid;
   };
+  auto alive = [&](const StateEntry& e) { return !reaped(e) && isStillComponent(e); };
+  // What is ours to wait for: the components that were running when `down` started. One of
+  // them whose command line has gone empty is exiting; wait until it has ended.
+  std::vector<StateEntry> ours;
   for (const auto& e : entries)
-    if (alive(e)) ::kill(e.pid, SIGTERM);
-  const auto until = Clock::now() + grace;
-  while (true) {
-    int live = 0;
-    for (const auto& e : entries) live += alive(e) ? 1 : 0;
-    if (live == 0) return 0;
-    if (Clock::now() >= until) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+    if (alive(e)) ours.push_back(e);
+  auto running = [&](const StateEntry& e) {
+    if (reaped(e)) return false;
+    if (isStillComponent(e)) return true;
+    return processArgs(e.pid).empty() && stillExiting(e.pid);
+  };
+  auto waitUntilGone = [&](Clock::time_point until) {
+    while (true) {
+      int live = 0;
+      for (const auto& e : ours) live += running(e) ? 1 : 0;
+      if (live == 0 || Clock::now() >= until) return live;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  };
+  for (const auto& e : ours) ::kill(e.pid, SIGTERM);
+  if (waitUntilGone(Clock::now() + grace) == 0) return 0;
   int left = 0;
-  for (const auto& e : entries)
+  for (const auto& e : ours)
     if (alive(e)) {
       ::kill(e.pid, SIGKILL);
       ++left;
     }
+  // SIGKILL is delivered asynchronously: the process still holds its listening sockets until
+  // the kernel has torn it down.
+  waitUntilGone(Clock::now() + std::chrono::seconds(5));
   return left;
 }
 
