@@ -153,7 +153,7 @@ bool Service::getItem(const Doc& d, Out& out, ApiError& err) {
       // The stored record is the item's DynamoDB JSON already: splice it without a parse (a
       // throttled table needs the item's size for its bucket).
       key(out.w, "Item");
-      out.w.RawValue(raw.data(), raw.size(), rapidjson::kObjectType);
+      rawValue(out.w, out.sb, raw, rapidjson::kObjectType);
     } else {
       auto item = attributeMapFromJson(raw);
       if (item) {

@@ -298,7 +298,7 @@ bool Service::getRecords(const Doc& d, Out& out, ApiError& err) {
     kv(out.w, "eventSource", "aws:dynamodb");
     kv(out.w, "awsRegion", options_.region);
     key(out.w, "dynamodb");
-    out.w.RawValue(rec->dynamodbJson.data(), rec->dynamodbJson.size(), rapidjson::kObjectType);
+    rawValue(out.w, out.sb, rec->dynamodbJson, rapidjson::kObjectType);
     if (rec->byService) {
       key(out.w, "userIdentity");
       out.w.StartObject();

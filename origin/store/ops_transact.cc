@@ -25,6 +25,7 @@ namespace {
 constexpr size_t kMaxBatchWrite = 25;
 constexpr size_t kMaxTransactItems = 100;
 constexpr int64_t kTokenLifetimeSeconds = 600;  // ClientRequestToken is valid for 10 minutes
+constexpr double kTransactEstimate = 2;  // a transactional read or write costs two units
 
 struct Planned {
   enum class Kind { Put, Delete, Update, Check } kind = Kind::Put;
@@ -423,8 +424,19 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
       std::vector<std::string> reasons(plans.size());
       std::vector<std::string> reasonItems(plans.size());
       bool cancelled = false;
+      // Provisioned throughput: each action is admitted at a transactional unit's cost (2); one
+      // its table cannot take cancels the transaction, and a cancelled transaction gives back
+      // what it was admitted at.
+      std::vector<bool> admitted(plans.size(), false);
+      auto kindOf = [](const Planned& p) { return p.kind == Planned::Kind::Check ? CapacityKind::Read : CapacityKind::Write; };
       for (size_t i = 0; i < plans.size(); ++i) {
         auto& p = plans[i];
+        admitted[i] = admitCapacity(*p.st, *p.desc, kindOf(p), kTransactEstimate);
+        if (!admitted[i]) {
+          reasons[i] = "ProvisionedThroughputExceeded:" + throughputExceeded().message;
+          cancelled = true;
+          continue;
+        }
         p.hadOld = readItem(p.key, &p.old);
         const Item& oldOrEmpty = p.hadOld ? p.old : Item{};
         if (p.cond && !expr::evaluate(*p.cond, oldOrEmpty)) {
@@ -449,6 +461,8 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
         }
       }
       if (cancelled) {
+        for (size_t i = 0; i < plans.size(); ++i)
+          if (admitted[i]) chargeCapacity(*plans[i].st, *plans[i].desc, kindOf(plans[i]), -kTransactEstimate);
         std::string codes, extra = "\"CancellationReasons\":[";
         for (size_t i = 0; i < plans.size(); ++i) {
           std::string code = reasons[i].empty() ? "None" : reasons[i].substr(0, reasons[i].find(':'));
@@ -459,7 +473,8 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
           w.StartObject();
           kv(w, "Code", code);
           if (code == "ConditionalCheckFailed") kv(w, "Message", "The conditional request failed");
-          if (code == "ValidationError") kv(w, "Message", reasons[i].substr(reasons[i].find(':') + 1));
+          if (code == "ValidationError" || code == "ProvisionedThroughputExceeded")
+            kv(w, "Message", reasons[i].substr(reasons[i].find(':') + 1));
           w.EndObject();
           std::string obj(sb.GetString(), sb.GetSize());
           if (!reasonItems[i].empty()) obj.insert(obj.size() - 1, ",\"Item\":" + reasonItems[i]);
@@ -476,23 +491,26 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
       for (auto& p : plans) {
         const Item* oldPtr = p.hadOld ? &p.old : nullptr;
         size_t oldSize = p.hadOld ? itemSize(p.old) : 0;
+        double u = 0;
         switch (p.kind) {
           case Planned::Kind::Put:
             appendItemWrite(batch, *p.desc, p.key, oldPtr, &p.item, &deltas[p.st.get()]);
-            units[p.desc->name] += 2 * writeUnits(std::max(oldSize, itemSize(p.item)));
+            u = 2 * writeUnits(std::max(oldSize, itemSize(p.item)));
             break;
           case Planned::Kind::Update:
             appendItemWrite(batch, *p.desc, p.key, oldPtr, &p.next, &deltas[p.st.get()]);
-            units[p.desc->name] += 2 * writeUnits(std::max(oldSize, itemSize(p.next)));
+            u = 2 * writeUnits(std::max(oldSize, itemSize(p.next)));
             break;
           case Planned::Kind::Delete:
             if (p.hadOld) appendItemWrite(batch, *p.desc, p.key, oldPtr, nullptr, &deltas[p.st.get()]);
-            units[p.desc->name] += 2 * writeUnits(oldSize);
+            u = 2 * writeUnits(oldSize);
             break;
           case Planned::Kind::Check:
-            units[p.desc->name] += 2 * readUnits(oldSize, true);
+            u = 2 * readUnits(oldSize, true);
             break;
         }
+        units[p.desc->name] += u;
+        chargeCapacity(*p.st, *p.desc, kindOf(p), u - kTransactEstimate);
       }
       if (token) batch.Put(tk, fingerprint + "|" + std::to_string(now));
       if (!writeBatch(batch, out, err)) return false;

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "origin/store/model/base64.h"
@@ -33,13 +34,34 @@ const Value* find(const Value& o, std::string_view name) {
   return it == o.MemberEnd() ? nullptr : &it->value;
 }
 
+// The two large objects, the operations and "$defs", are looked up on every request and every
+// shared shape: RapidJSON's FindMember is a linear scan with string compares, so each is indexed once.
+using MemberIndex = std::unordered_map<std::string_view, const Value*>;
+
+MemberIndex indexMembers(const Value* o) {
+  MemberIndex index;
+  if (o && o->IsObject())
+    for (const auto& m : o->GetObject()) index.emplace(sv(m.name), &m.value);
+  return index;
+}
+
+const Value* lookup(const MemberIndex& index, std::string_view name) {
+  auto it = index.find(name);
+  return it == index.end() ? nullptr : it->second;
+}
+
+const MemberIndex& operationShapes() {
+  static const MemberIndex index = indexMembers(&shapes());
+  return index;
+}
+
 // A shape written once in "$defs" and used by reference: {"$ref": "<Name>"} stands for it.
 const Value& resolve(const Value& spec) {
   if (!spec.IsObject() || spec.MemberCount() != 1) return spec;
   const Value* ref = find(spec, "$ref");
   if (!ref || !ref->IsString()) return spec;
-  static const Value* const defs = find(shapes(), "$defs");
-  const Value* def = defs ? find(*defs, sv(*ref)) : nullptr;
+  static const MemberIndex defs = indexMembers(find(shapes(), "$defs"));
+  const Value* def = lookup(defs, sv(*ref));
   return def ? *def : spec;
 }
 
@@ -374,7 +396,7 @@ size_t utf16Length(std::string_view s) {
 }
 
 bool checkRequestShape(std::string_view operation, const rapidjson::Value& body, ApiError& err) {
-  const Value* types = find(shapes(), operation);
+  const Value* types = lookup(operationShapes(), operation);
   if (!types || !types->IsObject()) return true;
   std::string msg;
   if (!checkStruct(body, *types, msg)) {

@@ -192,5 +192,28 @@ TEST_F(ServiceThroughput, BatchGetReturnsWhatTheTableCannotTakeAsUnprocessedKeys
   EXPECT_EQ(r["UnprocessedKeys"].MemberCount(), 0u);
 }
 
+TEST_F(ServiceThroughput, ATransactionItsTablesCannotTakeIsCancelledAndWritesNothing) {
+  createProvisioned("Slow", 100, 2);
+  createOnDemand("Fast");
+  auto transact = [&](const std::string& pk) {
+    return call("TransactWriteItems", R"({"TransactItems":[{"Put":{"TableName":"Fast","Item":{"pk":{"S":")" + pk +
+                                          R"("}}}},{"Put":{"TableName":"Slow","Item":{"pk":{"S":")" + pk + R"("}}}}]})");
+  };
+  // A transactional write costs two units: the first fills the second's worth of Slow's capacity.
+  EXPECT_EQ(transact("a").status, 200);
+  Reply r = transact("b");
+  EXPECT_EQ(r.type(), "TransactionCanceledException");
+  EXPECT_EQ(r.message(), "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ProvisionedThroughputExceeded]");
+  ASSERT_TRUE(r.has("CancellationReasons")) << r.body;
+  EXPECT_EQ(std::string(r["CancellationReasons"][0]["Code"].GetString()), "None");
+  EXPECT_EQ(std::string(r["CancellationReasons"][1]["Code"].GetString()), "ProvisionedThroughputExceeded");
+  EXPECT_FALSE(exists("Fast", "b"));  // all or nothing
+  EXPECT_FALSE(exists("Slow", "b"));
+  clock_.advanceSeconds(1);
+  EXPECT_EQ(transact("b").status, 200);
+  EXPECT_TRUE(exists("Fast", "b"));
+  EXPECT_TRUE(exists("Slow", "b"));
+}
+
 }  // namespace
 }  // namespace cdnlab::store
