@@ -14,6 +14,7 @@
 #   bash bench/hit-path.sh                 # full run: 10 s x 3 rounds x 2 sizes x 3 servers
 #   DURATION=3 ROUNDS=1 bash bench/hit-path.sh   # smoke run
 #   CLIENTS="hit_load wrk" SIZES=1KiB bash bench/hit-path.sh   # the two clients side by side
+#   CLIENTS="hit_load /tmp/hit_load_old" bash bench/hit-path.sh  # this client vs another build of it
 #
 # Everything listens on 127.0.0.1 ephemeral-ish ports chosen below; every process started here is
 # stopped by PID on exit.
@@ -142,7 +143,7 @@ SERVERS=(cdnlab varnish nginx)
 declare -A BODY_BYTES=([1KiB]=1024 [64KiB]=65536)
 run_client() {  # CLIENT URL SERVER_PID SIZE
   local client=$1
-  [ "$client" = wrk ] || client=$WORK/hit_load
+  [ "$client" = hit_load ] && client=$WORK/hit_load  # else wrk, or the path of another build
   python3 bench/hit_path_run.py "$client" "$2" "$CLIENT_THREADS" "$CONNS" "$DURATION" "$3" \
     "${BODY_BYTES[$4]:-}"
 }

@@ -14,16 +14,8 @@ W=$(mktemp -d /tmp/cdnlab-gwcg.XXXXXX)
 VP=
 cleanup() { [ -n "$VP" ] && kill "$VP" 2>/dev/null; wait 2>/dev/null; rm -rf "$W"; }
 trap cleanup EXIT
-cat > "$W/api.yaml" <<'YAML'
-openapi: 3.0.1
-info: {title: bench}
-paths:
-  /ping:
-    get:
-      x-amazon-apigateway-integration:
-        type: mock
-        responses: {default: {statusCode: "200", responseTemplates: {application/json: '{"pong":true}'}}}
-YAML
+. bench/gateway/mock_api.sh
+mock_ping_openapi > "$W/api.yaml"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 valgrind --tool=callgrind --callgrind-out-file="$W/cg.out" "$BIN" gateway --listen 127.0.0.1:$PORT --data "" \
   --api "$W/api.yaml" --workers 1 > "$W/log" 2>&1 &

@@ -20,6 +20,7 @@
 #   WRK_THREADS=2 bash bench/gateway/overhead.sh        # wrk with two threads
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
+. "$ROOT/bench/gateway/mock_api.sh"
 bench_init gwbench
 
 cat > "$WORK/catalog.yaml" <<YAML
@@ -69,15 +70,9 @@ if r.status >= 300:
     sys.exit(f"gwbench: CreateFunction answered {r.status}: {r.read()[:300]!r}")
 PY
 
-cat > "$WORK/api.yaml" <<YAML
-openapi: 3.0.1
-info: {title: bench}
-paths:
-  /ping:
-    get:
-      x-amazon-apigateway-integration:
-        type: mock
-        responses: {default: {statusCode: "200", responseTemplates: {application/json: '{"pong":true}'}}}
+{
+  mock_ping_openapi
+  cat <<YAML
   /obj/{id}:
     get:
       x-amazon-apigateway-integration: {type: http_proxy, httpMethod: GET, uri: "http://127.0.0.1:$ORIGIN_PORT/obj/{id}"}
@@ -89,6 +84,7 @@ paths:
         uri: arn:aws:lambda:us-east-1:123456789012:function:echo-fn
         payloadFormatVersion: "2.0"
 YAML
+} > "$WORK/api.yaml"
 GW_PORT=$(free_port)
 start_server gateway "$BIN" gateway --listen 127.0.0.1:$GW_PORT --data "$WORK/gw" --api "$WORK/api.yaml" \
   --lambda-endpoint http://127.0.0.1:$LAMBDA_PORT --workers "$WORKERS"

@@ -27,6 +27,10 @@ void series(std::string& out, const char* name, const std::string& server, const
 void appendServerMetrics(std::string& out, const std::vector<NamedServerStats>& servers) {
   family(out, "cdnlab_http_connections_accepted_total", "counter", "Connections accepted by the listener.");
   for (const auto& s : servers) series(out, "cdnlab_http_connections_accepted_total", s.name, nullptr, load(s.stats->accepted));
+  family(out, "cdnlab_http_connections_handed_over_total", "counter",
+         "Connections a worker accepted and handed to the worker serving the fewest, to keep them balanced.");
+  for (const auto& s : servers)
+    series(out, "cdnlab_http_connections_handed_over_total", s.name, nullptr, load(s.stats->connectionsHandedOver));
   family(out, "cdnlab_http_connections_open", "gauge", "Connections open now.");
   for (const auto& s : servers) series(out, "cdnlab_http_connections_open", s.name, nullptr, load(s.stats->openConnections));
   family(out, "cdnlab_http_accept_errors_total", "counter",

@@ -14,6 +14,8 @@ struct ServerStats {
   std::atomic<uint64_t> parseErrors{0};
   std::atomic<uint64_t> timeouts{0};
   std::atomic<uint64_t> openConnections{0};
+  // Connections one worker accepted and handed to a worker that served fewer (worker.cc).
+  std::atomic<uint64_t> connectionsHandedOver{0};
   // Failed accepts on the listeners (acceptor.h). EMFILE/ENFILE (out of file descriptors) and
   // other resource errors pause accepting for a moment instead of spinning.
   std::atomic<uint64_t> acceptErrorsEmfile{0};

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <utility>
+
 #include "common/http/connection.h"
 #include "common/log.h"
 
@@ -83,13 +85,65 @@ void Worker::onAsync(uv_async_t* a) {
   for (auto& fn : batch) fn();
 }
 
+// Exact connection balance (as Envoy's exact balancer does). SO_REUSEPORT hashes each
+// connection's addresses to a worker, so 64 keep-alive connections split 40/24 about as often as
+// 32/32, and for as long as they live the busier worker's connections wait longer for their turn:
+// it sets the tail latency, and a loaded core limits them while the other has room. So a worker
+// that accepts a connection while another serves fewer hands the socket over to that one (a
+// post to its loop, once per connection; requests never cross threads).
 void Worker::onSocket(int fd) {
   if (stopping_) {
     ::close(fd);
     return;
   }
+  Worker* target = leastLoaded();
+  target->load_.fetch_add(1, std::memory_order_relaxed);
+  if (target == this) return adopt(fd);
+  // Owns the socket until the target adopts it: a post dropped by a worker that stopped
+  // meanwhile closes it instead of leaking it.
+  struct HandedSocket {
+    HandedSocket(int f, Worker* w) : fd(f), to(w) {}
+    HandedSocket(const HandedSocket&) = delete;
+    HandedSocket& operator=(const HandedSocket&) = delete;
+    int fd;
+    Worker* to;
+    ~HandedSocket() {
+      if (fd < 0) return;
+      ::close(fd);
+      to->load_.fetch_sub(1, std::memory_order_relaxed);
+    }
+  };
+  auto handed = std::make_shared<HandedSocket>(fd, target);
+  server_->stats_.connectionsHandedOver.fetch_add(1, std::memory_order_relaxed);
+  if (!target->post([handed] { handed->to->adopt(std::exchange(handed->fd, -1)); })) {
+    // The target has stopped meanwhile: serve the socket here after all.
+    target->load_.fetch_sub(1, std::memory_order_relaxed);
+    load_.fetch_add(1, std::memory_order_relaxed);
+    adopt(std::exchange(handed->fd, -1));
+  }
+}
+
+Worker* Worker::leastLoaded() {
+  Worker* best = this;
+  size_t least = load_.load(std::memory_order_relaxed);
+  for (auto& w : server_->workers_) {
+    size_t l = w->load_.load(std::memory_order_relaxed);
+    if (l < least) {
+      least = l;
+      best = w.get();
+    }
+  }
+  return best;
+}
+
+void Worker::adopt(int fd) {
+  if (stopping_) {
+    ::close(fd);
+    load_.fetch_sub(1, std::memory_order_relaxed);
+    return;
+  }
   auto* conn = new Connection(this);
-  conn->open(fd);
+  conn->open(fd);  // counted in load_ until remove()
 }
 
 ServerWrite* Worker::takeWrite() {
@@ -128,6 +182,7 @@ void Worker::remove(Connection* c) {
   else connections_ = c->next;
   if (c->next) c->next->prev = c->prev;
   --connectionCount_;
+  load_.fetch_sub(1, std::memory_order_relaxed);
   server_->stats_.openConnections.fetch_sub(1, std::memory_order_relaxed);
   acceptor_.resume();  // a descriptor was just freed: a listener paused on EMFILE can use it
   finishStopIfDone();

@@ -4,6 +4,7 @@
 
 #include <uv.h>
 
+#include <atomic>
 #include <ctime>
 #include <functional>
 #include <memory>
@@ -48,6 +49,8 @@ class Worker {
 
  private:
   void onSocket(int fd);
+  Worker* leastLoaded();      // the worker holding the fewest connections (this one on a tie)
+  void adopt(int fd);         // on this worker's thread: serve a socket another worker accepted
   static void onAsync(uv_async_t* a);
   static void onGrace(uv_timer_t* t);
   void beginStop(uint64_t graceMs);
@@ -62,6 +65,9 @@ class Worker {
   uv_timer_t grace_;
   bool loopReady_ = false;
   bool handlesOpen_ = false;
+  // Connections this worker serves or is being handed; other workers read it to balance.
+  // Declared before posted_: a hand-over dropped with posted_ still gives its count back.
+  std::atomic<size_t> load_{0};
   std::mutex mu_;
   std::vector<std::function<void()>> posted_;  // guarded by mu_
   bool asyncClosed_ = false;                   // guarded by mu_

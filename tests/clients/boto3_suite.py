@@ -160,30 +160,26 @@ def N(v):
     return {"N": str(v)}
 
 
-def query_all(**kw):
+def all_pages(operation, **kw):
+    """Every item of a Query or Scan, following LastEvaluatedKey (at most 1000 pages)."""
     items, pages = [], 0
     while True:
-        r = client.query(**kw)
+        r = getattr(client, operation)(**kw)
         items += r.get("Items", [])
         pages += 1
         if "LastEvaluatedKey" not in r:
             return items, pages
         kw["ExclusiveStartKey"] = r["LastEvaluatedKey"]
         if pages > 1000:
-            raise AssertionError("query pagination does not end")
+            raise AssertionError(f"{operation} pagination does not end")
+
+
+def query_all(**kw):
+    return all_pages("query", **kw)
 
 
 def scan_all(**kw):
-    items, pages = [], 0
-    while True:
-        r = client.scan(**kw)
-        items += r.get("Items", [])
-        pages += 1
-        if "LastEvaluatedKey" not in r:
-            return items, pages
-        kw["ExclusiveStartKey"] = r["LastEvaluatedKey"]
-        if pages > 1000:
-            raise AssertionError("scan pagination does not end")
+    return all_pages("scan", **kw)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,13 +7,12 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
+from gateway_e2e_base import gateway_client  # noqa: E402
 from harness import Proc  # noqa: E402
 from lambda_util import ROLE, client, make_zip, start_lambda  # noqa: E402
 
-import boto3  # noqa: E402
 from botocore.auth import SigV4Auth  # noqa: E402
 from botocore.awsrequest import AWSRequest  # noqa: E402
-from botocore.config import Config  # noqa: E402
 from botocore.credentials import Credentials  # noqa: E402
 
 
@@ -32,9 +31,7 @@ class AuthorizerStack:
         self.gw = Proc(["gateway", "--listen", "127.0.0.1:0", "--data", os.path.join(self.tmp.name, "gw"),
                         "--lambda-endpoint", self.lam.url(), "--iam-key", f"{iam_key}:{iam_secret}"])
         self.ep = ["--endpoint-url", self.gw.url()]
-        self.boto = boto3.session.Session().client(
-            service, endpoint_url=self.gw.url(), region_name="us-east-1", aws_access_key_id="AKIDTEST",
-            aws_secret_access_key="secret", config=Config(retries={"max_attempts": 1}))
+        self.boto = gateway_client(service, self.gw.url())
 
     def close(self):
         self.boto.close()

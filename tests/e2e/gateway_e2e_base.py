@@ -100,6 +100,34 @@ def jbody(resp):
     return json.loads(resp[2])
 
 
+def gateway_client(service, endpoint_url):
+    """A boto3 client of `service` at the gateway (the tests' credentials, no retries: a failure
+    shows at once)."""
+    return boto3.session.Session().client(
+        service, endpoint_url=endpoint_url, region_name="us-east-1", aws_access_key_id="AKIDTEST",
+        aws_secret_access_key="secret", config=Config(retries={"max_attempts": 1}))
+
+
+class PlainGatewayCase(unittest.TestCase):
+    """One gateway without Lambda per test class, managed through `SERVICE` (cls.boto) or aws-cli
+    (with cls.ep); no tests here."""
+
+    SERVICE = "apigatewayv2"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.gw = Proc(["gateway", "--listen", "127.0.0.1:0", "--data", os.path.join(cls.tmp.name, "gw")])
+        cls.ep = ["--endpoint-url", cls.gw.url()]
+        cls.boto = gateway_client(cls.SERVICE, cls.gw.url())
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.boto.close()
+        cls.gw.stop()
+        cls.tmp.cleanup()
+
+
 class GatewayCase(unittest.TestCase):
     """One gateway (with --lambda-endpoint at the fake and --jwks) per test class; no tests here."""
 
@@ -114,9 +142,7 @@ class GatewayCase(unittest.TestCase):
         cls.upstream = EchoUpstream()
         cls.gw = cls.start()
         cls.ep = ["--endpoint-url", cls.gw.url()]
-        cls.boto = boto3.session.Session().client(
-            "apigatewayv2", endpoint_url=cls.gw.url(), region_name="us-east-1", aws_access_key_id="AKIDTEST",
-            aws_secret_access_key="secret", config=Config(retries={"max_attempts": 1}))
+        cls.boto = gateway_client("apigatewayv2", cls.gw.url())
 
     @classmethod
     def start(cls, extra=()):

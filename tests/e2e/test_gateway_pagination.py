@@ -4,37 +4,22 @@ with its paginator, aws-cli pages transparently (--page-size) and resumes (--max
 import json
 import os
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Proc  # noqa: E402
-from gateway_e2e_base import aws  # noqa: E402
+from gateway_e2e_base import PlainGatewayCase, aws  # noqa: E402
 
-import boto3  # noqa: E402
-from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
 
-class Pagination(unittest.TestCase):
+class Pagination(PlainGatewayCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.gw = Proc(["gateway", "--listen", "127.0.0.1:0", "--data", os.path.join(cls.tmp.name, "gw")])
-        cls.ep = ["--endpoint-url", cls.gw.url()]
-        cls.boto = boto3.session.Session().client(
-            "apigatewayv2", endpoint_url=cls.gw.url(), region_name="us-east-1", aws_access_key_id="AKIDTEST",
-            aws_secret_access_key="secret", config=Config(retries={"max_attempts": 1}))
+        super().setUpClass()
         cls.api_ids = [cls.boto.create_api(Name=f"api{i}", ProtocolType="HTTP")["ApiId"] for i in range(7)]
         cls.route_keys = [f"GET /r{i}" for i in range(5)]
         for k in cls.route_keys:
             cls.boto.create_route(ApiId=cls.api_ids[0], RouteKey=k)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.boto.close()
-        cls.gw.stop()
-        cls.tmp.cleanup()
 
     def test_boto3_pages_by_hand_and_with_paginator(self):
         first = self.boto.get_apis(MaxResults="3")

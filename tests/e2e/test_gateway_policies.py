@@ -12,10 +12,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from gateway_e2e_base import ARN, ISSUER, OPENAPI, JWT_SECRET, GatewayCase, aws, hs256, request  # noqa: E402
+from gateway_e2e_base import ARN, ISSUER, OPENAPI, JWT_SECRET, GatewayCase, aws, gateway_client, hs256, request  # noqa: E402
 
-import boto3  # noqa: E402
-from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
 
@@ -177,9 +175,7 @@ class GatewayPolicies(GatewayCase):
         self.boto.close()
         self.gw.stop()
         type(self).gw = self.start()
-        type(self).boto = boto3.session.Session().client(
-            "apigatewayv2", endpoint_url=self.gw.url(), region_name="us-east-1", aws_access_key_id="AKIDTEST",
-            aws_secret_access_key="secret", config=Config(retries={"max_attempts": 1}))
+        type(self).boto = gateway_client("apigatewayv2", self.gw.url())
         names = [a["Name"] for a in self.boto.get_apis()["Items"]]
         self.assertIn("durable", names)
         self.assertEqual(self.invoke(api_id, "GET", "/")[0], 200)

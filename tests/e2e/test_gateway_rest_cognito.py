@@ -17,11 +17,9 @@ import unittest
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import Proc  # noqa: E402
 from cognito_pool import CognitoIdp, b64u  # noqa: E402
-from gateway_e2e_base import ARN, aws, request  # noqa: E402
+from gateway_e2e_base import ARN, aws, gateway_client, request  # noqa: E402
 from gateway_fakes import FakeLambda  # noqa: E402
 
-import boto3  # noqa: E402
-from botocore.config import Config  # noqa: E402
 
 URI = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" + ARN + "echo/invocations"
 CLAIMS_TEMPLATE = ('{"user": "$context.authorizer.claims[\'cognito:username\']", '
@@ -63,9 +61,7 @@ class RestCognito(unittest.TestCase):
         cls.gw = Proc(["gateway", "--listen", "127.0.0.1:0", "--data", os.path.join(cls.tmp.name, "gw"),
                        "--lambda-endpoint", cls.fake.url, "--cognito-idp-endpoint", cls.idp.url])
         cls.ep = ["--endpoint-url", cls.gw.url()]
-        cls.boto = boto3.session.Session().client(
-            "apigateway", endpoint_url=cls.gw.url(), region_name="us-east-1", aws_access_key_id="AKIDTEST",
-            aws_secret_access_key="secret", config=Config(retries={"max_attempts": 1}))
+        cls.boto = gateway_client("apigateway", cls.gw.url())
         cls.api = cls.boto.create_rest_api(name="cognito")["id"]
         root = cls.boto.get_resources(restApiId=cls.api)["items"][0]["id"]
         cls.authorizer = json.loads(aws(

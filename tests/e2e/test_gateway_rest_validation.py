@@ -8,36 +8,22 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Proc  # noqa: E402
-from gateway_e2e_base import ENV, aws  # noqa: E402
-
-import boto3  # noqa: E402
-from botocore.config import Config  # noqa: E402
+from gateway_e2e_base import ENV, PlainGatewayCase, aws  # noqa: E402
 
 SPEC = os.path.join(os.path.dirname(__file__), "data", "rest_validation_openapi.yaml")
 
 
-class RestValidation(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.gw = Proc(["gateway", "--listen", "127.0.0.1:0", "--data", os.path.join(cls.tmp.name, "gw")])
-        cls.ep = ["--endpoint-url", cls.gw.url()]
-        cls.boto = boto3.session.Session().client(
-            "apigateway", endpoint_url=cls.gw.url(), region_name="us-east-1", aws_access_key_id="AKIDTEST",
-            aws_secret_access_key="secret", config=Config(retries={"max_attempts": 1}))
-        cls.api = json.loads(aws("apigateway", "import-rest-api", "--body", f"fileb://{SPEC}", *cls.ep).stdout)["id"]
-        aws("apigateway", "create-deployment", "--rest-api-id", cls.api, "--stage-name", "prod", *cls.ep)
+class RestValidation(PlainGatewayCase):
+    SERVICE = "apigateway"
 
     @classmethod
-    def tearDownClass(cls):
-        cls.boto.close()
-        cls.gw.stop()
-        cls.tmp.cleanup()
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.api = json.loads(aws("apigateway", "import-rest-api", "--body", f"fileb://{SPEC}", *cls.ep).stdout)["id"]
+        aws("apigateway", "create-deployment", "--rest-api-id", cls.api, "--stage-name", "prod", *cls.ep)
 
     def curl(self, method, path, body=None, headers=()):
         """curl against the path form; returns (status, headers, parsed body)."""

@@ -19,13 +19,11 @@ import unittest
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import Proc  # noqa: E402
 from lambda_util import ROLE, client, make_zip  # noqa: E402
-from gateway_e2e_base import ARN, aws  # noqa: E402
+from gateway_e2e_base import ARN, aws, gateway_client  # noqa: E402
 from test_clients import npm_ci  # noqa: E402  (the SDK the functions require is in tests/clients/js)
 
-import boto3  # noqa: E402
 import websockets  # noqa: E402
 import websockets.exceptions  # noqa: E402
-from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
 JS_MODULES = os.path.join(os.path.dirname(__file__), "..", "clients", "js", "node_modules")
@@ -146,18 +144,14 @@ class WebSocketApi(unittest.TestCase):
         for fn in ("connect", "disconnect", "send", "echo"):
             cls.lc.create_function(FunctionName=fn, Runtime="nodejs20.x", Role=ROLE, Handler=f"index.{fn}",
                                    Code={"ZipFile": code}, Timeout=15, Environment=env)
-        cls.boto = boto3.session.Session().client(
-            "apigatewayv2", endpoint_url=cls.gw.url(), region_name="us-east-1", aws_access_key_id="AKIDTEST",
-            aws_secret_access_key="secret", config=Config(retries={"max_attempts": 1}))
+        cls.boto = gateway_client("apigatewayv2", cls.gw.url())
         for key, fn in (("$connect", "connect"), ("$disconnect", "disconnect"), ("sendmessage", "send"),
                         ("$default", "echo")):
             integ = cls.boto.create_integration(ApiId=cls.api, IntegrationType="AWS_PROXY", IntegrationUri=ARN + fn)
             extra = {"RouteResponseSelectionExpression": "$default"} if key == "$default" else {}
             cls.boto.create_route(ApiId=cls.api, RouteKey=key, Target="integrations/" + integ["IntegrationId"], **extra)
         cls.boto.create_stage(ApiId=cls.api, StageName="prod", AutoDeploy=True)
-        cls.mgmt = boto3.session.Session().client(
-            "apigatewaymanagementapi", endpoint_url=cls.gw.url() + cls.base, region_name="us-east-1",
-            aws_access_key_id="AKIDTEST", aws_secret_access_key="secret", config=Config(retries={"max_attempts": 1}))
+        cls.mgmt = gateway_client("apigatewaymanagementapi", cls.gw.url() + cls.base)
 
     @classmethod
     def tearDownClass(cls):

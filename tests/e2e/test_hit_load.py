@@ -155,6 +155,26 @@ class HitLoadTest(unittest.TestCase):
         self.assertEqual(rc, 1, err)
         self.assertIn("bytes beyond the response", err)
 
+    def test_large_bodies_are_counted_to_the_byte(self):
+        # Bodies past the 4 KiB head read and past one discarding read (256 KiB) are counted,
+        # not copied: every byte of each response is accounted for, and the next response on
+        # the connection still frames.
+        body = 300_000
+        head = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % body
+        rc, kv, err = self.scripted(head + b"x" * body, "-n", 20, "-s", body)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual((kv["requests"], kv["errors"]), ("20", "0"))
+        self.assertEqual(int(kv["bytes"]), 20 * (len(head) + body))
+
+    def test_bytes_beyond_a_large_body_are_an_error(self):
+        # The discarding read stops at the body's end, so what follows it is read as the next
+        # head and refused, not silently dropped with the body.
+        body = 100_000
+        reply = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % body + b"x" * body + b"EXTRA"
+        rc, kv, err = self.scripted(reply, "-n", 20)
+        self.assertNotEqual(kv.get("errors", "1"), "0", err)
+        self.assertRegex(err, "bytes beyond the response|status line")
+
     def test_missing_length_and_garbage_are_errors(self):
         rc, _, err = self.scripted(b"HTTP/1.1 200 OK\r\n\r\nbody")
         self.assertEqual(rc, 1)

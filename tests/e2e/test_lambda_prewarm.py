@@ -70,10 +70,17 @@ def wait_for_spare(pid, used=(), timeout=30, python=False):
     raise AssertionError(f"no spare node process under {pid}: {children(pid)}")
 
 
+# (runtime, handler, files) of the function each test creates.
+NODE = ("nodejs20.x", "index.handler", {"index.js": FN})
+PYTHON = ("python3.11", "app.handler", {"app.py": PY_FN})
+
+
 class LambdaPrewarm(unittest.TestCase):
-    def create(self, lam, name, env):
-        lam.create_function(FunctionName=name, Runtime="nodejs20.x", Role=ROLE, Handler="index.handler",
-                            Code={"ZipFile": make_zip({"index.js": FN})}, Timeout=20,
+    def create(self, lam, name, env, function=NODE):
+        """Creates the function and invokes it once: (its answer, its log tail)."""
+        runtime, handler, files = function
+        lam.create_function(FunctionName=name, Runtime=runtime, Role=ROLE, Handler=handler,
+                            Code={"ZipFile": make_zip(files)}, Timeout=20,
                             Environment={"Variables": env})
         r = lam.invoke(FunctionName=name, Payload=b"{}", LogType="Tail")
         out = payload_of(r)
@@ -108,22 +115,13 @@ class LambdaPrewarm(unittest.TestCase):
             lam.close()
             proc.stop()
 
-    def create_python(self, lam, name, env):
-        lam.create_function(FunctionName=name, Runtime="python3.11", Role=ROLE, Handler="app.handler",
-                            Code={"ZipFile": make_zip({"app.py": PY_FN})}, Timeout=20,
-                            Environment={"Variables": env})
-        r = lam.invoke(FunctionName=name, Payload=b"{}", LogType="Tail")
-        out = payload_of(r)
-        self.assertNotIn("FunctionError", r, (out, tail_of(r)))
-        return out, tail_of(r)
-
     def test_python_spare_takes_the_function_unnoticed(self):
         proc = start_lambda()
         lam = client(proc)
         try:
-            first, _ = self.create_python(lam, "pyfirst", {})
+            first, _ = self.create(lam, "pyfirst", {}, PYTHON)
             spare = wait_for_spare(proc.p.pid, used={first["pid"]}, python=True)
-            out, log = self.create_python(lam, "pywarmed", {"MINE": "1"})
+            out, log = self.create(lam, "pywarmed", {"MINE": "1"}, PYTHON)
             self.assertEqual(out["pid"], spare)  # the process started ahead ran it
             self.assertEqual(out["cwd"], out["root"])
             self.assertEqual((out["name"], out["mine"], out["spareFlag"], out["handler"], out["tz"]),
@@ -132,7 +130,7 @@ class LambdaPrewarm(unittest.TestCase):
             self.assertRegex(log, r"Init Duration: [0-9.]+ ms")
             second = wait_for_spare(proc.p.pid, used={spare, first["pid"]}, python=True)
             # PYTHONPATH is read by python at its start: such a function gets a fresh process.
-            out, _ = self.create_python(lam, "pyownproc", {"PYTHONPATH": "/nonexistent"})
+            out, _ = self.create(lam, "pyownproc", {"PYTHONPATH": "/nonexistent"}, PYTHON)
             self.assertNotEqual(out["pid"], second)
             self.assertIn(second, [c for c, s in children(proc.p.pid) if s])  # still waiting
         finally:
