@@ -11,6 +11,7 @@
 #include <memory>
 #include <thread>
 
+#include "edge/cache/huge_pages.h"
 #include "edge/cache/policy.h"
 
 namespace cdnlab::sim {
@@ -37,9 +38,9 @@ Result<SimResult> simulate(const Trace& trace, const SimJob& job, std::atomic<ui
   const uint64_t cap = job.capacity;
 
   // The lean index: the dense object number is the ItemId; residency and the charged size are
-  // two arrays (5 bytes per object).
-  std::vector<uint32_t> charged(trace.objects(), 0);
-  std::vector<uint8_t> resident(trace.objects(), 0);
+  // two arrays (5 bytes per object), on huge pages when large (edge/cache/huge_pages.h).
+  edge::cache::HugePageVector<uint32_t> charged(trace.objects(), 0);
+  edge::cache::HugePageVector<uint8_t> resident(trace.objects(), 0);
   uint64_t used = 0;
   SimResult r;
   r.job = job;
@@ -55,7 +56,15 @@ Result<SimResult> simulate(const Trace& trace, const SimJob& job, std::atomic<ui
   const auto t0 = std::chrono::steady_clock::now();
   const double cpu0 = threadCpuSeconds();
   const auto& reqs = trace.requests;
+  // The trace says which objects come next: start loading their key and residency kAhead
+  // requests early, so that those misses overlap instead of each stalling its own request.
+  constexpr size_t kAhead = 16;
   for (size_t i = 0; i < reqs.size(); ++i) {
+    if (i + kAhead < reqs.size()) {
+      const uint32_t ahead = reqs[i + kAhead].obj;
+      __builtin_prefetch(&trace.keys[ahead]);
+      __builtin_prefetch(&resident[ahead]);
+    }
     const Request& q = reqs[i];
     const uint64_t size = bytesMode ? q.size : 1;
     r.bytes += q.size;

@@ -10,7 +10,8 @@
 // policy (its arrays by id); count; copy the owning reference (one atomic increment on the
 // entry's control block, which shares the entry's first line); unlock. Three rounds of memory
 // accesses that can miss (slot; entry + arrays by id; key characters + the policy's
-// neighbours), nothing allocated.
+// neighbours), nothing allocated. The entry's later lines and the arrays by id are prefetched
+// as soon as the slot is read, so they overlap with the key compare.
 #include "edge/cache/store.h"
 
 #include <algorithm>
