@@ -6,8 +6,8 @@
 #include <string>
 
 #include "bench/dashboard/dashboard_server.h"
-#include "bench/run/default_topology.h"
 #include "cli/command.h"
+#include "cli/topology_arg.h"
 #include "common/signals.h"
 #include "geo/topology.h"
 
@@ -21,8 +21,7 @@ struct DashboardArgs {
 
 int runDashboard(const DashboardArgs& a) {
   blockStopSignals();
-  auto topo = a.topology.empty() ? geo::loadTopologyString(bench::run::defaultTopologyYaml(), bench::run::kDefaultTopologyName)
-                                 : geo::loadTopologyFile(a.topology);
+  auto topo = loadTopologyArg(a.topology);
   if (!topo) {
     std::fputs(config::formatErrors(topo.errors()).c_str(), stderr);
     return 2;

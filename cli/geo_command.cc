@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "bench/run/default_topology.h"
 #include "cli/command.h"
+#include "cli/topology_arg.h"
 #include "geo/geo_build.h"
 #include "geo/geo_db.h"
 #include "geo/topology.h"
@@ -22,9 +22,7 @@ struct GeoArgs {
 };
 
 int runBuild(const GeoArgs& a) {
-  auto topo = a.topology.empty()
-                  ? geo::loadTopologyString(bench::run::defaultTopologyYaml(), bench::run::kDefaultTopologyName)
-                  : geo::loadTopologyFile(a.topology);
+  auto topo = loadTopologyArg(a.topology);
   if (!topo) {
     std::fputs(config::formatErrors(topo.errors()).c_str(), stderr);
     return 2;

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "bench/run/default_topology.h"
 #include "cli/command.h"
+#include "cli/topology_arg.h"
 #include "common/config/units.h"
 #include "common/signals.h"
 #include "geo/geo_build.h"
@@ -29,9 +29,7 @@ struct RouterArgs {
 
 int runRouter(const RouterArgs& a) {
   blockStopSignals();
-  auto topo = a.topology.empty()
-                  ? geo::loadTopologyString(bench::run::defaultTopologyYaml(), bench::run::kDefaultTopologyName)
-                  : geo::loadTopologyFile(a.topology);
+  auto topo = loadTopologyArg(a.topology);
   if (!topo) {
     std::fputs(config::formatErrors(topo.errors()).c_str(), stderr);
     return 2;

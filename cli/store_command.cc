@@ -30,6 +30,8 @@ struct StoreArgs {
   int64_t streamRetentionS = 24 * 3600;
   int64_t batchWindowUs = 1000;
   int64_t itemCacheMb = 128;
+  bool enforceThroughput = false;
+  int64_t burstSeconds = 300;
   std::string logLevel = "warn";
 };
 
@@ -73,6 +75,8 @@ int runStore(StoreArgs& a) {
   if (a.auth) svo.credentials.push_back({a.accessKey, a.secretKey});
   svo.ttlSweepIntervalMs = a.ttlIntervalMs;
   svo.streamRetentionMs = a.streamRetentionS * 1000;
+  svo.enforceThroughput = a.enforceThroughput;
+  svo.burstSeconds = static_cast<double>(a.burstSeconds);
   store::Service service(**engine, svo);
   if (auto r = service.start(); !r) {
     std::fprintf(stderr, "cdnlab store: %s\n", r.error().message.c_str());
@@ -115,6 +119,12 @@ CDNLAB_COMMAND("store", "Run the DynamoDB-compatible origin store", [](CLI::App&
   sub.add_option("--batch-window-us", a->batchWindowUs, "Group commit window for --sync batch")->capture_default_str();
   sub.add_option("--item-cache-mb", a->itemCacheMb, "Cache of recently read items in front of RocksDB (0: off)")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 20))
+      ->capture_default_str();
+  sub.add_flag("--enforce-throughput", a->enforceThroughput,
+               "Throttle PROVISIONED tables to their read/write capacity units (ProvisionedThroughputExceededException, "
+               "UnprocessedItems / UnprocessedKeys); off, like DynamoDB Local");
+  sub.add_option("--burst-seconds", a->burstSeconds, "Unused capacity a throttled table keeps (DynamoDB: 300 s)")
+      ->check(CLI::Range(int64_t{1}, int64_t{3600}))
       ->capture_default_str();
   sub.add_option("--log-level", a->logLevel, "debug, info, warn, error, off")->capture_default_str();
   return [a] { return runStore(*a); };

@@ -1,20 +1,13 @@
 // `cdnlab up [topo.yaml] [--detach] [--wait] [--no-latency]`: start a whole topology (origin, shield and
 // edge PoPs, router), each as its own process on its own loopback address. Logic: bench/run/up.h.
-#include <map>
 #include <memory>
 #include <string>
 
 #include "bench/run/up.h"
 #include "cli/command.h"
+#include "cli/runtime_option.h"
 
 namespace cdnlab::cli {
-namespace {
-std::map<std::string, bench::run::RuntimeChoice> runtimeChoices() {
-  return {{"auto", bench::run::RuntimeChoice::Auto},
-          {"as-written", bench::run::RuntimeChoice::AsWritten},
-          {"native", bench::run::RuntimeChoice::Native}};
-}
-}  // namespace
 
 CDNLAB_COMMAND("up", "Start a topology (default: the embedded shop, configs/shop.yaml), one process per component",
                [](CLI::App& sub) {
@@ -28,10 +21,7 @@ CDNLAB_COMMAND("up", "Start a topology (default: the embedded shop, configs/shop
                               "Return (or serve) once the functions' provisioned concurrency is READY");
                  sub.add_flag("--access-logs", o->accessLogs,
                               "Every PoP writes a CloudFront-format access log to <run dir>/<id>.access.log");
-                 sub.add_option("--runtime", o->runtime,
-                                "Functions: auto (native where node or its AWS SDK is missing), as-written, native")
-                     ->transform(CLI::CheckedTransformer(runtimeChoices()))
-                     ->capture_default_str();
+                 addRuntimeOption(sub, o->runtime)->capture_default_str();
                  sub.add_option("--ready-timeout-ms", *readyMs, "How long each start wave may take to be ready")
                      ->check(CLI::Range(100, 600000))
                      ->capture_default_str();

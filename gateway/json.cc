@@ -4,7 +4,8 @@
 #include <rapidjson/error/en.h>
 
 #include <chrono>
-#include <ctime>
+
+#include "gateway/utc_time.h"
 
 namespace cdnlab::gateway {
 
@@ -121,14 +122,7 @@ Result<bool> parseJson(std::string_view text, rapidjson::Document& doc) {
   return true;
 }
 
-std::string isoTime(int64_t epochMs) {
-  time_t t = static_cast<time_t>(epochMs / 1000);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string isoTime(int64_t epochMs) { return formatUtc(epochMs, "%Y-%m-%dT%H:%M:%SZ"); }
 
 int64_t wallMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -40,6 +40,13 @@ inline void jstrIf(JsonWriter& w, std::string_view k, const std::string& v) {
 void jmap(JsonWriter& w, std::string_view k, const StringMap& m);
 void jboolMap(JsonWriter& w, std::string_view k, const std::map<std::string, bool>& m);
 void jlist(JsonWriter& w, std::string_view k, const std::vector<std::string>& v);
+// A map or list member only when it is not empty (as jstrIf).
+inline void jmapIf(JsonWriter& w, std::string_view k, const StringMap& m) {
+  if (!m.empty()) jmap(w, k, m);
+}
+inline void jlistIf(JsonWriter& w, std::string_view k, const std::vector<std::string>& v) {
+  if (!v.empty()) jlist(w, k, v);
+}
 
 // The text `fn` writes: renderJson([&](JsonWriter& w) { ... }).
 template <typename Fn>
@@ -67,6 +74,11 @@ class JsonReader {
   const rapidjson::Value* object(const char* name);  // nullptr when absent; error when not an object
   const std::string& error() const { return err_; }
   bool ok() const { return err_.empty(); }
+  // ok() as a Result: the 400 naming the first member of the wrong type, or true.
+  Result<bool> result() const {
+    if (!ok()) return Error{400, err_};
+    return true;
+  }
 
  private:
   bool fail(const char* name, const char* what);

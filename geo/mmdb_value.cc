@@ -62,26 +62,15 @@ MmdbValue MmdbValue::dbl(double d) {
   v.dbl_ = d;
   return v;
 }
-MmdbValue MmdbValue::uint16(uint16_t x) {
-  MmdbValue v(Kind::Uint16);
+MmdbValue MmdbValue::withUnsigned(Kind k, uint64_t x) {
+  MmdbValue v(k);
   v.uint_ = x;
   return v;
 }
-MmdbValue MmdbValue::uint32(uint32_t x) {
-  MmdbValue v(Kind::Uint32);
-  v.uint_ = x;
-  return v;
-}
-MmdbValue MmdbValue::uint64(uint64_t x) {
-  MmdbValue v(Kind::Uint64);
-  v.uint_ = x;
-  return v;
-}
-MmdbValue MmdbValue::boolean(bool b) {
-  MmdbValue v(Kind::Bool);
-  v.uint_ = b ? 1 : 0;
-  return v;
-}
+MmdbValue MmdbValue::uint16(uint16_t x) { return withUnsigned(Kind::Uint16, x); }
+MmdbValue MmdbValue::uint32(uint32_t x) { return withUnsigned(Kind::Uint32, x); }
+MmdbValue MmdbValue::uint64(uint64_t x) { return withUnsigned(Kind::Uint64, x); }
+MmdbValue MmdbValue::boolean(bool b) { return withUnsigned(Kind::Bool, b ? 1 : 0); }
 
 MmdbValue& MmdbValue::set(std::string_view key, MmdbValue value) {
   assert(kind_ == Kind::Map);

@@ -37,6 +37,8 @@ class MmdbValue {
 
  private:
   explicit MmdbValue(Kind k) : kind_(k) {}
+  // The unsigned kinds (and Bool, stored as 0 or 1) keep their value in uint_.
+  static MmdbValue withUnsigned(Kind k, uint64_t x);
 
   Kind kind_;
   std::string str_;

@@ -42,4 +42,12 @@ http::Response errorResponse(const ApiError& e, const std::string& requestId) {
   return r;
 }
 
+http::Response jsonResponse(int status, std::string body) {
+  http::Response r;
+  r.status = status;
+  r.headers.add("Content-Type", "application/json");
+  r.body = Buffer(std::move(body));
+  return r;
+}
+
 }  // namespace cdnlab::lambda

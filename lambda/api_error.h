@@ -31,5 +31,7 @@ ApiError serviceError(std::string message);
 ApiError tooManyRequests(std::string reason, std::string message = "Rate Exceeded.");
 
 http::Response errorResponse(const ApiError& e, const std::string& requestId);
+// A successful answer: `body` (JSON, or empty) with AWS's Content-Type.
+http::Response jsonResponse(int status, std::string body);
 
 }  // namespace cdnlab::lambda

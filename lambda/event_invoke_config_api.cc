@@ -10,14 +10,6 @@ namespace cdnlab::lambda {
 
 namespace {
 
-http::Response jsonResponse(int status, std::string body) {
-  http::Response r;
-  r.status = status;
-  r.headers.add("Content-Type", "application/json");
-  r.body = Buffer(std::move(body));
-  return r;
-}
-
 std::string qualifierKey(const std::string& qualifier) { return qualifier.empty() ? "$LATEST" : qualifier; }
 
 }  // namespace

@@ -17,14 +17,6 @@ namespace cdnlab::lambda {
 
 namespace {
 
-http::Response jsonResponse(int status, std::string body) {
-  http::Response r;
-  r.status = status;
-  r.headers.add("Content-Type", "application/json");
-  r.body = Buffer(std::move(body));
-  return r;
-}
-
 bool isStreamArn(const std::string& arn) {
   return arn.rfind("arn:aws:dynamodb:", 0) == 0 && arn.find(":table/") != std::string::npos &&
          arn.find("/stream/") != std::string::npos && arn.size() <= 1024;

@@ -2,10 +2,34 @@
 // resolve the function -> read the invocation type, log type, client context -> check the
 // payload (size, JSON) -> DryRun answers, Event queues, RequestResponse runs and answers with the
 // payload and AWS's headers.
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "lambda/codec.h"
 #include "lambda/service.h"
 
 namespace cdnlab::lambda {
+
+namespace {
+
+// X-Amz-Client-Context: base64 (at most 3583 bytes, AWS's limit) of a JSON object. Returned
+// re-written compactly: it travels on to the function in a Runtime API header, where a raw CR or
+// LF (whitespace to JSON) would end the header; escaped inside strings they are harmless.
+std::optional<std::string> clientContextJson(std::string_view header) {
+  if (header.size() > 3583) return std::nullopt;
+  auto decoded = base64Decode(header);
+  if (!decoded) return std::nullopt;
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseIterativeFlag>(decoded->data(), decoded->size());
+  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(out);
+  doc.Accept(writer);
+  return std::string(out.GetString(), out.GetSize());
+}
+
+}  // namespace
 
 void LambdaService::invoke(const std::string& name, const http::Request& req, const std::string& requestId, Respond respond) {
   auto fail = [&](const ApiError& e) { respond(errorResponse(e, requestId)); };
@@ -21,10 +45,10 @@ void LambdaService::invoke(const std::string& name, const http::Request& req, co
     return fail(validationError(logType, "logType", "Member must satisfy enum value set: [Tail, None]"));
   std::string clientContext;
   if (auto cc = req.headers.get("X-Amz-Client-Context")) {
-    auto decoded = base64Decode(*cc);
-    if (cc->size() > 3583 || !decoded || !isJsonValue(*decoded))
-      return fail(invalidRequestContent("Client context must be a valid Base64-encoded JSON object."));
-    clientContext = *decoded;
+    auto compact = clientContextJson(*cc);
+    if (!compact) return fail(invalidRequestContent("Client context must be a valid Base64-encoded JSON object."));
+    // AWS hands the client context to synchronous invocations only.
+    if (type == "RequestResponse") clientContext = std::move(*compact);
   }
 
   uint64_t limit = type == "Event" ? options_.maxAsyncPayloadBytes : options_.maxSyncPayloadBytes;

@@ -14,15 +14,17 @@ namespace cdnlab::lambda {
 
 namespace {
 
-http::Response jsonResponse(int status, std::string body) {
-  http::Response r;
-  r.status = status;
-  r.headers.add("Content-Type", "application/json");
-  r.body = Buffer(std::move(body));
-  return r;
+ApiError badBody(const Error& e) { return invalidRequestContent(e.message); }
+
+// AWS's optimistic locking: a RevisionId in the request must name the current revision.
+bool revisionMatches(const rapidjson::Value& body, const std::string& current) {
+  auto given = getString(body, "RevisionId");
+  return !given || !*given || **given == current;
 }
 
-ApiError badBody(const Error& e) { return invalidRequestContent(e.message); }
+ApiError revisionMismatch() {
+  return preconditionFailed("The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id");
+}
 
 // Environment.Variables of a request body.
 ApiResult<std::optional<std::map<std::string, std::string>>> environmentOf(const rapidjson::Value& body) {
@@ -93,6 +95,15 @@ ApiResult<FunctionRecord*> LambdaService::requireFunction(const std::string& nam
   FunctionRecord* rec = registry_->find(ref->name);
   if (!rec) return resourceNotFound(notFoundMessage(options_.account, ref->name, ""));
   return rec;
+}
+
+ApiResult<LambdaService::FunctionAndBody> LambdaService::requireFunctionAndBody(const std::string& nameOrArn,
+                                                                              const http::Request& req) {
+  auto rec = requireFunction(nameOrArn);
+  if (!rec) return rec.error();
+  auto body = parseObject(req.body);
+  if (!body) return badBody(body.error());
+  return FunctionAndBody{*rec, std::move(body.value())};
 }
 
 ApiResult<CodeRef> LambdaService::storeZipField(const std::string& name, const rapidjson::Value& code) {
@@ -237,54 +248,50 @@ ApiResult<http::Response> LambdaService::listFunctions(const http::Request& req)
 }
 
 ApiResult<http::Response> LambdaService::updateFunctionCode(const std::string& name, const http::Request& req) {
-  auto rec = requireFunction(name);
-  if (!rec) return rec.error();
-  auto body = parseObject(req.body);
-  if (!body) return badBody(body.error());
-  auto revision = getString(*body, "RevisionId");
-  if (revision && *revision && **revision != (*rec)->latest.revisionId)
-    return preconditionFailed("The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id");
-  auto dryRun = getBool(*body, "DryRun");
-  auto stored = storeZipField((*rec)->name, *body);
+  auto in = requireFunctionAndBody(name, req);
+  if (!in) return in.error();
+  FunctionRecord* rec = in->function;
+  const rapidjson::Document& body = in->body;
+  if (!revisionMatches(body, rec->latest.revisionId)) return revisionMismatch();
+  auto dryRun = getBool(body, "DryRun");
+  auto stored = storeZipField(rec->name, body);
   if (!stored) return stored.error();
   if (dryRun && *dryRun && **dryRun) {
-    FunctionConfig preview = (*rec)->latest;
+    FunctionConfig preview = rec->latest;
     preview.code = *stored;
-    return jsonResponse(200, functionConfigurationJson(options_.account, (*rec)->name, preview));
+    return jsonResponse(200, functionConfigurationJson(options_.account, rec->name, preview));
   }
-  FunctionConfig& c = (*rec)->latest;
+  FunctionConfig& c = rec->latest;
   c.code = *stored;
   c.lastModifiedMs = wallClockMs();
   c.revisionId = newUuid();
-  invoker_->functionChanged((*rec)->name);
-  auto publish = getBool(*body, "Publish");
+  invoker_->functionChanged(rec->name);
+  auto publish = getBool(body, "Publish");
   if (publish && *publish && **publish) {
-    int n = ++(*rec)->lastVersion;
+    int n = ++rec->lastVersion;
     FunctionConfig v = c;
     v.version = std::to_string(n);
-    (*rec)->versions[n] = v;
+    rec->versions[n] = v;
   }
-  if (auto r = registry_->save(**rec); !r) return serviceError(r.error().message);
-  const FunctionConfig& shown = (publish && *publish && **publish) ? (*rec)->versions.rbegin()->second : c;
-  return jsonResponse(200, functionConfigurationJson(options_.account, (*rec)->name, shown));
+  if (auto r = registry_->save(*rec); !r) return serviceError(r.error().message);
+  const FunctionConfig& shown = (publish && *publish && **publish) ? rec->versions.rbegin()->second : c;
+  return jsonResponse(200, functionConfigurationJson(options_.account, rec->name, shown));
 }
 
 ApiResult<http::Response> LambdaService::updateFunctionConfiguration(const std::string& name, const http::Request& req) {
-  auto rec = requireFunction(name);
-  if (!rec) return rec.error();
-  auto body = parseObject(req.body);
-  if (!body) return badBody(body.error());
-  auto revision = getString(*body, "RevisionId");
-  if (revision && *revision && **revision != (*rec)->latest.revisionId)
-    return preconditionFailed("The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id");
-  FunctionConfig updated = (*rec)->latest;
-  if (auto e = applyConfig(updated, *body)) return *e;
+  auto in = requireFunctionAndBody(name, req);
+  if (!in) return in.error();
+  FunctionRecord* rec = in->function;
+  const rapidjson::Document& body = in->body;
+  if (!revisionMatches(body, rec->latest.revisionId)) return revisionMismatch();
+  FunctionConfig updated = rec->latest;
+  if (auto e = applyConfig(updated, body)) return *e;
   updated.lastModifiedMs = wallClockMs();
   updated.revisionId = newUuid();
-  (*rec)->latest = std::move(updated);
-  invoker_->functionChanged((*rec)->name);
-  if (auto r = registry_->save(**rec); !r) return serviceError(r.error().message);
-  return jsonResponse(200, functionConfigurationJson(options_.account, (*rec)->name, (*rec)->latest));
+  rec->latest = std::move(updated);
+  invoker_->functionChanged(rec->name);
+  if (auto r = registry_->save(*rec); !r) return serviceError(r.error().message);
+  return jsonResponse(200, functionConfigurationJson(options_.account, rec->name, rec->latest));
 }
 
 ApiResult<http::Response> LambdaService::deleteFunction(const std::string& name, const std::string& qualifier) {
@@ -315,32 +322,30 @@ ApiResult<http::Response> LambdaService::deleteFunction(const std::string& name,
 }
 
 ApiResult<http::Response> LambdaService::publishVersion(const std::string& name, const http::Request& req) {
-  auto rec = requireFunction(name);
-  if (!rec) return rec.error();
-  auto body = parseObject(req.body);
-  if (!body) return badBody(body.error());
-  FunctionConfig& latest = (*rec)->latest;
-  auto sha = getString(*body, "CodeSha256");
+  auto in = requireFunctionAndBody(name, req);
+  if (!in) return in.error();
+  FunctionRecord* rec = in->function;
+  const rapidjson::Document& body = in->body;
+  FunctionConfig& latest = rec->latest;
+  auto sha = getString(body, "CodeSha256");
   if (sha && *sha && **sha != latest.code.sha256)
     return invalidParameter("CodeSha256 (" + **sha + ") is different from current CodeSha256 in $LATEST (" + latest.code.sha256 +
                             "). Please try again with the CodeSha256 in $LATEST.");
-  auto revision = getString(*body, "RevisionId");
-  if (revision && *revision && **revision != latest.revisionId)
-    return preconditionFailed("The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id");
+  if (!revisionMatches(body, latest.revisionId)) return revisionMismatch();
   // Nothing changed since the last version: AWS returns that version instead of a new one.
-  if (!(*rec)->versions.empty()) {
-    const FunctionConfig& last = (*rec)->versions.rbegin()->second;
+  if (!rec->versions.empty()) {
+    const FunctionConfig& last = rec->versions.rbegin()->second;
     if (last.revisionId == latest.revisionId)
-      return jsonResponse(201, functionConfigurationJson(options_.account, (*rec)->name, last));
+      return jsonResponse(201, functionConfigurationJson(options_.account, rec->name, last));
   }
-  int n = ++(*rec)->lastVersion;
+  int n = ++rec->lastVersion;
   FunctionConfig v = latest;
   v.version = std::to_string(n);
-  auto description = getString(*body, "Description");
+  auto description = getString(body, "Description");
   if (description && *description) v.description = **description;
-  (*rec)->versions[n] = v;
-  if (auto r = registry_->save(**rec); !r) return serviceError(r.error().message);
-  return jsonResponse(201, functionConfigurationJson(options_.account, (*rec)->name, v));
+  rec->versions[n] = v;
+  if (auto r = registry_->save(*rec); !r) return serviceError(r.error().message);
+  return jsonResponse(201, functionConfigurationJson(options_.account, rec->name, v));
 }
 
 ApiResult<http::Response> LambdaService::listVersions(const std::string& name) {
@@ -366,27 +371,27 @@ static std::optional<ApiError> checkAliasTarget(const FunctionRecord& rec, const
 }
 
 ApiResult<http::Response> LambdaService::createAlias(const std::string& name, const http::Request& req) {
-  auto rec = requireFunction(name);
-  if (!rec) return rec.error();
-  auto body = parseObject(req.body);
-  if (!body) return badBody(body.error());
-  auto aliasName = getString(*body, "Name");
-  auto version = getString(*body, "FunctionVersion");
-  auto description = getString(*body, "Description");
+  auto in = requireFunctionAndBody(name, req);
+  if (!in) return in.error();
+  FunctionRecord* rec = in->function;
+  const rapidjson::Document& body = in->body;
+  auto aliasName = getString(body, "Name");
+  auto version = getString(body, "FunctionVersion");
+  auto description = getString(body, "Description");
   if (!aliasName || !version || !description) return invalidRequestContent("Name, FunctionVersion and Description must be strings");
   if (!*aliasName) return validationError("null", "name", "Member must not be null");
   if (!*version) return validationError("null", "functionVersion", "Member must not be null");
   if (!validAliasName(**aliasName))
     return validationError(**aliasName, "name", "Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)");
-  if (body->HasMember("RoutingConfig") && !(*body)["RoutingConfig"].IsNull())
+  if (body.HasMember("RoutingConfig") && !body["RoutingConfig"].IsNull())
     return invalidParameter("cdnlab lambda does not support weighted aliases (RoutingConfig).");
-  if (auto e = checkAliasTarget(**rec, **version)) return *e;
-  if ((*rec)->aliases.count(**aliasName))
-    return resourceConflict("Alias already exists: " + qualifiedArn(options_.account, (*rec)->name, **aliasName));
+  if (auto e = checkAliasTarget(*rec, **version)) return *e;
+  if (rec->aliases.count(**aliasName))
+    return resourceConflict("Alias already exists: " + qualifiedArn(options_.account, rec->name, **aliasName));
   Alias a{**aliasName, **version, description->value_or(""), newUuid()};
-  (*rec)->aliases[a.name] = a;
-  if (auto r = registry_->save(**rec); !r) return serviceError(r.error().message);
-  return jsonResponse(201, aliasJson(options_.account, (*rec)->name, a));
+  rec->aliases[a.name] = a;
+  if (auto r = registry_->save(*rec); !r) return serviceError(r.error().message);
+  return jsonResponse(201, aliasJson(options_.account, rec->name, a));
 }
 
 ApiResult<http::Response> LambdaService::getAlias(const std::string& name, const std::string& alias) {
@@ -411,7 +416,7 @@ ApiResult<http::Response> LambdaService::updateAlias(const std::string& name, co
   auto revision = getString(*body, "RevisionId");
   if (!version || !description || !revision) return invalidRequestContent("FunctionVersion, Description and RevisionId must be strings");
   if (*revision && **revision != it->second.revisionId)
-    return preconditionFailed("The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id");
+    return revisionMismatch();
   if (body->HasMember("RoutingConfig") && !(*body)["RoutingConfig"].IsNull())
     return invalidParameter("cdnlab lambda does not support weighted aliases (RoutingConfig).");
   if (*version) {
@@ -455,11 +460,11 @@ ApiResult<http::Response> LambdaService::listAliases(const std::string& name) {
 // ---- concurrency ----
 
 ApiResult<http::Response> LambdaService::putConcurrency(const std::string& name, const http::Request& req) {
-  auto rec = requireFunction(name);
-  if (!rec) return rec.error();
-  auto body = parseObject(req.body);
-  if (!body) return badBody(body.error());
-  auto n = getInt(*body, "ReservedConcurrentExecutions");
+  auto in = requireFunctionAndBody(name, req);
+  if (!in) return in.error();
+  FunctionRecord* rec = in->function;
+  const rapidjson::Document& body = in->body;
+  auto n = getInt(body, "ReservedConcurrentExecutions");
   if (!n) return badBody(n.error());
   if (!*n) return validationError("null", "reservedConcurrentExecutions", "Member must not be null");
   if (**n < 0) return validationError(std::to_string(**n), "reservedConcurrentExecutions", "Member must have value greater than or equal to 0");
@@ -468,13 +473,13 @@ ApiResult<http::Response> LambdaService::putConcurrency(const std::string& name,
   int minimumUnreserved = std::min(100, limit / 10);
   int reservedElsewhere = 0;
   for (FunctionRecord* other : registry_->all())
-    if (other != *rec && other->reservedConcurrency) reservedElsewhere += *other->reservedConcurrency;
+    if (other != rec && other->reservedConcurrency) reservedElsewhere += *other->reservedConcurrency;
   if (reservedElsewhere + **n > limit - minimumUnreserved)
     return invalidParameter("Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [" +
                             std::to_string(minimumUnreserved) + "].");
-  (*rec)->reservedConcurrency = static_cast<int>(**n);
-  invoker_->setReserved((*rec)->name, (*rec)->reservedConcurrency);
-  if (auto r = registry_->save(**rec); !r) return serviceError(r.error().message);
+  rec->reservedConcurrency = static_cast<int>(**n);
+  invoker_->setReserved(rec->name, rec->reservedConcurrency);
+  if (auto r = registry_->save(*rec); !r) return serviceError(r.error().message);
   return jsonResponse(200, "{\"ReservedConcurrentExecutions\":" + std::to_string(**n) + "}");
 }
 

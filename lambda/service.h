@@ -91,6 +91,13 @@ class LambdaService {
   ApiResult<http::Response> accountSettings();
   ApiResult<http::Response> codeDownload(const std::string& name, const std::string& query);
   ApiResult<FunctionRecord*> requireFunction(const std::string& nameOrArn);
+  // The function named in the path and the request's JSON object body: how every operation that
+  // changes a function starts (404 / 400 as AWS answers either).
+  struct FunctionAndBody {
+    FunctionRecord* function;
+    rapidjson::Document body;
+  };
+  ApiResult<FunctionAndBody> requireFunctionAndBody(const std::string& nameOrArn, const http::Request& req);
   ApiResult<CodeRef> storeZipField(const std::string& name, const rapidjson::Value& body);
 
   // event_invoke_config_api.cc (update: UpdateFunctionEventInvokeConfig, else Put)

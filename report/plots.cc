@@ -28,6 +28,16 @@ const TierFigures* findTier(const RunData& run, std::string_view name) {
   return nullptr;
 }
 
+// A chart of a per-second series over the measured run.
+LineChart perSecondChart(std::string id, std::string title, std::string yLabel) {
+  LineChart c;
+  c.id = std::move(id);
+  c.title = std::move(title);
+  c.x.label = "second of the measured run";
+  c.y.label = std::move(yLabel);
+  return c;
+}
+
 std::optional<double> tierValue(const TierFigures* t, std::string_view key) {
   if (!t) return std::nullopt;
   for (const auto& [k, v] : t->values)
@@ -38,11 +48,7 @@ std::optional<double> tierValue(const TierFigures* t, std::string_view key) {
 }  // namespace
 
 LineChart hitRatioOverTime(const RunData& run) {
-  LineChart c;
-  c.id = "hit-ratio";
-  c.title = "Hit ratio over time per PoP (Hit and Stale count as hits)";
-  c.x.label = "second of the measured run";
-  c.y.label = "hit ratio";
+  LineChart c = perSecondChart("hit-ratio", "Hit ratio over time per PoP (Hit and Stale count as hits)", "hit ratio");
   c.y.percent = true;
   for (const auto& p : run.pops) c.series.push_back({p.name, ratioSeries(p.series)});
   Series all{"all PoPs", ratioSeries(run.total.series)};
@@ -64,29 +70,25 @@ LineChart latencyCdf(const RunData& run) {
   c.height = std::max(300, 40 + 16 * static_cast<int>(run.regions.size() * 2));
   for (size_t i = 0; i < run.regions.size(); ++i) {
     const Tally& r = run.regions[i];
-    if (auto it = r.latencyByOutcome.find("Hit"); it != r.latencyByOutcome.end()) {
-      Series s{r.name + " hit", cdfPoints(it->second)};
+    // The region's CDF of one outcome, in the region's colour.
+    auto addCdf = [&](const char* outcome, const char* suffix, bool dashed) {
+      auto it = r.latencyByOutcome.find(outcome);
+      if (it == r.latencyByOutcome.end()) return;
+      Series s{r.name + suffix, cdfPoints(it->second)};
       s.step = true;
+      s.dashed = dashed;
       s.color = i;
       c.series.push_back(std::move(s));
-    }
-    if (auto it = r.latencyByOutcome.find("Miss"); it != r.latencyByOutcome.end()) {
-      Series s{r.name + " miss", cdfPoints(it->second)};
-      s.step = true;
-      s.dashed = true;
-      s.color = i;
-      c.series.push_back(std::move(s));
-    }
+    };
+    addCdf("Hit", " hit", false);
+    addCdf("Miss", " miss", true);
   }
   return c;
 }
 
 LineChart offloadOverTime(const RunData& run) {
-  LineChart c;
-  c.id = "offload";
-  c.title = "Origin offload over time: requests answered without the origin";
-  c.x.label = "second of the measured run";
-  c.y.label = "share of client requests";
+  LineChart c = perSecondChart("offload", "Origin offload over time: requests answered without the origin",
+                               "share of client requests");
   c.y.percent = true;
   c.series.push_back({"answered at the edge", ratioSeries(run.total.series)});
   // When the run scraped the origin per second, the true offload: 1 - origin / client requests.
@@ -106,11 +108,7 @@ LineChart offloadOverTime(const RunData& run) {
 }
 
 LineChart coldStartsOverTime(const RunData& run) {
-  LineChart c;
-  c.id = "cold-starts";
-  c.title = "Lambda cold starts and invocations per second";
-  c.x.label = "second of the measured run";
-  c.y.label = "per second";
+  LineChart c = perSecondChart("cold-starts", "Lambda cold starts and invocations per second", "per second");
   if (const TierFigures* lambda = findTier(run, "lambda"))
     for (const auto& [name, points] : lambda->series)
       if (name.find("cold") != std::string::npos || name.find("invocation") != std::string::npos) {

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "edge/cache/huge_pages.h"
+
 namespace cdnlab::sim {
 
 class FlatIdMap {
@@ -60,7 +62,7 @@ class FlatIdMap {
     return c;
   }
   void rehash(size_t cap) {
-    std::vector<Slot> old;
+    edge::cache::HugePageVector<Slot> old;
     old.swap(slots_);
     slots_.assign(cap, Slot{});
     mask_ = cap - 1;
@@ -71,7 +73,7 @@ class FlatIdMap {
       slots_[i] = s;
     }
   }
-  std::vector<Slot> slots_;
+  edge::cache::HugePageVector<Slot> slots_;
   size_t mask_ = 0, size_ = 0;
   bool hasZero_ = false;
   uint32_t zero_ = 0;

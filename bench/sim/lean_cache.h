@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "edge/cache/huge_pages.h"
 #include "edge/cache/policy.h"
 
 namespace cdnlab::sim {
@@ -84,8 +85,8 @@ class LeanCache {
   std::unique_ptr<edge::cache::Policy> policy_;
   uint64_t capacity_;
   uint64_t used_ = 0;
-  std::vector<uint32_t> charged_;
-  std::vector<uint8_t> resident_;
+  edge::cache::HugePageVector<uint32_t> charged_;
+  edge::cache::HugePageVector<uint8_t> resident_;
 };
 
 inline Result<LeanCache> LeanCache::make(const std::string& policySpec, uint64_t capacity, uint64_t objects) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "edge/cache/entry.h"
+#include "edge/cache/huge_pages.h"
 #include "edge/cache/policy.h"
 
 namespace cdnlab::edge::cache {
@@ -123,7 +124,7 @@ class EntryTable {
   // Doubles the table. Re-inserting from the start of a probe run (the slot after an empty
   // one) keeps each hash's slots in their insertion order across the wrap-around.
   void grow() {
-    std::vector<Slot> old;
+    HugePageVector<Slot> old;
     old.swap(table_);
     table_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
     mask_ = table_.size() - 1;
@@ -136,7 +137,7 @@ class EntryTable {
     }
   }
 
-  std::vector<Slot> table_;
+  HugePageVector<Slot> table_;
   size_t mask_ = 0, size_ = 0;
 };
 

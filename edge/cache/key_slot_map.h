@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "edge/cache/huge_pages.h"
 #include "edge/cache/policy.h"
 
 namespace cdnlab::edge::cache {
@@ -102,7 +103,7 @@ class BasicKeySlotMap {
     return size_t(k) & mask_;
   }
   void grow() {
-    std::vector<Entry> old;
+    HugePageVector<Entry> old;
     old.swap(table_);
     table_.assign(old.empty() ? 64 : old.size() * 2, Entry{});
     mask_ = table_.size() - 1;
@@ -113,7 +114,7 @@ class BasicKeySlotMap {
       table_[i] = e;
     }
   }
-  std::vector<Entry> table_;
+  HugePageVector<Entry> table_;
   size_t mask_ = 0, size_ = 0;
   bool hasZero_ = false;
   ItemId zero_ = 0;

@@ -52,8 +52,8 @@ struct alignas(64) CacheStore::Shard {
   std::mutex mu;
   std::unique_ptr<Policy> policy;
   EntryTable index;
-  std::vector<std::shared_ptr<const Entry>> owners;  // by item id; null: a free id
-  std::vector<uint32_t> charged;                     // by item id: bytes charged
+  HugePageVector<std::shared_ptr<const Entry>> owners;  // by item id; null: a free id
+  HugePageVector<uint32_t> charged;                     // by item id: bytes charged
   std::vector<ItemId> freeIds;
   uint64_t budget = 0;
   uint64_t maxObjects = 0;  // 0: unbounded
@@ -69,6 +69,14 @@ struct alignas(64) CacheStore::Shard {
   Found findVariant(const CacheKey& key, const Headers* requestHeaders) const {
     Found f;
     index.visit(key.hash, [&](const Entry* e, ItemId id) {
+      // The slot gave the entry's address and the id: start every load a hit needs from them
+      // now, so that they overlap with the key compare's instead of following it (the
+      // lifetimes and Vary fields on the entry's next lines, the owner and size by id).
+      const char* lines = reinterpret_cast<const char*>(e);
+      __builtin_prefetch(lines + 64);
+      __builtin_prefetch(lines + 128);
+      __builtin_prefetch(&owners[id]);
+      __builtin_prefetch(&charged[id]);
       if (!(e->key == key && variantMatches(*e, requestHeaders))) return false;
       f = {id, e};
       return true;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "gateway/routing/percent_encode.h"
 #include "gateway/routing/route_table.h"
 
 namespace cdnlab::gateway {
@@ -14,20 +15,6 @@ bool isHopByHop(std::string_view n) {
                         "host", "content-length", "expect"})
     if (http::equalsIgnoreCase(n, h)) return true;
   return false;
-}
-
-std::string encodeComponent(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string o;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') o.push_back(static_cast<char>(c));
-    else {
-      o.push_back('%');
-      o.push_back(hex[c >> 4]);
-      o.push_back(hex[c & 15]);
-    }
-  }
-  return o;
 }
 
 std::string queryValue(std::string_view query, std::string_view name) {
@@ -142,13 +129,13 @@ Result<UpstreamRequest> buildUpstreamRequest(const Integration& integ, const Pro
             size_t s = 0;
             while (s <= v.size()) {
               size_t slash = v.find('/', s);
-              url += encodeComponent(std::string_view(v).substr(s, slash == std::string::npos ? std::string::npos : slash - s));
+              url += percentEncode(std::string_view(v).substr(s, slash == std::string::npos ? std::string::npos : slash - s));
               if (slash == std::string::npos) break;
               url.push_back('/');
               s = slash + 1;
             }
           } else {
-            url += encodeComponent(v);
+            url += percentEncode(v);
           }
         }
       i = close + 1;
@@ -216,10 +203,26 @@ Result<UpstreamRequest> buildUpstreamRequest(const Integration& integ, const Pro
   if (queryMapped) {
     query.clear();
     for (const auto& [n, vals] : q)
-      for (const auto& v : vals) query += (query.empty() ? "" : "&") + encodeComponent(n) + "=" + encodeComponent(v);
+      for (const auto& v : vals) query += (query.empty() ? "" : "&") + percentEncode(n) + "=" + percentEncode(v);
   }
   up.url = origin + path + (query.empty() ? "" : "?" + query);
   return up;
+}
+
+http::Response passThroughResponse(http::ClientResponse&& upstream) {
+  http::Response resp;
+  resp.status = upstream.status;
+  for (const auto& h : upstream.headers)
+    if (!http::equalsIgnoreCase(h.name, "connection") && !http::equalsIgnoreCase(h.name, "keep-alive") &&
+        !http::equalsIgnoreCase(h.name, "transfer-encoding") && !http::equalsIgnoreCase(h.name, "content-length"))
+      resp.headers.add(h.name, h.value);
+  resp.body = std::move(upstream.body);
+  return resp;
+}
+
+bool isUpstreamTimeout(const Error& clientError) {
+  auto code = static_cast<http::ClientError>(clientError.code);
+  return code == http::ClientError::ResponseTimeout || code == http::ClientError::ConnectTimeout;
 }
 
 }  // namespace cdnlab::gateway

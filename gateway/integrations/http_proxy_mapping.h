@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/http/client.h"
 #include "common/http/message.h"
 #include "common/result.h"
 #include "gateway/model/api_model.h"
@@ -38,5 +39,11 @@ struct UpstreamRequest {
 Result<UpstreamRequest> buildUpstreamRequest(const Integration& in, const ProxyInputs& inputs);
 // Substitutes ${stageVariables.x} in a text (integration URIs, Lambda ARNs).
 std::string substituteStageVariables(std::string_view text, const StringMap* vars);
+
+// The upstream's answer passed to the client as it came (status, body, headers), less the
+// hop-by-hop headers and Content-Length, which belong to the upstream connection.
+http::Response passThroughResponse(http::ClientResponse&& upstream);
+// True when the upstream did not connect or answer in time (a 504, not a 502).
+bool isUpstreamTimeout(const Error& clientError);
 
 }  // namespace cdnlab::gateway

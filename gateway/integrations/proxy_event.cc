@@ -13,8 +13,10 @@
 #include <rapidjson/document.h>
 
 #include "common/parse_integer.h"
+#include "gateway/integrations/multi_value.h"
 #include "gateway/json.h"
 #include "gateway/routing/route_table.h"
+#include "gateway/utc_time.h"
 
 namespace cdnlab::gateway {
 namespace {
@@ -25,30 +27,9 @@ std::string lower(std::string_view s) {
   return o;
 }
 
-// Query "a=1&a=2&b" -> ordered name -> values (decoded; a name without '=' has value "").
-std::vector<std::pair<std::string, std::vector<std::string>>> parseQuery(std::string_view q) {
-  std::vector<std::pair<std::string, std::vector<std::string>>> out;
-  size_t i = 0;
-  while (i <= q.size() && !q.empty()) {
-    size_t amp = q.find('&', i);
-    std::string_view part = q.substr(i, amp == std::string_view::npos ? std::string_view::npos : amp - i);
-    if (!part.empty()) {
-      size_t eq = part.find('=');
-      std::string name = percentDecode(part.substr(0, eq));
-      std::string value = eq == std::string_view::npos ? "" : percentDecode(part.substr(eq + 1));
-      auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == name; });
-      if (it == out.end()) out.push_back({name, {value}});
-      else it->second.push_back(value);
-    }
-    if (amp == std::string_view::npos) break;
-    i = amp + 1;
-  }
-  return out;
-}
-
 // Header names lower-cased, in first-arrival order, with every value.
-std::vector<std::pair<std::string, std::vector<std::string>>> groupHeaders(const http::Headers& h, bool skipCookie) {
-  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+MultiValues groupHeaders(const http::Headers& h, bool skipCookie) {
+  MultiValues out;
   for (const auto& f : h) {
     std::string n = lower(f.name);
     if (skipCookie && n == "cookie") continue;
@@ -86,14 +67,19 @@ void writeBody(JsonWriter& w, const ProxyRequest& r, bool nullWhenEmpty) {
 
 }  // namespace
 
-std::string clfTime(int64_t epochMs) {
-  time_t t = static_cast<time_t>(epochMs / 1000);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  char buf[40];
-  strftime(buf, sizeof buf, "%d/%b/%Y:%H:%M:%S +0000", &tm);
-  return buf;
+ProxyRequest clientProxyRequest(const http::Request& req) {
+  ProxyRequest p;
+  p.method = req.method;
+  p.rawQuery = req.query;
+  p.protocol = req.httpMinor == 0 ? "HTTP/1.0" : "HTTP/1.1";
+  p.headers = &req.headers;
+  p.body = req.body;
+  p.sourceIp = req.peer.substr(0, req.peer.rfind(':'));
+  p.userAgent = std::string(req.headers.get("user-agent").value_or(""));
+  return p;
 }
+
+std::string clfTime(int64_t epochMs) { return formatUtc(epochMs, "%d/%b/%Y:%H:%M:%S +0000"); }
 
 bool isTextContentType(std::string_view ct) {
   if (ct.empty()) return true;
@@ -131,7 +117,7 @@ std::string buildEventV2(const ProxyRequest& r) {
   w.StartObject();
   for (const auto& [n, vals] : groupHeaders(*r.headers, true)) jkv(w, n, join(vals, ','));
   w.EndObject();
-  auto q = parseQuery(r.rawQuery);
+  auto q = groupQuery(r.rawQuery);
   if (!q.empty()) {
     jkey(w, "queryStringParameters");
     w.StartObject();
@@ -193,16 +179,8 @@ std::string buildEventV1(const ProxyRequest& r) {
   jkv(w, "resource", r.resourcePath);
   jkv(w, "path", r.rawPath);
   jkv(w, "httpMethod", r.method);
-  auto hs = groupHeaders(*r.headers, false);
-  jkey(w, "headers");
-  w.StartObject();
-  for (const auto& [n, vals] : hs) jkv(w, n, vals.back());
-  w.EndObject();
-  jkey(w, "multiValueHeaders");
-  w.StartObject();
-  for (const auto& [n, vals] : hs) jlist(w, n, vals);
-  w.EndObject();
-  auto q = parseQuery(r.rawQuery);
+  writeLastAndAllValues(w, "headers", "multiValueHeaders", groupHeaders(*r.headers, false));
+  auto q = groupQuery(r.rawQuery);
   jkey(w, "queryStringParameters");
   if (q.empty()) {
     w.Null();

@@ -43,6 +43,10 @@ struct ProxyRequest {
   std::string authorizerJson;
 };
 
+// An event's members that come from the client's request as it arrived: method, query string,
+// protocol, headers, body, source IP and User-Agent. The caller adds the path and the API's side.
+ProxyRequest clientProxyRequest(const http::Request& req);
+
 // "12/Mar/2020:19:03:58 +0000" (the requestContext time format, also $context.requestTime).
 std::string clfTime(int64_t epochMs);
 // True when API Gateway passes the body as text (not base64): no Content-Type, text/*, or a JSON,

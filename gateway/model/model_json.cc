@@ -1,17 +1,15 @@
 // apigatewayv2 JSON members of the API model (see model_json.h).
 #include "gateway/model/model_json.h"
 
+#include "gateway/json_members.h"
+
 namespace cdnlab::gateway {
 namespace {
 
 void writeRouteSettings(JsonWriter& w, const RouteSettings& s) {
   w.StartObject();
-  jkey(w, "detailedMetricsEnabled");
-  w.Bool(s.detailedMetricsEnabled);
-  if (s.throttlingBurstLimit) {
-    jkey(w, "throttlingBurstLimit");
-    w.Int64(*s.throttlingBurstLimit);
-  }
+  jbool(w, "detailedMetricsEnabled", s.detailedMetricsEnabled);
+  if (s.throttlingBurstLimit) jint(w, "throttlingBurstLimit", *s.throttlingBurstLimit);
   if (s.throttlingRateLimit) {
     jkey(w, "throttlingRateLimit");
     w.Double(*s.throttlingRateLimit);
@@ -38,23 +36,19 @@ Result<bool> readRouteSettings(const rapidjson::Value& o, RouteSettings& s) {
       s.throttlingRateLimit = d;
     }
   }
-  if (!r.ok()) return Error{400, r.error()};
+  if (auto c = r.result(); !c) return c;
   s.detailedMetricsEnabled = detailed;
   return true;
 }
 
 void writeCors(JsonWriter& w, const Cors& c) {
   w.StartObject();
-  jkey(w, "allowCredentials");
-  w.Bool(c.allowCredentials);
-  if (!c.allowHeaders.empty()) jlist(w, "allowHeaders", c.allowHeaders);
-  if (!c.allowMethods.empty()) jlist(w, "allowMethods", c.allowMethods);
-  if (!c.allowOrigins.empty()) jlist(w, "allowOrigins", c.allowOrigins);
-  if (!c.exposeHeaders.empty()) jlist(w, "exposeHeaders", c.exposeHeaders);
-  if (c.maxAge >= 0) {
-    jkey(w, "maxAge");
-    w.Int64(c.maxAge);
-  }
+  jbool(w, "allowCredentials", c.allowCredentials);
+  jlistIf(w, "allowHeaders", c.allowHeaders);
+  jlistIf(w, "allowMethods", c.allowMethods);
+  jlistIf(w, "allowOrigins", c.allowOrigins);
+  jlistIf(w, "exposeHeaders", c.exposeHeaders);
+  if (c.maxAge >= 0) jint(w, "maxAge", c.maxAge);
   w.EndObject();
 }
 
@@ -67,11 +61,15 @@ Result<bool> readCors(const rapidjson::Value& o, Cors& c) {
   r.boolean("allowCredentials", c.allowCredentials);
   int64_t maxAge = c.maxAge;
   r.integer("maxAge", maxAge);
-  if (!r.ok()) return Error{400, r.error()};
+  if (auto read = r.result(); !read) return read;
   if (maxAge < -1 || maxAge > 86400) return Error{400, "Invalid input: maxAge must be between 0 and 86400"};
   c.maxAge = maxAge;
   return true;
 }
+
+// A deployment's and an API's integrations and deployments as the persisted state keeps them.
+void writePersistedIntegration(JsonWriter& w, const Integration& i) { writeIntegration(w, i, true); }
+void writePersistedDeployment(JsonWriter& w, const Deployment& d) { writeDeployment(w, d, true); }
 
 }  // namespace
 
@@ -90,40 +88,21 @@ void writeApi(JsonWriter& w, const Api& a, const std::string& endpointBase, bool
     writeCors(w, *a.corsConfiguration);
   }
   jkv(w, "createdDate", isoTime(a.createdMs));
-  if (persisted) {
-    jkey(w, "createdMs");
-    w.Int64(a.createdMs);
-  }
-  if (!a.description.empty()) jkv(w, "description", a.description);
-  jkey(w, "disableExecuteApiEndpoint");
-  w.Bool(a.disableExecuteApiEndpoint);
+  if (persisted) jint(w, "createdMs", a.createdMs);
+  jstrIf(w, "description", a.description);
+  jbool(w, "disableExecuteApiEndpoint", a.disableExecuteApiEndpoint);
   jkv(w, "name", a.name);
   jkv(w, "protocolType", a.protocolType);
   jkv(w, "routeSelectionExpression", a.routeSelectionExpression);
   jmap(w, "tags", a.tags);
-  if (!a.version.empty()) jkv(w, "version", a.version);
+  jstrIf(w, "version", a.version);
   if (persisted) {
-    if (!a.importSource.empty()) jkv(w, "importSource", a.importSource);
-    jkey(w, "integrations");
-    w.StartArray();
-    for (const auto& i : a.integrations) writeIntegration(w, i, true);
-    w.EndArray();
-    jkey(w, "routes");
-    w.StartArray();
-    for (const auto& r : a.routes) writeRoute(w, r);
-    w.EndArray();
-    jkey(w, "authorizers");
-    w.StartArray();
-    for (const auto& z : a.authorizers) writeAuthorizer(w, z);
-    w.EndArray();
-    jkey(w, "stages");
-    w.StartArray();
-    for (const auto& s : a.stages) writeStage(w, s);
-    w.EndArray();
-    jkey(w, "deployments");
-    w.StartArray();
-    for (const auto& d : a.deployments) writeDeployment(w, d, true);
-    w.EndArray();
+    jstrIf(w, "importSource", a.importSource);
+    writeList(w, "integrations", a.integrations, writePersistedIntegration);
+    writeList(w, "routes", a.routes, writeRoute);
+    writeList(w, "authorizers", a.authorizers, writeAuthorizer);
+    writeList(w, "stages", a.stages, writeStage);
+    writeList(w, "deployments", a.deployments, writePersistedDeployment);
   }
   w.EndObject();
 }
@@ -131,23 +110,21 @@ void writeApi(JsonWriter& w, const Api& a, const std::string& endpointBase, bool
 void writeIntegration(JsonWriter& w, const Integration& i, bool persisted) {
   w.StartObject();
   jkv(w, "connectionType", i.connectionType);
-  if (!i.contentHandlingStrategy.empty()) jkv(w, "contentHandlingStrategy", i.contentHandlingStrategy);
-  if (!i.description.empty()) jkv(w, "description", i.description);
+  jstrIf(w, "contentHandlingStrategy", i.contentHandlingStrategy);
+  jstrIf(w, "description", i.description);
   jkv(w, "integrationId", i.id);
-  if (!i.method.empty()) jkv(w, "integrationMethod", i.method);
+  jstrIf(w, "integrationMethod", i.method);
   jkv(w, "integrationType", i.type);
-  if (!i.uri.empty()) jkv(w, "integrationUri", i.uri);
-  if (!i.payloadFormatVersion.empty()) jkv(w, "payloadFormatVersion", i.payloadFormatVersion);
-  if (!i.requestParameters.empty()) jmap(w, "requestParameters", i.requestParameters);
-  if (!i.requestTemplates.empty()) jmap(w, "requestTemplates", i.requestTemplates);
-  if (!i.templateSelectionExpression.empty()) jkv(w, "templateSelectionExpression", i.templateSelectionExpression);
-  jkey(w, "timeoutInMillis");
-  w.Int(i.timeoutMs);
+  jstrIf(w, "integrationUri", i.uri);
+  jstrIf(w, "payloadFormatVersion", i.payloadFormatVersion);
+  jmapIf(w, "requestParameters", i.requestParameters);
+  jmapIf(w, "requestTemplates", i.requestTemplates);
+  jstrIf(w, "templateSelectionExpression", i.templateSelectionExpression);
+  jint(w, "timeoutInMillis", i.timeoutMs);
   if (persisted && i.type == "MOCK") {
     jkey(w, "mockResponse");
     w.StartObject();
-    jkey(w, "statusCode");
-    w.Int(i.mock.statusCode);
+    jint(w, "statusCode", i.mock.statusCode);
     jmap(w, "headers", i.mock.headers);
     jkv(w, "body", i.mock.body);
     jkv(w, "contentType", i.mock.contentType);
@@ -158,16 +135,15 @@ void writeIntegration(JsonWriter& w, const Integration& i, bool persisted) {
 
 void writeRoute(JsonWriter& w, const Route& r) {
   w.StartObject();
-  jkey(w, "apiKeyRequired");
-  w.Bool(r.apiKeyRequired);
-  if (!r.authorizationScopes.empty()) jlist(w, "authorizationScopes", r.authorizationScopes);
+  jbool(w, "apiKeyRequired", r.apiKeyRequired);
+  jlistIf(w, "authorizationScopes", r.authorizationScopes);
   jkv(w, "authorizationType", r.authorizationType);
-  if (!r.authorizerId.empty()) jkv(w, "authorizerId", r.authorizerId);
-  if (!r.operationName.empty()) jkv(w, "operationName", r.operationName);
+  jstrIf(w, "authorizerId", r.authorizerId);
+  jstrIf(w, "operationName", r.operationName);
   jkv(w, "routeId", r.id);
   jkv(w, "routeKey", r.routeKey);
-  if (!r.routeResponseSelectionExpression.empty()) jkv(w, "routeResponseSelectionExpression", r.routeResponseSelectionExpression);
-  if (!r.target.empty()) jkv(w, "target", r.target);
+  jstrIf(w, "routeResponseSelectionExpression", r.routeResponseSelectionExpression);
+  jstrIf(w, "target", r.target);
   w.EndObject();
 }
 
@@ -180,25 +156,16 @@ void writeStage(JsonWriter& w, const Stage& s) {
     jkv(w, "format", s.accessLogSettings->format);
     w.EndObject();
   }
-  jkey(w, "apiGatewayManaged");
-  w.Bool(s.apiGatewayManaged);
-  jkey(w, "autoDeploy");
-  w.Bool(s.autoDeploy);
+  jbool(w, "apiGatewayManaged", s.apiGatewayManaged);
+  jbool(w, "autoDeploy", s.autoDeploy);
   jkv(w, "createdDate", isoTime(s.createdMs));
-  jkey(w, "createdMs");
-  w.Int64(s.createdMs);
+  jint(w, "createdMs", s.createdMs);
   jkey(w, "defaultRouteSettings");
   writeRouteSettings(w, s.defaultRouteSettings);
-  if (!s.deploymentId.empty()) jkv(w, "deploymentId", s.deploymentId);
-  if (!s.description.empty()) jkv(w, "description", s.description);
+  jstrIf(w, "deploymentId", s.deploymentId);
+  jstrIf(w, "description", s.description);
   jkv(w, "lastUpdatedDate", isoTime(s.updatedMs));
-  jkey(w, "routeSettings");
-  w.StartObject();
-  for (const auto& [k, v] : s.routeSettings) {
-    jkey(w, k);
-    writeRouteSettings(w, v);
-  }
-  w.EndObject();
+  writeObjectMap(w, "routeSettings", s.routeSettings, writeRouteSettings);
   jkv(w, "stageName", s.name);
   jmap(w, "stageVariables", s.stageVariables);
   jmap(w, "tags", s.tags);
@@ -207,21 +174,17 @@ void writeStage(JsonWriter& w, const Stage& s) {
 
 void writeAuthorizer(JsonWriter& w, const Authorizer& a) {
   w.StartObject();
-  if (!a.authorizerCredentialsArn.empty()) jkv(w, "authorizerCredentialsArn", a.authorizerCredentialsArn);
+  jstrIf(w, "authorizerCredentialsArn", a.authorizerCredentialsArn);
   jkv(w, "authorizerId", a.id);
   if (a.authorizerType == "REQUEST") {
     jkv(w, "authorizerPayloadFormatVersion", a.authorizerPayloadFormatVersion);
-    jkey(w, "authorizerResultTtlInSeconds");
-    w.Int64(a.authorizerResultTtlInSeconds);
+    jint(w, "authorizerResultTtlInSeconds", a.authorizerResultTtlInSeconds);
   }
   jkv(w, "authorizerType", a.authorizerType);
-  if (!a.authorizerUri.empty()) jkv(w, "authorizerUri", a.authorizerUri);
-  if (a.authorizerType == "REQUEST") {
-    jkey(w, "enableSimpleResponses");
-    w.Bool(a.enableSimpleResponses);
-  }
+  jstrIf(w, "authorizerUri", a.authorizerUri);
+  if (a.authorizerType == "REQUEST") jbool(w, "enableSimpleResponses", a.enableSimpleResponses);
   jlist(w, "identitySource", a.identitySource);
-  if (!a.identityValidationExpression.empty()) jkv(w, "identityValidationExpression", a.identityValidationExpression);
+  jstrIf(w, "identityValidationExpression", a.identityValidationExpression);
   if (a.authorizerType == "JWT") {
     jkey(w, "jwtConfiguration");
     w.StartObject();
@@ -264,9 +227,9 @@ Result<bool> readAuthorizer(const rapidjson::Value& o, Authorizer& a) {
     JsonReader jr(*j);
     jr.str("issuer", a.issuer);
     jr.strList("audience", a.audience);
-    if (!jr.ok()) return Error{400, jr.error()};
+    if (auto c = jr.result(); !c) return c;
   }
-  if (!r.ok()) return Error{400, r.error()};
+  if (auto c = r.result(); !c) return c;
   if (a.name.empty()) return Error{400, "Invalid input: name is required"};
   if (a.authorizerType == "REQUEST") {
     if (a.authorizerUri.empty()) return Error{400, "Invalid input: a REQUEST authorizer needs authorizerUri"};
@@ -295,23 +258,15 @@ Result<bool> readAuthorizer(const rapidjson::Value& o, Authorizer& a) {
 
 void writeDeployment(JsonWriter& w, const Deployment& d, bool persisted) {
   w.StartObject();
-  jkey(w, "autoDeployed");
-  w.Bool(d.autoDeployed);
+  jbool(w, "autoDeployed", d.autoDeployed);
   jkv(w, "createdDate", isoTime(d.createdMs));
   jkv(w, "deploymentId", d.id);
   jkv(w, "deploymentStatus", "DEPLOYED");
-  if (!d.description.empty()) jkv(w, "description", d.description);
+  jstrIf(w, "description", d.description);
   if (persisted) {
-    jkey(w, "createdMs");
-    w.Int64(d.createdMs);
-    jkey(w, "routes");
-    w.StartArray();
-    for (const auto& r : d.routes) writeRoute(w, r);
-    w.EndArray();
-    jkey(w, "integrations");
-    w.StartArray();
-    for (const auto& i : d.integrations) writeIntegration(w, i, true);
-    w.EndArray();
+    jint(w, "createdMs", d.createdMs);
+    writeList(w, "routes", d.routes, writeRoute);
+    writeList(w, "integrations", d.integrations, writePersistedIntegration);
   }
   w.EndObject();
 }
@@ -364,8 +319,7 @@ Result<bool> readApi(const rapidjson::Value& o, Api& a, bool persisted) {
       }
     }
   }
-  if (!r.ok()) return Error{400, r.error()};
-  return true;
+  return r.result();
 }
 
 Result<bool> readIntegration(const rapidjson::Value& o, Integration& i, bool persisted) {
@@ -401,8 +355,7 @@ Result<bool> readIntegration(const rapidjson::Value& o, Integration& i, bool per
       mr.str("contentType", i.mock.contentType);
     }
   }
-  if (!r.ok()) return Error{400, r.error()};
-  return true;
+  return r.result();
 }
 
 Result<bool> readRoute(const rapidjson::Value& o, Route& rt) {
@@ -417,7 +370,7 @@ Result<bool> readRoute(const rapidjson::Value& o, Route& rt) {
   r.boolean("apiKeyRequired", rt.apiKeyRequired);
   r.str("operationName", rt.operationName);
   r.str("routeResponseSelectionExpression", rt.routeResponseSelectionExpression);
-  if (!r.ok()) return Error{400, r.error()};
+  if (auto c = r.result(); !c) return c;
   static const char* kTypes[] = {"NONE", "JWT", "AWS_IAM", "CUSTOM"};
   bool known = false;
   for (const char* t : kTypes) known |= rt.authorizationType == t;
@@ -449,10 +402,10 @@ Result<bool> readStage(const rapidjson::Value& o, Stage& s) {
     JsonReader ar(*al);
     ar.str("destinationArn", als.destinationArn);
     ar.str("format", als.format);
-    if (!ar.ok()) return Error{400, ar.error()};
+    if (auto c = ar.result(); !c) return c;
     s.accessLogSettings = std::move(als);
   }
-  if (!r.ok()) return Error{400, r.error()};
+  if (auto c = r.result(); !c) return c;
   for (const auto& [k, v] : s.stageVariables) {
     bool okName = !k.empty() && k.size() <= 64;
     for (char c : k) okName &= (isalnum(static_cast<unsigned char>(c)) || c == '_');
@@ -479,8 +432,7 @@ Result<bool> readDeployment(const rapidjson::Value& o, Deployment& d) {
       d.integrations.emplace_back();
       if (auto er = readIntegration(e, d.integrations.back(), true); !er) return er.error();
     }
-  if (!r.ok()) return Error{400, r.error()};
-  return true;
+  return r.result();
 }
 
 Result<bool> validateIntegration(Integration& i, const std::string& protocolType) {
@@ -514,17 +466,12 @@ Result<bool> validateIntegration(Integration& i, const std::string& protocolType
 }
 
 std::string writeState(const std::vector<Api>& apis) {
-  rapidjson::StringBuffer b;
-  JsonWriter w(b);
-  w.StartObject();
-  jkey(w, "version");
-  w.Int(1);
-  jkey(w, "apis");
-  w.StartArray();
-  for (const auto& a : apis) writeApi(w, a, "", true);
-  w.EndArray();
-  w.EndObject();
-  return std::string(b.GetString(), b.GetSize());
+  return renderJson([&](JsonWriter& w) {
+    w.StartObject();
+    jint(w, "version", 1);
+    writeList(w, "apis", apis, [](JsonWriter& w, const Api& a) { writeApi(w, a, "", true); });
+    w.EndObject();
+  });
 }
 
 Result<std::vector<Api>> readState(std::string_view text) {

@@ -87,30 +87,45 @@ std::string routePathOf(const std::string& routeKey) {
   return sp == std::string::npos ? std::string() : routeKey.substr(sp + 1);
 }
 
+// What a stage serves: the API's live routes and integrations when it deploys automatically,
+// else those frozen in its deployment (nothing when that deployment is gone).
+struct StageContent {
+  const std::vector<Route>* routes;
+  const std::vector<Integration>* integrations;
+};
+
+StageContent stageContent(const Api& api, const Stage& st) {
+  if (st.autoDeploy) return {&api.routes, &api.integrations};
+  static const std::vector<Route> kNoRoutes;
+  static const std::vector<Integration> kNoIntegrations;
+  const Deployment* d = api.findDeployment(st.deploymentId);
+  return {d ? &d->routes : &kNoRoutes, d ? &d->integrations : &kNoIntegrations};
+}
+
+// A copy of the integration a route's target "integrations/<id>" names, or null.
+std::shared_ptr<Integration> targetIntegration(const Route& r, const std::vector<Integration>& integrations) {
+  std::shared_ptr<Integration> found;
+  if (r.target.rfind("integrations/", 0) != 0) return found;
+  const std::string id = r.target.substr(13);
+  for (const auto& i : integrations)
+    if (i.id == id) found = std::make_shared<Integration>(i);
+  return found;
+}
+
 }  // namespace
 
 // A WebSocket API's stages: routes by key ($connect, $disconnect, $default, custom), no route
 // table (messages pick routes by the routeSelectionExpression). Called with mu_ held.
 void ModelStore::compileWebSocketStages(const Api& api, CompiledApi& ca) {
   for (const auto& st : api.stages) {
-    const std::vector<Route>* routes = &api.routes;
-    const std::vector<Integration>* integrations = &api.integrations;
-    if (!st.autoDeploy) {
-      const Deployment* d = api.findDeployment(st.deploymentId);
-      static const std::vector<Route> kNoRoutes;
-      static const std::vector<Integration> kNoIntegrations;
-      routes = d ? &d->routes : &kNoRoutes;
-      integrations = d ? &d->integrations : &kNoIntegrations;
-    }
+    const StageContent content = stageContent(api, st);
     auto table = RouteTable::build({});
     if (!table) continue;
     CompiledStage cs{st.name, st.stageVariables, std::move(*table), {}, nullptr, "", nullptr};
-    for (const auto& r : *routes) {
+    for (const auto& r : *content.routes) {
       CompiledRoute cr;
       cr.route = r;
-      if (r.target.rfind("integrations/", 0) == 0)
-        for (const auto& i : *integrations)
-          if (i.id == r.target.substr(13)) cr.integration = std::make_shared<Integration>(i);
+      cr.integration = targetIntegration(r, *content.integrations);
       cr.metrics = metrics_.get(api.id, st.name, r.routeKey);
       cs.routes.push_back(std::move(cr));
     }
@@ -138,33 +153,21 @@ void ModelStore::publish() {
     }
     if (api.protocolType != "HTTP") continue;  // only HTTP and WebSocket APIs are served on the invoke path
     for (const auto& st : api.stages) {
-      const std::vector<Route>* routes = &api.routes;
-      const std::vector<Integration>* integrations = &api.integrations;
-      if (!st.autoDeploy) {
-        const Deployment* d = api.findDeployment(st.deploymentId);
-        static const std::vector<Route> kNoRoutes;
-        static const std::vector<Integration> kNoIntegrations;
-        routes = d ? &d->routes : &kNoRoutes;
-        integrations = d ? &d->integrations : &kNoIntegrations;
-      }
+      const StageContent content = stageContent(api, st);
       std::vector<std::string> keys;
-      for (const auto& r : *routes) keys.push_back(r.routeKey);
+      for (const auto& r : *content.routes) keys.push_back(r.routeKey);
       auto table = RouteTable::build(keys);
       if (!table) {
         LOG_ERROR("gateway: api %s stage %s not served: %s", api.id.c_str(), st.name.c_str(), table.error().message.c_str());
         continue;
       }
       CompiledStage cs{st.name, st.stageVariables, std::move(*table), {}, nullptr, "", nullptr};
-      for (const auto& r : *routes) {
+      for (const auto& r : *content.routes) {
         CompiledRoute cr;
         cr.route = r;
         cr.resourcePath = routePathOf(r.routeKey);
-        if (r.target.rfind("integrations/", 0) == 0) {
-          std::string iid = r.target.substr(13);
-          for (const auto& i : *integrations)
-            if (i.id == iid) cr.integration = std::make_shared<Integration>(i);
-          if (cr.integration && cr.integration->type == "MOCK") cr.mock = compileMockAnswer(cr.integration->mock);
-        }
+        cr.integration = targetIntegration(r, *content.integrations);
+        if (cr.integration && cr.integration->type == "MOCK") cr.mock = compileMockAnswer(cr.integration->mock);
         RouteSettings rs = st.defaultRouteSettings;
         if (auto it = st.routeSettings.find(r.routeKey); it != st.routeSettings.end()) {
           if (it->second.throttlingRateLimit) rs.throttlingRateLimit = it->second.throttlingRateLimit;

@@ -3,50 +3,23 @@
 // throwing; the import boundary catches that and turns it into an error naming the line.
 #include "gateway/openapi/importer.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
 #include "common/parse_integer.h"
+#include "gateway/openapi/yaml_document.h"
 #include "gateway/routing/route_table.h"
 
 namespace cdnlab::gateway {
 namespace {
 
-struct Ctx {
-  const std::string& source;
-  Error fail(const YAML::Node& n, const std::string& path, const std::string& why) const {
-    int line = 0;
-    if (n.IsDefined()) line = n.Mark().line + 1;
-    return Error{400, source + ":" + std::to_string(line) + ": " + path + ": " + why};
-  }
-};
-
 const char* const kMethods[] = {"get", "put", "post", "delete", "options", "head", "patch"};
 
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
+Result<Authorizer> readRequestAuthorizer(const YamlSource& cx, const YAML::Node& az, const std::string& name, const std::string& p);
 
-bool scalar(const YAML::Node& n) { return n.IsDefined() && n.IsScalar(); }
-
-Result<Authorizer> readRequestAuthorizer(const Ctx& cx, const YAML::Node& az, const std::string& name, const std::string& p);
-
-Result<StringMap> readStringMap(const Ctx& cx, const YAML::Node& n, const std::string& path) {
-  StringMap m;
-  if (!n.IsDefined() || n.IsNull()) return m;
-  if (!n.IsMap()) return cx.fail(n, path, "must be a map of strings");
-  for (const auto& kv : n) {
-    if (!kv.second.IsScalar()) return cx.fail(kv.second, path + "." + kv.first.as<std::string>(), "must be a string");
-    m[kv.first.as<std::string>()] = kv.second.as<std::string>();
-  }
-  return m;
-}
-
-Result<std::vector<std::string>> readStringList(const Ctx& cx, const YAML::Node& n, const std::string& path) {
+Result<std::vector<std::string>> readStringList(const YamlSource& cx, const YAML::Node& n, const std::string& path) {
   std::vector<std::string> v;
   if (!n.IsDefined() || n.IsNull()) return v;
   if (!n.IsSequence()) return cx.fail(n, path, "must be a list of strings");
@@ -58,7 +31,7 @@ Result<std::vector<std::string>> readStringList(const Ctx& cx, const YAML::Node&
 }
 
 // A mock's status: responses.default.statusCode, else {"statusCode": N} in the request template.
-Result<bool> readMock(const Ctx& cx, const YAML::Node& x, const std::string& path, Integration& in) {
+Result<bool> readMock(const YamlSource& cx, const YAML::Node& x, const std::string& path, Integration& in) {
   YAML::Node def = x["responses"].IsDefined() ? x["responses"]["default"] : YAML::Node();
   if (def.IsDefined() && def.IsMap()) {
     if (scalar(def["statusCode"])) {
@@ -66,7 +39,7 @@ Result<bool> readMock(const Ctx& cx, const YAML::Node& x, const std::string& pat
       if (sc < 100 || sc > 599) return cx.fail(def["statusCode"], path + ".responses.default.statusCode", "must be an HTTP status 100..599");
       in.mock.statusCode = sc;
     }
-    auto rt = readStringMap(cx, def["responseTemplates"], path + ".responses.default.responseTemplates");
+    auto rt = readYamlStringMap(cx, def["responseTemplates"], path + ".responses.default.responseTemplates");
     if (!rt) return rt.error();
     if (!rt->empty()) {
       auto it = rt->find("application/json");
@@ -74,7 +47,7 @@ Result<bool> readMock(const Ctx& cx, const YAML::Node& x, const std::string& pat
       in.mock.contentType = it->first;
       in.mock.body = it->second;
     }
-    auto rp = readStringMap(cx, def["responseParameters"], path + ".responses.default.responseParameters");
+    auto rp = readYamlStringMap(cx, def["responseParameters"], path + ".responses.default.responseParameters");
     if (!rp) return rp.error();
     for (const auto& [k, v] : *rp) {
       static const std::string kPrefix = "method.response.header.";
@@ -89,7 +62,7 @@ Result<bool> readMock(const Ctx& cx, const YAML::Node& x, const std::string& pat
   return true;
 }
 
-Result<Integration> readIntegration(const Ctx& cx, const YAML::Node& x, const std::string& path) {
+Result<Integration> readIntegration(const YamlSource& cx, const YAML::Node& x, const std::string& path) {
   Integration in;
   if (!x.IsMap()) return cx.fail(x, path, "must be a map");
   if (!scalar(x["type"])) return cx.fail(x, path + ".type", "is required");
@@ -104,7 +77,7 @@ Result<Integration> readIntegration(const Ctx& cx, const YAML::Node& x, const st
   else
     return cx.fail(x["type"], path + ".type", "unknown integration type '" + type + "' (aws_proxy, http_proxy, mock)");
   if (scalar(x["uri"])) in.uri = x["uri"].as<std::string>();
-  if (scalar(x["httpMethod"])) in.method = upper(x["httpMethod"].as<std::string>());
+  if (scalar(x["httpMethod"])) in.method = upperAscii(x["httpMethod"].as<std::string>());
   if (scalar(x["payloadFormatVersion"])) in.payloadFormatVersion = x["payloadFormatVersion"].as<std::string>();
   if (scalar(x["connectionType"])) in.connectionType = x["connectionType"].as<std::string>();
   if (scalar(x["timeoutInMillis"])) {
@@ -112,10 +85,10 @@ Result<Integration> readIntegration(const Ctx& cx, const YAML::Node& x, const st
     if (t < 50 || t > 30000) return cx.fail(x["timeoutInMillis"], path + ".timeoutInMillis", "must be between 50 and 30000");
     in.timeoutMs = static_cast<int>(t);
   }
-  auto rp = readStringMap(cx, x["requestParameters"], path + ".requestParameters");
+  auto rp = readYamlStringMap(cx, x["requestParameters"], path + ".requestParameters");
   if (!rp) return rp.error();
   in.requestParameters = std::move(*rp);
-  auto rt = readStringMap(cx, x["requestTemplates"], path + ".requestTemplates");
+  auto rt = readYamlStringMap(cx, x["requestTemplates"], path + ".requestTemplates");
   if (!rt) return rt.error();
   in.requestTemplates = std::move(*rt);
   if (in.type == "AWS_PROXY" && in.uri.empty()) return cx.fail(x, path + ".uri", "is required for aws_proxy");
@@ -142,7 +115,7 @@ Result<Integration> readIntegration(const Ctx& cx, const YAML::Node& x, const st
   return in;
 }
 
-Result<Cors> readCors(const Ctx& cx, const YAML::Node& n) {
+Result<Cors> readCors(const YamlSource& cx, const YAML::Node& n) {
   Cors c;
   const std::string p = "x-amazon-apigateway-cors";
   if (!n.IsMap()) return cx.fail(n, p, "must be a map");
@@ -170,7 +143,7 @@ Result<Cors> readCors(const Ctx& cx, const YAML::Node& n) {
   return c;
 }
 
-Result<Api> importDocument(const Ctx& cx, const YAML::Node& root) {
+Result<Api> importDocument(const YamlSource& cx, const YAML::Node& root) {
   if (!root.IsMap()) return cx.fail(root, "(document)", "must be an OpenAPI 3 object");
   if (!scalar(root["openapi"]))
     return cx.fail(root, "openapi", root["swagger"].IsDefined() ? "Swagger 2.0 documents are for REST APIs; HTTP APIs import OpenAPI 3 (openapi: 3.0.x)" : "is required (openapi: 3.0.1)");
@@ -247,7 +220,7 @@ Result<Api> importDocument(const Ctx& cx, const YAML::Node& root) {
       std::string method;
       if (m == "x-amazon-apigateway-any-method") method = "ANY";
       else if (std::find_if(std::begin(kMethods), std::end(kMethods), [&](const char* k) { return m == k; }) != std::end(kMethods))
-        method = upper(m);
+        method = upperAscii(m);
       else if (m == "parameters" || m == "summary" || m == "description" || m == "servers" || m.rfind("x-", 0) == 0)
         continue;
       else
@@ -305,7 +278,7 @@ Result<Api> importDocument(const Ctx& cx, const YAML::Node& root) {
 // A Lambda authorizer (x-amazon-apigateway-authorizer type request): authorizerUri,
 // authorizerPayloadFormatVersion, identitySource (comma-separated), authorizerResultTtlInSeconds,
 // enableSimpleResponses; checked by the rules create-authorizer applies.
-Result<Authorizer> readRequestAuthorizer(const Ctx& cx, const YAML::Node& az, const std::string& name, const std::string& p) {
+Result<Authorizer> readRequestAuthorizer(const YamlSource& cx, const YAML::Node& az, const std::string& name, const std::string& p) {
   Authorizer a;
   a.name = name;
   a.authorizerType = "REQUEST";
@@ -358,18 +331,8 @@ Result<Authorizer> readRequestAuthorizer(const Ctx& cx, const YAML::Node& az, co
 }  // namespace
 
 Result<Api> importOpenApi(std::string_view text, const std::string& source) {
-  Ctx cx{source};
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::ParserException& e) {
-    return Error{400, source + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML or JSON: " + e.msg};
-  }
-  try {
-    return importDocument(cx, root);
-  } catch (const YAML::Exception& e) {
-    return Error{400, source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg};
-  }
+  YamlSource cx{source};
+  return importYamlDocument<Api>(text, source, [&](const YAML::Node& root) { return importDocument(cx, root); });
 }
 
 }  // namespace cdnlab::gateway

@@ -1,38 +1,11 @@
 // JSON of a REST API's definitions beside its resources (see rest_json.h): authorizers, request
 // validators, models and gateway responses, in the apigateway API's member names.
+#include "gateway/json_members.h"
 #include "gateway/rest/gateway_responses.h"
-#include "gateway/rest/json_members.h"
 #include "gateway/rest/rest_json.h"
 
 namespace cdnlab::gateway {
 namespace {
-
-Result<bool> checked(const JsonReader& r) {
-  if (!r.ok()) return Error{400, r.error()};
-  return true;
-}
-
-// "name": [ writeOne(each) ].
-template <typename C, typename Fn>
-void writeList(JsonWriter& w, const char* name, const C& items, Fn&& writeOne) {
-  jkey(w, name);
-  w.StartArray();
-  for (const auto& e : items) writeOne(w, e);
-  w.EndArray();
-}
-
-// Reads the list member `name` of `o` with `readOne`.
-template <typename T, typename Fn>
-Result<bool> readList(const rapidjson::Value& o, const char* name, std::vector<T>& out, Fn&& readOne) {
-  if (!o.HasMember(name) || o[name].IsNull()) return true;
-  if (!o[name].IsArray()) return Error{400, std::string("Invalid input: '") + name + "' must be a list"};
-  for (const auto& e : o[name].GetArray()) {
-    T v;
-    if (auto r = readOne(e, v); !r) return r;
-    out.push_back(std::move(v));
-  }
-  return true;
-}
 
 // Each object's members, in the order the API answers them (json_members.h).
 template <typename Io, typename A>
@@ -120,7 +93,7 @@ Result<bool> readGatewayResponse(const rapidjson::Value& o, RestGatewayResponse&
   r.str("statusCode", out.statusCode);
   r.strMap("responseParameters", out.responseParameters);
   r.strMap("responseTemplates", out.responseTemplates);
-  return checked(r);
+  return r.result();
 }
 
 void writeDefinitions(JsonWriter& w, const RestApiDefinitions& d) {

@@ -164,15 +164,8 @@ std::optional<std::string> mappingSource(const RestExchange& x, std::string_view
 
 ProxyRequest proxyRequestOf(const RestExchange& x) {
   const auto& req = x.ctx->request();
-  ProxyRequest p;
-  p.method = req.method;
+  ProxyRequest p = clientProxyRequest(req);
   p.rawPath = x.restPath;
-  p.rawQuery = req.query;
-  p.protocol = req.httpMinor == 0 ? "HTTP/1.0" : "HTTP/1.1";
-  p.headers = &req.headers;
-  p.body = req.body;
-  p.sourceIp = req.peer.substr(0, req.peer.rfind(':'));
-  p.userAgent = std::string(req.headers.get("user-agent").value_or(""));
   p.accountId = x.gw->options().accountId;
   p.apiId = x.api->id;
   p.domainName = x.target.domainName;

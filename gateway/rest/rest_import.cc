@@ -2,11 +2,10 @@
 // malformed documents by throwing, which the import boundary turns into an error naming the line.
 #include "gateway/rest/rest_import.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <cctype>
 
 #include "gateway/model/api_model.h"
+#include "gateway/openapi/yaml_document.h"
 #include "gateway/rest/decimal.h"
 #include "gateway/rest/rest_import_definitions.h"
 #include "gateway/vtl/parser.h"
@@ -14,36 +13,10 @@
 namespace cdnlab::gateway {
 namespace {
 
-struct Ctx {
-  const std::string& source;
-  Error fail(const YAML::Node& n, const std::string& path, const std::string& why) const {
-    int line = n.IsDefined() ? n.Mark().line + 1 : 0;
-    return Error{400, source + ":" + std::to_string(line) + ": " + path + ": " + why};
-  }
-};
-
-bool scalar(const YAML::Node& n) { return n.IsDefined() && n.IsScalar(); }
-
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
-Result<RestStringMap> stringMap(const Ctx& cx, const YAML::Node& n, const std::string& path) {
-  RestStringMap m;
-  if (!n.IsDefined() || n.IsNull()) return m;
-  if (!n.IsMap()) return cx.fail(n, path, "must be a map of strings");
-  for (const auto& kv : n) {
-    if (!kv.second.IsScalar()) return cx.fail(kv.second, path + "." + kv.first.as<std::string>(), "must be a string");
-    m[kv.first.as<std::string>()] = kv.second.as<std::string>();
-  }
-  return m;
-}
-
-Result<bool> readIntegration(const Ctx& cx, const YAML::Node& x, const std::string& path, RestIntegration& in) {
+Result<bool> readIntegration(const YamlSource& cx, const YAML::Node& x, const std::string& path, RestIntegration& in) {
   if (!x.IsMap()) return cx.fail(x, path, "must be a map");
   if (!scalar(x["type"])) return cx.fail(x, path + ".type", "is required");
-  std::string type = upper(x["type"].as<std::string>());
+  std::string type = upperAscii(x["type"].as<std::string>());
   static const char* kTypes[] = {"AWS", "AWS_PROXY", "HTTP", "HTTP_PROXY", "MOCK"};
   bool known = false;
   for (const char* t : kTypes) known = known || type == t;
@@ -52,9 +25,9 @@ Result<bool> readIntegration(const Ctx& cx, const YAML::Node& x, const std::stri
                    "unknown integration type '" + x["type"].as<std::string>() + "' (aws, aws_proxy, http, http_proxy, mock)");
   in.type = type;
   if (scalar(x["uri"])) in.uri = x["uri"].as<std::string>();
-  if (scalar(x["httpMethod"])) in.httpMethod = upper(x["httpMethod"].as<std::string>());
+  if (scalar(x["httpMethod"])) in.httpMethod = upperAscii(x["httpMethod"].as<std::string>());
   if (scalar(x["credentials"])) in.credentials = x["credentials"].as<std::string>();
-  if (scalar(x["passthroughBehavior"])) in.passthroughBehavior = upper(x["passthroughBehavior"].as<std::string>());
+  if (scalar(x["passthroughBehavior"])) in.passthroughBehavior = upperAscii(x["passthroughBehavior"].as<std::string>());
   if (scalar(x["cacheNamespace"])) in.cacheNamespace = x["cacheNamespace"].as<std::string>();
   if (x["cacheKeyParameters"].IsDefined()) {
     if (!x["cacheKeyParameters"].IsSequence()) return cx.fail(x["cacheKeyParameters"], path + ".cacheKeyParameters", "must be a list");
@@ -68,14 +41,14 @@ Result<bool> readIntegration(const Ctx& cx, const YAML::Node& x, const std::stri
   if (in.type != "MOCK" && in.uri.empty()) return cx.fail(x, path + ".uri", "is required for type " + type);
   if ((in.type == "AWS" || in.type == "AWS_PROXY") && in.uri.rfind("arn:", 0) != 0)
     return cx.fail(x["uri"], path + ".uri", "must be an arn:aws:apigateway:<region>:<service>:... URI");
-  auto rt = stringMap(cx, x["requestTemplates"], path + ".requestTemplates");
+  auto rt = readYamlStringMap(cx, x["requestTemplates"], path + ".requestTemplates");
   if (!rt) return rt.error();
   in.requestTemplates = std::move(*rt);
   for (const auto& [ct, tpl] : in.requestTemplates) {
     auto t = vtl::parseTemplate(ct, tpl);
     if (!t) return cx.fail(x["requestTemplates"][ct], path + ".requestTemplates." + ct, t.error().message);
   }
-  auto rp = stringMap(cx, x["requestParameters"], path + ".requestParameters");
+  auto rp = readYamlStringMap(cx, x["requestParameters"], path + ".requestParameters");
   if (!rp) return rp.error();
   in.requestParameters = std::move(*rp);
   const YAML::Node rs = x["responses"];
@@ -92,14 +65,14 @@ Result<bool> readIntegration(const Ctx& cx, const YAML::Node& x, const std::stri
       ir.statusCode = r["statusCode"].as<std::string>();
       if (ir.statusCode.size() != 3 || !std::all_of(ir.statusCode.begin(), ir.statusCode.end(), ::isdigit))
         return cx.fail(r["statusCode"], rpath + ".statusCode", "must be an HTTP status code");
-      auto tpls = stringMap(cx, r["responseTemplates"], rpath + ".responseTemplates");
+      auto tpls = readYamlStringMap(cx, r["responseTemplates"], rpath + ".responseTemplates");
       if (!tpls) return tpls.error();
       for (const auto& [ct, tpl] : *tpls) {
         auto t = vtl::parseTemplate(ct, tpl);
         if (!t) return cx.fail(r["responseTemplates"][ct], rpath + ".responseTemplates." + ct, t.error().message);
       }
       ir.responseTemplates = std::move(*tpls);
-      auto params = stringMap(cx, r["responseParameters"], rpath + ".responseParameters");
+      auto params = readYamlStringMap(cx, r["responseParameters"], rpath + ".responseParameters");
       if (!params) return params.error();
       ir.responseParameters = std::move(*params);
       if (scalar(r["contentHandling"])) ir.contentHandling = r["contentHandling"].as<std::string>();
@@ -151,7 +124,7 @@ RestResource& ensureResource(RestApi& api, const std::string& path) {
   return api.resources.back();
 }
 
-Result<RestApi> importDocument(const Ctx& cx, const YAML::Node& root) {
+Result<RestApi> importDocument(const YamlSource& cx, const YAML::Node& root) {
   if (!root.IsMap()) return cx.fail(root, "$", "an OpenAPI document must be a map");
   bool swagger = root["swagger"].IsDefined();
   if (!swagger && !root["openapi"].IsDefined()) return cx.fail(root, "$", "neither 'openapi' nor 'swagger' is set");
@@ -163,7 +136,7 @@ Result<RestApi> importDocument(const Ctx& cx, const YAML::Node& root) {
   if (root["info"].IsDefined() && scalar(root["info"]["version"])) api.version = root["info"]["version"].as<std::string>();
   if (api.name.empty()) return cx.fail(root["info"], "info.title", "is required (the API's name)");
   if (scalar(root["x-amazon-apigateway-api-key-source"])) {
-    api.apiKeySource = upper(root["x-amazon-apigateway-api-key-source"].as<std::string>());
+    api.apiKeySource = upperAscii(root["x-amazon-apigateway-api-key-source"].as<std::string>());
     if (api.apiKeySource != "HEADER" && api.apiKeySource != "AUTHORIZER")
       return cx.fail(root["x-amazon-apigateway-api-key-source"], "x-amazon-apigateway-api-key-source", "must be HEADER or AUTHORIZER");
   }
@@ -204,7 +177,7 @@ Result<RestApi> importDocument(const Ctx& cx, const YAML::Node& root) {
         } else {
           static const char* kMethods[] = {"get", "put", "post", "delete", "options", "head", "patch"};
           for (const char* m : kMethods)
-            if (key == m) method = upper(key);
+            if (key == m) method = upperAscii(key);
         }
         if (method.empty()) continue;
         std::string op = ppath + "." + key;
@@ -254,18 +227,8 @@ Result<RestApi> importDocument(const Ctx& cx, const YAML::Node& root) {
 }  // namespace
 
 Result<RestApi> importRestApi(std::string_view text, const std::string& source) {
-  Ctx cx{source};
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::ParserException& e) {
-    return Error{400, source + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML or JSON: " + e.msg};
-  }
-  try {
-    return importDocument(cx, root);
-  } catch (const YAML::Exception& e) {
-    return Error{400, source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg};
-  }
+  YamlSource cx{source};
+  return importYamlDocument<RestApi>(text, source, [&](const YAML::Node& root) { return importDocument(cx, root); });
 }
 
 Result<bool> checkTemplates(const RestIntegration& in, const std::string& where) {

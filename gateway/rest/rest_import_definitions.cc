@@ -8,6 +8,7 @@
 #include "gateway/auth/rest_authorizer.h"
 #include "gateway/json.h"
 #include "gateway/model/api_model.h"
+#include "gateway/openapi/yaml_document.h"
 #include "gateway/rest/decimal.h"
 #include "gateway/rest/gateway_responses.h"
 #include "gateway/rest/rest_definitions.h"
@@ -19,17 +20,10 @@ namespace {
 constexpr int kMaxYamlDepth = 64;
 
 Error failAt(const std::string& source, const YAML::Node& n, const std::string& path, const std::string& why) {
-  int line = n.IsDefined() ? n.Mark().line + 1 : 0;
-  return Error{400, source + ":" + std::to_string(line) + ": " + path + ": " + why};
+  return YamlSource{source}.fail(n, path, why);
 }
 
-bool scalar(const YAML::Node& n) { return n.IsDefined() && n.IsScalar(); }
 std::string str(const YAML::Node& n) { return scalar(n) ? n.as<std::string>() : ""; }
-
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool writeYaml(const YAML::Node& n, JsonWriter& w, int depth) {
   if (depth > kMaxYamlDepth) return false;
@@ -97,7 +91,7 @@ Result<bool> importAuthorizers(const YAML::Node& root, const std::string& source
     a.id = newId(6);
     a.name = name;
     a.authType = authType;
-    a.type = upper(str(x["type"]));
+    a.type = upperAscii(str(x["type"]));
     if (a.type == "JWT") return failAt(source, x["type"], path + ".x-amazon-apigateway-authorizer.type", "jwt authorizers are for HTTP APIs");
     a.authorizerUri = str(x["authorizerUri"]);
     a.authorizerCredentials = str(x["authorizerCredentials"]);

@@ -13,6 +13,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "gateway/integrations/aws_service.h"
+#include "gateway/integrations/http_proxy_mapping.h"
 #include "gateway/integrations/lambda_invoke.h"
 #include "gateway/integrations/lambda_target.h"
 #include "gateway/integrations/proxy_event.h"
@@ -23,6 +24,7 @@
 #include "gateway/rest/header_field.h"
 #include "gateway/rest/rest_exchange.h"
 #include "gateway/rest/rest_routing.h"
+#include "gateway/routing/percent_encode.h"
 #include "gateway/routing/route_table.h"
 #include "gateway/server/gateway_server.h"
 #include "gateway/vtl/renderer.h"
@@ -256,22 +258,6 @@ void invokeLambdaProxy(const ExchangePtr& x, const std::string& uri) {
   });
 }
 
-std::string percentEncodeSegment(std::string_view s, bool keepSlash) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || (keepSlash && c == '/')) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 // HTTP and HTTP_PROXY: the URI's {name} from integration.request.path.<name> mappings (else the
 // method's path parameter of that name), mapped query strings and headers; HTTP_PROXY also
 // forwards the client's query string, headers and body, and answers with the upstream's answer;
@@ -296,7 +282,7 @@ void invokeHttp(const ExchangePtr& x, bool proxy) {
   for (const auto& [k, v] : pathVars) {
     for (const std::string& ref : {"{" + k + "+}", "{" + k + "}"}) {
       bool greedy = ref.size() > 2 && ref[ref.size() - 2] == '+';
-      for (size_t p; (p = url.find(ref)) != std::string::npos;) url.replace(p, ref.size(), percentEncodeSegment(v, greedy || k == "proxy"));
+      for (size_t p; (p = url.find(ref)) != std::string::npos;) url.replace(p, ref.size(), percentEncode(v, greedy || k == "proxy"));
     }
   }
   size_t scheme = url.find("://");
@@ -308,7 +294,7 @@ void invokeHttp(const ExchangePtr& x, bool proxy) {
   std::string extraQuery;
   if (proxy && !req.query.empty()) extraQuery = req.query;
   for (const auto& [k, v] : qs)
-    extraQuery += (extraQuery.empty() ? "" : "&") + percentEncodeSegment(k, false) + "=" + percentEncodeSegment(v, false);
+    extraQuery += (extraQuery.empty() ? "" : "&") + percentEncode(k, false) + "=" + percentEncode(v, false);
   if (!extraQuery.empty()) target += (target.find('?') == std::string::npos ? "?" : "&") + extraQuery;
   http::ClientRequest cr;
   cr.host = ep->host;
@@ -335,23 +321,12 @@ void invokeHttp(const ExchangePtr& x, bool proxy) {
   cr.responseTimeoutMs = static_cast<uint64_t>(in.timeoutInMillis);
   WorkerState& ws = x->gw->worker(x->ctx->workerIndex());
   ws.client->request(std::move(cr), [x, proxy](Result<http::ClientResponse> r) {
-    if (!r) {
-      auto code = static_cast<http::ClientError>(r.error().code);
-      return integrationError(x, "HTTP integration: " + r.error().message,
-                              code == http::ClientError::ResponseTimeout || code == http::ClientError::ConnectTimeout);
-    }
+    if (!r) return integrationError(x, "HTTP integration: " + r.error().message, isUpstreamTimeout(r.error()));
     if (!proxy) {
       std::string_view body(r->body.data(), r->body.size());
       return respondMapped(x, selectIntegrationResponse(*x->match.method, std::to_string(r->status)), &r->headers, body);
     }
-    http::Response resp;
-    resp.status = r->status;
-    for (const auto& h : r->headers)
-      if (!http::equalsIgnoreCase(h.name, "connection") && !http::equalsIgnoreCase(h.name, "keep-alive") &&
-          !http::equalsIgnoreCase(h.name, "transfer-encoding") && !http::equalsIgnoreCase(h.name, "content-length"))
-        resp.headers.add(h.name, h.value);
-    resp.body = std::move(r->body);
-    finish(x, std::move(resp));
+    finish(x, passThroughResponse(std::move(*r)));
   });
 }
 

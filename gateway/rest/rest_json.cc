@@ -1,17 +1,12 @@
 // REST API model JSON (see rest_json.h).
 #include "gateway/rest/rest_json.h"
 
-#include "gateway/rest/json_members.h"
+#include "gateway/json_members.h"
 
 namespace cdnlab::gateway {
 namespace {
 
 Error bad(const std::string& msg) { return Error{400, "Invalid input: " + msg}; }
-
-Result<bool> check(JsonReader& r) {
-  if (!r.ok()) return Error{400, r.error()};
-  return true;
-}
 
 Result<bool> readResources(const rapidjson::Value& arr, std::vector<RestResource>& out) {
   if (!arr.IsArray()) return bad("resources must be a list");
@@ -23,16 +18,10 @@ Result<bool> readResources(const rapidjson::Value& arr, std::vector<RestResource
     r.str("parentId", res.parentId);
     r.str("pathPart", res.pathPart);
     r.str("path", res.path);
-    if (auto c = check(r); !c) return c;
-    if (const rapidjson::Value* ms = r.object("resourceMethods")) {
-      for (auto it = ms->MemberBegin(); it != ms->MemberEnd(); ++it) {
-        RestMethod m;
-        if (auto rm = readMethod(it->value, m); !rm) return rm;
-        if (m.httpMethod.empty()) m.httpMethod = it->name.GetString();
-        res.methods[m.httpMethod] = std::move(m);
-      }
-    }
-    if (auto c = check(r); !c) return c;
+    if (auto c = r.result(); !c) return c;
+    if (const rapidjson::Value* ms = r.object("resourceMethods"))
+      if (auto rm = readObjectMap(*ms, &RestMethod::httpMethod, res.methods, readMethod); !rm) return rm;
+    if (auto c = r.result(); !c) return c;
     out.push_back(std::move(res));
   }
   return true;
@@ -60,21 +49,14 @@ void writeIntegration(JsonWriter& w, const RestIntegration& i) {
   jstrIf(w, "httpMethod", i.httpMethod);
   jstrIf(w, "uri", i.uri);
   jstrIf(w, "credentials", i.credentials);
-  if (!i.requestParameters.empty()) jmap(w, "requestParameters", i.requestParameters);
-  if (!i.requestTemplates.empty()) jmap(w, "requestTemplates", i.requestTemplates);
+  jmapIf(w, "requestParameters", i.requestParameters);
+  jmapIf(w, "requestTemplates", i.requestTemplates);
   jkv(w, "passthroughBehavior", i.passthroughBehavior);
   jint(w, "timeoutInMillis", i.timeoutInMillis);
   jstrIf(w, "cacheNamespace", i.cacheNamespace);
   jlist(w, "cacheKeyParameters", i.cacheKeyParameters);
-  if (!i.integrationResponses.empty()) {
-    jkey(w, "integrationResponses");
-    w.StartObject();
-    for (const auto& [code, r] : i.integrationResponses) {
-      jkey(w, code);
-      writeIntegrationResponse(w, r);
-    }
-    w.EndObject();
-  }
+  if (!i.integrationResponses.empty())
+    writeObjectMap(w, "integrationResponses", i.integrationResponses, writeIntegrationResponse);
   w.EndObject();
 }
 
@@ -82,7 +64,7 @@ void writeMethodResponse(JsonWriter& w, const RestMethodResponse& r) {
   w.StartObject();
   jkv(w, "statusCode", r.statusCode);
   if (!r.responseParameters.empty()) jboolMap(w, "responseParameters", r.responseParameters);
-  if (!r.responseModels.empty()) jmap(w, "responseModels", r.responseModels);
+  jmapIf(w, "responseModels", r.responseModels);
   w.EndObject();
 }
 
@@ -91,21 +73,13 @@ void writeMethod(JsonWriter& w, const RestMethod& m) {
   jkv(w, "httpMethod", m.httpMethod);
   jkv(w, "authorizationType", m.authorizationType);
   jstrIf(w, "authorizerId", m.authorizerId);
-  if (!m.authorizationScopes.empty()) jlist(w, "authorizationScopes", m.authorizationScopes);
+  jlistIf(w, "authorizationScopes", m.authorizationScopes);
   jstrIf(w, "requestValidatorId", m.requestValidatorId);
-  if (!m.requestModels.empty()) jmap(w, "requestModels", m.requestModels);
+  jmapIf(w, "requestModels", m.requestModels);
   jbool(w, "apiKeyRequired", m.apiKeyRequired);
   jstrIf(w, "operationName", m.operationName);
   if (!m.requestParameters.empty()) jboolMap(w, "requestParameters", m.requestParameters);
-  if (!m.methodResponses.empty()) {
-    jkey(w, "methodResponses");
-    w.StartObject();
-    for (const auto& [code, r] : m.methodResponses) {
-      jkey(w, code);
-      writeMethodResponse(w, r);
-    }
-    w.EndObject();
-  }
+  if (!m.methodResponses.empty()) writeObjectMap(w, "methodResponses", m.methodResponses, writeMethodResponse);
   if (m.integration) {
     jkey(w, "methodIntegration");
     writeIntegration(w, *m.integration);
@@ -120,18 +94,14 @@ void writeResource(JsonWriter& w, const RestResource& r, bool embedMethods) {
   jstrIf(w, "pathPart", r.pathPart);
   jkv(w, "path", r.path);
   if (!r.methods.empty()) {
-    jkey(w, "resourceMethods");
-    w.StartObject();
-    for (const auto& [name, m] : r.methods) {
-      jkey(w, name);
+    writeObjectMap(w, "resourceMethods", r.methods, [embedMethods](JsonWriter& w, const RestMethod& m) {
       if (embedMethods) {
         writeMethod(w, m);
       } else {
         w.StartObject();
         w.EndObject();
       }
-    }
-    w.EndObject();
+    });
   }
   w.EndObject();
 }
@@ -144,7 +114,7 @@ void writeRestApi(JsonWriter& w, const RestApi& a) {
   jstrIf(w, "version", a.version);
   jint(w, "createdDate", a.createdDate);
   jkv(w, "apiKeySource", a.apiKeySource);
-  if (!a.binaryMediaTypes.empty()) jlist(w, "binaryMediaTypes", a.binaryMediaTypes);
+  jlistIf(w, "binaryMediaTypes", a.binaryMediaTypes);
   jkey(w, "endpointConfiguration");
   w.StartObject();
   jlist(w, "types", {"EDGE"});
@@ -174,10 +144,7 @@ void writeStage(JsonWriter& w, const RestStage& s) {
   } else {
     jkv(w, "cacheClusterStatus", "NOT_AVAILABLE");
   }
-  jkey(w, "methodSettings");
-  w.StartObject();
-  for (const auto& [k, ms] : s.methodSettings) {
-    jkey(w, k);
+  writeObjectMap(w, "methodSettings", s.methodSettings, [](JsonWriter& w, const RestMethodSetting& ms) {
     w.StartObject();
     jbool(w, "cachingEnabled", ms.cachingEnabled);
     jint(w, "cacheTtlInSeconds", ms.cacheTtlInSeconds);
@@ -190,9 +157,8 @@ void writeStage(JsonWriter& w, const RestStage& s) {
     }
     if (ms.throttlingBurstLimit) jint(w, "throttlingBurstLimit", *ms.throttlingBurstLimit);
     w.EndObject();
-  }
-  w.EndObject();
-  if (!s.variables.empty()) jmap(w, "variables", s.variables);
+  });
+  jmapIf(w, "variables", s.variables);
   jint(w, "createdDate", s.createdDate);
   jint(w, "lastUpdatedDate", s.lastUpdatedDate);
   w.EndObject();
@@ -276,18 +242,15 @@ Result<bool> readIntegration(const rapidjson::Value& o, RestIntegration& out) {
   r.integer("timeoutInMillis", t);
   r.str("cacheNamespace", out.cacheNamespace);
   r.strList("cacheKeyParameters", out.cacheKeyParameters);
-  if (auto c = check(r); !c) return c;
+  if (auto c = r.result(); !c) return c;
   if (t < 50 || t > 29000) return bad("timeoutInMillis must be between 50 and 29000");
   out.timeoutInMillis = static_cast<int>(t);
-  if (const rapidjson::Value* rs = r.object("integrationResponses")) {
-    for (auto it = rs->MemberBegin(); it != rs->MemberEnd(); ++it) {
-      RestIntegrationResponse ir;
-      if (auto x = readIntegrationResponse(it->value, ir); !x) return x;
-      if (ir.statusCode.empty()) ir.statusCode = it->name.GetString();
-      out.integrationResponses[ir.statusCode] = std::move(ir);
-    }
-  }
-  return check(r);
+  if (const rapidjson::Value* rs = r.object("integrationResponses"))
+    if (auto x = readObjectMap(*rs, &RestIntegrationResponse::statusCode, out.integrationResponses,
+                               readIntegrationResponse);
+        !x)
+      return x;
+  return r.result();
 }
 
 Result<bool> readMethodResponse(const rapidjson::Value& o, RestMethodResponse& out) {
@@ -295,7 +258,7 @@ Result<bool> readMethodResponse(const rapidjson::Value& o, RestMethodResponse& o
   JsonReader r(o);
   r.str("statusCode", out.statusCode);
   r.strMap("responseModels", out.responseModels);
-  if (auto c = check(r); !c) return c;
+  if (auto c = r.result(); !c) return c;
   return readBoolMap(o, "responseParameters", out.responseParameters);
 }
 
@@ -310,22 +273,17 @@ Result<bool> readMethod(const rapidjson::Value& o, RestMethod& out) {
   r.strMap("requestModels", out.requestModels);
   r.boolean("apiKeyRequired", out.apiKeyRequired);
   r.str("operationName", out.operationName);
-  if (auto c = check(r); !c) return c;
+  if (auto c = r.result(); !c) return c;
   if (auto b = readBoolMap(o, "requestParameters", out.requestParameters); !b) return b;
-  if (const rapidjson::Value* rs = r.object("methodResponses")) {
-    for (auto it = rs->MemberBegin(); it != rs->MemberEnd(); ++it) {
-      RestMethodResponse mr;
-      if (auto x = readMethodResponse(it->value, mr); !x) return x;
-      if (mr.statusCode.empty()) mr.statusCode = it->name.GetString();
-      out.methodResponses[mr.statusCode] = std::move(mr);
-    }
-  }
+  if (const rapidjson::Value* rs = r.object("methodResponses"))
+    if (auto x = readObjectMap(*rs, &RestMethodResponse::statusCode, out.methodResponses, readMethodResponse); !x)
+      return x;
   if (const rapidjson::Value* in = r.object("methodIntegration")) {
     RestIntegration i;
     if (auto x = readIntegration(*in, i); !x) return x;
     out.integration = std::move(i);
   }
-  return check(r);
+  return r.result();
 }
 
 Result<bool> readUsagePlan(const rapidjson::Value& o, UsagePlan& p) {
@@ -373,60 +331,44 @@ Result<bool> readUsagePlan(const rapidjson::Value& o, UsagePlan& p) {
   return true;
 }
 
+namespace {
+
+void writeEmbeddedResource(JsonWriter& w, const RestResource& r) { writeResource(w, r, true); }
+
+}  // namespace
+
 std::string writeRestState(const RestState& s) {
-  rapidjson::StringBuffer b;
-  JsonWriter w(b);
-  w.StartObject();
-  jkey(w, "restApis");
-  w.StartArray();
-  for (const auto& a : s.apis) {
+  return renderJson([&](JsonWriter& w) {
     w.StartObject();
-    jkey(w, "api");
-    writeRestApi(w, a);
-    jkey(w, "resources");
-    w.StartArray();
-    for (const auto& r : a.resources) writeResource(w, r, true);
-    w.EndArray();
-    jkey(w, "definitions");
-    writeDefinitions(w, a.definitions);
-    jkey(w, "deployments");
-    w.StartArray();
-    for (const auto& d : a.deployments) {
+    writeList(w, "restApis", s.apis, [](JsonWriter& w, const RestApi& a) {
       w.StartObject();
-      jkey(w, "deployment");
-      writeDeployment(w, d);
-      jkey(w, "resources");
-      w.StartArray();
-      for (const auto& r : d.resources) writeResource(w, r, true);
-      w.EndArray();
+      jkey(w, "api");
+      writeRestApi(w, a);
+      writeList(w, "resources", a.resources, writeEmbeddedResource);
       jkey(w, "definitions");
-      writeDefinitions(w, d.definitions);
+      writeDefinitions(w, a.definitions);
+      writeList(w, "deployments", a.deployments, [](JsonWriter& w, const RestDeployment& d) {
+        w.StartObject();
+        jkey(w, "deployment");
+        writeDeployment(w, d);
+        writeList(w, "resources", d.resources, writeEmbeddedResource);
+        jkey(w, "definitions");
+        writeDefinitions(w, d.definitions);
+        w.EndObject();
+      });
+      writeList(w, "stages", a.stages, [](JsonWriter& w, const RestStage& st) { writeStage(w, st); });
       w.EndObject();
-    }
-    w.EndArray();
-    jkey(w, "stages");
-    w.StartArray();
-    for (const auto& st : a.stages) writeStage(w, st);
-    w.EndArray();
+    });
+    writeList(w, "apiKeys", s.apiKeys, [](JsonWriter& w, const ApiKey& k) { writeApiKey(w, k, true); });
+    writeList(w, "usagePlans", s.usagePlans, [](JsonWriter& w, const UsagePlan& p) {
+      w.StartObject();
+      jkey(w, "plan");
+      writeUsagePlan(w, p);
+      jlist(w, "keyIds", p.keyIds);
+      w.EndObject();
+    });
     w.EndObject();
-  }
-  w.EndArray();
-  jkey(w, "apiKeys");
-  w.StartArray();
-  for (const auto& k : s.apiKeys) writeApiKey(w, k, true);
-  w.EndArray();
-  jkey(w, "usagePlans");
-  w.StartArray();
-  for (const auto& p : s.usagePlans) {
-    w.StartObject();
-    jkey(w, "plan");
-    writeUsagePlan(w, p);
-    jlist(w, "keyIds", p.keyIds);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  return std::string(b.GetString(), b.GetSize());
+  });
 }
 
 namespace {
@@ -452,11 +394,11 @@ Result<bool> readStage(const rapidjson::Value& o, RestStage& st) {
       int64_t burst = 0;
       if (mr.has("throttlingRateLimit") && mr.number("throttlingRateLimit", rate)) m.throttlingRateLimit = rate;
       if (mr.has("throttlingBurstLimit") && mr.integer("throttlingBurstLimit", burst)) m.throttlingBurstLimit = burst;
-      if (auto c = check(mr); !c) return c;
+      if (auto c = mr.result(); !c) return c;
       st.methodSettings[it->name.GetString()] = m;
     }
   }
-  return check(r);
+  return r.result();
 }
 
 }  // namespace
@@ -479,7 +421,7 @@ Result<RestState> readRestState(std::string_view text) {
       r.str("apiKeySource", a.apiKeySource);
       r.strList("binaryMediaTypes", a.binaryMediaTypes);
       r.str("rootResourceId", a.rootResourceId);
-      if (auto c = check(r); !c) return c.error();
+      if (auto c = r.result(); !c) return c.error();
       if (o.HasMember("resources"))
         if (auto x = readResources(o["resources"], a.resources); !x) return x.error();
       if (o.HasMember("definitions"))
@@ -492,7 +434,7 @@ Result<RestState> readRestState(std::string_view text) {
           dr.str("id", dep.id);
           dr.str("description", dep.description);
           dr.integer("createdDate", dep.createdDate);
-          if (auto c = check(dr); !c) return c.error();
+          if (auto c = dr.result(); !c) return c.error();
           if (d.HasMember("resources"))
             if (auto x = readResources(d["resources"], dep.resources); !x) return x.error();
           if (d.HasMember("definitions"))
@@ -521,7 +463,7 @@ Result<RestState> readRestState(std::string_view text) {
       r.boolean("enabled", k.enabled);
       r.integer("createdDate", k.createdDate);
       r.integer("lastUpdatedDate", k.lastUpdatedDate);
-      if (auto c = check(r); !c) return c.error();
+      if (auto c = r.result(); !c) return c.error();
       s.apiKeys.push_back(std::move(k));
     }
   }
@@ -532,10 +474,10 @@ Result<RestState> readRestState(std::string_view text) {
       if (auto r = readUsagePlan(o["plan"], p); !r) return r.error();
       JsonReader ir(o["plan"]);
       ir.str("id", p.id);
-      if (auto c = check(ir); !c) return c.error();
+      if (auto c = ir.result(); !c) return c.error();
       JsonReader kr(o);
       kr.strList("keyIds", p.keyIds);
-      if (auto c = check(kr); !c) return c.error();
+      if (auto c = kr.result(); !c) return c.error();
       s.usagePlans.push_back(std::move(p));
     }
   }

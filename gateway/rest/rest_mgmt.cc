@@ -193,35 +193,33 @@ Result<bool> applyMethodPatch(RestMethod& m, const std::vector<PatchOp>& ops) {
   return true;
 }
 
+// One kind of definition (authorizers, request validators) merged by name: a new name joins
+// `existing`; a known one replaces the existing definition under its id, and the imported methods
+// that referred to it (through `methodRef`) now name that id.
+template <typename D>
+void mergeByName(std::vector<D>& existing, std::vector<D>& imported, std::vector<RestResource>& importedResources,
+                 std::string RestMethod::*methodRef) {
+  for (auto& def : imported) {
+    auto it = std::find_if(existing.begin(), existing.end(), [&](const D& x) { return x.name == def.name; });
+    if (it == existing.end()) {
+      existing.push_back(def);
+      continue;
+    }
+    for (auto& r : importedResources)
+      for (auto& [name, m] : r.methods)
+        if (m.*methodRef == def.id) m.*methodRef = it->id;
+    def.id = it->id;
+    *it = def;
+  }
+}
+
 // put-rest-api --mode merge: the document's definitions join the API's; one with the name of an
 // existing one replaces it, keeping its id, so the methods that refer to either keep working.
 void mergeDefinitions(RestApi& api, RestApi& imported) {
   auto& d = api.definitions;
-  for (auto& a : imported.definitions.authorizers) {
-    auto it = std::find_if(d.authorizers.begin(), d.authorizers.end(), [&](const RestAuthorizer& x) { return x.name == a.name; });
-    if (it == d.authorizers.end()) {
-      d.authorizers.push_back(a);
-      continue;
-    }
-    for (auto& r : imported.resources)
-      for (auto& [name, m] : r.methods)
-        if (m.authorizerId == a.id) m.authorizerId = it->id;
-    a.id = it->id;
-    *it = a;
-  }
-  for (auto& v : imported.definitions.requestValidators) {
-    auto it = std::find_if(d.requestValidators.begin(), d.requestValidators.end(),
-                           [&](const RestRequestValidator& x) { return x.name == v.name; });
-    if (it == d.requestValidators.end()) {
-      d.requestValidators.push_back(v);
-      continue;
-    }
-    for (auto& r : imported.resources)
-      for (auto& [name, m] : r.methods)
-        if (m.requestValidatorId == v.id) m.requestValidatorId = it->id;
-    v.id = it->id;
-    *it = v;
-  }
+  mergeByName(d.authorizers, imported.definitions.authorizers, imported.resources, &RestMethod::authorizerId);
+  mergeByName(d.requestValidators, imported.definitions.requestValidators, imported.resources,
+              &RestMethod::requestValidatorId);
   for (const auto& m : imported.definitions.models) {
     auto it = std::find_if(d.models.begin(), d.models.end(), [&](const RestModelSchema& x) { return x.name == m.name; });
     if (it == d.models.end()) d.models.push_back(m);

@@ -3,6 +3,8 @@
 
 #include <ctime>
 
+#include "gateway/utc_time.h"
+
 namespace cdnlab::gateway {
 namespace {
 
@@ -27,14 +29,7 @@ bool parseDay(const std::string& s, int64_t& days) {
 
 }  // namespace
 
-std::string utcDay(int64_t epochMs) {
-  time_t t = static_cast<time_t>(epochMs / 1000);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
+std::string utcDay(int64_t epochMs) { return formatUtc(epochMs, "%Y-%m-%d"); }
 
 int64_t quotaPeriodStartMs(const std::string& period, int64_t offsetDays, int64_t nowMs) {
   int64_t day = nowMs >= 0 ? nowMs / kDayMs : (nowMs - kDayMs + 1) / kDayMs;

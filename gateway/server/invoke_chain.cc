@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "gateway/integrations/http_proxy_mapping.h"
+#include "gateway/integrations/lambda_invoke.h"
 #include "gateway/integrations/lambda_target.h"
 #include "gateway/integrations/proxy_event.h"
 #include "gateway/json.h"
@@ -134,16 +135,8 @@ void integrationFailed(const ExchangePtr& x, const Error& e, bool timedOut) {
 }
 
 ProxyRequest proxyRequestOf(const Exchange& x) {
-  const auto& req = x.ctx->request();
-  ProxyRequest p;
-  p.method = req.method;
+  ProxyRequest p = clientProxyRequest(x.ctx->request());
   p.rawPath = x.target.path;
-  p.rawQuery = req.query;
-  p.protocol = req.httpMinor == 0 ? "HTTP/1.0" : "HTTP/1.1";
-  p.headers = &req.headers;
-  p.body = req.body;
-  p.sourceIp = req.peer.substr(0, req.peer.rfind(':'));
-  p.userAgent = std::string(req.headers.get("user-agent").value_or(""));
   p.accountId = x.gw->options().accountId;
   p.apiId = x.target.apiId;
   p.domainName = x.target.domainName;
@@ -175,15 +168,7 @@ void invokeLambda(const ExchangePtr& x, const Integration& in) {
     p.authorizerJson = integrationAuthorizerJson(*x->lambdaVerdict, in.payloadFormatVersion, x->authorizerLatencyMs);
   if (!x->iamAuthorizer.empty()) p.authorizerJson = "{\"iam\":" + x->iamAuthorizer + "}";
   std::string event = in.payloadFormatVersion == "1.0" ? buildEventV1(p) : buildEventV2(p);
-  http::ClientRequest cr;
-  cr.host = ep->host;
-  cr.port = ep->port;
-  cr.method = "POST";
-  cr.target = ep->basePath + invokePath(*target);
-  cr.headers.add("Content-Type", "application/json");
-  cr.headers.add("X-Amz-Invocation-Type", "RequestResponse");
-  cr.body = Buffer(std::move(event));
-  cr.responseTimeoutMs = static_cast<uint64_t>(in.timeoutMs);
+  http::ClientRequest cr = lambdaInvokeRequest(*ep, *target, std::move(event), static_cast<uint64_t>(in.timeoutMs));
   x->integrationStartNs = SystemClock::instance().nowNs();
   std::string version = in.payloadFormatVersion;
   WorkerState& ws = x->gw->worker(x->ctx->workerIndex());
@@ -239,19 +224,10 @@ void invokeHttp(const ExchangePtr& x, const Integration& in) {
   ws.client->request(std::move(cr), [x](Result<http::ClientResponse> r) {
     if (!r) {
       integrationDone(x, -1);
-      auto code = static_cast<http::ClientError>(r.error().code);
-      return integrationFailed(x, Error{500, "HTTP integration: " + r.error().message},
-                               code == http::ClientError::ResponseTimeout || code == http::ClientError::ConnectTimeout);
+      return integrationFailed(x, Error{500, "HTTP integration: " + r.error().message}, isUpstreamTimeout(r.error()));
     }
     integrationDone(x, r->status);
-    http::Response resp;
-    resp.status = r->status;
-    for (const auto& h : r->headers)
-      if (!http::equalsIgnoreCase(h.name, "connection") && !http::equalsIgnoreCase(h.name, "keep-alive") &&
-          !http::equalsIgnoreCase(h.name, "transfer-encoding") && !http::equalsIgnoreCase(h.name, "content-length"))
-        resp.headers.add(h.name, h.value);
-    resp.body = std::move(r->body);
-    finish(x, std::move(resp));
+    finish(x, passThroughResponse(std::move(*r)));
   });
 }
 

@@ -1,6 +1,7 @@
 // Lambda authorizer invocation (see lambda_authorize.h).
 #include "gateway/server/lambda_authorize.h"
 
+#include "gateway/integrations/lambda_invoke.h"
 #include "gateway/integrations/lambda_target.h"
 
 namespace cdnlab::gateway {
@@ -11,15 +12,7 @@ void invokeAuthorizerFunction(GatewayServer& gw, int workerIndex, const Authoriz
   if (!ep) return done(Error{500, "authorizer " + az.id + ": no Lambda endpoint configured (--lambda-endpoint)"});
   auto target = resolveLambdaUri(az.authorizerUri);
   if (!target) return done(Error{500, "authorizer " + az.id + ": " + target.error().message});
-  http::ClientRequest cr;
-  cr.host = ep->host;
-  cr.port = ep->port;
-  cr.method = "POST";
-  cr.target = ep->basePath + invokePath(*target);
-  cr.headers.add("Content-Type", "application/json");
-  cr.headers.add("X-Amz-Invocation-Type", "RequestResponse");
-  cr.body = Buffer(std::move(event));
-  cr.responseTimeoutMs = kAuthorizerTimeoutMs;
+  http::ClientRequest cr = lambdaInvokeRequest(*ep, *target, std::move(event), kAuthorizerTimeoutMs);
   bool simple = az.enableSimpleResponses;
   std::string id = az.id;
   gw.worker(workerIndex).client->request(std::move(cr), [done = std::move(done), simple, id](Result<http::ClientResponse> r) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/json_depth.h"
+#include "gateway/integrations/multi_value.h"
 #include "gateway/integrations/proxy_event.h"
 #include "gateway/json.h"
 #include "gateway/routing/route_table.h"
@@ -16,7 +17,7 @@ namespace {
 
 void writeHeaders(JsonWriter& w, const http::Headers& h) {
   // headers: one value per name (the last, as 1.0 events carry them); multiValueHeaders: all.
-  std::vector<std::pair<std::string, std::vector<std::string>>> grouped;
+  MultiValues grouped;
   for (const auto& f : h) {
     auto it = grouped.begin();
     for (; it != grouped.end(); ++it)
@@ -24,44 +25,13 @@ void writeHeaders(JsonWriter& w, const http::Headers& h) {
     if (it == grouped.end()) grouped.push_back({f.name, {f.value}});
     else it->second.push_back(f.value);
   }
-  jkey(w, "headers");
-  w.StartObject();
-  for (const auto& [n, v] : grouped) jkv(w, n, v.back());
-  w.EndObject();
-  jkey(w, "multiValueHeaders");
-  w.StartObject();
-  for (const auto& [n, v] : grouped) jlist(w, n, v);
-  w.EndObject();
+  writeLastAndAllValues(w, "headers", "multiValueHeaders", grouped);
 }
 
 void writeQuery(JsonWriter& w, std::string_view q) {
-  std::vector<std::pair<std::string, std::vector<std::string>>> params;
-  size_t i = 0;
-  while (i < q.size()) {
-    size_t amp = q.find('&', i);
-    std::string_view part = q.substr(i, amp == std::string_view::npos ? std::string_view::npos : amp - i);
-    if (!part.empty()) {
-      size_t eq = part.find('=');
-      std::string name = percentDecode(part.substr(0, eq));
-      std::string value = eq == std::string_view::npos ? "" : percentDecode(part.substr(eq + 1));
-      auto it = params.begin();
-      for (; it != params.end(); ++it)
-        if (it->first == name) break;
-      if (it == params.end()) params.push_back({name, {value}});
-      else it->second.push_back(value);
-    }
-    if (amp == std::string_view::npos) break;
-    i = amp + 1;
-  }
+  MultiValues params = groupQuery(q);
   if (params.empty()) return;
-  jkey(w, "queryStringParameters");
-  w.StartObject();
-  for (const auto& [n, v] : params) jkv(w, n, v.back());
-  w.EndObject();
-  jkey(w, "multiValueQueryStringParameters");
-  w.StartObject();
-  for (const auto& [n, v] : params) jlist(w, n, v);
-  w.EndObject();
+  writeLastAndAllValues(w, "queryStringParameters", "multiValueQueryStringParameters", params);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "gateway/integrations/lambda_invoke.h"
 #include "gateway/integrations/lambda_target.h"
 #include "gateway/integrations/proxy_event.h"
 #include "gateway/json.h"
@@ -46,15 +47,7 @@ void invokeRoute(GatewayServer& gw, int worker, const Integration& in, std::stri
   if (!ep) return done(Error{500, "no Lambda endpoint configured (--lambda-endpoint)"});
   auto target = resolveLambdaUri(in.uri);
   if (!target) return done(target.error());
-  http::ClientRequest cr;
-  cr.host = ep->host;
-  cr.port = ep->port;
-  cr.method = "POST";
-  cr.target = ep->basePath + invokePath(*target);
-  cr.headers.add("Content-Type", "application/json");
-  cr.headers.add("X-Amz-Invocation-Type", "RequestResponse");
-  cr.body = Buffer(std::move(event));
-  cr.responseTimeoutMs = static_cast<uint64_t>(in.timeoutMs);
+  http::ClientRequest cr = lambdaInvokeRequest(*ep, *target, std::move(event), static_cast<uint64_t>(in.timeoutMs));
   gw.worker(worker).client->request(std::move(cr), [done = std::move(done)](Result<http::ClientResponse> r) {
     if (!r) return done(Error{500, "Lambda invoke: " + r.error().message});
     std::string body(r->body.data(), r->body.size());

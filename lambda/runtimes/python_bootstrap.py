@@ -65,11 +65,55 @@ class Context:
         self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
         self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
         self._deadline_ms = int(headers.get("lambda-runtime-deadline-ms", "0") or 0)
-        self.identity = _parse(headers.get("lambda-runtime-cognito-identity"))
-        self.client_context = _parse(headers.get("lambda-runtime-client-context"))
+        self.identity = _cognito_identity(_parse(headers.get("lambda-runtime-cognito-identity")))
+        self.client_context = _client_context(_parse(headers.get("lambda-runtime-client-context")))
 
     def get_remaining_time_in_millis(self):
         return max(0, self._deadline_ms - int(time.time() * 1000))
+
+
+class CognitoIdentity:
+    """context.identity as AWS's Python runtime shapes it: an object, both fields None when the
+    invoker sent no identity."""
+    __slots__ = ["cognito_identity_id", "cognito_identity_pool_id"]
+
+    def __init__(self, identity_id=None, pool_id=None):
+        self.cognito_identity_id = identity_id
+        self.cognito_identity_pool_id = pool_id
+
+
+class Client:
+    """context.client_context.client: the mobile client's fields, None where not sent."""
+    __slots__ = ["installation_id", "app_title", "app_version_name", "app_version_code", "app_package_name"]
+
+
+class ClientContext:
+    """context.client_context as AWS's Python runtime gives it: attributes `client`, `custom` and
+    `env` (not a dict), so `context.client_context.custom["k"]` works as it does on AWS."""
+    __slots__ = ["custom", "env", "client"]
+
+
+def _object_from(cls, fields):
+    obj = cls()
+    for name in cls.__slots__:
+        setattr(obj, name, fields.get(name))
+    return obj
+
+
+def _cognito_identity(value):
+    if not isinstance(value, dict):
+        return CognitoIdentity()
+    return CognitoIdentity(value.get("cognitoIdentityId"), value.get("cognitoIdentityPoolId"))
+
+
+def _client_context(value):
+    # The Invoke API accepts only a JSON object here; anything else reaches no function.
+    if not isinstance(value, dict):
+        return None
+    cc = _object_from(ClientContext, value)
+    if isinstance(cc.client, dict):
+        cc.client = _object_from(Client, cc.client)
+    return cc
 
 
 def _parse(value):

@@ -15,6 +15,7 @@
 
 #include "origin/store/engine.h"
 #include "origin/store/table.h"
+#include "origin/store/throughput.h"
 
 namespace cdnlab::store {
 
@@ -23,6 +24,9 @@ struct TableState {
   TableStats stats;
   std::shared_mutex writers;  // shared: one data-plane write; exclusive: a schema barrier
   std::atomic<bool> deleted{false};
+  // Provisioned throughput left in this second (and the burst kept), with --enforce-throughput.
+  CapacityBucket readCapacity;
+  CapacityBucket writeCapacity;
 
   TableDescPtr schema() const { return desc.load(); }
   // Waits until every write that may have read the previous schema has finished.

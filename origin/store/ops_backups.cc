@@ -59,10 +59,7 @@ bool Service::updateContinuousBackups(const Doc& d, Out& out, ApiError& err) {
   }
   TableDesc t = *st->schema();
   t.pitrEnabled = enable;
-  rocksdb::WriteBatch b;
-  b.Put(Catalog::metaKey(t.name), encodeTable(t));
-  if (!writeBatch(b, out, err)) return false;
-  st->desc.store(std::make_shared<const TableDesc>(t));
+  if (!publishSchema(*st, t, out, err)) return false;
   writeBackupsDescription(t, out.w);
   return true;
 }

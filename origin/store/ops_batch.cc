@@ -25,6 +25,7 @@ bool Service::batchGetItem(const Doc& d, Out& out, ApiError& err) {
   if (!readCapacityMode(d, cap, err)) return false;
   struct TableRead {
     std::string name;
+    TableStatePtr st;
     TableDescPtr desc;
     const rapidjson::Value* spec;
     std::vector<std::pair<std::string, const rapidjson::Value*>> keys;  // encoded key, JSON key
@@ -62,6 +63,7 @@ bool Service::batchGetItem(const Doc& d, Out& out, ApiError& err) {
   for (auto& r : reads) {
     auto st = requireTableNamed(r.name, err);
     if (!st) return false;
+    r.st = st;
     r.desc = st->schema();
     std::set<std::string> seen;
     for (const auto& k : (*r.spec)["Keys"].GetArray()) {
@@ -82,6 +84,7 @@ bool Service::batchGetItem(const Doc& d, Out& out, ApiError& err) {
   const rocksdb::Snapshot* snap = engine_.db()->GetSnapshot();
   size_t bytes = 0;
   bool full = false;  // the next item would take the response past 16 MB: the rest go back unprocessed
+  size_t admitted = 0;  // keys the tables' provisioned throughput let through
   std::vector<std::pair<const TableRead*, std::vector<const rapidjson::Value*>>> unprocessed;
   std::vector<std::pair<std::string, double>> units;
   out.w.StartObject();
@@ -93,10 +96,14 @@ bool Service::batchGetItem(const Doc& d, Out& out, ApiError& err) {
     double u = 0;
     std::vector<const rapidjson::Value*> left;
     for (const auto& [k, json] : r.keys) {
-      if (full) {
+      // A key is admitted at the smallest read's cost and pays for its size once read; what the
+      // table's throughput cannot take now goes back in UnprocessedKeys.
+      const double estimate = r.consistent ? 1 : 0.5;
+      if (full || !admitCapacity(*r.st, *r.desc, CapacityKind::Read, estimate)) {
         left.push_back(json);
         continue;
       }
+      ++admitted;
       Item item;
       if (!readItem(k, &item, snap)) {
         u += readUnits(0, r.consistent);
@@ -105,11 +112,14 @@ bool Service::batchGetItem(const Doc& d, Out& out, ApiError& err) {
       size_t sz = itemSize(item);
       if (bytes > 0 && bytes + sz > kMaxBatchGetBytes) {
         full = true;
+        chargeCapacity(*r.st, *r.desc, CapacityKind::Read, -estimate);  // not read after all
         left.push_back(json);
         continue;
       }
       bytes += sz;
-      u += readUnits(sz, r.consistent);
+      const double cost = readUnits(sz, r.consistent);
+      u += cost;
+      chargeCapacity(*r.st, *r.desc, CapacityKind::Read, cost - estimate);
       writeAttributeMap(r.projection ? expr::project(*r.projection, item) : item, out.w);
     }
     out.w.EndArray();
@@ -118,6 +128,10 @@ bool Service::batchGetItem(const Doc& d, Out& out, ApiError& err) {
   }
   out.w.EndObject();
   engine_.db()->ReleaseSnapshot(snap);
+  if (admitted == 0) {  // every table throttled every key: the whole call is refused
+    err = throughputExceeded();
+    return false;
+  }
   key(out.w, "UnprocessedKeys");
   out.w.StartObject();
   for (const auto& [r, left] : unprocessed) {

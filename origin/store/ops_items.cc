@@ -48,7 +48,32 @@ bool readWriteOptions(const rapidjson::Value& d, bool updateAllowed, WriteOption
   return err.type.empty();
 }
 
+// Expected or ConditionExpression (with its name/value maps, every placeholder used): the
+// condition PutItem and DeleteItem share.
+bool readWriteCondition(const rapidjson::Value& d, std::optional<expr::Condition>& cond, ApiError& err) {
+  if (!legacy::readExpected(d, cond, err)) return false;
+  ExpressionMaps maps;
+  if (!readExpressionMaps(d, maps, err)) return false;
+  auto ph = maps.placeholders();
+  return parseOptionalCondition(d, "ConditionExpression", expr::ExpressionKind::Condition, ph, cond, err) &&
+         checkAllUsed(ph, err);
+}
+
+// Before any write is admitted its cost is one unit; it pays the rest once it knows the item sizes.
+constexpr double kWriteEstimate = 1;
+double readEstimate(bool consistent) { return consistent ? 1 : 0.5; }
+
 }  // namespace
+
+bool Service::readChecked(const std::string& itemKey, const std::optional<expr::Condition>& cond, bool returnOldOnFailure,
+                          Item& old, bool& hadOld, ApiError& err) {
+  hadOld = readItem(itemKey, &old);
+  if (cond && !expr::evaluate(*cond, hadOld ? old : Item{})) {
+    err = conditionFailedWith(hadOld ? &old : nullptr, returnOldOnFailure);
+    return false;
+  }
+  return true;
+}
 
 bool Service::putItem(const Doc& d, Out& out, ApiError& err) {
   // Everything about the request is validated before the table is looked up, as DynamoDB does.
@@ -63,12 +88,7 @@ bool Service::putItem(const Doc& d, Out& out, ApiError& err) {
     return false;
   }
   std::optional<expr::Condition> cond;
-  if (!legacy::readExpected(d, cond, err)) return false;
-  ExpressionMaps maps;
-  if (!readExpressionMaps(d, maps, err)) return false;
-  auto ph = maps.placeholders();
-  if (!parseOptionalCondition(d, "ConditionExpression", expr::ExpressionKind::Condition, ph, cond, err)) return false;
-  if (!checkAllUsed(ph, err)) return false;
+  if (!readWriteCondition(d, cond, err)) return false;
   auto st = requireTable(d, err);
   if (!st) return false;
 
@@ -76,15 +96,12 @@ bool Service::putItem(const Doc& d, Out& out, ApiError& err) {
   auto desc = st->schema();
   auto itemKey = encodeItemKey(*desc, *item, &err);
   if (!itemKey) return false;
+  if (!admitCapacity(*st, *desc, CapacityKind::Write, kWriteEstimate, err)) return false;
   Item old;
   bool hadOld;
   {
     auto guard = locks_.lockKeys({*itemKey});
-    hadOld = readItem(*itemKey, &old);
-    if (cond && !expr::evaluate(*cond, hadOld ? old : Item{})) {
-      err = conditionFailedWith(hadOld ? &old : nullptr, opt.returnOldOnFailure);
-      return false;
-    }
+    if (!readChecked(*itemKey, cond, opt.returnOldOnFailure, old, hadOld, err)) return false;
     rocksdb::WriteBatch batch;
     WriteDelta delta;
     appendItemWrite(batch, *desc, *itemKey, hadOld ? &old : nullptr, &*item, &delta);
@@ -94,6 +111,7 @@ bool Service::putItem(const Doc& d, Out& out, ApiError& err) {
   out.w.StartObject();
   if (opt.rv == ReturnValues::AllOld && hadOld) writeItemMember(out.w, "Attributes", old);
   const double units = writeUnits(std::max(newSize, hadOld ? itemSize(old) : 0));  // metered even when not returned
+  chargeCapacity(*st, *desc, CapacityKind::Write, units - kWriteEstimate);
   if (opt.cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
     writeConsumedCapacity(out.w, desc->name, units, opt.cap);
@@ -125,13 +143,15 @@ bool Service::getItem(const Doc& d, Out& out, ApiError& err) {
   auto desc = st->schema();
   auto itemKey = encodeKeyMap(*desc, *keyMap, &err);
   if (!itemKey) return false;
+  if (!admitCapacity(*st, *desc, CapacityKind::Read, readEstimate(consistent), err)) return false;
   std::string raw;
   bool found = engine_.get(*itemKey, &raw);
   size_t size = 0;
   out.w.StartObject();
   if (found) {
-    if (!proj && cap == CapacityMode::None) {
-      // The stored record is the item's DynamoDB JSON already: splice it without a parse.
+    if (!proj && cap == CapacityMode::None && !throttles(*desc)) {
+      // The stored record is the item's DynamoDB JSON already: splice it without a parse (a
+      // throttled table needs the item's size for its bucket).
       key(out.w, "Item");
       out.w.RawValue(raw.data(), raw.size(), rapidjson::kObjectType);
     } else {
@@ -143,6 +163,7 @@ bool Service::getItem(const Doc& d, Out& out, ApiError& err) {
     }
   }
   const double units = readUnits(size, consistent);  // metered even when not returned
+  chargeCapacity(*st, *desc, CapacityKind::Read, units - readEstimate(consistent));
   if (cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
     writeConsumedCapacity(out.w, desc->name, units, cap);
@@ -158,12 +179,7 @@ bool Service::deleteItem(const Doc& d, Out& out, ApiError& err) {
   WriteOptions opt;
   if (!readWriteOptions(d, false, opt, err)) return false;
   std::optional<expr::Condition> cond;
-  if (!legacy::readExpected(d, cond, err)) return false;
-  ExpressionMaps maps;
-  if (!readExpressionMaps(d, maps, err)) return false;
-  auto ph = maps.placeholders();
-  if (!parseOptionalCondition(d, "ConditionExpression", expr::ExpressionKind::Condition, ph, cond, err)) return false;
-  if (!checkAllUsed(ph, err)) return false;
+  if (!readWriteCondition(d, cond, err)) return false;
   auto st = requireTable(d, err);
   if (!st) return false;
 
@@ -171,15 +187,12 @@ bool Service::deleteItem(const Doc& d, Out& out, ApiError& err) {
   auto desc = st->schema();
   auto itemKey = encodeKeyMap(*desc, *keyMap, &err);
   if (!itemKey) return false;
+  if (!admitCapacity(*st, *desc, CapacityKind::Write, kWriteEstimate, err)) return false;
   Item old;
   bool hadOld;
   {
     auto guard = locks_.lockKeys({*itemKey});
-    hadOld = readItem(*itemKey, &old);
-    if (cond && !expr::evaluate(*cond, hadOld ? old : Item{})) {
-      err = conditionFailedWith(hadOld ? &old : nullptr, opt.returnOldOnFailure);
-      return false;
-    }
+    if (!readChecked(*itemKey, cond, opt.returnOldOnFailure, old, hadOld, err)) return false;
     if (hadOld) {
       rocksdb::WriteBatch batch;
       WriteDelta delta;
@@ -191,6 +204,7 @@ bool Service::deleteItem(const Doc& d, Out& out, ApiError& err) {
   out.w.StartObject();
   if (opt.rv == ReturnValues::AllOld && hadOld) writeItemMember(out.w, "Attributes", old);
   const double units = writeUnits(hadOld ? itemSize(old) : 0);  // metered even when not returned
+  chargeCapacity(*st, *desc, CapacityKind::Write, units - kWriteEstimate);
   if (opt.cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
     writeConsumedCapacity(out.w, desc->name, units, opt.cap);
@@ -244,17 +258,14 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
       }
     }
   }
+  if (!admitCapacity(*st, *desc, CapacityKind::Write, kWriteEstimate, err)) return false;
   Item old;
   bool hadOld;
   Item next;
   std::vector<expr::Path> updated;
   {
     auto guard = locks_.lockKeys({*itemKey});
-    hadOld = readItem(*itemKey, &old);
-    if (cond && !expr::evaluate(*cond, hadOld ? old : Item{})) {
-      err = conditionFailedWith(hadOld ? &old : nullptr, opt.returnOldOnFailure);
-      return false;
-    }
+    if (!readChecked(*itemKey, cond, opt.returnOldOnFailure, old, hadOld, err)) return false;
     Item base = hadOld ? old : *keyMap;
     if (update) {
       auto o = expr::applyUpdate(*update, base);
@@ -297,6 +308,7 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
     }
   }
   const double units = writeUnits(std::max(itemSize(next), hadOld ? itemSize(old) : 0));  // metered even when not returned
+  chargeCapacity(*st, *desc, CapacityKind::Write, units - kWriteEstimate);
   if (opt.cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
     writeConsumedCapacity(out.w, desc->name, units, opt.cap);

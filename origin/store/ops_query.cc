@@ -82,8 +82,8 @@ struct ReadSpec {
   std::string rangeName;  // the sort key the key condition tests
 };
 
-// Runs the scan and writes the whole response.
-static bool runRead(Engine& engine, const ReadSpec& spec, JsonWriter& w, ApiError& err) {
+// Runs the scan and writes the whole response; `units` is the read capacity it consumed.
+static bool runRead(Engine& engine, const ReadSpec& spec, JsonWriter& w, ApiError& err, double& units) {
   (void)err;
   rocksdb::ReadOptions ro;
   rocksdb::Slice lo(spec.lower), hi(spec.upper);
@@ -140,7 +140,7 @@ static bool runRead(Engine& engine, const ReadSpec& spec, JsonWriter& w, ApiErro
     key(w, "LastEvaluatedKey");
     writeAttributeMap(*lastItem, w);
   }
-  const double units = readUnits(bytes, spec.consistent);  // metered even when not returned
+  units = readUnits(bytes, spec.consistent);  // metered even when not returned
   if (spec.cap != CapacityMode::None) {
     key(w, "ConsumedCapacity");
     writeConsumedCapacity(w, spec.desc->name, units, spec.cap);
@@ -221,6 +221,17 @@ static bool applyExclusiveStart(const rapidjson::Value& d, ReadSpec& spec, ApiEr
     spec.upper = k;
   }
   if (spec.upper < spec.lower) spec.upper = spec.lower;
+  return true;
+}
+
+// One page of a Query or Scan, throttled: admitted at the smallest read's cost, it pays for its
+// bytes afterwards.
+bool Service::readPage(TableState& st, const ReadSpec& spec, Out& out, ApiError& err) {
+  const double estimate = spec.consistent ? 1 : 0.5;
+  if (!admitCapacity(st, *spec.desc, CapacityKind::Read, estimate, err)) return false;
+  double units = 0;
+  if (!runRead(engine_, spec, out.w, err, units)) return false;
+  chargeCapacity(st, *spec.desc, CapacityKind::Read, units - estimate);
   return true;
 }
 
@@ -309,7 +320,7 @@ bool Service::query(const Doc& d, Out& out, ApiError& err) {
   }
   if (spec.upper < spec.lower) spec.upper = spec.lower;
   if (!applyExclusiveStart(d, spec, err)) return false;
-  return runRead(engine_, spec, out.w, err);
+  return readPage(*st, spec, out, err);
 }
 
 bool Service::scan(const Doc& d, Out& out, ApiError& err) {
@@ -385,7 +396,7 @@ bool Service::scan(const Doc& d, Out& out, ApiError& err) {
     spec.upper = s + 1 == t ? prefixSuccessor(prefix) : bound(s + 1);
   }
   if (!applyExclusiveStart(d, spec, err)) return false;
-  return runRead(engine_, spec, out.w, err);
+  return readPage(*st, spec, out, err);
 }
 
 }  // namespace cdnlab::store

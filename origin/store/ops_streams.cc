@@ -85,21 +85,6 @@ std::optional<Iterator> parseIterator(std::string_view token) {
   return Iterator{std::string(parts[0]), std::string(parts[1]), *seq, *issued};
 }
 
-void writeKeySchemaOf(const expr::KeySchema& k, JsonWriter& w) {
-  w.StartArray();
-  w.StartObject();
-  kv(w, "AttributeName", k.hashName);
-  kv(w, "KeyType", "HASH");
-  w.EndObject();
-  if (!k.rangeName.empty()) {
-    w.StartObject();
-    kv(w, "AttributeName", k.rangeName);
-    kv(w, "KeyType", "RANGE");
-    w.EndObject();
-  }
-  w.EndArray();
-}
-
 uint64_t firstSequence(rocksdb::DB* db, uint32_t tableId) {
   std::string lo = streams::streamPrefix(tableId), hi = prefixSuccessor(lo);
   rocksdb::Slice l(lo), h(hi);
@@ -193,7 +178,7 @@ bool Service::describeStream(const Doc& d, Out& out, ApiError& err) {
   out.w.Double(t->creationTime);
   kv(out.w, "TableName", t->name);
   key(out.w, "KeySchema");
-  writeKeySchemaOf(t->key, out.w);
+  writeKeySchema(t->key, out.w);
   key(out.w, "Shards");
   out.w.StartArray();
   if (!start || *start != shard) {

@@ -654,13 +654,7 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
     if (usedName(p.first)) kept.push_back(p);
   t.attributeDefinitions = kept;
 
-  auto publish = [&](const TableDesc& desc) -> bool {
-    rocksdb::WriteBatch b;
-    b.Put(Catalog::metaKey(desc.name), encodeTable(desc));
-    if (!writeBatch(b, out, err)) return false;
-    st->desc.store(std::make_shared<const TableDesc>(desc));
-    return true;
-  };
+  auto publish = [&](const TableDesc& desc) { return publishSchema(*st, desc, out, err); };
   if (!publish(t)) return false;
   TableDesc answered = t;
   st->drainWriters();  // every write from now on maintains the new indexes
@@ -683,6 +677,14 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
   changed = changed || !created.empty() || !dropped.empty();
   writeTableDescription(answered, &st->stats, changed ? "UPDATING" : "ACTIVE", now, options_.region, out.w);
   out.w.EndObject();
+  return true;
+}
+
+bool Service::publishSchema(TableState& st, const TableDesc& t, Out& out, ApiError& err) {
+  rocksdb::WriteBatch b;
+  b.Put(Catalog::metaKey(t.name), encodeTable(t));
+  if (!writeBatch(b, out, err)) return false;
+  st.desc.store(std::make_shared<const TableDesc>(t));
   return true;
 }
 
@@ -709,10 +711,7 @@ bool Service::updateTimeToLive(const Doc& d, Out& out, ApiError& err) {
   }
   t.ttlEnabled = enable;
   t.ttlAttribute = an->GetString();
-  rocksdb::WriteBatch b;
-  b.Put(Catalog::metaKey(t.name), encodeTable(t));
-  if (!writeBatch(b, out, err)) return false;
-  st->desc.store(std::make_shared<const TableDesc>(t));
+  if (!publishSchema(*st, t, out, err)) return false;
   out.w.StartObject();
   key(out.w, "TimeToLiveSpecification");
   out.w.StartObject();
@@ -749,10 +748,7 @@ bool Service::tagResource(const Doc& d, Out& out, ApiError& err) {
     return false;
   }
   if (!readTags(tags, t.tags, err)) return false;
-  rocksdb::WriteBatch b;
-  b.Put(Catalog::metaKey(t.name), encodeTable(t));
-  if (!writeBatch(b, out, err)) return false;
-  st->desc.store(std::make_shared<const TableDesc>(t));
+  if (!publishSchema(*st, t, out, err)) return false;
   out.w.StartObject();
   out.w.EndObject();
   return true;
@@ -773,10 +769,7 @@ bool Service::untagResource(const Doc& d, Out& out, ApiError& err) {
     std::string kk = k.GetString();
     t.tags.erase(std::remove_if(t.tags.begin(), t.tags.end(), [&](auto& p) { return p.first == kk; }), t.tags.end());
   }
-  rocksdb::WriteBatch b;
-  b.Put(Catalog::metaKey(t.name), encodeTable(t));
-  if (!writeBatch(b, out, err)) return false;
-  st->desc.store(std::make_shared<const TableDesc>(t));
+  if (!publishSchema(*st, t, out, err)) return false;
   out.w.StartObject();
   out.w.EndObject();
   return true;

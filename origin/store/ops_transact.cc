@@ -8,6 +8,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -34,6 +35,7 @@ struct Planned {
   std::optional<expr::Update> update;
   std::optional<expr::Condition> cond;
   bool returnOldOnFailure = false;
+  const rapidjson::Value* request = nullptr;  // BatchWriteItem: the WriteRequest, for UnprocessedItems
   // Filled in by execution.
   bool hadOld = false;
   Item old;
@@ -51,6 +53,28 @@ void holdTables(std::vector<Planned>& plans, HeldTables& held) {
   for (auto& [n, st] : tables) held.locks.emplace_back(st->writers);
   // Reload the schema now that no schema change can slip in between.
   for (auto& p : plans) p.desc = p.st->schema();
+}
+
+// What a batch write is admitted at before it knows the old item: a put's own size, one unit for
+// a delete (the difference is charged once the old item is read).
+double admissionEstimate(const Planned& p) {
+  if (p.kind != Planned::Kind::Put) return 1;
+  return std::max(1.0, std::ceil(static_cast<double>(itemSize(p.item)) / 1024.0));
+}
+
+// UnprocessedItems: the throttled WriteRequests, per table, in the shape they were sent.
+void writeUnprocessedItems(JsonWriter& w, const std::vector<const Planned*>& throttled) {
+  std::map<std::string, std::vector<const Planned*>> byTable;
+  for (const Planned* p : throttled) byTable[p->desc->name].push_back(p);
+  key(w, "UnprocessedItems");
+  w.StartObject();
+  for (const auto& [table, ps] : byTable) {
+    key(w, table);
+    w.StartArray();
+    for (const Planned* p : ps) p->request->Accept(w);
+    w.EndArray();
+  }
+  w.EndObject();
 }
 
 std::string tokenKey(std::string_view token) { return "t" + std::string(token); }
@@ -146,6 +170,7 @@ bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
       Planned p;
       p.st = st;
       p.desc = desc;
+      p.request = &r;
       const auto* put = member(r, "PutRequest");
       const auto* del = member(r, "DeleteRequest");
       if ((put != nullptr) == (del != nullptr)) {
@@ -191,33 +216,53 @@ bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
   }
   HeldTables held;
   holdTables(plans, held);
+  // Provisioned throughput, in request order: what a table cannot take now goes back as
+  // UnprocessedItems; if no table could take anything, the whole call is throttled.
+  std::vector<Planned> admitted;
+  std::vector<const Planned*> throttled;
+  std::vector<double> estimates;
+  for (auto& p : plans) {
+    const double estimate = admissionEstimate(p);
+    if (admitCapacity(*p.st, *p.desc, CapacityKind::Write, estimate)) {
+      estimates.push_back(estimate);
+      admitted.push_back(std::move(p));
+    } else {
+      throttled.push_back(&p);
+    }
+  }
+  if (admitted.empty()) {
+    err = throughputExceeded();
+    return false;
+  }
   std::vector<std::string_view> keys;
-  for (auto& p : plans) keys.push_back(p.key);
+  for (auto& p : admitted) keys.push_back(p.key);
   std::map<std::string, double> units;
   std::map<TableState*, WriteDelta> deltas;
   {
     auto guard = locks_.lockKeys(keys);
     rocksdb::WriteBatch batch;
-    for (auto& p : plans) {
+    for (size_t i = 0; i < admitted.size(); ++i) {
+      Planned& p = admitted[i];
       p.hadOld = readItem(p.key, &p.old);
       const Item* oldPtr = p.hadOld ? &p.old : nullptr;
+      double u;
       if (p.kind == Planned::Kind::Put) {
         appendItemWrite(batch, *p.desc, p.key, oldPtr, &p.item, &deltas[p.st.get()]);
-        units[p.desc->name] += writeUnits(std::max(itemSize(p.item), p.hadOld ? itemSize(p.old) : 0));
+        u = writeUnits(std::max(itemSize(p.item), p.hadOld ? itemSize(p.old) : 0));
       } else {
         if (p.hadOld) appendItemWrite(batch, *p.desc, p.key, oldPtr, nullptr, &deltas[p.st.get()]);
-        units[p.desc->name] += writeUnits(p.hadOld ? itemSize(p.old) : 0);
+        u = writeUnits(p.hadOld ? itemSize(p.old) : 0);
       }
+      units[p.desc->name] += u;
+      chargeCapacity(*p.st, *p.desc, CapacityKind::Write, u - estimates[i]);
     }
     if (!writeBatch(batch, out, err)) return false;
     for (auto& [st, delta] : deltas) applyDelta(st->stats, delta);
   }
   out.w.StartObject();
-  key(out.w, "UnprocessedItems");
-  out.w.StartObject();
-  out.w.EndObject();
+  writeUnprocessedItems(out.w, throttled);
   writeConsumedCapacities(out.w, units, cap);
-  if (metrics) writeCollectionMetricsByTable(out.w, plans);
+  if (metrics) writeCollectionMetricsByTable(out.w, admitted);
   out.w.EndObject();
   return true;
 }

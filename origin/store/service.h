@@ -50,11 +50,17 @@ struct ServiceOptions {
   int64_t ttlSweepIntervalMs = 1000;  // 0: no background sweeper (tests call sweepTtl())
   // How long stream records are kept (DynamoDB: 24 hours); shorter lets a test see trimming.
   int64_t streamRetentionMs = 24LL * 3600 * 1000;
+  // Throttle PROVISIONED tables to their ReadCapacityUnits / WriteCapacityUnits (throughput.h),
+  // keeping up to burstSeconds of unused capacity as DynamoDB does (300 s).
+  bool enforceThroughput = false;
+  double burstSeconds = 300;
 };
 
 // Request header lookup (case-insensitive name): all fields of that name joined with ",", or
 // nullopt when absent (SigV4's form, see sigv4.h).
 using HeaderLookup = SignedHeaderLookup;
+
+struct ReadSpec;  // one Query / Scan page (ops_query.cc)
 
 class Service {
  public:
@@ -119,9 +125,14 @@ class Service {
   bool getItem(const Doc&, Out&, ApiError&);
   bool deleteItem(const Doc&, Out&, ApiError&);
   bool updateItem(const Doc&, Out&, ApiError&);
+  // A single-item write's read of the old item (its stripe locked by the caller) and the check of
+  // its condition: ConditionalCheckFailedException, with the old item if asked for.
+  bool readChecked(const std::string& itemKey, const std::optional<expr::Condition>& cond, bool returnOldOnFailure,
+                   Item& old, bool& hadOld, ApiError& err);
   // Reads of many items (ops_query.cc).
   bool query(const Doc&, Out&, ApiError&);
   bool scan(const Doc&, Out&, ApiError&);
+  bool readPage(TableState& st, const ReadSpec& spec, Out& out, ApiError& err);
   // Batches and transactions (ops_batch.cc, ops_transact.cc).
   bool batchGetItem(const Doc&, Out&, ApiError&);
   bool batchWriteItem(const Doc&, Out&, ApiError&);
@@ -145,6 +156,17 @@ class Service {
   bool writeBatch(rocksdb::WriteBatch& batch, Out& out, ApiError& err);
   // Index backfill / drop (ops_tables.cc).
   void backfillIndex(const TableStatePtr& st, const IndexDesc& index);
+  // Provisioned throughput (ops_throughput.cc): admit a read or write of `estimate` units on a
+  // PROVISIONED table, or say ProvisionedThroughputExceededException; `charge` adds what the
+  // request really cost beyond its estimate. Both do nothing unless --enforce-throughput.
+  enum class CapacityKind { Read, Write };
+  bool admitCapacity(TableState& st, const TableDesc& desc, CapacityKind kind, double estimate, ApiError& err);
+  bool admitCapacity(TableState& st, const TableDesc& desc, CapacityKind kind, double estimate);
+  void chargeCapacity(TableState& st, const TableDesc& desc, CapacityKind kind, double extra);
+  bool throttles(const TableDesc& desc) const { return options_.enforceThroughput && !desc.payPerRequest; }
+  // Persists a changed table description (its metadata record) and publishes it to data-plane
+  // requests: what every control-plane change but CreateTable ends with.
+  bool publishSchema(TableState& st, const TableDesc& t, Out& out, ApiError& err);
   void ttlLoop();
   double nowSeconds() const { return static_cast<double>(clock_.wallSeconds()); }
 

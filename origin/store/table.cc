@@ -23,6 +23,8 @@ ProjectionType projectionFrom(std::string_view s) {
   return ProjectionType::All;
 }
 
+}  // namespace
+
 void writeKeySchema(const expr::KeySchema& k, JsonWriter& w) {
   w.StartArray();
   w.StartObject();
@@ -37,6 +39,8 @@ void writeKeySchema(const expr::KeySchema& k, JsonWriter& w) {
   }
   w.EndArray();
 }
+
+namespace {
 
 void writeKeyStorage(const expr::KeySchema& k, JsonWriter& w) {
   w.StartObject();

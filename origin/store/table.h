@@ -107,6 +107,10 @@ Result<TableDesc> decodeTable(std::string_view json);
 void writeTableDescription(const TableDesc& t, const TableStats* stats, std::string_view status, double nowSeconds,
                            const std::string& region, JsonWriter& w);
 
+// A KeySchema array ([{AttributeName, KeyType: HASH}, {.., RANGE}]), as DescribeTable and
+// DescribeStream answer it.
+void writeKeySchema(const expr::KeySchema& k, JsonWriter& w);
+
 std::string tableArn(const std::string& region, const std::string& table);
 std::string streamArn(const std::string& region, const TableDesc& t);
 

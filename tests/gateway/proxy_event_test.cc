@@ -5,18 +5,12 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include <fstream>
-#include <sstream>
+#include "tests/gateway/aws_example_request.h"
 
 namespace cdnlab::gateway {
 namespace {
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(CDNLAB_SOURCE_DIR) + "/tests/gateway/fixtures/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::readFixture;
 
 // Empty when equal, else the path of the first difference and why.
 std::string diff(const rapidjson::Value& want, const rapidjson::Value& got, const std::string& path) {
@@ -77,33 +71,15 @@ TEST(ProxyEvent, V2MatchesAwsExample) {
   r.timeEpochMs = 1583348638390;
   r.pathParameters = {{"parameter1", "value1"}};
   r.stageVariables = &vars;
-  expectSameJson(fixture("payload_v2.json"), buildEventV2(r));
+  expectSameJson(readFixture("payload_v2.json"), buildEventV2(r));
 }
 
 TEST(ProxyEvent, V1MatchesAwsExample) {
-  http::Headers h;
-  h.add("header1", "value1");
-  h.add("header2", "value1");
-  h.add("header2", "value2");
-  ProxyRequest r;
-  r.method = "GET";
-  r.rawPath = "/my/path";
-  r.rawQuery = "parameter1=value1&parameter1=value2&parameter2=value";
-  r.headers = &h;
-  r.body = "Hello from Lambda!";
-  r.sourceIp = "192.0.2.1";
-  r.userAgent = "user-agent";
-  r.apiId = "id";
-  r.domainName = "id.execute-api.us-east-1.amazonaws.com";
-  r.domainPrefix = "id";
+  http::Headers h = test::awsExampleHeaders();
+  ProxyRequest r = test::awsExampleRequest(h);
   r.stage = "$default";
   r.routeKey = "$default";
-  r.routeId = "abc1234";
-  r.resourcePath = "/my/path";
-  r.requestId = "id=";
-  r.extendedRequestId = "request-id";
-  r.timeEpochMs = 1583349317135;
-  expectSameJson(fixture("payload_v1.json"), buildEventV1(r));
+  expectSameJson(readFixture("payload_v1.json"), buildEventV1(r));
 }
 
 TEST(ProxyEvent, BinaryBodyIsBase64AndEmptyMapsAreLeftOut) {

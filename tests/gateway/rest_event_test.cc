@@ -2,43 +2,20 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "gateway/rest/rest_event.h"
+#include "tests/gateway/aws_example_request.h"
 
 namespace cdnlab::gateway {
 namespace {
 
 TEST(RestProxyEvent, MatchesAwsExample) {
-  std::ifstream in(std::string(CDNLAB_SOURCE_DIR) + "/tests/gateway/fixtures/rest_proxy_event.json");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  http::Headers h;
-  h.add("header1", "value1");
-  h.add("header2", "value1");
-  h.add("header2", "value2");
-  ProxyRequest r;
-  r.method = "GET";
-  r.rawPath = "/my/path";
-  r.rawQuery = "parameter1=value1&parameter1=value2&parameter2=value";
-  r.headers = &h;
-  r.body = "Hello from Lambda!";
-  r.sourceIp = "192.0.2.1";
-  r.userAgent = "user-agent";
-  r.apiId = "id";
-  r.domainName = "id.execute-api.us-east-1.amazonaws.com";
-  r.domainPrefix = "id";
+  http::Headers h = test::awsExampleHeaders();
+  ProxyRequest r = test::awsExampleRequest(h);
   r.stage = "prod";
   r.routeKey = "GET /my/path";
-  r.routeId = "abc1234";
-  r.resourcePath = "/my/path";
-  r.requestId = "id=";
-  r.extendedRequestId = "request-id";
-  r.timeEpochMs = 1583349317135;
   std::string got = buildRestProxyEvent(r, RestEventExtras{"/my/path", "/prod/my/path", "key-value-0123456789abc", "k1"});
   rapidjson::Document want, g;
-  ASSERT_FALSE(want.Parse(ss.str().c_str()).HasParseError());
+  ASSERT_FALSE(want.Parse(test::readFixture("rest_proxy_event.json").c_str()).HasParseError());
   ASSERT_FALSE(g.Parse(got.c_str()).HasParseError());
   EXPECT_TRUE(want == g) << got;
   EXPECT_FALSE(g.HasMember("version"));

@@ -7,9 +7,13 @@
 
 #include "geo/topology.h"
 #include "tests/geo/test_paths.h"
+#include "tests/geo/topology_errors.h"
 
 namespace cdnlab::geo {
 namespace {
+
+using testedit::expectError;
+using testedit::replaceLine;
 
 // A minimal topology (lines 1-21) followed by the application (line 22 on).
 const char* const kApp =
@@ -49,24 +53,6 @@ const char* const kApp =
     "  address: 127.0.4.3:4010\n"                                                       // 34
     "  apis:\n"                                                                         // 35
     "    - {openapi: shop/openapi.yaml}\n";                                             // 36
-
-std::string replaceLine(std::string text, int line, const std::string& with) {
-  size_t start = 0;
-  for (int i = 1; i < line; ++i) start = text.find('\n', start) + 1;
-  const size_t end = text.find('\n', start);
-  return text.replace(start, end - start, with);
-}
-
-void expectError(const std::string& yaml, int line, const std::string& field, const std::string& words) {
-  auto t = loadTopologyString(yaml, "topo.yaml");
-  ASSERT_FALSE(t.ok()) << "loaded but should fail at line " << line << " (" << field << ")";
-  bool found = false;
-  for (const auto& e : t.errors())
-    if (e.file == "topo.yaml" && e.line == line && e.field == field && e.message.find(words) != std::string::npos)
-      found = true;
-  EXPECT_TRUE(found) << "wanted topo.yaml:" << line << ": " << field << ": ..." << words << "...\ngot:\n"
-                     << config::formatErrors(t.errors());
-}
 
 TEST(TopologyApp, Loads) {
   auto t = loadTopologyString(kApp, "topo.yaml");

@@ -7,9 +7,14 @@
 #include <sstream>
 
 #include "tests/geo/test_paths.h"
+#include "tests/geo/topology_errors.h"
 
 namespace cdnlab::geo {
 namespace {
+
+using testedit::expectError;
+using testedit::insertAfter;
+using testedit::replaceLine;
 
 // A small valid topology; each error test changes one line of it. Line numbers below refer to
 // this text (line 1 = "latency:").
@@ -64,31 +69,6 @@ const char* const kBase =
     "    share: 1\n"                                // 48
     "catalog:\n"                                    // 49
     "  objects: 100\n";                             // 50
-
-std::string replaceLine(std::string text, int line, const std::string& with) {
-  size_t start = 0;
-  for (int i = 1; i < line; ++i) start = text.find('\n', start) + 1;
-  const size_t end = text.find('\n', start);
-  return text.replace(start, end - start, with);
-}
-
-std::string insertAfter(std::string text, int line, const std::string& lines) {
-  size_t pos = 0;
-  for (int i = 0; i < line; ++i) pos = text.find('\n', pos) + 1;
-  return text.insert(pos, lines);
-}
-
-// Loading must fail with an error at file:line naming the field, and mentioning `words`.
-void expectError(const std::string& yaml, int line, const std::string& field, const std::string& words) {
-  auto t = loadTopologyString(yaml, "topo.yaml");
-  ASSERT_FALSE(t.ok()) << "loaded but should fail at line " << line << " (" << field << ")";
-  const std::string all = config::formatErrors(t.errors());
-  bool found = false;
-  for (const auto& e : t.errors())
-    if (e.file == "topo.yaml" && e.line == line && e.field == field && e.message.find(words) != std::string::npos)
-      found = true;
-  EXPECT_TRUE(found) << "wanted topo.yaml:" << line << ": " << field << ": ..." << words << "...\ngot:\n" << all;
-}
 
 TEST(Topology, BaseLoads) {
   auto t = loadTopologyString(kBase, "topo.yaml");

@@ -2,6 +2,9 @@
 // following the pseudocode at the top of each policy file), and Belady as a floor for all.
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <string>
+
 #include "edge/cache/policy.h"
 #include "tests/sim/sim_test_util.h"
 
@@ -11,115 +14,100 @@ namespace {
 using testing::letters;
 using testing::misses;
 
-TEST(HandWorked, LruFifo) {
-  // cap 3, a b c a d a b: LRU evicts b for d, c for b -> 5; FIFO evicts a for d, b for a, c for b -> 6
-  EXPECT_EQ(misses(letters("abcadab"), "lru", 3), 5u);
-  EXPECT_EQ(misses(letters("abcadab"), "fifo", 3), 6u);
+// One hand-worked case: the requests (one letter per object, unit sizes), the policy with its
+// parameters, the cache size in objects, the misses worked out by hand, and how.
+struct HandWorkedCase {
+  const char* requests;
+  const char* policy;
+  uint64_t capacity;
+  uint64_t misses;
+  const char* why;
+};
+
+const HandWorkedCase kHandWorked[] = {
+    {"abcadab", "lru", 3, 5, "a b c a d a b: LRU evicts b for d, c for b"},
+    {"abcadab", "fifo", 3, 6, "FIFO evicts a for d, b for a, c for b"},
+    {"abcadab", "clock", 3, 5,
+     "a b c | a hit (bit a) | d: tail a has its bit -> cleared, to the head; tail b evicted | a hit "
+     "| b: tail c (no bit) evicted -> misses a b c d b"},
+    {"abcadab", "sieve", 3, 5,
+     "queue head..tail = c b a. a hit (visited). d: hand at tail a: visited -> cleared, hand to b: "
+     "evicted, hand -> c. [d c a]. a hit. b: hand c unvisited -> evicted"},
+    {"abacb", "sieve", 2, 4,
+     "a hit marks a; c: hand a visited -> clear, wraps to b: evicted; hand -> a (newer of b). b: "
+     "hand a unvisited -> evicted. misses a b c b"},
+    {"aabcab", "lfu", 2, 4, "c evicts b (count 1, a has 2); b evicts c (count 1) -> misses a b c b"},
+    {"aabcab", "lru", 2, 5, "LRU evicts a for c, b for a, c for b"},
+    {"abacdeabec", "slru", 4, 7,
+     "4 segments of 1. a -> s0; b -> s1 (s0 full); a hit: s0 -> s1, s1 over -> b cooled to s0. c "
+     "-> s2, d -> s3. e: victim = tail of the lowest non-empty segment = b; e -> s0. a hit: s1 -> "
+     "s2, s2 over -> c cooled to s1. b: evict e (s0), b -> s0. e: evict b, e -> s0. c hit (s1 -> "
+     "s2, a cooled to s1). misses a b c d e b e"},
+    {"abcdeaeab", "2q", 4, 7,
+     "A1in share 1, A1out 2, Am 3. a b c d fill A1in. e: A1in over its share -> a to the ghost, "
+     "evicted. a: ghost hit; b evicted (to the ghost); a enters Am. e hit (A1in). a hit (Am). b: "
+     "ghost hit; c evicted; b enters Am. misses a b c d e a b"},
+    {"abcdaeba", "arc", 4, 6,
+     "a b c d in T1. a hit -> T2. e: |T1|+|B1|+1 = 4, not > 4: REPLACE, |T1| = 3 > p = 0 -> b to "
+     "B1. b: B1 hit, p = 1, REPLACE: |T1| = 3 > 1 -> c to B1; b into T2. a hit. misses a b c d e b"},
+    {"abcdeacfc", "s3fifo:small=0.5", 4, 7,
+     "small 2, main 2, ghost 3. a b -> small; c d -> main (small full, nothing evicted yet). e: "
+     "main not over, small tail a (freq 0) -> ghost, evicted; e -> small. a: ghost hit; small tail "
+     "b -> ghost, evicted; a -> main (3 > 2). c hit. f: main over: tail c has freq 1 -> freq 0, "
+     "reinserted; tail d evicted; f -> small. c hit. misses a b c d e a f"},
+    {"abababab", "s3fifo", 10, 8,
+     "libCacheSim's quirk: with the default 10 % of a 10-object cache the small queue holds 1, and "
+     "an object the size of the small queue is never kept: every request misses"},
+    {"abababab", "s3fifo", 20, 2, "small queue of 2: a and b are kept"},
+    {"abcdefghijkafbgcxyzwdf", "wtinylfu:window=0.5", 10, 18,
+     "window 5, main SLRU 5 (segments 1 and 4). a..j fill the window (no eviction yet). k: window "
+     "tails a..e move into main while it has room (a -> segment 0, b..e -> segment 1); f (count 1) "
+     "loses to main's victim a (count 2: insert + move) and is evicted. a hit: promoted, b cooled "
+     "to segment 0. f: g (1) loses to b (2). b hit: c cooled. g: h loses to c. c hit: d cooled. x "
+     "y z: i, j, k (1 each) lose to d (2). w: f has 3 (insert, eviction, insert) > d's 2: d is "
+     "evicted and f enters main. d: g (3) loses to f (4). f hit. misses: a..k (11), f, g, x, y, z, "
+     "w, d"},
+    {"aaaa", "wtinylfu", 50, 4, "the default 1 % window of a cache under 100 objects is empty: nothing is admitted"},
+    {"aabcba", "gdsf", 2, 4,
+     "unit sizes: priority = L + 1e6 x frequency, ties to the older request; a newcomer is "
+     "inserted first and competes for its place (libCacheSim's GDSF_get). a = 1e6, hit: 2e6 (t1). "
+     "b = 1e6 (t2). c = 1e6 (t3): b is lower (older), evicted, L = 1e6. b = 2e6 (t4): c (1e6) is "
+     "lowest, evicted. a hits. Misses a b c b"},
+    {"aabba", "gdsf", 1, 4,
+     "a = 2e6 after its hit. b = L + 1e6 = 1e6 ranks below a: b itself is evicted on arrival (L = "
+     "1e6). b again = 2e6, ties with a, a is older: evicted (L = 2e6). a = 3e6 evicts b. Misses a b "
+     "b a (evicting a for the first b would give 3)"},
+    {"abcabcdefgabc", "lirs", 4, 7,
+     "HIR share 1 (1 %, at least one), LIR share 3. a b c fill the LIR share; a b c hit; d is a "
+     "resident HIR (S top and Q). e: both shares full -> Q's d evicted (a ghost in S), e the HIR. f "
+     "evicts e, g evicts f; a b c (LIR) still hit: misses a b c d e f g"},
+    {"abcabcdefgabc", "lru", 4, 10, "LRU loses a b c to the scan"},
+    {"abcdaedceb", "lirs", 4, 8,
+     "a b c LIR, d HIR. a hit (S = a d c b). e: d evicted to a ghost, e the HIR. d: a ghost "
+     "returning is a miss and becomes LIR: S's bottom b is demoted to Q (evicting e, now a ghost). "
+     "c hit (LIR). e: its ghost returns, bottom a demoted to Q (b evicted). b: new, Q's a evicted, "
+     "b the HIR. misses a b c d e d e b"},
+    {"abcdaedceb", "lru", 4, 6, "LRU on the same requests"},
+    {"abcdaed", "lirs:hir=0.5", 4, 5, "a larger HIR share (two resident HIR blocks): d and e both stay, no miss on d"},
+    {"abcab", "belady", 2, 4, "c evicts b (next use 4, farther than a at 3); b misses"},
+    {"abcab", "lru", 2, 5, "LRU evicts a for c, b for a, c for b"},
+};
+
+class HandWorked : public ::testing::TestWithParam<HandWorkedCase> {};
+
+TEST_P(HandWorked, MissesAsWorkedOut) {
+  const HandWorkedCase& c = GetParam();
+  EXPECT_EQ(misses(letters(c.requests), c.policy, c.capacity), c.misses)
+      << c.policy << ", cache of " << c.capacity << ", requests " << c.requests << ": " << c.why;
 }
 
-TEST(HandWorked, Clock) {
-  // cap 3: a b c | a hit (bit a) | d: tail a has its bit -> cleared, to the head; tail b evicted
-  // | a hit | b: tail c (no bit) evicted -> misses a b c d b = 5
-  EXPECT_EQ(misses(letters("abcadab"), "clock", 3), 5u);
-}
-
-TEST(HandWorked, Sieve) {
-  // cap 3, queue head..tail = c b a. a hit (visited). d: hand at tail a: visited -> cleared, hand
-  // to b: evicted, hand -> c. [d c a]. a hit. b: hand c unvisited -> evicted. misses = 5.
-  EXPECT_EQ(misses(letters("abcadab"), "sieve", 3), 5u);
-  // cap 2, a b a c b: a hit marks a; c: hand a visited -> clear, wraps to b: evicted; hand -> a
-  // (newer of b). b: hand a unvisited -> evicted. misses a b c b = 4.
-  EXPECT_EQ(misses(letters("abacb"), "sieve", 2), 4u);
-}
-
-TEST(HandWorked, Lfu) {
-  // cap 2, a a b c a b: c evicts b (count 1, a has 2); b evicts c (count 1) -> misses a b c b = 4
-  // where LRU evicts a for c, b for a, c for b -> 5.
-  EXPECT_EQ(misses(letters("aabcab"), "lfu", 2), 4u);
-  EXPECT_EQ(misses(letters("aabcab"), "lru", 2), 5u);
-}
-
-TEST(HandWorked, Slru) {
-  // cap 4, 4 segments of 1. a -> s0; b -> s1 (s0 full); a hit: s0 -> s1, s1 over -> b cooled to s0.
-  // c -> s2, d -> s3. e: victim = tail of the lowest non-empty segment = b; e -> s0. a hit: s1 ->
-  // s2, s2 over -> c cooled to s1. b: evict e (s0), b -> s0. e: evict b, e -> s0. c hit (s1 ->
-  // s2, a cooled to s1). misses a b c d e b e = 7.
-  EXPECT_EQ(misses(letters("abacdeabec"), "slru", 4), 7u);
-}
-
-TEST(HandWorked, TwoQ) {
-  // cap 4: A1in share 1, A1out 2, Am 3. a b c d fill A1in. e: A1in over its share -> a to the
-  // ghost, evicted. a: ghost hit; b evicted (to the ghost); a enters Am. e hit (A1in). a hit (Am).
-  // b: ghost hit; c evicted; b enters Am. misses a b c d e a b = 7.
-  EXPECT_EQ(misses(letters("abcdeaeab"), "2q", 4), 7u);
-}
-
-TEST(HandWorked, Arc) {
-  // cap 4: a b c d in T1. a hit -> T2. e: |T1|+|B1|+1 = 4, not > 4: REPLACE, |T1| = 3 > p = 0 ->
-  // b to B1. b: B1 hit, p = 1, REPLACE: |T1| = 3 > 1 -> c to B1; b into T2. a hit.
-  // misses a b c d e b = 6.
-  EXPECT_EQ(misses(letters("abcdaeba"), "arc", 4), 6u);
-}
-
-TEST(HandWorked, S3Fifo) {
-  // small=0.5 of cap 4: small 2, main 2, ghost 3. a b -> small; c d -> main (small full, nothing
-  // evicted yet). e: main not over, small tail a (freq 0) -> ghost, evicted; e -> small. a: ghost
-  // hit; small tail b -> ghost, evicted; a -> main (3 > 2). c hit. f: main over: tail c has freq 1
-  // -> freq 0, reinserted; tail d evicted; f -> small. c hit. misses a b c d e a f = 7.
-  EXPECT_EQ(misses(letters("abcdeacfc"), "s3fifo:small=0.5", 4), 7u);
-  // libCacheSim's quirk: with the default 10 % of a 10-object cache the small queue holds 1, and
-  // an object the size of the small queue is never kept: every request misses.
-  EXPECT_EQ(misses(letters("abababab"), "s3fifo", 10), 8u);
-  EXPECT_EQ(misses(letters("abababab"), "s3fifo", 20), 2u);
-}
-
-TEST(HandWorked, WTinyLfu) {
-  // window=0.5 of cap 10: window 5, main SLRU 5 (segments 1 and 4). a..j fill the window (no
-  // eviction yet). k: window tails a..e move into main while it has room (a -> segment 0, b..e
-  // -> segment 1); f (count 1) loses to main's victim a (count 2: insert + move) and is evicted.
-  // a hit: promoted, b cooled to segment 0. f: g (1) loses to b (2). b hit: c cooled. g: h loses
-  // to c. c hit: d cooled. x y z: i, j, k (1 each) lose to d (2). w: f has 3 (insert, eviction,
-  // insert) > d's 2: d is evicted and f enters main. d: g (3) loses to f (4). f hit.
-  // misses: a..k (11), f, g, x, y, z, w, d = 18 of 22.
-  EXPECT_EQ(misses(letters("abcdefghijkafbgcxyzwdf"), "wtinylfu:window=0.5", 10), 18u);
-  // The default 1 % window of a cache under 100 objects is empty: nothing is admitted.
-  EXPECT_EQ(misses(letters("aaaa"), "wtinylfu", 50), 4u);
-}
-
-TEST(HandWorked, Gdsf) {
-  // Unit sizes: priority = L + 1e6 x frequency, ties to the older request; a newcomer is
-  // inserted first and competes for its place (libCacheSim's GDSF_get). cap 2, a a b c b a:
-  // a = 1e6, hit: 2e6 (t1). b = 1e6 (t2). c = 1e6 (t3): b is lower (older), evicted, L = 1e6.
-  // b = 2e6 (t4): c (1e6) is lowest, evicted. a hits. Misses a b c b = 4.
-  EXPECT_EQ(misses(letters("aabcba"), "gdsf", 2), 4u);
-  // cap 1, a a b b a: a = 2e6 after its hit. b = L + 1e6 = 1e6 ranks below a: b itself is
-  // evicted on arrival (L = 1e6). b again = 2e6, ties with a, a is older: evicted (L = 2e6).
-  // a = 3e6 evicts b. Misses a b b a = 4 (evicting a for the first b would give 3).
-  EXPECT_EQ(misses(letters("aabba"), "gdsf", 1), 4u);
-}
-
-TEST(HandWorked, Lirs) {
-  // cap 4: HIR share 1 (1 %, at least one), LIR share 3. a b c fill the LIR share; a b c hit;
-  // d is a resident HIR (S top and Q). e: both shares full -> Q's d evicted (a ghost in S), e
-  // the HIR. f evicts e, g evicts f; a b c (LIR) still hit: misses a b c d e f g = 7, where LRU
-  // loses a b c to the scan: 10.
-  EXPECT_EQ(misses(letters("abcabcdefgabc"), "lirs", 4), 7u);
-  EXPECT_EQ(misses(letters("abcabcdefgabc"), "lru", 4), 10u);
-  // cap 4: a b c LIR, d HIR. a hit (S = a d c b). e: d evicted to a ghost, e the HIR. d: a
-  // ghost returning is a miss and becomes LIR: S's bottom b is demoted to Q (evicting e, now a
-  // ghost). c hit (LIR). e: its ghost returns, bottom a demoted to Q (b evicted). b: new, Q's a
-  // evicted, b the HIR. misses a b c d e d e b = 8 (LRU: 6).
-  EXPECT_EQ(misses(letters("abcdaedceb"), "lirs", 4), 8u);
-  EXPECT_EQ(misses(letters("abcdaedceb"), "lru", 4), 6u);
-  // A larger HIR share (hir=0.5 of 4: two resident HIR blocks): d and e both stay, no miss on d.
-  EXPECT_EQ(misses(letters("abcdaed"), "lirs:hir=0.5", 4), 5u);
-}
-
-TEST(HandWorked, Belady) {
-  // cap 2, a b c a b: c evicts b (next use 4, farther than a at 3); b misses -> 4.
-  EXPECT_EQ(misses(letters("abcab"), "belady", 2), 4u);
-  EXPECT_EQ(misses(letters("abcab"), "lru", 2), 5u);
-}
+INSTANTIATE_TEST_SUITE_P(EveryPolicy, HandWorked, ::testing::ValuesIn(kHandWorked),
+                         [](const ::testing::TestParamInfo<HandWorkedCase>& info) {
+                           std::string name = std::to_string(info.index) + "_";
+                           for (const char* p = info.param.policy; *p && *p != ':'; ++p)
+                             name += std::isalnum(static_cast<unsigned char>(*p)) ? *p : '_';
+                           return name;
+                         });
 
 TEST(Floor, BeladyNeverWorseThanAnyPolicy) {
   auto trace = loadTrace(testing::dataPath("cloudPhysicsIO.oracleGeneral.bin.zst"), TraceFormat{});

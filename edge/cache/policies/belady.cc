@@ -98,7 +98,7 @@ class BeladySizePolicy final : public Policy {
   int samples_;
   uint64_t seed_ = 42;
   int64_t now_ = 0;
-  std::vector<ItemId> resident_;
+  HugePageVector<ItemId> resident_;
   PerItem<uint32_t> pos_;
   PerItem<int64_t> next_;
   PerItem<uint64_t> size_;

@@ -10,7 +10,7 @@
 // queues are all you need for cache eviction", SOSP 2023) builds S3-FIFO on it.
 #include <memory>
 
-#include "edge/cache/policies/id_list.h"
+#include "edge/cache/policies/list_policy.h"
 #include "edge/cache/policies/params.h"
 #include "edge/cache/policies/registry.h"
 
@@ -18,19 +18,10 @@ namespace cdnlab::edge::cache {
 
 namespace {
 
-class FifoPolicy final : public Policy {
+class FifoPolicy final : public ListPolicy {  // insert at the head, evict the tail
  public:
   std::string_view name() const override { return "fifo"; }
-  void onInsert(ItemId id, const Access&) override { list_.pushFront(id); }
   void onHit(ItemId, const Access&) override {}
-  void onRemove(ItemId id, RemoveCause) override { list_.unlink(id); }
-  std::optional<ItemId> victim() override {
-    if (list_.empty()) return std::nullopt;
-    return list_.back();
-  }
-
- private:
-  IdList list_;
 };
 
 }  // namespace

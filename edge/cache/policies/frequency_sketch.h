@@ -10,6 +10,8 @@
 
 #include <xxhash.h>
 
+#include "edge/cache/huge_pages.h"
+
 namespace cdnlab::edge::cache {
 
 // libCacheSim's frequency sketch (its minimalIncrementCBF, which despite the name increments
@@ -93,7 +95,7 @@ class FrequencySketch {
     c.age = age_;
   }
   uint32_t hashes_ = 1, num_ = 1;
-  std::vector<uint32_t> dense_;
+  HugePageVector<uint32_t> dense_;
   std::unordered_map<uint32_t, Sparse> sparse_;
   uint32_t age_ = 0;
 };

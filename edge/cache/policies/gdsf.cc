@@ -124,7 +124,7 @@ class GdsfPolicy final : public Policy {
   Node incoming_{0, 0, kIncoming};  // the missed object, from admit() until onInsert()
   bool competing_ = false;  // between admit() and onInsert(): victim() weighs the newcomer
   bool incomingLoses_ = false;
-  std::vector<Node> heap_;
+  HugePageVector<Node> heap_;
   PerItem<size_t> slot_;
   PerItem<double> size_;
   PerItem<uint64_t> freq_;

@@ -62,7 +62,7 @@ class GhostList {
     free_.push_back(s);
   }
   KeySlotMap slots_;
-  std::vector<Entry> entries_;
+  HugePageVector<Entry> entries_;
   std::vector<ItemId> free_;
   IdList list_;
   uint64_t bytes_ = 0;

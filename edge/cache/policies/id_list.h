@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "edge/cache/huge_pages.h"
 #include "edge/cache/policy.h"
 
 namespace cdnlab::edge::cache {
@@ -67,7 +68,7 @@ class IdLists {
     ItemId head = kNone, tail = kNone;
     size_t size = 0;
   };
-  std::vector<Link> links_;
+  HugePageVector<Link> links_;
   std::vector<Head> heads_;
 };
 
@@ -99,7 +100,39 @@ class PerItem {
   }
 
  private:
-  std::vector<T> v_;
+  HugePageVector<T> v_;
+};
+
+// IdLists whose items have sizes: which list (queue) each item is in and the bytes each queue
+// holds. The bookkeeping of the policies that move items between byte-bounded queues
+// (S3-FIFO's small and main, 2Q's A1in and Am).
+class SizedQueues {
+ public:
+  explicit SizedQueues(size_t queues) : lists_(queues), bytes_(queues, 0) {}
+  uint64_t& size(ItemId id) { return size_[id]; }  // set before the first put()
+  int64_t bytes(uint8_t q) const { return bytes_[q]; }
+  uint8_t queueOf(ItemId id) { return where_[id]; }
+  bool empty(uint8_t q) const { return lists_.empty(q); }
+  ItemId back(uint8_t q) const { return lists_.back(q); }
+  void moveToFront(uint8_t q, ItemId id) { lists_.moveToFront(q, id); }
+  // Pushes `id` at the head of queue q.
+  void put(uint8_t q, ItemId id) {
+    lists_.pushFront(q, id);
+    where_[id] = q;
+    bytes_[q] += int64_t(size_[id]);
+  }
+  // Takes `id` out of whichever queue holds it.
+  void take(ItemId id) {
+    const uint8_t q = where_[id];
+    lists_.unlink(q, id);
+    bytes_[q] -= int64_t(size_[id]);
+  }
+
+ private:
+  IdLists lists_;
+  std::vector<int64_t> bytes_;
+  PerItem<uint8_t> where_;
+  PerItem<uint64_t> size_;
 };
 
 }  // namespace cdnlab::edge::cache

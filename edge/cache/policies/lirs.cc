@@ -357,7 +357,7 @@ class LirsPolicy final : public Policy {
   NodeId pinned_ = kNoNode;   // the block a hit / admission works on: not freed meanwhile
   NodeId pending_ = kNoNode;  // admit() -> onInsert(): the ghost being readmitted
   bool pendingNew_ = false;   // admit() -> onInsert(): a block in no stack
-  std::vector<Node> nodes_;
+  HugePageVector<Node> nodes_;
   std::vector<NodeId> free_;
   KeySlotMap byKey_;
   IdList s_, q_, nh_;

@@ -9,7 +9,7 @@
 // storage hierarchies", IBM Systems Journal 9(2), 1970 (LRU as a stack algorithm).
 #include <memory>
 
-#include "edge/cache/policies/id_list.h"
+#include "edge/cache/policies/list_policy.h"
 #include "edge/cache/policies/params.h"
 #include "edge/cache/policies/registry.h"
 
@@ -17,19 +17,10 @@ namespace cdnlab::edge::cache {
 
 namespace {
 
-class LruPolicy final : public Policy {
+class LruPolicy final : public ListPolicy {  // insert at the head, evict the tail
  public:
   std::string_view name() const override { return "lru"; }
-  void onInsert(ItemId id, const Access&) override { list_.pushFront(id); }
   void onHit(ItemId id, const Access&) override { list_.moveToFront(id); }
-  void onRemove(ItemId id, RemoveCause) override { list_.unlink(id); }
-  std::optional<ItemId> victim() override {
-    if (list_.empty()) return std::nullopt;
-    return list_.back();
-  }
-
- private:
-  IdList list_;
 };
 
 }  // namespace

@@ -47,41 +47,41 @@ class S3FifoPolicy final : public Policy {
   }
   void onInsert(ItemId id, const Access& a) override {
     key_[id] = a.key;
-    size_[id] = a.size;
+    queues_.size(id) = a.size;
     freq_[id] = 0;
     if (ghostHit_) {
       ghostHit_ = false;
-      put(kMain, id);
+      queues_.put(kMain, id);
     } else if (int64_t(a.size) >= smallCap_) {
       drop(id);
-    } else if (!hasEvicted_ && smallBytes_ >= smallCap_) {
-      put(kMain, id);
+    } else if (!hasEvicted_ && queues_.bytes(kSmall) >= smallCap_) {
+      queues_.put(kMain, id);
     } else {
-      put(kSmall, id);
+      queues_.put(kSmall, id);
     }
   }
   void onHit(ItemId id, const Access&) override { freq_[id] += 1; }
-  void onRemove(ItemId id, RemoveCause) override { take(id); }
+  void onRemove(ItemId id, RemoveCause) override { queues_.take(id); }
   std::optional<ItemId> victim() override {
     hasEvicted_ = true;
-    while (!lists_.empty(kSmall) || !lists_.empty(kMain)) {
-      if (mainBytes_ > mainCap_ || lists_.empty(kSmall)) {
-        while (!lists_.empty(kMain)) {
-          ItemId t = lists_.back(kMain);
+    while (!queues_.empty(kSmall) || !queues_.empty(kMain)) {
+      if (queues_.bytes(kMain) > mainCap_ || queues_.empty(kSmall)) {
+        while (!queues_.empty(kMain)) {
+          ItemId t = queues_.back(kMain);
           if (freq_[t] == 0) return t;
           freq_[t] = std::min<uint32_t>(freq_[t], 3) - 1;
-          lists_.moveToFront(kMain, t);
+          queues_.moveToFront(kMain, t);
         }
       } else {
-        while (!lists_.empty(kSmall)) {
-          ItemId t = lists_.back(kSmall);
+        while (!queues_.empty(kSmall)) {
+          ItemId t = queues_.back(kSmall);
           if (freq_[t] >= uint32_t(threshold_)) {
-            take(t);
+            queues_.take(t);
             freq_[t] = 0;
-            put(kMain, t);
+            queues_.put(kMain, t);
             continue;
           }
-          if (ghostCap_ > 0) ghost_.pushBounded(key_[t], size_[t], uint64_t(ghostCap_));
+          if (ghostCap_ > 0) ghost_.pushBounded(key_[t], queues_.size(t), uint64_t(ghostCap_));
           return t;
         }
       }
@@ -91,25 +91,13 @@ class S3FifoPolicy final : public Policy {
 
  private:
   static constexpr uint8_t kSmall = 0, kMain = 1;
-  void put(uint8_t q, ItemId id) {
-    lists_.pushFront(q, id);
-    where_[id] = q;
-    (q == kSmall ? smallBytes_ : mainBytes_) += int64_t(size_[id]);
-  }
-  void take(ItemId id) {
-    uint8_t q = where_[id];
-    lists_.unlink(q, id);
-    (q == kSmall ? smallBytes_ : mainBytes_) -= int64_t(size_[id]);
-  }
   int64_t smallCap_, mainCap_, ghostCap_;
   int threshold_;
-  int64_t smallBytes_ = 0, mainBytes_ = 0;
   bool ghostHit_ = false, hasEvicted_ = false;
-  IdLists lists_{2};
+  SizedQueues queues_{2};  // small and main, with their bytes
   GhostList ghost_;
-  PerItem<uint8_t> where_;
   PerItem<uint32_t> freq_;
-  PerItem<uint64_t> key_, size_;
+  PerItem<uint64_t> key_;  // the key hash, for the ghost
 };
 
 }  // namespace

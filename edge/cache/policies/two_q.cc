@@ -33,56 +33,44 @@ class TwoQPolicy final : public Policy {
   }
   void onInsert(ItemId id, const Access& a) override {
     key_[id] = a.key;
-    size_[id] = a.size;
+    queues_.size(id) = a.size;
     if (ghostHit_) {
       ghostHit_ = false;
       if (int64_t(a.size) > mainCap_) {
         drop(id);
         return;
       }
-      while (mainBytes_ + int64_t(a.size) > mainCap_) {
-        ItemId t = lists_.back(kMain);
-        take(t);
+      while (queues_.bytes(kMain) + int64_t(a.size) > mainCap_) {
+        ItemId t = queues_.back(kMain);
+        queues_.take(t);
         drop(t);
       }
-      put(kMain, id);
+      queues_.put(kMain, id);
     } else {
-      put(kIn, id);
+      queues_.put(kIn, id);
     }
   }
   void onHit(ItemId id, const Access&) override {
-    if (where_[id] == kMain) lists_.moveToFront(kMain, id);
+    if (queues_.queueOf(id) == kMain) queues_.moveToFront(kMain, id);
   }
-  void onRemove(ItemId id, RemoveCause) override { take(id); }
+  void onRemove(ItemId id, RemoveCause) override { queues_.take(id); }
   std::optional<ItemId> victim() override {
-    if (inBytes_ > inCap_ || lists_.empty(kMain)) {
-      if (lists_.empty(kIn)) return std::nullopt;
-      ItemId t = lists_.back(kIn);
-      if (outCap_ > 0) ghost_.pushBounded(key_[t], size_[t], uint64_t(outCap_));
+    if (queues_.bytes(kIn) > inCap_ || queues_.empty(kMain)) {
+      if (queues_.empty(kIn)) return std::nullopt;
+      ItemId t = queues_.back(kIn);
+      if (outCap_ > 0) ghost_.pushBounded(key_[t], queues_.size(t), uint64_t(outCap_));
       return t;
     }
-    return lists_.back(kMain);
+    return queues_.back(kMain);
   }
 
  private:
   static constexpr uint8_t kIn = 0, kMain = 1;
-  void put(uint8_t q, ItemId id) {
-    lists_.pushFront(q, id);
-    where_[id] = q;
-    (q == kIn ? inBytes_ : mainBytes_) += int64_t(size_[id]);
-  }
-  void take(ItemId id) {
-    uint8_t q = where_[id];
-    lists_.unlink(q, id);
-    (q == kIn ? inBytes_ : mainBytes_) -= int64_t(size_[id]);
-  }
   int64_t inCap_, outCap_, mainCap_;
-  int64_t inBytes_ = 0, mainBytes_ = 0;
   bool ghostHit_ = false;
-  IdLists lists_{2};
+  SizedQueues queues_{2};  // A1in and Am, with their bytes
   GhostList ghost_;
-  PerItem<uint8_t> where_;
-  PerItem<uint64_t> key_, size_;
+  PerItem<uint64_t> key_;  // the key hash, for A1out
 };
 
 }  // namespace

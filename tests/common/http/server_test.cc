@@ -55,6 +55,17 @@ void testHandler(const RequestContextPtr& ctx) {
   }
 }
 
+double secondsSince(std::chrono::steady_clock::time_point begin) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+}
+
+// How long the server takes to close `c` from now (a failure when it is still open after 3 s).
+double secondsUntilClosed(RawClient& c) {
+  auto begin = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.waitClosed(3000));
+  return secondsSince(begin);
+}
+
 class ServerTest : public ::testing::Test {
  protected:
   void start(ServerOptions opt = {}, Handler h = testHandler) {
@@ -303,7 +314,7 @@ TEST_F(ServerTest, SlowlorisIsCutAtTheHeaderTimeout) {
     }
   }
   ASSERT_TRUE(cut) << "the trickled request was never cut";
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  double secs = secondsSince(begin);
   EXPECT_GE(secs, 0.5);
   EXPECT_LT(secs, 3.0);
   auto r = c.readResponse(1000);
@@ -319,9 +330,7 @@ TEST_F(ServerTest, IdleKeepAliveConnectionIsClosed) {
   RawClient c(port_);
   ASSERT_TRUE(c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n"));
   ASSERT_TRUE(c.readResponse());
-  auto begin = std::chrono::steady_clock::now();
-  EXPECT_TRUE(c.waitClosed(3000));
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  double secs = secondsUntilClosed(c);
   EXPECT_GE(secs, 0.25);
 }
 
@@ -340,9 +349,7 @@ TEST_F(ServerTest, IdleTimeoutCountsFromTheLastRequest) {
   }
   ASSERT_TRUE(c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n"));
   ASSERT_TRUE(c.readResponse());
-  auto begin = std::chrono::steady_clock::now();
-  EXPECT_TRUE(c.waitClosed(3000));
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  double secs = secondsUntilClosed(c);
   EXPECT_GE(secs, 0.35);
 }
 
@@ -488,7 +495,7 @@ TEST_F(ServerTest, StopGraceBoundsAHandlerThatNeverAnswers) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   auto begin = std::chrono::steady_clock::now();
   server_->stop(200);
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  double secs = secondsSince(begin);
   EXPECT_LT(secs, 2.0);
   EXPECT_TRUE(c.waitClosed());
 }

@@ -49,6 +49,8 @@ class StoreFixture : public ::testing::Test {
     ServiceOptions so;
     so.ttlSweepIntervalMs = 0;
     so.streamRetentionMs = streamRetentionMs_;
+    so.enforceThroughput = enforceThroughput_;
+    so.burstSeconds = burstSeconds_;
     service_ = std::make_unique<Service>(*engine_, so, clock_);
     ASSERT_TRUE(service_->start().ok());
   }
@@ -86,6 +88,8 @@ class StoreFixture : public ::testing::Test {
 
   std::string dir_;  // empty: in memory
   int64_t streamRetentionMs_ = 24LL * 3600 * 1000;
+  bool enforceThroughput_ = false;  // --enforce-throughput
+  double burstSeconds_ = 300;
   SyncMode sync_ = SyncMode::Batch;
   FakeClock clock_;
   std::unique_ptr<Engine> engine_;

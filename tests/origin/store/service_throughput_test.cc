@@ -1,0 +1,196 @@
+// Provisioned throughput with --enforce-throughput: the token bucket, single-item throttling
+// (ProvisionedThroughputExceededException), BatchWriteItem's UnprocessedItems and BatchGetItem's
+// UnprocessedKeys, as AWS's API reference describes them. Time is a FakeClock.
+#include <string>
+
+#include "origin/store/throughput.h"
+#include "tests/origin/store/store_fixture.h"
+
+namespace cdnlab::store {
+namespace {
+
+constexpr int64_t kSecond = 1000000000;
+
+TEST(CapacityBucket, AdmitsWhatItHoldsAndRefillsAtTheRate) {
+  CapacityBucket b;
+  // 2 units per second, 3 seconds of burst: 6 units at first.
+  EXPECT_DOUBLE_EQ(b.available(2, 3, 0), 6);
+  EXPECT_TRUE(b.admit(2, 3, 0, 5));
+  EXPECT_FALSE(b.admit(2, 3, 0, 4));  // 1 unit left
+  EXPECT_TRUE(b.admit(2, 3, 0, 1));
+  EXPECT_FALSE(b.admit(2, 3, kSecond / 4, 1));  // 0.5 units refilled
+  EXPECT_TRUE(b.admit(2, 3, kSecond / 2, 1));
+  // Idle time refills only up to the burst.
+  EXPECT_DOUBLE_EQ(b.available(2, 3, 100 * kSecond), 6);
+  // A lowered rate (UpdateTable) lowers what is kept.
+  EXPECT_DOUBLE_EQ(b.available(1, 3, 100 * kSecond), 3);
+  b.charge(-10);  // a request that cost less than admitted gives units back; the cap holds
+  EXPECT_DOUBLE_EQ(b.available(1, 3, 100 * kSecond), 3);
+}
+
+TEST(CapacityBucket, AFullBucketAdmitsMoreThanItHoldsAndTheDebtIsRepaid) {
+  CapacityBucket b;
+  EXPECT_TRUE(b.admit(2, 3, 0, 10));  // full: admitted, 4 units owed
+  EXPECT_DOUBLE_EQ(b.available(2, 3, 0), -4);
+  EXPECT_FALSE(b.admit(2, 3, 2 * kSecond, 1));  // -4 + 4 = 0
+  EXPECT_TRUE(b.admit(2, 3, 2 * kSecond + kSecond / 2, 1));
+}
+
+TEST(CapacityBucket, ABurstShorterThanOneSecondStillHoldsOneSecond) {
+  CapacityBucket b;
+  EXPECT_DOUBLE_EQ(b.available(5, 0, 0), 5);
+}
+
+class ServiceThroughput : public StoreFixture {
+ protected:
+  void SetUp() override {
+    enforceThroughput_ = true;
+    burstSeconds_ = 1;  // a bucket holds one second of capacity, so a test reaches its end quickly
+    StoreFixture::SetUp();
+  }
+  void createProvisioned(const std::string& name, int rcu, int wcu) {
+    ok("CreateTable", R"({"TableName":")" + name +
+                          R"(","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"ProvisionedThroughput":{"ReadCapacityUnits":)" +
+                          std::to_string(rcu) + R"(,"WriteCapacityUnits":)" + std::to_string(wcu) + "}}");
+  }
+  void createOnDemand(const std::string& name) {
+    ok("CreateTable", R"({"TableName":")" + name +
+                          R"(","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"})");
+  }
+  static std::string put(const std::string& pk) { return R"({"PutRequest":{"Item":{"pk":{"S":")" + pk + R"("},"v":{"N":"1"}}}})"; }
+  static std::string del(const std::string& pk) { return R"({"DeleteRequest":{"Key":{"pk":{"S":")" + pk + R"("}}}})"; }
+  Reply putItem(const std::string& table, const std::string& pk) {
+    return call("PutItem", R"({"TableName":")" + table + R"(","Item":{"pk":{"S":")" + pk + R"("}}})");
+  }
+  bool exists(const std::string& table, const std::string& pk) {
+    Reply r = ok("GetItem", R"({"TableName":")" + table + R"(","Key":{"pk":{"S":")" + pk + R"("}}})");
+    return r.has("Item");
+  }
+};
+
+TEST_F(ServiceThroughput, SingleWritesBeyondTheWriteCapacityAreThrottledUntilItRefills) {
+  createProvisioned("Tbl", 100, 1);
+  EXPECT_EQ(putItem("Tbl", "a").status, 200);
+  Reply r = putItem("Tbl", "b");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.type(), "ProvisionedThroughputExceededException");
+  EXPECT_EQ(r["__type"].GetString(), std::string("com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException"));
+  EXPECT_EQ(r.message(),
+            "The level of configured provisioned throughput for the table was exceeded. Consider increasing your "
+            "provisioning level with the UpdateTable API.");
+  EXPECT_FALSE(exists("Tbl", "b"));
+  // UpdateItem and DeleteItem draw on the same bucket.
+  EXPECT_EQ(call("UpdateItem", R"({"TableName":"Tbl","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET v = :v","ExpressionAttributeValues":{":v":{"N":"2"}}})").type(),
+            "ProvisionedThroughputExceededException");
+  EXPECT_EQ(call("DeleteItem", R"({"TableName":"Tbl","Key":{"pk":{"S":"a"}}})").type(), "ProvisionedThroughputExceededException");
+  clock_.advanceSeconds(1);
+  EXPECT_EQ(putItem("Tbl", "b").status, 200);
+  EXPECT_TRUE(exists("Tbl", "b"));
+}
+
+TEST_F(ServiceThroughput, AWriteLargerThanTheBucketIsAdmittedAndRepaidOverTime) {
+  createProvisioned("Tbl", 100, 2);
+  // A 3 KB item costs 3 write units: admitted on a full bucket of 2, leaving a debt of 1.
+  std::string big(3000, 'x');
+  ok("PutItem", R"({"TableName":"Tbl","Item":{"pk":{"S":"big"},"b":{"S":")" + big + R"("}}})");
+  EXPECT_EQ(putItem("Tbl", "c").type(), "ProvisionedThroughputExceededException");
+  clock_.advanceMs(900);  // -1 + 1.8: less than the one unit a write is admitted at
+  EXPECT_EQ(putItem("Tbl", "c").type(), "ProvisionedThroughputExceededException");
+  clock_.advanceMs(100);  // 1 unit
+  EXPECT_EQ(putItem("Tbl", "c").status, 200);
+}
+
+TEST_F(ServiceThroughput, OnDemandTablesAndAStoreWithoutTheFlagAreNeverThrottled) {
+  createOnDemand("OnDemand");
+  for (int i = 0; i < 50; ++i) ASSERT_EQ(putItem("OnDemand", "k" + std::to_string(i)).status, 200) << i;
+  // Without --enforce-throughput a PROVISIONED table takes whatever comes (like DynamoDB Local).
+  close();
+  enforceThroughput_ = false;
+  open();
+  createProvisioned("Tbl", 1, 1);
+  for (int i = 0; i < 50; ++i) ASSERT_EQ(putItem("Tbl", "k" + std::to_string(i)).status, 200) << i;
+}
+
+TEST_F(ServiceThroughput, ReadsBeyondTheReadCapacityAreThrottled) {
+  createProvisioned("Tbl", 1, 100);
+  ok("PutItem", R"({"TableName":"Tbl","Item":{"pk":{"S":"a"}}})");
+  // One read unit: one strongly consistent read, or two eventually consistent ones.
+  ok("GetItem", R"({"TableName":"Tbl","Key":{"pk":{"S":"a"}},"ConsistentRead":true})");
+  EXPECT_EQ(call("GetItem", R"({"TableName":"Tbl","Key":{"pk":{"S":"a"}}})").type(), "ProvisionedThroughputExceededException");
+  clock_.advanceSeconds(1);
+  ok("GetItem", R"({"TableName":"Tbl","Key":{"pk":{"S":"a"}}})");
+  ok("GetItem", R"({"TableName":"Tbl","Key":{"pk":{"S":"a"}}})");
+  EXPECT_EQ(call("Query", R"({"TableName":"Tbl","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"a"}}})").type(),
+            "ProvisionedThroughputExceededException");
+  EXPECT_EQ(call("Scan", R"({"TableName":"Tbl"})").type(), "ProvisionedThroughputExceededException");
+  clock_.advanceSeconds(1);
+  Reply r = ok("Scan", R"({"TableName":"Tbl"})");
+  EXPECT_EQ(r["Count"].GetInt(), 1);
+}
+
+TEST_F(ServiceThroughput, BatchWriteReturnsWhatTheTableCannotTakeAsUnprocessedItems) {
+  createProvisioned("Tbl", 100, 2);
+  Reply r = ok("BatchWriteItem", R"({"RequestItems":{"Tbl":[)" + put("a") + "," + put("b") + "," + put("c") + "," + del("d") +
+                                     "," + put("e") + R"(]},"ReturnConsumedCapacity":"TOTAL"})");
+  // Two units this second: the first two requests are written, the rest come back as sent.
+  ASSERT_TRUE(r["UnprocessedItems"].HasMember("Tbl")) << r.body;
+  const auto& left = r["UnprocessedItems"]["Tbl"];
+  ASSERT_EQ(left.Size(), 3u);
+  EXPECT_EQ(json(left[0]), R"({"PutRequest":{"Item":{"pk":{"S":"c"},"v":{"N":"1"}}}})");
+  EXPECT_EQ(json(left[1]), R"({"DeleteRequest":{"Key":{"pk":{"S":"d"}}}})");
+  EXPECT_EQ(json(left[2]), R"({"PutRequest":{"Item":{"pk":{"S":"e"},"v":{"N":"1"}}}})");
+  EXPECT_DOUBLE_EQ(r["ConsumedCapacity"][0]["CapacityUnits"].GetDouble(), 2);
+  EXPECT_TRUE(exists("Tbl", "a"));
+  EXPECT_TRUE(exists("Tbl", "b"));
+  EXPECT_FALSE(exists("Tbl", "c"));
+  EXPECT_FALSE(exists("Tbl", "e"));
+  // Nothing left this second: resending the unprocessed items is refused as a whole.
+  std::string retry = R"({"RequestItems":{"Tbl":)" + json(left) + "}}";
+  Reply none = call("BatchWriteItem", retry);
+  EXPECT_EQ(none.type(), "ProvisionedThroughputExceededException");
+  // A client retries with back-off until everything is written.
+  for (int round = 0; round < 5 && !retry.empty(); ++round) {
+    clock_.advanceSeconds(1);
+    Reply again = ok("BatchWriteItem", retry);
+    const auto& un = again["UnprocessedItems"];
+    retry = un.HasMember("Tbl") ? R"({"RequestItems":)" + json(un) + "}" : "";
+  }
+  EXPECT_TRUE(retry.empty());
+  EXPECT_TRUE(exists("Tbl", "c"));
+  EXPECT_TRUE(exists("Tbl", "e"));
+}
+
+TEST_F(ServiceThroughput, BatchWriteThrottlesPerTable) {
+  createProvisioned("Slow", 100, 1);
+  createOnDemand("Fast");
+  Reply r = ok("BatchWriteItem", R"({"RequestItems":{"Slow":[)" + put("a") + "," + put("b") + R"(],"Fast":[)" + put("a") + "," +
+                                     put("b") + "]}}");
+  EXPECT_FALSE(r["UnprocessedItems"].HasMember("Fast")) << r.body;
+  ASSERT_TRUE(r["UnprocessedItems"].HasMember("Slow")) << r.body;
+  EXPECT_EQ(r["UnprocessedItems"]["Slow"].Size(), 1u);
+  EXPECT_TRUE(exists("Fast", "b"));
+  // The slow table is empty now, the fast one is not: the call is not refused as a whole.
+  r = ok("BatchWriteItem", R"({"RequestItems":{"Slow":[)" + put("c") + R"(],"Fast":[)" + put("c") + "]}}");
+  EXPECT_EQ(r["UnprocessedItems"]["Slow"].Size(), 1u);
+  EXPECT_TRUE(exists("Fast", "c"));
+}
+
+TEST_F(ServiceThroughput, BatchGetReturnsWhatTheTableCannotTakeAsUnprocessedKeys) {
+  createProvisioned("Tbl", 1, 100);
+  for (const char* pk : {"a", "b", "c", "d"}) ok("PutItem", std::string(R"({"TableName":"Tbl","Item":{"pk":{"S":")") + pk + R"("}}})");
+  // One read unit: two eventually consistent reads of small items, the other keys come back.
+  Reply r = ok("BatchGetItem",
+               R"({"RequestItems":{"Tbl":{"Keys":[{"pk":{"S":"a"}},{"pk":{"S":"b"}},{"pk":{"S":"c"}},{"pk":{"S":"d"}}],"ProjectionExpression":"pk"}}})");
+  EXPECT_EQ(r["Responses"]["Tbl"].Size(), 2u);
+  ASSERT_TRUE(r["UnprocessedKeys"].HasMember("Tbl")) << r.body;
+  EXPECT_EQ(json(r["UnprocessedKeys"]["Tbl"]), R"({"ProjectionExpression":"pk","Keys":[{"pk":{"S":"c"}},{"pk":{"S":"d"}}]})");
+  std::string retry = R"({"RequestItems":)" + json(r["UnprocessedKeys"]) + "}";
+  EXPECT_EQ(call("BatchGetItem", retry).type(), "ProvisionedThroughputExceededException");
+  clock_.advanceSeconds(1);
+  r = ok("BatchGetItem", retry);
+  EXPECT_EQ(r["Responses"]["Tbl"].Size(), 2u);
+  EXPECT_EQ(r["UnprocessedKeys"].MemberCount(), 0u);
+}
+
+}  // namespace
+}  // namespace cdnlab::store
