@@ -15,6 +15,7 @@
 #   DURATION=3 ROUNDS=1 bash bench/hit-path.sh   # smoke run
 #   CLIENTS="hit_load wrk" SIZES=1KiB bash bench/hit-path.sh   # the two clients side by side
 #   CLIENTS="hit_load /tmp/hit_load_old" bash bench/hit-path.sh  # this client vs another build of it
+#   CDNLAB_BIN_OLD=/tmp/cdnlab-before bash bench/hit-path.sh     # adds that PoP build as cdnlab-old
 #
 # Everything listens on 127.0.0.1 ephemeral-ish ports chosen below; every process started here is
 # stopped by PID on exit.
@@ -81,6 +82,17 @@ PHASE_PIDS+=($!)
 SERVER_PID[cdnlab]=$!
 wait_http "http://127.0.0.1:$POP_PORT/obj/1"
 
+# Another build of the PoP, side by side in the same rounds (CDNLAB_BIN_OLD), to show a change.
+if [ -n "${CDNLAB_BIN_OLD:-}" ]; then
+  OLD_PORT=$(free_port)
+  "$CDNLAB_BIN_OLD" pop --upstream http://127.0.0.1:$ORIGIN_PORT --listen 127.0.0.1:$OLD_PORT \
+    --capacity 256MiB --workers "$WORKERS" --id bench-old > "$WORK/pop-old.log" 2>&1 &
+  PHASE_PIDS+=($!)
+  SERVER_PID[cdnlab-old]=$!
+  wait_http "http://127.0.0.1:$OLD_PORT/obj/1"
+  URL[cdnlab-old]="http://127.0.0.1:$OLD_PORT"
+fi
+
 # Varnish: default builtin VCL, malloc storage, WORKERS thread pools.
 VARNISH_PORT=$(free_port)
 cat > "$WORK/default.vcl" <<VCL
@@ -126,8 +138,9 @@ PHASE_PIDS+=($!)
 SERVER_PID[nginx]=$!
 wait_http "http://127.0.0.1:$NGINX_PORT/obj/1"
 
-URL=([cdnlab]="http://127.0.0.1:$POP_PORT" [varnish]="http://127.0.0.1:$VARNISH_PORT"
-     [nginx]="http://127.0.0.1:$NGINX_PORT")
+URL[cdnlab]="http://127.0.0.1:$POP_PORT"
+URL[varnish]="http://127.0.0.1:$VARNISH_PORT"
+URL[nginx]="http://127.0.0.1:$NGINX_PORT"
 PIDS+=("${PHASE_PIDS[@]}")
 }
 stop_all() {
@@ -136,6 +149,7 @@ stop_all() {
   rm -rf "$WORK/nginx" "$WORK/varnish"
 }
 SERVERS=(cdnlab varnish nginx)
+[ -z "${CDNLAB_BIN_OLD:-}" ] || SERVERS=(cdnlab cdnlab-old varnish nginx)
 
 # One client run -> "rps p50_ms p99_ms errors server_us client_us client_cores", or "FAILED <why>"
 # when the client failed or printed something we cannot parse: that run is reported and left out,
@@ -184,22 +198,24 @@ rows = [l.split() for l in open(sys.argv[1])]
 workers, conns, dur, rounds, threads = sys.argv[2:7]
 print(f"\nhit path: -c{conns} -d{dur}s, {rounds} rounds (medians), {workers} worker(s) per server, "
       f"{threads} client thread(s)")
-print(f"{'object':8} {'client':8} {'server':8} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
+print(f"{'object':8} {'client':8} {'server':10} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
       f"{'server us':>10} {'client us':>10} {'client cores':>12}")
 for obj in dict.fromkeys(x[0] for x in rows):
     for client in dict.fromkeys(x[1] for x in rows if x[0] == obj):
         med = {}
-        for s in ("cdnlab", "varnish", "nginx"):
+        for s in ("cdnlab", "cdnlab-old", "varnish", "nginx"):
+            if s == "cdnlab-old" and not any(x[2] == s for x in rows):
+                continue
             mine = [x for x in rows if x[0] == obj and x[1] == client and x[2] == s]
             r = [x for x in mine if x[4] != "FAILED"]
             failed = len(mine) - len(r)
             note = f"  ({failed} failed run(s) left out)" if failed else ""
             if not r:
-                print(f"{obj:8} {client:8} {s:8} {'no successful run':>28}{note}")
+                print(f"{obj:8} {client:8} {s:10} {'no successful run':>28}{note}")
                 continue
             med[s] = tuple(statistics.median(float(x[i]) for x in r) for i in (4, 5, 6, 8, 9, 10))
             m = med[s]
-            print(f"{obj:8} {client:8} {s:8} {m[0]:10.0f} {m[1]:8.3f} {m[2]:8.3f} {m[3]:10.1f} "
+            print(f"{obj:8} {client:8} {s:10} {m[0]:10.0f} {m[1]:8.3f} {m[2]:8.3f} {m[3]:10.1f} "
                   f"{m[4]:10.1f} {m[5]:12.2f}{note}")
         peers = [s for s in ("varnish", "nginx") if s in med]
         if "cdnlab" not in med or not peers:
@@ -210,6 +226,10 @@ for obj in dict.fromkeys(x[0] for x in rows):
                if med["cdnlab"][3] > 0 else "")
         print(f"{obj:8} {client:8} ratio cdnlab/{best} = {med['cdnlab'][0] / med[best][0]:.2f}x req/s, "
               f"p99 {med['cdnlab'][2]:.3f} vs {med[best][2]:.3f} ms{cpu}")
+        if "cdnlab" in med and "cdnlab-old" in med:
+            new, old = med["cdnlab"], med["cdnlab-old"]
+            print(f"{obj:8} {client:8} cdnlab/cdnlab-old = {new[0] / old[0]:.2f}x req/s, p99 {new[2]:.3f} vs "
+                  f"{old[2]:.3f} ms, server CPU per response {new[3]:.1f} vs {old[3]:.1f} us")
         # The client has `threads` threads: that many cores busy means the figure is its ceiling.
         capped = [s for s in med if med[s][5] >= 0.9 * int(threads)]
         if capped:
