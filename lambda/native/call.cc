@@ -90,7 +90,8 @@ void callNative(const NativeFunction& fn, std::string_view event, const CallOpti
   // The strings the context points at must be NUL-terminated; requestId is a view.
   char requestId[64];
   size_t idLen = std::min(options.requestId.size(), sizeof requestId - 1);
-  std::memcpy(requestId, options.requestId.data(), idLen);
+  // An empty view may hold a null pointer, which memcpy must not get even for 0 bytes (UBSan).
+  if (idLen > 0) std::memcpy(requestId, options.requestId.data(), idLen);
   requestId[idLen] = '\0';
 
   cdnlab_native_context ctx{};

@@ -83,6 +83,22 @@ TEST(NativeCall, ContextCarriesNamesLogAndTime) {
   EXPECT_EQ(out.log, "ctx req-1 256 1 1");
 }
 
+TEST(NativeCall, WithoutARequestIdTheContextHasAnEmptyOne) {
+  // CallOptions{}'s requestId is an empty view with a null pointer: copying it must not hand
+  // memcpy a null source (UBSan halts the ASan+UBSan suite here without the guard in call.cc).
+  NativeOutput out;
+  callNative(make("ctx",
+                  [](const cdnlab_native_context* ctx, const char*, size_t, void*) {
+                    char line[80];
+                    int n = std::snprintf(line, sizeof line, "[%s]", ctx->request_id);
+                    ctx->log(ctx->host, line, static_cast<size_t>(n));
+                    return 0;
+                  }),
+             "{}", CallOptions{}, out);
+  EXPECT_EQ(out.status, NativeStatus::Ok);
+  EXPECT_EQ(out.log, "[]");
+}
+
 TEST(NativeCall, TimeoutMessageIsAws) {
   EXPECT_EQ(timeoutMessage(std::chrono::milliseconds(3000)), "Task timed out after 3.00 seconds");
   EXPECT_EQ(timeoutMessage(std::chrono::milliseconds(50)), "Task timed out after 0.05 seconds");
