@@ -21,6 +21,9 @@ std::string_view trimOws(std::string_view s);
 // True when the comma-separated list `value` holds `token` (case-insensitive), e.g.
 // listHasToken("keep-alive, Upgrade", "upgrade").
 bool listHasToken(std::string_view value, std::string_view token);
+// RFC 9110 5.6.2: tchar, and token = 1*tchar (what a field name must be).
+bool isTokenChar(char c);
+bool isToken(std::string_view s);
 
 struct Header {
   std::string name;

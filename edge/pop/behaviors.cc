@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/config/units.h"
+#include "common/http/message.h"
 
 namespace cdnlab::edge::pop {
 
@@ -28,11 +29,6 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-bool isTokenChar(char c) {  // RFC 9110 5.6.2 tchar
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
 // CloudFront's path-pattern alphabet: A-Z a-z 0-9 _ - . * $ / ~ " ' @ : + ? and &.
 bool isPatternChar(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
@@ -53,7 +49,7 @@ bool validName(NameKind kind, std::string_view name) {
       return c == '&' || c == '=' || c == '#' || static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
     });
   }
-  return std::all_of(name.begin(), name.end(), isTokenChar);
+  return http::isToken(name);
 }
 
 // query_strings / headers / cookies: `none`, `all`, a list of names (whitelist) or

@@ -190,11 +190,26 @@ void FunctionRunner::invoke(Io& io, const ResolvedFunction& fn, std::string even
 }
 
 NativeLane& FunctionRunner::laneFor(Io& io) {
+  // Every native invocation asks; a worker thread remembers its lane, so the lock below is taken
+  // once per worker, not per request. Keyed by the runner's serial number, not its address, which
+  // a later runner (a test's) may reuse.
+  struct Cached {
+    uint64_t runner = 0;
+    const Io* io = nullptr;
+    NativeLane* lane = nullptr;
+  };
+  thread_local Cached cached;
+  if (cached.runner == serial_ && cached.io == &io) return *cached.lane;
   std::lock_guard<std::mutex> lock(lanesMu_);
-  for (auto& lane : lanes_)
-    if (lane->io == &io) return *lane;
+  for (auto& lane : lanes_) {
+    if (lane->io == &io) {
+      cached = Cached{serial_, &io, lane.get()};
+      return *lane;
+    }
+  }
   lanes_.push_back(std::make_unique<NativeLane>());
   lanes_.back()->io = &io;
+  cached = Cached{serial_, &io, lanes_.back().get()};
   return *lanes_.back();
 }
 

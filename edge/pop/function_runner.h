@@ -4,6 +4,8 @@
 #pragma once
 
 #include <array>
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -76,6 +78,8 @@ class FunctionRunner {
   std::chrono::milliseconds timeoutFor(const ResolvedFunction& fn) const;
   void flush(NativeLane& lane);
 
+  static inline std::atomic<uint64_t> nextSerial_{1};
+  const uint64_t serial_ = nextSerial_.fetch_add(1, std::memory_order_relaxed);  // laneFor's cache key
   std::array<std::vector<ResolvedFunction>, lambda::edge::kTriggerCount> byTrigger_;
   // Per cache behavior (config.behaviors order): its functions by trigger (at most one each).
   std::vector<std::array<std::vector<ResolvedFunction>, lambda::edge::kTriggerCount>> byBehavior_;

@@ -12,6 +12,7 @@
 
 #include <rapidjson/document.h>
 
+#include "common/http/message.h"
 #include "common/parse_integer.h"
 #include "gateway/integrations/multi_value.h"
 #include "gateway/json.h"
@@ -287,10 +288,7 @@ bool headerValue(const rapidjson::Value& v, std::string& out) {
 bool validHeaderField(std::string_view name, std::string_view value) {
   // A field name is a token (RFC 9110 5.1, 5.6.2): anything else ("a/b", "x(y)") is not a
   // field a client could parse, so a function cannot send it.
-  if (name.empty()) return false;
-  for (char c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos)
-      return false;
+  if (!http::isToken(name)) return false;
   for (char c : value)
     if (c == '\r' || c == '\n' || c == '\0') return false;
   return true;

@@ -27,10 +27,6 @@ bool startsWithIgnoreCase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && http::equalsIgnoreCase(s.substr(0, prefix.size()), prefix);
 }
 
-bool isTokenChar(unsigned char c) {
-  return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-}
-
 bool validFieldValue(std::string_view v) {
   return std::none_of(v.begin(), v.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
 }
@@ -47,7 +43,7 @@ Result<bool> parseHeaders(const Value& obj, std::string_view where, const Result
   for (auto m = obj.MemberBegin(); m != obj.MemberEnd(); ++m) {
     std::string_view name = view(m->name);
     auto at = [&] { return std::string(where) + "[\"" + std::string(name.substr(0, 64)) + "\"]"; };
-    if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) { return isTokenChar(static_cast<unsigned char>(c)); })) {
+    if (!http::isToken(name)) {
       return invalid(at() + ": not a valid header name");
     }
     if (std::any_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
@@ -268,7 +264,7 @@ Result<bool> parseResponse(Trigger trigger, const Value& obj, const EdgeResponse
 bool validResultUri(std::string_view uri) { return validUri(uri); }
 bool validResultQuery(std::string_view query) { return validQuery(query); }
 bool validHeaderName(std::string_view name) {
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return isTokenChar(static_cast<unsigned char>(c)); });
+  return http::isToken(name);
 }
 bool validHeaderValue(std::string_view value) { return validFieldValue(value); }
 
