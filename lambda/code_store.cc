@@ -6,8 +6,11 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <vector>
 
 #include "lambda/codec.h"
@@ -155,6 +158,45 @@ Result<CodeRef> CodeStore::store(const std::string& function, std::string_view z
 void CodeStore::removeFunction(const std::string& function) {
   std::error_code ec;
   fs::remove_all(fs::path(root_) / "functions" / function / "code", ec);
+}
+
+Result<CodeRef> CodeStore::directory(const std::string& path) const {
+  if (path.empty() || path[0] != '/') return Error{1, "S3Key must be the absolute path of a directory: " + path};
+  std::error_code ec;
+  const fs::path dir = fs::canonical(path, ec);
+  if (ec || !fs::is_directory(dir, ec)) return Error{1, "S3Key is not a directory this service can read: " + path};
+  // The files in name order, each as "name\0size\0sha256(content)": the digest changes when a file is
+  // added, removed, renamed or edited.
+  std::vector<fs::path> files;
+  uint64_t total = 0;
+  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
+    files.push_back(it->path());
+    if (files.size() > limits_.maxEntries) return Error{1, path + " holds more than " + std::to_string(limits_.maxEntries) + " files"};
+  }
+  if (ec) return Error{1, "cannot list " + path + ": " + ec.message()};
+  std::sort(files.begin(), files.end());
+  std::string manifest;
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    const std::string content = bytes.str();
+    total += content.size();
+    if (total > limits_.maxUnzippedBytes) return Error{1, path + " holds more than " + std::to_string(limits_.maxUnzippedBytes) + " bytes"};
+    manifest += fs::relative(f, dir).string();
+    manifest += '\0';
+    manifest += std::to_string(content.size());
+    manifest += '\0';
+    manifest += sha256(content);
+  }
+  CodeRef ref;
+  ref.sha256 = base64Encode(sha256(manifest));
+  ref.size = static_cast<int64_t>(total);
+  ref.dir = dir.string();
+  ref.localDirectory = true;
+  return ref;
 }
 
 }  // namespace cdnlab::lambda

@@ -195,6 +195,7 @@ static void writeConfig(JsonWriter& w, const FunctionConfig& c) {
   w.key("codeSize").integer(c.code.size);
   w.key("zipPath").string(c.code.zipPath);
   w.key("codeDir").string(c.code.dir);
+  if (c.code.localDirectory) w.key("localDirectory").boolean(true);
   w.key("lastModifiedMs").integer(c.lastModifiedMs);
   w.key("revisionId").string(c.revisionId);
   w.key("version").string(c.version);
@@ -274,6 +275,8 @@ struct Reader {
     c.code.size = num(o, "codeSize", path);
     c.code.zipPath = str(o, "zipPath", path);
     c.code.dir = str(o, "codeDir", path);
+    auto local = o.FindMember("localDirectory");
+    c.code.localDirectory = local != o.MemberEnd() && local->value.IsBool() && local->value.GetBool();
     c.lastModifiedMs = num(o, "lastModifiedMs", path);
     c.revisionId = str(o, "revisionId", path);
     c.version = str(o, "version", path);

@@ -28,6 +28,7 @@ struct CodeRef {
   int64_t size = 0;     // zip bytes (CodeSize)
   std::string zipPath;
   std::string dir;      // LAMBDA_TASK_ROOT
+  bool localDirectory = false;  // dir is the user's own directory (hot reload), zipPath is empty
 };
 
 // One version's configuration ($LATEST is mutable, published versions are frozen copies).

@@ -107,10 +107,25 @@ ApiResult<LambdaService::FunctionAndBody> LambdaService::requireFunctionAndBody(
 }
 
 ApiResult<CodeRef> LambdaService::storeZipField(const std::string& name, const rapidjson::Value& code) {
+  auto bucket = getString(code, "S3Bucket");
+  if (!bucket) return badBody(bucket.error());
+  if (*bucket && **bucket == kHotReloadBucket) {
+    // A local directory as the code (hot reload, as LocalStack names it): S3Key is its path.
+    if (code.HasMember("ZipFile") || code.HasMember("S3ObjectVersion"))
+      return invalidParameter("Please do not provide other FunctionCode properties when providing a ZipFile or S3 bucket.");
+    auto key = getString(code, "S3Key");
+    if (!key) return badBody(key.error());
+    if (!*key) return invalidParameter("S3Key is required with S3Bucket hot-reload: the absolute path of the code directory.");
+    auto dir = registry_->code().directory(**key);
+    if (!dir) return invalidParameter(dir.error().message);
+    (void)name;
+    return *dir;
+  }
   for (const char* s3 : {"S3Bucket", "S3Key", "S3ObjectVersion"})
     if (code.HasMember(s3))
       return invalidParameter(std::string("cdnlab lambda keeps code itself and has no S3: ") + s3 +
-                              " is not supported. Upload the zip as ZipFile (aws-cli: --zip-file fileb://function.zip).");
+                              " is not supported. Upload the zip as ZipFile (aws-cli: --zip-file fileb://function.zip),"
+                              " or give a local directory as S3Bucket \"hot-reload\" with its absolute path as S3Key.");
   if (code.HasMember("ImageUri"))
     return invalidParameter("cdnlab lambda runs Zip packages only: ImageUri is not supported.");
   auto zip = getString(code, "ZipFile");
@@ -185,7 +200,9 @@ ApiResult<http::Response> LambdaService::getFunction(const std::string& name, co
   writeFunctionConfiguration(w, options_.account, r->record->name, *r->config);
   std::string hex = hexEncode(base64Decode(r->config->code.sha256).value_or(""));
   w.key("Code").startObject().key("RepositoryType").string("S3");
-  w.key("Location").string(publicUrl() + versionsPrefix() + r->record->name + "/code-zip?sha256=" + hex);
+  // Code kept in a local directory has no package to download: the directory is the code.
+  if (!r->config->code.localDirectory)
+    w.key("Location").string(publicUrl() + versionsPrefix() + r->record->name + "/code-zip?sha256=" + hex);
   w.endObject();
   w.key("Tags").startObject().endObject();
   if (r->record->reservedConcurrency)
@@ -198,7 +215,9 @@ ApiResult<http::Response> LambdaService::codeDownload(const std::string& name, c
   auto rec = requireFunction(name);
   if (!rec) return rec.error();
   std::string want = queryParam(query, "sha256").value_or("");
-  auto matches = [&](const FunctionConfig& c) { return hexEncode(base64Decode(c.code.sha256).value_or("")) == want; };
+  auto matches = [&](const FunctionConfig& c) {
+    return !c.code.localDirectory && hexEncode(base64Decode(c.code.sha256).value_or("")) == want;
+  };
   const FunctionConfig* found = matches((*rec)->latest) ? &(*rec)->latest : nullptr;
   for (const auto& [n, c] : (*rec)->versions)
     if (!found && matches(c)) found = &c;

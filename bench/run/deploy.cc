@@ -239,15 +239,18 @@ Result<bool> deployFunction(HttpSession& s, const geo::Topology& topo, const geo
   // The native version ships only its shared object; the code directory is the Node.js one.
   // Functions sharing one package (the shop's native versions share one .so) zip it once.
   const std::string zipDir = chosen.native && f.runtime != "cdnlab-native" ? "" : codeDir;
+  // A code directory alone is deployed as itself (S3Bucket "hot-reload"): the Lambda service
+  // starts each new environment from the directory as it is then, so edits to the function are
+  // picked up by its next cold start, no `up` again. A package with a library from elsewhere is zipped.
+  const bool hotReload = !zipDir.empty() && extra.empty();
   std::string zipKey = zipDir;
   for (const auto& [name, path] : extra) zipKey += "\n" + name + "=" + path;
-  auto cached = zips.find(zipKey);
-  if (cached == zips.end()) {
+  auto cached = hotReload ? zips.end() : zips.find(zipKey);
+  if (!hotReload && cached == zips.end()) {
     auto built = zipDirectory(zipDir, extra);
     if (!built.ok()) return Error{1, "function " + f.name + ": " + built.error().message};
     cached = zips.emplace(zipKey, std::move(*built)).first;
   }
-  Result<std::string> zip(cached->second);
 
   rapidjson::StringBuffer b;
   Writer w(b);
@@ -260,9 +263,15 @@ Result<bool> deployFunction(HttpSession& s, const geo::Topology& topo, const geo
   w.Key("Timeout"); w.Int(f.timeoutS);
   w.Key("Code");
   w.StartObject();
-  w.Key("ZipFile");
-  const std::string b64 = store::base64Encode(*zip);
-  w.String(b64.c_str(), static_cast<rapidjson::SizeType>(b64.size()));
+  if (hotReload) {
+    const std::string dir = fs::absolute(zipDir).lexically_normal().string();
+    w.Key("S3Bucket"); w.String("hot-reload");
+    w.Key("S3Key"); w.String(dir.c_str(), static_cast<rapidjson::SizeType>(dir.size()));
+  } else {
+    w.Key("ZipFile");
+    const std::string b64 = store::base64Encode(cached->second);
+    w.String(b64.c_str(), static_cast<rapidjson::SizeType>(b64.size()));
+  }
   w.EndObject();
   if (!f.environment.empty()) {
     w.Key("Environment");

@@ -9,6 +9,46 @@ import fs from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { register } from 'node:module';
+
+// ES modules ignore NODE_PATH: a bare `import` is looked up in node_modules of the importing
+// file's directory and its parents only. Code the service extracted sits below its code root,
+// where a node_modules link to the runtime's SDK is found that way; code run from the user's own
+// directory (hot reload) has none above it. There, a resolve hook retries a bare name that was
+// not found from the NODE_PATH directories, after the function's own node_modules, as AWS's
+// runtimes resolve `import` of the bundled SDK.
+function needsNodePathHook(root) {
+  for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'node_modules', '@aws-sdk'))) return false;
+    if (path.dirname(dir) === dir) return true;
+  }
+}
+const NODE_PATH_HOOK = `
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+let dirs = [];
+export function initialize(data) { dirs = data.dirs; }
+export async function resolve(specifier, context, next) {
+  try {
+    return await next(specifier, context);
+  } catch (e) {
+    const bare = !/^[./]/.test(specifier) && !/^[a-z][a-z0-9+.-]*:/i.test(specifier);
+    if (!bare || e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    for (const dir of dirs) {
+      try {
+        return await next(specifier, { ...context, parentURL: pathToFileURL(path.join(dir, 'index.js')).href });
+      } catch {}
+    }
+    throw e;
+  }
+}`;
+let nodePathHooked = false;
+function hookNodePathFor(root) {
+  const dirs = (process.env.NODE_PATH || '').split(path.delimiter).filter(Boolean);
+  if (nodePathHooked || !dirs.length || !needsNodePathHook(root)) return;
+  register('data:text/javascript,' + encodeURIComponent(NODE_PATH_HOOK), { data: { dirs } });
+  nodePathHooked = true;
+}
 
 const API = process.env.AWS_LAMBDA_RUNTIME_API || '127.0.0.1:9001';
 const [API_HOST, API_PORT] = (() => {
@@ -150,6 +190,7 @@ async function loadHandler() {
     throw new RuntimeError('Runtime.ImportModuleError', `Error: Cannot find module '${modulePath}'\nRequire stack:\n- ${root}`);
   }
   let mod;
+  hookNodePathFor(root);
   try {
     mod = await import(pathToFileURL(file).href);
   } catch (e) {

@@ -11,6 +11,11 @@ import sys
 import time
 import traceback
 
+# The task root is read-only on AWS, so no __pycache__ is written there; here it may be the
+# user's own directory (hot reload), where a .pyc written by one environment could outlive an
+# edit made within the same second and be run again by the next one.
+sys.dont_write_bytecode = True
+
 API = os.environ.get("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001")
 PREFIX = "/2018-06-01/runtime"
 
