@@ -36,11 +36,11 @@ def tree_pids(root):
         except (OSError, IndexError, ValueError):
             continue  # gone meanwhile
         children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [root]
-    while todo:
-        pid = todo.pop()
+    out, pending = [], [root]
+    while pending:
+        pid = pending.pop()
         out.append(pid)
-        todo.extend(children.get(pid, []))
+        pending.extend(children.get(pid, []))
     return out
 
 

@@ -118,7 +118,6 @@ ApiResult<CodeRef> LambdaService::storeZipField(const std::string& name, const r
     if (!*key) return invalidParameter("S3Key is required with S3Bucket hot-reload: the absolute path of the code directory.");
     auto dir = registry_->code().directory(**key);
     if (!dir) return invalidParameter(dir.error().message);
-    (void)name;
     return *dir;
   }
   for (const char* s3 : {"S3Bucket", "S3Key", "S3ObjectVersion"})

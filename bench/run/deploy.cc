@@ -19,6 +19,7 @@
 #include "bench/run/http_call.h"
 #include "bench/run/seed_items.h"
 #include "bench/run/zip_dir.h"
+#include "lambda/code_store.h"
 #include "lambda/process_runtime.h"
 #include "origin/store/model/base64.h"
 
@@ -243,13 +244,17 @@ Result<bool> deployFunction(HttpSession& s, const geo::Topology& topo, const geo
   // starts each new environment from the directory as it is then, so edits to the function are
   // picked up by its next cold start, no `up` again. A package with a library from elsewhere is zipped.
   const bool hotReload = !zipDir.empty() && extra.empty();
-  std::string zipKey = zipDir;
-  for (const auto& [name, path] : extra) zipKey += "\n" + name + "=" + path;
-  auto cached = hotReload ? zips.end() : zips.find(zipKey);
-  if (!hotReload && cached == zips.end()) {
-    auto built = zipDirectory(zipDir, extra);
-    if (!built.ok()) return Error{1, "function " + f.name + ": " + built.error().message};
-    cached = zips.emplace(zipKey, std::move(*built)).first;
+  const std::string* zip = nullptr;  // the package, unless the directory is deployed as itself
+  if (!hotReload) {
+    std::string zipKey = zipDir;
+    for (const auto& [name, path] : extra) zipKey += "\n" + name + "=" + path;
+    auto cached = zips.find(zipKey);
+    if (cached == zips.end()) {
+      auto built = zipDirectory(zipDir, extra);
+      if (!built.ok()) return Error{1, "function " + f.name + ": " + built.error().message};
+      cached = zips.emplace(zipKey, std::move(*built)).first;
+    }
+    zip = &cached->second;
   }
 
   rapidjson::StringBuffer b;
@@ -263,14 +268,14 @@ Result<bool> deployFunction(HttpSession& s, const geo::Topology& topo, const geo
   w.Key("Timeout"); w.Int(f.timeoutS);
   w.Key("Code");
   w.StartObject();
-  if (hotReload) {
-    const std::string dir = fs::absolute(zipDir).lexically_normal().string();
-    w.Key("S3Bucket"); w.String("hot-reload");
-    w.Key("S3Key"); w.String(dir.c_str(), static_cast<rapidjson::SizeType>(dir.size()));
-  } else {
+  if (zip) {
     w.Key("ZipFile");
-    const std::string b64 = store::base64Encode(cached->second);
+    const std::string b64 = store::base64Encode(*zip);
     w.String(b64.c_str(), static_cast<rapidjson::SizeType>(b64.size()));
+  } else {
+    const std::string dir = fs::absolute(zipDir).lexically_normal().string();
+    w.Key("S3Bucket"); w.String(lambda::kHotReloadBucket);
+    w.Key("S3Key"); w.String(dir.c_str(), static_cast<rapidjson::SizeType>(dir.size()));
   }
   w.EndObject();
   if (!f.environment.empty()) {
