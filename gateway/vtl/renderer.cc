@@ -32,6 +32,9 @@ class Renderer {
     vars_["context"] = in.context.isMap() ? in.context : Value::map();
     vars_["stageVariables"] = in.stageVariables.isMap() ? in.stageVariables : Value::map();
   }
+  // A template may have stored a container into itself; the references of such a cycle would
+  // keep it alive after the render (a leak per request), so the cycles are broken here.
+  ~Renderer() { breakCycles(storedInto_); }
 
   Result<std::string> run() {
     std::string out;
@@ -157,6 +160,7 @@ class Renderer {
       container = step(container, t.suffixes[k]);
     if (failed() || container.isNull()) return;
     const Suffix& last = t.suffixes.back();
+    noteStore(container, v);
     if (last.kind == Suffix::Kind::Property) {
       if (container.isMap()) container.asMap().put(last.name, std::move(v));
       return;
@@ -588,6 +592,7 @@ class Renderer {
         fail(s.pos, "a list longer than " + std::to_string(limits_.maxIterations) + " elements");
         return Value();
       }
+      noteStore(v, a[0]);
       l.push_back(a[0]);
       return Value(true);
     }
@@ -632,11 +637,17 @@ class Renderer {
       }
       const Value* old = mp.find(str(a[0]));
       Value prev = old ? *old : Value();
+      noteStore(v, a[1]);
       mp.put(str(a[0]), a[1]);
       return prev;
     }
     if (!failed()) fail(s.pos, "." + m + "() is not supported on a map");
     return Value();
+  }
+
+  // Only a store into an existing container can close a cycle (literals build trees).
+  void noteStore(const Value& container, const Value& stored) {
+    if (stored.isList() || stored.isMap()) storedInto_.push_back(container);
   }
 
   const Template& t_;
@@ -647,6 +658,7 @@ class Renderer {
   int64_t iterations_ = 0;
   bool bodyParsed_ = false;
   std::optional<Result<Value>> body_;
+  std::vector<Value> storedInto_;  // containers a list or map was stored into
 };
 
 }  // namespace

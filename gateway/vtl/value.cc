@@ -8,9 +8,11 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <charconv>
 #include <climits>
 #include <cmath>
+#include <unordered_map>
 #include <cstdint>
 
 namespace cdnlab::gateway::vtl {
@@ -257,6 +259,76 @@ Result<Value> parseJsonValue(std::string_view text, int maxDepth) {
     if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r')
       return Error{400, "invalid JSON at offset " + std::to_string(i) + ": text after the value"};
   return b.root;
+}
+
+namespace {
+
+// The containers a value holds directly (a list's elements, a map's values).
+template <typename Fn>
+void forEachChildContainer(const Value& v, Fn&& fn) {
+  if (v.isList()) {
+    for (const Value& e : v.asList())
+      if (e.isList() || e.isMap()) fn(e);
+  } else if (v.isMap()) {
+    for (const auto& [k, e] : v.asMap().entries)
+      if (e.isList() || e.isMap()) fn(e);
+  }
+}
+
+const void* identity(const Value& v) {
+  return v.isList() ? static_cast<const void*>(&v.asList()) : static_cast<const void*>(&v.asMap());
+}
+
+}  // namespace
+
+void breakCycles(const std::vector<Value>& roots) {
+  enum class Mark { OnPath, Done };
+  std::unordered_map<const void*, Mark> marks;
+  std::vector<Value> toClear;
+  // Iterative depth-first walk (a template can nest containers deeply): each frame is a
+  // container and the children still to visit.
+  struct Frame {
+    Value container;
+    std::vector<Value> children;
+  };
+  for (const Value& root : roots) {
+    if (!(root.isList() || root.isMap()) || marks.count(identity(root))) continue;
+    std::vector<Frame> stack;
+    auto enter = [&](const Value& v) {
+      marks[identity(v)] = Mark::OnPath;
+      Frame f{v, {}};
+      forEachChildContainer(v, [&](const Value& c) { f.children.push_back(c); });
+      std::reverse(f.children.begin(), f.children.end());
+      stack.push_back(std::move(f));
+    };
+    enter(root);
+    while (!stack.empty()) {
+      Frame& top = stack.back();
+      if (top.children.empty()) {
+        marks[identity(top.container)] = Mark::Done;
+        stack.pop_back();
+        continue;
+      }
+      Value child = std::move(top.children.back());
+      top.children.pop_back();
+      auto it = marks.find(identity(child));
+      if (it == marks.end()) {
+        enter(child);
+      } else if (it->second == Mark::OnPath) {
+        toClear.push_back(child);  // a back edge: child is on the path, so on a cycle
+      }
+    }
+  }
+  // Cleared after the walk, which holds references into these containers' elements.
+  for (Value& v : toClear) {
+    if (v.isList()) {
+      List dropped;
+      dropped.swap(v.asList());
+    } else {
+      std::vector<std::pair<std::string, Value>> dropped;
+      dropped.swap(v.asMap().entries);
+    }
+  }
 }
 
 }  // namespace cdnlab::gateway::vtl

@@ -59,6 +59,13 @@ struct Value {
   Map& asMap() const { return *std::get<6>(v); }
 };
 
+// Lists and maps are reference-counted, so a template that stores a container into itself or
+// into one it holds (`$l.add($l)`) makes a cycle that would never be freed. Clears the contents
+// of containers that a cycle reachable from `roots` passes through (one per cycle: the target of
+// each back edge of a depth-first walk), so every cycle is broken and nothing else is touched.
+// The renderer calls it at the end of a render with every container a value was stored into.
+void breakCycles(const std::vector<Value>& roots);
+
 // Velocity's truth: null and false are false, everything else (even "" and 0) is true.
 bool truthy(const Value& v);
 // What `$x` writes into the output: Java's toString (maps as {k=v, k2=v2}, lists as [a, b],

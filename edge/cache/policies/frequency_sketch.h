@@ -30,7 +30,10 @@ class FrequencySketch {
     const int32_t n = int32_t(uint32_t(entries));  // libCacheSim's int parameter
     const double bpe = -std::log(error) / 0.480453013918201;
     hashes_ = uint32_t(std::ceil(0.693147180559945 * bpe));
-    double counters = std::min(std::ceil(bpe * double(n)), double(INT32_MAX));
+    // Clamped both ways before the conversion: a wrapped (negative) n gives a count far below
+    // INT32_MIN, and converting an out-of-range double is undefined (x86 yields INT32_MIN, which
+    // is what libCacheSim's C then sees: fewer counters than hashes).
+    double counters = std::clamp(std::ceil(bpe * double(n)), double(INT32_MIN), double(INT32_MAX));
     int32_t num = int32_t(counters);
     if (num < int32_t(hashes_)) num = int32_t(hashes_) * 2;
     num_ = uint32_t(num);

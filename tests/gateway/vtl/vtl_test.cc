@@ -321,6 +321,54 @@ TEST(Vtl, BoundedWhateverTheInput) {
   EXPECT_EQ(self.value(), "2");
 }
 
+// Lists and maps are shared by reference counts, so a container stored into itself would keep
+// itself alive after the render: one leak per request. The render breaks such cycles and leaves
+// every other container alone.
+TEST(Vtl, ContainersStoredIntoThemselvesAreFreedAfterTheRender) {
+  auto t = parseTemplate("application/json",
+                         "#set($l = [1])#set($x = $l.add($l))#set($m = {})#set($m.self = $m)#set($m.l = $l)"
+                         "#set($context.cyclic = $m)#set($tree = {\"a\": [1, 2]})#set($context.tree = $tree)"
+                         "#set($context.requestOverride = {\"header\": {\"x\": \"1\"}})$l.size()");
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  RenderInput in = input();
+  Value context = in.context;
+  auto out = render(**t, in, {});
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out.value(), "2");  // the render itself saw the cycle
+  const Value* cyclic = context.asMap().find("cyclic");
+  ASSERT_NE(cyclic, nullptr);
+  std::weak_ptr<Map> watch = std::get<std::shared_ptr<Map>>(cyclic->v);
+  // What is not on a cycle is as the template left it, for the caller to read.
+  const Value* tree = context.asMap().find("tree");
+  ASSERT_NE(tree, nullptr);
+  EXPECT_EQ(toJson(*tree), R"({"a":[1,2]})");
+  const Value* override = context.asMap().find("requestOverride");
+  ASSERT_NE(override, nullptr);
+  EXPECT_EQ(toJson(*override), R"({"header":{"x":"1"}})");
+  context = Value();
+  in.context = Value();
+  EXPECT_TRUE(watch.expired());  // nothing keeps the cycle's containers alive any more
+}
+
+TEST(Vtl, BreakCyclesClearsOneContainerPerCycleOnly) {
+  Value a = Value::list(), b = Value::list(), leaf = Value::list();
+  leaf.asList().push_back(Value(7));
+  a.asList().push_back(b);
+  b.asList().push_back(a);  // a -> b -> a
+  a.asList().push_back(leaf);
+  std::weak_ptr<List> wa = std::get<std::shared_ptr<List>>(a.v), wb = std::get<std::shared_ptr<List>>(b.v);
+  breakCycles({a});
+  // The walk from a meets a again below b (a back edge): a, the container it leads to, is
+  // cleared; b and the leaf, on no cycle of their own, keep their elements.
+  EXPECT_EQ(a.asList().size(), 0u);
+  EXPECT_EQ(b.asList().size(), 1u);
+  EXPECT_EQ(leaf.asList().size(), 1u);
+  a = Value();
+  b = Value();
+  EXPECT_TRUE(wa.expired());
+  EXPECT_TRUE(wb.expired());
+}
+
 }  // namespace
 }  // namespace cdnlab::gateway::vtl
 
