@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "gateway/routing/percent_encode.h"
+#include "common/percent_encode.h"
 #include "gateway/routing/route_table.h"
 
 namespace cdnlab::gateway {

@@ -12,6 +12,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/percent_encode.h"
 #include "gateway/integrations/aws_service.h"
 #include "gateway/integrations/http_proxy_mapping.h"
 #include "gateway/integrations/lambda_invoke.h"
@@ -24,7 +25,6 @@
 #include "gateway/rest/header_field.h"
 #include "gateway/rest/rest_exchange.h"
 #include "gateway/rest/rest_routing.h"
-#include "gateway/routing/percent_encode.h"
 #include "gateway/routing/route_table.h"
 #include "gateway/server/gateway_server.h"
 #include "gateway/vtl/renderer.h"
