@@ -23,40 +23,11 @@ if [ ! -x "$BUILD/cdnlab" ]; then
 fi
 BIN=$ROOT/$BUILD/cdnlab
 
-WORK=$(mktemp -d /tmp/cdnlab-loadgen-vs-wrk.XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# Start a server subcommand on an ephemeral port; print its URL once it says it listens.
-start() {
-  local log=$1; shift
-  "$BIN" "$@" > "$log" 2>&1 &
-  PIDS+=($!)
-  for _ in $(seq 1 200); do
-    local url
-    url=$(sed -n 's/^listening http \(http:[^ ]*\).*/\1/p' "$log" | head -1)
-    if [ -n "$url" ]; then echo "$url"; return 0; fi
-    sleep 0.05
-  done
-  echo "loadgen-vs-wrk: $* did not come up:" >&2; cat "$log" >&2; return 1
-}
-
-cat > "$WORK/catalog.yaml" <<YAML
-catalog:
-  objects: 1
-  seed: 1
-  size: {distribution: fixed, value: 1KiB}
-  cache_control:
-    - {weight: 1, value: "public, max-age=86400"}
-  uncacheable: {share: 0}
-YAML
-ORIGIN=$(start "$WORK/origin.log" origin --catalog "$WORK/catalog.yaml" --listen 127.0.0.1:0 --workers 1)
-POP=$(start "$WORK/pop.log" pop --upstream "$ORIGIN" --listen 127.0.0.1:0 --capacity 64MiB --workers 1 --id bench)
+. bench/lib/servers.sh
+bench_init loadgen-vs-wrk
+write_catalog "$WORK/catalog.yaml" 1 1KiB
+start_listening ORIGIN origin "$BIN" origin --catalog "$WORK/catalog.yaml" --listen 127.0.0.1:0 --workers 1
+start_listening POP pop "$BIN" pop --upstream "$ORIGIN" --listen 127.0.0.1:0 --capacity 64MiB --workers 1 --id bench
 URL="$POP/obj/0"
 curl -fsS -o /dev/null "$URL"  # warm: every later request is a hit
 echo "PoP $URL (1 KiB hit), $CONNS connections, one thread each, ${DURATION}s x $ROUNDS rounds"

@@ -12,6 +12,22 @@ namespace {
 
 std::string qualifierKey(const std::string& qualifier) { return qualifier.empty() ? "$LATEST" : qualifier; }
 
+// Which configuration Get and Delete address: the function's name and the qualifier, from the
+// name ("fn:prod") or the Qualifier parameter, which must agree when both are given. Unlike Put,
+// the function need not resolve: a missing one answers as a missing configuration.
+struct ConfigAddress {
+  std::string function;
+  std::string key;  // the qualifier, "$LATEST" when none
+};
+
+ApiResult<ConfigAddress> addressConfig(const std::string& name, const std::string& qualifier) {
+  auto ref = parseFunctionRef(name);
+  if (!ref) return validationError(name, "functionName", "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+");
+  if (!ref->qualifier.empty() && !qualifier.empty() && ref->qualifier != qualifier)
+    return invalidParameter("The derived qualifier from the function name does not match the specified qualifier.");
+  return ConfigAddress{ref->name, qualifierKey(qualifier.empty() ? ref->qualifier : qualifier)};
+}
+
 }  // namespace
 
 ApiError LambdaService::noEventInvokeConfig(const std::string& name, const std::string& qualifier) const {
@@ -70,26 +86,20 @@ ApiResult<http::Response> LambdaService::putEventInvokeConfig(const std::string&
 }
 
 ApiResult<http::Response> LambdaService::getEventInvokeConfig(const std::string& name, const std::string& qualifier) {
-  auto ref = parseFunctionRef(name);
-  if (!ref) return validationError(name, "functionName", "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+");
-  if (!ref->qualifier.empty() && !qualifier.empty() && ref->qualifier != qualifier)
-    return invalidParameter("The derived qualifier from the function name does not match the specified qualifier.");
-  std::string key = qualifierKey(qualifier.empty() ? ref->qualifier : qualifier);
-  FunctionRecord* rec = registry_->find(ref->name);
-  if (!rec) return noEventInvokeConfig(ref->name, key);
-  auto it = rec->eventInvokeConfigs.find(key);
-  if (it == rec->eventInvokeConfigs.end()) return noEventInvokeConfig(rec->name, key);
-  return jsonResponse(200, eventInvokeConfigJson(options_.account, rec->name, key, it->second));
+  auto at = addressConfig(name, qualifier);
+  if (!at) return at.error();
+  FunctionRecord* rec = registry_->find(at->function);
+  if (!rec) return noEventInvokeConfig(at->function, at->key);
+  auto it = rec->eventInvokeConfigs.find(at->key);
+  if (it == rec->eventInvokeConfigs.end()) return noEventInvokeConfig(rec->name, at->key);
+  return jsonResponse(200, eventInvokeConfigJson(options_.account, rec->name, at->key, it->second));
 }
 
 ApiResult<http::Response> LambdaService::deleteEventInvokeConfig(const std::string& name, const std::string& qualifier) {
-  auto ref = parseFunctionRef(name);
-  if (!ref) return validationError(name, "functionName", "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+");
-  if (!ref->qualifier.empty() && !qualifier.empty() && ref->qualifier != qualifier)
-    return invalidParameter("The derived qualifier from the function name does not match the specified qualifier.");
-  std::string key = qualifierKey(qualifier.empty() ? ref->qualifier : qualifier);
-  FunctionRecord* rec = registry_->find(ref->name);
-  if (!rec || !rec->eventInvokeConfigs.erase(key)) return noEventInvokeConfig(ref->name, key);
+  auto at = addressConfig(name, qualifier);
+  if (!at) return at.error();
+  FunctionRecord* rec = registry_->find(at->function);
+  if (!rec || !rec->eventInvokeConfigs.erase(at->key)) return noEventInvokeConfig(at->function, at->key);
   if (auto r = registry_->save(*rec); !r) return serviceError(r.error().message);
   return jsonResponse(204, "");
 }

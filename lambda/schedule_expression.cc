@@ -5,6 +5,8 @@
 #include <optional>
 #include <vector>
 
+#include "common/civil_date.h"
+
 namespace cdnlab::lambda {
 
 namespace {
@@ -93,28 +95,6 @@ int daysInMonth(int y, int m) {
   static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   return m == 2 && leap ? 29 : d[m - 1];
-}
-
-// Days since 1970-01-01 of a civil date, and back (Howard Hinnant's algorithms).
-int64_t daysFromCivil(int y, int m, int d) {
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-void civilFromDays(int64_t z, int& y, int& m, int& d) {
-  z += 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  y = static_cast<int>(yoe + era * 400 + (m <= 2));
 }
 
 }  // namespace
@@ -210,15 +190,14 @@ int64_t ScheduleExpression::next(int64_t afterEpochS, int64_t anchorEpochS) cons
   int64_t day = start / 86400;
   int startMinuteOfDay = static_cast<int>((start % 86400) / 60);
   for (int64_t d = day; d <= daysFromCivil(kLastYear, 12, 31); ++d) {
-    int y, m, dd;
-    civilFromDays(d, y, m, dd);
+    const auto [y, m, dd] = civilFromDays(d);
     if (y > kLastYear) break;
     if (!years_.test(static_cast<size_t>(y - kFirstYear))) {
       d = daysFromCivil(y + 1, 1, 1) - 1;  // skip the year
       continue;
     }
     if (!months_.test(static_cast<size_t>(m))) {
-      d = (m == 12 ? daysFromCivil(y + 1, 1, 1) : daysFromCivil(y, m + 1, 1)) - 1;  // skip the month
+      d = (m == 12 ? daysFromCivil(y + 1, 1, 1) : daysFromCivil(y, static_cast<unsigned>(m + 1), 1)) - 1;  // skip the month
       continue;
     }
     int weekday = static_cast<int>(((d % 7) + 7 + 4) % 7) + 1;  // 1970-01-01 was a Thursday (5)

@@ -25,36 +25,8 @@ BIN=${CDNLAB_BIN:-$ROOT/$BUILD/cdnlab}
 command -v wrk >/dev/null || bash scripts/setup.sh wrk
 CLK_TCK=$(getconf CLK_TCK)
 
-PIDS=()
-declare -A PID_OF RPS P50 P99 CPU_US WRK_US WRK_CORES
-
-bench_cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-
-bench_init() {  # NAME: the work directory's prefix and the name in error messages
-  BENCH_NAME=$1
-  WORK=$(mktemp -d "/tmp/cdnlab-$1.XXXXXX")
-  trap bench_cleanup EXIT
-}
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-wait_http() {  # curl arguments: until they get a 2xx, at most 10 s
-  for _ in $(seq 1 100); do curl -fsS -o /dev/null "$@" 2>/dev/null && return 0; sleep 0.1; done
-  echo "$BENCH_NAME: $* did not come up" >&2
-  return 1
-}
-
-start_server() {  # NAME COMMAND...: runs it in the background, its log in $WORK/NAME.log
-  local name=$1
-  shift
-  "$@" > "$WORK/$name.log" 2>&1 &
-  PIDS+=($!)
-  PID_OF[$name]=$!
-}
+. bench/lib/servers.sh  # bench_init, start_server, free_port, wait_http: the work directory and the servers
+declare -A RPS P50 P99 CPU_US WRK_US WRK_CORES
 
 cpu_ticks() {  # PID...: utime + stime summed, in clock ticks
   local total=0 p f

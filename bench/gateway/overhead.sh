@@ -23,15 +23,7 @@ set -euo pipefail
 . "$ROOT/bench/gateway/mock_api.sh"
 bench_init gwbench
 
-cat > "$WORK/catalog.yaml" <<YAML
-catalog:
-  objects: 4
-  seed: 1
-  size: {distribution: fixed, value: 13}
-  cache_control:
-    - {weight: 1, value: "public, max-age=86400"}
-  uncacheable: {share: 0}
-YAML
+write_catalog "$WORK/catalog.yaml" 4 13
 ORIGIN_PORT=$(free_port)
 start_server origin "$BIN" origin --catalog "$WORK/catalog.yaml" --listen 127.0.0.1:$ORIGIN_PORT --workers "$WORKERS"
 wait_http "http://127.0.0.1:$ORIGIN_PORT/obj/1"

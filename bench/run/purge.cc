@@ -10,7 +10,6 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <chrono>
@@ -21,26 +20,12 @@
 #include "bench/run/default_topology.h"
 #include "bench/run/run_state.h"
 #include "common/config/error.h"
+#include "common/percent_encode.h"
 #include "geo/topology.h"
 
 namespace cdnlab::bench::run {
 
 namespace {
-
-std::string encodeValue(std::string_view v) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : v) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 // Waits until fd is ready for `events` or the deadline passes.
 bool waitFor(int fd, short events, std::chrono::steady_clock::time_point deadline) {
@@ -66,9 +51,9 @@ std::string humanBytes(uint64_t b) {
 }  // namespace
 
 std::string purgeQuery(const PurgeRequest& r) {
-  if (!r.url.empty()) return "url=" + encodeValue(r.url);
-  if (!r.prefix.empty()) return "prefix=" + encodeValue(r.prefix);
-  if (!r.tag.empty()) return "tag=" + encodeValue(r.tag);  // the admin's tag purge (docs/admin.md)
+  if (!r.url.empty()) return "url=" + percentEncode(r.url, true);
+  if (!r.prefix.empty()) return "prefix=" + percentEncode(r.prefix, true);
+  if (!r.tag.empty()) return "tag=" + percentEncode(r.tag, true);  // the admin's tag purge (docs/admin.md)
   return "all=1";
 }
 

@@ -11,6 +11,8 @@
 #include <ctime>
 #include <utility>
 
+#include "common/civil_date.h"
+
 namespace cdnlab::auth {
 namespace {
 
@@ -127,16 +129,6 @@ std::optional<SigV4Error> parseAuthorization(std::string_view header, Authorizat
   if (out.signedHeaders.empty()) missing += "Authorization header requires 'SignedHeaders' parameter. ";
   if (!missing.empty()) return coralError("IncompleteSignatureException", missing + "Authorization=" + std::string(a));
   return std::nullopt;
-}
-
-// Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's days_from_civil).
-int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 bool constantTimeEquals(std::string_view a, std::string_view b) {

@@ -5,7 +5,7 @@
 
 #include "common/json_depth.h"
 #include "gateway/json.h"
-#include "gateway/routing/route_table.h"
+#include "gateway/routing/query_string.h"
 
 namespace cdnlab::gateway {
 namespace {
@@ -14,21 +14,12 @@ bool startsWith(std::string_view s, std::string_view p) { return s.size() >= p.s
 
 // Every value of query parameter `name` (decoded), joined with ','.
 std::optional<std::string> queryValue(std::string_view q, std::string_view name) {
-  std::optional<std::string> out;
-  size_t i = 0;
-  while (i < q.size()) {
-    size_t amp = q.find('&', i);
-    std::string_view part = q.substr(i, amp == std::string_view::npos ? std::string_view::npos : amp - i);
-    size_t eq = part.find('=');
-    if (percentDecode(part.substr(0, eq)) == name) {
-      std::string v = eq == std::string_view::npos ? "" : percentDecode(part.substr(eq + 1));
-      if (out) *out += "," + v;
-      else out = std::move(v);
-    }
-    if (amp == std::string_view::npos) break;
-    i = amp + 1;
-  }
-  return out;
+  const QueryParameters params = parseQueryParameters(q, PlusSign::kLiteral);
+  const std::vector<std::string>* values = queryValues(params, name);
+  if (!values) return std::nullopt;
+  std::string joined = values->front();
+  for (size_t i = 1; i < values->size(); ++i) joined += "," + (*values)[i];
+  return joined;
 }
 
 void writeValue(JsonWriter& w, const rapidjson::Value& v) { v.Accept(w); }

@@ -98,11 +98,7 @@ std::optional<std::vector<std::string>> resolveRestIdentity(const std::vector<st
         if (auto h = in.headers->get(src.substr(kHeader.size()))) v = std::string(*h);
     } else if (startsWith(src, kQuery)) {
       if (in.query)
-        for (const auto& [k, val] : *in.query)
-          if (k == src.substr(kQuery.size())) {
-            v = val;
-            break;
-          }
+        if (auto* values = queryValues(*in.query, src.substr(kQuery.size()))) v = values->front();
     } else if (startsWith(src, kStage)) {
       if (in.stageVariables)
         if (auto it = in.stageVariables->find(std::string(src.substr(kStage.size()))); it != in.stageVariables->end())

@@ -16,6 +16,7 @@
 #include "common/result.h"
 #include "gateway/auth/lambda_authorizer.h"
 #include "gateway/rest/rest_model.h"
+#include "gateway/routing/query_string.h"
 #include "gateway/vtl/value.h"
 
 namespace cdnlab::gateway {
@@ -28,10 +29,10 @@ std::vector<std::string> splitIdentitySources(std::string_view identitySource);
 // header), the TTL (0..3600) and the validation expression (a regular expression).
 Result<bool> checkRestAuthorizer(const RestAuthorizer& a);
 
-// Where identity sources read from; `query` is the decoded query string in order.
+// Where identity sources read from; `query` is the decoded query string (a name's first value counts).
 struct RestIdentityInputs {
   const http::Headers* headers = nullptr;
-  const std::vector<std::pair<std::string, std::string>>* query = nullptr;
+  const QueryParameters* query = nullptr;
   const RestStringMap* stageVariables = nullptr;
   std::function<std::string(std::string_view)> context;  // $context.<name>
 };

@@ -4,7 +4,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "gateway/routing/percent_encode.h"
+#include "common/percent_encode.h"
+#include "gateway/routing/query_string.h"
 #include "gateway/routing/route_table.h"
 
 namespace cdnlab::gateway {
@@ -18,16 +19,9 @@ bool isHopByHop(std::string_view n) {
 }
 
 std::string queryValue(std::string_view query, std::string_view name) {
-  size_t i = 0;
-  while (i < query.size()) {
-    size_t amp = query.find('&', i);
-    std::string_view part = query.substr(i, amp == std::string_view::npos ? std::string_view::npos : amp - i);
-    size_t eq = part.find('=');
-    if (percentDecode(part.substr(0, eq)) == name) return percentDecode(eq == std::string_view::npos ? "" : part.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    i = amp + 1;
-  }
-  return "";
+  const QueryParameters params = parseQueryParameters(query, PlusSign::kLiteral);
+  const std::vector<std::string>* values = queryValues(params, name);
+  return values ? values->front() : "";
 }
 
 // One reference without the leading '$' ("request.header.x"): its value.
@@ -156,7 +150,7 @@ Result<UpstreamRequest> buildUpstreamRequest(const Integration& integ, const Pro
   for (const auto& f : in.request->headers)
     if (!isHopByHop(f.name)) up.headers.add(f.name, f.value);
   // Parameter mapping.
-  std::vector<std::pair<std::string, std::vector<std::string>>> q;  // rebuilt query for querystring mappings
+  QueryParameters q;  // rebuilt query for querystring mappings
   bool queryMapped = false;
   for (const auto& [key, value] : integ.requestParameters) {
     size_t colon = key.find(':');
@@ -174,18 +168,7 @@ Result<UpstreamRequest> buildUpstreamRequest(const Integration& integ, const Pro
       std::string name = target.substr(12);
       if (!queryMapped) {
         queryMapped = true;
-        size_t i = 0;
-        while (i < query.size()) {
-          size_t amp = query.find('&', i);
-          std::string part = query.substr(i, amp == std::string::npos ? std::string::npos : amp - i);
-          size_t eq = part.find('=');
-          std::string n = percentDecode(part.substr(0, eq)), val = eq == std::string::npos ? "" : percentDecode(part.substr(eq + 1));
-          auto it = std::find_if(q.begin(), q.end(), [&](const auto& p) { return p.first == n; });
-          if (it == q.end()) q.push_back({n, {val}});
-          else it->second.push_back(val);
-          if (amp == std::string::npos) break;
-          i = amp + 1;
-        }
+        q = parseQueryParameters(query, PlusSign::kLiteral);
       }
       auto it = std::find_if(q.begin(), q.end(), [&](const auto& p) { return p.first == name; });
       if (action == "remove") {

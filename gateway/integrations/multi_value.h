@@ -15,9 +15,6 @@ namespace cdnlab::gateway {
 // Names in first-arrival order, each with its values in arrival order.
 using MultiValues = std::vector<std::pair<std::string, std::vector<std::string>>>;
 
-// A query string "a=1&a=2&b" as a: ["1", "2"], b: [""] (names and values percent-decoded).
-MultiValues groupQuery(std::string_view query);
-
 // "<lastKey>": {name: last value, ...}, "<allKey>": {name: [every value], ...}.
 void writeLastAndAllValues(JsonWriter& w, std::string_view lastKey, std::string_view allKey, const MultiValues& values);
 

@@ -16,6 +16,7 @@
 #include "common/parse_integer.h"
 #include "gateway/integrations/multi_value.h"
 #include "gateway/json.h"
+#include "gateway/routing/query_string.h"
 #include "gateway/routing/route_table.h"
 #include "gateway/utc_time.h"
 
@@ -118,7 +119,7 @@ std::string buildEventV2(const ProxyRequest& r) {
   w.StartObject();
   for (const auto& [n, vals] : groupHeaders(*r.headers, true)) jkv(w, n, join(vals, ','));
   w.EndObject();
-  auto q = groupQuery(r.rawQuery);
+  auto q = parseQueryParameters(r.rawQuery, PlusSign::kLiteral);
   if (!q.empty()) {
     jkey(w, "queryStringParameters");
     w.StartObject();
@@ -181,7 +182,7 @@ std::string buildEventV1(const ProxyRequest& r) {
   jkv(w, "path", r.rawPath);
   jkv(w, "httpMethod", r.method);
   writeLastAndAllValues(w, "headers", "multiValueHeaders", groupHeaders(*r.headers, false));
-  auto q = groupQuery(r.rawQuery);
+  auto q = parseQueryParameters(r.rawQuery, PlusSign::kLiteral);
   jkey(w, "queryStringParameters");
   if (q.empty()) {
     w.Null();

@@ -4,7 +4,7 @@
 #include <random>
 
 #include "gateway/json.h"
-#include "gateway/routing/route_table.h"
+#include "gateway/routing/query_string.h"
 
 namespace cdnlab::gateway {
 
@@ -70,16 +70,9 @@ std::vector<std::string_view> splitSegments(std::string_view path) {
 }
 
 std::string queryParam(std::string_view query, std::string_view name) {
-  size_t i = 0;
-  while (i < query.size()) {
-    size_t amp = query.find('&', i);
-    std::string_view part = query.substr(i, amp == std::string_view::npos ? std::string_view::npos : amp - i);
-    size_t eq = part.find('=');
-    if (part.substr(0, eq) == name) return percentDecode(eq == std::string_view::npos ? "" : part.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    i = amp + 1;
-  }
-  return "";
+  const QueryParameters params = parseQueryParameters(query, PlusSign::kLiteral);
+  const std::vector<std::string>* values = queryValues(params, name);
+  return values ? values->front() : "";
 }
 
 }  // namespace cdnlab::gateway

@@ -2,16 +2,14 @@
 // bytes, so both keep it one printable field (a token name, a value without control characters).
 #pragma once
 
-#include <cctype>
 #include <string_view>
+
+#include "common/http/message.h"
 
 namespace cdnlab::gateway {
 
 inline bool safeHeaderField(std::string_view name, std::string_view value) {
-  if (name.empty() || value.size() > 8192) return false;
-  for (char c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos)
-      return false;
+  if (!http::isToken(name) || value.size() > 8192) return false;
   for (char c : value)
     if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) return false;
   return true;

@@ -4,39 +4,17 @@
 #include "common/log.h"
 #include "gateway/json.h"
 #include "gateway/rest/rest_event.h"
-#include "gateway/routing/route_table.h"
 #include "gateway/server/gateway_server.h"
 
 namespace cdnlab::gateway {
 
 using vtl::Value;
 
-std::vector<std::pair<std::string, std::string>> parseQuery(std::string_view q) {
-  std::vector<std::pair<std::string, std::string>> out;
-  size_t i = 0;
-  while (i < q.size()) {
-    size_t amp = q.find('&', i);
-    std::string_view part = q.substr(i, amp == std::string_view::npos ? std::string_view::npos : amp - i);
-    if (!part.empty()) {
-      size_t eq = part.find('=');
-      std::string k(part.substr(0, eq)), v(eq == std::string_view::npos ? "" : part.substr(eq + 1));
-      for (auto* s : {&k, &v})
-        for (auto& c : *s)
-          if (c == '+') c = ' ';
-      out.emplace_back(percentDecode(k), percentDecode(v));
-    }
-    if (amp == std::string_view::npos) break;
-    i = amp + 1;
-  }
-  return out;
-}
-
 Value paramsOf(const RestExchange& x) {
   const auto& req = x.ctx->request();
   Value all = Value::map(), path = Value::map(), query = Value::map(), header = Value::map();
   for (const auto& [k, v] : x.match.pathParameters) path.asMap().put(k, Value(v));
-  for (const auto& [k, v] : x.query)
-    if (!query.asMap().find(k)) query.asMap().put(k, Value(v));
+  for (const auto& [k, values] : x.query) query.asMap().put(k, Value(values.front()));
   for (const auto& h : req.headers) header.asMap().put(h.name, Value(h.value));
   all.asMap().put("path", path);
   all.asMap().put("querystring", query);
@@ -130,8 +108,7 @@ std::optional<std::string> mappingSource(const RestExchange& x, std::string_view
     return std::nullopt;
   }
   if (auto n = after("method.request.querystring.")) {
-    for (const auto& [k, v] : x.query)
-      if (k == *n) return v;
+    if (auto* values = queryValues(x.query, *n)) return values->front();
     return std::nullopt;
   }
   if (auto n = after("method.request.header.")) {

@@ -21,6 +21,7 @@
 #include "gateway/rest/rest_routing.h"
 #include "gateway/rest/rest_store.h"
 #include "gateway/routing/invoke_target.h"
+#include "gateway/routing/query_string.h"
 #include "gateway/vtl/value.h"
 
 namespace cdnlab::gateway {
@@ -39,7 +40,7 @@ struct RestExchange {
   std::string requestId;
   int64_t startNs = 0;
   int64_t timeMs = 0;
-  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  QueryParameters query;  // decoded, '+' read as a space (PlusSign::kSpace)
   std::string apiKeyId;
   std::string apiKeyValue;
   std::string cacheKey;  // non-empty: store the answer under it
@@ -52,8 +53,6 @@ struct RestExchange {
   std::string authorizerError;  // why authorization failed ($context.authorizer.error)
 };
 using RestExchangePtr = std::shared_ptr<RestExchange>;
-
-std::vector<std::pair<std::string, std::string>> parseQuery(std::string_view q);
 
 // $input.params(): path, querystring (first value of each name), header (last value).
 vtl::Value paramsOf(const RestExchange& x);

@@ -12,6 +12,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/percent_encode.h"
 #include "gateway/integrations/aws_service.h"
 #include "gateway/integrations/http_proxy_mapping.h"
 #include "gateway/integrations/lambda_invoke.h"
@@ -24,7 +25,6 @@
 #include "gateway/rest/header_field.h"
 #include "gateway/rest/rest_exchange.h"
 #include "gateway/rest/rest_routing.h"
-#include "gateway/routing/percent_encode.h"
 #include "gateway/routing/route_table.h"
 #include "gateway/server/gateway_server.h"
 #include "gateway/vtl/renderer.h"
@@ -341,11 +341,7 @@ std::string cacheKeyOf(const RestExchange& x) {
       for (const auto& [k, val] : x.match.pathParameters)
         if (k == p.substr(20)) v = val;
     } else if (p.rfind("method.request.querystring.", 0) == 0) {
-      for (const auto& [k, val] : x.query)
-        if (k == p.substr(27)) {
-          v = val;
-          break;
-        }
+      if (auto* values = queryValues(x.query, std::string_view(p).substr(27))) v = values->front();
     } else if (p.rfind("method.request.header.", 0) == 0) {
       v = std::string(req.headers.get(p.substr(22)).value_or(""));
     }
@@ -498,7 +494,7 @@ void runRestInvoke(GatewayServer& gw, const http::RequestContextPtr& ctx, Invoke
   x->startNs = SystemClock::instance().nowNs();
   x->timeMs = wallMs();
   const auto& req = ctx->request();
-  x->query = parseQuery(req.query);
+  x->query = parseQueryParameters(req.query, PlusSign::kSpace);
 
   // Stage 1, resolve: the API, and the stage, which REST APIs always take from the first segment.
   x->api = x->snap->find(x->target.apiId);

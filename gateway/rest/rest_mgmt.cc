@@ -230,6 +230,16 @@ void mergeDefinitions(RestApi& api, RestApi& imported) {
 
 // ---------------- /restapis ----------------
 
+// A copy of API `apiId` as the store holds it now (answers are rendered outside the store's lock).
+std::optional<RestApi> copyOfApi(RestStore& store, const std::string& apiId) {
+  std::optional<RestApi> found;
+  store.read([&](const RestState& s) {
+    for (const auto& a : s.apis)
+      if (a.id == apiId) found = a;
+  });
+  return found;
+}
+
 http::Response restApis(RestStore& store, const http::Request& req, const std::vector<std::string>& seg) {
   const std::string& m = req.method;
   rapidjson::Document doc;
@@ -277,11 +287,7 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
   const std::string apiId = seg[1];
   if (seg.size() == 2) {
     if (m == "GET") {
-      std::optional<RestApi> found;
-      store.read([&](const RestState& s) {
-        for (const auto& a : s.apis)
-          if (a.id == apiId) found = a;
-      });
+      std::optional<RestApi> found = copyOfApi(store, apiId);
       if (!found) return fail(apiNotFound(apiId));
       return jsonResponse(200, renderJson([&](JsonWriter& w) { writeRestApi(w, *found); }));
     }
@@ -342,11 +348,7 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
   if (isRestDefinitionsCollection(coll)) return handleRestDefinitions(store, req, seg);
   if (coll == "resources") {
     if (seg.size() == 3 && m == "GET") {
-      std::optional<RestApi> found;
-      store.read([&](const RestState& s) {
-        for (const auto& a : s.apis)
-          if (a.id == apiId) found = a;
-      });
+      std::optional<RestApi> found = copyOfApi(store, apiId);
       if (!found) return fail(apiNotFound(apiId));
       bool embed = queryParam(req.query, "embed") == "methods";
       return itemList(found->resources, [&](JsonWriter& w, const RestResource& r) { writeResource(w, r, embed); });
@@ -600,11 +602,7 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
       if (!res) return fail(res.error());
       return jsonResponse(201, renderJson([&](JsonWriter& w) { writeDeployment(w, d); }));
     }
-    std::optional<RestApi> found;
-    store.read([&](const RestState& s) {
-      for (const auto& a : s.apis)
-        if (a.id == apiId) found = a;
-    });
+    std::optional<RestApi> found = copyOfApi(store, apiId);
     if (!found) return fail(apiNotFound(apiId));
     if (seg.size() == 3 && m == "GET")
       return itemList(found->deployments, [](JsonWriter& w, const RestDeployment& d) { writeDeployment(w, d); });
@@ -654,11 +652,7 @@ http::Response restApis(RestStore& store, const http::Request& req, const std::v
       return jsonResponse(201, renderJson([&](JsonWriter& w) { writeStage(w, out); }));
     }
     if (seg.size() == 3 && m == "GET") {
-      std::optional<RestApi> found;
-      store.read([&](const RestState& s) {
-        for (const auto& a : s.apis)
-          if (a.id == apiId) found = a;
-      });
+      std::optional<RestApi> found = copyOfApi(store, apiId);
       if (!found) return fail(apiNotFound(apiId));
       return itemList(found->stages, [](JsonWriter& w, const RestStage& st) { writeStage(w, st); });
     }

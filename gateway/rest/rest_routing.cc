@@ -3,22 +3,11 @@
 
 #include <cctype>
 
+#include "gateway/routing/path_segments.h"
 #include "gateway/routing/route_table.h"
 
 namespace cdnlab::gateway {
 namespace {
-
-std::vector<std::string_view> split(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t i = 1;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    out.push_back(path.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
 
 // Rank of a resource for a path: per segment 0 literal, 1 {param}, 2 {proxy+}; lower wins,
 // compared segment by segment. False when it does not match.
@@ -67,8 +56,8 @@ ResourceMatch matchResource(const CompiledRestStage& stage, std::string_view met
   std::vector<int> bestRank, r;
   std::vector<std::pair<std::string, std::string>> params;
   std::string_view p = path.empty() ? "/" : path;
-  auto segs = split(p);
-  if (p.size() > 1 && p.back() == '/') segs.push_back("");  // "/items/" is not "/items"
+  std::vector<std::string_view> segs;
+  splitPath(p, segs);  // "/items/" is not "/items"
   for (const auto& res : stage.resources) {
     if (!rank(res, segs, r, params)) continue;
     if (!best.resource || r < bestRank) {

@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "gateway/rest/rest_json.h"
+#include "gateway/routing/path_segments.h"
 
 namespace cdnlab::gateway {
 
@@ -108,15 +109,9 @@ Result<bool> RestStore::persist() {
 namespace {
 
 std::vector<std::string> segmentsOf(const std::string& path) {
-  std::vector<std::string> out;
-  size_t i = 1;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string::npos) j = path.size();
-    out.push_back(path.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
+  std::vector<std::string_view> views;
+  splitPath(path, views);
+  return std::vector<std::string>(views.begin(), views.end());
 }
 
 RestMethodSetting settingsFor(const RestStage& st, const std::string& path, const std::string& method) {

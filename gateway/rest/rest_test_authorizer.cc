@@ -33,7 +33,7 @@ struct TestRun {
   http::Headers headers;
   std::string path = "/";
   std::string rawQuery;
-  std::vector<std::pair<std::string, std::string>> query;
+  QueryParameters query;
   std::string body;
   RestStringMap stageVariables;
   int64_t startNs = 0;
@@ -204,7 +204,7 @@ Result<bool> readTestRequest(std::string_view body, TestRun& t) {
     t.path = pathWithQuery.substr(0, q);
     if (t.path.empty() || t.path[0] != '/') t.path = "/" + t.path;
     if (q != std::string::npos) t.rawQuery = pathWithQuery.substr(q + 1);
-    t.query = parseQuery(t.rawQuery);
+    t.query = parseQueryParameters(t.rawQuery, PlusSign::kSpace);
   }
   return true;
 }

@@ -3,21 +3,13 @@
 
 #include <ctime>
 
+#include "common/civil_date.h"
 #include "gateway/utc_time.h"
 
 namespace cdnlab::gateway {
 namespace {
 
 constexpr int64_t kDayMs = 86400000;
-
-int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {  // H. Hinnant's algorithm
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 bool parseDay(const std::string& s, int64_t& days) {
   int y, m, d;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "gateway/routing/path_segments.h"
+
 namespace cdnlab::gateway {
 namespace {
 
@@ -13,22 +15,6 @@ bool validMethod(std::string_view m) {
   for (const char* k : kMethods)
     if (m == k) return true;
   return false;
-}
-
-// Splits "/a/b/c" into {"a","b","c"}; "/" gives {} ; a trailing slash gives a final "".
-void splitPath(std::string_view path, std::vector<std::string_view>& out) {
-  out.clear();
-  if (path.empty() || path == "/") return;
-  size_t i = path[0] == '/' ? 1 : 0;
-  while (true) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) {
-      out.push_back(path.substr(i));
-      return;
-    }
-    out.push_back(path.substr(i, j - i));
-    i = j + 1;
-  }
 }
 
 int rank(RouteKey::SegmentKind k) { return k == RouteKey::SegmentKind::Literal ? 0 : k == RouteKey::SegmentKind::Param ? 1 : 2; }

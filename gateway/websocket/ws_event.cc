@@ -10,6 +10,7 @@
 #include "gateway/integrations/multi_value.h"
 #include "gateway/integrations/proxy_event.h"
 #include "gateway/json.h"
+#include "gateway/routing/query_string.h"
 #include "gateway/routing/route_table.h"
 
 namespace cdnlab::gateway::websocket {
@@ -29,7 +30,7 @@ void writeHeaders(JsonWriter& w, const http::Headers& h) {
 }
 
 void writeQuery(JsonWriter& w, std::string_view q) {
-  MultiValues params = groupQuery(q);
+  MultiValues params = parseQueryParameters(q, PlusSign::kLiteral);
   if (params.empty()) return;
   writeLastAndAllValues(w, "queryStringParameters", "multiValueQueryStringParameters", params);
 }

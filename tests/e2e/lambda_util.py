@@ -45,6 +45,16 @@ def client(proc, retries=1):
         aws_access_key_id="AKIDTEST", aws_secret_access_key="secret", config=cfg)
 
 
+def client_error(fn):
+    """Calls fn, a boto3 call that must fail: (error code, HTTP status, message) of its ClientError."""
+    from botocore.exceptions import ClientError
+    try:
+        fn()
+    except ClientError as e:
+        return e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Message"]
+    raise AssertionError("expected a ClientError")
+
+
 def aws(proc, *args, check=True):
     """Runs aws-cli against the service; returns (exit code, parsed JSON or text, stderr)."""
     cmd = [AWS_CLI, "lambda"] + list(args) + ["--endpoint-url", proc.url(), "--output", "json"]

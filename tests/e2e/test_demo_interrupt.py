@@ -22,6 +22,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import BIN  # noqa: E402
+from running_topology import alive  # noqa: E402
 
 PID = os.getpid()
 NET = f"127.{150 + PID % 50}.{(PID // 50) % 250}"
@@ -40,14 +41,6 @@ pops:
 regions:
   - {{name: berlin, city: Berlin, country: DE, lat: 52.52, lon: 13.405, block: 127.10.0.0/16, share: 1}}
 """
-
-
-def alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(") ")[1][0] != "Z"
-    except OSError:
-        return False
 
 
 def pop_requests():

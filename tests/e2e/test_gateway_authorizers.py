@@ -47,6 +47,7 @@ class Authorizers(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.stack = AuthorizerStack(FUNCTIONS, ("echo", "simple", "policy", "broken"), IAM_KEY, IAM_SECRET, "apigatewayv2")
+        cls.addClassCleanup(cls.stack.close)  # also when the rest of setUpClass fails
         cls.gw, cls.ep, cls.boto = cls.stack.gw, cls.stack.ep, cls.stack.boto
         api = json.loads(aws("apigatewayv2", "create-api", "--name", "authz", "--protocol-type", "HTTP", *cls.ep).stdout)
         cls.api = api["ApiId"]
@@ -54,10 +55,6 @@ class Authorizers(unittest.TestCase):
                                "--integration-uri", ARN + "echo", "--payload-format-version", "2.0", *cls.ep).stdout)
         cls.target = "integrations/" + integ["IntegrationId"]
         aws("apigatewayv2", "create-stage", "--api-id", cls.api, "--stage-name", "$default", "--auto-deploy", *cls.ep)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.close()
 
     def authorizer(self, fn, *extra):
         uri = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{ARN}{fn}/invocations"

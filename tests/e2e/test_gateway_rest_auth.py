@@ -59,6 +59,7 @@ class RestAuthorizers(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.stack = AuthorizerStack(FUNCTIONS, ("echo", "token", "request"), IAM_KEY, IAM_SECRET, "apigateway")
+        cls.addClassCleanup(cls.stack.close)  # also when the rest of setUpClass fails
         cls.gw, cls.ep, cls.boto = cls.stack.gw, cls.stack.ep, cls.stack.boto
         cls.api = json.loads(aws("apigateway", "create-rest-api", "--name", "authz", *cls.ep).stdout)["id"]
         root = cls.boto.get_resources(restApiId=cls.api)["items"][0]["id"]
@@ -104,10 +105,6 @@ class RestAuthorizers(unittest.TestCase):
     def proxy(cls, rid, method):
         cls.boto.put_integration(restApiId=cls.api, resourceId=rid, httpMethod=method, type="AWS_PROXY",
                                  integrationHttpMethod="POST", uri=URI.format("echo"))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.close()
 
     def call(self, method, path, headers=None):
         st, h, body, _ = request(self.gw.addr["http"], method, path, host=f"{self.api}.execute-api.localhost", headers=headers)

@@ -11,21 +11,12 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lambda_util import ROLE, client, make_zip, payload_of, start_lambda  # noqa: E402
+from lambda_util import ROLE, client, client_error as err, make_zip, payload_of, start_lambda  # noqa: E402
 
-from botocore.exceptions import ClientError  # noqa: E402
 
 ECHO_V = """exports.handler = async (event, context) => ({ v: process.env.V || null, version: context.functionVersion,
   arn: context.invokedFunctionArn, event });
 """
-
-
-def err(fn):
-    try:
-        fn()
-    except ClientError as e:
-        return e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Message"]
-    raise AssertionError("expected a ClientError")
 
 
 class LambdaApi(unittest.TestCase):

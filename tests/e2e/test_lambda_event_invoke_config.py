@@ -12,11 +12,10 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lambda_util import ROLE, aws, client, make_zip, start_lambda  # noqa: E402
+from lambda_util import ROLE, aws, client, client_error as err, make_zip, start_lambda  # noqa: E402
 
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
-from botocore.exceptions import ClientError  # noqa: E402
 
 # WORKER fails when the event says so, and notes every attempt; SINK (a destination) writes each
 # record it receives, one JSON per line.
@@ -35,14 +34,6 @@ def handler(event, context):
     return None
 """
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:"
-
-
-def err(fn):
-    try:
-        fn()
-    except ClientError as e:
-        return e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Message"]
-    raise AssertionError("expected a ClientError")
 
 
 def lines(path):

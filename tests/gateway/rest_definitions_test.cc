@@ -199,7 +199,7 @@ TEST(RestAuthorizers, DefinitionsAreChecked) {
 TEST(RestAuthorizers, IdentitySources) {
   http::Headers h;
   h.add("Authorization", "tok");
-  std::vector<std::pair<std::string, std::string>> q{{"b", "2"}};
+  QueryParameters q{{"b", {"2", "second"}}};  // a name's first value counts
   RestStringMap vars{{"c", "3"}};
   RestIdentityInputs in{&h, &q, &vars, [](std::string_view n) { return n == "stage" ? std::string("prod") : std::string(); }};
   auto v = resolveRestIdentity({"method.request.header.authorization", "method.request.querystring.b", "stageVariables.c", "context.stage"}, in);
