@@ -1,6 +1,8 @@
 // `cdnlab pop --upstream http://127.0.0.1:9000 --listen 127.0.0.1:8080 --capacity 512MiB`:
 // a caching PoP in front of an origin (or of another PoP: the shield tier). Parses flags into a
 // PopConfig, starts edge::pop::PopServer, announces its listeners, runs until SIGTERM/SIGINT.
+// SIGHUP reads the edge-function files again (--edge-functions, --behaviors' functions).
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -12,6 +14,7 @@
 #include "common/signals.h"
 #include "common/config/error.h"
 #include "edge/pop/behaviors.h"
+#include "edge/pop/function_sources.h"
 #include "edge/pop/pop_server.h"
 
 namespace cdnlab::cli {
@@ -32,6 +35,7 @@ struct PopArgs {
   std::string upstream;
   std::string rangeFillMax;
   std::string behaviorsFile;
+  std::string edgeFunctionsFile;
   edge::pop::PopConfig config;
 };
 
@@ -54,8 +58,40 @@ bool parseOptionalDuration(const char* flag, const std::string& text, std::optio
   return true;
 }
 
+// Until SIGTERM/SIGINT: each SIGHUP reloads the edge functions. The outcome goes to stdout (a
+// success, so a script can wait for it) or stderr (why the old associations stay).
+int serveUntilStopped(edge::pop::PopServer& server) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0) continue;
+    if (sig != SIGHUP) break;
+    auto reloaded = server.reloadFunctions();
+    if (reloaded.ok()) {
+      std::printf("reloaded edge functions: %zu association%s\n", *reloaded, *reloaded == 1 ? "" : "s");
+      std::fflush(stdout);
+    } else {
+      std::fprintf(stderr, "cdnlab pop: SIGHUP: edge functions not reloaded, the running ones stay:\n%s\n",
+                   reloaded.error().message.c_str());
+    }
+  }
+  server.stop(5000);
+  return 0;
+}
+
 int runPop(PopArgs& a) {
   blockStopSignals();
+  {
+    // SIGHUP (reload) is taken by serveUntilStopped only: blocked before any thread starts.
+    sigset_t hup;
+    sigemptyset(&hup);
+    sigaddset(&hup, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &hup, nullptr);
+  }
   if (!setLogLevel(a.logLevel)) {
     std::fprintf(stderr, "cdnlab pop: --log-level: unknown level %s\n", a.logLevel.c_str());
     return 2;
@@ -112,7 +148,17 @@ int runPop(PopArgs& a) {
     }
     c.edgeFunctions.push_back(std::move(assoc.value()));
   }
+  if (!a.edgeFunctionsFile.empty()) {
+    auto file = edge::pop::loadEdgeFunctionsFile(a.edgeFunctionsFile);
+    if (!file.ok()) {
+      std::fprintf(stderr, "cdnlab pop: --edge-functions:\n%s\n", config::formatErrors(file.errors()).c_str());
+      return 2;
+    }
+    c.edgeFunctionsFile = a.edgeFunctionsFile;
+    c.fileEdgeFunctions = std::move(file.value());
+  }
   if (!a.behaviorsFile.empty()) {
+    c.behaviorsFile = a.behaviorsFile;
     auto file = edge::pop::loadBehaviorsFile(a.behaviorsFile);
     if (!file.ok()) {
       std::fprintf(stderr, "cdnlab pop: --behaviors:\n%s\n", config::formatErrors(file.errors()).c_str());
@@ -155,7 +201,7 @@ int runPop(PopArgs& a) {
   }
   announceListening("http", c.listen.host, (*server)->port());
   if (c.admin) announceListening("admin", c.admin->host, (*server)->adminPort());
-  return runUntilStopSignal([&] { (*server)->stop(5000); });
+  return serveUntilStopped(**server);
 }
 
 }  // namespace
@@ -217,6 +263,9 @@ CDNLAB_COMMAND("pop", "Run a caching PoP in front of an upstream (origin or shie
   sub.add_option("--edge-function", a->edgeFunctions,
                  "Lambda@Edge: TRIGGER=builtin:NAME|native:NAME|lambda:NAME[@/path/pattern*] (repeatable; "
                  "triggers viewer-request, origin-request, origin-response, viewer-response)");
+  sub.add_option("--edge-functions", a->edgeFunctionsFile,
+                 "YAML file of Lambda@Edge associations (edge_functions: [{trigger, function, path}]), after the "
+                 "--edge-function flags; read again on SIGHUP, as is --behaviors' functions:");
   sub.add_option("--native-plugin", c.nativePlugins, "Shared object with native functions to load (repeatable)");
   sub.add_option("--geo-db", c.geoDb, "MaxMind DB: the client's country for edge functions (CloudFront-Viewer-Country)");
   sub.add_option("--lambda-endpoint", c.lambdaEndpoint, "Lambda service for lambda: edge functions (http://host:port)");

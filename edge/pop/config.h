@@ -80,6 +80,12 @@ struct PopConfig {
   // worker pool of edgeFunctionThreads threads; `lambda:` functions through the Lambda service's
   // Invoke API at lambdaEndpoint. nativePlugins are shared objects loaded at startup.
   std::vector<EdgeFunctionAssociation> edgeFunctions;
+  // `--edge-functions FILE` (function_sources.h): more PoP-wide associations, after the flags'
+  // (fileEdgeFunctions: as read at start-up). It and behaviorsFile (`--behaviors`) are read again
+  // on SIGHUP, which swaps in their functions without a restart.
+  std::string edgeFunctionsFile;
+  std::vector<EdgeFunctionAssociation> fileEdgeFunctions;
+  std::string behaviorsFile;
   // CloudFront-style cache behaviors (docs/behaviors.md), default ("*") last; empty = none: one
   // upstream, the key and TTL settings above. With behaviors, each one's cache policy replaces
   // the TTL and key settings above for the requests it selects.

@@ -5,6 +5,7 @@
 
 #include "common/config/units.h"
 #include "common/log.h"
+#include "edge/pop/function_sources.h"
 #include "lambda/native/loader.h"
 #include "lambda/native/registry.h"
 
@@ -51,7 +52,9 @@ native::NativeOutput fromInvokeResponse(const UpstreamResult& r) {
 }  // namespace
 
 Result<std::unique_ptr<FunctionRunner>> FunctionRunner::create(const PopConfig& config) {
-  bool any = !config.edgeFunctions.empty();
+  // A PoP with a function file may gain functions on reload even if it starts with none.
+  bool any = !config.edgeFunctions.empty() || !config.fileEdgeFunctions.empty() || !config.edgeFunctionsFile.empty() ||
+             !config.behaviorsFile.empty();
   for (const auto& b : config.behaviors) any = any || !b.functions.empty();
   if (!any) return std::unique_ptr<FunctionRunner>();
   std::unique_ptr<FunctionRunner> r(new FunctionRunner());
@@ -71,36 +74,14 @@ Result<std::unique_ptr<FunctionRunner>> FunctionRunner::create(const PopConfig& 
     r->lambdaPort_ = hp->port;
     r->lambdaBasePath_ = slash == std::string_view::npos ? "" : std::string(u.substr(slash));
     while (!r->lambdaBasePath_.empty() && r->lambdaBasePath_.back() == '/') r->lambdaBasePath_.pop_back();
+    r->hasLambdaEndpoint_ = true;
   }
-  auto resolve = [&r](const EdgeFunctionAssociation& a) -> Result<ResolvedFunction> {
-    ResolvedFunction fn;
-    fn.association = a;
-    if (a.function.kind == EdgeFunctionRef::Kind::Native) {
-      fn.native = native::Registry::global().find(a.function.name);
-      if (!fn.native) {
-        std::string known;
-        for (const auto& n : native::Registry::global().names()) known += (known.empty() ? "" : ", ") + n;
-        return Error{2, "edge-function " + a.function.spec + ": no native function '" + a.function.name +
-                            "' (known: " + known + ")"};
-      }
-    } else {
-      fn.invokeTarget = r->lambdaBasePath_ + "/2015-03-31/functions/" + a.function.name + "/invocations";
-    }
-    return fn;
-  };
-  for (const auto& a : config.edgeFunctions) {
-    auto fn = resolve(a);
-    if (!fn.ok()) return fn.error();
-    r->byTrigger_[static_cast<size_t>(a.trigger)].push_back(std::move(fn.value()));
-  }
-  r->byBehavior_.resize(config.behaviors.size());
-  for (size_t b = 0; b < config.behaviors.size(); ++b) {
-    for (const auto& a : config.behaviors[b].functions) {
-      auto fn = resolve(a);
-      if (!fn.ok()) return Error{2, "behavior " + config.behaviors[b].name + ": " + fn.error().message};
-      r->byBehavior_[b][static_cast<size_t>(a.trigger)].push_back(std::move(fn.value()));
-    }
-  }
+  auto sources = associationSources(config, /*reread=*/false);
+  if (!sources.ok()) return sources.error();
+  auto set = FunctionSet::resolve(sources->popWide, sources->byBehavior, sources->behaviorNames, r->hasLambdaEndpoint_,
+                                  r->lambdaBasePath_);
+  if (!set.ok()) return set.error();
+  r->latest_ = std::move(set.value());
   if (!config.geoDb.empty()) {
     auto db = geo::GeoDb::open(config.geoDb);
     if (!db.ok()) return Error{2, "geo-db " + config.geoDb + ": " + db.error().message};
@@ -113,24 +94,43 @@ Result<std::unique_ptr<FunctionRunner>> FunctionRunner::create(const PopConfig& 
   return r;
 }
 
+Result<size_t> FunctionRunner::reload(const PopConfig& config) {
+  auto sources = associationSources(config, /*reread=*/true);
+  if (!sources.ok()) return sources.error();
+  auto set = FunctionSet::resolve(sources->popWide, sources->byBehavior, sources->behaviorNames, hasLambdaEndpoint_,
+                                  lambdaBasePath_);
+  if (!set.ok()) return set.error();
+  size_t n = set.value()->size();
+  {
+    std::lock_guard<std::mutex> lock(setMu_);
+    latest_ = std::move(set.value());
+  }
+  // After the swap: a lane that sees the new generation finds the new set under the lock.
+  generation_.fetch_add(1, std::memory_order_release);
+  return n;
+}
+
+FunctionSetPtr FunctionRunner::latestSet() {
+  std::lock_guard<std::mutex> lock(setMu_);
+  return latest_;
+}
+
+const FunctionSetPtr& FunctionRunner::current(Io& io) {
+  NativeLane& lane = laneFor(io);
+  uint64_t generation = generation_.load(std::memory_order_acquire);
+  if (lane.generation != generation) {
+    // The worker's own copy: its reference count is touched by this worker's transactions only.
+    lane.functions = std::make_shared<const FunctionSet>(*latestSet());
+    lane.generation = generation;
+  }
+  return lane.functions;
+}
+
 std::string FunctionRunner::viewerCountry(std::string_view clientIp) const {
   if (!geo_) return "";
   auto found = geo_->lookup(clientIp);
   if (!found.ok() || !found.value()) return "";
   return found.value()->countryIso;
-}
-
-const ResolvedFunction* FunctionRunner::find(lambda::edge::Trigger trigger, std::string_view path,
-                                             std::optional<size_t> behavior) const {
-  // A behavior's own function for the trigger first (it was selected by the path already), then
-  // the PoP-wide associations by their patterns.
-  if (behavior && *behavior < byBehavior_.size()) {
-    const auto& own = byBehavior_[*behavior][static_cast<size_t>(trigger)];
-    if (!own.empty()) return &own.front();
-  }
-  for (const auto& fn : byTrigger_[static_cast<size_t>(trigger)])
-    if (pathPatternMatches(fn.association.pathPattern, path)) return &fn;
-  return nullptr;
 }
 
 std::chrono::milliseconds FunctionRunner::timeoutFor(const ResolvedFunction& fn) const {

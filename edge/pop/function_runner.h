@@ -1,6 +1,6 @@
-// The PoP's edge-function runtime: the associations resolved at startup (native functions looked
-// up in the registry, plugins loaded, the Lambda endpoint parsed), the native worker pool, and
-// the one call the function steps (functions.cc) make to run a function for a transaction.
+// The PoP's edge-function runtime: the current set of associations (resolved at startup and
+// again on reload), the native worker pool, plugins loaded, the Lambda endpoint parsed, and the
+// one call the function steps (functions.cc) make to run a function for a transaction.
 #pragma once
 
 #include <array>
@@ -15,27 +15,26 @@
 
 #include "common/result.h"
 #include "edge/pop/config.h"
+#include "edge/pop/function_set.h"
 #include "edge/pop/transaction.h"
 #include "geo/geo_db.h"
 #include "lambda/native/worker_pool.h"
 
 namespace cdnlab::edge::pop {
 
-struct ResolvedFunction {
-  EdgeFunctionAssociation association;
-  lambda::native::NativeFunctionPtr native;  // Kind::Native
-  std::string invokeTarget;                  // Kind::Lambda: /2015-03-31/functions/NAME/invocations
-};
-
 // The native invocations one worker loop made since its last hand-off to the pool. The first
 // invocation of a loop pass asks the loop (Io::atPassEnd) for a flush once the pass's I/O
 // callbacks are done and submits everything gathered in one NativeWorkerPool::invokeBatch: one
 // lock and at most one wake-up of a pool thread per pass instead of one per request. Touched
 // only on its worker's thread.
+// It also caches the runner's current FunctionSet for its worker (its own copy, so workers do
+// not share a reference count), refreshed when the runner's generation moves on.
 struct NativeLane {
   Io* io = nullptr;
   std::vector<lambda::native::BatchItem> pending;
   bool flushPosted = false;
+  FunctionSetPtr functions;
+  uint64_t generation = 0;
 };
 
 class FunctionRunner {
@@ -45,10 +44,16 @@ class FunctionRunner {
   // the PoP has no edge functions (then the steps cost one branch).
   static Result<std::unique_ptr<FunctionRunner>> create(const PopConfig& config);
 
-  // The function of cache behavior `behavior` (an index into config.behaviors) for `trigger`;
-  // else the first PoP-wide association for `trigger` whose pattern matches `path`; or null.
-  const ResolvedFunction* find(lambda::edge::Trigger trigger, std::string_view path,
-                               std::optional<size_t> behavior = std::nullopt) const;
+  // The associations in force now, as seen from `io`'s worker (call on that worker's thread). A
+  // transaction keeps the set it got for its whole life: a reload never changes the function a
+  // request in flight runs.
+  const FunctionSetPtr& current(Io& io);
+
+  // Reads the PoP's function files again (function_sources.h) and, if they resolve, makes them
+  // the current set; transactions that start afterwards use it. On any error the current set
+  // stays and the error (naming the file and field) is returned. Returns the new set's size.
+  // Thread-safe; meant for the main thread's SIGHUP.
+  Result<size_t> reload(const PopConfig& config);
 
   // Runs `fn` on `event`. `done` fires exactly once, on `io`'s worker thread, never from inside
   // this call: native functions through the worker pool and io.post, Lambda functions through
@@ -78,11 +83,13 @@ class FunctionRunner {
   std::chrono::milliseconds timeoutFor(const ResolvedFunction& fn) const;
   void flush(NativeLane& lane);
 
+  FunctionSetPtr latestSet();
+
   static inline std::atomic<uint64_t> nextSerial_{1};
   const uint64_t serial_ = nextSerial_.fetch_add(1, std::memory_order_relaxed);  // laneFor's cache key
-  std::array<std::vector<ResolvedFunction>, lambda::edge::kTriggerCount> byTrigger_;
-  // Per cache behavior (config.behaviors order): its functions by trigger (at most one each).
-  std::vector<std::array<std::vector<ResolvedFunction>, lambda::edge::kTriggerCount>> byBehavior_;
+  std::mutex setMu_;              // guards latest_
+  FunctionSetPtr latest_;         // the current set, as resolved last
+  std::atomic<uint64_t> generation_{1};  // bumped after latest_ changes; lanes compare theirs
   std::unique_ptr<lambda::native::NativeWorkerPool> pool_;
   std::mutex lanesMu_;  // guards the list; each lane is its worker's alone
   std::vector<std::unique_ptr<NativeLane>> lanes_;
@@ -90,6 +97,7 @@ class FunctionRunner {
   std::string lambdaHost_;
   int lambdaPort_ = 0;
   std::string lambdaBasePath_;
+  bool hasLambdaEndpoint_ = false;
   Duration viewerTimeout_{};
   Duration originTimeout_{};
 };

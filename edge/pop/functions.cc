@@ -77,10 +77,11 @@ le::EdgeConfig edgeConfigOf(const PopCore& core, const Transaction& tx) {
   return c;
 }
 
-const ResolvedFunction* functionFor(const PopCore& core, le::Trigger trigger, const Transaction& tx) {
+const ResolvedFunction* functionFor(const PopCore& core, le::Trigger trigger, Transaction& tx) {
   FunctionRunner* runner = core.functions();
   if (!runner) return nullptr;
-  return runner->find(trigger, tx.request.path, tx.behavior ? std::optional<size_t>(tx.behaviorIndex) : std::nullopt);
+  if (!tx.functionSet) tx.functionSet = runner->current(*tx.io);  // pinned: see Transaction
+  return tx.functionSet->find(trigger, tx.request.path, tx.behavior ? std::optional<size_t>(tx.behaviorIndex) : std::nullopt);
 }
 
 // What a function's result is checked against, handed to the thread that parses the result.

@@ -281,6 +281,13 @@ void PopServer::stop(uint64_t graceMs) {
   if (http_) http_->stop(graceMs);
 }
 
+Result<size_t> PopServer::reloadFunctions() {
+  if (!functions_)
+    return Error{2, "this PoP has no edge functions to reload (start it with --edge-functions FILE, --behaviors FILE "
+                    "or --edge-function)"};
+  return functions_->reload(config_);
+}
+
 void PopServer::workerStart(const http::WorkerInfo& w) {
   auto io = std::make_unique<WorkerIo>(*http_, config_, w);
   if (w.index == 0) io->startTicker(*core_);

@@ -30,6 +30,11 @@ class PopServer {
   // Graceful: stop accepting, finish in-flight requests for up to graceMs, close. Idempotent.
   void stop(uint64_t graceMs = 5000);
 
+  // Reads the PoP's edge-function files again and swaps in their associations for requests that
+  // start afterwards (FunctionRunner::reload); on error the running ones stay. Returns how many
+  // associations are in force. Thread-safe (the main thread calls it on SIGHUP).
+  Result<size_t> reloadFunctions();
+
   int port() const { return http_ ? http_->port() : 0; }
   int adminPort() const { return admin_ ? admin_->port() : 0; }
   PopCore& core() { return *core_; }

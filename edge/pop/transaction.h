@@ -12,6 +12,7 @@
 #include "edge/cache/collapse.h"
 #include "edge/cache/freshness.h"
 #include "edge/pop/behaviors.h"
+#include "edge/pop/function_set.h"
 #include "edge/pop/steps.h"
 #include "lambda/edge/event.h"
 #include "lambda/edge/result.h"
@@ -131,6 +132,9 @@ class Transaction : public std::enable_shared_from_this<Transaction> {
 
   // Edge functions (functions.cc): the result of the one in flight, set when it comes back on
   // this worker's thread; the time all of them took (Server-Timing fn;dur=).
+  // The PoP's edge-function associations as they were when this transaction first looked: kept
+  // for its whole life, so a reload (SIGHUP) never switches a request's functions mid-way.
+  FunctionSetPtr functionSet;
   std::optional<lambda::native::NativeOutput> functionOutput;
   // Its result parsed and validated where it was produced (off this loop, see functions.cc).
   std::optional<Result<lambda::edge::FunctionResult>> functionResult;

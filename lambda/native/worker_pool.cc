@@ -4,12 +4,9 @@
 #include "lambda/native/worker_pool.h"
 
 #include <pthread.h>
-#include <sched.h>
 
 #include <condition_variable>
-#include <cstring>
 #include <deque>
-#include <map>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -28,32 +25,40 @@ using TimePoint = SteadyClock::time_point;
 struct Target {
   Post post;
 };
-using TargetPtr = std::shared_ptr<Target>;
 
 struct Job {
   Invocation inv;
-  TargetPtr target;
+  const Target* target;  // its batch's (BatchBlock), kept alive by the JobPtr
   Completion done;
 };
+// Shares ownership of the job's whole BatchBlock (an aliasing shared_ptr): an abandoned job's
+// thread keeps its batch's memory until the handler returns.
 using JobPtr = std::shared_ptr<Job>;
+
+// One invokeBatch(): its target and its jobs in one block, so a batch of N costs two allocations
+// (the block, the jobs' array) instead of N + 1. `jobs` is sized once and never grows.
+struct BatchBlock {
+  Target target;
+  std::vector<Job> jobs;
+};
 
 struct Finished {
   JobPtr job;
   NativeOutput out;
 };
 
-// A worker's run of one batch. Guarded by Shared::mu: the watchdog empties it when it abandons
-// the worker (jobs not started go back to the queue, finished ones are delivered).
+// A worker's run of one batch and the job it is running. Guarded by Shared::mu: the watchdog
+// reads every slot's deadline and empties a slot when it abandons its worker (jobs not started go
+// back to the queue, finished ones are delivered). A worker runs one job at a time, so the job
+// and its deadline live here rather than in a pool-wide map: no allocation per job, and the
+// worker registers a warm job in the same critical section that took it.
 struct WorkerSlot {
   bool abandoned = false;         // set by the watchdog
+  JobPtr current;                 // the job whose handler runs now (null between jobs)
+  TimePoint deadline = TimePoint::max();  // current's; max while none runs
   std::deque<JobPtr> taken;       // taken from the queue, not started
   std::vector<Finished> finished; // done, completion not posted yet
   TimePoint firstFinished{};
-};
-
-struct Running {
-  JobPtr job;
-  WorkerSlot* worker;
 };
 
 // Idle warm environments of one function, oldest first. Holding `fn` keeps the key's address
@@ -80,7 +85,7 @@ void deliverAll(std::vector<Finished> finished) {
       std::vector<std::pair<Completion, NativeOutput>> run;
       run.reserve(j - i);
       for (size_t k = i; k < j; ++k) run.emplace_back(std::move(finished[k].job->done), std::move(finished[k].out));
-      Post& post = finished[i].job->target->post;
+      const Post& post = finished[i].job->target->post;
       post([run = std::move(run)]() mutable {
         for (auto& [done, out] : run) done(std::move(out));
       });
@@ -106,7 +111,7 @@ struct NativeWorkerPool::Shared {
   std::condition_variable watchCv;  // the earliest deadline changed, or the watchdog must stop
   std::condition_variable exitCv;   // a worker exited
   std::deque<JobPtr> queue;
-  std::multimap<TimePoint, Running> running;  // by deadline
+  std::vector<WorkerSlot*> slots;  // live workers' slots (an abandoned worker's is removed)
   std::unordered_map<const NativeFunction*, WarmSet> warm;
   bool stopping = false;
   bool watchdogStop = false;
@@ -167,9 +172,9 @@ void NativeWorkerPool::Shared::takeRun(WorkerSlot& slot) {
   queue.pop_front();
   size_t share = (queue.size() + static_cast<size_t>(options.threads)) / static_cast<size_t>(options.threads);
   size_t limit = std::min(std::max<size_t>(options.batchMax, 1), share);
-  const Target* target = first->target.get();
+  const Target* target = first->target;
   slot.taken.push_back(std::move(first));
-  while (slot.taken.size() < limit && !queue.empty() && queue.front()->target.get() == target) {
+  while (slot.taken.size() < limit && !queue.empty() && queue.front()->target == target) {
     slot.taken.push_back(std::move(queue.front()));
     queue.pop_front();
   }
@@ -179,14 +184,9 @@ void NativeWorkerPool::Shared::takeRun(WorkerSlot& slot) {
 
 void NativeWorkerPool::Shared::workerMain(std::shared_ptr<Shared> self) {
   pthread_setname_np(pthread_self(), "native-pool");  // told apart in top -H, perf and /proc
-  if (self->options.batchScheduling) {
-    // SCHED_BATCH: woken, this thread does not preempt the one that woke it (PoolOptions).
-    sched_param sp{};
-    if (int rc = pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp); rc != 0)
-      LOG_WARN("native pool: SCHED_BATCH refused (%s); workers keep the normal policy", strerror(rc));
-  }
   WorkerSlot slot;  // lives on this thread's stack; the watchdog touches it only with mu held
   std::unique_lock<std::mutex> lock(self->mu);
+  self->slots.push_back(&slot);
   for (;;) {
     if (slot.taken.empty()) {
       if (!slot.finished.empty()) {  // never sleep on undelivered completions
@@ -218,22 +218,24 @@ void NativeWorkerPool::Shared::workerMain(std::shared_ptr<Shared> self) {
     ++self->stats.invocations;
     ++self->stats.busy;
     if (cold) ++self->stats.coldStarts;
-    lock.unlock();
 
     NativeOutput out;
     if (cold) {
       // The modelled init: the time a real runtime would spend starting and loading the code.
+      // No deadline yet (the timeout counts from after the init), so the watchdog leaves us be.
+      lock.unlock();
       auto initTime = inv.initTime.count() >= 0 ? inv.initTime : inv.function->initTime;
       auto t0 = SteadyClock::now();
       if (initTime.count() > 0) std::this_thread::sleep_for(initTime);
       out.initNs = std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now() - t0).count();
       out.coldStart = true;
+      lock.lock();
     }
 
-    lock.lock();
     auto timeout = std::max(inv.timeout, std::chrono::milliseconds(1));
     TimePoint deadline = SteadyClock::now() + timeout;
-    auto entry = self->running.emplace(deadline, Running{job, &slot});
+    slot.current = job;
+    slot.deadline = deadline;
     if (deadline < self->watchUntil) self->watchCv.notify_one();
     lock.unlock();
 
@@ -250,6 +252,10 @@ void NativeWorkerPool::Shared::workerMain(std::shared_ptr<Shared> self) {
       callNative(*inv.function, inv.event, call, out);
     }
     if (inv.onWorker) inv.onWorker(out);
+    // The closures hold the caller's per-request state; let it go now, not when the rest of the
+    // batch (which shares this job's memory block) is done. The watchdog never reads them.
+    job->inv.call = nullptr;
+    job->inv.onWorker = nullptr;
 
     lock.lock();
     if (slot.abandoned) {
@@ -258,7 +264,8 @@ void NativeWorkerPool::Shared::workerMain(std::shared_ptr<Shared> self) {
       --self->stats.abandonedThreads;
       return;  // `lock` and `self` release here; Shared lives on if the pool is gone
     }
-    self->running.erase(entry);
+    slot.current.reset();
+    slot.deadline = TimePoint::max();
     --self->stats.busy;
     ++self->stats.completed;
     if (out.status == NativeStatus::FunctionError) ++self->stats.errors;
@@ -277,6 +284,7 @@ void NativeWorkerPool::Shared::workerMain(std::shared_ptr<Shared> self) {
       lock.lock();
     }
   }
+  std::erase(self->slots, &slot);
   --self->liveWorkers;
   self->exitCv.notify_all();
 }
@@ -287,7 +295,10 @@ void NativeWorkerPool::Shared::watchdogMain(Shared* self) {
   TimePoint linger = TimePoint::min();  // the last deadline waited for
   while (!self->watchdogStop) {
     TimePoint now = SteadyClock::now();
-    if (self->running.empty()) {
+    WorkerSlot* first = nullptr;  // the running job with the earliest deadline (few slots: a scan)
+    for (WorkerSlot* slot : self->slots)
+      if (slot->current && (first == nullptr || slot->deadline < first->deadline)) first = slot;
+    if (first == nullptr) {
       // Keep the last timed wait: jobs that come and go before it would each have notified us.
       // Once it passes with nothing running, wait to be notified (an idle pool costs nothing).
       self->watchUntil = linger > now ? linger : TimePoint::max();
@@ -298,18 +309,18 @@ void NativeWorkerPool::Shared::watchdogMain(Shared* self) {
       }
       continue;
     }
-    auto first = self->running.begin();
-    if (now < first->first) {
-      self->watchUntil = linger = first->first;
+    if (now < first->deadline) {
+      self->watchUntil = linger = first->deadline;
       // Wait on the copy: wait_until reads its deadline again after waking, and a worker that
-      // finishes meanwhile erases `first` (a read of freed memory, found by ASan).
+      // finishes meanwhile changes the slot's.
       self->watchCv.wait_until(lock, linger);
       continue;
     }
-    Running timedOut = std::move(first->second);
-    self->running.erase(first);
-    WorkerSlot& slot = *timedOut.worker;
+    WorkerSlot& slot = *first;
+    JobPtr timedOut = std::move(slot.current);
+    slot.deadline = TimePoint::max();
     slot.abandoned = true;  // its thread exits when the handler returns
+    std::erase(self->slots, &slot);
     // The rest of its run goes back to the front of the queue, in order, for the other workers
     // (and the replacement started below); what it finished is delivered now.
     self->takenWaiting -= slot.taken.size();
@@ -335,7 +346,7 @@ void NativeWorkerPool::Shared::watchdogMain(Shared* self) {
         LOG_ERROR("native pool: cannot replace an abandoned worker: %s", e.what());
       }
     }
-    Job& job = *timedOut.job;
+    Job& job = *timedOut;
     NativeOutput out;
     out.status = NativeStatus::TimedOut;
     out.errorType = "Sandbox.Timedout";
@@ -403,13 +414,16 @@ void NativeWorkerPool::invoke(Invocation inv, Post post, Completion done) {
 
 void NativeWorkerPool::invokeBatch(std::vector<BatchItem> items, Post post) {
   if (items.empty()) return;
-  auto target = std::make_shared<Target>(Target{std::move(post)});
+  // The jobs are built before the lock: the pool's workers wait on it.
+  auto block = std::make_shared<BatchBlock>(BatchBlock{Target{std::move(post)}, {}});
+  block->jobs.reserve(items.size());
+  for (auto& item : items) block->jobs.push_back(Job{std::move(item.inv), &block->target, std::move(item.done)});
   std::vector<Finished> refused;
   int wake = 0;
   {
     std::lock_guard<std::mutex> lock(shared_->mu);
-    for (auto& item : items) {
-      auto job = std::make_shared<Job>(Job{std::move(item.inv), target, std::move(item.done)});
+    for (Job& slotJob : block->jobs) {
+      JobPtr job(block, &slotJob);
       if (const char* refusal = refusalFor(*shared_, *job, options_.maxQueued)) {
         ++shared_->stats.rejected;
         refused.push_back(Finished{std::move(job), refusalOutput(refusal)});

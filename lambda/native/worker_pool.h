@@ -33,11 +33,6 @@ struct PoolOptions {
   // variable: under a steady stream of small invocations (edge functions on every hit) a job then
   // never pays a futex wake-up and a trip through the scheduler. 0 = sleep at once.
   std::chrono::microseconds idleSpin{50};
-  // Run the workers under SCHED_BATCH (Linux; no privilege needed): a worker woken for a batch
-  // then does not preempt the thread that submitted it, so a PoP's event loop finishes its pass
-  // (and goes to sleep in epoll) before the worker takes the CPU, instead of being switched out
-  // and back in around every hand-off on a machine with no idle core.
-  bool batchScheduling = false;
   // invokeBatch: how many queued invocations of one batch a worker takes at once, and how long a
   // finished invocation may wait for the others in its run before its completion is posted.
   size_t batchMax = 32;
