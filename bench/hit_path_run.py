@@ -1,12 +1,16 @@
 #!/usr/bin/python3
 """One load-client run of bench/hit-path.sh, with the CPU each side spent on it.
 
-    hit_path_run.py CLIENT URL THREADS CONNS SECONDS SERVER_PID [BODY_BYTES]
+    hit_path_run.py CLIENT URL THREADS CONNS SECONDS SERVER_PID [BODY_BYTES [RATE]]
 
 CLIENT is `wrk` or the path of the lean client built from bench/hit-load/hit_load.c (BODY_BYTES,
-when given, makes it check every body's size). Prints one line, "rps p50_ms p99_ms non2xx
-server_us client_us client_cores", or "FAILED <why>" when the client failed or printed something
-this cannot parse (the caller reports that run and goes on).
+when given and not empty, makes it check every body's size; RATE, when given, runs it as an open
+loop offering that many requests per second, latency measured from each request's intended send
+time). Prints one line, "rps p50_ms p99_ms non2xx server_us client_us client_cores late_share",
+or "FAILED <why>" when the client failed or printed something this cannot parse (the caller
+reports that run and goes on). late_share is the fraction of an open loop's requests that left
+more than 1 ms after their intended time (0 in a closed loop): well above 0, the offered rate was
+more than the server, or the client, could keep up with, and the p99 measures that backlog.
 
 Why the CPU figures: on a 2-core machine wrk shares the CPU with the server it measures. When
 the client's one thread is busy a whole core (client_cores near 1.0), req/s is its ceiling,
@@ -87,9 +91,10 @@ def run_wrk(url, threads, conns, seconds):
     return count, rps, p50, p99, bad
 
 
-def run_lean(client, url, threads, conns, seconds, body):
-    """The lean client's key=value line -> the same tuple; raises ValueError."""
-    cmd = [client, "-t", threads, "-c", conns, "-d", seconds] + (["-s", body] if body else []) + [url]
+def run_lean(client, url, threads, conns, seconds, body, rate):
+    """The lean client's key=value line -> the same tuple + late sends; raises ValueError."""
+    cmd = ([client, "-t", threads, "-c", conns, "-d", seconds] + (["-s", body] if body else []) +
+           (["-R", rate] if rate else []) + [url])
     proc = subprocess.run(cmd, capture_output=True, text=True)
     text = proc.stdout + proc.stderr
     if proc.returncode != 0:
@@ -97,7 +102,7 @@ def run_lean(client, url, threads, conns, seconds, body):
     try:
         kv = dict(item.split("=", 1) for item in proc.stdout.split())
         return (int(kv["requests"]), float(kv["rps"]), float(kv["p50_ms"]), float(kv["p99_ms"]),
-                int(kv["errors"]) + int(kv["non2xx"]))
+                int(kv["errors"]) + int(kv["non2xx"]), int(kv.get("late_sends", 0)))
     except (KeyError, ValueError):
         raise ValueError("unparsable output", text)
 
@@ -105,15 +110,19 @@ def run_lean(client, url, threads, conns, seconds, body):
 def main():
     client, url, threads, conns, seconds, server_pid = sys.argv[1:7]
     body = sys.argv[7] if len(sys.argv) > 7 else ""
+    rate = sys.argv[8] if len(sys.argv) > 8 else ""
     server_pid = int(server_pid)
     server0 = tree_cpu_s(server_pid)
     client0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall0 = time.monotonic()
     try:
         if client == "wrk":
+            if rate:
+                raise ValueError("wrk has no open loop (its latency would hide coordinated omission)", "")
             count, rps, p50, p99, bad = run_wrk(url, threads, conns, seconds)
+            late = 0
         else:
-            count, rps, p50, p99, bad = run_lean(client, url, threads, conns, seconds, body)
+            count, rps, p50, p99, bad, late = run_lean(client, url, threads, conns, seconds, body, rate)
         wall = time.monotonic() - wall0
         client1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         server1 = tree_cpu_s(server_pid)
@@ -130,7 +139,7 @@ def main():
     server_us = (server1 - server0) / count * 1e6
     client_us = client_s / count * 1e6
     print(f"{rps:.0f} {p50:.3f} {p99:.3f} {bad} "
-          f"{server_us:.1f} {client_us:.1f} {client_s / wall:.2f}")
+          f"{server_us:.1f} {client_us:.1f} {client_s / wall:.2f} {late / count:.4f}")
 
 
 if __name__ == "__main__":

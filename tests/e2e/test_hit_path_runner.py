@@ -59,7 +59,8 @@ class RunnerTest(unittest.TestCase):
         self.client("wrk", "cat <<'EOF'\n" + WRK_REPORT + "EOF\n")
         fields = self.run_with("wrk").split()
         self.assertEqual(fields[:4], ["12345", "0.290", "1.500", "7"])
-        self.assertEqual(len(fields), 7)
+        self.assertEqual(len(fields), 8)
+        self.assertEqual(fields[7], "0.0000")  # a closed loop sends nothing late
 
     def test_stdev_column_ending_in_50_percent_is_not_the_median(self):
         # wrk's "+/- Stdev" column reads like a percentile line; the median is the 50% row.
@@ -83,6 +84,20 @@ class RunnerTest(unittest.TestCase):
         with open(os.path.join(self.dir.name, "args")) as f:
             self.assertEqual(f.read().split(), ["-t", "1", "-c", "8", "-d", "1", "-s", "65536",
                                                 "http://127.0.0.1:1/obj/1"])
+
+    def test_open_loop_rate_is_passed_and_late_sends_reported(self):
+        lean = self.client("hit_load", 'echo "$@" > "$(dirname "$0")/args"\n'
+                           "echo requests=400 seconds=1.000 rps=400 p50_ms=0.100 p90_ms=0.2 p99_ms=0.900 "
+                           "p999_ms=1 max_ms=2 errors=0 non2xx=0 bytes=100 offered_rps=500 late_sends=100\n")
+        fields = self.run_with(lean, "", "500").split()
+        self.assertEqual(fields[:4] + fields[7:], ["400", "0.100", "0.900", "0", "0.2500"])
+        with open(os.path.join(self.dir.name, "args")) as f:
+            self.assertEqual(f.read().split(), ["-t", "1", "-c", "8", "-d", "1", "-R", "500",
+                                                "http://127.0.0.1:1/obj/1"])
+
+    def test_wrk_open_loop_is_refused(self):
+        self.client("wrk", "cat <<'EOF'\n" + WRK_REPORT + "EOF\n")
+        self.assertRegex(self.run_with("wrk", "", "500"), r"^FAILED wrk has no open loop")
 
     def test_lean_client_garbage_or_failure_is_a_failed_run(self):
         lean = self.client("hit_load", "echo requests=lots\n")
