@@ -17,6 +17,11 @@ the client's one thread is busy a whole core (client_cores near 1.0), req/s is i
 not the server's, and every server that is fast enough shows the same figure. server_us and
 client_us (CPU microseconds per response: user + system, the server's whole process tree) say
 what each response cost on each side, which the client's ceiling cannot hide.
+
+With HIT_PATH_THREADS=1 it also prints to stderr, for a window inside the run, what limits it:
+each thread of the client and of the server's tree (CPU in cores, time runnable but waiting for a
+CPU from /proc/<pid>/task/<tid>/schedstat, involuntary context switches), the machine's idle
+share (/proc/stat), and with perf, syscalls per response of the client and of the server.
 """
 import os
 import re
@@ -61,6 +66,107 @@ def tree_cpu_s(root):
     return total / TICKS
 
 
+def thread_stats(pids):
+    """{(pid, tid): (comm, cpu ticks, run-queue wait ns, involuntary switches)} of every thread."""
+    out = {}
+    for pid in pids:
+        try:
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tids:
+            base = f"/proc/{pid}/task/{tid}"
+            try:
+                with open(base + "/stat") as f:
+                    head, rest = f.read().rsplit(")", 1)
+                fields = rest.split()
+                with open(base + "/schedstat") as f:
+                    wait_ns = int(f.read().split()[1])
+                with open(base + "/status") as f:
+                    nvcsw = int(re.search(r"nonvoluntary_ctxt_switches:\s+(\d+)", f.read()).group(1))
+            except (OSError, IndexError, ValueError, AttributeError):
+                continue
+            out[(pid, int(tid))] = (head.split("(", 1)[1], int(fields[11]) + int(fields[12]), wait_ns,
+                                    nvcsw)
+    return out
+
+
+def machine_idle():
+    """(idle + iowait jiffies, all jiffies) from /proc/stat's cpu line."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return v[3] + v[4], sum(v)
+
+
+def perf_syscalls(pids, seconds):
+    """Syscalls entered by pids' threads in `seconds` (perf stat), or None without perf."""
+    try:
+        p = subprocess.run(["perf", "stat", "-x,", "-e", "raw_syscalls:sys_enter", "-p",
+                            ",".join(str(x) for x in pids), "--", "sleep", f"{seconds:.2f}"],
+                           capture_output=True, text=True, timeout=seconds + 30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = re.search(r"^(\d+),,raw_syscalls:sys_enter", p.stderr, re.M)
+    return int(m.group(1)) if m else None
+
+
+def watch_threads(client_pid, server_pid, seconds):
+    """Watches a window inside the run (from 1 s in to 1 s before its end): what each busy thread
+    of the client and of the server's tree did in it. None when the run is too short."""
+    window = float(seconds) - 2
+    if window < 1:
+        return None
+    time.sleep(1)  # past the connection set-up: the window is the steady state
+    server_pids = tree_pids(server_pid)
+    idle0, all0 = machine_idle()
+    before = thread_stats([client_pid] + server_pids)
+    wall0 = time.monotonic()
+    # perf watches one side at a time: each side for half the window.
+    server_sys = perf_syscalls(server_pids, window / 2)
+    client_sys = perf_syscalls([client_pid], window / 2) if server_sys is not None else None
+    time.sleep(max(0.0, window - (time.monotonic() - wall0)))
+    wall = time.monotonic() - wall0
+    after = thread_stats([client_pid] + server_pids)
+    idle1, all1 = machine_idle()
+    rows, rest = [], {}
+    for key in sorted(after, key=lambda k: (k[0] != client_pid, k)):
+        if key not in before:
+            continue
+        comm, ticks, wait_ns, nvcsw = after[key]
+        _, ticks0, wait0, nvcsw0 = before[key]
+        side = "client" if key[0] == client_pid else "server"
+        row = [(ticks - ticks0) / TICKS / wall, (wait_ns - wait0) / 1e6 / wall, (nvcsw - nvcsw0) / wall]
+        if row[0] >= 0.05:
+            rows.append((side, f"{comm}[{key[1]}]", *row))
+        else:  # idle or nearly (nginx's master, Varnish's hundreds of pool threads): summed up
+            total = rest.setdefault(side, [0, 0.0, 0.0, 0.0])
+            total[0] += 1
+            for i in range(3):
+                total[i + 1] += row[i]
+    for side, (n, *row) in rest.items():
+        if row[0] >= 0.005 or row[1] >= 1:
+            rows.append((side, f"{n} other thread(s) together", *row))
+    per_s = lambda n: None if n is None else n / (window / 2)  # noqa: E731
+    return {"wall": wall, "idle": (idle1 - idle0) / max(1, all1 - all0), "rows": rows,
+            "server_sys": per_s(server_sys), "client_sys": per_s(client_sys)}
+
+
+def print_threads(seen, rps):
+    """What watch_threads saw, per second and (syscalls) per response at the run's rps."""
+    if seen is None:
+        print("threads: runs under 3 s leave no window to watch", file=sys.stderr)
+        return
+    print(f"threads: {seen['wall']:.1f} s window, machine idle {seen['idle']:.1%} of "
+          f"{os.cpu_count()} cores", file=sys.stderr)
+    for side, name, busy, wait_ms, preempted in seen["rows"]:
+        print(f"threads: {side} {name}: {busy:.2f} cores, runnable but waiting for a CPU "
+              f"{wait_ms:.0f} ms/s, preempted {preempted:.0f}/s", file=sys.stderr)
+    if seen["server_sys"] is not None and seen["client_sys"] is not None and rps > 0:
+        print(f"threads: syscalls per response: server {seen['server_sys'] / rps:.2f}, client "
+              f"{seen['client_sys'] / rps:.2f} (perf stat, each side for half the window)",
+              file=sys.stderr)
+
+
 def ms(value):
     n, unit = re.match(r"([\d.]+)(\w+)", value).groups()
     n = float(n)
@@ -91,20 +197,26 @@ def run_wrk(url, threads, conns, seconds):
     return count, rps, p50, p99, bad
 
 
-def run_lean(client, url, threads, conns, seconds, body, rate):
+def run_lean(client, url, threads, conns, seconds, body, rate, watch_pid=None):
     """The lean client's key=value line -> the same tuple + late sends; raises ValueError."""
     cmd = ([client, "-t", threads, "-c", conns, "-d", seconds] + (["-s", body] if body else []) +
            (["-R", rate] if rate else []) + [url])
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    text = proc.stdout + proc.stderr
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # The client's output is small (two lines), so it cannot block on a full pipe meanwhile.
+    seen = watch_threads(proc.pid, watch_pid, seconds) if watch_pid else None
+    out, err = proc.communicate()
+    text = out + err
     if proc.returncode != 0:
         raise ValueError(f"{os.path.basename(client)} exited {proc.returncode}", text)
     try:
-        kv = dict(item.split("=", 1) for item in proc.stdout.split())
-        return (int(kv["requests"]), float(kv["rps"]), float(kv["p50_ms"]), float(kv["p99_ms"]),
-                int(kv["errors"]) + int(kv["non2xx"]), int(kv.get("late_sends", 0)))
+        kv = dict(item.split("=", 1) for item in out.split())
+        result = (int(kv["requests"]), float(kv["rps"]), float(kv["p50_ms"]), float(kv["p99_ms"]),
+                  int(kv["errors"]) + int(kv["non2xx"]), int(kv.get("late_sends", 0)))
     except (KeyError, ValueError):
         raise ValueError("unparsable output", text)
+    if watch_pid:
+        print_threads(seen, result[1])
+    return result
 
 
 def main():
@@ -122,7 +234,9 @@ def main():
             count, rps, p50, p99, bad = run_wrk(url, threads, conns, seconds)
             late = 0
         else:
-            count, rps, p50, p99, bad, late = run_lean(client, url, threads, conns, seconds, body, rate)
+            watch = server_pid if os.environ.get("HIT_PATH_THREADS") == "1" else None
+            count, rps, p50, p99, bad, late = run_lean(client, url, threads, conns, seconds, body, rate,
+                                                       watch)
         wall = time.monotonic() - wall0
         client1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         server1 = tree_cpu_s(server_pid)
