@@ -18,7 +18,8 @@ not the server's, and every server that is fast enough shows the same figure. se
 client_us (CPU microseconds per response: user + system, the server's whole process tree) say
 what each response cost on each side, which the client's ceiling cannot hide.
 
-With HIT_PATH_THREADS=1 it also prints to stderr, for a window inside the run, what limits it:
+With HIT_PATH_THREADS=1 it also prints to stderr, for a window inside the run (from 1 s in to 2 s
+before its end), what limits it:
 each thread of the client and of the server's tree (CPU in cores, time runnable but waiting for a
 CPU from /proc/<pid>/task/<tid>/schedstat, involuntary context switches), the machine's idle
 share (/proc/stat), and with perf, syscalls per response of the client and of the server.
@@ -98,45 +99,62 @@ def machine_idle():
     return v[3] + v[4], sum(v)
 
 
-def perf_syscalls(pids, seconds):
-    """Syscalls entered by pids' threads in `seconds` (perf stat), or None without perf."""
+def start_perf(pids, seconds):
+    """perf stat counting each thread's syscalls for `seconds`, started in the background; None
+    without perf."""
     try:
-        p = subprocess.run(["perf", "stat", "-x,", "-e", "raw_syscalls:sys_enter", "-p",
-                            ",".join(str(x) for x in pids), "--", "sleep", f"{seconds:.2f}"],
-                           capture_output=True, text=True, timeout=seconds + 30)
-    except (OSError, subprocess.TimeoutExpired):
+        return subprocess.Popen(["perf", "stat", "--per-thread", "-x,", "-e", "raw_syscalls:sys_enter",
+                                 "-p", ",".join(str(x) for x in pids), "--", "sleep", f"{seconds:.2f}"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    except OSError:
         return None
-    m = re.search(r"^(\d+),,raw_syscalls:sys_enter", p.stderr, re.M)
-    return int(m.group(1)) if m else None
 
 
-def watch_threads(client_pid, server_pid, seconds):
-    """Watches a window inside the run (from 1 s in to 1 s before its end): what each busy thread
-    of the client and of the server's tree did in it. None when the run is too short."""
-    window = float(seconds) - 2
+def perf_counts(perf):
+    """{tid: syscalls} from start_perf's report ("comm-tid,count,,raw_syscalls:sys_enter,...")."""
+    try:
+        _, err = perf.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        perf.kill()
+        perf.communicate()
+        return None
+    counts = {}
+    for m in re.finditer(r"^.*-(\d+),(\d+),,raw_syscalls:sys_enter", err, re.M):
+        counts[int(m.group(1))] = int(m.group(2))
+    return counts or None
+
+
+def watch_threads(client, server_pid, seconds):
+    """Watches a window inside the run (from 1 s in until 2 s before its end): what each busy
+    thread of the client (a Popen) and of the server's tree did in it. None when the run is too
+    short, or when the client ended before the window did (a loaded machine can delay perf)."""
+    window = float(seconds) - 3
     if window < 1:
         return None
     time.sleep(1)  # past the connection set-up: the window is the steady state
     server_pids = tree_pids(server_pid)
     idle0, all0 = machine_idle()
-    before = thread_stats([client_pid] + server_pids)
+    before = thread_stats([client.pid] + server_pids)
     wall0 = time.monotonic()
-    # perf watches one side at a time: each side for half the window.
-    server_sys = perf_syscalls(server_pids, window / 2)
-    client_sys = perf_syscalls([client_pid], window / 2) if server_sys is not None else None
-    time.sleep(max(0.0, window - (time.monotonic() - wall0)))
+    perf = start_perf([client.pid] + server_pids, window)
+    time.sleep(window)
     wall = time.monotonic() - wall0
-    after = thread_stats([client_pid] + server_pids)
+    after = thread_stats([client.pid] + server_pids)
     idle1, all1 = machine_idle()
-    rows, rest = [], {}
-    for key in sorted(after, key=lambda k: (k[0] != client_pid, k)):
+    if client.poll() is not None:
+        return None
+    counts = perf_counts(perf) if perf else None
+    rows, rest, syscalls = [], {}, {"client": 0, "server": 0}
+    for key in sorted(after, key=lambda k: (k[0] != client.pid, k)):
+        side = "client" if key[0] == client.pid else "server"
+        if counts:
+            syscalls[side] += counts.get(key[1], 0)
         if key not in before:
             continue
         comm, ticks, wait_ns, nvcsw = after[key]
         _, ticks0, wait0, nvcsw0 = before[key]
-        side = "client" if key[0] == client_pid else "server"
         row = [(ticks - ticks0) / TICKS / wall, (wait_ns - wait0) / 1e6 / wall, (nvcsw - nvcsw0) / wall]
-        if row[0] >= 0.05:
+        if row[0] >= 0.05 or (side == "client" and row[0] >= 0.005):
             rows.append((side, f"{comm}[{key[1]}]", *row))
         else:  # idle or nearly (nginx's master, Varnish's hundreds of pool threads): summed up
             total = rest.setdefault(side, [0, 0.0, 0.0, 0.0])
@@ -146,24 +164,27 @@ def watch_threads(client_pid, server_pid, seconds):
     for side, (n, *row) in rest.items():
         if row[0] >= 0.005 or row[1] >= 1:
             rows.append((side, f"{n} other thread(s) together", *row))
-    per_s = lambda n: None if n is None else n / (window / 2)  # noqa: E731
+    # perf's own window starts a little after the /proc one (its start-up), so it is about
+    # `window` long, not `wall`.
+    per_s = {side: n / window for side, n in syscalls.items()} if counts else None
     return {"wall": wall, "idle": (idle1 - idle0) / max(1, all1 - all0), "rows": rows,
-            "server_sys": per_s(server_sys), "client_sys": per_s(client_sys)}
+            "syscalls_per_s": per_s}
 
 
 def print_threads(seen, rps):
     """What watch_threads saw, per second and (syscalls) per response at the run's rps."""
     if seen is None:
-        print("threads: runs under 3 s leave no window to watch", file=sys.stderr)
+        print("threads: no figures: the run was under 4 s, or it ended before the window did",
+              file=sys.stderr)
         return
     print(f"threads: {seen['wall']:.1f} s window, machine idle {seen['idle']:.1%} of "
           f"{os.cpu_count()} cores", file=sys.stderr)
     for side, name, busy, wait_ms, preempted in seen["rows"]:
         print(f"threads: {side} {name}: {busy:.2f} cores, runnable but waiting for a CPU "
               f"{wait_ms:.0f} ms/s, preempted {preempted:.0f}/s", file=sys.stderr)
-    if seen["server_sys"] is not None and seen["client_sys"] is not None and rps > 0:
-        print(f"threads: syscalls per response: server {seen['server_sys'] / rps:.2f}, client "
-              f"{seen['client_sys'] / rps:.2f} (perf stat, each side for half the window)",
+    if seen["syscalls_per_s"] and rps > 0:
+        print(f"threads: syscalls per response: server {seen['syscalls_per_s']['server'] / rps:.2f}, "
+              f"client {seen['syscalls_per_s']['client'] / rps:.2f} (perf stat --per-thread)",
               file=sys.stderr)
 
 
@@ -203,7 +224,7 @@ def run_lean(client, url, threads, conns, seconds, body, rate, watch_pid=None):
            (["-R", rate] if rate else []) + [url])
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     # The client's output is small (two lines), so it cannot block on a full pipe meanwhile.
-    seen = watch_threads(proc.pid, watch_pid, seconds) if watch_pid else None
+    seen = watch_threads(proc, watch_pid, seconds) if watch_pid else None
     out, err = proc.communicate()
     text = out + err
     if proc.returncode != 0:

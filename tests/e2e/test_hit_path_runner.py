@@ -99,6 +99,32 @@ class RunnerTest(unittest.TestCase):
         self.client("wrk", "cat <<'EOF'\n" + WRK_REPORT + "EOF\n")
         self.assertRegex(self.run_with("wrk", "", "500"), r"^FAILED wrk has no open loop")
 
+    def test_thread_report_watches_the_run_and_keeps_the_result_line(self):
+        # HIT_PATH_THREADS=1: a window from 1 s into the run to 2 s before its end; the client
+        # here is a busy shell loop for 5 s, the "server" this test's process (idle).
+        lean = self.client("hit_load", "exec python3 -c 'import time\nend = time.monotonic() + 5\n"
+                           "while time.monotonic() < end: pass\nprint(\"requests=500 seconds=5.000 rps=100 "
+                           "p50_ms=0.100 p90_ms=0.2 p99_ms=0.900 p999_ms=1 max_ms=2 errors=0 non2xx=0 "
+                           "bytes=100\")'\n")
+        env = dict(os.environ, PATH=self.dir.name + ":" + os.environ["PATH"], HIT_PATH_THREADS="1")
+        p = subprocess.run([sys.executable, RUNNER, lean, "http://127.0.0.1:1/obj/1", "1", "8", "5",
+                            str(os.getpid())], capture_output=True, text=True, env=env, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout.split()[:4], ["100", "0.100", "0.900", "0"])
+        self.assertRegex(p.stderr, r"threads: [\d.]+ s window, machine idle [\d.]+% of \d+ cores")
+        # The client's busy loop is listed by name and thread id (a client's threads always are).
+        self.assertRegex(p.stderr, r"threads: client python3\[\d+\]: [\d.]+ cores, runnable but "
+                                   r"waiting for a CPU \d+ ms/s")
+
+    def test_thread_report_of_a_short_run_says_so(self):
+        lean = self.client("hit_load", "echo requests=5 seconds=1.000 rps=5 p50_ms=0.100 p90_ms=0.2 "
+                           "p99_ms=0.900 p999_ms=1 max_ms=2 errors=0 non2xx=0 bytes=100\n")
+        env = dict(os.environ, PATH=self.dir.name + ":" + os.environ["PATH"], HIT_PATH_THREADS="1")
+        p = subprocess.run([sys.executable, RUNNER, lean, "http://127.0.0.1:1/obj/1", "1", "8", "1",
+                            str(os.getpid())], capture_output=True, text=True, env=env, timeout=30)
+        self.assertEqual(p.stdout.split()[:2], ["5", "0.100"])
+        self.assertIn("threads: no figures", p.stderr)
+
     def test_lean_client_garbage_or_failure_is_a_failed_run(self):
         lean = self.client("hit_load", "echo requests=lots\n")
         self.assertRegex(self.run_with(lean), r"^FAILED unparsable output")
