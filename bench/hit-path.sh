@@ -188,11 +188,12 @@ record() {  # SIZE CLIENT SERVER ROUND LINE
   echo "$1 $2 $3 $4 $rps $p50 $p99 $errs $server_us $client_us $client_cores $late" >> "$RES"
   echo "round $4 $1 $2 $3: $rps req/s p50 ${p50}ms p99 ${p99}ms errors $errs;" \
     "CPU per response: server ${server_us}us, client ${client_us}us (client busy ${client_cores}" \
-    "cores)${late:+; sent late: $late}" >&2
+    "cores)$([[ $2 == open@* ]] && echo "; share of requests sent >1 ms late: $late")" >&2
 }
 
 RES=$WORK/results.txt
 : > "$RES"
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)  # printed with the figures: a loaded machine's req/s mislead
 for size in $SIZES; do
   start_all "$size"
   # Warm every cache: the second request must be a hit everywhere.
@@ -234,14 +235,14 @@ PY
   stop_all
 done
 
-PINS=""
-[ -z "${SERVER_CPUS:-}${CLIENT_CPUS:-}" ] || PINS=", servers on CPU(s) ${SERVER_CPUS:-any}, client on ${CLIENT_CPUS:-any}"
-python3 - "$RES" "$WORKERS" "$CONNS" "$DURATION" "$ROUNDS" "$CLIENT_THREADS" "$PINS" <<'PY'
+RUN_NOTES=", load average $LOAD_BEFORE before, $(cut -d' ' -f1 /proc/loadavg) after on $(nproc) cores"
+[ -z "${SERVER_CPUS:-}${CLIENT_CPUS:-}" ] || RUN_NOTES+=", servers on CPU(s) ${SERVER_CPUS:-any}, client on ${CLIENT_CPUS:-any}"
+python3 - "$RES" "$WORKERS" "$CONNS" "$DURATION" "$ROUNDS" "$CLIENT_THREADS" "$RUN_NOTES" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
-workers, conns, dur, rounds, threads, pins = sys.argv[2:8]
+workers, conns, dur, rounds, threads, notes = sys.argv[2:8]
 print(f"\nhit path: -c{conns} -d{dur}s, {rounds} rounds (medians), {workers} worker(s) per server, "
-      f"{threads} client thread(s){pins}")
+      f"{threads} client thread(s){notes}")
 print(f"{'object':8} {'client':8} {'server':10} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
       f"{'server us':>10} {'client us':>10} {'client cores':>12}")
 for obj in dict.fromkeys(x[0] for x in rows):
