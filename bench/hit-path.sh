@@ -16,6 +16,14 @@
 #   CLIENTS="hit_load wrk" SIZES=1KiB bash bench/hit-path.sh   # the two clients side by side
 #   CLIENTS="hit_load /tmp/hit_load_old" bash bench/hit-path.sh  # this client vs another build of it
 #   CDNLAB_BIN_OLD=/tmp/cdnlab-before bash bench/hit-path.sh     # adds that PoP build as cdnlab-old
+#   WORKERS=1 SERVER_CPUS=0 CLIENT_CPUS=1 bash bench/hit-path.sh  # one worker, server and client
+#                                                                  # pinned to a core each (taskset)
+#   OPEN_LOOP_SHARE=0 bash bench/hit-path.sh                       # closed loop only
+#
+# After the closed-loop rounds of a size, every server is also driven as an open loop (hit_load
+# -R, latency from each request's intended send time, so a stall is not hidden by coordinated
+# omission) at OPEN_LOOP_SHARE (default 0.7) of nginx's closed-loop median req/s: the same
+# offered load for every server, below saturation, so its p99 is tail latency, not queueing.
 #
 # Everything listens on 127.0.0.1 ephemeral-ish ports chosen below; every process started here is
 # stopped by PID on exit.
@@ -30,6 +38,12 @@ CLIENT_THREADS=${CLIENT_THREADS:-${WRK_THREADS:-1}}
 CLIENTS=${CLIENTS:-hit_load}
 SIZES=${SIZES:-1KiB 64KiB}
 BUILD=${BUILD:-build}
+OPEN_LOOP_SHARE=${OPEN_LOOP_SHARE:-0.7}
+# Optional CPU pinning (taskset lists), the same for every server: SERVER_CPUS for the servers
+# (their workers inherit it), CLIENT_CPUS for the load client.
+SERVER_PIN=() CLIENT_PIN=()
+[ -z "${SERVER_CPUS:-}" ] || SERVER_PIN=(taskset -c "$SERVER_CPUS")
+[ -z "${CLIENT_CPUS:-}" ] || CLIENT_PIN=(taskset -c "$CLIENT_CPUS")
 
 bash scripts/setup.sh varnish nginx-light wrk
 if [ -z "${CDNLAB_BIN:-}" ] && [ ! -x "$BUILD/cdnlab" ]; then
@@ -76,7 +90,7 @@ wait_http "http://127.0.0.1:$ORIGIN_PORT/obj/1"
 
 # The cdnlab PoP.
 POP_PORT=$(free_port)
-"$BIN" pop --upstream http://127.0.0.1:$ORIGIN_PORT --listen 127.0.0.1:$POP_PORT --capacity 256MiB \
+"${SERVER_PIN[@]}" "$BIN" pop --upstream http://127.0.0.1:$ORIGIN_PORT --listen 127.0.0.1:$POP_PORT --capacity 256MiB \
   --workers "$WORKERS" --id bench > "$WORK/pop.log" 2>&1 &
 PHASE_PIDS+=($!)
 SERVER_PID[cdnlab]=$!
@@ -85,7 +99,7 @@ wait_http "http://127.0.0.1:$POP_PORT/obj/1"
 # Another build of the PoP, side by side in the same rounds (CDNLAB_BIN_OLD), to show a change.
 if [ -n "${CDNLAB_BIN_OLD:-}" ]; then
   OLD_PORT=$(free_port)
-  "$CDNLAB_BIN_OLD" pop --upstream http://127.0.0.1:$ORIGIN_PORT --listen 127.0.0.1:$OLD_PORT \
+  "${SERVER_PIN[@]}" "$CDNLAB_BIN_OLD" pop --upstream http://127.0.0.1:$ORIGIN_PORT --listen 127.0.0.1:$OLD_PORT \
     --capacity 256MiB --workers "$WORKERS" --id bench-old > "$WORK/pop-old.log" 2>&1 &
   PHASE_PIDS+=($!)
   SERVER_PID[cdnlab-old]=$!
@@ -99,7 +113,7 @@ cat > "$WORK/default.vcl" <<VCL
 vcl 4.1;
 backend origin { .host = "127.0.0.1"; .port = "$ORIGIN_PORT"; }
 VCL
-varnishd -F -a 127.0.0.1:$VARNISH_PORT -f "$WORK/default.vcl" -s malloc,256m -n "$WORK/varnish" \
+"${SERVER_PIN[@]}" varnishd -F -a 127.0.0.1:$VARNISH_PORT -f "$WORK/default.vcl" -s malloc,256m -n "$WORK/varnish" \
   -p thread_pools="$WORKERS" > "$WORK/varnish.log" 2>&1 &
 PHASE_PIDS+=($!)
 SERVER_PID[varnish]=$!
@@ -133,7 +147,7 @@ http {
   }
 }
 NGINX
-nginx -c "$WORK/nginx.conf" -p "$WORK/nginx" > "$WORK/nginx.log" 2>&1 &
+"${SERVER_PIN[@]}" nginx -c "$WORK/nginx.conf" -p "$WORK/nginx" > "$WORK/nginx.log" 2>&1 &
 PHASE_PIDS+=($!)
 SERVER_PID[nginx]=$!
 wait_http "http://127.0.0.1:$NGINX_PORT/obj/1"
@@ -151,19 +165,35 @@ stop_all() {
 SERVERS=(cdnlab varnish nginx)
 [ -z "${CDNLAB_BIN_OLD:-}" ] || SERVERS=(cdnlab cdnlab-old varnish nginx)
 
-# One client run -> "rps p50_ms p99_ms errors server_us client_us client_cores", or "FAILED <why>"
-# when the client failed or printed something we cannot parse: that run is reported and left out,
-# the benchmark goes on. The CPU columns (bench/hit_path_run.py) show when the client is the limit.
+# One client run -> "rps p50_ms p99_ms errors server_us client_us client_cores late_share", or
+# "FAILED <why>" when the client failed or printed something we cannot parse: that run is reported
+# and left out, the benchmark goes on. The CPU columns (bench/hit_path_run.py) show when the
+# client is the limit. RATE, when given, makes the run an open loop at that many req/s.
 declare -A BODY_BYTES=([1KiB]=1024 [64KiB]=65536)
-run_client() {  # CLIENT URL SERVER_PID SIZE
+run_client() {  # CLIENT URL SERVER_PID SIZE [RATE]
   local client=$1
   [ "$client" = hit_load ] && client=$WORK/hit_load  # else wrk, or the path of another build
-  python3 bench/hit_path_run.py "$client" "$2" "$CLIENT_THREADS" "$CONNS" "$DURATION" "$3" \
-    "${BODY_BYTES[$4]:-}"
+  [ "$client" = open-loop ] && client=$WORK/hit_load
+  "${CLIENT_PIN[@]}" python3 bench/hit_path_run.py "$client" "$2" "$CLIENT_THREADS" "$CONNS" \
+    "$DURATION" "$3" "${BODY_BYTES[$4]:-}" ${5:+"$5"}
+}
+record() {  # SIZE CLIENT SERVER ROUND LINE
+  local line=$5
+  if [[ $line == FAILED* || -z $line ]]; then
+    echo "$1 $2 $3 $4 FAILED" >> "$RES"
+    echo "round $4 $1 $2 $3: run failed (${line#FAILED }), left out of the medians" >&2
+    return
+  fi
+  read -r rps p50 p99 errs server_us client_us client_cores late <<< "$line"
+  echo "$1 $2 $3 $4 $rps $p50 $p99 $errs $server_us $client_us $client_cores $late" >> "$RES"
+  echo "round $4 $1 $2 $3: $rps req/s p50 ${p50}ms p99 ${p99}ms errors $errs;" \
+    "CPU per response: server ${server_us}us, client ${client_us}us (client busy ${client_cores}" \
+    "cores)$([[ $2 == open@* ]] && echo "; share of requests sent >1 ms late: $late")" >&2
 }
 
 RES=$WORK/results.txt
 : > "$RES"
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)  # printed with the figures: a loaded machine's req/s mislead
 for size in $SIZES; do
   start_all "$size"
   # Warm every cache: the second request must be a hit everywhere.
@@ -177,27 +207,42 @@ for size in $SIZES; do
     for c in $CLIENTS; do
       for s in "${SERVERS[@]}"; do
         line=$(run_client "$c" "${URL[$s]}/obj/1" "${SERVER_PID[$s]}" "$size" || echo "FAILED run_client: $?")
-        if [[ $line == FAILED* || -z $line ]]; then
-          echo "$size $c $s $round FAILED" >> "$RES"
-          echo "round $round $size $c $s: run failed (${line#FAILED }), left out of the medians" >&2
-          continue
-        fi
-        read -r rps p50 p99 errs server_us client_us client_cores <<< "$line"
-        echo "$size $c $s $round $rps $p50 $p99 $errs $server_us $client_us $client_cores" >> "$RES"
-        echo "round $round $size $c $s: $rps req/s p50 ${p50}ms p99 ${p99}ms errors $errs;" \
-          "CPU per response: server ${server_us}us, $c ${client_us}us ($c busy ${client_cores} cores)" >&2
+        record "$size" "$c" "$s" "$round" "$line"
       done
     done
   done
+  # The open loop: every server at the same offered rate, a share of nginx's closed-loop median
+  # with the first client (hit_load unless CLIENTS says otherwise).
+  rate=$(python3 - "$RES" "$size" "${CLIENTS%% *}" "$OPEN_LOOP_SHARE" <<'PY'
+import statistics, sys
+res, size, client, share = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+rps = [float(x[4]) for x in map(str.split, open(res))
+       if x[:3] == [size, client, "nginx"] and x[4] != "FAILED"]
+print(int(share * statistics.median(rps)) if rps and share > 0 else "")
+PY
+)
+  if [ -n "$rate" ]; then
+    for round in $(seq 1 "$ROUNDS"); do
+      for s in "${SERVERS[@]}"; do
+        line=$(run_client open-loop "${URL[$s]}/obj/1" "${SERVER_PID[$s]}" "$size" "$rate" ||
+               echo "FAILED run_client: $?")
+        record "$size" "open@$rate" "$s" "$round" "$line"
+      done
+    done
+  elif [ "$OPEN_LOOP_SHARE" != 0 ]; then
+    echo "$size: no successful nginx run to set the open loop's rate; open loop skipped" >&2
+  fi
   stop_all
 done
 
-python3 - "$RES" "$WORKERS" "$CONNS" "$DURATION" "$ROUNDS" "$CLIENT_THREADS" <<'PY'
+RUN_NOTES=", load average $LOAD_BEFORE before, $(cut -d' ' -f1 /proc/loadavg) after on $(nproc) cores"
+[ -z "${SERVER_CPUS:-}${CLIENT_CPUS:-}" ] || RUN_NOTES+=", servers on CPU(s) ${SERVER_CPUS:-any}, client on ${CLIENT_CPUS:-any}"
+python3 - "$RES" "$WORKERS" "$CONNS" "$DURATION" "$ROUNDS" "$CLIENT_THREADS" "$RUN_NOTES" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
-workers, conns, dur, rounds, threads = sys.argv[2:7]
+workers, conns, dur, rounds, threads, notes = sys.argv[2:8]
 print(f"\nhit path: -c{conns} -d{dur}s, {rounds} rounds (medians), {workers} worker(s) per server, "
-      f"{threads} client thread(s)")
+      f"{threads} client thread(s){notes}")
 print(f"{'object':8} {'client':8} {'server':10} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
       f"{'server us':>10} {'client us':>10} {'client cores':>12}")
 for obj in dict.fromkeys(x[0] for x in rows):
@@ -213,11 +258,19 @@ for obj in dict.fromkeys(x[0] for x in rows):
             if not r:
                 print(f"{obj:8} {client:8} {s:10} {'no successful run':>28}{note}")
                 continue
-            med[s] = tuple(statistics.median(float(x[i]) for x in r) for i in (4, 5, 6, 8, 9, 10))
+            med[s] = tuple(statistics.median(float(x[i]) for x in r) for i in (4, 5, 6, 8, 9, 10, 11))
             m = med[s]
+            late = f"  (open loop: {m[6]:.1%} of requests sent >1 ms late)" if m[6] > 0 else ""
             print(f"{obj:8} {client:8} {s:10} {m[0]:10.0f} {m[1]:8.3f} {m[2]:8.3f} {m[3]:10.1f} "
-                  f"{m[4]:10.1f} {m[5]:12.2f}{note}")
+                  f"{m[4]:10.1f} {m[5]:12.2f}{note}{late}")
         peers = [s for s in ("varnish", "nginx") if s in med]
+        if client.startswith("open@"):
+            # The same offered load for every server: the comparison is the tail, not req/s.
+            if "cdnlab" in med and peers:
+                print(f"{obj:8} {client:8} open loop at {client[5:]} req/s offered: p99 cdnlab "
+                      f"{med['cdnlab'][2]:.3f} ms vs " +
+                      ", ".join(f"{s} {med[s][2]:.3f}" for s in peers) + " ms")
+            continue
         if "cdnlab" not in med or not peers:
             print(f"{obj:8} {client:8} no ratio: not enough successful runs")
             continue

@@ -17,12 +17,25 @@
 // as an error, and a connection that errs is reopened at most once per second of the run, so a
 // dead server ends the run instead of spinning it. Bounded by -d seconds and -n requests.
 //
+// Open loop (-R RATE, as wrk2): a closed loop's p99 at saturation is mostly queueing, and it
+// hides a stall: while a response is late its connection sends nothing, so the requests that
+// would have waited behind it are never timed ("coordinated omission"). With -R each connection
+// has a schedule of intended send times, RATE/CONNS per second, staggered across connections; a
+// request goes out at its intended time, or at once if the previous response came back later
+// than that, and its latency is measured from the intended time, not from when it was sent. So a
+// stall of S ms shows up in every request that was due during it, as it would for users arriving
+// at that rate. Offered below a server's capacity, the p99 is its tail latency, not saturation.
+// Requests due within kPaceSlackNs of a wake-up leave together (timed from when they actually
+// left): one timer wake-up per request would cost the client more than the server it measures.
+//
 //   cc -O2 -Wall -Wextra -Werror -pthread -o hit_load bench/hit-load/hit_load.c
-//   hit_load -c 64 -d 10 [-t 1] [-n 10000000] [-s 65536] http://127.0.0.1:8080/obj/1
+//   hit_load -c 64 -d 10 [-t 1] [-n 10000000] [-s 65536] [-R 30000] http://127.0.0.1:8080/obj/1
 //
 // Output: a human summary on stderr and one line on stdout that bench/hit_path_run.py parses:
 //   requests=N seconds=S rps=R p50_ms=.. p90_ms=.. p99_ms=.. p999_ms=.. max_ms=.. errors=E
-//   non2xx=K bytes=B
+//   non2xx=K bytes=B offered_rps=O late_sends=L
+// (offered_rps is 0 in a closed loop; late_sends counts requests sent more than 1 ms after their
+// intended time: the server or the client could not keep up with the offered rate.)
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -37,6 +50,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +65,7 @@ enum {
   kMaxConns = 10000,
   kMaxThreads = 64,
 };
+static const uint64_t kPaceSlackNs = 100000;  // open loop: how early a request may leave
 
 // ---- latency histogram (nanoseconds) ----
 
@@ -79,12 +94,14 @@ struct Config {
   double seconds;
   long long max_requests;  // over all threads
   long long expect_body;   // -1: any size
+  double rate;             // -R: requests per second over all connections; 0: closed loop
+  uint64_t interval_ns;    // open loop: time between one connection's intended sends
 };
 
 static void usage(const char* why) {
   fprintf(stderr,
           "hit_load: %s\nusage: hit_load -c CONNS -d SECONDS [-t THREADS] [-n MAX_REQUESTS] "
-          "[-s BODY_BYTES] http://IPv4:PORT/PATH\n",
+          "[-s BODY_BYTES] [-R REQUESTS_PER_SECOND] http://IPv4:PORT/PATH\n",
           why);
   exit(2);
 }
@@ -143,6 +160,7 @@ struct Conn {
   size_t head_len;
   long long body_left;
   int status;
+  uint64_t due_ns;    // open loop: when this connection's next request is meant to leave
   int close_after;    // the response said Connection: close
   double retry_at_s;  // when a failed connection may be reopened
   char head[kMaxHead];
@@ -154,7 +172,7 @@ struct Worker {
   struct Conn* conns;
   int nconns;
   uint64_t hist[kBuckets];
-  long long done, errors, non2xx, bytes;
+  long long done, errors, non2xx, bytes, late_sends;
   uint64_t max_ns;
   char first_error[200];
 };
@@ -183,10 +201,18 @@ static void closeConn(struct Worker* w, struct Conn* c, int failed) {
   (void)w;
 }
 
-// Sends the next request, or returns 0 when the -n bound is reached.
+// Sends the next request, or returns 0 when the -n bound is reached. In the open loop it is
+// called once the connection's intended time has come (or is at most kPaceSlackNs away), and
+// the latency clock starts at that intended time when it is in the past (the previous response
+// came back late), else when the request actually leaves.
 static int sendRequest(struct Worker* w, struct Conn* c) {
   if (atomic_fetch_add(&g_started, 1) >= w->cfg->max_requests) return 0;
   c->sent_ns = nowNs();
+  if (w->cfg->rate > 0) {
+    if (c->sent_ns > c->due_ns + 1000000) ++w->late_sends;
+    if (c->due_ns < c->sent_ns) c->sent_ns = c->due_ns;  // late: the clock started when due
+    c->due_ns += w->cfg->interval_ns;
+  }
   ssize_t n = send(c->fd, w->cfg->request, w->cfg->request_len, MSG_NOSIGNAL);
   if (n != (ssize_t)w->cfg->request_len) {
     // The socket's send buffer is empty between requests (one in flight), so a short send
@@ -299,7 +325,8 @@ static void finishResponse(struct Worker* w, struct Conn* c) {
     closeConn(w, c, 0);
     return;
   }
-  if (now < g_end_ns) sendRequest(w, c);
+  // The open loop sends the next request when it is due (the worker's loop does that).
+  if (now < g_end_ns && (w->cfg->rate == 0 || now + kPaceSlackNs >= c->due_ns)) sendRequest(w, c);
 }
 
 // Consumes what one read returned. Returns 0 when the connection must be closed as failed.
@@ -358,23 +385,35 @@ static void* runWorker(void* arg) {
   struct Worker* w = arg;
   static _Thread_local char buf[kRecvBuffer];
   struct epoll_event events[256];
+  const int open_loop = w->cfg->rate > 0;
   for (int i = 0; i < w->nconns; ++i)
-    if (openConn(w, &w->conns[i])) sendRequest(w, &w->conns[i]);
+    if (openConn(w, &w->conns[i]) && !open_loop) sendRequest(w, &w->conns[i]);
   for (;;) {
     uint64_t now = nowNs();
     if (now >= g_end_ns) break;
     int busy = 0;
+    // Wake at the deadline, within 100 ms to reopen failed connections, or (open loop) when
+    // the next idle connection's request is due.
+    uint64_t wake_ns = now + 100000000ull < g_end_ns ? now + 100000000ull : g_end_ns;
     for (int i = 0; i < w->nconns; ++i) {
       struct Conn* c = &w->conns[i];
       if (c->fd < 0 && (double)(now - g_start_ns) / 1e9 >= c->retry_at_s &&
-          atomic_load(&g_started) < w->cfg->max_requests && openConn(w, c))
+          atomic_load(&g_started) < w->cfg->max_requests && openConn(w, c) && !open_loop)
         sendRequest(w, c);
+      if (open_loop && c->fd >= 0 && c->state == kIdle &&
+          atomic_load(&g_started) < w->cfg->max_requests) {
+        if (c->due_ns <= now + kPaceSlackNs) sendRequest(w, c);
+        else if (c->due_ns < wake_ns) wake_ns = c->due_ns;
+      }
       if (c->fd >= 0 && c->state != kIdle) busy = 1;
     }
     if (!busy && atomic_load(&g_started) >= w->cfg->max_requests) break;  // -n reached, all in
-    // Wake at the deadline, or within 100 ms to reopen failed connections.
-    uint64_t left_ms = (g_end_ns - now) / 1000000 + 1;
-    int n = epoll_wait(w->epoll_fd, events, 256, left_ms < 100 ? (int)left_ms : 100);
+    // epoll_pwait2 takes a nanosecond timeout: epoll_wait's milliseconds would send an open
+    // loop's requests up to a millisecond late and put that into every latency.
+    uint64_t wait_ns = wake_ns > now ? wake_ns - now : 0;
+    struct timespec timeout = {.tv_sec = (time_t)(wait_ns / 1000000000ull),
+                               .tv_nsec = (long)(wait_ns % 1000000000ull)};
+    int n = epoll_pwait2(w->epoll_fd, events, 256, &timeout, NULL);
     if (n < 0 && errno != EINTR) {
       noteError(w, strerror(errno));
       break;
@@ -443,13 +482,14 @@ int main(int argc, char** argv) {
   struct Config cfg = {.conns = 0, .threads = 1, .seconds = 0, .max_requests = 1ll << 40,
                        .expect_body = -1};
   int opt;
-  while ((opt = getopt(argc, argv, "c:d:t:n:s:")) != -1) {
+  while ((opt = getopt(argc, argv, "c:d:t:n:s:R:")) != -1) {
     switch (opt) {
       case 'c': cfg.conns = (int)parseCount(optarg, "-c", 1, kMaxConns); break;
       case 'd': cfg.seconds = (double)parseCount(optarg, "-d", 1, 3600); break;
       case 't': cfg.threads = (int)parseCount(optarg, "-t", 1, kMaxThreads); break;
       case 'n': cfg.max_requests = parseCount(optarg, "-n", 1, 1ll << 40); break;
       case 's': cfg.expect_body = parseCount(optarg, "-s", 0, 1ll << 40); break;
+      case 'R': cfg.rate = (double)parseCount(optarg, "-R", 1, 100000000); break;
       default: usage("unknown option");
     }
   }
@@ -465,6 +505,16 @@ int main(int argc, char** argv) {
   for (int i = 0; i < cfg.conns; ++i) conns[i].fd = -1;
   g_start_ns = nowNs();
   g_end_ns = g_start_ns + (uint64_t)(cfg.seconds * 1e9);
+  if (cfg.rate > 0) {
+    // Each connection offers RATE/CONNS per second; their schedules are staggered evenly so
+    // the requests arrive spread over time, not in bursts of CONNS.
+    cfg.interval_ns = (uint64_t)((double)cfg.conns / cfg.rate * 1e9);
+    if (cfg.interval_ns == 0) cfg.interval_ns = 1;
+    for (int i = 0; i < cfg.conns; ++i)
+      conns[i].due_ns = g_start_ns + cfg.interval_ns * (uint64_t)i / (uint64_t)cfg.conns;
+    // The default 50 us timer slack would add itself to every paced send.
+    prctl(PR_SET_TIMERSLACK, 1000, 0, 0, 0);
+  }
   for (int t = 0, first = 0; t < cfg.threads; ++t) {
     struct Worker* w = &workers[t];
     int share = cfg.conns / cfg.threads + (t < cfg.conns % cfg.threads);
@@ -477,7 +527,7 @@ int main(int argc, char** argv) {
     if (pthread_create(&tids[t], NULL, runWorker, w) != 0) usage("pthread_create failed");
   }
   uint64_t hist[kBuckets] = {0};
-  long long done = 0, errors = 0, non2xx = 0, bytes = 0;
+  long long done = 0, errors = 0, non2xx = 0, bytes = 0, late_sends = 0;
   uint64_t max_ns = 0;
   const char* first_error = "";
   for (int t = 0; t < cfg.threads; ++t) {
@@ -488,6 +538,7 @@ int main(int argc, char** argv) {
     errors += w->errors;
     non2xx += w->non2xx;
     bytes += w->bytes;
+    late_sends += w->late_sends;
     if (w->max_ns > max_ns) max_ns = w->max_ns;
     if (!first_error[0]) first_error = w->first_error;
     close(w->epoll_fd);
@@ -507,9 +558,13 @@ int main(int argc, char** argv) {
           done, seconds, done / seconds, bytes / seconds / 1e6, p50, p90, p99, p999,
           max_ns / 1e6, non2xx, errors, first_error[0] ? " (first: " : "", first_error,
           first_error[0] ? ")" : "");
+  if (cfg.rate > 0)
+    fprintf(stderr, "hit_load: open loop at %.0f req/s offered (latency from each request's "
+            "intended send time); %lld requests left more than 1 ms late\n", cfg.rate, late_sends);
   printf("requests=%lld seconds=%.3f rps=%.0f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f p999_ms=%.3f "
-         "max_ms=%.3f errors=%lld non2xx=%lld bytes=%lld\n",
-         done, seconds, done / seconds, p50, p90, p99, p999, max_ns / 1e6, errors, non2xx, bytes);
+         "max_ms=%.3f errors=%lld non2xx=%lld bytes=%lld offered_rps=%.0f late_sends=%lld\n",
+         done, seconds, done / seconds, p50, p90, p99, p999, max_ns / 1e6, errors, non2xx, bytes,
+         cfg.rate, late_sends);
   free(conns);
   free(workers);
   return 0;

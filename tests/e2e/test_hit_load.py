@@ -36,10 +36,12 @@ def run_client(client, *args, timeout=30):
 
 
 class ScriptedServer:
-    """Accepts connections and answers every request on them with the same raw bytes."""
+    """Accepts connections and answers every request on them with the same raw bytes, each after
+    `delay` seconds."""
 
-    def __init__(self, reply: bytes):
+    def __init__(self, reply: bytes, delay: float = 0):
         self.reply = reply
+        self.delay = delay
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(64)
@@ -68,6 +70,8 @@ class ScriptedServer:
                 buf += data
                 while b"\r\n\r\n" in buf:
                     buf = buf.split(b"\r\n\r\n", 1)[1]
+                    if self.delay:
+                        time.sleep(self.delay)  # a slow server, the point of the test using it
                     try:
                         conn.sendall(self.reply)
                     except OSError:
@@ -205,10 +209,50 @@ class HitLoadTest(unittest.TestCase):
         errors = int(re.search(r"\((\d+) errors", p.stderr).group(1))
         self.assertLessEqual(errors, 16)
 
+    def test_open_loop_offers_the_rate_and_no_more(self):
+        # -R 400 over 2 s: 800 requests are due; the client never sends ahead of its schedule,
+        # and a PoP serving hits keeps up with 400 req/s even on a busy machine (a connection
+        # that falls behind sends its overdue requests at once, so the count catches up).
+        before = self.hits()
+        rc, kv, err = run_client(self.client, "-c", 4, "-d", 2, "-R", 400, "-s", 65536,
+                                 self.pop.url() + "/obj/1")
+        self.assertEqual(rc, 0, err)
+        done = int(kv["requests"])
+        self.assertLessEqual(done, 800 + 4)
+        self.assertGreaterEqual(done, 400)
+        self.assertLessEqual(done, self.hits() - before)
+        self.assertEqual((kv["offered_rps"], kv["errors"]), ("400", "0"))
+        self.assertIn("open loop at 400 req/s offered", err)
+
+    def test_open_loop_times_from_the_intended_send(self):
+        # A server that takes 100 ms per response, one connection, 50 requests/s offered: each
+        # response comes back after the next request was due. A closed loop (and wrk) would
+        # time every request at ~100 ms and hide the backlog (coordinated omission); the open
+        # loop times each from when it was meant to leave, so the wait in the queue counts and
+        # the latencies grow through the run (request k is answered ~100 (k+1) ms after the
+        # start but was due at 20 k ms).
+        reply = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        server = ScriptedServer(reply, delay=0.1)
+        try:
+            url = f"http://127.0.0.1:{server.port}/x"
+            rc, closed, err = run_client(self.client, "-c", 1, "-d", 2, url)
+            self.assertEqual(rc, 0, err)
+            rc, opened, err = run_client(self.client, "-c", 1, "-d", 2, "-R", 50, url)
+            self.assertEqual(rc, 0, err)
+        finally:
+            server.close()
+        self.assertEqual(closed["offered_rps"], "0")
+        self.assertLess(float(closed["p50_ms"]), 400)
+        self.assertGreater(float(opened["p99_ms"]), 500)
+        self.assertGreater(float(opened["p50_ms"]), float(closed["p50_ms"]))
+        self.assertGreater(int(opened["late_sends"]), 0)
+
     def test_usage_errors_exit_2(self):
         for args in (["-c", "0", "-d", "1", "http://127.0.0.1:1/"], ["-c", "1", "http://127.0.0.1:1/"],
                      ["-c", "1", "-d", "1", "http://localhost:1/"], ["-c", "1", "-d", "1", "https://127.0.0.1:1/"],
-                     ["-c", "1", "-d", "1", "-t", "2", "http://127.0.0.1:1/"], ["-c", "1", "-d", "1"]):
+                     ["-c", "1", "-d", "1", "-t", "2", "http://127.0.0.1:1/"], ["-c", "1", "-d", "1"],
+                     ["-c", "1", "-d", "1", "-R", "0", "http://127.0.0.1:1/"],
+                     ["-c", "1", "-d", "1", "-R", "fast", "http://127.0.0.1:1/"]):
             p = subprocess.run([self.client] + args, capture_output=True, text=True, timeout=10)
             self.assertEqual(p.returncode, 2, args)
             self.assertIn("usage: hit_load", p.stderr)

@@ -59,7 +59,8 @@ class RunnerTest(unittest.TestCase):
         self.client("wrk", "cat <<'EOF'\n" + WRK_REPORT + "EOF\n")
         fields = self.run_with("wrk").split()
         self.assertEqual(fields[:4], ["12345", "0.290", "1.500", "7"])
-        self.assertEqual(len(fields), 7)
+        self.assertEqual(len(fields), 8)
+        self.assertEqual(fields[7], "0.0000")  # a closed loop sends nothing late
 
     def test_stdev_column_ending_in_50_percent_is_not_the_median(self):
         # wrk's "+/- Stdev" column reads like a percentile line; the median is the 50% row.
@@ -83,6 +84,46 @@ class RunnerTest(unittest.TestCase):
         with open(os.path.join(self.dir.name, "args")) as f:
             self.assertEqual(f.read().split(), ["-t", "1", "-c", "8", "-d", "1", "-s", "65536",
                                                 "http://127.0.0.1:1/obj/1"])
+
+    def test_open_loop_rate_is_passed_and_late_sends_reported(self):
+        lean = self.client("hit_load", 'echo "$@" > "$(dirname "$0")/args"\n'
+                           "echo requests=400 seconds=1.000 rps=400 p50_ms=0.100 p90_ms=0.2 p99_ms=0.900 "
+                           "p999_ms=1 max_ms=2 errors=0 non2xx=0 bytes=100 offered_rps=500 late_sends=100\n")
+        fields = self.run_with(lean, "", "500").split()
+        self.assertEqual(fields[:4] + fields[7:], ["400", "0.100", "0.900", "0", "0.2500"])
+        with open(os.path.join(self.dir.name, "args")) as f:
+            self.assertEqual(f.read().split(), ["-t", "1", "-c", "8", "-d", "1", "-R", "500",
+                                                "http://127.0.0.1:1/obj/1"])
+
+    def test_wrk_open_loop_is_refused(self):
+        self.client("wrk", "cat <<'EOF'\n" + WRK_REPORT + "EOF\n")
+        self.assertRegex(self.run_with("wrk", "", "500"), r"^FAILED wrk has no open loop")
+
+    def test_thread_report_watches_the_run_and_keeps_the_result_line(self):
+        # HIT_PATH_THREADS=1: a window from 1 s into the run to 2 s before its end; the client
+        # here is a busy shell loop for 5 s, the "server" this test's process (idle).
+        lean = self.client("hit_load", "exec python3 -c 'import time\nend = time.monotonic() + 5\n"
+                           "while time.monotonic() < end: pass\nprint(\"requests=500 seconds=5.000 rps=100 "
+                           "p50_ms=0.100 p90_ms=0.2 p99_ms=0.900 p999_ms=1 max_ms=2 errors=0 non2xx=0 "
+                           "bytes=100\")'\n")
+        env = dict(os.environ, PATH=self.dir.name + ":" + os.environ["PATH"], HIT_PATH_THREADS="1")
+        p = subprocess.run([sys.executable, RUNNER, lean, "http://127.0.0.1:1/obj/1", "1", "8", "5",
+                            str(os.getpid())], capture_output=True, text=True, env=env, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout.split()[:4], ["100", "0.100", "0.900", "0"])
+        self.assertRegex(p.stderr, r"threads: [\d.]+ s window, machine idle [\d.]+% of \d+ cores")
+        # The client's busy loop is listed by name and thread id (a client's threads always are).
+        self.assertRegex(p.stderr, r"threads: client python3\[\d+\]: [\d.]+ cores, runnable but "
+                                   r"waiting for a CPU \d+ ms/s")
+
+    def test_thread_report_of_a_short_run_says_so(self):
+        lean = self.client("hit_load", "echo requests=5 seconds=1.000 rps=5 p50_ms=0.100 p90_ms=0.2 "
+                           "p99_ms=0.900 p999_ms=1 max_ms=2 errors=0 non2xx=0 bytes=100\n")
+        env = dict(os.environ, PATH=self.dir.name + ":" + os.environ["PATH"], HIT_PATH_THREADS="1")
+        p = subprocess.run([sys.executable, RUNNER, lean, "http://127.0.0.1:1/obj/1", "1", "8", "1",
+                            str(os.getpid())], capture_output=True, text=True, env=env, timeout=30)
+        self.assertEqual(p.stdout.split()[:2], ["5", "0.100"])
+        self.assertIn("threads: no figures", p.stderr)
 
     def test_lean_client_garbage_or_failure_is_a_failed_run(self):
         lean = self.client("hit_load", "echo requests=lots\n")
