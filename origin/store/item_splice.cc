@@ -123,10 +123,13 @@ std::optional<std::vector<TopLevelSet>> topLevelConstantSets(const expr::Update&
 
 namespace {
 
-// `"name":{...}` as toJson writes one member.
+// `"name":{...}` as toJson writes one member. The buffer and writer are the thread's own, kept
+// between calls, so a member costs no allocation once they have grown.
 void appendMember(std::string& out, std::string_view name, const AttributeValue& value) {
-  rapidjson::StringBuffer sb;
-  JsonWriter w(sb);
+  thread_local rapidjson::StringBuffer sb;
+  thread_local JsonWriter w(sb);
+  sb.Clear();
+  w.Reset(sb);
   w.StartObject();
   w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
   writeAttributeValue(value, w);

@@ -297,7 +297,8 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
   auto itemKey = encodeKeyMap(*desc, *keyMap, &err);
   if (!itemKey) return false;
   if (update) {
-    for (const auto& p : update->targetPaths()) {
+    for (const auto& action : update->actions) {  // what targetPaths() lists, without copying the paths
+      const expr::Path& p = action.path;
       if (p.topLevel() == desc->key.hashName || p.topLevel() == desc->key.rangeName) {
         err = validation("One or more parameter values were invalid: Cannot update attribute " + p.topLevel() +
                          ". This attribute is part of the key");

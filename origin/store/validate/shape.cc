@@ -101,6 +101,7 @@ struct NodeInfo {
   TypeOf type;
   bool required = false;
   bool tableName = false;
+  bool notNull = false;
 };
 
 using NodeIndex = std::unordered_map<const Value*, NodeInfo>;
@@ -112,6 +113,7 @@ void indexNodes(const Value& v, NodeIndex& index) {
     info.type = computeTypeOf(v);
     info.required = find(*info.resolved, "required") != nullptr;
     info.tableName = find(*info.resolved, "tableName") != nullptr;
+    info.notNull = find(*info.resolved, "notNull") != nullptr;
     index.emplace(&v, info);
   }
   if (v.IsObject())
@@ -139,6 +141,7 @@ NodeInfo infoOf(const Value& spec) {
   info.type = computeTypeOf(spec);
   info.required = find(*info.resolved, "required") != nullptr;
   info.tableName = find(*info.resolved, "tableName") != nullptr;
+  info.notNull = find(*info.resolved, "notNull") != nullptr;
   return info;
 }
 
@@ -408,10 +411,12 @@ struct Checker {
   }
 
   void member(std::string_view key, const Value* data, const Value& shape, std::string_view parent) {
-    const Value& spec = resolve(shape);
+    const NodeInfo info = infoOf(shape);
+    const Value& spec = *info.resolved;
     if (!spec.IsObject()) return;
     if (data && data->IsNull()) data = nullptr;
-    TypeOf t = typeOf(spec);
+    if (!data && !info.notNull) return;  // an absent member can only break notNull
+    TypeOf t = info.type;
     bool integerType = isIntegerType(t.base);
     for (const auto& v : spec.GetObject()) {
       if (errors.size() >= 10) return;
