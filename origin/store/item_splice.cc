@@ -194,4 +194,10 @@ std::optional<SplicedItem> spliceTopLevelSets(std::string_view stored, const std
   return out;
 }
 
+std::optional<size_t> storedItemSize(std::string_view stored) {
+  auto scanned = spliceTopLevelSets(stored, {});  // nothing to set: the scan and the sizes
+  if (!scanned) return std::nullopt;
+  return scanned->oldSize;
+}
+
 }  // namespace cdnlab::store

@@ -46,6 +46,10 @@ struct SplicedItem {
 // when `stored` is not in the form toJson writes (the caller then parses it the general way).
 std::optional<SplicedItem> spliceTopLevelSets(std::string_view stored, const std::vector<TopLevelSet>& sets);
 
+// itemSize() of the stored item JSON `stored`, measured on the text (PutItem's old item when only
+// its size matters); nullopt when it is not in the form toJson writes.
+std::optional<size_t> storedItemSize(std::string_view stored);
+
 // The size (model/size.h) of one stored AttributeValue JSON text, without building the value for
 // S, N, B, BOOL and NULL; nullopt when the text is malformed.
 std::optional<size_t> storedValueSize(std::string_view json);

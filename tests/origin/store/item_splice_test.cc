@@ -131,6 +131,16 @@ TEST(ItemSpliceDeclines, UpdatesOtherThanTopLevelConstantSets) {
   EXPECT_EQ((*sorted)[1].name, "b");
 }
 
+TEST(StoredItemSize, EqualsTheModelsSizeOrDeclines) {
+  Item item = mapOf(kStoredItem);
+  auto size = storedItemSize(toJson(item));
+  ASSERT_TRUE(size.has_value());
+  EXPECT_EQ(*size, itemSize(item));
+  EXPECT_EQ(storedItemSize("{}"), std::optional<size_t>(0));
+  EXPECT_FALSE(storedItemSize(R"({"b":{"S":"1"},"a":{"S":"2"}})").has_value());
+  EXPECT_FALSE(storedItemSize(R"({"a":{"S":"1"})").has_value());
+}
+
 TEST(StoredValueSize, EqualsTheModelsSize) {
   for (const char* v : {R"({"S":""})", R"({"S":"a\"b\\c\n\u0001"})", R"({"S":"ends in a backslash\\"})", R"({"S":"\\\""})", "{\"S\":\"\xc3\xa9\xe4\xb8\x96\"}",
                         R"({"N":"0"})", R"({"N":"-123.456"})", R"({"N":"1E+10"})", R"({"B":""})",

@@ -99,5 +99,28 @@ TEST_F(ServiceUpdateSplice, AbsentItemAndConditionsTakeTheGeneralPath) {
   EXPECT_EQ(tableSize(kFast), tableSize(kSlow));
 }
 
+// PutItem measures a replaced item on its stored text (no condition, ALL_OLD, index or stream):
+// counts, sizes and capacity as the general path's.
+TEST_F(ServiceUpdateSplice, PutItemOverAnItemCountsAsTheGeneralPath) {
+  const std::string big(2500, 'b');
+  Reply first = both("PutItem", R"({"TableName":"TABLE","Item":{"id":{"S":"k"},"f":{"S":")" + big + R"("},"n":{"N":"12.50"}},"ReturnConsumedCapacity":"TOTAL"})");
+  EXPECT_EQ(first["ConsumedCapacity"]["CapacityUnits"].GetDouble(), 3.0) << first.body;
+  // Smaller over larger: the old item's 3 units.
+  Reply second = both("PutItem", R"({"TableName":"TABLE","Item":{"id":{"S":"k"},"g":{"BOOL":true}},"ReturnConsumedCapacity":"TOTAL","ReturnValues":"NONE"})");
+  EXPECT_EQ(second["ConsumedCapacity"]["CapacityUnits"].GetDouble(), 3.0) << second.body;
+  both("PutItem", R"({"TableName":"TABLE","Item":{"id":{"S":"k2"},"l":{"L":[{"S":"x"},{"M":{"a":{"NS":["1","2"]}}}]}}})");
+  both("PutItem", R"({"TableName":"TABLE","Item":{"id":{"S":"k2"},"l":{"SS":["x","y"]}}})");
+  Reply old = both("PutItem", R"({"TableName":"TABLE","Item":{"id":{"S":"k2"}},"ReturnValues":"ALL_OLD"})");
+  EXPECT_EQ(json(old["Attributes"]), R"({"id":{"S":"k2"},"l":{"SS":["x","y"]}})");
+  Reply g = both("GetItem", R"({"TableName":"TABLE","Key":{"id":{"S":"k"}}})");
+  EXPECT_EQ(json(g["Item"]), R"({"g":{"BOOL":true},"id":{"S":"k"}})");
+  EXPECT_EQ(tableSize(kFast), tableSize(kSlow));
+  EXPECT_EQ(tableSize(kFast), 2 + 1 + 1 + 1 + 2 + 2);  // {id:k, g:true} + {id:k2}
+  Reply d = ok("DescribeTable", R"({"TableName":"Fast"})");
+  EXPECT_EQ(d["Table"]["ItemCount"].GetInt64(), 2);
+  Reply ds = ok("DescribeTable", R"({"TableName":"Strm"})");
+  EXPECT_EQ(ds["Table"]["ItemCount"].GetInt64(), 2);
+}
+
 }  // namespace
 }  // namespace cdnlab::store
