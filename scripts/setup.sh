@@ -9,7 +9,7 @@ BUILD_PKGS=(
   build-essential cmake pkg-config ninja-build
   libuv1-dev libssl-dev libxxhash-dev libmaxminddb-dev mmdb-bin libzstd-dev zstd
   libgtest-dev libgmock-dev libbenchmark-dev
-  rapidjson-dev libyaml-cpp-dev libcli11-dev librocksdb-dev libzip-dev libwslay-dev
+  rapidjson-dev libyaml-cpp-dev libcli11-dev librocksdb-dev libzip-dev libwslay-dev libdeflate-dev
 )
 TEST_PKGS=(curl python3 python3-boto3 awscli chromium python3-websockets nginx-light openssl)
 

@@ -3,8 +3,9 @@
 
 For each binary: `cdnlab store --in-memory --workers 1` under valgrind's callgrind with
 instrumentation off, 200 YCSB-like items (ten 100-byte fields) put and read once to warm up, then
-instrumentation on for N requests of one kind (GetItem, UpdateItem of one field, or the GET /
-health line), dumped and divided by N. Side by side for an OLD and a NEW build:
+instrumentation on for N requests of one kind (GetItem, UpdateItem of one field, PutItem of a
+whole item, or the GET / health line), dumped and divided by N; INSTR_KINDS=get,update,put,health
+picks the kinds. Side by side for an OLD and a NEW build:
 
   /usr/bin/python3 bench/store/instructions.py OLD_BIN NEW_BIN [N]
 
@@ -20,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 
-KINDS = ["get", "update", "health"]
+KINDS = os.environ.get("INSTR_KINDS", "get,update,put,health").split(",")
 ITEMS = 200
 
 
@@ -81,6 +82,8 @@ def measure(tag, binary, kind, n, out_dir):
             key = {"ycsb_key": {"S": f"user{k % ITEMS}"}}
             if kind == "get":
                 store.call("GetItem", {"TableName": "usertable", "Key": key})
+            elif kind == "put":
+                store.call("PutItem", {"TableName": "usertable", "Item": item(k % ITEMS)})
             elif kind == "update":
                 store.call("UpdateItem", {"TableName": "usertable", "Key": key, "UpdateExpression": "SET field3 = :v",
                                           "ExpressionAttributeValues": {":v": {"S": "y" * 100}}})

@@ -169,7 +169,8 @@ bool sameTypes(const Value* list) {
 
 bool checkExpressionParams(const Value& d, std::initializer_list<const char*> expressions,
                            std::initializer_list<const char*> nonExpressions, ApiError& err) {
-  std::vector<std::string> exprParams, nonExprParams;
+  // The parameter names are the callers' literals: kept as pointers, no string copies per request.
+  std::vector<const char*> exprParams, nonExprParams;
   for (const char* e : expressions)
     if (has(d, e)) exprParams.push_back(e);
   if (!exprParams.empty()) {
@@ -180,9 +181,12 @@ bool checkExpressionParams(const Value& d, std::initializer_list<const char*> ex
       if (has(d, n)) nonExprParams.push_back(n);
     }
     if (!nonExprParams.empty()) {
-      auto list = [](const std::vector<std::string>& v) {
+      auto list = [](const std::vector<const char*>& v) {
         std::string s;
-        for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+        for (size_t i = 0; i < v.size(); ++i) {
+          if (i) s += ", ";
+          s += v[i];
+        }
         return s;
       };
       return invalid(err, "Can not use both expression and non-expression parameters in the same request: "
@@ -192,16 +196,19 @@ bool checkExpressionParams(const Value& d, std::initializer_list<const char*> ex
   }
   if (has(d, "ExpressionAttributeNames") && exprParams.empty())
     return invalid(err, "ExpressionAttributeNames can only be specified when using expressions");
-  std::vector<std::string> valueExprs;
+  std::vector<const char*> valueExprs;
   for (const char* e : expressions)
     if (std::string_view(e) != "ProjectionExpression") valueExprs.push_back(e);
   if (!valueExprs.empty() && has(d, "ExpressionAttributeValues")) {
     bool none = true;
-    for (const auto& e : valueExprs)
-      if (has(d, e.c_str())) none = false;
+    for (const char* e : valueExprs)
+      if (has(d, e)) none = false;
     if (none) {
       std::string names;
-      for (size_t i = 0; i < valueExprs.size(); ++i) names += (i ? " and " : "") + valueExprs[i];
+      for (size_t i = 0; i < valueExprs.size(); ++i) {
+        if (i) names += " and ";
+        names += valueExprs[i];
+      }
       return invalid(err, "ExpressionAttributeValues can only be specified when using expressions: " + names + " " +
                               (valueExprs.size() > 1 ? "are" : "is") + " null");
     }

@@ -1,6 +1,7 @@
 // Single-item operations: PutItem, GetItem, UpdateItem, DeleteItem. A conditional write holds
 // its item's lock stripe from the read of the old item to the write of the new one, so the
 // check and the write are atomic under concurrent clients.
+#include "origin/store/item_splice.h"
 #include "origin/store/json_out.h"
 #include "origin/store/legacy.h"
 #include "origin/store/model/json.h"
@@ -59,6 +60,52 @@ bool readWriteCondition(const rapidjson::Value& d, std::optional<expr::Condition
          checkAllUsed(ph, err);
 }
 
+// The stored record as an item; false when it does not parse (then it counts as absent, as
+// Service::readItem treats it).
+bool parseStoredItem(std::string_view stored, Item& item) {
+  auto m = attributeMapFromJson(stored);
+  if (!m) return false;
+  item = std::move(*m);
+  return true;
+}
+
+// ReturnValues of an update the splice applied: the stored JSON (ALL_OLD) and the spliced one
+// (ALL_NEW) as they are, the replaced attributes' stored values (UPDATED_OLD), the SET values
+// (UPDATED_NEW); the same bytes the general path writes from its maps.
+void writeSplicedAttributes(JsonWriter& w, rapidjson::StringBuffer& sb, ReturnValues rv, std::string_view stored, const SplicedItem& spliced,
+                            const std::vector<TopLevelSet>& sets) {
+  switch (rv) {
+    case ReturnValues::None: return;
+    case ReturnValues::AllOld:
+      key(w, "Attributes");
+      rawValue(w, sb, stored, rapidjson::kObjectType);
+      return;
+    case ReturnValues::AllNew:
+      key(w, "Attributes");
+      rawValue(w, sb, spliced.json, rapidjson::kObjectType);
+      return;
+    case ReturnValues::UpdatedOld:
+      if (spliced.replaced.empty()) return;
+      key(w, "Attributes");
+      w.StartObject();
+      for (const auto& r : spliced.replaced) {
+        key(w, r.name);
+        rawValue(w, sb, r.json, rapidjson::kObjectType);
+      }
+      w.EndObject();
+      return;
+    case ReturnValues::UpdatedNew:
+      key(w, "Attributes");
+      w.StartObject();
+      for (const auto& s : sets) {
+        key(w, s.name);
+        writeAttributeValue(*s.value, w);
+      }
+      w.EndObject();
+      return;
+  }
+}
+
 // Before any write is admitted its cost is one unit; it pays the rest once it knows the item sizes.
 constexpr double kWriteEstimate = 1;
 double readEstimate(bool consistent) { return consistent ? 1 : 0.5; }
@@ -97,20 +144,41 @@ bool Service::putItem(const Doc& d, Out& out, ApiError& err) {
   auto itemKey = encodeItemKey(*desc, *item, &err);
   if (!itemKey) return false;
   if (!admitCapacity(*st, *desc, CapacityKind::Write, kWriteEstimate, err)) return false;
+  // Without a condition, ALL_OLD, index entries or a stream record, the old item matters only by
+  // its size (counters and capacity): it is measured on the stored text, not parsed into a map.
+  const bool sizeOnly = !cond && opt.rv != ReturnValues::AllOld && desc->indexes.empty() && !desc->streamEnabled;
   Item old;
   bool hadOld;
+  size_t oldSize = 0;
   {
     auto guard = locks_.lockKeys({*itemKey});
-    if (!readChecked(*itemKey, cond, opt.returnOldOnFailure, old, hadOld, err)) return false;
+    std::string stored;
+    std::optional<size_t> storedSize;  // set when the fast path applies: 0 for no old item
+    bool found = false;
+    if (sizeOnly) {
+      found = engine_.get(*itemKey, &stored);
+      storedSize = found ? storedItemSize(stored) : size_t{0};
+    }
     rocksdb::WriteBatch batch;
-    WriteDelta delta;
-    appendItemWrite(batch, *desc, *itemKey, hadOld ? &old : nullptr, &*item, &delta);
-    if (!writeBatch(batch, out, err)) return false;
-    applyDelta(st->stats, delta);
+    if (storedSize) {
+      hadOld = found;
+      oldSize = *storedSize;
+      batch.Put(*itemKey, toJson(*item));
+      if (!writeBatch(batch, out, err)) return false;
+      if (!found) st->stats.items += 1;
+      st->stats.bytes += static_cast<int64_t>(newSize) - static_cast<int64_t>(oldSize);
+    } else {
+      if (!readChecked(*itemKey, cond, opt.returnOldOnFailure, old, hadOld, err)) return false;
+      WriteDelta delta;
+      appendItemWrite(batch, *desc, *itemKey, hadOld ? &old : nullptr, &*item, &delta);
+      if (!writeBatch(batch, out, err)) return false;
+      applyDelta(st->stats, delta);
+      if (hadOld) oldSize = itemSize(old);
+    }
   }
   out.w.StartObject();
   if (opt.rv == ReturnValues::AllOld && hadOld) writeItemMember(out.w, "Attributes", old);
-  const double units = writeUnits(std::max(newSize, hadOld ? itemSize(old) : 0));  // metered even when not returned
+  const double units = writeUnits(std::max(newSize, oldSize));  // metered even when not returned
   chargeCapacity(*st, *desc, CapacityKind::Write, units - kWriteEstimate);
   if (opt.cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
@@ -250,7 +318,8 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
   auto itemKey = encodeKeyMap(*desc, *keyMap, &err);
   if (!itemKey) return false;
   if (update) {
-    for (const auto& p : update->targetPaths()) {
+    for (const auto& action : update->actions) {  // what targetPaths() lists, without copying the paths
+      const expr::Path& p = action.path;
       if (p.topLevel() == desc->key.hashName || p.topLevel() == desc->key.rangeName) {
         err = validation("One or more parameter values were invalid: Cannot update attribute " + p.topLevel() +
                          ". This attribute is part of the key");
@@ -259,35 +328,70 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
     }
   }
   if (!admitCapacity(*st, *desc, CapacityKind::Write, kWriteEstimate, err)) return false;
+  // The fast path: top-level SETs of constants, no condition, on a table whose write is one record
+  // (no index entries or stream records to derive from the old and new item).
+  std::optional<std::vector<TopLevelSet>> sets;
+  if (update && !cond && desc->indexes.empty() && !desc->streamEnabled) sets = topLevelConstantSets(*update);
+  std::string stored;
+  std::optional<SplicedItem> spliced;
   Item old;
   bool hadOld;
   Item next;
   std::vector<expr::Path> updated;
   {
     auto guard = locks_.lockKeys({*itemKey});
-    if (!readChecked(*itemKey, cond, opt.returnOldOnFailure, old, hadOld, err)) return false;
-    Item base = hadOld ? old : *keyMap;
-    if (update) {
-      auto o = expr::applyUpdate(*update, base);
-      if (!o) {
-        err = fromExpr(o.error());
+    hadOld = engine_.get(*itemKey, &stored);
+    if (hadOld && sets) spliced = spliceTopLevelSets(stored, *sets);
+    if (spliced) {
+      if (spliced->newSize > kMaxItemSize) {
+        err = validation("Item size to update has exceeded the maximum allowed size");
         return false;
       }
-      next = std::move(o->item);
-      updated = std::move(o->updatedPaths);
+      rocksdb::WriteBatch batch;
+      batch.Put(*itemKey, spliced->json);
+      if (!writeBatch(batch, out, err)) return false;
+      st->stats.bytes += static_cast<int64_t>(spliced->newSize) - static_cast<int64_t>(spliced->oldSize);
     } else {
-      next = std::move(base);
+      hadOld = hadOld && parseStoredItem(stored, old);
+      if (cond && !expr::evaluate(*cond, hadOld ? old : Item{})) {
+        err = conditionFailedWith(hadOld ? &old : nullptr, opt.returnOldOnFailure);
+        return false;
+      }
+      Item base = hadOld ? old : *keyMap;
+      if (update) {
+        auto o = expr::applyUpdate(*update, base);
+        if (!o) {
+          err = fromExpr(o.error());
+          return false;
+        }
+        next = std::move(o->item);
+        updated = std::move(o->updatedPaths);
+      } else {
+        next = std::move(base);
+      }
+      if (itemSize(next) > kMaxItemSize) {
+        err = validation("Item size to update has exceeded the maximum allowed size");
+        return false;
+      }
+      if (!encodeItemKey(*desc, next, &err)) return false;  // index key types and empty values
+      rocksdb::WriteBatch batch;
+      WriteDelta delta;
+      appendItemWrite(batch, *desc, *itemKey, hadOld ? &old : nullptr, &next, &delta);
+      if (!writeBatch(batch, out, err)) return false;
+      applyDelta(st->stats, delta);
     }
-    if (itemSize(next) > kMaxItemSize) {
-      err = validation("Item size to update has exceeded the maximum allowed size");
-      return false;
+  }
+  if (spliced) {
+    out.w.StartObject();
+    writeSplicedAttributes(out.w, out.sb, opt.rv, stored, *spliced, *sets);
+    const double units = writeUnits(std::max(spliced->newSize, spliced->oldSize));
+    chargeCapacity(*st, *desc, CapacityKind::Write, units - kWriteEstimate);
+    if (opt.cap != CapacityMode::None) {
+      key(out.w, "ConsumedCapacity");
+      writeConsumedCapacity(out.w, desc->name, units, opt.cap);
     }
-    if (!encodeItemKey(*desc, next, &err)) return false;  // index key types and empty values
-    rocksdb::WriteBatch batch;
-    WriteDelta delta;
-    appendItemWrite(batch, *desc, *itemKey, hadOld ? &old : nullptr, &next, &delta);
-    if (!writeBatch(batch, out, err)) return false;
-    applyDelta(st->stats, delta);
+    out.w.EndObject();
+    return true;
   }
   out.w.StartObject();
   switch (opt.rv) {

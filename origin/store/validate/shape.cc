@@ -1,6 +1,7 @@
 // The request-shape interpreter: walks a request body against its shape (validate/shapes.cc) in
 // two passes, types first (SerializationException at the first mismatch), then constraints
 // (ValidationException listing up to ten). The member order of the shape is the order of checks.
+// What each shape node needs (its $ref resolved, its type parsed) is indexed once at first use.
 #include "origin/store/validate/shape.h"
 
 #include <charconv>
@@ -56,7 +57,7 @@ const MemberIndex& operationShapes() {
 }
 
 // A shape written once in "$defs" and used by reference: {"$ref": "<Name>"} stands for it.
-const Value& resolve(const Value& spec) {
+const Value& resolveRef(const Value& spec) {
   if (!spec.IsObject() || spec.MemberCount() != 1) return spec;
   const Value* ref = find(spec, "$ref");
   if (!ref || !ref->IsString()) return spec;
@@ -71,8 +72,8 @@ struct TypeOf {
   const Value* children = nullptr;
 };
 
-TypeOf typeOf(const Value& shape) {
-  const Value& spec = resolve(shape);
+TypeOf computeTypeOf(const Value& shape) {
+  const Value& spec = resolveRef(shape);
   TypeOf t;
   std::string_view type;
   if (spec.IsString()) {
@@ -80,7 +81,7 @@ TypeOf typeOf(const Value& shape) {
   } else if (spec.IsObject()) {
     if (const Value* ty = find(spec, "type"); ty && ty->IsString()) type = sv(*ty);
     t.children = find(spec, "children");
-    if (t.children) t.children = &resolve(*t.children);
+    if (t.children) t.children = &resolveRef(*t.children);
   }
   auto lt = type.find('<');
   if (lt != std::string_view::npos && type.back() == '>') {
@@ -90,6 +91,71 @@ TypeOf typeOf(const Value& shape) {
     t.base = type;
   }
   return t;
+}
+
+// What every request asks of a shape node - its reference resolved, its type, whether it is
+// required or a table name - worked out once for every node of the shapes document: the
+// member scans above were most of a request's shape check.
+struct NodeInfo {
+  const Value* resolved = nullptr;
+  TypeOf type;
+  bool required = false;
+  bool tableName = false;
+  bool notNull = false;
+};
+
+using NodeIndex = std::unordered_map<const Value*, NodeInfo>;
+
+void indexNodes(const Value& v, NodeIndex& index) {
+  if (v.IsString() || v.IsObject()) {
+    NodeInfo info;
+    info.resolved = &resolveRef(v);
+    info.type = computeTypeOf(v);
+    info.required = find(*info.resolved, "required") != nullptr;
+    info.tableName = find(*info.resolved, "tableName") != nullptr;
+    info.notNull = find(*info.resolved, "notNull") != nullptr;
+    index.emplace(&v, info);
+  }
+  if (v.IsObject())
+    for (const auto& m : v.GetObject()) indexNodes(m.value, index);
+  else if (v.IsArray())
+    for (const auto& e : v.GetArray()) indexNodes(e, index);
+}
+
+const NodeIndex& nodes() {
+  static const NodeIndex index = [] {
+    NodeIndex i;
+    indexNodes(shapes(), i);
+    return i;
+  }();
+  return index;
+}
+
+// The node's facts; a node outside the shapes document (none today) is worked out on the spot.
+NodeInfo infoOf(const Value& spec) {
+  const NodeIndex& index = nodes();
+  auto it = index.find(&spec);
+  if (it != index.end()) return it->second;
+  NodeInfo info;
+  info.resolved = &resolveRef(spec);
+  info.type = computeTypeOf(spec);
+  info.required = find(*info.resolved, "required") != nullptr;
+  info.tableName = find(*info.resolved, "tableName") != nullptr;
+  info.notNull = find(*info.resolved, "notNull") != nullptr;
+  return info;
+}
+
+const Value& resolve(const Value& spec) { return *infoOf(spec).resolved; }
+TypeOf typeOf(const Value& spec) { return infoOf(spec).type; }
+
+// The AttributeValue union's ten type members, and the same indexed by name.
+const Value& attributeTypes() {
+  static const Value& children = shapes()["$AttrValueStruct"]["children"];
+  return children;
+}
+const MemberIndex& attributeTypeIndex() {
+  static const MemberIndex index = indexMembers(&attributeTypes());
+  return index;
 }
 
 bool isIntegral(const Value& v) {
@@ -124,11 +190,17 @@ bool checkType(const Value& v, const Value& spec, std::string& msg) {
   std::string_view type = t.base;
   if (type == "AttrStruct") {
     // An AttributeValue: the union of the ten type members, as a ValueStruct or FieldStruct.
-    const Value& attr = shapes()["$AttrValueStruct"];
     if (v.IsBool() || v.IsNumber() || v.IsString())
       return fail(msg, t.sub == "ValueStruct" ? "Unexpected value type in payload" : "Unexpected field type");
     if (v.IsArray()) return fail(msg, "Unrecognized collection type class com.amazonaws.dynamodb.v20120810.AttributeValue");
-    return checkStruct(v, attr["children"], msg);
+    if (v.MemberCount() == 1) {
+      // The usual value, one type member: look it up rather than try all ten. (With more, the
+      // first mismatch in the union's order is the one reported, so they are walked in that order.)
+      const auto& m = *v.MemberBegin();
+      const Value* spec = lookup(attributeTypeIndex(), sv(m.name));
+      return !spec || m.value.IsNull() || checkType(m.value, *spec, msg);
+    }
+    return checkStruct(v, attributeTypes(), msg);
   }
   const bool isArray = v.IsArray(), isObject = v.IsObject();
   if (type == "Boolean") {
@@ -339,10 +411,12 @@ struct Checker {
   }
 
   void member(std::string_view key, const Value* data, const Value& shape, std::string_view parent) {
-    const Value& spec = resolve(shape);
+    const NodeInfo info = infoOf(shape);
+    const Value& spec = *info.resolved;
     if (!spec.IsObject()) return;
     if (data && data->IsNull()) data = nullptr;
-    TypeOf t = typeOf(spec);
+    if (!data && !info.notNull) return;  // an absent member can only break notNull
+    TypeOf t = info.type;
     bool integerType = isIntegerType(t.base);
     for (const auto& v : spec.GetObject()) {
       if (errors.size() >= 10) return;
@@ -406,15 +480,15 @@ bool checkRequestShape(std::string_view operation, const rapidjson::Value& body,
   }
   // Required members and table-name lengths first, each on its own.
   for (const auto& m : types->GetObject()) {
-    const Value& spec = resolve(m.value);
-    if (!spec.IsObject()) continue;
+    const NodeInfo info = infoOf(m.value);
+    if (!info.resolved->IsObject()) continue;
     const Value* data = find(body, sv(m.name));
     if (data && data->IsNull()) data = nullptr;
-    if (find(spec, "required") && !data) {
+    if (info.required && !data) {
       err = validation("The parameter '" + std::string(sv(m.name)) + "' is required but was not present in the request");
       return false;
     }
-    if (find(spec, "tableName") && data && data->IsString()) {
+    if (info.tableName && data && data->IsString()) {
       size_t n = utf16Length(sv(*data));
       if (n < 3 || n > 255) {
         err = validation(std::string(sv(m.name)) + " must be at least 3 characters long and at most 255 characters long");
