@@ -61,6 +61,9 @@ StoreConfig configFor(size_t objects, uint32_t shards = 16) {
   c.capacityBytes = 1ull << 42;  // the object count is the bound here
   c.maxObjects = objects;
   c.shards = shards;
+  // CACHE_BENCH_POLICY=fifo (any online policy spec) runs the same benchmarks on another policy:
+  // FIFO's hit touches no policy state, so LRU vs FIFO is what the policy's update costs a hit.
+  if (const char* p = std::getenv("CACHE_BENCH_POLICY"); p && *p) c.policy = p;
   return c;
 }
 

@@ -115,6 +115,12 @@ struct PolicyInfo {
   std::string_view summary;
   std::string_view params;  // "small=0.1 (fraction of the capacity), ..." or ""
   bool offline;             // needs the trace's next-access times: simulator only
+  // onHit only reorders: it never lets an item go (dropped() stays empty) and no lookup's
+  // outcome depends on it, so the live store may queue a shard's hits and hand them over in
+  // a batch, in order, before the policy's next other call (store.cc, "Deferred hits"): the
+  // same calls in the same order, so the same evictions. False for SLRU (a hit can demote an
+  // item out of the cache), W-TinyLFU (its main SLRU) and LIRS.
+  bool hitsOnlyReorder;
   Result<std::unique_ptr<Policy>> (*make)(const PolicyConfig&);
 };
 const std::vector<PolicyInfo>& policies();

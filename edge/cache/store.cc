@@ -15,6 +15,7 @@
 #include "edge/cache/store.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cassert>
 #include <mutex>
@@ -51,6 +52,8 @@ bool deadAt(const Entry& e, int64_t nowMs, int64_t keepS) {
 
 struct alignas(64) CacheStore::Shard {
   std::mutex mu;
+  // Call the policy through policyNow() (which hands it the deferred hits first), except for
+  // onHit itself (hit()).
   std::unique_ptr<Policy> policy;
   EntryTable index;
   HugePageVector<std::shared_ptr<const Entry>> owners;  // by item id; null: a free id
@@ -61,6 +64,45 @@ struct alignas(64) CacheStore::Shard {
   size_t sweepCursor = 0;
   int64_t clock = 0;  // requests seen: the policies' request time (GDSF's ties)
   StoreStats st;      // this shard's counters, bytes and objects
+
+  // Deferred hits. With a policy whose hits only reorder (PolicyInfo::hitsOnlyReorder), a hit
+  // queues (id, access) here instead of calling onHit, and the queue goes to the policy in
+  // order, as a batch, when it is full and before any other policy call (policyNow): the
+  // policy sees exactly the calls it would have seen one by one, so it evicts the same items
+  // (no lookup's outcome depends on onHit, only on what is in the table). Why: the policy's
+  // state is a DRAM access (LRU: the item's links) and a dependent one after it (its
+  // neighbours' links); on the hit they are serial with the table probe and the entry, and the
+  // lock's and the reference count's atomics keep one hit's misses from overlapping the next
+  // hit's. In a batch nothing serialises between onHit calls, so the batch's misses overlap.
+  static constexpr size_t kHitBatch = 64;
+  struct DeferredHit {
+    Access access;
+    ItemId id;
+  };
+  bool deferHits = false;
+  uint32_t deferred = 0;
+  std::array<DeferredHit, kHitBatch> deferredHits;
+
+  void flushHits() {
+    const uint32_t n = deferred;
+    deferred = 0;
+    for (uint32_t i = 0; i < n; ++i) policy->onHit(deferredHits[i].id, deferredHits[i].access);
+    assert(policy->dropped().empty());  // hitsOnlyReorder
+  }
+  Policy& policyNow() {
+    if (deferred) flushHits();
+    return *policy;
+  }
+  // The policy hears of a hit on `id`, now or with the next batch. The caller settles what
+  // an immediate onHit dropped (after taking its reference: the item itself may be among them).
+  void hit(ItemId id, const Access& a) {
+    if (!deferHits) {
+      policy->onHit(id, a);
+      return;
+    }
+    deferredHits[deferred++] = {a, id};
+    if (deferred == kHitBatch) flushHits();
+  }
 
   struct Found {
     ItemId id = kNoItem;
@@ -115,7 +157,7 @@ struct alignas(64) CacheStore::Shard {
   }
   // Removes for a cause the policy must hear about (onRemove with that cause).
   void removeFor(ItemId id, RemoveCause why, uint64_t& counter, PurgeResult* out = nullptr) {
-    policy->onRemove(id, why);
+    policyNow().onRemove(id, why);
     remove(id, &counter, out);
   }
 
@@ -123,7 +165,7 @@ struct alignas(64) CacheStore::Shard {
   // them) is not counted as an eviction. Returns true when the newcomer was dropped.
   bool settleDropped(ItemId newcomer = kNoItem) {
     bool newcomerDropped = false;
-    auto& dropped = policy->dropped();
+    auto& dropped = policy->dropped();  // only after a call through policyNow() or hit()
     for (ItemId id : dropped) {
       if (id == newcomer) {
         newcomerDropped = true;
@@ -147,7 +189,8 @@ Result<std::unique_ptr<CacheStore>> CacheStore::create(const StoreConfig& config
   if (!(config.maxObjectFraction > 0 && config.maxObjectFraction <= 1))
     return Error{0, "maxObjectFraction must be in (0, 1]"};
   if (config.maxVariants == 0) return Error{0, "maxVariants must be >= 1"};
-  if (auto spec = checkPolicySpec(config.policy, /*online=*/true); !spec) return spec.error();
+  auto spec = checkPolicySpec(config.policy, /*online=*/true);
+  if (!spec) return spec.error();
   StoreConfig c = config;
   c.shards = std::bit_ceil(std::max<uint32_t>(1, std::min<uint32_t>(config.shards, 1u << 12)));
   std::unique_ptr<CacheStore> store(new CacheStore(c));
@@ -156,6 +199,7 @@ Result<std::unique_ptr<CacheStore>> CacheStore::create(const StoreConfig& config
     if (!policy) return policy.error();
     auto s = std::make_unique<Shard>();
     s->policy = std::move(*policy);
+    s->deferHits = findPolicy(spec->name)->hitsOnlyReorder;
     s->budget = c.capacityBytes / c.shards;
     s->maxObjects = c.maxObjects ? (c.maxObjects + c.shards - 1) / c.shards : 0;
     store->shards_.push_back(std::move(s));
@@ -187,14 +231,16 @@ LookupResult CacheStore::lookup(const CacheKey& key, const Headers* requestHeade
       s.st.misses += 1;
       return r;
     }
-    // The policy first: its arrays are independent of the entry's lines, so their misses
-    // overlap; the reference count (an atomic) last.
-    s.policy->onHit(f.id, s.access(key.hash, s.charged[f.id]));
+    // The policy first (or its deferred queue): its arrays are independent of the entry's
+    // lines, so their misses overlap; the reference count (an atomic) last.
+    s.hit(f.id, s.access(key.hash, s.charged[f.id]));
     s.st.hits += 1;
     r.entry = s.owners[f.id];
+    // Under the shard's lock, which every lookup of this entry holds: a plain increment, not
+    // a locked read-modify-write (which would wait for every load before it).
+    r.entry->hits.store(r.entry->hits.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     if (!s.policy->dropped().empty()) s.settleDropped();
   }
-  r.entry->hits.fetch_add(1, std::memory_order_relaxed);
   r.decision = decide(*r.entry, reqCc, nowMs);
   return r;
 }
@@ -233,7 +279,7 @@ InsertResult CacheStore::insert(std::shared_ptr<const Entry> entry, int64_t nowM
     }
   }
   const Access a = s.access(hash, charged);
-  const bool admitted = s.policy->admit(a);
+  const bool admitted = s.policyNow().admit(a);
   if (!s.policy->dropped().empty()) s.settleDropped();  // admission may evict (LIRS)
   if (!admitted) {
     s.st.passThrough += 1;
@@ -242,7 +288,7 @@ InsertResult CacheStore::insert(std::shared_ptr<const Entry> entry, int64_t nowM
   // Evict until it fits (bytes and, when bounded, objects). The policy may decline to name a
   // victim when the newcomer itself ranks lowest (GDSF); it lets the newcomer go in onInsert.
   while (s.st.bytes + charged > s.budget || (s.maxObjects && s.st.objects + 1 > s.maxObjects)) {
-    auto victim = s.policy->victim();
+    auto victim = s.policyNow().victim();
     if (!victim) break;
     s.removeFor(*victim, RemoveCause::Size, s.st.evictedSize);
   }
@@ -252,7 +298,7 @@ InsertResult CacheStore::insert(std::shared_ptr<const Entry> entry, int64_t nowM
   s.owners[id] = std::move(entry);
   s.st.bytes += charged;
   s.st.objects += 1;
-  s.policy->onInsert(id, a);
+  s.policyNow().onInsert(id, a);
   if (!s.policy->dropped().empty() && s.settleDropped(id)) {
     s.st.passThrough += 1;
     return InsertResult::Rejected;
