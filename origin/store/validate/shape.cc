@@ -106,16 +106,18 @@ struct NodeInfo {
 
 using NodeIndex = std::unordered_map<const Value*, NodeInfo>;
 
+NodeInfo computeInfo(const Value& spec) {
+  NodeInfo info;
+  info.resolved = &resolveRef(spec);
+  info.type = computeTypeOf(spec);
+  info.required = find(*info.resolved, "required") != nullptr;
+  info.tableName = find(*info.resolved, "tableName") != nullptr;
+  info.notNull = find(*info.resolved, "notNull") != nullptr;
+  return info;
+}
+
 void indexNodes(const Value& v, NodeIndex& index) {
-  if (v.IsString() || v.IsObject()) {
-    NodeInfo info;
-    info.resolved = &resolveRef(v);
-    info.type = computeTypeOf(v);
-    info.required = find(*info.resolved, "required") != nullptr;
-    info.tableName = find(*info.resolved, "tableName") != nullptr;
-    info.notNull = find(*info.resolved, "notNull") != nullptr;
-    index.emplace(&v, info);
-  }
+  if (v.IsString() || v.IsObject()) index.emplace(&v, computeInfo(v));
   if (v.IsObject())
     for (const auto& m : v.GetObject()) indexNodes(m.value, index);
   else if (v.IsArray())
@@ -136,13 +138,7 @@ NodeInfo infoOf(const Value& spec) {
   const NodeIndex& index = nodes();
   auto it = index.find(&spec);
   if (it != index.end()) return it->second;
-  NodeInfo info;
-  info.resolved = &resolveRef(spec);
-  info.type = computeTypeOf(spec);
-  info.required = find(*info.resolved, "required") != nullptr;
-  info.tableName = find(*info.resolved, "tableName") != nullptr;
-  info.notNull = find(*info.resolved, "notNull") != nullptr;
-  return info;
+  return computeInfo(spec);
 }
 
 const Value& resolve(const Value& spec) { return *infoOf(spec).resolved; }
