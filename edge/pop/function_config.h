@@ -25,6 +25,9 @@ struct EdgeFunctionAssociation {
   lambda::edge::Trigger trigger = lambda::edge::Trigger::ViewerRequest;
   std::string pathPattern = "*";  // CloudFront path pattern: '*' any run of characters, '?' one
   EdgeFunctionRef function;
+  // Where it was written when it came from a file ("fns.yaml: edge_functions[2].function"), so
+  // an error found later (an unknown native name at start-up or at a reload) names the place.
+  std::string source;
 };
 
 // "TRIGGER=KIND:NAME[@PATTERN]", e.g. "origin-response=builtin:security-headers@/static/*".

@@ -14,6 +14,7 @@ Result<FunctionSetPtr> FunctionSet::resolve(const std::vector<EdgeFunctionAssoci
                                             const std::string& lambdaBasePath) {
   auto set = std::make_shared<FunctionSet>();
   auto resolveOne = [&](const EdgeFunctionAssociation& a) -> Result<ResolvedFunction> {
+    const std::string where = a.source.empty() ? "edge-function " + a.function.spec : a.source + ": " + a.function.spec;
     ResolvedFunction fn;
     fn.association = a;
     if (a.function.kind == EdgeFunctionRef::Kind::Native) {
@@ -21,11 +22,11 @@ Result<FunctionSetPtr> FunctionSet::resolve(const std::vector<EdgeFunctionAssoci
       if (!fn.native) {
         std::string known;
         for (const auto& n : native::Registry::global().names()) known += (known.empty() ? "" : ", ") + n;
-        return Error{2, "edge-function " + a.function.spec + ": no native function '" + a.function.name +
+        return Error{2, where + ": no native function '" + a.function.name +
                             "' (known: " + known + ")"};
       }
     } else {
-      if (!hasLambdaEndpoint) return Error{2, "edge-function " + a.function.spec + ": needs --lambda-endpoint"};
+      if (!hasLambdaEndpoint) return Error{2, where + ": needs --lambda-endpoint"};
       fn.invokeTarget = lambdaBasePath + "/2015-03-31/functions/" + a.function.name + "/invocations";
     }
     return fn;

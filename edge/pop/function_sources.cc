@@ -37,7 +37,12 @@ std::vector<EdgeFunctionAssociation> readEdgeFunctions(config::Object& root) {
 }  // namespace
 
 config::Parsed<std::vector<EdgeFunctionAssociation>> loadEdgeFunctionsFile(const std::string& path) {
-  return config::loadFile(path, readEdgeFunctions);
+  auto parsed = config::loadFile(path, readEdgeFunctions);
+  // A file that reads cleanly has every entry, in order.
+  if (parsed.ok())
+    for (size_t i = 0; i < parsed.value().size(); ++i)
+      parsed.value()[i].source = path + ": edge_functions[" + std::to_string(i) + "].function";
+  return parsed;
 }
 
 config::Parsed<std::vector<EdgeFunctionAssociation>> loadEdgeFunctionsString(std::string_view text, std::string name) {

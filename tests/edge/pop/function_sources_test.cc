@@ -109,6 +109,21 @@ TEST(AssociationSources, BehaviorsFileGivesOnlyFunctionsAndKeepsItsPatterns) {
   EXPECT_FALSE(associationSources(config, true).ok());
 }
 
+// A name the file spells right but no native function has is found when the set is resolved (at
+// start-up or at a reload: plugins load in between); the error still names the file and entry.
+TEST(FunctionSources, AnUnknownNativeNameInTheFileNamesTheFileAndEntry) {
+  std::string path = tempFile("sources-unknown.yaml",
+                              "edge_functions:\n  - {trigger: viewer-request, function: builtin:spa-rewrite}\n"
+                              "  - {trigger: viewer-response, function: builtin:nope}\n");
+  auto file = loadEdgeFunctionsFile(path);
+  ASSERT_TRUE(file.ok());
+  auto set = FunctionSet::resolve(file.value(), {}, {}, false, "");
+  ASSERT_FALSE(set.ok());
+  EXPECT_NE(set.error().message.find(path + ": edge_functions[1].function: builtin:nope: no native function 'nope'"),
+            std::string::npos)
+      << set.error().message;
+}
+
 TEST(FunctionSet, ResolvesAndFindsByBehaviorThenPattern) {
   std::vector<EdgeFunctionAssociation> popWide = {
       parseEdgeFunctionFlag("viewer-request=builtin:normalize-query@/q/*").value(),

@@ -124,7 +124,9 @@ TEST(ItemSpliceDeclines, UpdatesOtherThanTopLevelConstantSets) {
     EXPECT_FALSE(topLevelConstantSets(*update).has_value()) << e;
   }
   expr::Placeholders ph(nullptr, &values);
-  auto sorted = topLevelConstantSets(*expr::parseUpdate("SET b = :v, a = :v", ph));
+  auto both = expr::parseUpdate("SET b = :v, a = :v", ph);  // the sets' names point into it
+  ASSERT_TRUE(both.ok());
+  auto sorted = topLevelConstantSets(*both);
   ASSERT_TRUE(sorted.has_value());
   ASSERT_EQ(sorted->size(), 2u);
   EXPECT_EQ((*sorted)[0].name, "a");
