@@ -16,8 +16,8 @@
 #   CLIENTS="hit_load wrk" SIZES=1KiB bash bench/hit-path.sh   # the two clients side by side
 #   CLIENTS="hit_load /tmp/hit_load_old" bash bench/hit-path.sh  # this client vs another build of it
 #   CDNLAB_BIN_OLD=/tmp/cdnlab-before bash bench/hit-path.sh     # adds that PoP build as cdnlab-old
-#   WORKERS=1 SERVER_CPUS=0 CLIENT_CPUS=1 bash bench/hit-path.sh  # one worker, server and client
-#                                                                  # pinned to a core each (taskset)
+#   LAYOUT=shared bash bench/hit-path.sh   # every server on all cores beside the client (the
+#                                          # default, LAYOUT=pinned: one worker on CPU 0, client on CPU 1)
 #   OPEN_LOOP_SHARE=0 bash bench/hit-path.sh                       # closed loop only
 #
 # After the closed-loop rounds of a size, every server is also driven as an open loop (hit_load
@@ -33,6 +33,19 @@ ROOT=$PWD
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 CONNS=${CONNS:-64}
+# Layout, the same for every server. LAYOUT=pinned (the default on 2+ cores): each server runs
+# one worker on CPU 0 and the load client runs on CPU 1, so req/s is what one core of each server
+# does and the client never takes a server's CPU. LAYOUT=shared: every server runs $(nproc)
+# workers on all cores beside the client; there req/s is 2 cores / (server + client CPU per
+# response), so it says as much about the client as about the server (bench/RESULTS.md, "What
+# limits the PoP on a quiet box"). WORKERS, SERVER_CPUS and CLIENT_CPUS override either.
+LAYOUT=${LAYOUT:-pinned}
+[ "$(nproc)" -ge 2 ] || LAYOUT=shared
+case "$LAYOUT" in
+  pinned) : "${WORKERS:=1}" "${SERVER_CPUS:=0}" "${CLIENT_CPUS:=1}" ;;
+  shared) ;;
+  *) echo "hit-path: LAYOUT must be pinned or shared, not '$LAYOUT'" >&2; exit 2 ;;
+esac
 WORKERS=${WORKERS:-$(nproc)}
 CLIENT_THREADS=${CLIENT_THREADS:-${WRK_THREADS:-1}}
 CLIENTS=${CLIENTS:-hit_load}
