@@ -115,8 +115,13 @@ double readEstimate(bool consistent) { return consistent ? 1 : 0.5; }
 bool Service::readChecked(const std::string& itemKey, const std::optional<expr::Condition>& cond, bool returnOldOnFailure,
                           Item& old, bool& hadOld, ApiError& err) {
   hadOld = readItem(itemKey, &old);
-  if (cond && !expr::evaluate(*cond, hadOld ? old : Item{})) {
-    err = conditionFailedWith(hadOld ? &old : nullptr, returnOldOnFailure);
+  return conditionHolds(cond, returnOldOnFailure, hadOld ? &old : nullptr, err);
+}
+
+bool Service::conditionHolds(const std::optional<expr::Condition>& cond, bool returnOldOnFailure, const Item* old,
+                             ApiError& err) {
+  if (cond && !expr::evaluate(*cond, old ? *old : Item{})) {
+    err = conditionFailedWith(old, returnOldOnFailure);
     return false;
   }
   return true;
@@ -353,10 +358,7 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
       st->stats.bytes += static_cast<int64_t>(spliced->newSize) - static_cast<int64_t>(spliced->oldSize);
     } else {
       hadOld = hadOld && parseStoredItem(stored, old);
-      if (cond && !expr::evaluate(*cond, hadOld ? old : Item{})) {
-        err = conditionFailedWith(hadOld ? &old : nullptr, opt.returnOldOnFailure);
-        return false;
-      }
+      if (!conditionHolds(cond, opt.returnOldOnFailure, hadOld ? &old : nullptr, err)) return false;
       Item base = hadOld ? old : *keyMap;
       if (update) {
         auto o = expr::applyUpdate(*update, base);

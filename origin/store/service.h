@@ -129,6 +129,9 @@ class Service {
   // its condition: ConditionalCheckFailedException, with the old item if asked for.
   bool readChecked(const std::string& itemKey, const std::optional<expr::Condition>& cond, bool returnOldOnFailure,
                    Item& old, bool& hadOld, ApiError& err);
+  // The write's condition against the old item (null: none); false with the error when it fails.
+  static bool conditionHolds(const std::optional<expr::Condition>& cond, bool returnOldOnFailure, const Item* old,
+                             ApiError& err);
   // Reads of many items (ops_query.cc).
   bool query(const Doc&, Out&, ApiError&);
   bool scan(const Doc&, Out&, ApiError&);
