@@ -1,0 +1,56 @@
+// Where the store answers differently from dynalite 4.0.0 on purpose: dynalite departs from today's
+// DynamoDB there (a feature or check it lacks, a message its own parser words, a known bug), and the
+// store keeps AWS's documented behaviour. Each entry: a regex over case names (and optionally over
+// the difference found), and why. tests/clients/MISMATCHES.md lists the same with the AWS source.
+// A departure that no case shows any more makes the run fail too (run.js reports it as stale).
+'use strict'
+
+const departures = [
+  // ---- expression parser wording
+  { match: /./, diff: /Syntax error; token: /,
+    why: 'Syntax errors: DynamoDB says `Syntax error; token: "<tok>", near: "<text>"`; dynalite words them with its PEG parser ("Expected ... but ... found.").' },
+  { match: /^GetItem projection "l\[100000000000\]"$/,
+    why: 'A list index beyond 2^31 is a syntax error in DynamoDB (the index is an int); dynalite accepts it.' },
+
+  // ---- checks dynalite lacks (DynamoDB documents them)
+  { match: /^DeleteItem ReturnValues (ALL_NEW|UPDATED_OLD|UPDATED_NEW)$/,
+    why: 'DeleteItem ReturnValues: the API reference allows only NONE and ALL_OLD; dynalite accepts the others and ignores them.' },
+  { match: /^Put(Item)? index key empty$|^PutItem index key empty$|^UpdateItem index key empty$/,
+    why: 'An empty string as a secondary-index key is refused since empty values were allowed (2020): "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: ..., IndexKey: ..."; dynalite stores it.' },
+  { match: /^PutItem condition #26 /,
+    why: 'An operand of the wrong type for `<` (a set) is refused at validation: "Incorrect operand type for operator or function; operator or function: <, operand type: SS"; dynalite evaluates it (and so reaches the table).' },
+  { match: /^PutItem condition #31 /,
+    why: 'size() takes a document path: "Operator or function requires a document path; operator or function: size"; dynalite evaluates size() of a value.' },
+  { match: /^PutItem condition #39 "a = b"$/,
+    why: 'A comparison with a missing attribute is false in DynamoDB (the condition fails); dynalite compares two missing attributes as equal.' },
+  { match: /^PutItem Expected two with OR$/,
+    why: 'Expected with ConditionalOperator OR: one true condition is enough (API reference, Expected); dynalite fails the write when an Exists/Value entry fails.' },
+  { match: /^UpdateItem expression #26 "REMOVE l\[0\], l\[1\]"$/,
+    why: 'REMOVE of several list elements removes the elements at the indexes as they were before the update (developer guide, REMOVE); dynalite removes them one after the other, shifting indexes.' },
+  { match: /^Query Select (SPECIFIC without list|ALL with projection|PROJECTED on table)$/,
+    why: 'Select checks (API reference, Select): SPECIFIC_ATTRIBUTES needs a projection, ALL_ATTRIBUTES cannot have one, ALL_PROJECTED_ATTRIBUTES needs an index; dynalite does not check.' },
+  { match: /^Scan segment without total$/,
+    why: 'Segment 0 without TotalSegments is refused ("The TotalSegments parameter is required but was not present in the request when Segment parameter is present"); dynalite skips the check when Segment is 0 (falsy).' },
+  { match: /^UpdateTable GSI update missing index$/,
+    why: 'Updating a GSI that does not exist is ResourceNotFoundException; dynalite ignores the update.' },
+  { match: /^TagResource (key|value) too long$/,
+    why: 'Tag keys are 1-128 characters and values 0-256 (TagResource reference, Tag); dynalite does not check.' },
+  { match: /^BatchWriteItem put and delete$/,
+    why: 'A WriteRequest with both PutRequest and DeleteRequest is refused; dynalite performs the put and ignores the delete.' },
+
+  // ---- newer DynamoDB (dynalite 4.0.0 predates it)
+  { match: /^CreateTable (valid|huge throughput)$/, diff: /DeletionProtectionEnabled/,
+    why: 'TableDescription has DeletionProtectionEnabled since 2023; dynalite does not return it.' },
+  { match: /^CreateTable exists$/,
+    why: 'ResourceInUseException message: DynamoDB says "Table already exists: <name>"; dynalite sends an empty message.' },
+
+  // ---- the identity and protocol dynalite fakes
+  { match: /^(TagResource|ListTagsOfResource) bad arn$/,
+    why: 'dynalite answers AccessDeniedException naming its own fake IAM user; the store has no IAM and answers ValidationException "Invalid TableArn".' },
+  { match: /^(TagResource|UntagResource) ok$/,
+    why: 'TagResource/UntagResource have no output members: the store sends `{}` as AWS JSON services do; dynalite sends an empty body. SDKs accept both.' },
+  { match: /^GetItem body (not JSON|array|string)$|^ListTables zero-length body$/,
+    why: 'Bodies that are not a JSON object: the store answers SerializationException with a message (a JSON array is not a structure); dynalite sends no message, or treats an array as an empty request, or refuses an empty body that DynamoDB takes as `{}`.' },
+]
+
+module.exports = { departures }
