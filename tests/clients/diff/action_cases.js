@@ -333,7 +333,7 @@ function cases () {
     'valid': ct({ TableName: 'diff_ct_ok' }),
   }
   for (const [ what, body ] of Object.entries(createTables)) {
-    add(`CreateTable ${what}`, 'CreateTable', JSON.parse(JSON.stringify(body)), { compareBody: (b) => ({ ...b.TableDescription, TableStatus: undefined }) })
+    add(`CreateTable ${what}`, 'CreateTable', JSON.parse(JSON.stringify(body)), { compareBody: createdTable })
   }
   add('DeleteTable missing', 'DeleteTable', { TableName: 'diff_missing' })
   add('DescribeTable missing', 'DescribeTable', { TableName: 'diff_missing' })
@@ -378,6 +378,10 @@ function cases () {
   return out
 }
 
+// CreateTable's description without DeletionProtectionEnabled (a 2023 member dynalite predates).
+function createdTable (body) {
+  return { ...body.TableDescription, TableStatus: undefined, DeletionProtectionEnabled: undefined }
+}
 // Tags: DynamoDB documents no order for ListTagsOfResource.
 function sortedTags (body) {
   return { ...body, Tags: (body.Tags || []).map((t) => t.Key + '=' + t.Value).sort() }

@@ -5,7 +5,10 @@
 // actions' error paths (action_cases.js). Exit status 1 when a mismatch is not a documented
 // departure (departures.js), 0 otherwise.
 //
-//   node tests/clients/diff/run.js [--bin build/cdnlab] [--only REGEX] [--json out.json] [--verbose]
+//   node tests/clients/diff/run.js [--bin build/cdnlab | --store-url http://127.0.0.1:PORT]
+//                                  [--only REGEX] [--json out.json] [--verbose]
+// With --store-url the store is one already running (fresh, in memory: the run creates fixed table
+// names); otherwise the run starts `<bin> store --listen 127.0.0.1:0 --in-memory` and stops it.
 'use strict'
 const path = require('path')
 const fs = require('fs')
@@ -18,9 +21,11 @@ const { departures } = require('./departures')
 const { compare } = require('./compare')
 
 function parseArgs (argv) {
-  const args = { bin: process.env.CDNLAB_BIN || path.join(root, 'build', 'cdnlab'), only: null, json: null, verbose: false }
+  const args = { bin: process.env.CDNLAB_BIN || path.join(root, 'build', 'cdnlab'), storeUrl: null, only: null, json: null,
+    verbose: false }
   for (let i = 2; i < argv.length; i++) {
     if (argv[i] == '--bin') args.bin = argv[++i]
+    else if (argv[i] == '--store-url') args.storeUrl = argv[++i]
     else if (argv[i] == '--only') args.only = new RegExp(argv[++i])
     else if (argv[i] == '--json') args.json = argv[++i]
     else if (argv[i] == '--verbose') args.verbose = true
@@ -54,7 +59,8 @@ const matches = (d, r) => d.match.test(r.name) && (!d.diff || d.diff.test(r.diff
 async function main () {
   const args = parseArgs(process.argv)
   const started = Date.now()
-  const [ store, dyn ] = await Promise.all([ startStore(args.bin), startDynalite() ])
+  const [ store, dyn ] = await Promise.all([
+    args.storeUrl ? { url: args.storeUrl, stop: async () => {} } : startStore(args.bin), startDynalite() ])
   let code = 0
   try {
     const ctxStore = await prepare(store.url), ctxDyn = await prepare(dyn.url)
