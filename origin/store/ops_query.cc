@@ -146,7 +146,29 @@ static bool runRead(Engine& engine, const ReadSpec& spec, JsonWriter& w, ApiErro
   units = readUnits(bytes, spec.consistent);  // metered even when not returned
   if (spec.cap != CapacityMode::None) {
     key(w, "ConsumedCapacity");
-    writeConsumedCapacity(w, spec.desc->name, units, spec.cap);
+    if (spec.index && spec.cap == CapacityMode::Indexes) {
+      // INDEXES on an index read: the units are the index's, the table's own share is 0.
+      w.StartObject();
+      kv(w, "TableName", spec.desc->name);
+      key(w, "CapacityUnits");
+      w.Double(units);
+      key(w, "Table");
+      w.StartObject();
+      key(w, "CapacityUnits");
+      w.Double(0);
+      w.EndObject();
+      key(w, spec.index->global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
+      w.StartObject();
+      key(w, spec.index->name);
+      w.StartObject();
+      key(w, "CapacityUnits");
+      w.Double(units);
+      w.EndObject();
+      w.EndObject();
+      w.EndObject();
+    } else {
+      writeConsumedCapacity(w, spec.desc->name, units, spec.cap);
+    }
   }
   w.EndObject();
   return true;

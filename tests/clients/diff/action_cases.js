@@ -366,6 +366,89 @@ function cases () {
   for (const [ what, [ op, body, extra ] ] of Object.entries(arnCases)) add(what, op, body, extra)
 
   resetK1()
+  // ---- values read back, capacity and metrics, sizes ------------------------------------------
+  const numbers = [ '12.5E3', '0.000', '-0', '1e-130', '9.9999999999999999999999999999999999999E+125', '00012', '1.50', '-.5', '5.',
+    '123456789012345678901234567890123456.78' ]
+  add('PutItem number formats', 'PutItem', { TableName: HASH, Item: { pk: S('nums'), ...Object.fromEntries(numbers.map((n, i) => [ 'n' + i, N(n) ])),
+    ns: { NS: [ '1', '1e2', '-3.50' ] } } })
+  add('GetItem number formats', 'GetItem', { TableName: HASH, Key: { pk: S('nums') } }, { compareBody: sortedSets })
+  for (const rcc of [ 'TOTAL', 'INDEXES', 'NONE' ]) {
+    add(`GetItem ReturnConsumedCapacity ${rcc}`, 'GetItem', { TableName: HASH, Key: k1, ReturnConsumedCapacity: rcc, ConsistentRead: rcc == 'TOTAL' })
+    add(`PutItem ReturnConsumedCapacity ${rcc}`, 'PutItem', { TableName: RANGE, Item: { pk: S('cap'), sk: N(1), g: S('x'), a: S('y') }, ReturnConsumedCapacity: rcc })
+    add(`Query ReturnConsumedCapacity ${rcc}`, 'Query', { TableName: RANGE, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('p1') }, ReturnConsumedCapacity: rcc })
+    add(`Scan ReturnConsumedCapacity ${rcc}`, 'Scan', { TableName: RANGE, IndexName: 'gsi_g', Select: 'COUNT', ReturnConsumedCapacity: rcc })
+    add(`DeleteItem ReturnConsumedCapacity ${rcc}`, 'DeleteItem', { TableName: RANGE, Key: { pk: S('cap'), sk: N(1) }, ReturnConsumedCapacity: rcc })
+    add(`BatchGetItem ReturnConsumedCapacity ${rcc}`, 'BatchGetItem', { RequestItems: { [HASH]: { Keys: [ k1 ] } }, ReturnConsumedCapacity: rcc })
+    add(`BatchWriteItem ReturnConsumedCapacity ${rcc}`, 'BatchWriteItem', { RequestItems: { [HASH]: [ { PutRequest: { Item: { pk: S('capw') } } } ] }, ReturnConsumedCapacity: rcc })
+    add(`UpdateItem ReturnConsumedCapacity ${rcc}`, 'UpdateItem', { TableName: HASH, Key: { pk: S('capu') }, UpdateExpression: 'SET a = :a', ExpressionAttributeValues: { ':a': S('x') }, ReturnConsumedCapacity: rcc })
+  }
+  add('PutItem ReturnItemCollectionMetrics SIZE', 'PutItem', { TableName: RANGE, Item: { pk: S('icm'), sk: N(1), a: S('z') }, ReturnItemCollectionMetrics: 'SIZE' })
+  add('PutItem ReturnItemCollectionMetrics SIZE no LSI', 'PutItem', { TableName: HASH, Item: { pk: S('icm') }, ReturnItemCollectionMetrics: 'SIZE' })
+  add('DeleteItem ReturnItemCollectionMetrics SIZE', 'DeleteItem', { TableName: RANGE, Key: { pk: S('icm'), sk: N(1) }, ReturnItemCollectionMetrics: 'SIZE' })
+  // 400 KB exactly and one byte over, with the overheads of every type (name bytes + value bytes;
+  // N by digits, M/L 3 bytes + 1 per element, BOOL/NULL 1 byte).
+  const sized = (extra) => {
+    const base = { pk: S('sz'), n: N('12345'), b: { B: 'AAECAw==' }, t: { BOOL: true }, z: { NULL: true },
+      l: { L: [ S('ab'), N(1) ] }, m: { M: { k: S('v') } }, ss: { SS: [ 'x', 'yy' ] } }
+    return (fill) => ({ ...base, f: S('a'.repeat(fill + extra)) })
+  }
+  for (const fill of [ 409400, 409500, 409550, 409560, 409570 ]) {
+    add(`PutItem sized item ${fill}`, 'PutItem', { TableName: HASH, Item: sized(0)(fill) })
+  }
+  add('PutItem key 2048 bytes multibyte', 'PutItem', { TableName: HASH, Item: { pk: S('é'.repeat(1024)) } })
+  add('PutItem key 2049 bytes multibyte', 'PutItem', { TableName: HASH, Item: { pk: S('é'.repeat(1024) + 'a') } })
+  add('PutItem range key 1024 bytes', 'PutItem', { TableName: RANGE, Item: { pk: S('x'), sk: N(1), a: S('a'.repeat(1024)) } })
+  add('PutItem range key N 38 digits', 'PutItem', { TableName: RANGE, Item: { pk: S('x'), sk: N('1'.repeat(38)) } })
+  add('GetItem missing item', 'GetItem', { TableName: HASH, Key: { pk: S('never-there') } })
+  dropX()
+  add('reset x range', 'DeleteItem', { TableName: RANGE, Key: { pk: S('x'), sk: N('1'.repeat(38)) } })
+
+  // ---- more expression checks --------------------------------------------------------------
+  const more = [
+    [ 'UpdateItem', { UpdateExpression: 'SET a = :undefined' } ],
+    [ 'UpdateItem', { UpdateExpression: 'SET #x = :a', ExpressionAttributeValues: { ':a': N(1) } } ],
+    [ 'UpdateItem', { UpdateExpression: 'SET m.#k = :a', ExpressionAttributeNames: { '#k': 'inner' }, ExpressionAttributeValues: { ':a': N(1) } } ],
+    [ 'UpdateItem', { UpdateExpression: 'REMOVE m.inner, m', ExpressionAttributeValues: undefined } ],
+    [ 'UpdateItem', { UpdateExpression: 'SET l[0] = :a', ExpressionAttributeValues: { ':a': N(1) }, Key: { pk: S('k2') } } ],
+    [ 'UpdateItem', { UpdateExpression: 'SET n[0] = :a', ExpressionAttributeValues: { ':a': N(1) } } ],
+    [ 'UpdateItem', { UpdateExpression: 'REMOVE l[0].b' } ],
+    [ 'UpdateItem', { UpdateExpression: 'REMOVE nope.b' } ],
+    [ 'UpdateItem', { UpdateExpression: 'REMOVE m.nope' } ],
+    [ 'UpdateItem', { UpdateExpression: 'REMOVE l[7]' } ],
+    [ 'UpdateItem', { UpdateExpression: 'SET m.inner.x.y = :a', ExpressionAttributeValues: { ':a': N(1) } } ],
+    [ 'UpdateItem', { UpdateExpression: 'ADD m.cnt :a', ExpressionAttributeValues: { ':a': N(1) } } ],
+    [ 'UpdateItem', { UpdateExpression: 'DELETE l :a', ExpressionAttributeValues: { ':a': { SS: [ 'x' ] } } } ],
+    [ 'UpdateItem', { UpdateExpression: 'SET a = list_append(:a, :b)', ExpressionAttributeValues: { ':a': { L: [ N(1) ] }, ':b': { L: [ N(2) ] } } } ],
+    [ 'UpdateItem', { UpdateExpression: 'SET a = if_not_exists(n, :a) + :a', ExpressionAttributeValues: { ':a': N(1) } } ],
+    [ 'UpdateItem', { UpdateExpression: 'SET a = :a, #p = :a', ExpressionAttributeNames: { '#p': 'pk' }, ExpressionAttributeValues: { ':a': S('x') } } ],
+    [ 'UpdateItem', { UpdateExpression: 'SET a = :a', ConditionExpression: '#n > :a', ExpressionAttributeNames: { '#n': 'n', '#u': 'u' }, ExpressionAttributeValues: { ':a': N(1) } } ],
+    [ 'UpdateItem', { UpdateExpression: 'SET a = :a', ConditionExpression: 'n IN (' + Array.from({ length: 101 }, (_, i) => ':v' + i).join(',') + ')',
+      ExpressionAttributeValues: Object.fromEntries([ [ ':a', N(1) ], ...Array.from({ length: 101 }, (_, i) => [ ':v' + i, N(i) ]) ]) } ],
+    [ 'UpdateItem', { UpdateExpression: 'SET a = :a', ConditionExpression: '((((((n > :a))))))', ExpressionAttributeValues: { ':a': N(1) } } ],
+    [ 'UpdateItem', { UpdateExpression: 'SET a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a1.b1.c1.d1.e1.f1 = :a', ExpressionAttributeValues: { ':a': N(1) } } ],
+    [ 'UpdateItem', { UpdateExpression: 'SET a = :a', ConditionExpression: 'contains(ss, :s) AND attribute_type(n, :t) AND size(l) = :two AND begins_with(s, :p)',
+      ExpressionAttributeValues: { ':a': N(1), ':s': S('a'), ':t': S('N'), ':two': N(2), ':p': S('te') } } ],
+    [ 'UpdateItem', { UpdateExpression: 'SET a = :a', ConditionExpression: 'contains(ss, :s)', ExpressionAttributeValues: { ':a': N(1), ':s': { SS: [ 'a' ] } } } ],
+    [ 'UpdateItem', { UpdateExpression: 'SET a = :a', ConditionExpression: 'n BETWEEN :a AND :b', ExpressionAttributeValues: { ':a': N(1), ':b': S('x') } } ],
+    [ 'UpdateItem', { UpdateExpression: 'SET a = :a', ConditionExpression: 'attribute_type(n, :t)', ExpressionAttributeValues: { ':a': N(1), ':t': S('SS') } } ],
+    [ 'UpdateItem', { UpdateExpression: 'SET a = :a', ConditionExpression: 'size(m) > :a AND size(b) > :a AND size(ss) > :a', ExpressionAttributeValues: { ':a': N(1) } } ],
+  ]
+  resetK1()
+  more.forEach(([ op, extra ], i) => {
+    const body = { TableName: HASH, Key: k1, ReturnValues: 'UPDATED_OLD', ...extra }
+    if (body.ExpressionAttributeValues === undefined) delete body.ExpressionAttributeValues
+    const name = `${op} more #${i} ${JSON.stringify(extra.UpdateExpression)} ${extra.ConditionExpression ? JSON.stringify(extra.ConditionExpression).slice(0, 60) : ''}`
+    add(name, op, body)
+    add(`${name} missing table`, op, { ...body, TableName: 'diff_missing' })
+    if (body.ConditionExpression && body.ConditionExpression.includes(' IN (')) resetK1() // a departure: dynalite writes
+  })
+  resetK1()
+  add('reset k2 again', 'PutItem', { TableName: HASH, Item: seed[1] })
+  const tooManyTables = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [ 'x' + i, { Keys: [ k1 ] } ]))
+  add('BatchGetItem twelve bad table names', 'BatchGetItem', { RequestItems: tooManyTables })
+  add('CreateTable many bad members', 'CreateTable', { TableName: 'a', BillingMode: 'x', AttributeDefinitions: [ { AttributeName: '', AttributeType: 'Q' }, { AttributeName: '', AttributeType: 'Z' } ],
+    KeySchema: [ { AttributeName: '', KeyType: 'X' }, { AttributeName: '', KeyType: 'Y' }, { AttributeName: '', KeyType: 'Z' } ], ProvisionedThroughput: { ReadCapacityUnits: 0, WriteCapacityUnits: 0 } })
+
   // ---- malformed bodies -------------------------------------------------------------------------
   add('GetItem body not JSON', 'GetItem', '{"TableName": ')
   add('GetItem body array', 'GetItem', '[]')
@@ -389,6 +472,19 @@ function sortedTags (body) {
 function sortedItems (body) {
   const items = (body.Items || []).map((i) => JSON.stringify(normalize(i))).sort()
   return { ...body, Items: items, LastEvaluatedKey: body.LastEvaluatedKey ? 'present' : undefined }
+}
+// Set members come in no documented order.
+function sortedSets (body) {
+  const sortSets = (v) => {
+    if (Array.isArray(v)) return v.map(sortSets)
+    if (v && typeof v == 'object') {
+      const out = {}
+      for (const [ k, x ] of Object.entries(v)) out[k] = [ 'SS', 'NS', 'BS' ].includes(k) ? [ ...x ].sort() : sortSets(x)
+      return out
+    }
+    return v
+  }
+  return sortSets(body)
 }
 function sortedResponses (body) {
   const r = {}

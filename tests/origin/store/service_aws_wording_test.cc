@@ -152,5 +152,33 @@ TEST_F(ServiceAwsWording, ConstraintMessagesPrintStructuresWithoutNullMembers) {
   EXPECT_NE(r.message().find(R"(Value '{"k1":{}}' at 'requestItems')"), std::string::npos) << r.message();
 }
 
+TEST_F(ServiceAwsWording, RemoveNeedsTheParentOfItsPath) {
+  createHashRange();
+  ok("PutItem", R"({"TableName":"Tbl","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"l":{"L":[{"S":"x"}]},"m":{"M":{"k":{"S":"v"}}}}})");
+  const std::string key = R"({"TableName":"Tbl","Key":{"pk":{"S":"a"},"sk":{"N":"1"}},"UpdateExpression":")";
+  const std::string invalid = "The document path provided in the update expression is invalid for update";
+  expectValidation(call("UpdateItem", key + R"(REMOVE l[0].b"})"), invalid);  // l[0] is a string
+  expectValidation(call("UpdateItem", key + R"(REMOVE nope.b"})"), invalid);  // no parent
+  expectValidation(call("UpdateItem", key + R"(REMOVE m[0]"})"), invalid);    // an index into a map
+  // A missing last element under an existing parent is no error.
+  ok("UpdateItem", key + R"(REMOVE m.nope, l[7], nope"})");
+  Reply got = ok("GetItem", R"({"TableName":"Tbl","Key":{"pk":{"S":"a"},"sk":{"N":"1"}}})");
+  EXPECT_EQ(std::string(got["Item"]["m"]["M"]["k"]["S"].GetString()), "v");
+  EXPECT_EQ(got["Item"]["l"]["L"].Size(), 1u);
+}
+
+TEST_F(ServiceAwsWording, IndexReadsChargeTheIndexUnderIndexes) {
+  ok("CreateTable", R"({"TableName":"Gsi","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"GlobalSecondaryIndexes":[{"IndexName":"byG","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}],"BillingMode":"PAY_PER_REQUEST"})");
+  ok("PutItem", R"({"TableName":"Gsi","Item":{"pk":{"S":"a"},"g":{"S":"x"}}})");
+  Reply r = ok("Query", R"({"TableName":"Gsi","IndexName":"byG","KeyConditionExpression":"g = :g","ExpressionAttributeValues":{":g":{"S":"x"}},"ReturnConsumedCapacity":"INDEXES"})");
+  const auto& cc = r["ConsumedCapacity"];
+  EXPECT_EQ(cc["CapacityUnits"].GetDouble(), 0.5);
+  EXPECT_EQ(cc["Table"]["CapacityUnits"].GetDouble(), 0);
+  EXPECT_EQ(cc["GlobalSecondaryIndexes"]["byG"]["CapacityUnits"].GetDouble(), 0.5);
+  Reply t = ok("Scan", R"({"TableName":"Gsi","ReturnConsumedCapacity":"INDEXES"})");
+  EXPECT_EQ(t["ConsumedCapacity"]["Table"]["CapacityUnits"].GetDouble(), 0.5);
+  EXPECT_FALSE(t["ConsumedCapacity"].HasMember("GlobalSecondaryIndexes"));
+}
+
 }  // namespace
 }  // namespace cdnlab::store
