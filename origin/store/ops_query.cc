@@ -195,7 +195,9 @@ static bool readCommon(const rapidjson::Value& d, const TableDescPtr& desc, Read
   if (!readSelect(d, spec.select, err) || !readLimit(d, spec.limit, err) || !readCapacityMode(d, spec.cap, err)) return false;
   if (!parseOptionalProjection(d, ph, spec.projection, err) || !readAttributesToGet(d, spec.projection, err)) return false;
   if (spec.projection && spec.select != Select::Default && spec.select != Select::Specific) {
-    err = validation("Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES or COUNT");
+    // Named after the parameter the request used (both cannot be there: checked before).
+    err = validation(std::string("Cannot specify the ") + (member(d, "AttributesToGet") ? "AttributesToGet" : "ProjectionExpression") +
+                     " when choosing to get ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES or COUNT");
     return false;
   }
   if (spec.select == Select::Specific && !spec.projection) {

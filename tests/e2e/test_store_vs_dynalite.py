@@ -1,8 +1,8 @@
-"""`cdnlab store` against dynalite 4.0.0, request by request (tests/clients/diff): ~1800 signed requests
-generated from dynalite's validations and its actions' error paths go to both servers, and every
-answer must match on status, `__type` and message (and on the result for valid requests) unless
-the case is a documented departure (tests/clients/diff/departures.js: where dynalite departs from
-today's DynamoDB). A departure no case shows any more fails the run too, so the list stays true.
+"""`cdnlab store` against dynalite 4.0.0, request by request (tests/clients/diff): ~2150 signed requests
+generated from dynalite's validations, its actions' error paths and the legacy parameters go to
+both servers, and every answer must match on status, `__type` and message (and on the result for
+valid requests) unless the case is a documented departure (tests/clients/diff/departures.js: where
+dynalite departs from today's DynamoDB). A departure no case shows any more fails the run too, so the list stays true.
 
 The store is started here (ephemeral loopback port, stopped by PID); the harness starts dynalite in
 its own node process on 127.0.0.1:0 and stops it by PID. `npm ci` for tests/clients/dynalite runs

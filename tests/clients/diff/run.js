@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The differential harness: the same signed requests to `cdnlab store --in-memory` and to dynalite
 // 4.0.0, compared on status, `__type` and message (and, for answers that succeed, the body without
-// timestamps, ARNs and ids). Cases come from dynalite's validations (shape_cases.js) and from its
-// actions' error paths (action_cases.js). Exit status 1 when a mismatch is not a documented
+// timestamps, ARNs and ids). Cases come from dynalite's validations (shape_cases.js), from its
+// actions' error paths (action_cases.js) and the legacy parameters operator by operator
+// (legacy_cases.js). Exit status 1 when a mismatch is not a documented
 // departure (departures.js), 0 otherwise.
 //
 //   node tests/clients/diff/run.js [--bin build/cdnlab | --store-url http://127.0.0.1:PORT]
@@ -17,6 +18,7 @@ const { send, agent } = require('./client')
 const fixtures = require('./fixtures')
 const { shapeCases } = require('./shape_cases')
 const { actionCases } = require('./action_cases')
+const { legacyCases } = require('./legacy_cases')
 const { departures } = require('./departures')
 const { compare } = require('./compare')
 
@@ -64,7 +66,7 @@ async function main () {
   let code = 0
   try {
     const ctxStore = await prepare(store.url), ctxDyn = await prepare(dyn.url)
-    let cases = [ ...shapeCases(), ...actionCases() ]
+    let cases = [ ...shapeCases(), ...actionCases(), ...legacyCases() ]
     const names = new Set()
     for (const c of cases) {
       if (names.has(c.name)) throw new Error('duplicate case name: ' + c.name)
