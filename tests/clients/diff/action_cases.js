@@ -335,6 +335,36 @@ function cases () {
   for (const [ what, body ] of Object.entries(createTables)) {
     add(`CreateTable ${what}`, 'CreateTable', JSON.parse(JSON.stringify(body)), { compareBody: createdTable })
   }
+  // Table descriptions without DeletionProtectionEnabled (newer than dynalite) and without the
+  // counts: DynamoDB refreshes ItemCount / sizes about every six hours, dynalite reports 0, the
+  // store reports them exactly (docs/store.md); none of the three is the other's.
+  const uncounted = (x) => ({ ...x, ItemCount: undefined, TableSizeBytes: undefined, IndexSizeBytes: undefined })
+  const described = (b) => {
+    const t = uncounted(b.Table || b.TableDescription || {})
+    delete t.DeletionProtectionEnabled
+    for (const k of [ 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes' ]) if (t[k]) t[k] = t[k].map(uncounted)
+    return t
+  }
+  add('DescribeTable range with indexes', 'DescribeTable', { TableName: RANGE }, { compareBody: described })
+  add('DescribeTable hash', 'DescribeTable', { TableName: HASH }, { compareBody: (b) => ({ ...described(b), ItemCount: undefined, TableSizeBytes: undefined }) })
+  add('CreateTable with indexes', 'CreateTable', { TableName: 'diff_idx', AttributeDefinitions: [ { AttributeName: 'pk', AttributeType: 'S' },
+    { AttributeName: 'sk', AttributeType: 'B' }, { AttributeName: 'x', AttributeType: 'N' } ],
+  KeySchema: [ { AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' } ],
+  LocalSecondaryIndexes: [ { IndexName: 'lx', KeySchema: [ { AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'x', KeyType: 'RANGE' } ],
+    Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [ 'q', 'r' ] } } ],
+  GlobalSecondaryIndexes: [ { IndexName: 'gx', KeySchema: [ { AttributeName: 'x', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' } ],
+    Projection: { ProjectionType: 'KEYS_ONLY' }, ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 3 } } ],
+  ProvisionedThroughput: { ReadCapacityUnits: 4, WriteCapacityUnits: 5 } }, { compareBody: (b) => ({ ...described(b), TableStatus: undefined, GlobalSecondaryIndexes: (described(b).GlobalSecondaryIndexes || []).map((g) => ({ ...g, IndexStatus: undefined })) }) })
+  add('PutItem into indexed table', 'PutItem', { TableName: 'diff_idx', Item: { pk: S('a'), sk: { B: 'AQI=' }, x: N(3), q: S('q'), z: S('zz') } })
+  add('DescribeTable indexed after put', 'DescribeTable', { TableName: 'diff_idx' }, { compareBody: described })
+  add('UpdateTable throughput', 'UpdateTable', { TableName: 'diff_idx', ProvisionedThroughput: { ReadCapacityUnits: 7, WriteCapacityUnits: 8 } },
+    { compareBody: (b) => ({ ...described(b), TableStatus: undefined, ProvisionedThroughput: { ...described(b).ProvisionedThroughput, LastIncreaseDateTime: undefined } }) })
+  add('UpdateTable GSI throughput', 'UpdateTable', { TableName: 'diff_idx', GlobalSecondaryIndexUpdates: [ { Update: { IndexName: 'gx', ProvisionedThroughput: { ReadCapacityUnits: 9, WriteCapacityUnits: 9 } } } ] },
+    { compareBody: (b) => ({ status: 'ok', name: described(b).TableName }) })
+  add('DeleteTable indexed', 'DeleteTable', { TableName: 'diff_idx' }, { compareBody: (b) => ({ ...described(b), TableStatus: undefined }) })
+  add('DescribeTable after delete', 'DescribeTable', { TableName: 'diff_idx' }, { compareBody: (b) => ({ status: described(b).TableStatus == 'DELETING' ? 'gone' : described(b).TableStatus }) })
+  add('ListTables page', 'ListTables', { Limit: 2 })
+  add('ListTables page 2', 'ListTables', { Limit: 2, ExclusiveStartTableName: 'diff_ct_ok' })
   add('DeleteTable missing', 'DeleteTable', { TableName: 'diff_missing' })
   add('DescribeTable missing', 'DescribeTable', { TableName: 'diff_missing' })
   add('DescribeTimeToLive missing', 'DescribeTimeToLive', { TableName: 'diff_missing' })
