@@ -76,18 +76,19 @@ class LambdaService {
   ApiResult<http::Response> updateFunctionConfiguration(const std::string& name, const http::Request& req);
   ApiResult<http::Response> deleteFunction(const std::string& name, const std::string& qualifier);
   ApiResult<http::Response> publishVersion(const std::string& name, const http::Request& req);
-  ApiResult<http::Response> listVersions(const std::string& name);
+  ApiResult<http::Response> listVersions(const std::string& name, const http::Request& req);
   ApiResult<http::Response> createAlias(const std::string& name, const http::Request& req);
   ApiResult<http::Response> getAlias(const std::string& name, const std::string& alias);
   ApiResult<http::Response> updateAlias(const std::string& name, const std::string& alias, const http::Request& req);
   ApiResult<http::Response> deleteAlias(const std::string& name, const std::string& alias);
-  ApiResult<http::Response> listAliases(const std::string& name);
+  ApiResult<http::Response> listAliases(const std::string& name, const http::Request& req);
   ApiResult<http::Response> putConcurrency(const std::string& name, const http::Request& req);
   ApiResult<http::Response> getConcurrency(const std::string& name);
   ApiResult<http::Response> deleteConcurrency(const std::string& name);
   ApiResult<http::Response> putProvisioned(const std::string& name, const std::string& qualifier, const http::Request& req);
   ApiResult<http::Response> getProvisioned(const std::string& name, const std::string& qualifier);
   ApiResult<http::Response> deleteProvisioned(const std::string& name, const std::string& qualifier);
+  ApiResult<http::Response> listProvisioned(const std::string& name, const http::Request& req);
   ApiResult<http::Response> accountSettings();
   ApiResult<http::Response> codeDownload(const std::string& name, const std::string& query);
   ApiResult<FunctionRecord*> requireFunction(const std::string& nameOrArn);
@@ -99,6 +100,12 @@ class LambdaService {
   };
   ApiResult<FunctionAndBody> requireFunctionAndBody(const std::string& nameOrArn, const http::Request& req);
   ApiResult<CodeRef> storeZipField(const std::string& name, const rapidjson::Value& body);
+
+  // tags_api.cc: TagResource, ListTags, UntagResource on an unqualified function ARN
+  ApiResult<FunctionRecord*> requireTaggable(const std::string& resourceArn);
+  ApiResult<http::Response> tagResource(const std::string& resourceArn, const http::Request& req);
+  ApiResult<http::Response> listTags(const std::string& resourceArn);
+  ApiResult<http::Response> untagResource(const std::string& resourceArn, const http::Request& req);
 
   // event_invoke_config_api.cc (update: UpdateFunctionEventInvokeConfig, else Put)
   ApiResult<http::Response> putEventInvokeConfig(const std::string& name, const std::string& qualifier,
