@@ -1,0 +1,87 @@
+"""Function and API errors in the shapes AWS returns, read through boto3 and over raw HTTP: a
+timeout is the function error Sandbox.Timedout ("RequestId: ... Error: Task timed out after N.NN
+seconds"), a missing package imported by an ES module or required by a CommonJS one is
+Runtime.ImportModuleError, PublishVersion with a stale CodeSha256 is InvalidParameterValueException
+naming both hashes (and publishes nothing), and every API error carries x-amzn-ErrorType and the
+{"Type":"User","message":...} body the SDKs read."""
+import json
+import os
+import sys
+import unittest
+import urllib.error
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(__file__))
+from lambda_util import ROLE, client, client_error as err, make_zip, payload_of, start_lambda  # noqa: E402
+
+
+class LambdaErrorShapes(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.proc = start_lambda()
+        cls.lam = client(cls.proc)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.lam.close()
+        cls.proc.stop()
+
+    def create(self, name, files, **kw):
+        args = dict(FunctionName=name, Runtime="nodejs20.x", Role=ROLE, Handler="index.handler",
+                    Code={"ZipFile": make_zip(files)})
+        args.update(kw)
+        return self.lam.create_function(**args)
+
+    def invoke(self, name, **kw):
+        r = self.lam.invoke(FunctionName=name, Payload=b"{}", **kw)
+        return r, payload_of(r)
+
+    def test_timeout_is_sandbox_timedout(self):
+        self.create("slow", {"index.js": "exports.handler = () => new Promise(() => {});"}, Timeout=1)
+        r, out = self.invoke("slow")
+        self.assertEqual(r["FunctionError"], "Unhandled")
+        self.assertEqual(out["errorType"], "Sandbox.Timedout")
+        request_id = r["ResponseMetadata"]["RequestId"]
+        self.assertEqual(out["errorMessage"], f"RequestId: {request_id} Error: Task timed out after 1.00 seconds")
+
+    def test_missing_package_is_import_module_error(self):
+        self.create("esm-missing", {"index.mjs": "import x from 'no-such-package-here';\nexport const handler = async () => x;\n"})
+        r, out = self.invoke("esm-missing")
+        self.assertEqual(r["FunctionError"], "Unhandled")
+        self.assertEqual(out["errorType"], "Runtime.ImportModuleError")
+        self.assertTrue(out["errorMessage"].startswith("Error: Cannot find package 'no-such-package-here'"), out)
+        self.create("cjs-missing", {"index.js": "const x = require('no-such-module-here');\nexports.handler = async () => x;\n"})
+        r, out = self.invoke("cjs-missing")
+        self.assertEqual(out["errorType"], "Runtime.ImportModuleError")
+        self.assertTrue(out["errorMessage"].startswith("Error: Cannot find module 'no-such-module-here'"), out)
+        # A module that throws something else at load keeps its own error type.
+        self.create("init-throws", {"index.js": "throw new RangeError('bad init');\n"})
+        _, out = self.invoke("init-throws")
+        self.assertEqual((out["errorType"], out["errorMessage"]), ("RangeError", "bad init"))
+
+    def test_publish_with_stale_code_sha256(self):
+        fc = self.create("pub-sha", {"index.js": "exports.handler = async () => 1;"})
+        stale = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+        code, status, message = err(lambda: self.lam.publish_version(FunctionName="pub-sha", CodeSha256=stale))
+        self.assertEqual((code, status), ("InvalidParameterValueException", 400))
+        self.assertEqual(message, f"CodeSHA256 ({stale}) is different from current CodeSHA256 in $LATEST "
+                                  f"({fc['CodeSha256']}). Please try again with the CodeSHA256 in $LATEST.")
+        self.assertEqual([v["Version"] for v in self.lam.list_versions_by_function(FunctionName="pub-sha")["Versions"]],
+                         ["$LATEST"], "a refused publish creates no version")
+        self.assertEqual(self.lam.publish_version(FunctionName="pub-sha", CodeSha256=fc["CodeSha256"])["Version"], "1")
+
+    def test_error_header_and_body_shape(self):
+        req = urllib.request.Request(self.proc.url() + "/2015-03-31/functions/no-such-fn/configuration")
+        with self.assertRaises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(req, timeout=10)
+        e = caught.exception
+        self.assertEqual(e.code, 404)
+        self.assertEqual(e.headers["x-amzn-ErrorType"], "ResourceNotFoundException")
+        self.assertTrue(e.headers["x-amzn-RequestId"])
+        body = json.loads(e.read())
+        self.assertEqual(body, {"Type": "User",
+                                "message": "Function not found: arn:aws:lambda:us-east-1:000000000000:function:no-such-fn"})
+
+
+if __name__ == "__main__":
+    unittest.main()
