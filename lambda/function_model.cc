@@ -202,13 +202,13 @@ void writeFunctionConfiguration(JsonWriter& w, const AccountInfo& a, const std::
     for (const auto& [k, v] : c.environment) w.key(k).string(v);
     w.endObject().endObject();
   }
-  w.key("TracingConfig").startObject().key("Mode").string("PassThrough").endObject();
+  w.key("TracingConfig").startObject().key("Mode").string(c.tracingMode).endObject();
   w.key("RevisionId").string(c.revisionId);
   w.key("State").string("Active");
   w.key("LastUpdateStatus").string("Successful");
   w.key("PackageType").string("Zip");
   w.key("Architectures").startArray().string(c.architecture).endArray();
-  w.key("EphemeralStorage").startObject().key("Size").integer(512).endObject();
+  w.key("EphemeralStorage").startObject().key("Size").integer(c.ephemeralStorageMb).endObject();
   w.key("SnapStart").startObject().key("ApplyOn").string("None").key("OptimizationStatus").string("Off").endObject();
   w.key("LoggingConfig").startObject().key("LogFormat").string("Text").key("LogGroup").string("/aws/lambda/" + name).endObject();
   w.endObject();
@@ -247,6 +247,8 @@ static void writeConfig(JsonWriter& w, const FunctionConfig& c) {
   for (const auto& [k, v] : c.environment) w.key(k).string(v);
   w.endObject();
   w.key("architecture").string(c.architecture);
+  w.key("tracingMode").string(c.tracingMode);
+  w.key("ephemeralStorage").integer(c.ephemeralStorageMb);
   w.key("codeSha256").string(c.code.sha256);
   w.key("codeSize").integer(c.code.size);
   w.key("zipPath").string(c.code.zipPath);
@@ -335,6 +337,9 @@ struct Reader {
     if (arch != o.MemberEnd()) c.architecture = str(o, "architecture", path);
     if (c.architecture != "x86_64" && c.architecture != "arm64" && error.empty())
       error = path + ".architecture: not x86_64 or arm64";
+    // Likewise tracing and ephemeral storage: their defaults.
+    if (o.HasMember("tracingMode")) c.tracingMode = str(o, "tracingMode", path);
+    if (o.HasMember("ephemeralStorage")) c.ephemeralStorageMb = static_cast<int>(num(o, "ephemeralStorage", path));
     c.code.sha256 = str(o, "codeSha256", path);
     c.code.size = num(o, "codeSize", path);
     c.code.zipPath = str(o, "zipPath", path);

@@ -41,6 +41,8 @@ struct FunctionConfig {
   int memoryMb = 128;
   std::map<std::string, std::string> environment;
   std::string architecture = "x86_64";  // Architectures[0]: "x86_64" or "arm64" (recorded; code runs natively)
+  std::string tracingMode = "PassThrough";  // TracingConfig.Mode (recorded: there is no X-Ray)
+  int ephemeralStorageMb = 512;             // EphemeralStorage.Size (recorded: /tmp is the machine's)
   CodeRef code;
   int64_t lastModifiedMs = 0;
   std::string revisionId;

@@ -9,6 +9,7 @@
 #include "common/parse_integer.h"
 #include "lambda/codec.h"
 #include "lambda/list_page.h"
+#include "lambda/optional_config.h"
 #include "lambda/service.h"
 #include "lambda/tags.h"
 
@@ -48,7 +49,8 @@ ApiResult<std::optional<std::map<std::string, std::string>>> environmentOf(const
 }
 
 // Applies the configuration fields present in `body` to `c` (create and update share this).
-std::optional<ApiError> applyConfig(FunctionConfig& c, const rapidjson::Value& body) {
+std::optional<ApiError> applyConfig(FunctionConfig& c, const rapidjson::Value& body, const std::string& functionName) {
+  if (auto e = applyOptionalConfig(c, body, functionName)) return e;
   auto runtime = getString(body, "Runtime");
   auto handler = getString(body, "Handler");
   auto role = getString(body, "Role");
@@ -181,7 +183,7 @@ ApiResult<http::Response> LambdaService::createFunction(const http::Request& req
   FunctionRecord rec;
   rec.name = ref->name;
   FunctionConfig& c = rec.latest;
-  if (auto e = applyConfig(c, *body)) return *e;
+  if (auto e = applyConfig(c, *body, rec.name)) return *e;
   if (auto e = applyArchitectures(c, *body)) return *e;
   auto tags = tagsOf(*body, "Tags");
   if (!tags) return tags.error();
@@ -228,9 +230,11 @@ ApiResult<http::Response> LambdaService::getFunction(const std::string& name, co
   if (!r->config->code.localDirectory)
     w.key("Location").string(publicUrl() + versionsPrefix() + r->record->name + "/code-zip?sha256=" + hex);
   w.endObject();
-  w.key("Tags").startObject();
-  for (const auto& [k, v] : r->record->tags) w.key(k).string(v);
-  w.endObject();
+  if (!r->record->tags.empty()) {  // AWS leaves Tags out for a function without any
+    w.key("Tags").startObject();
+    for (const auto& [k, v] : r->record->tags) w.key(k).string(v);
+    w.endObject();
+  }
   if (r->record->reservedConcurrency)
     w.key("Concurrency").startObject().key("ReservedConcurrentExecutions").integer(*r->record->reservedConcurrency).endObject();
   w.endObject();
@@ -320,7 +324,7 @@ ApiResult<http::Response> LambdaService::updateFunctionConfiguration(const std::
   const rapidjson::Document& body = in->body;
   if (!revisionMatches(body, rec->latest.revisionId)) return revisionMismatch();
   FunctionConfig updated = rec->latest;
-  if (auto e = applyConfig(updated, body)) return *e;
+  if (auto e = applyConfig(updated, body, rec->name)) return *e;
   updated.lastModifiedMs = wallClockMs();
   updated.revisionId = newUuid();
   rec->latest = std::move(updated);

@@ -2,13 +2,18 @@
 through boto3 and aws-cli: FunctionArn with and without a qualifier, CodeSha256 / CodeSize /
 LastModified, Role and Architectures validation, tags (TagResource / ListTags / UntagResource and
 GetFunction's Tags), Marker / MaxItems paging of ListVersionsByFunction and ListAliases (with its
-FunctionVersion filter), and ListProvisionedConcurrencyConfigs."""
+FunctionVersion filter), ListProvisionedConcurrencyConfigs, TracingConfig / EphemeralStorage kept
+and shown back, and the members the service cannot honour (Layers, DeadLetterConfig, JSON logs,
+SnapStart) refused by name."""
 import base64
 import hashlib
+import json
 import os
 import re
 import sys
 import unittest
+import urllib.error
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from lambda_util import ROLE, aws, client, client_error as err, make_zip, start_lambda  # noqa: E402
@@ -111,6 +116,46 @@ class LambdaApiShapes(unittest.TestCase):
         self.assertEqual((code, status), ("InvalidParameterValueException", 400))
         code, status, _ = err(lambda: self.lam.tag_resource(Resource=arn, Tags={"aws:reserved": "x"}))
         self.assertEqual((code, status), ("InvalidParameterValueException", 400))
+
+    def test_tracing_and_ephemeral_storage_are_kept_and_the_unsupported_refused(self):
+        fc = self.create("shape-opts", TracingConfig={"Mode": "Active"}, EphemeralStorage={"Size": 2048})
+        self.assertEqual((fc["TracingConfig"], fc["EphemeralStorage"]), ({"Mode": "Active"}, {"Size": 2048}))
+        fc = self.lam.update_function_configuration(FunctionName="shape-opts", EphemeralStorage={"Size": 512})
+        self.assertEqual((fc["TracingConfig"], fc["EphemeralStorage"]), ({"Mode": "Active"}, {"Size": 512}))
+        self.assertNotIn("Tags", self.lam.get_function(FunctionName="shape-opts"), "no tags: no Tags member, as AWS")
+        code, status, message = err(lambda: self.lam.update_function_configuration(
+            FunctionName="shape-opts", EphemeralStorage={"Size": 10241}))
+        self.assertEqual((code, status), ("ValidationException", 400))
+        self.assertIn("ephemeralStorage.size", message)
+        code, _, _ = err(lambda: self.lam.update_function_configuration(FunctionName="shape-opts", TracingConfig={"Mode": "On"}))
+        self.assertEqual(code, "ValidationException")
+        # What the service cannot do is refused by name, never accepted and ignored.
+        for extra, named in ((dict(Layers=["arn:aws:lambda:us-east-1:000000000000:layer:l:1"]), "Layers"),
+                             (dict(DeadLetterConfig={"TargetArn": "arn:aws:sqs:us-east-1:000000000000:dlq"}), "DeadLetterConfig"),
+                             (dict(SnapStart={"ApplyOn": "PublishedVersions"}), "SnapStart")):
+            code, status, message = err(lambda: self.create("shape-unsupported", **extra))
+            self.assertEqual((code, status), ("InvalidParameterValueException", 400), extra)
+            self.assertIn(named, message)
+        # Their "off" values are what AWS's defaults mean: accepted.
+        self.create("shape-defaults", Layers=[], DeadLetterConfig={}, SnapStart={"ApplyOn": "None"})
+        # Debian's botocore predates LoggingConfig: asked over raw HTTP, as a newer SDK sends it.
+        body = {"FunctionName": "shape-logs", "Runtime": "nodejs20.x", "Role": ROLE, "Handler": "index.handler",
+                "Code": {"ZipFile": base64.b64encode(make_zip({"index.js": CODE})).decode()}}
+        status, headers, answer = self.post("/2015-03-31/functions", dict(body, LoggingConfig={"LogFormat": "JSON"}))
+        self.assertEqual((status, headers["x-amzn-ErrorType"]), (400, "InvalidParameterValueException"))
+        self.assertIn("LoggingConfig", answer["message"])
+        status, _, answer = self.post("/2015-03-31/functions", dict(body, LoggingConfig={"LogFormat": "Text"}))
+        self.assertEqual(status, 201)
+        self.assertEqual(answer["LoggingConfig"], {"LogFormat": "Text", "LogGroup": "/aws/lambda/shape-logs"})
+
+    def post(self, path, body):
+        req = urllib.request.Request(self.proc.url() + path, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=20) as r:
+                return r.status, r.headers, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, json.loads(e.read())
 
     def test_list_versions_and_aliases_page(self):
         self.create("shape-pages")
