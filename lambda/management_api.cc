@@ -338,7 +338,8 @@ ApiResult<http::Response> LambdaService::deleteFunction(const std::string& name,
   if (!rec) return rec.error();
   auto ref = parseFunctionRef(name);
   std::string q = !qualifier.empty() ? qualifier : ref->qualifier;
-  if (!q.empty() && q != "$LATEST") {
+  if (q == "$LATEST") return invalidParameter("$LATEST version cannot be deleted without deleting the function.");
+  if (!q.empty()) {
     // Deletes one published version only.
     bool digits = std::all_of(q.begin(), q.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
     if (!digits) return invalidParameter("Deletion of aliases is not supported by DeleteFunction; use DeleteAlias.");
@@ -407,12 +408,12 @@ ApiResult<http::Response> LambdaService::listVersions(const std::string& name, c
 
 // ---- aliases ----
 
-static std::optional<ApiError> checkAliasTarget(const FunctionRecord& rec, const std::string& version) {
+static std::optional<ApiError> checkAliasTarget(const AccountInfo& account, const FunctionRecord& rec, const std::string& version) {
   if (version == "$LATEST") return std::nullopt;
   bool digits = !version.empty() && std::all_of(version.begin(), version.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!digits) return validationError(version, "functionVersion", "Member must satisfy regular expression pattern: (\\$LATEST|[0-9]+)");
   if (auto n = parseInteger<int>(version); !n || !rec.versions.count(*n))
-    return resourceNotFound("Function not found: arn:aws:lambda:*:function:" + rec.name + ":" + version);
+    return resourceNotFound(notFoundMessage(account, rec.name, version));
   return std::nullopt;
 }
 
@@ -431,7 +432,7 @@ ApiResult<http::Response> LambdaService::createAlias(const std::string& name, co
     return validationError(**aliasName, "name", "Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)");
   if (body.HasMember("RoutingConfig") && !body["RoutingConfig"].IsNull())
     return invalidParameter("cdnlab lambda does not support weighted aliases (RoutingConfig).");
-  if (auto e = checkAliasTarget(*rec, **version)) return *e;
+  if (auto e = checkAliasTarget(options_.account, *rec, **version)) return *e;
   if (rec->aliases.count(**aliasName))
     return resourceConflict("Alias already exists: " + qualifiedArn(options_.account, rec->name, **aliasName));
   Alias a{**aliasName, **version, description->value_or(""), newUuid()};
@@ -466,7 +467,7 @@ ApiResult<http::Response> LambdaService::updateAlias(const std::string& name, co
   if (body->HasMember("RoutingConfig") && !(*body)["RoutingConfig"].IsNull())
     return invalidParameter("cdnlab lambda does not support weighted aliases (RoutingConfig).");
   if (*version) {
-    if (auto e = checkAliasTarget(**rec, **version)) return *e;
+    if (auto e = checkAliasTarget(options_.account, **rec, **version)) return *e;
     it->second.functionVersion = **version;
   }
   if (*description) it->second.description = **description;

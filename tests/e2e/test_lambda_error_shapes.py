@@ -2,7 +2,8 @@
 timeout is the function error Sandbox.Timedout ("RequestId: ... Error: Task timed out after N.NN
 seconds"), a missing package imported by an ES module or required by a CommonJS one is
 Runtime.ImportModuleError, PublishVersion with a stale CodeSha256 is InvalidParameterValueException
-naming both hashes (and publishes nothing), and every API error carries x-amzn-ErrorType and the
+naming both hashes (and publishes nothing), deleting $LATEST alone or a version an alias uses is
+refused as AWS refuses it, and every API error carries x-amzn-ErrorType and the
 {"Type":"User","message":...} body the SDKs read."""
 import json
 import os
@@ -69,6 +70,20 @@ class LambdaErrorShapes(unittest.TestCase):
         self.assertEqual([v["Version"] for v in self.lam.list_versions_by_function(FunctionName="pub-sha")["Versions"]],
                          ["$LATEST"], "a refused publish creates no version")
         self.assertEqual(self.lam.publish_version(FunctionName="pub-sha", CodeSha256=fc["CodeSha256"])["Version"], "1")
+
+    def test_version_and_alias_errors(self):
+        self.create("ver-errs", {"index.js": "exports.handler = async () => 1;"}, Publish=True)
+        code, status, message = err(lambda: self.lam.delete_function(FunctionName="ver-errs", Qualifier="$LATEST"))
+        self.assertEqual((code, status, message), ("InvalidParameterValueException", 400,
+                                                   "$LATEST version cannot be deleted without deleting the function."))
+        self.lam.get_function(FunctionName="ver-errs")  # still there
+        code, status, message = err(lambda: self.lam.create_alias(FunctionName="ver-errs", Name="next", FunctionVersion="7"))
+        self.assertEqual((code, status, message), ("ResourceNotFoundException", 404,
+                                                   "Function not found: arn:aws:lambda:us-east-1:000000000000:function:ver-errs:7"))
+        self.lam.create_alias(FunctionName="ver-errs", Name="live", FunctionVersion="1")
+        code, status, message = err(lambda: self.lam.delete_function(FunctionName="ver-errs", Qualifier="1"))
+        self.assertEqual((code, status), ("ResourceConflictException", 409))
+        self.assertIn("[live]", message)
 
     def test_error_header_and_body_shape(self):
         req = urllib.request.Request(self.proc.url() + "/2015-03-31/functions/no-such-fn/configuration")
