@@ -262,7 +262,10 @@ ApiResult<http::Response> LambdaService::codeDownload(const std::string& name, c
 }
 
 ApiResult<http::Response> LambdaService::listFunctions(const http::Request& req) {
-  bool allVersions = queryParam(req.query, "FunctionVersion").value_or("") == "ALL";
+  auto functionVersion = queryParam(req.query, "FunctionVersion");
+  if (functionVersion && *functionVersion != "ALL")
+    return validationError(*functionVersion, "functionVersion", "Member must satisfy enum value set: [ALL]");
+  bool allVersions = functionVersion.has_value();
   // Entries in name order ($LATEST then versions). Listing every version, AWS shows $LATEST's
   // ARN with its qualifier, as ListVersionsByFunction does.
   std::vector<std::pair<std::string, const FunctionConfig*>> entries;

@@ -97,6 +97,25 @@ class LambdaErrorShapes(unittest.TestCase):
         self.assertEqual(body, {"Type": "User",
                                 "message": "Function not found: arn:aws:lambda:us-east-1:000000000000:function:no-such-fn"})
 
+    def raw(self, method, path, body=None):
+        req = urllib.request.Request(self.proc.url() + path, data=body, method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, r.headers, json.loads(r.read() or b"null")
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, json.loads(e.read())
+
+    def test_malformed_requests(self):
+        status, headers, body = self.raw("POST", "/2015-03-31/functions", b"{bad")
+        self.assertEqual((status, headers["x-amzn-ErrorType"]), (400, "InvalidRequestContentException"))
+        self.assertTrue(body["message"].startswith("Could not parse request body into json"), body)
+        status, headers, _ = self.raw("POST", "/2015-03-31/functions", b"[1]")
+        self.assertEqual((status, headers["x-amzn-ErrorType"]), (400, "InvalidRequestContentException"))
+        # ListFunctions' FunctionVersion has one value, ALL (boto3 sends what it is given).
+        code, status, message = err(lambda: self.lam.list_functions(FunctionVersion="SOME"))
+        self.assertEqual((code, status), ("ValidationException", 400))
+        self.assertIn("functionVersion", message)
+
 
 if __name__ == "__main__":
     unittest.main()
