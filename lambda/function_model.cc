@@ -290,6 +290,13 @@ std::string recordToJson(const FunctionRecord& r) {
   w.key("tags").startObject();
   for (const auto& [k, v] : r.tags) w.key(k).string(v);
   w.endObject();
+  w.key("policies").startObject();
+  for (const auto& [q, p] : r.policies) {
+    w.key(q).startObject().key("revisionId").string(p.revisionId).key("statements").startArray();
+    for (const auto& st : p.statements) w.startObject().key("sid").string(st.sid).key("statement").string(st.json).endObject();
+    w.endArray().endObject();
+  }
+  w.endObject();
   w.endObject();
   return w.take();
 }
@@ -406,6 +413,24 @@ Result<FunctionRecord> recordFromJson(std::string_view json) {
       if (!m.value.IsString()) return Error{1, std::string("$.tags.") + m.name.GetString() + ": not a string"};
       r.tags[std::string(m.name.GetString(), m.name.GetStringLength())] =
           std::string(m.value.GetString(), m.value.GetStringLength());
+    }
+  }
+  auto policies = d.FindMember("policies");
+  if (policies != d.MemberEnd()) {
+    if (!policies->value.IsObject()) return Error{1, "$.policies: not an object"};
+    for (auto& m : policies->value.GetObject()) {
+      std::string q(m.name.GetString(), m.name.GetStringLength());
+      std::string path = "$.policies." + q;
+      if (!m.value.IsObject()) return Error{1, path + ": not an object"};
+      FunctionPolicy p;
+      p.revisionId = rd.str(m.value, "revisionId", path);
+      auto list = m.value.FindMember("statements");
+      if (list == m.value.MemberEnd() || !list->value.IsArray()) return Error{1, path + ".statements: missing or not an array"};
+      for (auto& st : list->value.GetArray()) {
+        if (!st.IsObject()) return Error{1, path + ".statements[]: not an object"};
+        p.statements.push_back(PolicyStatement{rd.str(st, "sid", path + ".statements[]"), rd.str(st, "statement", path + ".statements[]")});
+      }
+      r.policies[q] = std::move(p);
     }
   }
   if (!rd.error.empty()) return Error{1, rd.error};

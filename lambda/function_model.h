@@ -56,6 +56,16 @@ struct Alias {
   std::string revisionId;
 };
 
+// One statement of a resource-based policy (AddPermission), and the policy of one qualifier.
+struct PolicyStatement {
+  std::string sid;
+  std::string json;  // the statement object as GetPolicy shows it
+};
+struct FunctionPolicy {
+  std::vector<PolicyStatement> statements;  // in the order they were added
+  std::string revisionId;
+};
+
 struct FunctionRecord {
   std::string name;
   FunctionConfig latest;
@@ -67,6 +77,7 @@ struct FunctionRecord {
   std::map<std::string, int64_t> provisionedModifiedMs;
   std::map<std::string, EventInvokeConfig> eventInvokeConfigs;  // qualifier ("$LATEST", "2", alias) -> config
   std::map<std::string, std::string> tags;  // on the function (AWS tags no version or alias)
+  std::map<std::string, FunctionPolicy> policies;  // qualifier ("" = the function itself) -> policy
 };
 
 // Runtimes this service runs and how: process runtimes, and "cdnlab-native" (in-process C ABI).

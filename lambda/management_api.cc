@@ -352,6 +352,7 @@ ApiResult<http::Response> LambdaService::deleteFunction(const std::string& name,
       if (a.functionVersion == q)
         return resourceConflict("Unable to delete version because the following aliases reference it: [" + an + "]");
     (*rec)->versions.erase(n);
+    (*rec)->policies.erase(q);
     if (auto r = registry_->save(**rec); !r) return serviceError(r.error().message);
     return jsonResponse(204, "");
   }
@@ -491,6 +492,7 @@ ApiResult<http::Response> LambdaService::deleteAlias(const std::string& name, co
   if ((*rec)->aliases.erase(alias)) {
     (*rec)->provisioned.erase(alias);
     (*rec)->eventInvokeConfigs.erase(alias);
+    (*rec)->policies.erase(alias);
     invoker_->setProvisioned((*rec)->name, alias, "", 0);
     if (auto r = registry_->save(**rec); !r) return serviceError(r.error().message);
   }

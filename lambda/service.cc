@@ -177,6 +177,10 @@ void LambdaService::handle(const http::RequestContextPtr& ctx) {
       if (what == "versions" && m == "GET") return answer(listVersions(name, req));
       if (what == "aliases" && m == "POST") return answer(createAlias(name, req));
       if (what == "aliases" && m == "GET") return answer(listAliases(name, req));
+      if (what == "policy" && m == "POST") return answer(addPermission(name, qualifier, req));
+      if (what == "policy" && m == "GET") return answer(getPolicy(name, qualifier));
+    } else if (seg.size() == 5 && seg[3] == "policy" && m == "DELETE") {
+      return answer(removePermission(name, seg[4], qualifier, req));
     } else if (seg.size() == 5 && seg[3] == "aliases") {
       if (m == "GET") return answer(getAlias(name, seg[4]));
       if (m == "PUT") return answer(updateAlias(name, seg[4], req));

@@ -107,6 +107,18 @@ class LambdaService {
   ApiResult<http::Response> listTags(const std::string& resourceArn);
   ApiResult<http::Response> untagResource(const std::string& resourceArn, const http::Request& req);
 
+  // policy_api.cc: AddPermission, GetPolicy, RemovePermission (per qualifier)
+  struct PolicyTarget {
+    FunctionRecord* record;
+    std::string qualifier;  // "" for the function itself
+    std::string arn;        // the statement's Resource
+  };
+  ApiResult<PolicyTarget> requirePolicyTarget(const std::string& name, const std::string& qualifier);
+  ApiResult<http::Response> addPermission(const std::string& name, const std::string& qualifier, const http::Request& req);
+  ApiResult<http::Response> getPolicy(const std::string& name, const std::string& qualifier);
+  ApiResult<http::Response> removePermission(const std::string& name, const std::string& sid, const std::string& qualifier,
+                                             const http::Request& req);
+
   // event_invoke_config_api.cc (update: UpdateFunctionEventInvokeConfig, else Put)
   ApiResult<http::Response> putEventInvokeConfig(const std::string& name, const std::string& qualifier,
                                                  const http::Request& req, bool update);
