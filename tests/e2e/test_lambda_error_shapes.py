@@ -60,6 +60,13 @@ class LambdaErrorShapes(unittest.TestCase):
         _, out = self.invoke("init-throws")
         self.assertEqual((out["errorType"], out["errorMessage"]), ("RangeError", "bad init"))
 
+    def test_python_init_error_shape(self):
+        self.create("py-missing", {"other.py": "x = 1\n"}, Runtime="python3.11", Handler="app.handler")
+        r, out = self.invoke("py-missing")
+        self.assertEqual(r["FunctionError"], "Unhandled")
+        self.assertEqual(out, {"errorMessage": "Unable to import module 'app': No module named 'app'",
+                               "errorType": "Runtime.ImportModuleError", "requestId": "", "stackTrace": []})
+
     def test_publish_with_stale_code_sha256(self):
         fc = self.create("pub-sha", {"index.js": "exports.handler = async () => 1;"})
         stale = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
