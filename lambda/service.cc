@@ -154,6 +154,8 @@ void LambdaService::handle(const http::RequestContextPtr& ctx) {
     if (m == "DELETE") return answer(untagResource(seg[2], req));
     return answer(unknownOperation(req));
   }
+  if (seg.size() == 4 && seg[0] == "2014-11-13" && seg[1] == "functions" && seg[3] == "invoke-async" && m == "POST")
+    return invokeAsync(seg[2], req, requestId, respond);
   if (seg.size() < 2 || seg[1] != "functions") return answer(unknownOperation(req));
   const std::string& api = seg[0];
   if (api == "2015-03-31") {

@@ -130,6 +130,7 @@ class LambdaService {
 
   // invoke_api.cc
   void invoke(const std::string& name, const http::Request& req, const std::string& requestId, Respond respond);
+  void invokeAsync(const std::string& name, const http::Request& req, const std::string& requestId, Respond respond);
 
   // admin_api.cc: logs and metrics
   http::Response logs(const std::string& name, const std::string& query);

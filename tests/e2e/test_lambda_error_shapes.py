@@ -3,17 +3,20 @@ timeout is the function error Sandbox.Timedout ("RequestId: ... Error: Task time
 seconds"), a missing package imported by an ES module or required by a CommonJS one is
 Runtime.ImportModuleError, PublishVersion with a stale CodeSha256 is InvalidParameterValueException
 naming both hashes (and publishes nothing), deleting $LATEST alone or a version an alias uses is
-refused as AWS refuses it, and every API error carries x-amzn-ErrorType and the
+refused as AWS refuses it, the deprecated InvokeAsync is an Event invocation, and every API error carries x-amzn-ErrorType and the
 {"Type":"User","message":...} body the SDKs read."""
 import json
 import os
+import shutil
 import sys
+import tempfile
+import time
 import unittest
 import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lambda_util import ROLE, client, client_error as err, make_zip, payload_of, start_lambda  # noqa: E402
+from lambda_util import ROLE, aws, client, client_error as err, make_zip, payload_of, start_lambda  # noqa: E402
 
 
 class LambdaErrorShapes(unittest.TestCase):
@@ -21,11 +24,15 @@ class LambdaErrorShapes(unittest.TestCase):
     def setUpClass(cls):
         cls.proc = start_lambda()
         cls.lam = client(cls.proc)
+        cls.tmp = tempfile.mkdtemp(prefix="cdnlab-lambda-errors-")
+        with open(os.path.join(cls.tmp, "args.json"), "w") as f:
+            f.write('{"via":"aws-cli"}')
 
     @classmethod
     def tearDownClass(cls):
         cls.lam.close()
         cls.proc.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def create(self, name, files, **kw):
         args = dict(FunctionName=name, Runtime="nodejs20.x", Role=ROLE, Handler="index.handler",
@@ -77,6 +84,26 @@ class LambdaErrorShapes(unittest.TestCase):
         self.assertEqual([v["Version"] for v in self.lam.list_versions_by_function(FunctionName="pub-sha")["Versions"]],
                          ["$LATEST"], "a refused publish creates no version")
         self.assertEqual(self.lam.publish_version(FunctionName="pub-sha", CodeSha256=fc["CodeSha256"])["Version"], "1")
+
+    def test_invoke_async(self):
+        # The deprecated InvokeAsync still ships in boto3 and aws-cli: an Event invocation, 202 {"Status":202}.
+        out = os.path.join(self.tmp, "async.out")
+        self.create("async-fn", {"index.js": "const fs = require('fs');\n"
+                                 f"exports.handler = async (e) => {{ fs.appendFileSync({json.dumps(out)}, JSON.stringify(e) + '\\n'); }};\n"})
+        r = self.lam.invoke_async(FunctionName="async-fn", InvokeArgs=b'{"via":"boto3"}')
+        self.assertEqual((r["ResponseMetadata"]["HTTPStatusCode"], r["Status"]), (202, 202))
+        _, cli, _ = aws(self.proc, "invoke-async", "--function-name", "async-fn", "--invoke-args", os.path.join(self.tmp, "args.json"))
+        self.assertEqual(cli["Status"], 202)
+        deadline = time.monotonic() + 30
+        seen = []
+        while time.monotonic() < deadline and len(seen) < 2:
+            if os.path.exists(out):
+                with open(out) as f:
+                    seen = [json.loads(line) for line in f if line.strip()]
+            time.sleep(0.05)
+        self.assertEqual(sorted(e["via"] for e in seen), ["aws-cli", "boto3"])
+        code, status, _ = err(lambda: self.lam.invoke_async(FunctionName="no-such-fn", InvokeArgs=b"{}"))
+        self.assertEqual((code, status), ("ResourceNotFoundException", 404))
 
     def test_version_and_alias_errors(self):
         self.create("ver-errs", {"index.js": "exports.handler = async () => 1;"}, Publish=True)
