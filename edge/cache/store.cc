@@ -42,9 +42,10 @@ bool sameVariant(const Entry& a, const Entry& b) {
 }
 
 // True when the entry is of no use any more: past freshness and both stale windows, plus the
-// keep time when it can still be revalidated.
+// keep time when it can still be revalidated. The validators are looked at only when there is
+// a keep time: they lie past the lines a hit otherwise reads (entry.h).
 bool deadAt(const Entry& e, int64_t nowMs, int64_t keepS) {
-  int64_t limit = e.usefulLifetimeS() + (hasValidator(e) ? keepS : 0);
+  int64_t limit = e.usefulLifetimeS() + (keepS > 0 && hasValidator(e) ? keepS : 0);
   return currentAgeS(e, nowMs) >= limit;
 }
 
@@ -131,7 +132,7 @@ struct alignas(64) CacheStore::Shard {
       // lifetimes and Vary fields on the entry's next lines, the owner and size by id).
       const char* lines = reinterpret_cast<const char*>(e);
       __builtin_prefetch(lines + 64);
-      __builtin_prefetch(lines + 128);
+      __builtin_prefetch(lines + 127);  // the hit reads up to varyNames' end pointer, byte 127 (entry.h)
       __builtin_prefetch(&owners[id]);
       __builtin_prefetch(&charged[id]);
       if (!(e->key == key && variantMatches(*e, requestHeaders))) return false;
