@@ -30,6 +30,7 @@ void NativeLane::flush(native::NativeWorkerPool& pool) {
   pending_.clear();
   pending_.reserve(batch.size());  // the next pass is likely as big: no regrowth item by item
   out_ += batch.size();  // before the pool can hand anything back (refusals come at once)
+  mayPoll_ = true;
   if (polls_ && !armed_) arm(true);
   pool.invokeBatch(std::move(batch), *this);
 }
@@ -74,9 +75,12 @@ void NativeLane::beforeWait() {
       arm(false);  // nothing out: an idle loop pays nothing
       return;
     }
-    if (Clock::now() >= until) break;
+    // One window per batch submitted: a slow handler must not cost every later pass of the
+    // loop a spin (it is woken for that one instead).
+    if (!mayPoll_ || Clock::now() >= until) break;
     std::this_thread::yield();
   }
+  mayPoll_ = false;
   // Invocations are still out and the loop may block: from here a hand-over wakes it. Whatever
   // arrived before the flag is cleared is drained first (out_ shrinks each time: this ends).
   for (;;) {

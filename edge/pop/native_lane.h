@@ -3,9 +3,9 @@
 // hands the finished ones back into this lane's queue (a CompletionSink), and the loop takes
 // them from there:
 // - while a batch is out, the loop polls the queue right before it would wait for I/O (a libuv
-//   prepare handle, Io::setBeforeWait), yielding the CPU for a bounded few microseconds, instead
-//   of sleeping in epoll and being woken: on a small or paravirtualised machine each sleep and
-//   wake-up of the loop costs several microseconds;
+//   prepare handle, Io::setBeforeWait), yielding the CPU for a bounded few microseconds once per
+//   batch submitted, instead of sleeping in epoll and being woken: on a small or paravirtualised
+//   machine each sleep and wake-up of the loop costs several microseconds;
 // - a hand-over wakes the loop (Io::post: an eventfd write) only when the loop has said it is
 //   about to wait; while it runs, the queue is drained before it waits anyway.
 // Everything but accept() runs on the loop's own thread.
@@ -56,6 +56,7 @@ class NativeLane final : public lambda::native::CompletionSink {
   size_t out_ = 0;       // handed to the pool, completion not run yet
   bool polls_ = false;   // io_ has a before-wait phase
   bool armed_ = false;   // the before-wait hook runs
+  bool mayPoll_ = false; // a batch went out since the last poll window: the next wait may poll
   std::vector<lambda::native::Finished> running_;  // the drained queue (keeps its capacity)
 
   std::mutex mu_;  // guards the three below (pool threads and the loop)
