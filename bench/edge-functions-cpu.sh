@@ -15,6 +15,8 @@
 #       # the probe slows every malloc, so read CPU from a run without it)
 #   OLD_BIN=/tmp/old-cdnlab bash bench/edge-functions-cpu.sh
 #       # a third PoP, the same function on the OLD binary, measured in the same rounds ("oldfn")
+#   LAYOUT=shared bash bench/edge-functions-cpu.sh        # no pinning (default: pinned, see
+#                                                         # bench/edge-functions-pops.sh)
 #
 # Every process started here is stopped by PID on exit.
 set -euo pipefail
@@ -30,7 +32,7 @@ source bench/edge-functions-pops.sh
 SIDES="plain withfn"
 if [ -n "${OLD_BIN:-}" ]; then
   OLDFN=$(free_port)
-  "$OLD_BIN" pop --upstream http://127.0.0.1:$ORIGIN --listen 127.0.0.1:$OLDFN --workers 1 --id oldfn \
+  "${SERVER_PIN[@]}" "$OLD_BIN" pop --upstream http://127.0.0.1:$ORIGIN --listen 127.0.0.1:$OLDFN --workers 1 --id oldfn \
     --edge-function-threads "$FN_THREADS" --edge-function viewer-request=builtin:normalize-query > "$WORK/oldfn.log" 2>&1 &
   PIDS+=($!); OLDFN_PID=$!
   wait_http "http://127.0.0.1:$OLDFN$URL_PATH"
@@ -50,7 +52,7 @@ snapshot() {
   done
 }
 HZ=$(getconf CLK_TCK)
-echo "load: $(uptime)"
+echo "layout: $LAYOUT (server CPUs ${SERVER_CPUS:-any}, wrk CPUs ${CLIENT_CPUS:-any}); load: $(uptime)"
 for r in $(seq 1 "$ROUNDS"); do
   for side in $SIDES; do
     case $side in
@@ -67,7 +69,7 @@ for r in $(seq 1 "$ROUNDS"); do
       perf record -q -g -p "$pid" -o "$PROFILE/$side.$r.perf" -- sleep "$DURATION" 2>/dev/null &
       recpid=$!
     fi
-    wrk -t1 -c"$CONNS" -d"${DURATION}s" "http://127.0.0.1:$port$URL_PATH" > "$WORK/wrk"
+    "${CLIENT_PIN[@]}" wrk -t1 -c"$CONNS" -d"${DURATION}s" "http://127.0.0.1:$port$URL_PATH" > "$WORK/wrk"
     wait "$perfpid" || true
     [ -n "$recpid" ] && { wait "$recpid" || true; }
     snapshot "$pid" | sort > "$WORK/after"

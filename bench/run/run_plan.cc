@@ -80,11 +80,18 @@ Component planPop(const geo::Topology& topo, const geo::PopSpec& p, const PlanIn
   if (auto f = in.behaviorFiles.find(p.id); f != in.behaviorFiles.end())
     c.args.insert(c.args.end(), {"--behaviors", f->second});
   bool needsLambda = false;
-  for (const auto& f : p.edgeFunctions) {
-    std::string assoc = f.trigger + "=" + f.function;
-    if (f.path != "*") assoc += "@" + f.path;
-    c.args.insert(c.args.end(), {"--edge-function", assoc});
-    needsLambda |= f.function.rfind("lambda:", 0) == 0;
+  const auto file = in.edgeFunctionFiles.find(p.id);
+  if (file != in.edgeFunctionFiles.end()) {
+    // From a file, the associations can change on a reload: any may become a `lambda:` one.
+    c.args.insert(c.args.end(), {"--edge-functions", file->second});
+    needsLambda = true;
+  } else {
+    for (const auto& f : p.edgeFunctions) {
+      std::string assoc = f.trigger + "=" + f.function;
+      if (f.path != "*") assoc += "@" + f.path;
+      c.args.insert(c.args.end(), {"--edge-function", assoc});
+      needsLambda |= f.function.rfind("lambda:", 0) == 0;
+    }
   }
   // The client's country (CloudFront-Viewer-Country) comes from the topology's region DB.
   if (!p.edgeFunctions.empty() && !in.geoDbForPops.empty())

@@ -50,6 +50,10 @@ struct PlanInputs {
   std::string geoDbForPops = {};
   // PoP id -> its behaviors file (behaviors_file.h), written once the gateway's API is deployed.
   std::map<std::string, std::string> behaviorFiles = {};
+  // PoP id -> its edge-functions file (edge_functions_file.h): the PoP gets `--edge-functions
+  // FILE` (reloadable on SIGHUP) instead of `--edge-function` flags. A PoP with edge functions
+  // but no file here gets the flags.
+  std::map<std::string, std::string> edgeFunctionFiles = {};
 };
 
 // The last wave of the application tier (store 0, Lambda 1, gateway 2; 0 without one): `up`

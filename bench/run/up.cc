@@ -18,6 +18,7 @@
 #include "bench/run/behaviors_file.h"
 #include "bench/run/default_topology.h"
 #include "bench/run/deploy.h"
+#include "bench/run/edge_functions_file.h"
 #include "bench/run/provisioned.h"
 #include "bench/run/run_plan.h"
 #include "bench/run/run_state.h"
@@ -211,6 +212,14 @@ bool startAll(Supervisor& sup, Prepared& p, RuntimeChoice runtime, Ms deadline) 
     return false;
   }
   p.inputs.behaviorFiles = *behaviors;
+  // Edge functions from files, so `cdnlab up --reload` can change them in the running PoPs.
+  auto edgeFunctions = writeEdgeFunctionFiles(p.topo, p.inputs.topologyFile, p.runDir);
+  if (!edgeFunctions.ok()) {
+    std::fprintf(stderr, "cdnlab up: %s\n", edgeFunctions.error().message.c_str());
+    sup.stopAll(kStopGrace);
+    return false;
+  }
+  p.inputs.edgeFunctionFiles = *edgeFunctions;
   return startWaves(sup, planComponents(p.topo, p.inputs), appWaves + 1, 1 << 20, deadline);
 }
 

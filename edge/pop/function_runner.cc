@@ -142,11 +142,9 @@ std::chrono::milliseconds FunctionRunner::timeoutFor(const ResolvedFunction& fn)
 // Native invocations of one loop pass go to the pool together (NativeLane).
 void FunctionRunner::submit(Io& io, native::Invocation inv, std::function<void(native::NativeOutput)> done) {
   NativeLane& lane = laneFor(io);
-  lane.pending.push_back(native::BatchItem{std::move(inv), std::move(done)});
-  if (!lane.flushPosted) {
-    lane.flushPosted = true;
+  if (lane.add(native::BatchItem{std::move(inv), std::move(done)})) {
     NativeLane* lanep = &lane;
-    io.atPassEnd([this, lanep] { flush(*lanep); });
+    io.atPassEnd([this, lanep] { lanep->flush(*pool_); });
   }
 }
 
@@ -202,27 +200,14 @@ NativeLane& FunctionRunner::laneFor(Io& io) {
   if (cached.runner == serial_ && cached.io == &io) return *cached.lane;
   std::lock_guard<std::mutex> lock(lanesMu_);
   for (auto& lane : lanes_) {
-    if (lane->io == &io) {
+    if (&lane->io() == &io) {
       cached = Cached{serial_, &io, lane.get()};
       return *lane;
     }
   }
-  lanes_.push_back(std::make_unique<NativeLane>());
-  lanes_.back()->io = &io;
+  lanes_.push_back(std::make_unique<NativeLane>(io));
   cached = Cached{serial_, &io, lanes_.back().get()};
   return *lanes_.back();
-}
-
-void FunctionRunner::flush(NativeLane& lane) {
-  lane.flushPosted = false;
-  if (lane.pending.empty()) return;
-  std::vector<native::BatchItem> batch = std::move(lane.pending);
-  lane.pending.clear();
-  Io* io = lane.io;
-  pool_->invokeBatch(std::move(batch), [io](std::function<void()> f) {
-    io->post(std::move(f));
-    return true;
-  });
 }
 
 }  // namespace cdnlab::edge::pop

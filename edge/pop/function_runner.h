@@ -16,26 +16,12 @@
 #include "common/result.h"
 #include "edge/pop/config.h"
 #include "edge/pop/function_set.h"
+#include "edge/pop/native_lane.h"
 #include "edge/pop/transaction.h"
 #include "geo/geo_db.h"
 #include "lambda/native/worker_pool.h"
 
 namespace cdnlab::edge::pop {
-
-// The native invocations one worker loop made since its last hand-off to the pool. The first
-// invocation of a loop pass asks the loop (Io::atPassEnd) for a flush once the pass's I/O
-// callbacks are done and submits everything gathered in one NativeWorkerPool::invokeBatch: one
-// lock and at most one wake-up of a pool thread per pass instead of one per request. Touched
-// only on its worker's thread.
-// It also caches the runner's current FunctionSet for its worker (its own copy, so workers do
-// not share a reference count), refreshed when the runner's generation moves on.
-struct NativeLane {
-  Io* io = nullptr;
-  std::vector<lambda::native::BatchItem> pending;
-  bool flushPosted = false;
-  FunctionSetPtr functions;
-  uint64_t generation = 0;
-};
 
 class FunctionRunner {
  public:
@@ -43,6 +29,8 @@ class FunctionRunner {
   // (an unknown native name is an error naming the flag) and starts the worker pool. Null when
   // the PoP has no edge functions (then the steps cost one branch).
   static Result<std::unique_ptr<FunctionRunner>> create(const PopConfig& config);
+  // The pool first: it hands what it still holds to the lanes as it stops.
+  ~FunctionRunner() { pool_.reset(); }
 
   // The associations in force now, as seen from `io`'s worker (call on that worker's thread). A
   // transaction keeps the set it got for its whole life: a reload never changes the function a
@@ -58,7 +46,8 @@ class FunctionRunner {
   // Runs `fn` on `event`. `done` fires exactly once, on `io`'s worker thread, never from inside
   // this call: native functions through the worker pool and io.post, Lambda functions through
   // io.callService. Failures come back as a NativeOutput with a non-Ok status. Native
-  // invocations made during one pass of a worker's loop go to the pool together (NativeLane).
+  // invocations made during one pass of a worker's loop go to the pool together, and come back
+  // through the worker's NativeLane (native_lane.h).
   // `onOutput` (optional) runs first, on the thread that has the output: a pool thread for
   // native functions (so work on the output stays off `io`'s loop), `io`'s for Lambda ones.
   void invoke(Io& io, const ResolvedFunction& fn, std::string event, std::string requestId,
@@ -81,7 +70,6 @@ class FunctionRunner {
   NativeLane& laneFor(Io& io);
   void submit(Io& io, lambda::native::Invocation inv, std::function<void(lambda::native::NativeOutput)> done);
   std::chrono::milliseconds timeoutFor(const ResolvedFunction& fn) const;
-  void flush(NativeLane& lane);
 
   FunctionSetPtr latestSet();
 

@@ -123,6 +123,24 @@ class WorkerIo final : public Io {
     passEndFns_.push_back(std::move(fn));
   }
 
+  bool setBeforeWait(std::function<void()> fn) override {
+    if (!beforeWait_) {
+      beforeWait_ = new uv_prepare_t;
+      uv_prepare_init(client_.loop(), beforeWait_);
+      beforeWait_->data = this;
+    }
+    beforeWaitFn_ = std::move(fn);
+    return true;
+  }
+  void armBeforeWait(bool on) override {
+    if (!beforeWait_) return;
+    if (on) {
+      uv_prepare_start(beforeWait_, [](uv_prepare_t* h) { static_cast<WorkerIo*>(h->data)->beforeWaitFn_(); });
+    } else {
+      uv_prepare_stop(beforeWait_);
+    }
+  }
+
   void callService(std::string host, int port, UpstreamRequest request,
                    std::function<void(UpstreamResult)> done) override {
     http::ClientRequest req;
@@ -173,6 +191,10 @@ class WorkerIo final : public Io {
       timer_ = nullptr;
     }
     passEndFns_.clear();
+    if (beforeWait_) {
+      uv_close(reinterpret_cast<uv_handle_t*>(beforeWait_), [](uv_handle_t* h) { delete reinterpret_cast<uv_prepare_t*>(h); });
+      beforeWait_ = nullptr;
+    }
     if (passEndCheck_) {
       uv_close(reinterpret_cast<uv_handle_t*>(passEndCheck_), [](uv_handle_t* h) { delete reinterpret_cast<uv_check_t*>(h); });
       uv_close(reinterpret_cast<uv_handle_t*>(passEndIdle_), [](uv_handle_t* h) { delete reinterpret_cast<uv_idle_t*>(h); });
@@ -201,6 +223,8 @@ class WorkerIo final : public Io {
   uv_check_t* passEndCheck_ = nullptr;  // atPassEnd()
   uv_idle_t* passEndIdle_ = nullptr;
   std::vector<std::function<void()>> passEndFns_;
+  uv_prepare_t* beforeWait_ = nullptr;  // setBeforeWait()
+  std::function<void()> beforeWaitFn_;
 
   struct DelayTimer {
     uv_timer_t timer;

@@ -68,6 +68,16 @@ class Io {
   // no wake-up (a post to the loop's own thread costs an eventfd write and an extra poll round).
   // The default posts. Not thread-safe: call it on the worker's own thread.
   virtual void atPassEnd(std::function<void()> fn) { post(std::move(fn)); }
+  // Sets what runs on this worker's thread each time its loop is about to wait for I/O while the
+  // hook is armed (a libuv prepare handle): a caller that polls for results another thread hands
+  // back (the edge-function lane) instead of being woken for each. False when this Io has no
+  // such phase (the default, e.g. a unit-test fake): the caller then relies on post(). Not
+  // thread-safe, like armBeforeWait: call them on the worker's own thread.
+  virtual bool setBeforeWait(std::function<void()> fn) {
+    (void)fn;
+    return false;
+  }
+  virtual void armBeforeWait(bool on) { (void)on; }
   // Sends `request` to another HTTP service (the Lambda service's Invoke API, for `lambda:` edge
   // functions) at host:port. `done` fires exactly once, on this worker's thread, never from
   // inside this call. The default answers 502 (an Io without a client, e.g. a unit-test fake).

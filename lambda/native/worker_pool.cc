@@ -24,6 +24,7 @@ using TimePoint = SteadyClock::time_point;
 // jobs it may run back to back and deliver together; invoke() gives each job its own.
 struct Target {
   Post post;
+  CompletionSink* sink = nullptr;  // when set, completions go here instead of through post
 };
 
 struct Job {
@@ -42,7 +43,7 @@ struct BatchBlock {
   std::vector<Job> jobs;
 };
 
-struct Finished {
+struct FinishedJob {
   JobPtr job;
   NativeOutput out;
 };
@@ -57,7 +58,7 @@ struct WorkerSlot {
   JobPtr current;                 // the job whose handler runs now (null between jobs)
   TimePoint deadline = TimePoint::max();  // current's; max while none runs
   std::deque<JobPtr> taken;       // taken from the queue, not started
-  std::vector<Finished> finished; // done, completion not posted yet
+  std::vector<FinishedJob> finished; // done, completion not posted yet
   TimePoint firstFinished{};
 };
 
@@ -69,17 +70,30 @@ struct WarmSet {
 };
 
 void deliver(Job& job, NativeOutput out) {
+  if (CompletionSink* sink = job.target->sink) {
+    std::vector<Finished> one;
+    one.emplace_back(std::move(job.done), std::move(out));
+    sink->accept(one);
+    return;
+  }
   // If post refuses, the closure (and `done`) is destroyed without running: documented.
   job.target->post([done = std::move(job.done), out = std::move(out)]() mutable { done(std::move(out)); });
 }
 
-// Posts finished jobs, one post per run of jobs with the same target.
-void deliverAll(std::vector<Finished> finished) {
+// Posts finished jobs, one post (or one hand-over to a sink) per run of jobs with the same target.
+void deliverAll(std::vector<FinishedJob>& finished) {
   size_t i = 0;
   while (i < finished.size()) {
     size_t j = i + 1;
     while (j < finished.size() && finished[j].job->target == finished[i].job->target) ++j;
-    if (j == i + 1) {
+    if (CompletionSink* sink = finished[i].job->target->sink) {
+      // The thread's own buffer: a sink takes the items, not the storage (no allocation per run).
+      thread_local std::vector<Finished> run;
+      run.clear();
+      for (size_t k = i; k < j; ++k) run.emplace_back(std::move(finished[k].job->done), std::move(finished[k].out));
+      sink->accept(run);
+      run.clear();
+    } else if (j == i + 1) {
       deliver(*finished[i].job, std::move(finished[i].out));
     } else {
       std::vector<std::pair<Completion, NativeOutput>> run;
@@ -92,6 +106,7 @@ void deliverAll(std::vector<Finished> finished) {
     }
     i = j;
   }
+  finished.clear();  // the caller keeps the storage for its next run
 }
 
 NativeOutput rejection(const char* type, const char* message) {
@@ -185,15 +200,16 @@ void NativeWorkerPool::Shared::takeRun(WorkerSlot& slot) {
 void NativeWorkerPool::Shared::workerMain(std::shared_ptr<Shared> self) {
   pthread_setname_np(pthread_self(), "native-pool");  // told apart in top -H, perf and /proc
   WorkerSlot slot;  // lives on this thread's stack; the watchdog touches it only with mu held
+  // Swapped with slot.finished to deliver outside the lock; both keep their capacity.
+  std::vector<FinishedJob> delivering;
   std::unique_lock<std::mutex> lock(self->mu);
   self->slots.push_back(&slot);
   for (;;) {
     if (slot.taken.empty()) {
       if (!slot.finished.empty()) {  // never sleep on undelivered completions
-        std::vector<Finished> finished = std::move(slot.finished);
-        slot.finished.clear();
+        delivering.swap(slot.finished);
         lock.unlock();
-        deliverAll(std::move(finished));
+        deliverAll(delivering);
         lock.lock();
         continue;
       }
@@ -272,15 +288,14 @@ void NativeWorkerPool::Shared::workerMain(std::shared_ptr<Shared> self) {
     TimePoint now = SteadyClock::now();
     if (inv.init == InitMode::Auto) self->putWarm(inv.function, now);
     if (slot.finished.empty()) slot.firstFinished = now;
-    slot.finished.push_back(Finished{std::move(job), std::move(out)});
+    slot.finished.push_back(FinishedJob{std::move(job), std::move(out)});
     // Post now unless more of the run follows and the oldest completion is still fresh.
     bool post = slot.taken.empty() || slot.finished.size() >= self->options.batchMax ||
                 now - slot.firstFinished >= self->options.batchDelay;
     if (post) {
-      std::vector<Finished> finished = std::move(slot.finished);
-      slot.finished.clear();
+      delivering.swap(slot.finished);
       lock.unlock();
-      deliverAll(std::move(finished));
+      deliverAll(delivering);
       lock.lock();
     }
   }
@@ -330,7 +345,7 @@ void NativeWorkerPool::Shared::watchdogMain(Shared* self) {
     }
     self->queuedHint.store(self->queue.size(), std::memory_order_relaxed);
     if (!self->queue.empty()) self->workCv.notify_all();
-    std::vector<Finished> finished = std::move(slot.finished);
+    std::vector<FinishedJob> finished = std::move(slot.finished);
     slot.finished.clear();
     --self->stats.busy;
     ++self->stats.timeouts;
@@ -353,7 +368,7 @@ void NativeWorkerPool::Shared::watchdogMain(Shared* self) {
     out.errorMessage = timeoutMessage(std::max(job.inv.timeout, std::chrono::milliseconds(1)));
     out.durationNs = std::chrono::duration_cast<std::chrono::nanoseconds>(job.inv.timeout).count();
     lock.unlock();
-    deliverAll(std::move(finished));
+    deliverAll(finished);
     deliver(job, std::move(out));
     lock.lock();
   }
@@ -412,13 +427,21 @@ void NativeWorkerPool::invoke(Invocation inv, Post post, Completion done) {
   invokeBatch(std::move(one), std::move(post));
 }
 
+void NativeWorkerPool::invokeBatch(std::vector<BatchItem> items, CompletionSink& sink) {
+  submitBatch(std::move(items), Post(), &sink);
+}
+
 void NativeWorkerPool::invokeBatch(std::vector<BatchItem> items, Post post) {
+  submitBatch(std::move(items), std::move(post), nullptr);
+}
+
+void NativeWorkerPool::submitBatch(std::vector<BatchItem> items, Post post, CompletionSink* sink) {
   if (items.empty()) return;
   // The jobs are built before the lock: the pool's workers wait on it.
-  auto block = std::make_shared<BatchBlock>(BatchBlock{Target{std::move(post)}, {}});
+  auto block = std::make_shared<BatchBlock>(BatchBlock{Target{std::move(post), sink}, {}});
   block->jobs.reserve(items.size());
   for (auto& item : items) block->jobs.push_back(Job{std::move(item.inv), &block->target, std::move(item.done)});
-  std::vector<Finished> refused;
+  std::vector<FinishedJob> refused;
   int wake = 0;
   {
     std::lock_guard<std::mutex> lock(shared_->mu);
@@ -426,7 +449,7 @@ void NativeWorkerPool::invokeBatch(std::vector<BatchItem> items, Post post) {
       JobPtr job(block, &slotJob);
       if (const char* refusal = refusalFor(*shared_, *job, options_.maxQueued)) {
         ++shared_->stats.rejected;
-        refused.push_back(Finished{std::move(job), refusalOutput(refusal)});
+        refused.push_back(FinishedJob{std::move(job), refusalOutput(refusal)});
         continue;
       }
       shared_->queue.push_back(std::move(job));
@@ -442,7 +465,7 @@ void NativeWorkerPool::invokeBatch(std::vector<BatchItem> items, Post post) {
   }
   for (int i = 0; i < wake; ++i) shared_->workCv.notify_one();
   // Through post even here: a completion never fires inside invoke().
-  if (!refused.empty()) deliverAll(std::move(refused));
+  if (!refused.empty()) deliverAll(refused);
 }
 
 PoolStats NativeWorkerPool::stats() const {

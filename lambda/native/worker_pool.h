@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lambda/native/function.h"
@@ -71,6 +72,22 @@ struct Invocation {
 using Post = std::function<bool(std::function<void()>)>;
 using Completion = std::function<void(NativeOutput)>;
 
+// A finished invocation whose completion has not run yet.
+using Finished = std::pair<Completion, NativeOutput>;
+
+// Where a batch's completions go instead of a Post: the pool hands finished invocations over in
+// runs, and the receiver runs each completion on its own thread when it chooses. A PoP's worker
+// loop (edge/pop/function_runner.h, NativeLane) takes them from a queue it polls while a batch is
+// out, so a completion costs no eventfd write and no closure when the loop is awake anyway.
+class CompletionSink {
+ public:
+  virtual ~CompletionSink() = default;
+  // Called on a pool thread (or, for refusals, inside invokeBatch on the caller's thread); must
+  // be thread-safe and must not run the completions inline. Never called with an empty run.
+  // Takes the items (moves them out); the vector itself stays the caller's.
+  virtual void accept(std::vector<Finished>& run) = 0;
+};
+
 // One invocation of a batch and its completion.
 struct BatchItem {
   Invocation inv;
@@ -115,6 +132,9 @@ class NativeWorkerPool {
   // wake-up, and completions delivered several per post (see "Batches" above). Each item's
   // `done` fires exactly once, as with invoke().
   void invokeBatch(std::vector<BatchItem> items, Post post);
+  // The same, with the completions handed to `sink` (see CompletionSink). `sink` must outlive
+  // every completion of the batch: until each `done` was handed over, or the pool is destroyed.
+  void invokeBatch(std::vector<BatchItem> items, CompletionSink& sink);
 
   PoolStats stats() const;
   const PoolOptions& options() const { return options_; }
@@ -122,6 +142,7 @@ class NativeWorkerPool {
   struct Shared;  // the state abandoned threads keep alive after the pool is gone
 
  private:
+  void submitBatch(std::vector<BatchItem> items, Post post, CompletionSink* sink);
   PoolOptions options_;
   std::shared_ptr<Shared> shared_;
 };

@@ -130,5 +130,70 @@ TEST(NativeWorkerPoolBatch, OnWorkerRunsOffTheCallerBeforeTheCompletion) {
   EXPECT_NE(ranOn, caller);
 }
 
+// A CompletionSink that keeps what the pool hands over; the test runs the completions itself.
+class QueueSink final : public CompletionSink {
+ public:
+  void accept(std::vector<Finished>& run) override {
+    std::lock_guard<std::mutex> lock(mu);
+    acceptedOn.push_back(std::this_thread::get_id());
+    for (auto& f : run) ready.push_back(std::move(f));
+    cv.notify_all();
+  }
+  // Runs what arrived, waiting (bounded) until `n` completions ran in all.
+  size_t runUntil(size_t n, std::chrono::milliseconds limit = 10s) {
+    auto until = std::chrono::steady_clock::now() + limit;
+    while (ran < n) {
+      std::vector<Finished> take;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        if (!cv.wait_until(lock, until, [&] { return !ready.empty(); })) break;
+        take.swap(ready);
+      }
+      for (auto& [done, out] : take) done(std::move(out));
+      ran += take.size();
+    }
+    return ran;
+  }
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Finished> ready;
+  std::vector<std::thread::id> acceptedOn;
+  size_t ran = 0;
+};
+
+TEST(NativeWorkerPoolBatch, ASinkGetsEveryCompletionOnceIncludingTimeoutsAndNeverRunsThem) {
+  {
+    std::lock_guard<std::mutex> lock(latch().mu);
+    latch().open = false;
+  }
+  QueueSink sink;
+  NativeWorkerPool pool(PoolOptions{.threads = 1, .idleSpin = 0us});
+  auto echo = fnOf("echo", &builtin::echo);
+  auto stuck = fnOf("stuck", &blockUntilReleased);
+  std::vector<std::string> got(5);
+  std::vector<BatchItem> batch;
+  batch.push_back(itemOf(echo, "[0]", 3000ms, got, 0));
+  batch.push_back(itemOf(stuck, "{}", 50ms, got, 1));
+  batch.push_back(itemOf(echo, "[2]", 3000ms, got, 2));
+  batch.push_back(itemOf(nullptr, "{}", 3000ms, got, 3));  // refused: no function
+  batch.push_back(itemOf(echo, "[4]", 3000ms, got, 4));
+  pool.invokeBatch(std::move(batch), sink);
+  for (const auto& g : got) EXPECT_TRUE(g.empty()) << "a completion ran inside invokeBatch";
+  EXPECT_EQ(sink.runUntil(5), 5u);
+  EXPECT_EQ(got[0], "[0]");
+  EXPECT_EQ(got[1], "TimedOut");
+  EXPECT_EQ(got[2], "[2]");
+  EXPECT_EQ(got[3], "Rejected");
+  EXPECT_EQ(got[4], "[4]");
+  {
+    std::lock_guard<std::mutex> lock(latch().mu);
+    latch().open = true;
+  }
+  latch().cv.notify_all();
+  for (int i = 0; i < 1000 && pool.stats().abandonedThreads != 0; ++i) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(pool.stats().abandonedThreads, 0u);
+  EXPECT_EQ(sink.runUntil(6, 50ms), 5u) << "a completion was handed over twice";
+}
+
 }  // namespace
 }  // namespace cdnlab::lambda::native
