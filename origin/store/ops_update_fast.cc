@@ -14,6 +14,17 @@
 #include "origin/store/update_item_reader.h"
 
 namespace cdnlab::store {
+namespace {
+
+// A placeholder key readExpressionMaps accepts: the sigil, then one or more of [0-9a-zA-Z_].
+bool isPlaceholderKey(std::string_view key, char sigil) {
+  if (key.size() < 2 || key[0] != sigil) return false;
+  for (char c : key.substr(1))
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')) return false;
+  return true;
+}
+
+}  // namespace
 
 bool Service::updateItemFast(std::string_view body, ApiResponse& r) {
   auto req = readSimpleUpdateItem(body);
@@ -21,6 +32,10 @@ bool Service::updateItemFast(std::string_view body, ApiResponse& r) {
   ApiError err;
   if (!validateTableName(req->table, "tableName", err)) return false;
   // The placeholders' maps and the expression, as readExpressionMaps and parseUpdate read them.
+  for (int i = 0; i < req->nameCount; ++i)
+    if (!isPlaceholderKey(req->names[i].name, '#')) return false;
+  for (int i = 0; i < req->valueCount; ++i)
+    if (!isPlaceholderKey(req->values[i].name, ':')) return false;
   ExpressionMaps maps;
   if (req->nameCount > 0) {
     maps.names.emplace();

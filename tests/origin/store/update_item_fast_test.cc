@@ -164,6 +164,8 @@ TEST_F(UpdateItemFastPath, EverythingElseIsTheGeneralPathsAnswer) {
       k + R"("UpdateExpression":"SET id = :v","ExpressionAttributeValues":{":v":{"S":"x"}}})",          // a key attribute
       k + R"("UpdateExpression":"SET field3 = :v","ExpressionAttributeValues":{":v":{"S":"x"},":w":{"S":"y"}}})",  // unused value
       k + R"("UpdateExpression":"SET #f = :v","ExpressionAttributeNames":{"#f":"a","#g":"b"},"ExpressionAttributeValues":{":v":{"S":"x"}}})",
+      k + R"("UpdateExpression":"SET #f = :v","ExpressionAttributeNames":{"#f":"a","#g-h":"b"},"ExpressionAttributeValues":{":v":{"S":"x"}}})",  // not a placeholder
+      k + R"("UpdateExpression":"SET field3 = :v","ExpressionAttributeValues":{":v":{"S":"x"},"v":{"S":"y"}}})",
       k + R"("UpdateExpression":"SET field3 = :nope","ExpressionAttributeValues":{":v":{"S":"x"}}})",   // undefined value
       k + R"("UpdateExpression":"SET field3 = :v REMOVE z","ExpressionAttributeValues":{":v":{"S":"x"}}})",
       k + R"("UpdateExpression":"SET m.x = :v","ExpressionAttributeValues":{":v":{"S":"x"}}})",         // a nested path
