@@ -54,7 +54,8 @@ struct ServiceOptions {
   // keeping up to burstSeconds of unused capacity as DynamoDB does (300 s).
   bool enforceThroughput = false;
   double burstSeconds = 300;
-  // Answer common requests through their fast paths (GetItem: ops_get_fast.cc). Off, every request
+  // Answer common requests through their fast paths (GetItem: ops_get_fast.cc, UpdateItem:
+  // ops_update_fast.cc). Off, every request
   // takes the general parse: tests compare the two.
   bool requestFastPaths = true;
 };
@@ -130,6 +131,9 @@ class Service {
   // GetItem's common request answered from the raw body (ops_get_fast.cc); false: not handled,
   // with no effect, and the general path runs.
   bool getItemFast(std::string_view body, ApiResponse& r);
+  // UpdateItem's common field update answered from the raw body (ops_update_fast.cc); false: not
+  // handled, with no effect, and the general path runs.
+  bool updateItemFast(std::string_view body, ApiResponse& r);
   bool deleteItem(const Doc&, Out&, ApiError&);
   bool updateItem(const Doc&, Out&, ApiError&);
   // A single-item write's read of the old item (its stripe locked by the caller) and the check of
