@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <random>
-#include <regex>
 #include <set>
 
+#include "origin/store/arn_form.h"
 #include "origin/store/json_out.h"
 #include "origin/store/model/json.h"
 #include "origin/store/model/size.h"
@@ -282,10 +282,8 @@ bool checkTagRequest(const rapidjson::Value& d, const char* listMember, const ch
     err = validation("Invalid TableArn");
     return false;
   }
-  static const std::regex anyArn(R"(^.+:.+:.+:.+:.+:.+/.+$)");
-  static const std::regex tableArn(R"(^arn:aws:dynamodb:.+:\d+:table/[^/]{2}[^/]+$)");
-  std::string a(*arn);
-  if (!std::regex_match(a, anyArn)) {
+  std::string_view a(*arn);
+  if (!looksLikeArn(a)) {
     err = validation("Invalid TableArn");
     return false;
   }
@@ -295,8 +293,8 @@ bool checkTagRequest(const rapidjson::Value& d, const char* listMember, const ch
                      "' failed to satisfy constraint: Member must not be null");
     return false;
   }
-  if (!std::regex_match(a, tableArn)) {
-    err = validation("Invalid TableArn: Invalid ResourceArn provided as input " + a);
+  if (!looksLikeTableArn(a)) {
+    err = validation("Invalid TableArn: Invalid ResourceArn provided as input " + std::string(a));
     return false;
   }
   if (list && list->IsArray() && list->Empty()) {
