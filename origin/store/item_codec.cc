@@ -59,11 +59,22 @@ Result<std::string> encodeKeyMap(const TableDesc& t, const Item& key, ApiError* 
     *err = validation("The provided key element does not match the schema");
     return Error{400, err->message};
   }
+  // Each part in turn, hash first: empty, then too long (the limits PutItem applies to an item's
+  // key apply to every key a request names, GetItem's and DeleteItem's included).
   for (const auto* v : {&h->second, r}) {
-    if (v && ((v->is(ValueType::S) && v->s().empty()) || (v->is(ValueType::B) && v->b().empty()))) {
+    if (!v) continue;
+    if ((v->is(ValueType::S) && v->s().empty()) || (v->is(ValueType::B) && v->b().empty())) {
       *err = validation("One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
                         "contain an empty " + std::string(v->is(ValueType::S) ? "string" : "binary") +
                         " value. Key: " + (v == r ? t.key.rangeName : t.key.hashName));
+      return Error{400, err->message};
+    }
+    if (v != r && keyBytes(*v) > kMaxHashKeyBytes) {
+      *err = validation("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
+      return Error{400, err->message};
+    }
+    if (v == r && keyBytes(*v) > kMaxRangeKeyBytes) {
+      *err = validation("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
       return Error{400, err->message};
     }
   }
