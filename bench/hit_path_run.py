@@ -154,7 +154,7 @@ def watch_threads(client, server_pid, seconds):
         comm, ticks, wait_ns, nvcsw = after[key]
         _, ticks0, wait0, nvcsw0 = before[key]
         row = [(ticks - ticks0) / TICKS / wall, (wait_ns - wait0) / 1e6 / wall, (nvcsw - nvcsw0) / wall]
-        if row[0] >= 0.05 or (side == "client" and row[0] >= 0.005):
+        if row[0] >= 0.05 or side == "client":  # the client has few threads: each is listed, busy or starved
             rows.append((side, f"{comm}[{key[1]}]", *row))
         else:  # idle or nearly (nginx's master, Varnish's hundreds of pool threads): summed up
             total = rest.setdefault(side, [0, 0.0, 0.0, 0.0])
