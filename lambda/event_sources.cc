@@ -268,8 +268,10 @@ ApiResult<http::Response> EventSources::create(const http::Request& req) {
   if (!isStreamArn(**arn))
     return invalidParameter("Unrecognized event source, must be a DynamoDB stream ARN (arn:aws:dynamodb:...:table/T/stream/L): " + **arn);
   if (!*pos) return invalidParameter("StartingPosition is required for DynamoDB stream event sources.");
+  if (**pos == "AT_TIMESTAMP")
+    return invalidParameter("Unsupported starting position for arn type: " + **arn + " (AT_TIMESTAMP is for Kinesis, MSK and Kafka sources; a DynamoDB stream starts at TRIM_HORIZON or LATEST)");
   if (**pos != "TRIM_HORIZON" && **pos != "LATEST")
-    return validationError(**pos, "startingPosition", "Member must satisfy enum value set: [TRIM_HORIZON, LATEST]");
+    return validationError(**pos, "startingPosition", "Member must satisfy enum value set: [TRIM_HORIZON, LATEST, AT_TIMESTAMP]");
   if (port_ == 0)
     return invalidParameter("cdnlab lambda was started without --store-endpoint (or --streams-endpoint): no DynamoDB Streams to read.");
   m.eventSourceArn = **arn;
@@ -302,13 +304,16 @@ ApiResult<http::Response> EventSources::update(const std::string& uuid, const ht
   auto body = parseObject(req.body);
   if (!body) return invalidRequestContent(body.error().message);
   EventSourceMapping m = it->second;
+  bool wasEnabled = m.enabled;
   if (auto e = apply(m, *body, false)) return *e;
   m.lastModifiedMs = wallClockMs();
   it->second = m;
   save();
   stopPoller(uuid);
   if (m.enabled) startPoller(it->second);
-  return jsonResponse(202, json(m, "Updating"));
+  // The transition AWS reports: turning the mapping on or off, else a plain update.
+  const char* state = m.enabled == wasEnabled ? "Updating" : (m.enabled ? "Enabling" : "Disabling");
+  return jsonResponse(202, json(m, state));
 }
 
 ApiResult<http::Response> EventSources::remove(const std::string& uuid) {
@@ -328,8 +333,10 @@ ApiResult<http::Response> EventSources::list(const http::Request& req) {
   int64_t maxItems = 100;
   if (auto mi = queryParam(req.query, "MaxItems")) {
     auto n = parseInteger<int64_t>(*mi);
-    if (!n) return invalidParameter("MaxItems must be a number");
-    maxItems = std::max<int64_t>(1, std::min<int64_t>(10000, *n));
+    if (!n) return validationError(*mi, "maxItems", "Member must be a number");
+    if (*n < 1) return validationError(*mi, "maxItems", "Member must have value greater than or equal to 1");
+    if (*n > 10000) return validationError(*mi, "maxItems", "Member must have value less than or equal to 10000");
+    maxItems = *n;
   }
   auto fref = fn.empty() ? Result<FunctionRef>(FunctionRef{}) : parseFunctionRef(fn);
   if (!fref) return validationError(fn, "functionName", "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+");

@@ -129,10 +129,64 @@ std::optional<ApiError> checkEnvironment(const std::map<std::string, std::string
   return std::nullopt;
 }
 
-void writeFunctionConfiguration(JsonWriter& w, const AccountInfo& a, const std::string& name, const FunctionConfig& c) {
+std::optional<ApiError> checkRole(std::string_view role) {
+  // Hand-matched rather than std::regex: the pattern is short and fixed, and this keeps the
+  // check linear in the (client-controlled) input.
+  auto fail = [&] {
+    return validationError(role, "role", "Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
+  };
+  std::string_view s = role;
+  if (s.substr(0, 4) != "arn:") return fail();
+  s.remove_prefix(4);
+  if (s.substr(0, 3) == "aws") {
+    size_t i = 3;
+    while (i < s.size() && (std::isalpha(static_cast<unsigned char>(s[i])) || s[i] == '-')) ++i;
+    s.remove_prefix(i);
+  }
+  if (s.substr(0, 6) != ":iam::") return fail();
+  s.remove_prefix(6);
+  if (s.size() < 12 || !std::all_of(s.begin(), s.begin() + 12, [](char c) { return c >= '0' && c <= '9'; })) return fail();
+  s.remove_prefix(12);
+  if (s.substr(0, 5) != ":role") return fail();
+  s.remove_prefix(5);
+  if (!s.empty() && s[0] == '/') s.remove_prefix(1);
+  auto roleChar = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_+=,.@-/").find(c) != std::string_view::npos;
+  };
+  if (s.empty() || !std::all_of(s.begin(), s.end(), roleChar)) return fail();
+  if (role.size() > 2048) return fail();
+  return std::nullopt;
+}
+
+std::optional<ApiError> checkArchitectures(const std::vector<std::string>& list) {
+  std::string shown = "[";
+  for (size_t i = 0; i < list.size(); ++i) shown += (i ? ", " : "") + list[i];
+  shown += "]";
+  if (list.size() != 1)
+    return validationError(shown, "architectures", "Member must have length less than or equal to 1, Member must have length greater than or equal to 1");
+  if (list[0] != "x86_64" && list[0] != "arm64")
+    return validationError(shown, "architectures", "Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64]]");
+  return std::nullopt;
+}
+
+std::optional<ApiError> checkTags(const std::map<std::string, std::string>& tags) {
+  if (tags.size() > 50) return invalidParameter("Number of tags exceeds resource tag limit.");
+  for (const auto& [k, v] : tags) {
+    if (k.empty() || k.size() > 128)
+      return invalidParameter("Tag keys must be between 1 and 128 characters in length: " + k);
+    if (k.rfind("aws:", 0) == 0)
+      return invalidParameter("Tag keys cannot start with 'aws:' (a prefix reserved for AWS use): " + k);
+    if (v.size() > 256) return invalidParameter("Tag values must be at most 256 characters in length: " + k);
+  }
+  return std::nullopt;
+}
+
+void writeFunctionConfiguration(JsonWriter& w, const AccountInfo& a, const std::string& name, const FunctionConfig& c,
+                                std::string_view arnQualifier) {
+  if (arnQualifier.empty() && c.version != "$LATEST") arnQualifier = c.version;
   w.startObject();
   w.key("FunctionName").string(name);
-  w.key("FunctionArn").string(c.version == "$LATEST" ? functionArn(a, name) : qualifiedArn(a, name, c.version));
+  w.key("FunctionArn").string(qualifiedArn(a, name, arnQualifier));
   w.key("Runtime").string(c.runtime);
   w.key("Role").string(c.role);
   w.key("Handler").string(c.handler);
@@ -148,21 +202,22 @@ void writeFunctionConfiguration(JsonWriter& w, const AccountInfo& a, const std::
     for (const auto& [k, v] : c.environment) w.key(k).string(v);
     w.endObject().endObject();
   }
-  w.key("TracingConfig").startObject().key("Mode").string("PassThrough").endObject();
+  w.key("TracingConfig").startObject().key("Mode").string(c.tracingMode).endObject();
   w.key("RevisionId").string(c.revisionId);
   w.key("State").string("Active");
   w.key("LastUpdateStatus").string("Successful");
   w.key("PackageType").string("Zip");
-  w.key("Architectures").startArray().string("x86_64").endArray();
-  w.key("EphemeralStorage").startObject().key("Size").integer(512).endObject();
+  w.key("Architectures").startArray().string(c.architecture).endArray();
+  w.key("EphemeralStorage").startObject().key("Size").integer(c.ephemeralStorageMb).endObject();
   w.key("SnapStart").startObject().key("ApplyOn").string("None").key("OptimizationStatus").string("Off").endObject();
   w.key("LoggingConfig").startObject().key("LogFormat").string("Text").key("LogGroup").string("/aws/lambda/" + name).endObject();
   w.endObject();
 }
 
-std::string functionConfigurationJson(const AccountInfo& a, const std::string& name, const FunctionConfig& c) {
+std::string functionConfigurationJson(const AccountInfo& a, const std::string& name, const FunctionConfig& c,
+                                      std::string_view arnQualifier) {
   JsonWriter w;
-  writeFunctionConfiguration(w, a, name, c);
+  writeFunctionConfiguration(w, a, name, c, arnQualifier);
   return w.take();
 }
 
@@ -191,6 +246,9 @@ static void writeConfig(JsonWriter& w, const FunctionConfig& c) {
   w.key("environment").startObject();
   for (const auto& [k, v] : c.environment) w.key(k).string(v);
   w.endObject();
+  w.key("architecture").string(c.architecture);
+  w.key("tracingMode").string(c.tracingMode);
+  w.key("ephemeralStorage").integer(c.ephemeralStorageMb);
   w.key("codeSha256").string(c.code.sha256);
   w.key("codeSize").integer(c.code.size);
   w.key("zipPath").string(c.code.zipPath);
@@ -227,6 +285,16 @@ std::string recordToJson(const FunctionRecord& r) {
   for (const auto& [q, c] : r.eventInvokeConfigs) {
     w.key(q);
     writeEventInvokeConfigRecord(w, c);
+  }
+  w.endObject();
+  w.key("tags").startObject();
+  for (const auto& [k, v] : r.tags) w.key(k).string(v);
+  w.endObject();
+  w.key("policies").startObject();
+  for (const auto& [q, p] : r.policies) {
+    w.key(q).startObject().key("revisionId").string(p.revisionId).key("statements").startArray();
+    for (const auto& st : p.statements) w.startObject().key("sid").string(st.sid).key("statement").string(st.json).endObject();
+    w.endArray().endObject();
   }
   w.endObject();
   w.endObject();
@@ -271,6 +339,14 @@ struct Reader {
       for (auto& m : env->value.GetObject())
         if (m.value.IsString()) c.environment[m.name.GetString()] = m.value.GetString();
     }
+    // Records written before architectures were kept have none: x86_64, what they showed.
+    auto arch = o.FindMember("architecture");
+    if (arch != o.MemberEnd()) c.architecture = str(o, "architecture", path);
+    if (c.architecture != "x86_64" && c.architecture != "arm64" && error.empty())
+      error = path + ".architecture: not x86_64 or arm64";
+    // Likewise tracing and ephemeral storage: their defaults.
+    if (o.HasMember("tracingMode")) c.tracingMode = str(o, "tracingMode", path);
+    if (o.HasMember("ephemeralStorage")) c.ephemeralStorageMb = static_cast<int>(num(o, "ephemeralStorage", path));
     c.code.sha256 = str(o, "codeSha256", path);
     c.code.size = num(o, "codeSize", path);
     c.code.zipPath = str(o, "zipPath", path);
@@ -328,6 +404,33 @@ Result<FunctionRecord> recordFromJson(std::string_view json) {
       auto c = readEventInvokeConfigRecord(m.value, "$.eventInvokeConfigs." + q);
       if (!c.ok()) return c.error();
       r.eventInvokeConfigs[q] = c.value();
+    }
+  }
+  auto tags = d.FindMember("tags");
+  if (tags != d.MemberEnd()) {
+    if (!tags->value.IsObject()) return Error{1, "$.tags: not an object"};
+    for (auto& m : tags->value.GetObject()) {
+      if (!m.value.IsString()) return Error{1, std::string("$.tags.") + m.name.GetString() + ": not a string"};
+      r.tags[std::string(m.name.GetString(), m.name.GetStringLength())] =
+          std::string(m.value.GetString(), m.value.GetStringLength());
+    }
+  }
+  auto policies = d.FindMember("policies");
+  if (policies != d.MemberEnd()) {
+    if (!policies->value.IsObject()) return Error{1, "$.policies: not an object"};
+    for (auto& m : policies->value.GetObject()) {
+      std::string q(m.name.GetString(), m.name.GetStringLength());
+      std::string path = "$.policies." + q;
+      if (!m.value.IsObject()) return Error{1, path + ": not an object"};
+      FunctionPolicy p;
+      p.revisionId = rd.str(m.value, "revisionId", path);
+      auto list = m.value.FindMember("statements");
+      if (list == m.value.MemberEnd() || !list->value.IsArray()) return Error{1, path + ".statements: missing or not an array"};
+      for (auto& st : list->value.GetArray()) {
+        if (!st.IsObject()) return Error{1, path + ".statements[]: not an object"};
+        p.statements.push_back(PolicyStatement{rd.str(st, "sid", path + ".statements[]"), rd.str(st, "statement", path + ".statements[]")});
+      }
+      r.policies[q] = std::move(p);
     }
   }
   if (!rd.error.empty()) return Error{1, rd.error};

@@ -40,6 +40,9 @@ struct FunctionConfig {
   int timeoutSeconds = 3;
   int memoryMb = 128;
   std::map<std::string, std::string> environment;
+  std::string architecture = "x86_64";  // Architectures[0]: "x86_64" or "arm64" (recorded; code runs natively)
+  std::string tracingMode = "PassThrough";  // TracingConfig.Mode (recorded: there is no X-Ray)
+  int ephemeralStorageMb = 512;             // EphemeralStorage.Size (recorded: /tmp is the machine's)
   CodeRef code;
   int64_t lastModifiedMs = 0;
   std::string revisionId;
@@ -53,6 +56,16 @@ struct Alias {
   std::string revisionId;
 };
 
+// One statement of a resource-based policy (AddPermission), and the policy of one qualifier.
+struct PolicyStatement {
+  std::string sid;
+  std::string json;  // the statement object as GetPolicy shows it
+};
+struct FunctionPolicy {
+  std::vector<PolicyStatement> statements;  // in the order they were added
+  std::string revisionId;
+};
+
 struct FunctionRecord {
   std::string name;
   FunctionConfig latest;
@@ -63,6 +76,8 @@ struct FunctionRecord {
   std::map<std::string, int> provisioned;       // qualifier -> requested environments
   std::map<std::string, int64_t> provisionedModifiedMs;
   std::map<std::string, EventInvokeConfig> eventInvokeConfigs;  // qualifier ("$LATEST", "2", alias) -> config
+  std::map<std::string, std::string> tags;  // on the function (AWS tags no version or alias)
+  std::map<std::string, FunctionPolicy> policies;  // qualifier ("" = the function itself) -> policy
 };
 
 // Runtimes this service runs and how: process runtimes, and "cdnlab-native" (in-process C ABI).
@@ -89,11 +104,20 @@ std::optional<ApiError> checkMemory(int64_t mb);
 std::optional<ApiError> checkRuntime(std::string_view runtime);
 std::optional<ApiError> checkHandler(std::string_view handler);
 std::optional<ApiError> checkEnvironment(const std::map<std::string, std::string>& vars);
+// Role: an IAM role ARN, arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+.
+std::optional<ApiError> checkRole(std::string_view role);
+// Architectures: exactly one of x86_64, arm64.
+std::optional<ApiError> checkArchitectures(const std::vector<std::string>& list);
+// Tags: at most 50, keys 1-128 characters not starting with "aws:", values at most 256.
+std::optional<ApiError> checkTags(const std::map<std::string, std::string>& tags);
 
-// FunctionConfiguration as GetFunctionConfiguration returns it.
+// FunctionConfiguration as GetFunctionConfiguration returns it. FunctionArn carries
+// `arnQualifier` when one is given (the alias or "$LATEST" a caller asked for, as AWS answers),
+// else the version's own number (none for $LATEST).
 void writeFunctionConfiguration(JsonWriter& w, const AccountInfo& a, const std::string& name,
-                                const FunctionConfig& c);
-std::string functionConfigurationJson(const AccountInfo& a, const std::string& name, const FunctionConfig& c);
+                                const FunctionConfig& c, std::string_view arnQualifier = {});
+std::string functionConfigurationJson(const AccountInfo& a, const std::string& name, const FunctionConfig& c,
+                                      std::string_view arnQualifier = {});
 std::string aliasJson(const AccountInfo& a, const std::string& function, const Alias& alias);
 
 // Persistence of a whole record ("function.json"); errors name the field.

@@ -98,4 +98,21 @@ void LambdaService::invoke(const std::string& name, const http::Request& req, co
   });
 }
 
+// InvokeAsync (POST /2014-11-13/functions/{name}/invoke-async/, deprecated by AWS but still in
+// aws-cli and the SDKs): the same invocation as Invoke with InvocationType Event, answered
+// 202 {"Status":202} as that API does.
+void LambdaService::invokeAsync(const std::string& name, const http::Request& req, const std::string& requestId,
+                                Respond respond) {
+  http::Request event = req;
+  event.headers.set("X-Amz-Invocation-Type", "Event");
+  event.headers.set("X-Amz-Log-Type", "None");
+  invoke(name, event, requestId, [respond](http::Response r) {
+    if (r.status == 202) {
+      r.headers.set("Content-Type", "application/json");
+      r.body = Buffer(std::string("{\"Status\":202}"));
+    }
+    respond(std::move(r));
+  });
+}
+
 }  // namespace cdnlab::lambda

@@ -281,12 +281,16 @@ void Invoker::onTimer(EnvRecord& rec) {
   Running& run = *rec.running;
   char secs[32];
   std::snprintf(secs, sizeof secs, "%d.00", rec.timeoutSec);
-  std::string msg = isoTimestamp(wallClockMs()) + " " + run.options.requestId + " Task timed out after " + secs + " seconds";
+  std::string what = std::string("Task timed out after ") + secs + " seconds";
   rec.env->drainOutput();
-  logLine(rec, msg);
+  // The log keeps the classic "<time> <id> Task timed out ..." line; the caller gets the error
+  // AWS answers with: {"errorType":"Sandbox.Timedout","errorMessage":"RequestId: <id> Error: ..."}.
+  logLine(rec, isoTimestamp(wallClockMs()) + " " + run.options.requestId + " " + what);
   ++metrics_.of(rec.function).timeouts;
   rec.dead = true;
-  finish(rec, true, "{\"errorMessage\":" + jsonEscape(msg) + "}", "timeout");
+  finish(rec, true,
+         "{\"errorType\":\"Sandbox.Timedout\",\"errorMessage\":" + jsonEscape("RequestId: " + run.options.requestId + " Error: " + what) + "}",
+         "timeout");
   rec.env->kill();
   pools_.remove(rec.id);
 }

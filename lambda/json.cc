@@ -17,11 +17,11 @@ Result<rapidjson::Document> parseObject(std::string_view body) {
   // overflow the stack on a few MB of '['. Nothing walks the tree recursively afterwards.
   d.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
   if (d.HasParseError()) {
-    return Error{400, std::string("could not parse request body into json: ") +
+    return Error{400, std::string("Could not parse request body into json: ") +
                           rapidjson::GetParseError_En(d.GetParseError()) + " at offset " +
                           std::to_string(d.GetErrorOffset())};
   }
-  if (!d.IsObject()) return Error{400, "request body must be a JSON object"};
+  if (!d.IsObject()) return Error{400, "Could not parse request body into json: the body must be a JSON object"};
   return d;
 }
 

@@ -8,7 +8,10 @@
 
 #include "common/parse_integer.h"
 #include "lambda/codec.h"
+#include "lambda/list_page.h"
+#include "lambda/optional_config.h"
 #include "lambda/service.h"
+#include "lambda/tags.h"
 
 namespace cdnlab::lambda {
 
@@ -46,7 +49,8 @@ ApiResult<std::optional<std::map<std::string, std::string>>> environmentOf(const
 }
 
 // Applies the configuration fields present in `body` to `c` (create and update share this).
-std::optional<ApiError> applyConfig(FunctionConfig& c, const rapidjson::Value& body) {
+std::optional<ApiError> applyConfig(FunctionConfig& c, const rapidjson::Value& body, const std::string& functionName) {
+  if (auto e = applyOptionalConfig(c, body, functionName)) return e;
   auto runtime = getString(body, "Runtime");
   auto handler = getString(body, "Handler");
   auto role = getString(body, "Role");
@@ -65,7 +69,10 @@ std::optional<ApiError> applyConfig(FunctionConfig& c, const rapidjson::Value& b
     if (auto e = checkHandler(**handler)) return e;
     c.handler = **handler;
   }
-  if (*role) c.role = **role;
+  if (*role) {
+    if (auto e = checkRole(**role)) return e;
+    c.role = **role;
+  }
   if (*description) {
     if ((*description)->size() > 256)
       return validationError(**description, "description", "Member must have length less than or equal to 256");
@@ -82,6 +89,22 @@ std::optional<ApiError> applyConfig(FunctionConfig& c, const rapidjson::Value& b
   auto env = environmentOf(body);
   if (!env) return env.error();
   if (*env) c.environment = std::move(**env);
+  return std::nullopt;
+}
+
+// Architectures (CreateFunction, UpdateFunctionCode): one of x86_64 / arm64, kept on the
+// configuration and shown back; the code runs on this machine's CPU either way.
+std::optional<ApiError> applyArchitectures(FunctionConfig& c, const rapidjson::Value& body) {
+  auto it = body.FindMember("Architectures");
+  if (it == body.MemberEnd() || it->value.IsNull()) return std::nullopt;
+  if (!it->value.IsArray()) return invalidRequestContent("Architectures must be a list of strings");
+  std::vector<std::string> list;
+  for (auto& v : it->value.GetArray()) {
+    if (!v.IsString()) return invalidRequestContent("Architectures must be a list of strings");
+    list.emplace_back(v.GetString(), v.GetStringLength());
+  }
+  if (auto e = checkArchitectures(list)) return e;
+  c.architecture = list[0];
   return std::nullopt;
 }
 
@@ -160,7 +183,11 @@ ApiResult<http::Response> LambdaService::createFunction(const http::Request& req
   FunctionRecord rec;
   rec.name = ref->name;
   FunctionConfig& c = rec.latest;
-  if (auto e = applyConfig(c, *body)) return *e;
+  if (auto e = applyConfig(c, *body, rec.name)) return *e;
+  if (auto e = applyArchitectures(c, *body)) return *e;
+  auto tags = tagsOf(*body, "Tags");
+  if (!tags) return tags.error();
+  rec.tags = std::move(*tags);
   if (c.runtime.empty()) return invalidParameter("Runtime is required for .zip deployment packages.");
   if (c.handler.empty() && runtimeKind(c.runtime) != RuntimeKind::Provided) return *checkHandler("");
   if (c.role.empty()) return validationError("null", "role", "Member must not be null");
@@ -187,7 +214,7 @@ ApiResult<http::Response> LambdaService::createFunction(const http::Request& req
 ApiResult<http::Response> LambdaService::getFunctionConfiguration(const std::string& name, const std::string& qualifier) {
   auto r = registry_->resolve(name, qualifier);
   if (!r) return r.error();
-  return jsonResponse(200, functionConfigurationJson(options_.account, r->record->name, *r->config));
+  return jsonResponse(200, functionConfigurationJson(options_.account, r->record->name, *r->config, r->qualifier));
 }
 
 ApiResult<http::Response> LambdaService::getFunction(const std::string& name, const std::string& qualifier) {
@@ -196,14 +223,18 @@ ApiResult<http::Response> LambdaService::getFunction(const std::string& name, co
   JsonWriter w;
   w.startObject();
   w.key("Configuration");
-  writeFunctionConfiguration(w, options_.account, r->record->name, *r->config);
+  writeFunctionConfiguration(w, options_.account, r->record->name, *r->config, r->qualifier);
   std::string hex = hexEncode(base64Decode(r->config->code.sha256).value_or(""));
   w.key("Code").startObject().key("RepositoryType").string("S3");
   // Code kept in a local directory has no package to download: the directory is the code.
   if (!r->config->code.localDirectory)
     w.key("Location").string(publicUrl() + versionsPrefix() + r->record->name + "/code-zip?sha256=" + hex);
   w.endObject();
-  w.key("Tags").startObject().endObject();
+  if (!r->record->tags.empty()) {  // AWS leaves Tags out for a function without any
+    w.key("Tags").startObject();
+    for (const auto& [k, v] : r->record->tags) w.key(k).string(v);
+    w.endObject();
+  }
   if (r->record->reservedConcurrency)
     w.key("Concurrency").startObject().key("ReservedConcurrentExecutions").integer(*r->record->reservedConcurrency).endObject();
   w.endObject();
@@ -231,36 +262,26 @@ ApiResult<http::Response> LambdaService::codeDownload(const std::string& name, c
 }
 
 ApiResult<http::Response> LambdaService::listFunctions(const http::Request& req) {
-  std::string marker = queryParam(req.query, "Marker").value_or("");
-  int64_t maxItems = 50;
-  if (auto mi = queryParam(req.query, "MaxItems")) {
-    auto n = parseInteger<int64_t>(*mi);
-    if (!n) return invalidParameter("MaxItems must be a number");
-    maxItems = *n;
-    if (maxItems < 1) return validationError(*mi, "maxItems", "Member must have value greater than or equal to 1");
-    if (maxItems > 10000) return validationError(*mi, "maxItems", "Member must have value less than or equal to 10000");
-  }
-  bool allVersions = queryParam(req.query, "FunctionVersion").value_or("") == "ALL";
-  // Entries in name order ($LATEST then versions); the marker is the last entry's position.
+  auto functionVersion = queryParam(req.query, "FunctionVersion");
+  if (functionVersion && *functionVersion != "ALL")
+    return validationError(*functionVersion, "functionVersion", "Member must satisfy enum value set: [ALL]");
+  bool allVersions = functionVersion.has_value();
+  // Entries in name order ($LATEST then versions). Listing every version, AWS shows $LATEST's
+  // ARN with its qualifier, as ListVersionsByFunction does.
   std::vector<std::pair<std::string, const FunctionConfig*>> entries;
   for (FunctionRecord* rec : registry_->all()) {
     entries.emplace_back(rec->name, &rec->latest);
     if (allVersions)
       for (const auto& [n, c] : rec->versions) entries.emplace_back(rec->name, &c);
   }
-  size_t start = 0;
-  if (!marker.empty()) {
-    auto pos = parseInteger<size_t>(marker);
-    if (!pos || *pos > entries.size()) return invalidParameter("Invalid Marker: " + marker);
-    start = *pos;
-  }
+  auto page = readListPage(req.query, entries.size(), 10000);
+  if (!page) return page.error();
   JsonWriter w;
   w.startObject().key("Functions").startArray();
-  size_t i = start;
-  for (; i < entries.size() && i < start + static_cast<size_t>(maxItems); ++i)
-    writeFunctionConfiguration(w, options_.account, entries[i].first, *entries[i].second);
+  for (size_t i = page->start; i < page->end; ++i)
+    writeFunctionConfiguration(w, options_.account, entries[i].first, *entries[i].second, allVersions ? entries[i].second->version : "");
   w.endArray();
-  if (i < entries.size()) w.key("NextMarker").string(std::to_string(i));
+  writeNextMarker(w, *page);
   w.endObject();
   return jsonResponse(200, w.take());
 }
@@ -272,14 +293,17 @@ ApiResult<http::Response> LambdaService::updateFunctionCode(const std::string& n
   const rapidjson::Document& body = in->body;
   if (!revisionMatches(body, rec->latest.revisionId)) return revisionMismatch();
   auto dryRun = getBool(body, "DryRun");
+  FunctionConfig withArchitecture = rec->latest;
+  if (auto e = applyArchitectures(withArchitecture, body)) return *e;
   auto stored = storeZipField(rec->name, body);
   if (!stored) return stored.error();
   if (dryRun && *dryRun && **dryRun) {
-    FunctionConfig preview = rec->latest;
+    FunctionConfig preview = withArchitecture;
     preview.code = *stored;
     return jsonResponse(200, functionConfigurationJson(options_.account, rec->name, preview));
   }
   FunctionConfig& c = rec->latest;
+  c.architecture = withArchitecture.architecture;
   c.code = *stored;
   c.lastModifiedMs = wallClockMs();
   c.revisionId = newUuid();
@@ -303,7 +327,7 @@ ApiResult<http::Response> LambdaService::updateFunctionConfiguration(const std::
   const rapidjson::Document& body = in->body;
   if (!revisionMatches(body, rec->latest.revisionId)) return revisionMismatch();
   FunctionConfig updated = rec->latest;
-  if (auto e = applyConfig(updated, body)) return *e;
+  if (auto e = applyConfig(updated, body, rec->name)) return *e;
   updated.lastModifiedMs = wallClockMs();
   updated.revisionId = newUuid();
   rec->latest = std::move(updated);
@@ -317,7 +341,8 @@ ApiResult<http::Response> LambdaService::deleteFunction(const std::string& name,
   if (!rec) return rec.error();
   auto ref = parseFunctionRef(name);
   std::string q = !qualifier.empty() ? qualifier : ref->qualifier;
-  if (!q.empty() && q != "$LATEST") {
+  if (q == "$LATEST") return invalidParameter("$LATEST version cannot be deleted without deleting the function.");
+  if (!q.empty()) {
     // Deletes one published version only.
     bool digits = std::all_of(q.begin(), q.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
     if (!digits) return invalidParameter("Deletion of aliases is not supported by DeleteFunction; use DeleteAlias.");
@@ -327,6 +352,7 @@ ApiResult<http::Response> LambdaService::deleteFunction(const std::string& name,
       if (a.functionVersion == q)
         return resourceConflict("Unable to delete version because the following aliases reference it: [" + an + "]");
     (*rec)->versions.erase(n);
+    (*rec)->policies.erase(q);
     if (auto r = registry_->save(**rec); !r) return serviceError(r.error().message);
     return jsonResponse(204, "");
   }
@@ -347,8 +373,8 @@ ApiResult<http::Response> LambdaService::publishVersion(const std::string& name,
   FunctionConfig& latest = rec->latest;
   auto sha = getString(body, "CodeSha256");
   if (sha && *sha && **sha != latest.code.sha256)
-    return invalidParameter("CodeSha256 (" + **sha + ") is different from current CodeSha256 in $LATEST (" + latest.code.sha256 +
-                            "). Please try again with the CodeSha256 in $LATEST.");
+    return invalidParameter("CodeSHA256 (" + **sha + ") is different from current CodeSHA256 in $LATEST (" + latest.code.sha256 +
+                            "). Please try again with the CodeSHA256 in $LATEST.");
   if (!revisionMatches(body, latest.revisionId)) return revisionMismatch();
   // Nothing changed since the last version: AWS returns that version instead of a new one.
   if (!rec->versions.empty()) {
@@ -366,25 +392,32 @@ ApiResult<http::Response> LambdaService::publishVersion(const std::string& name,
   return jsonResponse(201, functionConfigurationJson(options_.account, rec->name, v));
 }
 
-ApiResult<http::Response> LambdaService::listVersions(const std::string& name) {
+ApiResult<http::Response> LambdaService::listVersions(const std::string& name, const http::Request& req) {
   auto rec = requireFunction(name);
   if (!rec) return rec.error();
+  // $LATEST first, then the published versions in order; every ARN carries its version.
+  std::vector<const FunctionConfig*> entries{&(*rec)->latest};
+  for (const auto& [n, c] : (*rec)->versions) entries.push_back(&c);
+  auto page = readListPage(req.query, entries.size(), 10000);
+  if (!page) return page.error();
   JsonWriter w;
   w.startObject().key("Versions").startArray();
-  writeFunctionConfiguration(w, options_.account, (*rec)->name, (*rec)->latest);
-  for (const auto& [n, c] : (*rec)->versions) writeFunctionConfiguration(w, options_.account, (*rec)->name, c);
-  w.endArray().endObject();
+  for (size_t i = page->start; i < page->end; ++i)
+    writeFunctionConfiguration(w, options_.account, (*rec)->name, *entries[i], entries[i]->version);
+  w.endArray();
+  writeNextMarker(w, *page);
+  w.endObject();
   return jsonResponse(200, w.take());
 }
 
 // ---- aliases ----
 
-static std::optional<ApiError> checkAliasTarget(const FunctionRecord& rec, const std::string& version) {
+static std::optional<ApiError> checkAliasTarget(const AccountInfo& account, const FunctionRecord& rec, const std::string& version) {
   if (version == "$LATEST") return std::nullopt;
   bool digits = !version.empty() && std::all_of(version.begin(), version.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!digits) return validationError(version, "functionVersion", "Member must satisfy regular expression pattern: (\\$LATEST|[0-9]+)");
   if (auto n = parseInteger<int>(version); !n || !rec.versions.count(*n))
-    return resourceNotFound("Function not found: arn:aws:lambda:*:function:" + rec.name + ":" + version);
+    return resourceNotFound(notFoundMessage(account, rec.name, version));
   return std::nullopt;
 }
 
@@ -403,7 +436,7 @@ ApiResult<http::Response> LambdaService::createAlias(const std::string& name, co
     return validationError(**aliasName, "name", "Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)");
   if (body.HasMember("RoutingConfig") && !body["RoutingConfig"].IsNull())
     return invalidParameter("cdnlab lambda does not support weighted aliases (RoutingConfig).");
-  if (auto e = checkAliasTarget(*rec, **version)) return *e;
+  if (auto e = checkAliasTarget(options_.account, *rec, **version)) return *e;
   if (rec->aliases.count(**aliasName))
     return resourceConflict("Alias already exists: " + qualifiedArn(options_.account, rec->name, **aliasName));
   Alias a{**aliasName, **version, description->value_or(""), newUuid()};
@@ -438,7 +471,7 @@ ApiResult<http::Response> LambdaService::updateAlias(const std::string& name, co
   if (body->HasMember("RoutingConfig") && !(*body)["RoutingConfig"].IsNull())
     return invalidParameter("cdnlab lambda does not support weighted aliases (RoutingConfig).");
   if (*version) {
-    if (auto e = checkAliasTarget(**rec, **version)) return *e;
+    if (auto e = checkAliasTarget(options_.account, **rec, **version)) return *e;
     it->second.functionVersion = **version;
   }
   if (*description) it->second.description = **description;
@@ -459,19 +492,32 @@ ApiResult<http::Response> LambdaService::deleteAlias(const std::string& name, co
   if ((*rec)->aliases.erase(alias)) {
     (*rec)->provisioned.erase(alias);
     (*rec)->eventInvokeConfigs.erase(alias);
+    (*rec)->policies.erase(alias);
     invoker_->setProvisioned((*rec)->name, alias, "", 0);
     if (auto r = registry_->save(**rec); !r) return serviceError(r.error().message);
   }
   return jsonResponse(204, "");
 }
 
-ApiResult<http::Response> LambdaService::listAliases(const std::string& name) {
+ApiResult<http::Response> LambdaService::listAliases(const std::string& name, const http::Request& req) {
   auto rec = requireFunction(name);
   if (!rec) return rec.error();
+  // FunctionVersion: only the aliases that point at that version.
+  auto version = queryParam(req.query, "FunctionVersion");
+  if (version && !version->empty() && *version != "$LATEST" &&
+      !std::all_of(version->begin(), version->end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return validationError(*version, "functionVersion", "Member must satisfy regular expression pattern: (\\$LATEST|[0-9]+)");
+  std::vector<const Alias*> entries;
+  for (const auto& [n, a] : (*rec)->aliases)
+    if (!version || version->empty() || a.functionVersion == *version) entries.push_back(&a);
+  auto page = readListPage(req.query, entries.size(), 10000);
+  if (!page) return page.error();
   JsonWriter w;
   w.startObject().key("Aliases").startArray();
-  for (const auto& [n, a] : (*rec)->aliases) w.raw(aliasJson(options_.account, (*rec)->name, a));
-  w.endArray().endObject();
+  for (size_t i = page->start; i < page->end; ++i) w.raw(aliasJson(options_.account, (*rec)->name, *entries[i]));
+  w.endArray();
+  writeNextMarker(w, *page);
+  w.endObject();
   return jsonResponse(200, w.take());
 }
 
@@ -517,9 +563,10 @@ ApiResult<http::Response> LambdaService::deleteConcurrency(const std::string& na
   return jsonResponse(204, "");
 }
 
-static std::string provisionedJson(const ProvisionedStatus& s, int64_t modifiedMs) {
+static std::string provisionedJson(const ProvisionedStatus& s, int64_t modifiedMs, std::string_view functionArn = {}) {
   JsonWriter w;
   w.startObject();
+  if (!functionArn.empty()) w.key("FunctionArn").string(functionArn);
   w.key("RequestedProvisionedConcurrentExecutions").integer(s.requested);
   w.key("AvailableProvisionedConcurrentExecutions").integer(s.available);
   w.key("AllocatedProvisionedConcurrentExecutions").integer(s.available);
@@ -565,6 +612,29 @@ ApiResult<http::Response> LambdaService::getProvisioned(const std::string& name,
     return {ApiError{404, "ProvisionedConcurrencyConfigNotFoundException", "No Provisioned Concurrency Config found for this function"}};
   int64_t modified = (*rec)->provisionedModifiedMs.count(qualifier) ? (*rec)->provisionedModifiedMs[qualifier] : wallClockMs();
   return jsonResponse(200, provisionedJson(invoker_->provisionedStatus((*rec)->name, qualifier), modified));
+}
+
+ApiResult<http::Response> LambdaService::listProvisioned(const std::string& name, const http::Request& req) {
+  auto rec = requireFunction(name);
+  if (!rec) return rec.error();
+  std::vector<std::string> qualifiers;
+  for (const auto& [q, n] : (*rec)->provisioned) qualifiers.push_back(q);
+  auto page = readListPage(req.query, qualifiers.size(), 50);
+  if (!page) return page.error();
+  JsonWriter w;
+  w.startObject().key("ProvisionedConcurrencyConfigs").startArray();
+  for (size_t i = page->start; i < page->end; ++i) {
+    const std::string& q = qualifiers[i];
+    auto modified = (*rec)->provisionedModifiedMs.find(q);
+    // The list's entries are the Get answer plus the FunctionArn (qualified) each describes.
+    w.raw(provisionedJson(invoker_->provisionedStatus((*rec)->name, q),
+                          modified == (*rec)->provisionedModifiedMs.end() ? wallClockMs() : modified->second,
+                          qualifiedArn(options_.account, (*rec)->name, q)));
+  }
+  w.endArray();
+  writeNextMarker(w, *page);
+  w.endObject();
+  return jsonResponse(200, w.take());
 }
 
 ApiResult<http::Response> LambdaService::deleteProvisioned(const std::string& name, const std::string& qualifier) {

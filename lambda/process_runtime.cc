@@ -515,7 +515,8 @@ std::vector<std::string> ProcessRuntime::environmentFor(const EnvironmentSpec& s
   add("LAMBDA_RUNTIME_DIR", options_.bootstrapDir);
   add("AWS_REGION", a.region);
   add("AWS_DEFAULT_REGION", a.region);
-  add("AWS_EXECUTION_ENV", "AWS_Lambda_" + spec.runtime);
+  // AWS leaves AWS_EXECUTION_ENV undefined for the OS-only runtimes (the provided family).
+  if (kind != RuntimeKind::Provided) add("AWS_EXECUTION_ENV", "AWS_Lambda_" + spec.runtime);
   add("AWS_LAMBDA_FUNCTION_NAME", spec.functionName);
   add("AWS_LAMBDA_FUNCTION_VERSION", spec.version);
   add("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", std::to_string(spec.memoryMb));

@@ -148,6 +148,14 @@ void LambdaService::handle(const http::RequestContextPtr& ctx) {
     if (seg.size() == 3 && m == "DELETE") return answer(eventSources_->remove(seg[2]));
     return answer(unknownOperation(req));
   }
+  if (seg.size() == 3 && seg[0] == "2017-03-31" && seg[1] == "tags") {
+    if (m == "POST") return answer(tagResource(seg[2], req));
+    if (m == "GET") return answer(listTags(seg[2]));
+    if (m == "DELETE") return answer(untagResource(seg[2], req));
+    return answer(unknownOperation(req));
+  }
+  if (seg.size() == 4 && seg[0] == "2014-11-13" && seg[1] == "functions" && seg[3] == "invoke-async" && m == "POST")
+    return invokeAsync(seg[2], req, requestId, respond);
   if (seg.size() < 2 || seg[1] != "functions") return answer(unknownOperation(req));
   const std::string& api = seg[0];
   if (api == "2015-03-31") {
@@ -168,9 +176,13 @@ void LambdaService::handle(const http::RequestContextPtr& ctx) {
       if (what == "code" && m == "PUT") return answer(updateFunctionCode(name, req));
       if (what == "code-zip" && m == "GET") return answer(codeDownload(name, req.query));
       if (what == "versions" && m == "POST") return answer(publishVersion(name, req));
-      if (what == "versions" && m == "GET") return answer(listVersions(name));
+      if (what == "versions" && m == "GET") return answer(listVersions(name, req));
       if (what == "aliases" && m == "POST") return answer(createAlias(name, req));
-      if (what == "aliases" && m == "GET") return answer(listAliases(name));
+      if (what == "aliases" && m == "GET") return answer(listAliases(name, req));
+      if (what == "policy" && m == "POST") return answer(addPermission(name, qualifier, req));
+      if (what == "policy" && m == "GET") return answer(getPolicy(name, qualifier));
+    } else if (seg.size() == 5 && seg[3] == "policy" && m == "DELETE") {
+      return answer(removePermission(name, seg[4], qualifier, req));
     } else if (seg.size() == 5 && seg[3] == "aliases") {
       if (m == "GET") return answer(getAlias(name, seg[4]));
       if (m == "PUT") return answer(updateAlias(name, seg[4], req));
@@ -189,6 +201,8 @@ void LambdaService::handle(const http::RequestContextPtr& ctx) {
   } else if (api == "2019-09-30" && seg.size() == 4 && seg[3] == "concurrency" && m == "GET") {
     return answer(getConcurrency(seg[2]));
   } else if (api == "2019-09-30" && seg.size() == 4 && seg[3] == "provisioned-concurrency") {
+    // ListProvisionedConcurrencyConfigs is the same path with ?List=ALL.
+    if (m == "GET" && queryParam(req.query, "List").value_or("") == "ALL") return answer(listProvisioned(seg[2], req));
     if (m == "PUT") return answer(putProvisioned(seg[2], qualifier, req));
     if (m == "GET") return answer(getProvisioned(seg[2], qualifier));
     if (m == "DELETE") return answer(deleteProvisioned(seg[2], qualifier));

@@ -76,18 +76,19 @@ class LambdaService {
   ApiResult<http::Response> updateFunctionConfiguration(const std::string& name, const http::Request& req);
   ApiResult<http::Response> deleteFunction(const std::string& name, const std::string& qualifier);
   ApiResult<http::Response> publishVersion(const std::string& name, const http::Request& req);
-  ApiResult<http::Response> listVersions(const std::string& name);
+  ApiResult<http::Response> listVersions(const std::string& name, const http::Request& req);
   ApiResult<http::Response> createAlias(const std::string& name, const http::Request& req);
   ApiResult<http::Response> getAlias(const std::string& name, const std::string& alias);
   ApiResult<http::Response> updateAlias(const std::string& name, const std::string& alias, const http::Request& req);
   ApiResult<http::Response> deleteAlias(const std::string& name, const std::string& alias);
-  ApiResult<http::Response> listAliases(const std::string& name);
+  ApiResult<http::Response> listAliases(const std::string& name, const http::Request& req);
   ApiResult<http::Response> putConcurrency(const std::string& name, const http::Request& req);
   ApiResult<http::Response> getConcurrency(const std::string& name);
   ApiResult<http::Response> deleteConcurrency(const std::string& name);
   ApiResult<http::Response> putProvisioned(const std::string& name, const std::string& qualifier, const http::Request& req);
   ApiResult<http::Response> getProvisioned(const std::string& name, const std::string& qualifier);
   ApiResult<http::Response> deleteProvisioned(const std::string& name, const std::string& qualifier);
+  ApiResult<http::Response> listProvisioned(const std::string& name, const http::Request& req);
   ApiResult<http::Response> accountSettings();
   ApiResult<http::Response> codeDownload(const std::string& name, const std::string& query);
   ApiResult<FunctionRecord*> requireFunction(const std::string& nameOrArn);
@@ -100,6 +101,24 @@ class LambdaService {
   ApiResult<FunctionAndBody> requireFunctionAndBody(const std::string& nameOrArn, const http::Request& req);
   ApiResult<CodeRef> storeZipField(const std::string& name, const rapidjson::Value& body);
 
+  // tags_api.cc: TagResource, ListTags, UntagResource on an unqualified function ARN
+  ApiResult<FunctionRecord*> requireTaggable(const std::string& resourceArn);
+  ApiResult<http::Response> tagResource(const std::string& resourceArn, const http::Request& req);
+  ApiResult<http::Response> listTags(const std::string& resourceArn);
+  ApiResult<http::Response> untagResource(const std::string& resourceArn, const http::Request& req);
+
+  // policy_api.cc: AddPermission, GetPolicy, RemovePermission (per qualifier)
+  struct PolicyTarget {
+    FunctionRecord* record;
+    std::string qualifier;  // "" for the function itself
+    std::string arn;        // the statement's Resource
+  };
+  ApiResult<PolicyTarget> requirePolicyTarget(const std::string& name, const std::string& qualifier);
+  ApiResult<http::Response> addPermission(const std::string& name, const std::string& qualifier, const http::Request& req);
+  ApiResult<http::Response> getPolicy(const std::string& name, const std::string& qualifier);
+  ApiResult<http::Response> removePermission(const std::string& name, const std::string& sid, const std::string& qualifier,
+                                             const http::Request& req);
+
   // event_invoke_config_api.cc (update: UpdateFunctionEventInvokeConfig, else Put)
   ApiResult<http::Response> putEventInvokeConfig(const std::string& name, const std::string& qualifier,
                                                  const http::Request& req, bool update);
@@ -111,6 +130,7 @@ class LambdaService {
 
   // invoke_api.cc
   void invoke(const std::string& name, const http::Request& req, const std::string& requestId, Respond respond);
+  void invokeAsync(const std::string& name, const http::Request& req, const std::string& requestId, Respond respond);
 
   // admin_api.cc: logs and metrics
   http::Response logs(const std::string& name, const std::string& query);

@@ -19,9 +19,11 @@ namespace cdnlab::edge::cache {
 // Immutable refcounted body: a hit hands the same bytes to uv_write without copying.
 using Body = cdnlab::Buffer;
 
-// Field order: what a store lookup reads (the key, the age and freshness inputs, the hit count,
-// the validators and Vary) comes first and fills the first cache lines of the allocation; the
-// status, headers and body, which only the response stage reads, follow.
+// Field order: what a store lookup reads on a hit (the key, the age and freshness inputs, the
+// hit count, Vary's names) comes first, up to byte 127; with make_shared's 16-byte control block
+// in front that is 144 bytes, at most three cache lines. The validators (read on a hit only
+// when the store keeps entries for revalidation), the status, headers and body, which the
+// response stage reads, follow.
 struct Entry {
   CacheKey key;
 
@@ -50,14 +52,14 @@ struct Entry {
 
   mutable std::atomic<uint32_t> hits{0};
 
-  // Validators (RFC 9110 8.8) as received; empty when absent.
-  std::string etag;
-  std::string lastModified;
-
   // Vary (RFC 9111 4.1): lower-cased field names, sorted, and the request's normalised value
   // for each (same order). An absent request header is stored as absent, not as "".
   std::vector<std::string> varyNames;
   std::vector<std::optional<std::string>> varyValues;
+
+  // Validators (RFC 9110 8.8) as received; empty when absent.
+  std::string etag;
+  std::string lastModified;
 
   int status = 200;
   Headers headers;  // stored response headers (hop-by-hop fields removed by the caller)

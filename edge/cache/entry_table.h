@@ -16,6 +16,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -46,6 +47,17 @@ class EntryTable {
       if (s.word == 0) return false;
       if ((s.word & kTagMask) == tag && match(entryOf(s), s.id)) return true;
     }
+  }
+
+  // The address of `hash`'s home slot, for a prefetch from a thread that does not hold the
+  // shard's lock (CacheStore::prefetch). The table's address and mask are mirrored in relaxed
+  // atomics on every grow, so reading them races with nothing; the address may be of a table
+  // a concurrent grow has just freed (or mix two tables), which only a prefetch may be given:
+  // it never faults and changes no memory. nullptr before the first insert.
+  const void* homeSlotHint(uint64_t hash) const {
+    const Slot* base = publishedBase_.load(std::memory_order_relaxed);
+    if (!base) return nullptr;
+    return base + home(hash, publishedMask_.load(std::memory_order_relaxed));
   }
 
   // Adds a slot for (hash, entry, id); fits(entry) must hold.
@@ -108,11 +120,12 @@ class EntryTable {
     const uint64_t d = (s.word >> kAddressBits) & kDistanceMax;
     return d < kDistanceMax ? (i - d) & mask_ : home(entryOf(s)->key.hash);
   }
-  size_t home(uint64_t k) const {
+  size_t home(uint64_t k) const { return home(k, mask_); }
+  static size_t home(uint64_t k, size_t mask) {
     k ^= k >> 33;
     k *= 0xff51afd7ed558ccdull;
     k ^= k >> 33;
-    return size_t(k) & mask_;
+    return size_t(k) & mask;
   }
   void place(const Entry* e, ItemId id, uint64_t hash) {
     const size_t h = home(hash);
@@ -128,6 +141,10 @@ class EntryTable {
     old.swap(table_);
     table_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
     mask_ = table_.size() - 1;
+    // A hinting reader may pair one table's address with the other's mask: the address is
+    // then wrong or outside any table, which a prefetch tolerates (it never faults).
+    publishedMask_.store(mask_, std::memory_order_relaxed);
+    publishedBase_.store(table_.data(), std::memory_order_relaxed);
     if (old.empty()) return;
     size_t start = 0;
     while (old[start].word != 0) ++start;  // at most 3/4 full: an empty slot exists
@@ -139,6 +156,9 @@ class EntryTable {
 
   HugePageVector<Slot> table_;
   size_t mask_ = 0, size_ = 0;
+  // table_.data() and mask_ for homeSlotHint(), written only by grow() (under the lock).
+  std::atomic<const Slot*> publishedBase_{nullptr};
+  std::atomic<size_t> publishedMask_{0};
 };
 
 }  // namespace cdnlab::edge::cache

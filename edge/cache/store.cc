@@ -42,16 +42,31 @@ bool sameVariant(const Entry& a, const Entry& b) {
 }
 
 // True when the entry is of no use any more: past freshness and both stale windows, plus the
-// keep time when it can still be revalidated.
+// keep time when it can still be revalidated. The validators are looked at only when there is
+// a keep time: they lie past the lines a hit otherwise reads (entry.h).
 bool deadAt(const Entry& e, int64_t nowMs, int64_t keepS) {
-  int64_t limit = e.usefulLifetimeS() + (hasValidator(e) ? keepS : 0);
+  int64_t limit = e.usefulLifetimeS() + (keepS > 0 && hasValidator(e) ? keepS : 0);
   return currentAgeS(e, nowMs) >= limit;
 }
 
 }  // namespace
 
+// The shard's lock. bench/micro's cache_bench_unlocked compiles this file with
+// CDNLAB_CACHE_STORE_UNLOCKED to measure what the lock's two locked instructions (take and
+// release: each waits for every load before it, so one hit's misses cannot overlap the next
+// hit's) cost a hit with everything else the same; that build is only correct when one thread
+// uses the store, and nothing but that benchmark builds it.
+#ifdef CDNLAB_CACHE_STORE_UNLOCKED
+struct ShardMutex {
+  void lock() {}
+  void unlock() {}
+};
+#else
+using ShardMutex = std::mutex;
+#endif
+
 struct alignas(64) CacheStore::Shard {
-  std::mutex mu;
+  ShardMutex mu;
   // Call the policy through policyNow() (which hands it the deferred hits first), except for
   // onHit itself (hit()).
   std::unique_ptr<Policy> policy;
@@ -117,7 +132,7 @@ struct alignas(64) CacheStore::Shard {
       // lifetimes and Vary fields on the entry's next lines, the owner and size by id).
       const char* lines = reinterpret_cast<const char*>(e);
       __builtin_prefetch(lines + 64);
-      __builtin_prefetch(lines + 128);
+      __builtin_prefetch(lines + 127);  // the hit reads up to varyNames' end pointer, byte 127 (entry.h)
       __builtin_prefetch(&owners[id]);
       __builtin_prefetch(&charged[id]);
       if (!(e->key == key && variantMatches(*e, requestHeaders))) return false;
@@ -209,16 +224,31 @@ Result<std::unique_ptr<CacheStore>> CacheStore::create(const StoreConfig& config
 
 uint64_t CacheStore::shardBudgetBytes() const { return config_.capacityBytes / config_.shards; }
 
-CacheStore::Shard& CacheStore::shardFor(uint64_t hash) {
+CacheStore::Shard& CacheStore::shardFor(uint64_t hash) const {
   // High bits pick the shard; the shard's table mixes the whole value.
   if (shards_.size() == 1) return *shards_[0];
   int bits = std::countr_zero(shards_.size());
   return *shards_[hash >> (64 - bits)];
 }
 
+void CacheStore::prefetch(const CacheKey& key) const {
+  // No lock: the table publishes its address and size for exactly this (entry_table.h).
+  __builtin_prefetch(shardFor(key.hash).index.homeSlotHint(key.hash));
+}
+
 LookupResult CacheStore::lookup(const CacheKey& key, const Headers* requestHeaders, int64_t nowMs) {
-  CacheControl reqCc = parseCacheControl(requestHeaders);
+  // Start the table slot's DRAM round trip first: it then overlaps with parsing the request's
+  // Cache-Control (a software prefetch is not one of the loads the lock's locked instruction
+  // waits for).
+  prefetch(key);
+  return lookup(key, requestHeaders, parseCacheControl(requestHeaders), nowMs);
+}
+
+LookupResult CacheStore::lookup(const CacheKey& key, const Headers* requestHeaders, const CacheControl& reqCc,
+                                int64_t nowMs) {
   Shard& s = shardFor(key.hash);
+  // Start the table slot's DRAM round trip before taking the lock, so that the two overlap.
+  __builtin_prefetch(s.index.homeSlotHint(key.hash));
   LookupResult r;
   {
     std::lock_guard lock(s.mu);

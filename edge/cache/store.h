@@ -77,6 +77,17 @@ class CacheStore {
   // tells the policy. Entries past their useful lifetime (and keepS) are dropped here (lazy
   // expiry) and reported as a miss. requestHeaders: for Vary and the request Cache-Control.
   LookupResult lookup(const CacheKey& key, const Headers* requestHeaders, int64_t nowMs);
+  // The same with the request's Cache-Control already parsed (the PoP parses it once, at Recv):
+  // the hit then does not scan the request's header list again.
+  LookupResult lookup(const CacheKey& key, const Headers* requestHeaders, const CacheControl& requestCc,
+                      int64_t nowMs);
+
+  // A hint, from any thread, without the shard's lock: starts loading the table slot where a
+  // lookup of `key` starts, so that a caller with several lookups ahead (a batch, or the next
+  // request already parsed) overlaps their first DRAM round trips instead of paying them one
+  // after another. A software prefetch is not held back by the lock's locked instructions.
+  // Changes nothing the store does; costs a few instructions when the slot is already cached.
+  void prefetch(const CacheKey& key) const;
 
   // Stores `entry` (its key and Vary values decide the slot) replacing the same variant, and
   // evicts by policy until it fits. requestHeaders are not needed: the entry carries its
@@ -103,7 +114,7 @@ class CacheStore {
  private:
   struct Shard;
   explicit CacheStore(const StoreConfig& config);
-  Shard& shardFor(uint64_t hash);
+  Shard& shardFor(uint64_t hash) const;
   template <typename Pred>
   PurgeResult purgeIf(Pred pred);
 

@@ -195,6 +195,11 @@ async function loadHandler() {
     mod = await import(pathToFileURL(file).href);
   } catch (e) {
     if (e instanceof SyntaxError) throw new RuntimeError('Runtime.UserCodeSyntaxError', `${e.name}: ${e.message}`);
+    // A package the code imports (ES module) or requires (CommonJS) is missing: AWS's runtime
+    // names this Runtime.ImportModuleError, with the loader's message after "Error: ".
+    if (e && (e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND')) {
+      throw new RuntimeError('Runtime.ImportModuleError', `Error: ${e.message}`);
+    }
     throw e;
   }
   const isCjs = file.endsWith('.cjs') || (file.endsWith('.js') && nearestPackageType(path.dirname(file)) !== 'module');

@@ -53,9 +53,8 @@ class RuntimeError_(Exception):
 
 def error_payload(exc, request_id=None, tb=None):
     error_type = getattr(exc, "error_type", None) or type(exc).__name__
-    payload = {"errorMessage": str(exc), "errorType": error_type}
-    if request_id:
-        payload["requestId"] = request_id
+    # As AWS's Python runtime writes it: requestId is there always, empty for an init error.
+    payload = {"errorMessage": str(exc), "errorType": error_type, "requestId": request_id or ""}
     payload["stackTrace"] = traceback.format_list(traceback.extract_tb(tb)) if tb else []
     return payload
 

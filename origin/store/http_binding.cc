@@ -2,22 +2,31 @@
 #include "origin/store/http_binding.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <chrono>
 #include <random>
+#include <string_view>
 
 #include "origin/store/crc32.h"
 
 namespace cdnlab::store {
 
 std::string newRequestId() {
-  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  // Each random byte picks one of the 36 characters by a table (byte % 36: the first four are a
+  // little likelier, which an identifier does not mind): seven 64-bit draws for 52 characters,
+  // where a base-36 division per character cost ~1,100 instructions per answer.
+  static constexpr auto kDigitOfByte = [] {
+    std::array<char, 256> t{};
+    constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    for (size_t b = 0; b < t.size(); ++b) t[b] = alphabet[b % alphabet.size()];
+    return t;
+  }();
   static thread_local std::mt19937_64 rng{std::random_device{}()};
-  // Twelve base-36 digits per 64-bit draw (36^12 < 2^64): five draws instead of fifty-two.
   std::string id(52, 'A');
   for (size_t i = 0; i < id.size();) {
     uint64_t r = rng();
-    for (int k = 0; k < 12 && i < id.size(); ++k, r /= 36) id[i++] = alphabet[r % 36];
+    for (int k = 0; k < 8 && i < id.size(); ++k, r >>= 8) id[i++] = kDigitOfByte[r & 0xff];
   }
   return id;
 }
@@ -25,6 +34,7 @@ std::string newRequestId() {
 http::Response HttpBinding::toHttp(ApiResponse&& r) {
   http::Response resp;
   resp.status = r.status;
+  resp.headers.reserve(3);  // the three below, without the vector growing twice
   resp.headers.add("Content-Type", r.contentType);
   resp.headers.add("x-amzn-RequestId", newRequestId());
   resp.headers.add("x-amz-crc32", std::to_string(crc32(r.body)));
@@ -79,7 +89,7 @@ void HttpBinding::handle(const http::RequestContextPtr& ctx) {
     units.readUnits *= 2;
     units.writeUnits *= 2;
   }
-  auto record = [metrics = metrics_, target, status = r.status, units, started] {
+  auto record = [metrics = metrics_, target = std::move(target), status = r.status, units, started] {
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
     metrics->record(target, status, units, static_cast<uint64_t>(us.count()));
   };
@@ -93,7 +103,7 @@ void HttpBinding::handle(const http::RequestContextPtr& ctx) {
   uint64_t ticket = r.durableTicket;
   auto resp = std::make_shared<http::Response>(toHttp(std::move(r)));
   http::HttpServer* server = server_;
-  service_.engine().onDurable(ticket, [server, worker, ctx, resp, record] {
+  service_.engine().onDurable(ticket, [server, worker, ctx, resp, record = std::move(record)] {
     // Runs on the committer thread: hand the answer back to the request's loop.
     record();
     server->post(worker, [ctx, resp] { ctx->respond(std::move(*resp)); });

@@ -8,11 +8,12 @@
 #include <string_view>
 
 #include "origin/store/model/json.h"
+#include "origin/store/model/json_string.h"
 
 namespace cdnlab::store {
 
-inline void key(JsonWriter& w, std::string_view k) { w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
-inline void str(JsonWriter& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+inline void key(JsonWriter& w, std::string_view k) { writeJsonString(w, k); }
+inline void str(JsonWriter& w, std::string_view s) { writeJsonString(w, s); }
 inline void kv(JsonWriter& w, std::string_view k, std::string_view v) {
   key(w, k);
   str(w, v);

@@ -364,6 +364,9 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
         auto o = expr::applyUpdate(*update, base);
         if (!o) {
           err = fromExpr(o.error());
+          // AttributeUpdates' ADD / DELETE on a value of another type: DynamoDB's legacy wording.
+          if (member(d, "AttributeUpdates") && err.message == "An operand in the update expression has an incorrect data type")
+            err.message = "Type mismatch for attribute to update";
           return false;
         }
         next = std::move(o->item);

@@ -8,6 +8,8 @@
 // where P is the partition prefix and E(v) = P + esc(v).
 #include <rocksdb/iterator.h>
 
+#include <algorithm>
+
 #include "origin/store/json_out.h"
 #include "origin/store/legacy.h"
 #include "origin/store/model/json.h"
@@ -42,11 +44,12 @@ bool readLimit(const rapidjson::Value& o, int64_t& limit, ApiError& err) {
   limit = 0;
   const auto* l = member(o, "Limit");
   if (!l) return true;
-  if (!l->IsInt64() || l->GetInt64() < 1) {
-    err = constraintError(l->IsInt64() ? std::to_string(l->GetInt64()) : "?", "limit", "Member must have value greater than or equal to 1");
+  auto n = integerValue(*l);
+  if (!n || *n < 1) {
+    err = constraintError(n ? std::to_string(*n) : "?", "limit", "Member must have value greater than or equal to 1");
     return false;
   }
-  limit = l->GetInt64();
+  limit = *n;
   return true;
 }
 
@@ -143,7 +146,29 @@ static bool runRead(Engine& engine, const ReadSpec& spec, JsonWriter& w, ApiErro
   units = readUnits(bytes, spec.consistent);  // metered even when not returned
   if (spec.cap != CapacityMode::None) {
     key(w, "ConsumedCapacity");
-    writeConsumedCapacity(w, spec.desc->name, units, spec.cap);
+    if (spec.index && spec.cap == CapacityMode::Indexes) {
+      // INDEXES on an index read: the units are the index's, the table's own share is 0.
+      w.StartObject();
+      kv(w, "TableName", spec.desc->name);
+      key(w, "CapacityUnits");
+      w.Double(units);
+      key(w, "Table");
+      w.StartObject();
+      key(w, "CapacityUnits");
+      w.Double(0);
+      w.EndObject();
+      key(w, spec.index->global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
+      w.StartObject();
+      key(w, spec.index->name);
+      w.StartObject();
+      key(w, "CapacityUnits");
+      w.Double(units);
+      w.EndObject();
+      w.EndObject();
+      w.EndObject();
+    } else {
+      writeConsumedCapacity(w, spec.desc->name, units, spec.cap);
+    }
   }
   w.EndObject();
   return true;
@@ -170,7 +195,9 @@ static bool readCommon(const rapidjson::Value& d, const TableDescPtr& desc, Read
   if (!readSelect(d, spec.select, err) || !readLimit(d, spec.limit, err) || !readCapacityMode(d, spec.cap, err)) return false;
   if (!parseOptionalProjection(d, ph, spec.projection, err) || !readAttributesToGet(d, spec.projection, err)) return false;
   if (spec.projection && spec.select != Select::Default && spec.select != Select::Specific) {
-    err = validation("Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES or COUNT");
+    // Named after the parameter the request used (both cannot be there: checked before).
+    err = validation(std::string("Cannot specify the ") + (member(d, "AttributesToGet") ? "AttributesToGet" : "ProjectionExpression") +
+                     " when choosing to get ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES or COUNT");
     return false;
   }
   if (spec.select == Select::Specific && !spec.projection) {
@@ -235,6 +262,69 @@ bool Service::readPage(TableState& st, const ReadSpec& spec, Out& out, ApiError&
   return true;
 }
 
+// The expressions parsed once before the table is looked up (syntax, names, values, the key
+// condition's form, unused placeholders), so an invalid request on a missing table is a
+// ValidationException as DynamoDB answers it. They are parsed again against the schema afterwards.
+static bool prevalidateExpressions(const rapidjson::Value& d, const ExpressionMaps& maps, bool keyCondition, ApiError& err) {
+  auto ph = maps.placeholders();
+  std::optional<expr::Condition> scratch;
+  if (keyCondition &&
+      !parseOptionalCondition(d, "KeyConditionExpression", expr::ExpressionKind::KeyCondition, ph, scratch, err))
+    return false;
+  std::optional<expr::Condition> filter;
+  if (!parseOptionalCondition(d, "FilterExpression", expr::ExpressionKind::Filter, ph, filter, err)) return false;
+  std::optional<expr::Projection> projection;
+  if (!parseOptionalProjection(d, ph, projection, err)) return false;
+  return checkAllUsed(ph, err);
+}
+
+// Where a Query may restart (DynamoDB's checks on ExclusiveStartKey against the key condition):
+// the start key names exactly the table's (and the index's) key attributes, lies in the queried
+// partition, and satisfies the range condition.
+static bool checkQueryStartKey(const rapidjson::Value& d, const ReadSpec& spec, const expr::KeySchema& schema,
+                               const expr::KeyCondition& kc, ApiError& err) {
+  const auto* esk = member(d, "ExclusiveStartKey");
+  if (!esk || !esk->IsObject()) return true;
+  std::vector<std::string> names{spec.desc->key.hashName};
+  if (!spec.desc->key.rangeName.empty()) names.push_back(spec.desc->key.rangeName);
+  if (spec.index) {
+    for (const std::string* n : {&spec.index->key.hashName, &spec.index->key.rangeName})
+      if (!n->empty() && std::find(names.begin(), names.end(), *n) == names.end()) names.push_back(*n);
+  }
+  if (esk->MemberCount() != names.size()) {
+    err = validation("The provided starting key is invalid");
+    return false;
+  }
+  for (const auto& n : names) {
+    if (!member(*esk, n.c_str())) {
+      err = validation("The provided starting key is invalid");
+      return false;
+    }
+  }
+  auto start = parseAttributeMap(*esk);
+  if (!start) return true;  // applyExclusiveStart reports it
+  auto hash = start->find(schema.hashName);
+  bool samePartition = hash != start->end() && hash->second == kc.hashValue;
+  using Op = expr::KeyCondition::RangeOp;
+  if (kc.rangeOp == Op::None) {
+    if (!samePartition) {
+      err = validation("The provided starting key is outside query boundaries based on provided conditions");
+      return false;
+    }
+    return true;
+  }
+  auto range = start->find(schema.rangeName);
+  if (range != start->end() && !kc.matchesRange(range->second)) {
+    err = validation("The provided starting key does not match the range key predicate");
+    return false;
+  }
+  if (!samePartition) {
+    err = validation("The query can return at most one row and cannot be restarted");
+    return false;
+  }
+  return true;
+}
+
 bool Service::query(const Doc& d, Out& out, ApiError& err) {
   // Request-level validation first (shape, legacy/expression mix, expressions), then the table.
   if (!legacy::checkExpressionParams(d, {"ProjectionExpression", "FilterExpression", "KeyConditionExpression"},
@@ -255,6 +345,7 @@ bool Service::query(const Doc& d, Out& out, ApiError& err) {
   }
   ExpressionMaps maps;
   if (!readExpressionMaps(d, maps, err)) return false;
+  if (!prevalidateExpressions(d, maps, kce.has_value(), err)) return false;
   auto st = requireTable(d, err);
   if (!st) return false;
   auto desc = st->schema();
@@ -278,7 +369,8 @@ bool Service::query(const Doc& d, Out& out, ApiError& err) {
   if (spec.filter) {
     for (const auto& n : spec.filter->topLevelNames()) {
       if (n == schema.hashName || n == schema.rangeName) {
-        err = validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + n);
+        err = validation(std::string(member(d, "QueryFilter") ? "QueryFilter" : "Filter Expression") +
+                         " can only contain non-primary key attributes: Primary key attribute: " + n);
         return false;
       }
     }
@@ -319,6 +411,7 @@ bool Service::query(const Doc& d, Out& out, ApiError& err) {
       break;
   }
   if (spec.upper < spec.lower) spec.upper = spec.lower;
+  if (!checkQueryStartKey(d, spec, schema, *kc, err)) return false;
   if (!applyExclusiveStart(d, spec, err)) return false;
   return readPage(*st, spec, out, err);
 }
@@ -347,6 +440,7 @@ bool Service::scan(const Doc& d, Out& out, ApiError& err) {
   }
   ExpressionMaps maps;
   if (!readExpressionMaps(d, maps, err)) return false;
+  if (!prevalidateExpressions(d, maps, false, err)) return false;
   auto st = requireTable(d, err);
   if (!st) return false;
   auto desc = st->schema();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <regex>
 #include <set>
 
 #include "origin/store/json_out.h"
@@ -236,6 +237,17 @@ bool readTags(const rapidjson::Value* tags, std::vector<std::pair<std::string, s
   return true;
 }
 
+// A ResourceNotFoundException for the request's TableName worded as DescribeTable, UpdateTable and
+// DescribeTimeToLive word it ("Requested resource not found: Table: <name> not found"); false.
+bool tableNotFound(const rapidjson::Value& d, ApiError& err) {
+  if (err.type.ends_with("ResourceNotFoundException")) {
+    ApiError ignored;
+    auto n = stringMember(d, "TableName", ignored);
+    err = resourceNotFound("Requested resource not found: Table: " + std::string(n ? *n : "") + " not found");
+  }
+  return false;
+}
+
 // The table named by a resource ARN ("arn:aws:dynamodb:<region>:<account>:table/<name>").
 // AWS's refusal of an UpdateTable that asks for the throughput a table (or index) already has.
 std::string throughputUnchanged(int64_t r, int64_t w, const char* what = "table") {
@@ -257,6 +269,45 @@ std::optional<std::string> tableFromArn(std::string_view arn) {
 
 }  // namespace
 
+namespace {
+
+// The tag operations' checks before the table lookup, in DynamoDB's order: a ResourceArn at all,
+// an ARN's form, the list member (`listMember`, null for ListTagsOfResource), a table ARN, and a
+// non-empty list (`emptyMessage`).
+bool checkTagRequest(const rapidjson::Value& d, const char* listMember, const char* listField, const char* emptyMessage,
+                     ApiError& err) {
+  auto arn = stringMember(d, "ResourceArn", err);
+  if (!err.type.empty()) return false;
+  if (!arn) {
+    err = validation("Invalid TableArn");
+    return false;
+  }
+  static const std::regex anyArn(R"(^.+:.+:.+:.+:.+:.+/.+$)");
+  static const std::regex tableArn(R"(^arn:aws:dynamodb:.+:\d+:table/[^/]{2}[^/]+$)");
+  std::string a(*arn);
+  if (!std::regex_match(a, anyArn)) {
+    err = validation("Invalid TableArn");
+    return false;
+  }
+  const auto* list = listMember ? member(d, listMember) : nullptr;
+  if (listMember && !list) {
+    err = validation(std::string("1 validation error detected: Value null at '") + listField +
+                     "' failed to satisfy constraint: Member must not be null");
+    return false;
+  }
+  if (!std::regex_match(a, tableArn)) {
+    err = validation("Invalid TableArn: Invalid ResourceArn provided as input " + a);
+    return false;
+  }
+  if (list && list->IsArray() && list->Empty()) {
+    err = validation(emptyMessage);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 TableStatePtr Service::requireTableByArn(const rapidjson::Value& d, ApiError& err) {
   auto arn = stringMember(d, "ResourceArn", err);
   if (!err.type.empty()) return nullptr;
@@ -265,7 +316,10 @@ TableStatePtr Service::requireTableByArn(const rapidjson::Value& d, ApiError& er
     err = validation("Invalid TableArn");
     return nullptr;
   }
-  return requireTableNamed(*name, err);
+  auto st = requireTableNamed(*name, err);
+  if (!st && err.type.ends_with("ResourceNotFoundException"))
+    err = resourceNotFound("Requested resource not found: ResourcArn: " + std::string(*arn) + " not found");  // sic, AWS's text
+  return st;
 }
 
 // StreamSpecification of CreateTable / UpdateTable; `present` is false when the member is absent.
@@ -307,6 +361,12 @@ bool Service::createTable(const Doc& d, Out& out, ApiError& err) {
   AttrTypes defs;
   if (!readAttributeDefinitions(d, defs, err)) return false;
   std::set<std::string> used;
+  // DynamoDB's first key-schema check: more key elements than definitions (e.g. one attribute
+  // named twice in KeySchema) is refused before names and key types are looked at.
+  if (const auto* ks = member(d, "KeySchema"); ks && ks->IsArray() && ks->Size() > defs.size()) {
+    err = validation("Invalid KeySchema: Some index key attribute have no definition");
+    return false;
+  }
   if (!readKeySchema(member(d, "KeySchema"), defs, t.key, used, err)) return false;
   t.attributeDefinitions = defs;
   auto billing = stringMember(d, "BillingMode", err);
@@ -397,13 +457,14 @@ bool Service::listTables(const Doc& d, Out& out, ApiError& err) {
   if (!err.type.empty()) return false;
   int64_t limit = 100;
   if (const auto* l = member(d, "Limit")) {
-    if (!l->IsInt64() || l->GetInt64() < 1 || l->GetInt64() > 100) {
-      std::string v = l->IsInt64() ? std::to_string(l->GetInt64()) : "?";
-      err = constraintError(v, "limit", l->IsInt64() && l->GetInt64() > 100 ? "Member must have value less than or equal to 100"
-                                                                            : "Member must have value greater than or equal to 1");
+    auto n = integerValue(*l);
+    if (!n || *n < 1 || *n > 100) {
+      std::string v = n ? std::to_string(*n) : "?";
+      err = constraintError(v, "limit", n && *n > 100 ? "Member must have value less than or equal to 100"
+                                                      : "Member must have value greater than or equal to 1");
       return false;
     }
-    limit = l->GetInt64();
+    limit = *n;
   }
   auto names = catalog_.names();
   out.w.StartObject();
@@ -507,9 +568,18 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
     err = validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
     return false;
   }
+  if (const auto* g = member(d, "GlobalSecondaryIndexUpdates"); g && g->IsArray()) {
+    for (const auto& u : g->GetArray()) {
+      if (!member(u, "Update") && !member(u, "Create") && !member(u, "Delete")) {
+        err = validation("One or more parameter values were invalid: One of GlobalSecondaryIndexUpdate.Update, "
+                         "GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null");
+        return false;
+      }
+    }
+  }
   std::lock_guard<std::mutex> control(catalog_.controlMutex());
   auto st = requireTable(d, err);
-  if (!st) return false;
+  if (!st) return tableNotFound(d, err);
   TableDesc t = *st->schema();
   AttrTypes defs = t.attributeDefinitions;
   if (member(d, "AttributeDefinitions")) {
@@ -725,7 +795,7 @@ bool Service::updateTimeToLive(const Doc& d, Out& out, ApiError& err) {
 
 bool Service::describeTimeToLive(const Doc& d, Out& out, ApiError& err) {
   auto st = requireTable(d, err);
-  if (!st) return false;
+  if (!st) return tableNotFound(d, err);
   auto t = st->schema();
   out.w.StartObject();
   key(out.w, "TimeToLiveDescription");
@@ -738,6 +808,7 @@ bool Service::describeTimeToLive(const Doc& d, Out& out, ApiError& err) {
 }
 
 bool Service::tagResource(const Doc& d, Out& out, ApiError& err) {
+  if (!checkTagRequest(d, "Tags", "tags", "Atleast one Tag needs to be provided as Input.", err)) return false;
   std::lock_guard<std::mutex> control(catalog_.controlMutex());
   auto st = requireTableByArn(d, err);
   if (!st) return false;
@@ -755,9 +826,14 @@ bool Service::tagResource(const Doc& d, Out& out, ApiError& err) {
 }
 
 bool Service::untagResource(const Doc& d, Out& out, ApiError& err) {
+  if (!checkTagRequest(d, "TagKeys", "tagKeys", "Atleast one Tag Key needs to be provided as Input.", err)) return false;
   std::lock_guard<std::mutex> control(catalog_.controlMutex());
   auto st = requireTableByArn(d, err);
-  if (!st) return false;
+  if (!st) {
+    // UntagResource, unlike TagResource and ListTagsOfResource, does not name the ARN.
+    if (err.type.ends_with("ResourceNotFoundException")) err = resourceNotFound();
+    return false;
+  }
   TableDesc t = *st->schema();
   const auto* keys = member(d, "TagKeys");
   if (!keys || !keys->IsArray()) {
@@ -776,6 +852,7 @@ bool Service::untagResource(const Doc& d, Out& out, ApiError& err) {
 }
 
 bool Service::listTagsOfResource(const Doc& d, Out& out, ApiError& err) {
+  if (!checkTagRequest(d, nullptr, nullptr, nullptr, err)) return false;
   auto st = requireTableByArn(d, err);
   if (!st) return false;
   auto t = st->schema();

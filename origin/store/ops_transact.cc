@@ -151,7 +151,11 @@ bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
     for (const auto& r : t.value.GetArray()) {
       const auto* put = member(r, "PutRequest");
       const auto* del = member(r, "DeleteRequest");
-      if ((put != nullptr) == (del != nullptr)) continue;  // worded below, with the table's name
+      if ((put != nullptr) == (del != nullptr)) {
+        // DynamoDB's (odd) wording for a WriteRequest with neither or both requests.
+        err = validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+        return false;
+      }
       auto m = itemMember(put ? *put : *del, put ? "Item" : "Key", err);
       if (!err.type.empty()) return false;
       if (put && m && itemSize(*m) > kMaxItemSize) {
@@ -191,7 +195,14 @@ bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
           return false;
         }
         auto k = encodeItemKey(*desc, *item, &err);
-        if (!k) return false;
+        if (!k) {
+          // A put item without the key, or with a key of another type: BatchWriteItem words it as a
+          // key error, unlike PutItem.
+          if (err.message.starts_with("One or more parameter values were invalid: Type mismatch for key") ||
+              err.message.starts_with("One or more parameter values were invalid: Missing the key"))
+            err = validation("The provided key element does not match the schema");
+          return false;
+        }
         p.kind = Planned::Kind::Put;
         p.key = *k;
         p.item = std::move(*item);

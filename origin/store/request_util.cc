@@ -27,6 +27,14 @@ std::optional<std::string_view> stringMember(const rapidjson::Value& o, const ch
   return std::string_view(v->GetString(), v->GetStringLength());
 }
 
+std::optional<int64_t> integerValue(const rapidjson::Value& v) {
+  if (v.IsInt64()) return v.GetInt64();
+  if (!v.IsNumber()) return std::nullopt;
+  double d = std::floor(v.GetDouble());
+  if (!std::isfinite(d) || d < -9.2e18 || d > 9.2e18) return std::nullopt;
+  return static_cast<int64_t>(d);
+}
+
 bool boolMember(const rapidjson::Value& o, const char* name, bool dflt) {
   const auto* v = member(o, name);
   if (v && v->IsBool()) return v->GetBool();
@@ -56,6 +64,19 @@ std::optional<Item> itemMember(const rapidjson::Value& o, const char* name, ApiE
   return std::move(*m);
 }
 
+namespace {
+
+// A placeholder as DynamoDB accepts it in ExpressionAttributeNames / ExpressionAttributeValues:
+// the sigil ('#' or ':') and then one or more of [0-9a-zA-Z_].
+bool isPlaceholderKey(std::string_view key, char sigil) {
+  if (key.size() < 2 || key[0] != sigil) return false;
+  for (char c : key.substr(1))
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
+}
+
+}  // namespace
+
 bool readExpressionMaps(const rapidjson::Value& o, ExpressionMaps& maps, ApiError& err) {
   if (const auto* n = member(o, "ExpressionAttributeNames")) {
     if (!n->IsObject()) {
@@ -66,12 +87,21 @@ bool readExpressionMaps(const rapidjson::Value& o, ExpressionMaps& maps, ApiErro
       err = validation("ExpressionAttributeNames must not be empty");
       return false;
     }
+    for (const auto& m : n->GetObject()) {
+      if (!isPlaceholderKey({m.name.GetString(), m.name.GetStringLength()}, '#')) {
+        err = validation("ExpressionAttributeNames contains invalid key: Syntax error; key: \"" +
+                         std::string(m.name.GetString(), m.name.GetStringLength()) + "\"");
+        return false;
+      }
+    }
     maps.names.emplace();
     for (const auto& m : n->GetObject()) {
       if (!m.value.IsString()) {
         err = coralError("SerializationException", "Unexpected value type in payload");
         return false;
       }
+      // An empty name is no name: a path that uses the placeholder reports it as not defined.
+      if (m.value.GetStringLength() == 0) continue;
       maps.names->emplace(m.name.GetString(), m.value.GetString());
     }
   }
@@ -84,9 +114,25 @@ bool readExpressionMaps(const rapidjson::Value& o, ExpressionMaps& maps, ApiErro
       err = validation("ExpressionAttributeValues must not be empty");
       return false;
     }
+    for (const auto& m : v->GetObject()) {
+      if (!isPlaceholderKey({m.name.GetString(), m.name.GetStringLength()}, ':')) {
+        err = validation("ExpressionAttributeValues contains invalid key: Syntax error; key: \"" +
+                         std::string(m.name.GetString(), m.name.GetStringLength()) + "\"");
+        return false;
+      }
+    }
     auto m = parseAttributeMap(*v);
     if (!m) {
-      err = validation("ExpressionAttributeValues contains invalid value: " + m.error().message);
+      // DynamoDB's message names the key: find the first value that fails on its own.
+      std::string key;
+      for (const auto& one : v->GetObject()) {
+        if (!parseAttributeValue(one.value)) {
+          key = std::string(one.name.GetString(), one.name.GetStringLength());
+          break;
+        }
+      }
+      err = validation("ExpressionAttributeValues contains invalid value: " + m.error().message +
+                       (key.empty() ? "" : " for key " + key));
       return false;
     }
     maps.values = std::move(*m);

@@ -13,6 +13,10 @@
 
 namespace cdnlab::store {
 
+// An Integer/Long member's value as AWS's JSON reader takes it: a decimal is floored (1.7 -> 1),
+// as Coral converts it; nullopt for a non-number or one beyond int64.
+std::optional<int64_t> integerValue(const rapidjson::Value& v);
+
 const rapidjson::Value* member(const rapidjson::Value& o, const char* name);
 // A string member; nullopt when absent or null. A non-string sets err (SerializationException).
 std::optional<std::string_view> stringMember(const rapidjson::Value& o, const char* name, ApiError& err);

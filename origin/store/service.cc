@@ -111,6 +111,10 @@ ApiResponse Service::handleRequest(std::string_view target, std::string_view bod
     shapeName = "Streams." + std::string(target.substr(kStreamsPrefix.size()));
   }
   if (!op) return fail(coralError("UnknownOperationException", ""));
+  if (op == &Service::getItem && options_.requestFastPaths) {
+    ApiResponse r;
+    if (getItemFast(body, r)) return r;
+  }
   // Bounded before parsing: the parser and every walk over the tree recurse once per level. A
   // well-formed body this deep can only hold an attribute value far past DynamoDB's 32 levels, so
   // it gets DynamoDB's answer to that; a malformed one is unreadable like any other.

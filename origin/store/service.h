@@ -54,6 +54,9 @@ struct ServiceOptions {
   // keeping up to burstSeconds of unused capacity as DynamoDB does (300 s).
   bool enforceThroughput = false;
   double burstSeconds = 300;
+  // Answer common requests through their fast paths (GetItem: ops_get_fast.cc). Off, every request
+  // takes the general parse: tests compare the two.
+  bool requestFastPaths = true;
 };
 
 // Request header lookup (case-insensitive name): all fields of that name joined with ",", or
@@ -92,6 +95,7 @@ class Service {
   // Per-operation counters.
   std::atomic<uint64_t> requests{0};
   std::atomic<uint64_t> errors{0};
+  std::atomic<uint64_t> fastPathAnswers{0};  // requests a fast path answered (the rest: general)
 
  private:
   using Doc = rapidjson::Document;
@@ -123,6 +127,9 @@ class Service {
   // Items (ops_items.cc).
   bool putItem(const Doc&, Out&, ApiError&);
   bool getItem(const Doc&, Out&, ApiError&);
+  // GetItem's common request answered from the raw body (ops_get_fast.cc); false: not handled,
+  // with no effect, and the general path runs.
+  bool getItemFast(std::string_view body, ApiResponse& r);
   bool deleteItem(const Doc&, Out&, ApiError&);
   bool updateItem(const Doc&, Out&, ApiError&);
   // A single-item write's read of the old item (its stripe locked by the caller) and the check of

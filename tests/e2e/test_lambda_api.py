@@ -127,14 +127,21 @@ class LambdaApi(unittest.TestCase):
         self.assertEqual([n for n in names if n.startswith("page")], [f"page{i}" for i in range(5)])
 
     def test_restart_keeps_functions(self):
-        self.create("durable", Environment={"Variables": {"V": "kept"}}, Publish=True)
+        self.create("durable", Environment={"Variables": {"V": "kept"}}, Publish=True, Tags={"team": "edge"},
+                    Architectures=["arm64"], TracingConfig={"Mode": "Active"})
         self.lam.put_function_concurrency(FunctionName="durable", ReservedConcurrentExecutions=5)
+        self.lam.add_permission(FunctionName="durable", StatementId="s3", Action="lambda:InvokeFunction",
+                                Principal="s3.amazonaws.com")
         self.__class__.proc.stop()
         self.__class__.proc = start_lambda(data=self.data)
         self.lam.close()
         self.__class__.lam = client(self.proc)
         got = self.lam.get_function(FunctionName="durable")
         self.assertEqual(got["Concurrency"]["ReservedConcurrentExecutions"], 5)
+        self.assertEqual(got["Tags"], {"team": "edge"})
+        self.assertEqual((got["Configuration"]["Architectures"], got["Configuration"]["TracingConfig"]),
+                         (["arm64"], {"Mode": "Active"}))
+        self.assertEqual([s["Sid"] for s in json.loads(self.lam.get_policy(FunctionName="durable")["Policy"])["Statement"]], ["s3"])
         _, out = self.invoke("durable", Qualifier="1")
         self.assertEqual(out["v"], "kept")
 

@@ -12,6 +12,7 @@ import tempfile
 import threading
 import time
 import unittest
+import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -140,6 +141,32 @@ class LambdaStreams(unittest.TestCase):
         self.assertEqual([x["UUID"] for x in listed["EventSourceMappings"]], [m["UUID"]])
         self.lam.delete_event_source_mapping(UUID=m["UUID"])
         self.assertEqual(code(lambda: self.lam.get_event_source_mapping(UUID=m["UUID"])), ("ResourceNotFoundException", 404))
+
+    def test_update_states_and_parameter_checks(self):
+        # UpdateEventSourceMapping answers with the transition AWS reports: Enabling / Disabling
+        # when Enabled flips, Updating otherwise; GetEventSourceMapping then shows where it went.
+        m = self.lam.create_event_source_mapping(FunctionName="rec", EventSourceArn=STREAM + "states",
+                                                 StartingPosition="LATEST", Enabled=False)
+        try:
+            up = self.lam.update_event_source_mapping(UUID=m["UUID"], Enabled=True)
+            self.assertEqual((up["State"], up["ResponseMetadata"]["HTTPStatusCode"]), ("Enabling", 202))
+            self.assertEqual(self.lam.get_event_source_mapping(UUID=m["UUID"])["State"], "Enabled")
+            self.assertEqual(self.lam.update_event_source_mapping(UUID=m["UUID"], BatchSize=5)["State"], "Updating")
+            self.assertEqual(self.lam.update_event_source_mapping(UUID=m["UUID"], Enabled=False)["State"], "Disabling")
+            self.assertEqual(self.lam.get_event_source_mapping(UUID=m["UUID"])["State"], "Disabled")
+        finally:
+            self.lam.delete_event_source_mapping(UUID=m["UUID"])
+        # boto3 checks MaxItems itself, so the service's own check is asked over raw HTTP.
+        for max_items in (0, 10001):
+            url = f"{self.proc.url()}/2015-03-31/event-source-mappings/?FunctionName=rec&MaxItems={max_items}"
+            with self.assertRaises(urllib.error.HTTPError) as raw:
+                urllib.request.urlopen(url, timeout=10)
+            self.assertEqual((raw.exception.code, raw.exception.headers["x-amzn-ErrorType"]), (400, "ValidationException"))
+        with self.assertRaises(ClientError) as caught:
+            self.lam.create_event_source_mapping(FunctionName="rec", EventSourceArn=STREAM + "ts",
+                                                 StartingPosition="AT_TIMESTAMP", StartingPositionTimestamp=1)
+        self.assertEqual(caught.exception.response["Error"]["Code"], "InvalidParameterValueException")
+        self.assertIn("AT_TIMESTAMP", caught.exception.response["Error"]["Message"])
 
     def test_destination_config_refused_as_aws_refuses_a_destination_it_cannot_use(self):
         def err(**extra):

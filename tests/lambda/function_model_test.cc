@@ -68,6 +68,8 @@ TEST(FunctionModel, RecordRoundTripAndBadField) {
   r.aliases["live"] = Alias{"live", "1", "", "rev"};
   r.reservedConcurrency = 4;
   r.provisioned["live"] = 2;
+  r.tags = {{"team", "edge"}};
+  r.versions[1].architecture = "arm64";
   auto back = recordFromJson(recordToJson(r));
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(back->latest.environment.at("K"), "V");
@@ -75,9 +77,52 @@ TEST(FunctionModel, RecordRoundTripAndBadField) {
   EXPECT_EQ(back->aliases.at("live").functionVersion, "1");
   EXPECT_EQ(*back->reservedConcurrency, 4);
   EXPECT_EQ(back->provisioned.at("live"), 2);
+  EXPECT_EQ(back->tags.at("team"), "edge");
+  EXPECT_EQ(back->versions.at(1).architecture, "arm64");
+  EXPECT_EQ(back->latest.architecture, "x86_64");
   auto bad = recordFromJson(R"({"name":"f","latest":{"runtime":5}})");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("$.latest.runtime"), std::string::npos) << bad.error().message;
+}
+
+TEST(FunctionModel, RoleMustBeAnIamRoleArn) {
+  for (const char* ok : {"arn:aws:iam::000000000000:role/lambda", "arn:aws-us-gov:iam::123456789012:role/a/b.c@d+e=f,g",
+                         "arn::iam::123456789012:role/x", "arn:aws:iam::123456789012:roleX"})
+    EXPECT_FALSE(checkRole(ok).has_value()) << ok;
+  for (const char* bad : {"", "lambda", "arn:aws:iam::12345678901:role/x", "arn:aws:iam::123456789012:user/x",
+                          "arn:aws:iam::123456789012:role/", "arn:aws:iam::123456789012:role/a b", "arn:aws:iam::123456789012:role:x",
+                          "arn:aws:s3::123456789012:role/x"}) {
+    auto e = checkRole(bad);
+    ASSERT_TRUE(e.has_value()) << bad;
+    EXPECT_EQ(e->type, "ValidationException");
+    EXPECT_NE(e->message.find("at 'role'"), std::string::npos) << e->message;
+  }
+}
+
+TEST(FunctionModel, ArchitecturesAndTags) {
+  EXPECT_FALSE(checkArchitectures({"arm64"}).has_value());
+  EXPECT_FALSE(checkArchitectures({"x86_64"}).has_value());
+  EXPECT_TRUE(checkArchitectures({}).has_value());
+  EXPECT_TRUE(checkArchitectures({"x86_64", "arm64"}).has_value());
+  EXPECT_TRUE(checkArchitectures({"sparc"}).has_value());
+  EXPECT_FALSE(checkTags({{"team", "edge"}, {"empty", ""}}).has_value());
+  EXPECT_TRUE(checkTags({{"aws:x", "y"}}).has_value());
+  EXPECT_TRUE(checkTags({{std::string(129, 'k'), "y"}}).has_value());
+  EXPECT_TRUE(checkTags({{"k", std::string(257, 'v')}}).has_value());
+  std::map<std::string, std::string> many;
+  for (int i = 0; i < 51; ++i) many["k" + std::to_string(i)] = "v";
+  EXPECT_TRUE(checkTags(many).has_value());
+}
+
+TEST(FunctionModel, FunctionArnShowsTheQualifierAskedFor) {
+  AccountInfo a;
+  FunctionConfig c;
+  EXPECT_NE(functionConfigurationJson(a, "f", c).find(":function:f\""), std::string::npos);
+  EXPECT_NE(functionConfigurationJson(a, "f", c, "$LATEST").find("\"arn:aws:lambda:us-east-1:000000000000:function:f:$LATEST\""),
+            std::string::npos);
+  c.version = "3";
+  EXPECT_NE(functionConfigurationJson(a, "f", c).find("function:f:3\""), std::string::npos);
+  EXPECT_NE(functionConfigurationJson(a, "f", c, "live").find("function:f:live\""), std::string::npos);
 }
 
 }  // namespace

@@ -138,7 +138,6 @@ Result<KeyCondition> parseKeyCondition(std::string_view text, Placeholders& plac
   if (!parsed) return parsed.error();
   std::vector<const ast::Node*> conjuncts;
   if (auto r = flatten(*parsed->root, conjuncts); !r) return r.error();
-  if (conjuncts.size() > 2) return keyError("Conditions can be of length 1 or 2 only");
 
   std::optional<KeyTerm> hash, range;
   bool strayAttribute = false;  // a condition on an attribute that is not part of the key
@@ -155,6 +154,8 @@ Result<KeyCondition> parseKeyCondition(std::string_view text, Placeholders& plac
       strayAttribute = true;
     }
   }
+  // Checked after the terms, as DynamoDB does: a second condition on one key is reported as such.
+  if (conjuncts.size() > 2) return keyError("Conditions can be of length 1 or 2 only");
   // DynamoDB names the key element it expected in place of the stray attribute.
   if (strayAttribute) {
     return keyError("Query condition missed key schema element: " +

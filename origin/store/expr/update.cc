@@ -99,22 +99,23 @@ Result<bool> setPath(Item& item, const Path& path, AttributeValue value) {
   return true;
 }
 
-// REMOVE semantics: a missing path (or parent) is not an error.
-void removePath(Item& item, const Path& path) {
+// REMOVE semantics: a missing last element is not an error, but its parent must be there and be
+// a list (for an index) or a map (for a name), as for SET: "REMOVE a.b" with no map `a` is
+// DynamoDB's "document path ... invalid for update".
+Result<bool> removePath(Item& item, const Path& path) {
   if (path.elements.size() == 1) {
     item.erase(path.elements[0].name);
-    return;
+    return true;
   }
   AttributeValue* parent = resolveMutable(item, path, path.elements.size() - 1);
-  if (!parent) return;
   const PathElement& last = path.elements.back();
+  if (!parent || !parent->is(last.isIndex() ? ValueType::L : ValueType::M)) return updateError(kInvalidPath);
   if (last.isIndex()) {
-    if (parent->is(ValueType::L) && static_cast<size_t>(last.index) < parent->l().size()) {
-      parent->l().erase(parent->l().begin() + last.index);
-    }
-  } else if (parent->is(ValueType::M)) {
+    if (static_cast<size_t>(last.index) < parent->l().size()) parent->l().erase(parent->l().begin() + last.index);
+  } else {
     parent->m().erase(last.name);
   }
+  return true;
 }
 
 template <typename T, typename Less>
@@ -180,7 +181,7 @@ Result<bool> applyDelete(Item& item, const ast::UpdateAction& action) {
     default: return updateError(kWrongType);
   }
   // A set may not be empty: deleting its last members removes the attribute.
-  if (empty) removePath(item, action.path);
+  if (empty) (void)removePath(item, action.path);  // the set was just found there
   return true;
 }
 
@@ -252,7 +253,8 @@ Result<UpdateOutcome> applyUpdate(const Update& update, const Item& item) {
   for (auto& [path, value] : appends)
     if (auto applied = setPath(out.item, *path, std::move(value)); !applied) return applied.error();
   std::sort(removals.begin(), removals.end(), removeFirst);
-  for (const auto& path : removals) removePath(out.item, path);
+  for (const auto& path : removals)
+    if (auto removed = removePath(out.item, path); !removed) return removed.error();
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include "origin/store/model/base64.h"
 #include "origin/store/model/json_depth.h"
+#include "origin/store/model/json_string.h"
 
 namespace cdnlab::store {
 namespace {
@@ -153,8 +154,8 @@ Result<AttributeMap> parseAttributeMap(const rapidjson::Value& json) { return pa
 void writeAttributeValue(const AttributeValue& value, JsonWriter& out) {
   out.StartObject();
   std::string_view name = typeName(value.type());
-  out.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
-  auto writeString = [&](std::string_view s) { out.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); };
+  writeJsonString(out, name);
+  auto writeString = [&](std::string_view s) { writeJsonString(out, s); };
   switch (value.type()) {
     case ValueType::S: writeString(value.s()); break;
     case ValueType::N: writeString(value.n().toString()); break;
@@ -189,7 +190,7 @@ void writeAttributeValue(const AttributeValue& value, JsonWriter& out) {
 void writeAttributeMap(const AttributeMap& map, JsonWriter& out) {
   out.StartObject();
   for (const auto& [name, value] : map) {
-    out.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    writeJsonString(out, name);
     writeAttributeValue(value, out);
   }
   out.EndObject();

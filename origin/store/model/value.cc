@@ -5,6 +5,8 @@
 #include <array>
 #include <cstring>
 
+#include "origin/store/model/base64.h"
+
 namespace cdnlab::store {
 namespace {
 
@@ -69,20 +71,22 @@ Result<AttributeValue> AttributeValue::numberSet(std::vector<Number> members) {
   std::vector<Number> sorted = members;
   std::sort(sorted.begin(), sorted.end());
   if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
-    std::vector<std::string> texts;
-    for (const Number& n : members) texts.push_back(n.toString());
-    return setError("One or more parameter values were invalid: Input collection " + joinForMessage(texts) +
-                    " contains duplicates.");
+    // DynamoDB words this one without the list (unlike SS and BS).
+    return setError("Input collection contains duplicates");
   }
   return AttributeValue(Variant(std::in_place_index<8>, NumberSet{std::move(sorted)}));
 }
 
 Result<AttributeValue> AttributeValue::binarySet(std::vector<std::string> members) {
-  if (members.empty()) return setError("One or more parameter values were invalid: An binary set  may not be empty");
+  if (members.empty()) return setError("One or more parameter values were invalid: Binary sets should not be empty");
   std::vector<std::string> sorted = members;
   std::sort(sorted.begin(), sorted.end(), bytesLess);
   if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
-    return setError("One or more parameter values were invalid: Input collection of type BS contains duplicates.");
+    // The members as sent (base64), and no space before "of": DynamoDB's text.
+    std::vector<std::string> texts;
+    for (const std::string& m : members) texts.push_back(base64Encode(m));
+    return setError("One or more parameter values were invalid: Input collection " + joinForMessage(texts) +
+                    "of type BS contains duplicates.");
   }
   return AttributeValue(Variant(std::in_place_index<9>, BinarySet{std::move(sorted)}));
 }

@@ -31,10 +31,12 @@ for (const m of ['KeySchema']) {
 out.CreateTable.AttributeDefinitions.children.children.AttributeName = Object.assign(
   {}, out.CreateTable.AttributeDefinitions.children.children.AttributeName, { lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 255 });
 out.CreateTable.Tags = tags;
-out.TagResource = { ResourceArn: { type: 'String', notNull: true, lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 1283 },
-  Tags: Object.assign({ notNull: true }, tags) };
-out.UntagResource = { ResourceArn: { type: 'String', notNull: true, lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 1283 },
-  TagKeys: { type: 'List', notNull: true, children: { type: 'String', lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 128 } } };
+// ResourceArn, Tags and TagKeys are not notNull here: DynamoDB answers a missing ResourceArn with
+// "Invalid TableArn" and checks the lists after the ARN (ops_tables.cc, checkTagRequest).
+out.TagResource = { ResourceArn: { type: 'String', lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 1283 },
+  Tags: tags };
+out.UntagResource = { ResourceArn: { type: 'String', lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 1283 },
+  TagKeys: { type: 'List', children: { type: 'String', lengthGreaterThanOrEqual: 1, lengthLessThanOrEqual: 128 } } };
 out.UpdateTable.StreamSpecification = streamSpec;
 // Members newer than dynalite's model: deletion protection and the table class.
 for (const op of ['CreateTable', 'UpdateTable']) {

@@ -293,6 +293,27 @@ std::string jsNumber(double d) {
   return std::string(buf, r.ptr);
 }
 
+// JSON of a value with the null members of its objects left out, as Coral prints a structure
+// (it drops them when it reads the request); nulls in arrays stay.
+template <typename Writer>
+void writeWithoutNullMembers(const Value& v, Writer& w) {
+  if (v.IsObject()) {
+    w.StartObject();
+    for (const auto& m : v.GetObject()) {
+      if (m.value.IsNull()) continue;
+      w.Key(m.name.GetString(), m.name.GetStringLength());
+      writeWithoutNullMembers(m.value, w);
+    }
+    w.EndObject();
+  } else if (v.IsArray()) {
+    w.StartArray();
+    for (const auto& e : v.GetArray()) writeWithoutNullMembers(e, w);
+    w.EndArray();
+  } else {
+    v.Accept(w);
+  }
+}
+
 // The member's value as the Coral framework prints it in a constraint message.
 std::string valueStr(const Value& v, bool integerType) {
   if (v.IsString()) return std::string(sv(v));
@@ -316,7 +337,7 @@ std::string valueStr(const Value& v, bool integerType) {
   if (v.IsObject()) {
     rapidjson::StringBuffer sb;
     JsonWriter w(sb);
-    v.Accept(w);
+    writeWithoutNullMembers(v, w);
     return std::string(sb.GetString(), sb.GetSize());
   }
   return "null";

@@ -217,10 +217,7 @@ const char* requestShapesJson() {
    "$ref": "StreamSpecification"
   },
   "Tags": {
-   "type": "List",
-   "children": {
-    "$ref": "Tags"
-   }
+   "$ref": "Tags"
   },
   "TableClass": {
    "type": "String",
@@ -616,28 +613,21 @@ const char* requestShapesJson() {
  "TagResource": {
   "ResourceArn": {
    "type": "String",
-   "notNull": true,
    "lengthGreaterThanOrEqual": 1,
    "lengthLessThanOrEqual": 1283
   },
   "Tags": {
-   "notNull": true,
-   "type": "List",
-   "children": {
-    "$ref": "Tags"
-   }
+   "$ref": "Tags"
   }
  },
  "UntagResource": {
   "ResourceArn": {
    "type": "String",
-   "notNull": true,
    "lengthGreaterThanOrEqual": 1,
    "lengthLessThanOrEqual": 1283
   },
   "TagKeys": {
    "type": "List",
-   "notNull": true,
    "children": {
     "type": "String",
     "lengthGreaterThanOrEqual": 1,
@@ -1261,6 +1251,26 @@ const char* requestShapesJson() {
     }
    }
   },
+  "Tags": {
+   "type": "List",
+   "children": {
+    "type": "ValueStruct<Tag>",
+    "children": {
+     "Key": {
+      "type": "String",
+      "notNull": true,
+      "lengthGreaterThanOrEqual": 1,
+      "lengthLessThanOrEqual": 128
+     },
+     "Value": {
+      "type": "String",
+      "notNull": true,
+      "lengthGreaterThanOrEqual": 0,
+      "lengthLessThanOrEqual": 256
+     }
+    }
+   }
+  },
   "KeySchema": {
    "type": "List",
    "notNull": true,
@@ -1277,23 +1287,6 @@ const char* requestShapesJson() {
       "type": "String",
       "notNull": true
      }
-    }
-   }
-  },
-  "Tags": {
-   "type": "ValueStruct<Tag>",
-   "children": {
-    "Key": {
-     "type": "String",
-     "notNull": true,
-     "lengthGreaterThanOrEqual": 1,
-     "lengthLessThanOrEqual": 128
-    },
-    "Value": {
-     "type": "String",
-     "notNull": true,
-     "lengthGreaterThanOrEqual": 0,
-     "lengthLessThanOrEqual": 256
     }
    }
   },

@@ -1,7 +1,8 @@
 // Acceptance suite for `cdnlab lambda` with the AWS SDK for JavaScript v3 (@aws-sdk/client-lambda),
 // as a Node application deploys and invokes functions: CreateFunctionCommand with a zip,
 // InvokeCommand (RequestResponse with Tail logs, Event, DryRun, a function error, a qualifier),
-// ListFunctionsCommand with paging, versions and aliases, and the SDK's typed exceptions.
+// ListFunctionsCommand with paging, versions and aliases (paginated, filtered by version), tags, and
+// the SDK's typed exceptions.
 //   LAMBDA_ENDPOINT=http://127.0.0.1:9001 HELLO_ZIP=hello.zip node tests/clients/js/lambda_suite.mjs
 // HELLO_ZIP holds index.mjs: `export const handler = async (event, context) => ...` (see
 // tests/e2e/test_lambda_sdk_v3.py, which builds it and runs this suite).
@@ -10,7 +11,8 @@ import {
   LambdaClient, CreateFunctionCommand, GetFunctionCommand, ListFunctionsCommand, InvokeCommand,
   UpdateFunctionConfigurationCommand, PublishVersionCommand, CreateAliasCommand, DeleteFunctionCommand,
   paginateListFunctions, ResourceNotFoundException, ResourceConflictException, InvalidParameterValueException,
-  waitUntilFunctionActiveV2,
+  waitUntilFunctionActiveV2, TagResourceCommand, ListTagsCommand, UntagResourceCommand,
+  paginateListVersionsByFunction, ListAliasesCommand, GetFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
 import { check, runAll, expectError, assert, RUN } from "./lib/runner.mjs";
 
@@ -130,6 +132,37 @@ check("UpdateFunctionConfiguration, PublishVersion, CreateAlias, invoke by alias
   assert.equal(JSON.parse(dec.decode(byAlias.Payload)).message, "hallo v1");
   const latest = await send(new InvokeCommand({ FunctionName: HELLO, Payload: enc.encode('{"name":"now"}') }));
   assert.equal(JSON.parse(dec.decode(latest.Payload)).message, "hi now");
+});
+
+check("TagResource, ListTags, UntagResource on the function's ARN; GetFunction returns the tags", async () => {
+  const arn = `arn:aws:lambda:us-east-1:000000000000:function:${HELLO}`;
+  await send(new TagResourceCommand({ Resource: arn, Tags: { team: "edge", env: "lab" } }));
+  assert.deepEqual((await send(new ListTagsCommand({ Resource: arn }))).Tags, { team: "edge", env: "lab" });
+  await send(new UntagResourceCommand({ Resource: arn, TagKeys: ["team"] }));
+  assert.deepEqual((await send(new GetFunctionCommand({ FunctionName: HELLO }))).Tags, { env: "lab" });
+  const err = await expectError("InvalidParameterValueException",
+    () => send(new TagResourceCommand({ Resource: `${arn}:live`, Tags: { a: "b" } })));
+  assert.ok(err instanceof InvalidParameterValueException);
+});
+
+check("Versions page through the paginator; aliases filter by version; FunctionArn names the qualifier", async () => {
+  const versions = [];
+  for await (const page of paginateListVersionsByFunction({ client: lambda, pageSize: 1 }, { FunctionName: HELLO })) {
+    versions.push(...page.Versions.map((v) => [v.Version, v.FunctionArn]));
+  }
+  const arn = `arn:aws:lambda:us-east-1:000000000000:function:${HELLO}`;
+  assert.deepEqual(versions, [["$LATEST", `${arn}:$LATEST`], ["1", `${arn}:1`]]);
+  const onOne = await send(new ListAliasesCommand({ FunctionName: HELLO, FunctionVersion: "1" }));
+  assert.deepEqual(onOne.Aliases.map((a) => a.Name), ["live"]);
+  assert.deepEqual((await send(new ListAliasesCommand({ FunctionName: HELLO, FunctionVersion: "$LATEST" }))).Aliases, []);
+  const byAlias = await send(new GetFunctionConfigurationCommand({ FunctionName: HELLO, Qualifier: "live" }));
+  assert.equal(byAlias.FunctionArn, `${arn}:live`);
+  assert.equal(byAlias.Version, "1");
+});
+
+check("A Role that is no IAM role ARN is ValidationException", async () => {
+  const err = await expectError("ValidationException", () => create(name("badrole"), { Role: "not-a-role" }));
+  assert.match(err.message, /at 'role'/);
 });
 
 check("CreateFunctionCommand with S3 code is InvalidParameterValueException", async () => {

@@ -61,5 +61,50 @@ TEST(StoreConcurrency, WorkersShareOneStore) {
   EXPECT_EQ(all.bytes, st.bytes);
 }
 
+// CacheStore::prefetch reads the shard's table address without the lock while other threads
+// insert (the table grows from empty through several doublings), evict and purge (the table
+// is freed and reallocated): under TSan this shows the hint's reads race with nothing, under
+// ASan that it never touches freed memory, and the lookups next to it never see another key's
+// entry.
+TEST(StoreConcurrency, PrefetchHintsWhileTablesGrowAndShrink) {
+  StoreConfig c;
+  c.shards = 2;
+  c.capacityBytes = 4 * 1024 * 1024;
+  c.maxObjects = 6000;  // evictions start once the tables have grown
+  auto store = std::move(CacheStore::create(c).value());
+  std::atomic<bool> stop{false};
+  std::atomic<int> mismatches{0};
+  std::atomic<uint64_t> hints{0};
+  std::thread writer([&] {
+    for (int round = 0; round < 3; ++round) {
+      for (int i = 0; i < 8000; ++i) {
+        std::string path = "/w" + std::to_string(i);
+        store->insert(entryFor(path, H({{"Cache-Control", "max-age=100"}}), 0, path), kT0Ms);
+      }
+      store->purgeAll();
+    }
+    stop = true;
+  });
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 2; ++t) {
+    readers.emplace_back([&, t] {
+      std::mt19937 rng(77 + t);
+      while (!stop.load(std::memory_order_relaxed)) {
+        std::string path = "/w" + std::to_string(rng() % 8000);
+        CacheKey k = keyFor(path);
+        store->prefetch(k);
+        hints.fetch_add(1, std::memory_order_relaxed);
+        auto r = store->lookup(k, nullptr, CacheControl{}, kT0Ms);
+        if (r && r.entry->body.view() != path) mismatches.fetch_add(1);
+      }
+    });
+  }
+  writer.join();
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
+  EXPECT_GT(hints.load(), 0u);
+  EXPECT_EQ(store->stats().objects, 0u);
+}
+
 }  // namespace
 }  // namespace cdnlab::edge::cache

@@ -143,6 +143,48 @@ TEST(StoreTtl, StaleWindowsKeepTheEntry) {
   EXPECT_FALSE(s->lookup(keyFor("/k"), nullptr, kT0Ms + 40'000));
 }
 
+// The PoP hands the store the request's Cache-Control parsed once at Recv: the decision must be
+// the one the store reaches parsing the same request's headers itself, directive by directive.
+TEST(StoreLookup, ParsedCacheControlDecidesAsTheHeaderDoes) {
+  auto s = makeStore({});
+  s->insert(entryFor("/k", H({{"Cache-Control", "max-age=10, stale-if-error=30"}})), kT0Ms);
+  const int64_t at = kT0Ms + 5000;  // fresh for 5 more seconds
+  for (const char* cc : {"", "no-cache", "max-age=3", "min-fresh=6", "max-age=100", "max-stale=0"}) {
+    SCOPED_TRACE(cc);
+    Headers req = *cc ? H({{"Cache-Control", cc}}) : Headers{};
+    auto fromHeaders = s->lookup(keyFor("/k"), &req, at);
+    auto fromParsed = s->lookup(keyFor("/k"), &req, parseCacheControl(&req), at);
+    ASSERT_TRUE(fromHeaders);
+    ASSERT_TRUE(fromParsed);
+    EXPECT_EQ(fromParsed.entry, fromHeaders.entry);
+    EXPECT_EQ(fromParsed.decision.freshness, fromHeaders.decision.freshness);
+    EXPECT_EQ(fromParsed.decision.ageS, fromHeaders.decision.ageS);
+    EXPECT_EQ(fromParsed.decision.usableOnError, fromHeaders.decision.usableOnError);
+  }
+  // And the request's directives do reach the decision through the parsed form.
+  Headers noCache = H({{"Cache-Control", "no-cache"}});
+  EXPECT_EQ(s->lookup(keyFor("/k"), &noCache, parseCacheControl(&noCache), at).decision.freshness,
+            Freshness::MustRevalidate);
+  EXPECT_EQ(s->lookup(keyFor("/k"), nullptr, CacheControl{}, at).decision.freshness, Freshness::Fresh);
+  EXPECT_EQ(s->stats().hits, 14u);
+}
+
+// prefetch() is only a hint: before the first insert, for absent keys and for present ones it
+// changes nothing the store answers or counts.
+TEST(StoreLookup, PrefetchChangesNothing) {
+  auto s = makeStore({});
+  s->prefetch(keyFor("/a"));  // empty store: no table yet
+  s->insert(obj("/a"), kT0Ms);
+  s->prefetch(keyFor("/a"));
+  s->prefetch(keyFor("/absent"));
+  EXPECT_TRUE(has(*s, "/a"));
+  EXPECT_FALSE(has(*s, "/absent"));
+  StoreStats st = s->stats();
+  EXPECT_EQ(st.hits, 1u);
+  EXPECT_EQ(st.misses, 1u);
+  EXPECT_EQ(st.objects, 1u);
+}
+
 TEST(StoreTtl, KeepRetainsRevalidatableEntries) {
   StoreConfig c;
   c.keepS = 100;

@@ -61,7 +61,8 @@ TEST(UpdateTest, AppliesEveryAction) {
       // Indexes name the old positions: removing [1] and [2] removes b and c.
       {"REMOVE l[1], l[2]", R"({"l": {"L": [{"S": "a"}, {"S": "d"}]}})", {}},
       {"REMOVE l[2], l[1]", R"({"l": {"L": [{"S": "a"}, {"S": "d"}]}})", {}},
-      {"REMOVE l[9], absent.x", R"({})", {}},
+      // A missing last element under an existing list or map is no error (m.absent, l[9]).
+      {"REMOVE l[9], m.absent", R"({})", {}},
       {"ADD n :two", R"({"n": {"N": "7"}})", {}},
       {"ADD hits :one", R"({"hits": {"N": "1"}})", {}},
       {"ADD ss :ss", R"({})", {}},
@@ -116,6 +117,10 @@ TEST(UpdateTest, ApplyErrors) {
       {"SET s.b = :one", "The document path provided in the update expression is invalid for update"},
       {"SET m[0] = :one", "The document path provided in the update expression is invalid for update"},
       {"SET absent[0] = :one", "The document path provided in the update expression is invalid for update"},
+      // REMOVE needs the parent too, and of the right type.
+      {"REMOVE absent.x", "The document path provided in the update expression is invalid for update"},
+      {"REMOVE s.x", "The document path provided in the update expression is invalid for update"},
+      {"REMOVE m[0]", "The document path provided in the update expression is invalid for update"},
       {"SET n = s + :one", "An operand in the update expression has an incorrect data type"},
       {"SET l = list_append(l, s)", "An operand in the update expression has an incorrect data type"},
       {"ADD s :one", "An operand in the update expression has an incorrect data type"},
