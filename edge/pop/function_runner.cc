@@ -157,6 +157,16 @@ void FunctionRunner::invokeTyped(Io& io, const ResolvedFunction& fn, std::functi
   submit(io, std::move(inv), std::move(done));
 }
 
+void FunctionRunner::invokeTyped(Io& io, const ResolvedFunction& fn, void (*callFn)(void*, native::NativeOutput&),
+                                 std::shared_ptr<void> callState, std::function<void(native::NativeOutput)> done) {
+  native::Invocation inv;
+  inv.function = fn.native;
+  inv.timeout = timeoutFor(fn);
+  inv.callFn = callFn;
+  inv.callState = std::move(callState);
+  submit(io, std::move(inv), std::move(done));
+}
+
 void FunctionRunner::invoke(Io& io, const ResolvedFunction& fn, std::string event, std::string requestId,
                             std::function<void(native::NativeOutput)> done,
                             std::function<void(native::NativeOutput&)> onOutput) {

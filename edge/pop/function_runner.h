@@ -58,6 +58,9 @@ class FunctionRunner {
   // function's timeout (Invocation::call) and fills the output; `done` as with invoke().
   void invokeTyped(Io& io, const ResolvedFunction& fn, std::function<void(lambda::native::NativeOutput&)> call,
                    std::function<void(lambda::native::NativeOutput)> done);
+  // The same through Invocation::callFn / callState: no closure to allocate per invocation.
+  void invokeTyped(Io& io, const ResolvedFunction& fn, void (*callFn)(void*, lambda::native::NativeOutput&),
+                   std::shared_ptr<void> callState, std::function<void(lambda::native::NativeOutput)> done);
 
   lambda::native::PoolStats poolStats() const { return pool_->stats(); }
 

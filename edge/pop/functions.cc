@@ -92,6 +92,9 @@ struct ResultCheck {
   le::EdgeRequest request;
   std::optional<le::EdgeResponse> response;
   std::optional<Result<le::FunctionResult>> result;  // written by that thread for an Ok output
+  // A typed built-in's entry point (startTyped), called through Invocation::callFn.
+  int (*edgeRequest)(le::RequestEdit& edit, void* userData) = nullptr;
+  void* userData = nullptr;
 };
 
 // What runs the transaction's step again once the function's output is back on this worker.
@@ -116,19 +119,23 @@ Next startTyped(PopCore& core, Transaction& tx, const ResolvedFunction& fn, le::
   check->request = std::move(request);
   core.metrics().edgeFunctions.invocations[EdgeFunctionCounters::index(check->trigger)].fetch_add(1, std::memory_order_relaxed);
   tx.functionStartNs = core.clock().nowNs();
-  auto call = [check, handler = fn.native->edgeRequest, user = fn.native->userData](NativeOutput& out) {
-    le::RequestEdit edit(check->trigger, check->request);
-    int rc = handler(edit, user);
+  check->edgeRequest = fn.native->edgeRequest;
+  check->userData = fn.native->userData;
+  // A plain function and the check as its state: no closure to allocate (Invocation::callFn).
+  auto call = [](void* state, NativeOutput& out) {
+    ResultCheck& c = *static_cast<ResultCheck*>(state);
+    le::RequestEdit edit(c.trigger, c.request);
+    int rc = c.edgeRequest(edit, c.userData);
     if (rc != CDNLAB_NATIVE_OK || edit.failed()) {
       out.status = NativeStatus::FunctionError;
       out.errorType = edit.failed() ? edit.errorType() : "Runtime.HandlerError";
       out.errorMessage = edit.failed() ? edit.errorMessage() : "handler returned " + std::to_string(rc) + " without failing the edit";
       return;
     }
-    check->result = edit.take();
+    c.result = edit.take();
     out.status = NativeStatus::Ok;
   };
-  core.functions()->invokeTyped(*tx.io, fn, std::move(call), resumeWith(core, tx, check));
+  core.functions()->invokeTyped(*tx.io, fn, +call, check, resumeWith(core, tx, check));
   return parkAt(resumeAt);
 }
 

@@ -260,9 +260,13 @@ void NativeWorkerPool::Shared::workerMain(std::shared_ptr<Shared> self) {
     call.deadlineNs = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline.time_since_epoch()).count();
     call.memoryMb = inv.memoryMb;
     call.maxResponseBytes = inv.maxResponseBytes;
-    if (inv.call) {
+    if (inv.call || inv.callFn) {
       auto t0 = SteadyClock::now();
-      inv.call(out);
+      if (inv.call) {
+        inv.call(out);
+      } else {
+        inv.callFn(inv.callState.get(), out);
+      }
       out.durationNs = std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now() - t0).count();
     } else {
       callNative(*inv.function, inv.event, call, out);
@@ -271,6 +275,7 @@ void NativeWorkerPool::Shared::workerMain(std::shared_ptr<Shared> self) {
     // The closures hold the caller's per-request state; let it go now, not when the rest of the
     // batch (which shares this job's memory block) is done. The watchdog never reads them.
     job->inv.call = nullptr;
+    job->inv.callState.reset();
     job->inv.onWorker = nullptr;
 
     lock.lock();

@@ -64,6 +64,11 @@ struct Invocation {
   // entry point such as a PoP's in-process request edit (lambda/edge/request_edit.h). It sets
   // out.status and the error fields itself; the timeout, cold start and counting stay the pool's.
   std::function<void(NativeOutput&)> call;
+  // The same without a closure: when set (and `call` is not), the worker runs
+  // callFn(callState.get(), out). A std::function that captures a shared_ptr costs a heap
+  // allocation per invocation; this costs a reference count. callState is released with `call`.
+  void (*callFn)(void* state, NativeOutput& out) = nullptr;
+  std::shared_ptr<void> callState;
 };
 
 // Runs `fn` on the caller's thread (e.g. HttpServer::post(workerIndex, fn) or LoopPoster::post).

@@ -22,6 +22,7 @@ bool isTracking(std::string_view name) {
 
 std::string normalizedQuery(std::string_view query) {
   std::vector<std::string_view> params;
+  params.reserve(static_cast<size_t>(std::count(query.begin(), query.end(), '&')) + 1);  // one allocation
   size_t pos = 0;
   while (pos <= query.size()) {
     size_t end = query.find('&', pos);
@@ -32,10 +33,16 @@ std::string normalizedQuery(std::string_view query) {
     if (!empty && !isTracking(name)) params.push_back(p);
     pos = end + 1;
   }
-  std::stable_sort(params.begin(), params.end(), [](std::string_view a, std::string_view b) {
-    return a.substr(0, a.find('=')) < b.substr(0, b.find('='));
-  });
+  auto byName = [](std::string_view a, std::string_view b) { return a.substr(0, a.find('=')) < b.substr(0, b.find('=')); };
+  if (params.size() <= 32) {
+    // A typical query: an insertion sort (stable too) without std::stable_sort's buffer allocation.
+    for (size_t i = 1; i < params.size(); ++i)
+      for (size_t j = i; j > 0 && byName(params[j], params[j - 1]); --j) std::swap(params[j], params[j - 1]);
+  } else {
+    std::stable_sort(params.begin(), params.end(), byName);  // a long (hostile) one: n log n
+  }
   std::string out;
+  out.reserve(query.size());
   for (auto p : params) {
     if (!out.empty()) out += '&';
     out += p;

@@ -122,6 +122,8 @@ TEST(NativeLane, PollingBeforeTheWaitTakesCompletionsWithoutAWakeUp) {
   }
   ASSERT_TRUE(all());
   for (int d : done) EXPECT_EQ(d, 1);
+  // The last completions may have come through a post: the loop's next pass disarms the hook.
+  io.beforeWait();
   EXPECT_FALSE(io.armed) << "nothing is out: the hook must not run on every pass";
   EXPECT_LE(io.postCount, 8);
 }

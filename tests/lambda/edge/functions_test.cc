@@ -95,6 +95,13 @@ TEST(EdgeFunctions, NormalizeQuery) {
   EXPECT_EQ(functions::normalizedQuery("z=1&flag&a=2&a=1"), "a=2&a=1&flag&z=1");
   EXPECT_EQ(functions::normalizedQuery(""), "");
   EXPECT_EQ(functions::normalizedQuery("&&"), "");
+  // Past the short-query sort (more than 32 parameters): the same order, repeated names stable.
+  std::string longQuery, expected;
+  for (int i = 39; i >= 0; --i) longQuery += (longQuery.empty() ? "" : "&") + std::string("p") + char('a' + i % 20) + "=" + std::to_string(i);
+  for (int c = 0; c < 20; ++c)
+    for (int i = 39; i >= 0; --i)
+      if (i % 20 == c) expected += (expected.empty() ? "" : "&") + std::string("p") + char('a' + c) + "=" + std::to_string(i);
+  EXPECT_EQ(functions::normalizedQuery(longQuery), expected);
   EXPECT_EQ(runOk("normalize-query", Trigger::ViewerRequest, request("/obj/1", "b=2&gclid=1&a=1")).request.querystring, "a=1&b=2");
 }
 
