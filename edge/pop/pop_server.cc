@@ -240,7 +240,14 @@ class WorkerIo final : public Io {
 
 PopServer::PopServer(const PopConfig& config, const Clock& clock) : config_(config), clock_(clock) {}
 
-PopServer::~PopServer() { stop(0); }
+PopServer::~PopServer() {
+  stop(0);
+  // The pool's last completions (jobs it rejects while stopping, handlers it waits for) go to the
+  // lanes, which post to their workers through http_: once the loops have stopped, a post is
+  // refused, but http_ itself must still exist. So the pool goes now, before http_ and ios_.
+  if (core_) core_->setFunctions(nullptr);
+  functions_.reset();
+}
 
 Result<std::unique_ptr<PopServer>> PopServer::create(const PopConfig& config, const Clock& clock) {
   std::unique_ptr<PopServer> s(new PopServer(config, clock));

@@ -52,7 +52,8 @@ class PopServer {
   std::unique_ptr<cache::CacheStore> store_;
   std::unique_ptr<cache::Collapser> collapser_;
   std::unique_ptr<PopCore> core_;
-  // Before the listeners: destroyed after them, so no worker can reach a gone pool.
+  // Reset by ~PopServer after the loops stop and before http_ and ios_ go (the pool's last
+  // completions post through them); declared before the listeners for the same reason.
   std::unique_ptr<FunctionRunner> functions_;
   std::vector<std::unique_ptr<WorkerIo>> ios_;  // by worker index; each touched by its own thread
   std::unique_ptr<http::HttpServer> http_;
