@@ -5,6 +5,7 @@ import io
 import json
 import os
 import subprocess
+import unittest
 import zipfile
 
 from harness import Proc
@@ -75,3 +76,18 @@ def tail_of(resp):
 
 def payload_of(resp):
     return json.loads(resp["Payload"].read())
+
+
+class LambdaServiceCase(unittest.TestCase):
+    """A test class sharing one `cdnlab lambda --in-memory` (cls.proc) and a boto3 client of it
+    (cls.lam); a subclass that deploys functions up front calls super().setUpClass() first."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.proc = start_lambda()
+        cls.lam = client(cls.proc)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.lam.close()
+        cls.proc.stop()

@@ -16,23 +16,13 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lambda_util import ROLE, aws, client, client_error as err, make_zip, start_lambda  # noqa: E402
+from lambda_util import aws, client_error as err, LambdaServiceCase, make_zip, ROLE  # noqa: E402
 
 CODE = "exports.handler = async (event) => ({ ok: true, event });\n"
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:"
 
 
-class LambdaApiShapes(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.proc = start_lambda()
-        cls.lam = client(cls.proc)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.lam.close()
-        cls.proc.stop()
-
+class LambdaApiShapes(LambdaServiceCase):
     def create(self, name, **kw):
         args = dict(FunctionName=name, Runtime="nodejs20.x", Role=ROLE, Handler="index.handler",
                     Code={"ZipFile": make_zip({"index.js": CODE})})

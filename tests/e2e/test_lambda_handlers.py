@@ -8,20 +8,10 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lambda_util import ROLE, client, make_zip, payload_of, start_lambda  # noqa: E402
+from lambda_util import LambdaServiceCase, make_zip, payload_of, ROLE  # noqa: E402
 
 
-class LambdaHandlers(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.proc = start_lambda()
-        cls.lam = client(cls.proc)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.lam.close()
-        cls.proc.stop()
-
+class LambdaHandlers(LambdaServiceCase):
     def run_fn(self, name, runtime, handler, files, event=None):
         self.lam.create_function(FunctionName=name, Runtime=runtime, Role=ROLE, Handler=handler,
                                  Code={"ZipFile": make_zip(files)})

@@ -8,23 +8,13 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lambda_util import ROLE, client, make_zip, payload_of, start_lambda, tail_of  # noqa: E402
+from lambda_util import LambdaServiceCase, make_zip, payload_of, ROLE, tail_of  # noqa: E402
 
 BUILD = os.environ.get("CDNLAB_BUILD", os.path.join(os.path.dirname(__file__), "..", "..", "build"))
 PLUGIN = os.path.join(BUILD, "lambda", "cdnlab_hello_plugin.so")
 
 
-class LambdaNative(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.proc = start_lambda()
-        cls.lam = client(cls.proc)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.lam.close()
-        cls.proc.stop()
-
+class LambdaNative(LambdaServiceCase):
     def test_builtin_echo_cold_then_warm(self):
         self.lam.create_function(FunctionName="echo", Runtime="cdnlab-native", Role=ROLE, Handler="echo",
                                  Code={"ZipFile": make_zip({"README": "built-in"})})

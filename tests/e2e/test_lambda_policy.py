@@ -9,24 +9,18 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from lambda_util import ROLE, aws, client, client_error as err, make_zip, start_lambda  # noqa: E402
+from lambda_util import aws, client_error as err, LambdaServiceCase, make_zip, ROLE  # noqa: E402
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:"
 API_ARN = "arn:aws:execute-api:us-east-1:000000000000:abc123/*/GET/items"
 
 
-class LambdaPolicy(unittest.TestCase):
+class LambdaPolicy(LambdaServiceCase):
     @classmethod
     def setUpClass(cls):
-        cls.proc = start_lambda()
-        cls.lam = client(cls.proc)
+        super().setUpClass()
         cls.lam.create_function(FunctionName="guarded", Runtime="nodejs20.x", Role=ROLE, Handler="index.handler",
                                 Code={"ZipFile": make_zip({"index.js": "exports.handler = async () => 1;"})}, Publish=True)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.lam.close()
-        cls.proc.stop()
 
     def policy(self, **kw):
         got = self.lam.get_policy(FunctionName="guarded", **kw)
