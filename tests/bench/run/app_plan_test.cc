@@ -7,6 +7,7 @@
 
 #include "bench/run/deploy.h"
 #include "bench/run/run_plan.h"
+#include "tests/bench/run/plan_test_util.h"
 
 namespace cdnlab::bench::run {
 namespace {
@@ -29,24 +30,6 @@ functions:
   - {name: native-one, runtime: cdnlab-native, handler: echo}
 gateway: {address: 127.0.4.3:4010, apis: [{openapi: api.yaml, stage: prod}]}
 )";
-
-geo::Topology load(const char* yaml) {
-  auto t = geo::loadTopologyString(yaml, "test.yaml");
-  EXPECT_TRUE(t.ok()) << config::formatErrors(t.errors());
-  return std::move(*t);
-}
-
-const Component& find(const std::vector<Component>& plan, const std::string& name) {
-  auto it = std::find_if(plan.begin(), plan.end(), [&](const Component& c) { return c.name == name; });
-  EXPECT_NE(it, plan.end()) << name;
-  return *it;
-}
-
-bool hasFlag(const Component& c, const std::string& flag, const std::string& value) {
-  for (size_t i = 0; i + 1 < c.args.size(); ++i)
-    if (c.args[i] == flag && c.args[i + 1] == value) return true;
-  return false;
-}
 
 TEST(AppPlan, DependencyOrderAndWiring) {
   geo::Topology t = load(kTopo);

@@ -12,6 +12,7 @@
 
 #include "bench/run/edge_functions_file.h"
 #include "bench/run/run_plan.h"
+#include "tests/bench/run/plan_test_util.h"
 #include "edge/pop/function_sources.h"
 
 namespace cdnlab::bench::run {
@@ -29,24 +30,6 @@ regions:
 catalog: {objects: 10}
 lambda: {address: 127.0.4.2:9001}
 )";
-
-geo::Topology load(const char* yaml) {
-  auto t = geo::loadTopologyString(yaml, "test.yaml");
-  EXPECT_TRUE(t.ok()) << config::formatErrors(t.errors());
-  return std::move(*t);
-}
-
-const Component& find(const std::vector<Component>& plan, const std::string& name) {
-  auto it = std::find_if(plan.begin(), plan.end(), [&](const Component& c) { return c.name == name; });
-  EXPECT_NE(it, plan.end()) << name;
-  return *it;
-}
-
-bool hasFlag(const Component& c, const std::string& flag, const std::string& value) {
-  for (size_t i = 0; i + 1 < c.args.size(); ++i)
-    if (c.args[i] == flag && c.args[i + 1] == value) return true;
-  return false;
-}
 
 bool hasFlagNamed(const Component& c, const std::string& flag) {
   return std::find(c.args.begin(), c.args.end(), flag) != c.args.end();

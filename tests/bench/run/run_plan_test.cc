@@ -1,5 +1,6 @@
 // bench/run/run_plan: the start order of `cdnlab up` and the per-hop RTTs it passes to PoPs.
 #include "bench/run/run_plan.h"
+#include "tests/bench/run/plan_test_util.h"
 
 #include <gtest/gtest.h>
 
@@ -30,19 +31,7 @@ regions:
 catalog: {objects: 10}
 )";
 
-geo::Topology load(const char* yaml) {
-  auto t = geo::loadTopologyString(yaml, "test.yaml");
-  EXPECT_TRUE(t.ok()) << config::formatErrors(t.errors());
-  return std::move(*t);
-}
-
 PlanInputs inputs(bool latency = true) { return {"/t/topo.yaml", "/t/catalog.yaml", "/t/geo.mmdb", latency}; }
-
-const Component& find(const std::vector<Component>& plan, const std::string& name) {
-  auto it = std::find_if(plan.begin(), plan.end(), [&](const Component& c) { return c.name == name; });
-  EXPECT_NE(it, plan.end()) << name;
-  return *it;
-}
 
 size_t position(const std::vector<Component>& plan, const std::string& name) {
   return static_cast<size_t>(&find(plan, name) - plan.data());
