@@ -14,18 +14,6 @@
 #include "origin/store/update_item_reader.h"
 
 namespace cdnlab::store {
-namespace {
-
-// A placeholder key readExpressionMaps accepts: the sigil, then one or more of [0-9a-zA-Z_].
-bool isPlaceholderKey(std::string_view key, char sigil) {
-  if (key.size() < 2 || key[0] != sigil) return false;
-  for (char c : key.substr(1))
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')) return false;
-  return true;
-}
-
-}  // namespace
-
 bool Service::updateItemFast(std::string_view body, ApiResponse& r) {
   auto req = readSimpleUpdateItem(body);
   if (!req) return false;

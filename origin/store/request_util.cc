@@ -64,18 +64,12 @@ std::optional<Item> itemMember(const rapidjson::Value& o, const char* name, ApiE
   return std::move(*m);
 }
 
-namespace {
-
-// A placeholder as DynamoDB accepts it in ExpressionAttributeNames / ExpressionAttributeValues:
-// the sigil ('#' or ':') and then one or more of [0-9a-zA-Z_].
 bool isPlaceholderKey(std::string_view key, char sigil) {
   if (key.size() < 2 || key[0] != sigil) return false;
   for (char c : key.substr(1))
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')) return false;
   return true;
 }
-
-}  // namespace
 
 bool readExpressionMaps(const rapidjson::Value& o, ExpressionMaps& maps, ApiError& err) {
   if (const auto* n = member(o, "ExpressionAttributeNames")) {

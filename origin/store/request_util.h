@@ -33,6 +33,11 @@ struct ExpressionMaps {
     return expr::Placeholders(names ? &*names : nullptr, values ? &*values : nullptr);
   }
 };
+
+// A placeholder as DynamoDB accepts it in ExpressionAttributeNames / ExpressionAttributeValues:
+// the sigil ('#' or ':') and then one or more of [0-9a-zA-Z_].
+bool isPlaceholderKey(std::string_view key, char sigil);
+
 bool readExpressionMaps(const rapidjson::Value& o, ExpressionMaps& maps, ApiError& err);
 
 // "1 validation error detected: Value '<v>' at '<field>' failed to satisfy constraint: <c>"
