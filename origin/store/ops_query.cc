@@ -262,16 +262,16 @@ bool Service::readPage(TableState& st, const ReadSpec& spec, Out& out, ApiError&
   return true;
 }
 
-// The expressions parsed once before the table is looked up (syntax, names, values, the key
+// The expressions parsed before the table is looked up (syntax, names, values, the key
 // condition's form, unused placeholders), so an invalid request on a missing table is a
-// ValidationException as DynamoDB answers it. They are parsed again against the schema afterwards.
-static bool prevalidateExpressions(const rapidjson::Value& d, const ExpressionMaps& maps, bool keyCondition, ApiError& err) {
-  auto ph = maps.placeholders();
+// ValidationException as DynamoDB answers it. The filter needs no schema and is handed on as
+// parsed; the key condition and the projection are read again against the schema afterwards.
+static bool prevalidateExpressions(const rapidjson::Value& d, expr::Placeholders& ph, bool keyCondition,
+                                   std::optional<expr::Condition>& filter, ApiError& err) {
   std::optional<expr::Condition> scratch;
   if (keyCondition &&
       !parseOptionalCondition(d, "KeyConditionExpression", expr::ExpressionKind::KeyCondition, ph, scratch, err))
     return false;
-  std::optional<expr::Condition> filter;
   if (!parseOptionalCondition(d, "FilterExpression", expr::ExpressionKind::Filter, ph, filter, err)) return false;
   std::optional<expr::Projection> projection;
   if (!parseOptionalProjection(d, ph, projection, err)) return false;
@@ -345,13 +345,15 @@ bool Service::query(const Doc& d, Out& out, ApiError& err) {
   }
   ExpressionMaps maps;
   if (!readExpressionMaps(d, maps, err)) return false;
-  if (!prevalidateExpressions(d, maps, kce.has_value(), err)) return false;
+  auto ph = maps.placeholders();
+  std::optional<expr::Condition> filter;
+  if (!prevalidateExpressions(d, ph, kce.has_value(), filter, err)) return false;
   auto st = requireTable(d, err);
   if (!st) return false;
   auto desc = st->schema();
-  auto ph = maps.placeholders();
   ReadSpec spec;
   if (!readCommon(d, desc, spec, ph, err)) return false;
+  spec.filter = std::move(filter);
   const expr::KeySchema& schema = spec.index ? spec.index->key : desc->key;
   expr::KeyCondition keyCond;
   if (kce) {
@@ -364,7 +366,6 @@ bool Service::query(const Doc& d, Out& out, ApiError& err) {
   } else if (!legacy::readKeyConditions(d, schema, keyCond, err)) {
     return false;
   }
-  if (!parseOptionalCondition(d, "FilterExpression", expr::ExpressionKind::Filter, ph, spec.filter, err)) return false;
   if (!legacy::readConditionsFilter(d, "QueryFilter", spec.filter, err)) return false;
   if (spec.filter) {
     for (const auto& n : spec.filter->topLevelNames()) {
@@ -440,14 +441,15 @@ bool Service::scan(const Doc& d, Out& out, ApiError& err) {
   }
   ExpressionMaps maps;
   if (!readExpressionMaps(d, maps, err)) return false;
-  if (!prevalidateExpressions(d, maps, false, err)) return false;
+  auto ph = maps.placeholders();
+  std::optional<expr::Condition> filter;
+  if (!prevalidateExpressions(d, ph, false, filter, err)) return false;
   auto st = requireTable(d, err);
   if (!st) return false;
   auto desc = st->schema();
-  auto ph = maps.placeholders();
   ReadSpec spec;
   if (!readCommon(d, desc, spec, ph, err)) return false;
-  if (!parseOptionalCondition(d, "FilterExpression", expr::ExpressionKind::Filter, ph, spec.filter, err)) return false;
+  spec.filter = std::move(filter);
   if (!legacy::readConditionsFilter(d, "ScanFilter", spec.filter, err)) return false;
   if (!checkAllUsed(ph, err)) return false;
   std::string prefix = spec.index ? indexPrefix(desc->id, spec.index->id) : tablePrefix(desc->id);
