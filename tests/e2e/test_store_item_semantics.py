@@ -119,6 +119,33 @@ class ItemSemantics(unittest.TestCase):
                    "[ADD, PUT, DELETE]")
         self.assertIsNone(self.get("a"))
 
+    def test_removals_leave_a_missing_item_missing(self):
+        # An update that only removes (AttributeUpdates DELETE, REMOVE of a top-level or nested path,
+        # DELETE of set elements) does not create the item, and ALL_NEW returns nothing; an update
+        # that sets something, or has no actions at all, creates it.
+        for i, update in enumerate((
+                {"AttributeUpdates": {"a": {"Action": "DELETE"}}},
+                {"AttributeUpdates": {"a": {"Action": "DELETE", "Value": {"SS": ["x"]}}}},
+                {"UpdateExpression": "REMOVE a"},
+                {"UpdateExpression": "REMOVE x.y"},
+                {"UpdateExpression": "REMOVE x[0]"},
+                {"UpdateExpression": "DELETE s :v", "ExpressionAttributeValues": {":v": {"SS": ["x"]}}})):
+            with self.subTest(update=update):
+                p = "rm%d" % i
+                reply = self.ok("UpdateItem", {"TableName": "Hash", "Key": {"p": {"S": p}}, "ReturnValues": "ALL_NEW", **update})
+                self.assertNotIn("Attributes", reply)
+                self.assertIsNone(self.get(p))
+        reply = self.ok("UpdateItem", {"TableName": "Hash", "Key": {"p": {"S": "rm-empty"}}, "AttributeUpdates": {},
+                                       "ReturnValues": "ALL_NEW"})
+        self.assertEqual(reply["Attributes"], {"p": {"S": "rm-empty"}})
+        self.assertEqual(self.get("rm-empty"), {"p": {"S": "rm-empty"}})
+
+    def test_updated_new_of_an_update_without_actions_is_absent(self):
+        self.ok("PutItem", {"TableName": "Hash", "Item": {"p": {"S": "un"}, "a": {"S": "hi"}}})
+        reply = self.ok("UpdateItem", {"TableName": "Hash", "Key": {"p": {"S": "un"}}, "AttributeUpdates": {},
+                                       "ReturnValues": "UPDATED_NEW"})
+        self.assertNotIn("Attributes", reply)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

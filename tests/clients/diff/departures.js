@@ -66,6 +66,10 @@ const departures = [
     why: 'Expected operands are type-checked before the item is read (API reference, ExpectedAttributeValue: BEGINS_WITH takes a String or Binary; LT/LE/GT/GE, CONTAINS, NOT_CONTAINS, IN and BETWEEN a String, Number or Binary, not a set): "ComparisonOperator X is not valid for T AttributeValue type", as for QueryFilter; dynalite evaluates them and fails (or passes) the condition.' },
   { match: /^legacy Expected NOT_CONTAINS #\d on missing$/,
     why: 'NOT_CONTAINS on a missing attribute is false in DynamoDB (both CONTAINS and NOT_CONTAINS fail; observed on DynamoDB by ScyllaDB Alternator\'s test_expected.py, which runs against AWS); dynalite passes it.' },
+  { match: /^UpdateItem REMOVE on missing item ALL_NEW$/, diff: /never/,
+    why: 'An update that only removes attributes does not create a missing item, so ALL_NEW returns no Attributes (observed on DynamoDB by ScyllaDB Alternator\'s test_item.py / test_returnvalues.py, which run against AWS); dynalite creates the item {pk: "never"}, which its later Scan then returns.' },
+  { match: /^Scan projection$/, diff: /^body \{"Count":9,/,
+    why: 'Follows from the previous: the table holds no item "never" in the store, so this Scan counts one item fewer than dynalite\'s.' },
 
   // ---- newer DynamoDB (dynalite 4.0.0 predates it)
   { match: /^CreateTable exists$/,
