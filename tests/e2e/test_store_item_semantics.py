@@ -146,6 +146,17 @@ class ItemSemantics(unittest.TestCase):
                                        "ReturnValues": "UPDATED_NEW"})
         self.assertNotIn("Attributes", reply)
 
+    def test_a_name_cannot_start_with_an_underscore(self):
+        # DynamoDB's tokens for names start with a letter: "_a" is a syntax error on "_".
+        for expression in ("SET _a = :v", "SET a = _f(:v)"):
+            with self.subTest(expression):
+                reply = self.fails("UpdateItem", {"TableName": "Hash", "Key": {"p": {"S": "u"}}, "UpdateExpression": expression,
+                                                  "ExpressionAttributeValues": {":v": {"N": "1"}}}, "ValidationException")
+                self.assertTrue(reply["message"].startswith('Invalid UpdateExpression: Syntax error; token: "_"'), reply)
+        self.ok("UpdateItem", {"TableName": "Hash", "Key": {"p": {"S": "u"}}, "UpdateExpression": "SET #_ = :v",
+                               "ExpressionAttributeNames": {"#_": "_a"}, "ExpressionAttributeValues": {":v": {"N": "1"}}})
+        self.assertEqual(self.get("u")["_a"], {"N": "1"})
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
