@@ -134,6 +134,10 @@ static bool runRead(Engine& engine, const ReadSpec& spec, JsonWriter& w, ApiErro
     if (spec.projection) writeAttributeMap(expr::project(*spec.projection, *item), w);
     else writeAttributeMap(*item, w);
   }
+  // A page that stopped at Limit carries LastEvaluatedKey even when no item follows: DynamoDB does
+  // not look ahead ("If LastEvaluatedKey is not empty, it does not necessarily mean that there is
+  // more data in the result set", API reference, Query).
+  if (spec.limit > 0 && scanned >= spec.limit) more = true;
   if (!countOnly) w.EndArray();
   key(w, "Count");
   w.Int64(count);

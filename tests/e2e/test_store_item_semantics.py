@@ -157,6 +157,19 @@ class ItemSemantics(unittest.TestCase):
                                "ExpressionAttributeNames": {"#_": "_a"}, "ExpressionAttributeValues": {":v": {"N": "1"}}})
         self.assertEqual(self.get("u")["_a"], {"N": "1"})
 
+    def test_a_page_stopped_at_limit_has_last_evaluated_key(self):
+        for i in range(3):
+            self.ok("PutItem", {"TableName": "HashRange", "Item": {"p": {"S": "lim"}, "c": {"N": str(i)}}})
+        key = {"p": cond("EQ", {"S": "lim"})}
+        page = self.ok("Query", {"TableName": "HashRange", "KeyConditions": key, "Limit": 3})
+        self.assertEqual(len(page["Items"]), 3)
+        self.assertEqual(page["LastEvaluatedKey"], {"p": {"S": "lim"}, "c": {"N": "2"}})
+        last = self.ok("Query", {"TableName": "HashRange", "KeyConditions": key, "Limit": 3,
+                                 "ExclusiveStartKey": page["LastEvaluatedKey"]})
+        self.assertEqual(last["Items"], [])
+        self.assertNotIn("LastEvaluatedKey", last)
+        self.assertNotIn("LastEvaluatedKey", self.ok("Query", {"TableName": "HashRange", "KeyConditions": key, "Limit": 4}))
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
