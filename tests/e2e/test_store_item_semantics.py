@@ -2,8 +2,9 @@
 (found by running ScyllaDB Alternator's DynamoDB suite against the store, docs/store.md
 "Conformance"): legacy ComparisonOperator operand types, NOT_CONTAINS on a missing attribute,
 ConditionalOperator without conditions, AttributeUpdates' Action enum, updates that only remove
-on a missing item, UPDATED_NEW of an update with no actions, names that start with "_", and
-LastEvaluatedKey on a page that stopped at Limit."""
+on a missing item, UPDATED_NEW of an update with no actions, names that start with "_",
+LastEvaluatedKey on a page that stopped at Limit, and a transaction action whose key does not fit
+the schema."""
 import http.client
 import json
 import os
@@ -170,6 +171,21 @@ class ItemSemantics(unittest.TestCase):
         self.assertNotIn("LastEvaluatedKey", last)
         self.assertNotIn("LastEvaluatedKey", self.ok("Query", {"TableName": "HashRange", "KeyConditions": key, "Limit": 4}))
 
+
+    def test_a_key_of_the_wrong_type_cancels_a_transaction(self):
+        # The action's key does not fit the schema: TransactionCanceledException whose reason for
+        # that action is ValidationError (the first such action only), None for the others.
+        status, reply = call(self.proc, "TransactWriteItems", {"TransactItems": [
+            {"Put": {"TableName": "Hash", "Item": {"p": {"N": "7"}}}},
+            {"Put": {"TableName": "Hash", "Item": {"p": {"N": "8"}}}},
+            {"Put": {"TableName": "Hash", "Item": {"p": {"S": "tx"}}, "ConditionExpression": "attribute_exists(p)"}}]})
+        self.assertEqual(status, 400, reply)
+        self.assertTrue(reply["__type"].endswith("#TransactionCanceledException"), reply)
+        reasons = reply["CancellationReasons"]
+        self.assertEqual([r["Code"] for r in reasons], ["ValidationError", "None", "None"])
+        self.assertEqual(reasons[0]["Message"], "One or more parameter values were invalid: Type mismatch for key p expected: S actual: N")
+        self.assertNotIn("Message", reasons[1])
+        self.assertIsNone(self.get("tx"))
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
