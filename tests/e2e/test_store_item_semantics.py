@@ -3,8 +3,8 @@
 "Conformance"): legacy ComparisonOperator operand types, NOT_CONTAINS on a missing attribute,
 ConditionalOperator without conditions, AttributeUpdates' Action enum, updates that only remove
 on a missing item, UPDATED_NEW of an update with no actions, names that start with "_",
-LastEvaluatedKey on a page that stopped at Limit, and a transaction action whose key does not fit
-the schema."""
+LastEvaluatedKey on a page that stopped at Limit, a transaction action whose key does not fit
+the schema, and a parallel Scan's ExclusiveStartKey outside its segment."""
 import http.client
 import json
 import os
@@ -186,6 +186,18 @@ class ItemSemantics(unittest.TestCase):
         self.assertEqual(reasons[0]["Message"], "One or more parameter values were invalid: Type mismatch for key p expected: S actual: N")
         self.assertNotIn("Message", reasons[1])
         self.assertIsNone(self.get("tx"))
+
+    def test_a_parallel_scan_resumes_inside_its_segment(self):
+        for i in range(8):
+            self.ok("PutItem", {"TableName": "Hash", "Item": {"p": {"S": "seg%d" % i}}})
+        pages = [self.ok("Scan", {"TableName": "Hash", "Segment": s, "TotalSegments": 2, "Limit": 1}) for s in (0, 1)]
+        keys = [p["LastEvaluatedKey"] for p in pages if "LastEvaluatedKey" in p]
+        self.assertEqual(len(keys), 2, pages)
+        for s, key in enumerate(keys):
+            self.ok("Scan", {"TableName": "Hash", "Segment": s, "TotalSegments": 2, "ExclusiveStartKey": key})
+            self.fails("Scan", {"TableName": "Hash", "Segment": 1 - s, "TotalSegments": 2, "ExclusiveStartKey": key},
+                       "ValidationException",
+                       "The provided Exclusive start key does not map to the provided Segment and TotalSegments values.")
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
