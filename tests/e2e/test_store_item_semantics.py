@@ -4,7 +4,7 @@
 ConditionalOperator without conditions, AttributeUpdates' Action enum, updates that only remove
 on a missing item, UPDATED_NEW of an update with no actions, names that start with "_",
 LastEvaluatedKey on a page that stopped at Limit, a transaction action whose key does not fit
-the schema, and a parallel Scan's ExclusiveStartKey outside its segment."""
+the schema, a parallel Scan's ExclusiveStartKey outside its segment, and BETWEEN on a list."""
 import http.client
 import json
 import os
@@ -198,6 +198,15 @@ class ItemSemantics(unittest.TestCase):
             self.fails("Scan", {"TableName": "Hash", "Segment": 1 - s, "TotalSegments": 2, "ExclusiveStartKey": key},
                        "ValidationException",
                        "The provided Exclusive start key does not map to the provided Segment and TotalSegments values.")
+
+    def test_between_takes_scalar_constants(self):
+        self.ok("PutItem", {"TableName": "Hash", "Item": {"p": {"S": "bt"}, "a": {"N": "1"}}})
+        self.fails("UpdateItem", {"TableName": "Hash", "Key": {"p": {"S": "bt"}}, "UpdateExpression": "SET z = :z",
+                                  "ConditionExpression": "a BETWEEN :lo AND :hi",
+                                  "ExpressionAttributeValues": {":z": {"N": "1"}, ":lo": {"L": [{"N": "1"}]}, ":hi": {"L": [{"N": "2"}]}}},
+                   "ValidationException", "Invalid ConditionExpression: Incorrect operand type for operator or function; "
+                   "operator or function: BETWEEN, operand type: L")
+        self.assertNotIn("z", self.get("bt"))
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
