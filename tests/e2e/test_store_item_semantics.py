@@ -4,7 +4,8 @@
 ConditionalOperator without conditions, AttributeUpdates' Action enum, updates that only remove
 on a missing item, UPDATED_NEW of an update with no actions, names that start with "_",
 LastEvaluatedKey on a page that stopped at Limit, a transaction action whose key does not fit
-the schema, a parallel Scan's ExclusiveStartKey outside its segment, and BETWEEN on a list."""
+the schema, a parallel Scan's ExclusiveStartKey outside its segment, BETWEEN on a list, and list_append
+nested in list_append."""
 import http.client
 import json
 import os
@@ -207,6 +208,16 @@ class ItemSemantics(unittest.TestCase):
                    "ValidationException", "Invalid ConditionExpression: Incorrect operand type for operator or function; "
                    "operator or function: BETWEEN, operand type: L")
         self.assertNotIn("z", self.get("bt"))
+
+    def test_list_append_does_not_nest(self):
+        base = {"TableName": "Hash", "Key": {"p": {"S": "la"}},
+                "ExpressionAttributeValues": {":a": {"L": [{"N": "1"}]}, ":b": {"L": [{"N": "2"}]}}}
+        self.fails("UpdateItem", {**base, "UpdateExpression": "SET l = list_append(list_append(:a, :b), :a)"},
+                   "ValidationException", "Invalid UpdateExpression: The function is not allowed to be used this way in an "
+                   "expression; function: list_append")
+        self.assertIsNone(self.get("la"))
+        self.ok("UpdateItem", {**base, "UpdateExpression": "SET l = list_append(if_not_exists(l, :a), :b)"})
+        self.assertEqual(self.get("la")["l"], {"L": [{"N": "1"}, {"N": "2"}]})
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
