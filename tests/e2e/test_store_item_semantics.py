@@ -5,7 +5,7 @@ ConditionalOperator without conditions, AttributeUpdates' Action enum, updates t
 on a missing item, UPDATED_NEW of an update with no actions, names that start with "_",
 LastEvaluatedKey on a page that stopped at Limit, a transaction action whose key does not fit
 the schema, a parallel Scan's ExclusiveStartKey outside its segment, BETWEEN on a list, and list_append
-nested in list_append."""
+as list_append's first operand."""
 import http.client
 import json
 import os
@@ -209,7 +209,7 @@ class ItemSemantics(unittest.TestCase):
                    "operator or function: BETWEEN, operand type: L")
         self.assertNotIn("z", self.get("bt"))
 
-    def test_list_append_does_not_nest(self):
+    def test_list_append_is_not_the_first_operand_of_list_append(self):
         base = {"TableName": "Hash", "Key": {"p": {"S": "la"}},
                 "ExpressionAttributeValues": {":a": {"L": [{"N": "1"}]}, ":b": {"L": [{"N": "2"}]}}}
         self.fails("UpdateItem", {**base, "UpdateExpression": "SET l = list_append(list_append(:a, :b), :a)"},
@@ -218,6 +218,8 @@ class ItemSemantics(unittest.TestCase):
         self.assertIsNone(self.get("la"))
         self.ok("UpdateItem", {**base, "UpdateExpression": "SET l = list_append(if_not_exists(l, :a), :b)"})
         self.assertEqual(self.get("la")["l"], {"L": [{"N": "1"}, {"N": "2"}]})
+        self.ok("UpdateItem", {**base, "UpdateExpression": "SET l = list_append(:a, list_append(l, :b))"})
+        self.assertEqual(self.get("la")["l"], {"L": [{"N": "1"}, {"N": "1"}, {"N": "2"}, {"N": "2"}]})
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -712,10 +712,11 @@ ast::UpdateValue Parser::parseSetTerm(int depth) {
         }
         v.kind = ast::UpdateValue::Kind::IfNotExists;
       } else {
+        // DynamoDB refuses list_append as the first operand of list_append (seen on AWS by ScyllaDB
+        // Alternator's tests; if_not_exists there is fine, and a list_append second operand is taken).
+        if (args[0].kind == ast::UpdateValue::Kind::ListAppend)
+          problem(Problem::Type, "The function is not allowed to be used this way in an expression; function: list_append");
         for (const auto& a : args) {
-          // DynamoDB refuses list_append as an operand of list_append (if_not_exists is fine).
-          if (a.kind == ast::UpdateValue::Kind::ListAppend)
-            problem(Problem::Type, "The function is not allowed to be used this way in an expression; function: list_append");
           if (a.kind == ast::UpdateValue::Kind::Value && !a.value.is(ValueType::L)) {
             problem(Problem::Type, "Incorrect operand type for operator or function; operator or function: list_append, operand type: " +
                                        std::string(typeName(a.value.type())));
