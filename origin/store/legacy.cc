@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "origin/store/model/attribute_name.h"
 #include "origin/store/model/json.h"
 #include "origin/store/request_util.h"
 
@@ -354,6 +355,7 @@ bool readAttributeUpdates(const Value& d, std::optional<expr::Update>& out, ApiE
     return false;
   }
   for (const auto& m : updates->GetObject()) {
+    if (m.name.GetStringLength() > kMaxAttributeNameBytes) return invalid(err, kAttributeNameTooLarge);
     std::string name = str(m.name);
     const Value* actionv = field(m.value, "Action");
     std::string action = actionv && actionv->IsString() ? str(*actionv) : "PUT";

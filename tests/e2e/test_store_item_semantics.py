@@ -4,8 +4,8 @@
 ConditionalOperator without conditions, AttributeUpdates' Action enum, updates that only remove
 on a missing item, UPDATED_NEW of an update with no actions, names that start with "_",
 LastEvaluatedKey on a page that stopped at Limit, a transaction action whose key does not fit
-the schema, a parallel Scan's ExclusiveStartKey outside its segment, BETWEEN on a list, and list_append
-as list_append's first operand."""
+the schema, a parallel Scan's ExclusiveStartKey outside its segment, BETWEEN on a list, list_append
+as list_append's first operand, and attribute names longer than 65535 bytes."""
 import http.client
 import json
 import os
@@ -220,6 +220,23 @@ class ItemSemantics(unittest.TestCase):
         self.assertEqual(self.get("la")["l"], {"L": [{"N": "1"}, {"N": "2"}]})
         self.ok("UpdateItem", {**base, "UpdateExpression": "SET l = list_append(:a, list_append(l, :b))"})
         self.assertEqual(self.get("la")["l"], {"L": [{"N": "1"}, {"N": "1"}, {"N": "2"}, {"N": "2"}]})
+
+    def test_attribute_names_are_at_most_65535_bytes(self):
+        ok, long = "n" * 65535, "n" * 65536
+        too_large = "1 validation error detected: Attribute name is too large, must be less than 65536 bytes"
+        self.ok("PutItem", {"TableName": "Hash", "Item": {"p": {"S": "an"}, ok: {"N": "1"}}})
+        key = {"TableName": "Hash", "Key": {"p": {"S": "an"}}}
+        for op, body in (
+                ("PutItem", {"TableName": "Hash", "Item": {"p": {"S": "an"}, long: {"N": "1"}}}),
+                ("PutItem", {"TableName": "Hash", "Item": {"p": {"S": "an"}, "m": {"M": {long: {"N": "1"}}}}}),
+                ("GetItem", {**key, "AttributesToGet": [long]}),
+                ("GetItem", {**key, "ProjectionExpression": "#n", "ExpressionAttributeNames": {"#n": long}}),
+                ("UpdateItem", {**key, "AttributeUpdates": {long: {"Action": "PUT", "Value": {"N": "2"}}}}),
+                ("UpdateItem", {**key, "UpdateExpression": "SET #n = :v", "ExpressionAttributeNames": {"#n": long},
+                                "ExpressionAttributeValues": {":v": {"N": "2"}}})):
+            with self.subTest(op=op, members=sorted(body)):
+                self.fails(op, body, "ValidationException", too_large)
+        self.assertEqual(self.get("an"), {"p": {"S": "an"}, ok: {"N": "1"}})
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
