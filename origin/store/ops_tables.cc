@@ -121,8 +121,14 @@ bool readProjection(const rapidjson::Value* p, IndexDesc& idx, ApiError& err) {
                        ", but NonKeyAttributes is specified");
       return false;
     }
-    for (const auto& a : nk->GetArray())
-      if (a.IsString()) idx.nonKeyAttributes.emplace_back(a.GetString());
+    for (const auto& a : nk->GetArray()) {
+      if (!a.IsString()) continue;
+      if (std::find(idx.nonKeyAttributes.begin(), idx.nonKeyAttributes.end(), a.GetString()) != idx.nonKeyAttributes.end()) {
+        err = validation(std::string("One or more parameter values were invalid: Duplicate NonKeyAttributes: ") + a.GetString());
+        return false;
+      }
+      idx.nonKeyAttributes.emplace_back(a.GetString());
+    }
   } else if (idx.projection == ProjectionType::Include) {
     err = validation("One or more parameter values were invalid: NonKeyAttributes must be specified when ProjectionType is INCLUDE");
     return false;

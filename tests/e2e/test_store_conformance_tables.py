@@ -1,6 +1,7 @@
 """`cdnlab store`'s table-level answers where they must match DynamoDB's documented behaviour: the
 TableDescription DeleteTable returns, CreationDateTime to the millisecond, TableClass checks and
-TableClassSummary, tagging restrictions, ARN checks of the tag and Streams operations, the
+TableClassSummary, duplicate NonKeyAttributes, an index created later leaving out empty key values,
+tagging restrictions, ARN checks of the tag and Streams operations, the
 Streams Identity shape of TTL deletions, DescribeStream paging by ExclusiveStartShardId, the
 health check and DescribeEndpoints naming the endpoint reached, and CORS."""
 import http.client
@@ -95,6 +96,34 @@ class StoreConformanceTables(unittest.TestCase):
         u = self.ddb.update_table(TableName="Cls", TableClass="STANDARD")["TableDescription"]["TableClassSummary"]
         self.assertEqual(u["TableClass"], "STANDARD")
         self.assertIn("LastUpdateDateTime", u)
+
+    def test_index_created_later_leaves_out_empty_key_values(self):
+        self.ddb.create_table(TableName="Later", **HASH)
+        self.ddb.put_item(TableName="Later", Item={"pk": {"S": "a"}, "x": {"S": "hello"}})
+        self.ddb.put_item(TableName="Later", Item={"pk": {"S": "b"}, "x": {"S": ""}})  # legal on a non-key attribute
+        self.ddb.update_table(TableName="Later", AttributeDefinitions=[{"AttributeName": "x", "AttributeType": "S"}],
+                              GlobalSecondaryIndexUpdates=[{"Create": {"IndexName": "byX", "Projection": {"ProjectionType": "ALL"},
+                                                                       "KeySchema": [{"AttributeName": "x", "KeyType": "HASH"}]}}])
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            gsi = self.ddb.describe_table(TableName="Later")["Table"]["GlobalSecondaryIndexes"][0]
+            if gsi["IndexStatus"] == "ACTIVE":
+                break
+            time.sleep(0.05)
+        self.assertEqual(gsi["IndexStatus"], "ACTIVE")
+        items = self.ddb.scan(TableName="Later", IndexName="byX")["Items"]
+        self.assertEqual(items, [{"pk": {"S": "a"}, "x": {"S": "hello"}}])
+
+    def test_duplicate_non_key_attributes_are_refused(self):
+        code, msg = self.error(self.ddb.create_table, TableName="DupNk", BillingMode="PAY_PER_REQUEST",
+                               AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                                     {"AttributeName": "x", "AttributeType": "S"}],
+                               KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                               GlobalSecondaryIndexes=[{"IndexName": "byX", "KeySchema": [{"AttributeName": "x", "KeyType": "HASH"}],
+                                                        "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["a", "a"]}}])
+        self.assertEqual(code, "ValidationException")
+        self.assertIn("Duplicate", msg)
+        self.assertEqual(self.error(self.ddb.describe_table, TableName="DupNk")[0], "ResourceNotFoundException")
 
     def test_duplicate_attribute_definition_is_named(self):
         self.assertEqual(self.error(self.ddb.create_table, TableName="Dup", BillingMode="PAY_PER_REQUEST",
