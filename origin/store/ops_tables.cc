@@ -638,8 +638,11 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
   if (!st) return tableNotFound(d, err);
   TableDesc t = *st->schema();
   AttrTypes defs = t.attributeDefinitions;
+  // "If you are adding a new global secondary index to the table, AttributeDefinitions must
+  // include the key element(s) of the new index" (API reference, UpdateTable), even those the
+  // table already defines: a Create reads its key types from the request's definitions only.
+  AttrTypes extra;
   if (member(d, "AttributeDefinitions")) {
-    AttrTypes extra;
     if (!readAttributeDefinitions(d, extra, err)) return false;
     for (auto& [n, ty] : extra) {
       auto have = typeOf(defs, n);
@@ -728,7 +731,7 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
         std::vector<IndexDesc> one;
         uint32_t next = t.nextIndexId;
         TableDesc probe = t;
-        if (!readIndexes(&arr, true, probe, defs, used, one, next, err)) return false;
+        if (!readIndexes(&arr, true, probe, extra, used, one, next, err)) return false;
         if (t.findIndex(one[0].name)) {
           err = validation("One or more parameter values were invalid: Index already exists: " + one[0].name);
           return false;

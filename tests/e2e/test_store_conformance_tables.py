@@ -1,9 +1,10 @@
 """`cdnlab store`'s table-level answers where they must match DynamoDB's documented behaviour: the
 TableDescription DeleteTable returns, CreationDateTime to the millisecond, TableClass checks and
-TableClassSummary, duplicate NonKeyAttributes, an index created later leaving out empty key values,
-tagging restrictions, ARN checks of the tag and Streams operations, the
-Streams Identity shape of TTL deletions, DescribeStream paging by ExclusiveStartShardId, the
-health check and DescribeEndpoints naming the endpoint reached, and CORS."""
+TableClassSummary, duplicate NonKeyAttributes, an index created later (its key named in the
+request's AttributeDefinitions, items with an empty key value left out), tagging restrictions, ARN
+checks of the tag and Streams operations, the Streams Identity shape of TTL deletions,
+DescribeStream paging by ExclusiveStartShardId, the health check and DescribeEndpoints naming the
+endpoint reached, and CORS."""
 import http.client
 import os
 import re
@@ -113,6 +114,26 @@ class StoreConformanceTables(unittest.TestCase):
         self.assertEqual(gsi["IndexStatus"], "ACTIVE")
         items = self.ddb.scan(TableName="Later", IndexName="byX")["Items"]
         self.assertEqual(items, [{"pk": {"S": "a"}, "x": {"S": "hello"}}])
+
+    def test_new_index_key_must_be_in_the_request_attribute_definitions(self):
+        self.ddb.create_table(TableName="WithLsi", BillingMode="PAY_PER_REQUEST",
+                              AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "x")],
+                              KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+                              LocalSecondaryIndexes=[{"IndexName": "local", "Projection": {"ProjectionType": "ALL"},
+                                                      "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                                                                    {"AttributeName": "x", "KeyType": "RANGE"}]}])
+        create = {"Create": {"IndexName": "byX", "Projection": {"ProjectionType": "ALL"},
+                             "KeySchema": [{"AttributeName": "x", "KeyType": "HASH"}]}}
+        code, msg = self.error(self.ddb.update_table, TableName="WithLsi", GlobalSecondaryIndexUpdates=[create])
+        self.assertEqual(code, "ValidationException")
+        self.assertIn("AttributeDefinitions", msg)
+        self.assertNotIn("GlobalSecondaryIndexes", self.ddb.describe_table(TableName="WithLsi")["Table"])
+        self.ddb.update_table(TableName="WithLsi", AttributeDefinitions=[{"AttributeName": "x", "AttributeType": "S"}],
+                              GlobalSecondaryIndexUpdates=[create])
+        self.assertEqual(self.error(self.ddb.update_table, TableName="WithLsi",
+                                    AttributeDefinitions=[{"AttributeName": "x", "AttributeType": "S"}],
+                                    GlobalSecondaryIndexUpdates=[{"Create": dict(create["Create"], IndexName="local")}]),
+                         ("ValidationException", "One or more parameter values were invalid: Index already exists: local"))
 
     def test_duplicate_non_key_attributes_are_refused(self):
         code, msg = self.error(self.ddb.create_table, TableName="DupNk", BillingMode="PAY_PER_REQUEST",
