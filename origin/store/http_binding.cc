@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "origin/store/crc32.h"
+#include "origin/store/response_encoding.h"
 
 namespace cdnlab::store {
 
@@ -63,6 +64,21 @@ void addCors(const http::Request& req, http::Response& resp) {
     resp.headers.add("Access-Control-Allow-Methods", std::string(*m));
   if (auto h = req.headers.get("access-control-request-headers"); h && echoable(*h))
     resp.headers.add("Access-Control-Allow-Headers", std::string(*h));
+}
+
+// An answer of 4 KB or more goes out gzip- or deflate-encoded when the client accepts it, as
+// DynamoDB's do; x-amz-crc32 then covers the bytes sent.
+void encodeForClient(const http::Request& req, http::Response& resp) {
+  if (resp.body.size() < kCompressAnswersFrom) return;
+  auto accept = req.headers.get("accept-encoding");
+  if (!accept) return;
+  auto coding = chooseContentCoding(*accept);
+  if (!coding) return;
+  auto encoded = encodeBody(resp.body.view(), *coding);
+  if (!encoded) return;
+  resp.headers.set("x-amz-crc32", std::to_string(crc32(*encoded)));
+  resp.headers.add("Content-Encoding", *coding);
+  resp.body = Buffer(std::move(*encoded));
 }
 
 }  // namespace
@@ -135,6 +151,7 @@ void HttpBinding::handle(const http::RequestContextPtr& ctx) {
   if (r.durableTicket == 0 || server_ == nullptr) {
     if (r.durableTicket) service_.engine().waitDurable(r.durableTicket);
     http::Response resp = toHttp(std::move(r));
+    encodeForClient(req, resp);
     addCors(req, resp);
     ctx->respond(std::move(resp));
     record();
@@ -143,6 +160,7 @@ void HttpBinding::handle(const http::RequestContextPtr& ctx) {
   int worker = ctx->workerIndex();
   uint64_t ticket = r.durableTicket;
   auto resp = std::make_shared<http::Response>(toHttp(std::move(r)));
+  encodeForClient(req, *resp);
   addCors(req, *resp);
   http::HttpServer* server = server_;
   service_.engine().onDurable(ticket, [server, worker, ctx, resp, record = std::move(record)] {

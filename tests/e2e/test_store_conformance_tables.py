@@ -4,13 +4,17 @@ TableClassSummary, duplicate NonKeyAttributes, an index created later (its key n
 request's AttributeDefinitions, items with an empty key value left out), tagging restrictions, ARN
 checks of the tag and Streams operations, the Streams Identity shape of TTL deletions,
 DescribeStream paging by ExclusiveStartShardId, the health check and DescribeEndpoints naming the
-endpoint reached, and CORS."""
+endpoint reached, compressed answers, and CORS."""
+import binascii
+import gzip
 import http.client
+import json
 import os
 import re
 import sys
 import time
 import unittest
+import zlib
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import Proc  # noqa: E402
@@ -224,6 +228,37 @@ class StoreConformanceTables(unittest.TestCase):
         again = boto3.client("dynamodb", endpoint_url="http://" + endpoints[0]["Address"], **CREDS)
         self.assertEqual(again.describe_endpoints()["Endpoints"], endpoints)
         again.close()
+
+    def test_answers_of_4_kb_or_more_are_compressed_when_accepted(self):
+        self.ddb.create_table(TableName="Big", **HASH)
+        self.ddb.put_item(TableName="Big", Item={"pk": {"S": "k"}, "v": {"S": "x" * 5000}})
+        self.ddb.put_item(TableName="Big", Item={"pk": {"S": "small"}, "v": {"S": "y"}})
+        host, port = self.proc.addr["http"]
+
+        def get(key, accept):
+            conn = http.client.HTTPConnection(host, port, timeout=10)
+            try:
+                headers = {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810.GetItem"}
+                if accept is not None:
+                    headers["Accept-Encoding"] = accept
+                conn.request("POST", "/", json.dumps({"TableName": "Big", "Key": {"pk": {"S": key}}}), headers)
+                r = conn.getresponse()
+                body = r.read()
+                self.assertEqual(r.status, 200)
+                self.assertEqual(int(r.getheader("x-amz-crc32")), binascii.crc32(body))  # over the bytes sent
+                return r.getheader("Content-Encoding"), body
+            finally:
+                conn.close()
+
+        enc, body = get("k", None)
+        self.assertIsNone(enc)
+        plain = json.loads(body)
+        enc, body = get("k", "gzip")
+        self.assertEqual((enc, json.loads(gzip.decompress(body))), ("gzip", plain))
+        enc, body = get("k", "br, deflate;q=0.9, gzip;q=0.5")
+        self.assertEqual((enc, json.loads(zlib.decompress(body))), ("deflate", plain))
+        self.assertEqual(get("k", "gzip;q=0, identity")[0], None)
+        self.assertEqual(get("small", "gzip")[0], None)  # under 4 KB: as it is
 
     def test_cors(self):
         for method in ("GET", "POST", "OPTIONS"):
