@@ -66,7 +66,7 @@ const departures = [
 
   // ---- the identity and protocol dynalite fakes
   { match: /^(TagResource|ListTagsOfResource) bad arn$/,
-    why: 'dynalite answers AccessDeniedException naming its own fake IAM user; the store has no IAM and answers ValidationException "Invalid TableArn".' },
+    why: 'dynalite answers AccessDeniedException naming its own fake IAM user; the store has no IAM and answers ValidationException as DynamoDB does for an ARN it cannot read ("ARNs must start with \'arn:\'" when it is no ARN at all, "Invalid TableArn" otherwise).' },
   { match: /^(TagResource|UntagResource) ok$/,
     why: 'TagResource/UntagResource have no output members: the store sends `{}` as AWS JSON services do; dynalite sends an empty body. SDKs accept both.' },
   { match: /^GetItem body (not JSON|array|string)$|^ListTables zero-length body$/,
