@@ -878,9 +878,7 @@ bool Service::tagResource(const Doc& d, Out& out, ApiError& err) {
   }
   if (!readTags(tags, t.tags, err)) return false;
   if (!publishSchema(*st, t, out, err)) return false;
-  out.w.StartObject();
-  out.w.EndObject();
-  return true;
+  return true;  // no output members: DynamoDB's answer is an empty body, not `{}`
 }
 
 bool Service::untagResource(const Doc& d, Out& out, ApiError& err) {
@@ -904,9 +902,7 @@ bool Service::untagResource(const Doc& d, Out& out, ApiError& err) {
     t.tags.erase(std::remove_if(t.tags.begin(), t.tags.end(), [&](auto& p) { return p.first == kk; }), t.tags.end());
   }
   if (!publishSchema(*st, t, out, err)) return false;
-  out.w.StartObject();
-  out.w.EndObject();
-  return true;
+  return true;  // no output members: DynamoDB's answer is an empty body, not `{}`
 }
 
 bool Service::listTagsOfResource(const Doc& d, Out& out, ApiError& err) {

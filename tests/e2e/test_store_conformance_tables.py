@@ -180,6 +180,23 @@ class StoreConformanceTables(unittest.TestCase):
                          ("ValidationException", "One or more parameter values were invalid: ARNs must start with 'arn:': Orders"))
         self.assertEqual(self.error(self.ddb.list_tags_of_resource, ResourceArn="nope")[0], "ValidationException")
 
+    def test_tag_and_untag_answer_an_empty_body(self):
+        # Neither operation has output members; DynamoDB answers 200 with no body at all (not `{}`).
+        arn = self.ddb.create_table(TableName="TaggedEmpty", **HASH)["TableDescription"]["TableArn"]
+        host, port = self.proc.addr["http"]
+        for target, body in (("TagResource", {"ResourceArn": arn, "Tags": [{"Key": "k", "Value": "v"}]}),
+                             ("UntagResource", {"ResourceArn": arn, "TagKeys": ["k"]})):
+            conn = http.client.HTTPConnection(host, port, timeout=10)
+            try:
+                conn.request("POST", "/", body=json.dumps(body), headers={
+                    "X-Amz-Target": "DynamoDB_20120810." + target, "Content-Type": "application/x-amz-json-1.0"})
+                r = conn.getresponse()
+                self.assertEqual((r.status, r.read()), (200, b""), target)
+                self.assertEqual(r.getheader("x-amz-crc32"), "0")
+            finally:
+                conn.close()
+        self.assertEqual(self.ddb.list_tags_of_resource(ResourceArn=arn)["Tags"], [])
+
     def test_streams_check_arns_and_page_shards(self):
         t = self.ddb.create_table(TableName="Streamed", StreamSpecification={"StreamEnabled": True,
                                                                              "StreamViewType": "KEYS_ONLY"}, **HASH)
