@@ -87,18 +87,28 @@ size_t scalarStringEnd(std::string_view s, size_t pos) {
 
 }  // namespace
 
-std::optional<size_t> storedValueSize(std::string_view json) {
-  if (auto s = stringBody(json, R"({"S":")")) return unescapedLength(*s);
-  if (auto n = stringBody(json, R"({"N":")")) {
-    auto num = Number::parse(*n);
+namespace {
+
+// The size of a stored {"S"|"N"|"B":"<body>"} value from its type letter and its body (the
+// string's characters as stored), without scanning the text again.
+std::optional<size_t> scalarSize(char type, std::string_view body) {
+  if (type == 'S') return unescapedLength(body);
+  if (type == 'N') {
+    auto num = Number::parse(body);
     if (!num) return std::nullopt;
     return num->storageSize();
   }
-  if (auto b = stringBody(json, R"({"B":")")) {
-    if (b->size() % 4 != 0) return std::nullopt;
-    size_t pad = b->ends_with("==") ? 2 : b->ends_with('=') ? 1 : 0;
-    return b->size() / 4 * 3 - pad;
-  }
+  if (body.size() % 4 != 0) return std::nullopt;
+  size_t pad = body.ends_with("==") ? 2 : body.ends_with('=') ? 1 : 0;
+  return body.size() / 4 * 3 - pad;
+}
+
+}  // namespace
+
+std::optional<size_t> storedValueSize(std::string_view json) {
+  if (auto s = stringBody(json, R"({"S":")")) return scalarSize('S', *s);
+  if (auto n = stringBody(json, R"({"N":")")) return scalarSize('N', *n);
+  if (auto b = stringBody(json, R"({"B":")")) return scalarSize('B', *b);
   if (json == R"({"BOOL":true})" || json == R"({"BOOL":false})" || json == R"({"NULL":true})") return 1;
   // Maps, lists and sets: the general parser (their size depends on every member).
   auto v = attributeValueFromJson(json);
@@ -168,10 +178,12 @@ std::optional<SplicedItem> spliceTopLevelSets(std::string_view stored, const std
     size_t valueStart = nameEnd + 1;
     if (valueStart >= stored.size() || stored[valueStart] != '{') return std::nullopt;
     size_t valueEnd = scalarStringEnd(stored, valueStart);
-    if (valueEnd == std::string_view::npos) valueEnd = skipContainer(stored, valueStart);
+    const bool scalar = valueEnd != std::string_view::npos;
+    if (!scalar) valueEnd = skipContainer(stored, valueStart);
     if (valueEnd == std::string_view::npos || valueEnd > stored.size() - 1) return std::nullopt;
     std::string_view value = stored.substr(valueStart, valueEnd - valueStart);
-    auto size = storedValueSize(value);
+    // {"T":"<body>"}: scalarStringEnd has found the body's end already.
+    auto size = scalar ? scalarSize(value[2], value.substr(6, value.size() - 8)) : storedValueSize(value);
     if (!size) return std::nullopt;
     out.oldSize += name.size() + *size;
 

@@ -7,6 +7,10 @@
 #include <optional>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace cdnlab::store {
 
 class LeanJsonCursor {
@@ -36,13 +40,8 @@ class LeanJsonCursor {
   std::optional<std::string_view> plainString() {
     if (!take('"')) return std::nullopt;
     const size_t start = pos_;
-    while (pos_ < text_.size()) {
-      const unsigned char c = static_cast<unsigned char>(text_[pos_]);
-      if (c == '"') break;
-      if (c == '\\' || c < 0x20 || c > 0x7e) return std::nullopt;
-      ++pos_;
-    }
-    if (pos_ >= text_.size() || pos_ == start) return std::nullopt;
+    pos_ = plainRunEnd(pos_);
+    if (pos_ >= text_.size() || text_[pos_] != '"' || pos_ == start) return std::nullopt;
     return text_.substr(start, pos_++ - start);
   }
   // {"S":"<plain string>"}: the value.
@@ -81,6 +80,30 @@ class LeanJsonCursor {
   }
 
  private:
+  // The index of the first byte from `i` on that is not printable ASCII or is '"' or '\\'
+  // (text_.size() when none). Sixteen bytes at a time where SSE2 is there (a field value of
+  // YCSB's update is 100 bytes), never reading past the text.
+  size_t plainRunEnd(size_t i) const {
+    const char* p = text_.data();
+    const size_t n = text_.size();
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), del = _mm_set1_epi8(0x7f);
+    const __m128i space = _mm_set1_epi8(0x20);
+    for (; i + 16 <= n; i += 16) {
+      const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      // Signed: bytes of 0x80 and above are negative, so "below 0x20" takes them too.
+      const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash)),
+                                        _mm_or_si128(_mm_cmplt_epi8(chunk, space), _mm_cmpeq_epi8(chunk, del)));
+      if (const int mask = _mm_movemask_epi8(stop)) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    }
+#endif
+    for (; i < n; ++i) {
+      const unsigned char c = static_cast<unsigned char>(p[i]);
+      if (c == '"' || c == '\\' || c < 0x20 || c > 0x7e) return i;
+    }
+    return n;
+  }
+
   std::string_view text_;
   size_t pos_ = 0;
 };

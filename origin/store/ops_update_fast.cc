@@ -6,6 +6,7 @@
 // effect and the general path answers, with its errors in its order. Its answer is the general
 // path's: {} (ReturnValues and ReturnConsumedCapacity NONE), the same record written, the same
 // table size and write units.
+#include "origin/store/field_update_plan.h"
 #include "origin/store/item_splice.h"
 #include "origin/store/model/size.h"
 #include "origin/store/ops_common.h"
@@ -14,31 +15,60 @@
 #include "origin/store/update_item_reader.h"
 
 namespace cdnlab::store {
+namespace {
+
+// Caches the plan of the request's text when it gives exactly the SETs the parser gave (`sets`).
+void rememberPlan(FieldUpdatePlans& plans, const UpdateItemRequestView& req, const std::vector<TopLevelSet>& sets) {
+  auto plan = planFieldUpdate(req.updateExpression);
+  if (!plan) return;
+  std::vector<AttributeValue> values;
+  std::vector<TopLevelSet> resolved;
+  if (!resolveFieldUpdate(*plan, req, values, resolved) || resolved.size() != sets.size()) return;
+  for (size_t i = 0; i < sets.size(); ++i)
+    if (resolved[i].name != sets[i].name || *resolved[i].value != *sets[i].value) return;
+  plans.insert(req.updateExpression, std::move(*plan));
+}
+
+}  // namespace
+
 bool Service::updateItemFast(std::string_view body, ApiResponse& r) {
   auto req = readSimpleUpdateItem(body);
   if (!req) return false;
   ApiError err;
   if (!validateTableName(req->table, "tableName", err)) return false;
-  // The placeholders' maps and the expression, as readExpressionMaps and parseUpdate read them.
-  for (int i = 0; i < req->nameCount; ++i)
+  for (int i = 0; i < req->nameCount; ++i)  // as readExpressionMaps checks the maps' keys
     if (!isPlaceholderKey(req->names[i].name, '#')) return false;
   for (int i = 0; i < req->valueCount; ++i)
     if (!isPlaceholderKey(req->values[i].name, ':')) return false;
-  ExpressionMaps maps;
-  if (req->nameCount > 0) {
-    maps.names.emplace();
-    for (int i = 0; i < req->nameCount; ++i) maps.names->emplace(std::string(req->names[i].name), std::string(req->names[i].value));
+  // The SETs: from this thread's plan of the text when it has one (field_update_plan.h), else
+  // the placeholders' maps and the expression as readExpressionMaps and parseUpdate read them.
+  std::vector<AttributeValue> planValues;
+  std::optional<ExpressionMaps> maps;
+  std::optional<expr::Update> update;
+  std::vector<TopLevelSet> sets;
+  FieldUpdatePlans& plans = FieldUpdatePlans::forThisThread();
+  if (const FieldUpdatePlan* plan = plans.find(req->updateExpression)) {
+    if (!resolveFieldUpdate(*plan, *req, planValues, sets)) return false;
+  } else {
+    maps.emplace();
+    if (req->nameCount > 0) {
+      maps->names.emplace();
+      for (int i = 0; i < req->nameCount; ++i) maps->names->emplace(std::string(req->names[i].name), std::string(req->names[i].value));
+    }
+    if (req->valueCount > 0) {
+      maps->values.emplace();
+      for (int i = 0; i < req->valueCount; ++i)
+        maps->values->emplace(std::string(req->values[i].name), AttributeValue::string(std::string(req->values[i].value)));
+    }
+    auto ph = maps->placeholders();
+    auto parsed = expr::parseUpdate(req->updateExpression, ph);
+    if (!parsed || !checkAllUsed(ph, err)) return false;
+    update.emplace(std::move(*parsed));
+    auto constant = topLevelConstantSets(*update);
+    if (!constant) return false;
+    sets = std::move(*constant);
+    rememberPlan(plans, *req, sets);
   }
-  if (req->valueCount > 0) {
-    maps.values.emplace();
-    for (int i = 0; i < req->valueCount; ++i)
-      maps.values->emplace(std::string(req->values[i].name), AttributeValue::string(std::string(req->values[i].value)));
-  }
-  auto ph = maps.placeholders();
-  auto update = expr::parseUpdate(req->updateExpression, ph);
-  if (!update || !checkAllUsed(ph, err)) return false;
-  auto sets = topLevelConstantSets(*update);
-  if (!sets) return false;
   auto st = catalog_.find(req->table);
   if (!st || st->deleted.load()) return false;
 
@@ -50,15 +80,15 @@ bool Service::updateItemFast(std::string_view body, ApiResponse& r) {
     key.emplace(std::string(req->key[i].name), AttributeValue::string(std::string(req->key[i].value)));
   auto itemKey = encodeKeyMap(*desc, key, &err);
   if (!itemKey) return false;
-  for (const auto& action : update->actions)  // a key attribute cannot be updated
-    if (action.path.topLevel() == desc->key.hashName || action.path.topLevel() == desc->key.rangeName) return false;
+  for (const auto& set : sets)  // a key attribute cannot be updated
+    if (set.name == desc->key.hashName || set.name == desc->key.rangeName) return false;
   std::optional<SplicedItem> spliced;
   uint64_t ticket = 0;
   {
     auto guard = locks_.lockKeys({*itemKey});
     std::string stored;
     if (!engine_.get(*itemKey, &stored)) return false;  // a new item: the general path builds it
-    spliced = spliceTopLevelSets(stored, *sets);
+    spliced = spliceTopLevelSets(stored, sets);
     if (!spliced || spliced->newSize > kMaxItemSize) return false;
     rocksdb::WriteBatch batch;
     batch.Put(*itemKey, spliced->json);

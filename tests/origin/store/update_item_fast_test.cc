@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "origin/store/field_update_plan.h"
 #include "origin/store/store_metrics.h"
 #include "origin/store/update_item_reader.h"
 #include "tests/origin/store/store_fixture.h"
@@ -183,6 +184,49 @@ TEST_F(UpdateItemFastPath, EverythingElseIsTheGeneralPathsAnswer) {
   }
   sameState("Strm", R"({"id":{"S":"k"}})");
   sameState("Prov", R"({"id":{"S":"k"}})");
+}
+
+// One text, many requests: the first parse leaves a plan of the text (field_update_plan.h), the
+// rest resolve it against their own placeholders. Each still answers and stores as the general path
+// does, and each that the parser would refuse or that the splice cannot take - an undefined or
+// unused placeholder, two names for one attribute, the key attribute - goes to the general path.
+TEST_F(UpdateItemFastPath, ARepeatedTextAnswersFromItsPlanAsTheGeneralPath) {
+  const std::string text = "SET #f = :v, zfield = :w";
+  const std::string k = R"({"TableName":"Plain","Key":{"id":{"S":"k"}},"UpdateExpression":")" + text + R"(",)";
+  auto body = [&](const std::string& names, const std::string& values) {
+    std::string b = k;
+    if (!names.empty()) b += R"("ExpressionAttributeNames":)" + names + ",";
+    return b + R"("ExpressionAttributeValues":)" + values + "}";
+  };
+  FieldUpdatePlans& plans = FieldUpdatePlans::forThisThread();
+  ASSERT_EQ(plans.find(text), nullptr);
+  EXPECT_TRUE(both("UpdateItem", body(R"({"#f":"field3"})", R"({":v":{"S":"first"},":w":{"S":"w1"}})")));
+  const FieldUpdatePlan* plan = plans.find(text);
+  ASSERT_NE(plan, nullptr);
+  EXPECT_EQ(plan->sets.size(), 2u);
+  sameState("Plain", R"({"id":{"S":"k"}})");
+  struct Case {
+    std::string body;
+    bool fast;
+  };
+  const std::vector<Case> cases = {
+      {body(R"({"#f":"field3"})", R"({":v":{"S":"second"},":w":{"S":"w2"}})"), true},
+      {body(R"({"#f":"b"})", R"({":v":{"S":"now b"},":w":{"S":"w3"}})"), true},   // another attribute, same text
+      {body(R"({"#f":"zz"})", R"({":v":{"S":"new"},":w":{"S":"w4"}})"), true},
+      {body(R"({"#g":"field3"})", R"({":v":{"S":"x"},":w":{"S":"y"}})"), false},  // #f undefined, #g unused
+      {body(R"({"#f":"field3","#g":"b"})", R"({":v":{"S":"x"},":w":{"S":"y"}})"), false},  // #g unused
+      {body(R"({"#f":"field3"})", R"({":v":{"S":"x"}})"), false},                  // :w undefined
+      {body(R"({"#f":"field3"})", R"({":v":{"S":"x"},":w":{"S":"y"},":u":{"S":"z"}})"), false},  // :u unused
+      {body(R"({"#f":"zfield"})", R"({":v":{"S":"x"},":w":{"S":"y"}})"), false},   // two SETs of zfield
+      {body(R"({"#f":"id"})", R"({":v":{"S":"x"},":w":{"S":"y"}})"), false},      // the key attribute
+      {body("", R"({":v":{"S":"x"},":w":{"S":"y"}})"), false},                    // no names at all
+      {body(R"({"#f":"field3"})", R"({":v":{"S":"third"},":w":{"S":"w5"}})"), true},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(both("UpdateItem", c.body), c.fast) << c.body;
+    EXPECT_EQ(plans.find(text), plan) << c.body;  // the plan stays as the first request left it
+    sameState("Plain", R"({"id":{"S":"k"}})");
+  }
 }
 
 }  // namespace
