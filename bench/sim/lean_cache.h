@@ -45,7 +45,7 @@ class LeanCache {
     const bool admitted = policy_->admit(a);
     if (!policy_->dropped().empty()) settle();
     if (admitted && a.size <= capacity_) {
-      while (used_ - policy_->uncountedBytes() + a.size > capacity_) {
+      while (used_ - policy_->uncountedBytes() + a.size > capacity_ || policy_->evictionPending()) {
         auto v = policy_->victim();
         if (!v) break;  // the newcomer loses (GDSF): onInsert drops it again
         resident_[*v] = 0;

@@ -78,7 +78,7 @@ Result<SimResult> simulate(const Trace& trace, const SimJob& job, std::atomic<ui
       const bool admitted = policy.admit(a);
       if (!policy.dropped().empty()) settle();  // admission may evict (LIRS)
       if (admitted && size <= cap) {
-        while (used - policy.uncountedBytes() + size > cap) {
+        while (used - policy.uncountedBytes() + size > cap || policy.evictionPending()) {
           auto v = policy.victim();
           if (!v) break;  // the newcomer loses (GDSF): onInsert drops it again
           resident[*v] = 0;

@@ -91,6 +91,11 @@ class Policy {
   // differs (libCacheSim's LIRS.c forgets a block it keeps, and counts a returning ghost at its
   // remembered size); the live store counts what it holds.
   virtual int64_t uncountedBytes() const { return 0; }
+  // True while the policy's eviction round is not over, even if the newcomer would fit now:
+  // libCacheSim's W-TinyLFU evicts until an object leaves its window (a window object moved
+  // into main in place of main's victim does not end the round). The simulator then asks for
+  // another victim(); the live store stops when the newcomer fits.
+  virtual bool evictionPending() const { return false; }
 
  protected:
   void drop(ItemId id) { dropped_.push_back(id); }

@@ -68,6 +68,11 @@ const HandWorkedCase kHandWorked[] = {
      "evicted and f enters main. d: g (3) loses to f (4). f hit. misses: a..k (11), f, g, x, y, z, "
      "w, d"},
     {"aaaa", "wtinylfu", 50, 4, "the default 1 % window of a cache under 100 objects is empty: nothing is admitted"},
+    {"nidhdefkbbgmglfmkmjdelbjjbacn", "wtinylfu:window=0.5", 11, 16,
+     "window 5, main 6 (segments 1 and 4). libCacheSim's WTinyLFU_evict goes on after a window "
+     "object wins main's victim's place: it compares the next window tail too, until one leaves "
+     "the window, so a miss can evict two objects. Its count for these ids (the sketch hashes "
+     "them); stopping as soon as the newcomer fits gives 15"},
     {"aabcba", "gdsf", 2, 4,
      "unit sizes: priority = L + 1e6 x frequency, ties to the older request; a newcomer is "
      "inserted first and competes for its place (libCacheSim's GDSF_get). a = 1e6, hit: 2e6 (t1). "
