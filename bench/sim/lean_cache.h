@@ -51,6 +51,7 @@ class LeanCache {
         resident_[*v] = 0;
         used_ -= charged_[*v];
         policy_->onRemove(*v, RemoveCause::Size);
+        if (!policy_->dropped().empty()) settle();
       }
       resident_[obj] = 1;
       charged_[obj] = uint32_t(a.size);

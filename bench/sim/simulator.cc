@@ -84,6 +84,7 @@ Result<SimResult> simulate(const Trace& trace, const SimJob& job, std::atomic<ui
           resident[*v] = 0;
           used -= charged[*v];
           policy.onRemove(*v, RemoveCause::Size);
+          if (!policy.dropped().empty()) settle();  // W-TinyLFU's main may make room for a promoted object
         }
         resident[q.obj] = 1;
         charged[q.obj] = uint32_t(size);
