@@ -182,6 +182,14 @@ void StreamPoller::getRecords(size_t index) {
         if (ddb != rec.MemberEnd() && ddb->value.IsObject() && ddb->value.HasMember("SequenceNumber") &&
             ddb->value["SequenceNumber"].IsString())
           seq = ddb->value["SequenceNumber"].GetString();
+        // GetRecords names the Identity members PrincipalId and Type (the Streams API); Lambda's
+        // event, and the filter patterns AWS documents for TTL deletions, say principalId and type.
+        if (auto ui = rec.FindMember("userIdentity"); ui != rec.MemberEnd() && ui->value.IsObject()) {
+          for (auto& m : ui->value.GetObject()) {
+            if (m.name == "Type") m.name.SetString("type", d.GetAllocator());
+            else if (m.name == "PrincipalId") m.name.SetString("principalId", d.GetAllocator());
+          }
+        }
         // A record no filter matches is dropped here: it is never invoked and never retried.
         if (!filters_.matches(rec)) continue;
         rec.RemoveMember("eventSourceARN");

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "origin/store/crc32.h"
+#include "origin/store/response_encoding.h"
 
 namespace cdnlab::store {
 
@@ -42,6 +43,46 @@ http::Response HttpBinding::toHttp(ApiResponse&& r) {
   return resp;
 }
 
+namespace {
+
+// A header value fit to be sent back as it came: printable ASCII and spaces only.
+bool echoable(std::string_view v) {
+  return std::all_of(v.begin(), v.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+}
+
+// CORS as DynamoDB answers browsers: a request with an Origin is allowed from any origin and may
+// read the answer's identifying headers; a preflight (OPTIONS) is granted the method and headers it
+// asks for. Without an Origin no CORS header is sent.
+void addCors(const http::Request& req, http::Response& resp) {
+  auto origin = req.headers.get("origin");
+  if (!origin) return;
+  resp.headers.add("Access-Control-Allow-Origin", "*");
+  resp.headers.add("Access-Control-Expose-Headers", "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,x-amz-crc32,Date");
+  if (req.method != "OPTIONS") return;
+  resp.headers.add("Access-Control-Max-Age", "172800");
+  if (auto m = req.headers.get("access-control-request-method"); m && echoable(*m))
+    resp.headers.add("Access-Control-Allow-Methods", std::string(*m));
+  if (auto h = req.headers.get("access-control-request-headers"); h && echoable(*h))
+    resp.headers.add("Access-Control-Allow-Headers", std::string(*h));
+}
+
+// An answer of 4 KB or more goes out gzip- or deflate-encoded when the client accepts it, as
+// DynamoDB's do; x-amz-crc32 then covers the bytes sent.
+void encodeForClient(const http::Request& req, http::Response& resp) {
+  if (resp.body.size() < kCompressAnswersFrom) return;
+  auto accept = req.headers.get("accept-encoding");
+  if (!accept) return;
+  auto coding = chooseContentCoding(*accept);
+  if (!coding) return;
+  auto encoded = encodeBody(resp.body.view(), *coding);
+  if (!encoded) return;
+  resp.headers.set("x-amz-crc32", std::to_string(crc32(*encoded)));
+  resp.headers.add("Content-Encoding", *coding);
+  resp.body = Buffer(std::move(*encoded));
+}
+
+}  // namespace
+
 http::Handler HttpBinding::handler() {
   return [this](const http::RequestContextPtr& ctx) { handle(ctx); };
 }
@@ -52,9 +93,21 @@ void HttpBinding::handle(const http::RequestContextPtr& ctx) {
     ctx->respond(http::Response(200, metrics_->render(), "text/plain; version=0.0.4"));
     return;
   }
-  if (req.method == "GET" || req.method == "HEAD") {
-    http::Response resp(200, "healthy: dynamodb." + region_ + ".amazonaws.com ", "text/plain");
+  // DynamoDB's health check: a GET of "/" answers "healthy: <the endpoint's host>"; other paths
+  // are refused like any request that is not an API call.
+  if ((req.method == "GET" || req.method == "HEAD") && req.path == "/") {
+    auto host = req.headers.get("host");
+    std::string name = host && isPlausibleHost(*host) ? std::string(*host) : "dynamodb." + region_ + ".amazonaws.com";
+    http::Response resp(200, "healthy: " + name + " ", "text/plain");
     resp.headers.add("x-amzn-RequestId", newRequestId());
+    addCors(req, resp);
+    ctx->respond(std::move(resp));
+    return;
+  }
+  if (req.method == "OPTIONS" && req.headers.get("origin")) {  // a CORS preflight
+    http::Response resp(200, "", "text/plain");
+    resp.headers.add("x-amzn-RequestId", newRequestId());
+    addCors(req, resp);
     ctx->respond(std::move(resp));
     return;
   }
@@ -62,7 +115,9 @@ void HttpBinding::handle(const http::RequestContextPtr& ctx) {
     ApiResponse r;
     r.status = 400;
     r.body = Service::errorBody(coralError("UnknownOperationException", ""));
-    ctx->respond(toHttp(std::move(r)));
+    http::Response resp = toHttp(std::move(r));
+    addCors(req, resp);
+    ctx->respond(std::move(resp));
     return;
   }
   std::string target(req.headers.get("x-amz-target").value_or(""));
@@ -95,13 +150,18 @@ void HttpBinding::handle(const http::RequestContextPtr& ctx) {
   };
   if (r.durableTicket == 0 || server_ == nullptr) {
     if (r.durableTicket) service_.engine().waitDurable(r.durableTicket);
-    ctx->respond(toHttp(std::move(r)));
+    http::Response resp = toHttp(std::move(r));
+    encodeForClient(req, resp);
+    addCors(req, resp);
+    ctx->respond(std::move(resp));
     record();
     return;
   }
   int worker = ctx->workerIndex();
   uint64_t ticket = r.durableTicket;
   auto resp = std::make_shared<http::Response>(toHttp(std::move(r)));
+  encodeForClient(req, *resp);
+  addCors(req, *resp);
   http::HttpServer* server = server_;
   service_.engine().onDurable(ticket, [server, worker, ctx, resp, record = std::move(record)] {
     // Runs on the committer thread: hand the answer back to the request's loop.

@@ -138,13 +138,19 @@ std::string storedItemKey(const TableDesc& t, const Item& item) {
   return encodeFromValues(tablePrefix(t.id), h->second, r);
 }
 
+// An empty string or binary cannot be a key (writes refuse one for an index key; an item written
+// before its index was created may hold one, and stays out of the index).
+static bool emptyKeyValue(const AttributeValue& v) {
+  return (v.is(ValueType::S) && v.s().empty()) || (v.is(ValueType::B) && v.b().empty());
+}
+
 std::optional<std::string> indexEntryKey(const TableDesc& t, const IndexDesc& index, const Item& item) {
   auto h = item.find(index.key.hashName);
-  if (h == item.end() || h->second.type() != index.key.hashType) return std::nullopt;
+  if (h == item.end() || h->second.type() != index.key.hashType || emptyKeyValue(h->second)) return std::nullopt;
   const AttributeValue* r = nullptr;
   if (!index.key.rangeName.empty()) {
     auto it = item.find(index.key.rangeName);
-    if (it == item.end() || it->second.type() != index.key.rangeType) return std::nullopt;
+    if (it == item.end() || it->second.type() != index.key.rangeType || emptyKeyValue(it->second)) return std::nullopt;
     r = &it->second;
   }
   std::string k = encodeFromValues(indexPrefix(t.id, index.id), h->second, r);

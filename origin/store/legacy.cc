@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "origin/store/model/attribute_name.h"
 #include "origin/store/model/json.h"
 #include "origin/store/request_util.h"
 
@@ -80,6 +81,14 @@ std::unique_ptr<Node> notNode(std::unique_ptr<Node> c) {
   return n;
 }
 
+std::unique_ptr<Node> andNode(std::unique_ptr<Node> a, std::unique_ptr<Node> b) {
+  auto n = std::make_unique<Node>();
+  n->kind = Node::Kind::And;
+  n->children.push_back(std::move(a));
+  n->children.push_back(std::move(b));
+  return n;
+}
+
 // One attribute's condition: `op` applied to the attribute `name` with `args`.
 std::unique_ptr<Node> conditionNode(const std::string& op, const std::string& name, std::vector<AttributeValue> args) {
   auto first = [&] { return args.empty() ? AttributeValue() : args.front(); };
@@ -92,7 +101,10 @@ std::unique_ptr<Node> conditionNode(const std::string& op, const std::string& na
   if (op == "NOT_NULL") return functionNode(ast::Function::AttributeExists, name, std::nullopt);
   if (op == "NULL") return functionNode(ast::Function::AttributeNotExists, name, std::nullopt);
   if (op == "CONTAINS") return functionNode(ast::Function::Contains, name, first());
-  if (op == "NOT_CONTAINS") return notNode(functionNode(ast::Function::Contains, name, first()));
+  // NOT_CONTAINS is false on a missing attribute, as DynamoDB evaluates it (unlike NOT contains()).
+  if (op == "NOT_CONTAINS")
+    return andNode(functionNode(ast::Function::AttributeExists, name, std::nullopt),
+                   notNode(functionNode(ast::Function::Contains, name, first())));
   if (op == "BEGINS_WITH") return functionNode(ast::Function::BeginsWith, name, first());
   auto n = std::make_unique<Node>();
   n->kind = op == "IN" ? Node::Kind::In : Node::Kind::Between;
@@ -141,6 +153,23 @@ bool betweenInverted(const std::vector<AttributeValue>& v) {
   if (v.size() != 2) return false;
   auto c = compareScalars(v[0], v[1]);
   return c && *c > 0;
+}
+
+// The operand types each ComparisonOperator takes (API reference, Condition and
+// ExpectedAttributeValue): EQ and NE "all data types, including lists and maps"; BEGINS_WITH a
+// String or Binary; the orderings, CONTAINS, NOT_CONTAINS, IN and BETWEEN a String, Number or
+// Binary (not a set).
+bool operandTypesOk(const std::string& op, const std::vector<AttributeValue>& args, ApiError& err) {
+  if (op == "EQ" || op == "NE") return true;
+  for (const auto& a : args) {
+    ValueType t = a.type();
+    bool ok = op == "BEGINS_WITH" ? (t == ValueType::S || t == ValueType::B)
+                                  : (t == ValueType::S || t == ValueType::N || t == ValueType::B);
+    if (!ok)
+      return invalid(err, "One or more parameter values were invalid: ComparisonOperator " + op + " is not valid for " +
+                              std::string(typeName(t)) + " AttributeValue type");
+  }
+  return true;
 }
 
 bool readValueList(const Value* list, std::vector<AttributeValue>& out, ApiError& err) {
@@ -249,6 +278,7 @@ bool readExpected(const Value& d, std::optional<expr::Condition>& out, ApiError&
       if (!argumentCountOk(op, args.size()))
         return invalid(err, pre + "Invalid number of argument(s) for the " + op + " ComparisonOperator");
       if (!sameTypes(list)) return invalid(err, pre + "AttributeValues inside AttributeValueList must be of same type");
+      if (!operandTypesOk(op, args, err)) return false;
       if (op == "BETWEEN" && betweenInverted(args))
         return invalid(err, "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound");
       parts.push_back(conditionNode(op, name, std::move(args)));
@@ -272,6 +302,8 @@ bool readExpected(const Value& d, std::optional<expr::Condition>& out, ApiError&
   }
   bool useOr;
   if (!readConditionalOperator(d, useOr, err)) return false;
+  if (parts.empty() && field(d, "ConditionalOperator"))
+    return invalid(err, "ConditionalOperator can only be used when Filter or Expected has two or more elements");
   out = join(std::move(parts), useOr);
   return true;
 }
@@ -289,16 +321,7 @@ bool validateConditions(const Value* conditions, ApiError& err) {
     if (!argumentCountOk(op, args.size()))
       return invalid(err, pre + "Invalid number of argument(s) for the " + op + " ComparisonOperator");
     if (!sameTypes(list)) return invalid(err, pre + "AttributeValues inside AttributeValueList must be of same type");
-    // Operators that order or match accept scalars only; EQ/NE also sets.
-    for (const auto& a : args) {
-      ValueType t = a.type();
-      bool scalar = t == ValueType::S || t == ValueType::N || t == ValueType::B;
-      bool set = t == ValueType::SS || t == ValueType::NS || t == ValueType::BS;
-      bool ok = op == "EQ" || op == "NE" ? (scalar || set) : op == "BEGINS_WITH" ? (t == ValueType::S || t == ValueType::B) : scalar;
-      if (!ok)
-        return invalid(err, pre + "ComparisonOperator " + op + " is not valid for " + std::string(typeName(t)) +
-                                " AttributeValue type");
-    }
+    if (!operandTypesOk(op, args, err)) return false;
     if (op == "BETWEEN" && betweenInverted(args))
       return invalid(err, "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound");
   }
@@ -332,9 +355,16 @@ bool readAttributeUpdates(const Value& d, std::optional<expr::Update>& out, ApiE
     return false;
   }
   for (const auto& m : updates->GetObject()) {
+    if (m.name.GetStringLength() > kMaxAttributeNameBytes) return invalid(err, kAttributeNameTooLarge);
     std::string name = str(m.name);
     const Value* actionv = field(m.value, "Action");
     std::string action = actionv && actionv->IsString() ? str(*actionv) : "PUT";
+    // AttributeValueUpdate.Action is the enum AttributeAction (API reference).
+    if (action != "PUT" && action != "ADD" && action != "DELETE") {
+      err = constraintError(action, "attributeUpdates." + name + ".member.action",
+                            "Member must satisfy enum value set: [ADD, PUT, DELETE]");
+      return false;
+    }
     const Value* value = field(m.value, "Value");
     std::optional<AttributeValue> v;
     if (value) {

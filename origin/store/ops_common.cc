@@ -2,6 +2,7 @@
 #include "origin/store/ops_common.h"
 
 #include "origin/store/json_out.h"
+#include "origin/store/model/attribute_name.h"
 #include "origin/store/model/json.h"
 
 namespace cdnlab::store {
@@ -59,6 +60,10 @@ bool readAttributesToGet(const rapidjson::Value& o, std::optional<expr::Projecti
   expr::Projection p;
   for (const auto& n : a->GetArray()) {
     if (!n.IsString()) continue;
+    if (n.GetStringLength() > kMaxAttributeNameBytes) {
+      err = validation(kAttributeNameTooLarge);
+      return false;
+    }
     expr::Path path;
     path.elements.push_back(expr::PathElement{n.GetString(), -1});
     p.paths.push_back(std::move(path));

@@ -95,6 +95,7 @@ void writeSplicedAttributes(JsonWriter& w, rapidjson::StringBuffer& sb, ReturnVa
       w.EndObject();
       return;
     case ReturnValues::UpdatedNew:
+      if (sets.empty()) return;  // an update with no actions returns no Attributes
       key(w, "Attributes");
       w.StartObject();
       for (const auto& s : sets) {
@@ -104,6 +105,15 @@ void writeSplicedAttributes(JsonWriter& w, rapidjson::StringBuffer& sb, ReturnVa
       w.EndObject();
       return;
   }
+}
+
+// An update whose actions all remove something (REMOVE, DELETE) leaves a missing item missing:
+// DynamoDB neither creates it nor checks the removed paths against it.
+bool onlyRemovals(const std::optional<expr::Update>& u) {
+  if (!u || u->actions.empty()) return false;
+  for (const auto& a : u->actions)
+    if (a.kind != expr::ast::UpdateAction::Kind::Remove && a.kind != expr::ast::UpdateAction::Kind::Delete) return false;
+  return true;
 }
 
 // Before any write is admitted its cost is one unit; it pays the rest once it knows the item sizes.
@@ -342,6 +352,7 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
   Item old;
   bool hadOld;
   Item next;
+  bool noop = false;  // a removal on a missing item: nothing is written
   std::vector<expr::Path> updated;
   {
     auto guard = locks_.lockKeys({*itemKey});
@@ -360,7 +371,10 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
       hadOld = hadOld && parseStoredItem(stored, old);
       if (!conditionHolds(cond, opt.returnOldOnFailure, hadOld ? &old : nullptr, err)) return false;
       Item base = hadOld ? old : *keyMap;
-      if (update) {
+      noop = !hadOld && onlyRemovals(update);
+      if (noop) {
+        next = std::move(base);
+      } else if (update) {
         auto o = expr::applyUpdate(*update, base);
         if (!o) {
           err = fromExpr(o.error());
@@ -378,12 +392,14 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
         err = validation("Item size to update has exceeded the maximum allowed size");
         return false;
       }
-      if (!encodeItemKey(*desc, next, &err)) return false;  // index key types and empty values
-      rocksdb::WriteBatch batch;
-      WriteDelta delta;
-      appendItemWrite(batch, *desc, *itemKey, hadOld ? &old : nullptr, &next, &delta);
-      if (!writeBatch(batch, out, err)) return false;
-      applyDelta(st->stats, delta);
+      if (!noop) {
+        if (!encodeItemKey(*desc, next, &err)) return false;  // index key types and empty values
+        rocksdb::WriteBatch batch;
+        WriteDelta delta;
+        appendItemWrite(batch, *desc, *itemKey, hadOld ? &old : nullptr, &next, &delta);
+        if (!writeBatch(batch, out, err)) return false;
+        applyDelta(st->stats, delta);
+      }
     }
   }
   if (spliced) {
@@ -404,7 +420,9 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
     case ReturnValues::AllOld:
       if (hadOld) writeItemMember(out.w, "Attributes", old);
       break;
-    case ReturnValues::AllNew: writeItemMember(out.w, "Attributes", next); break;
+    case ReturnValues::AllNew:
+      if (!noop) writeItemMember(out.w, "Attributes", next);
+      break;
     case ReturnValues::UpdatedOld: {
       Item p = hadOld ? expr::projectPaths(updated, old) : Item{};
       if (!p.empty()) writeItemMember(out.w, "Attributes", p);

@@ -134,6 +134,10 @@ static bool runRead(Engine& engine, const ReadSpec& spec, JsonWriter& w, ApiErro
     if (spec.projection) writeAttributeMap(expr::project(*spec.projection, *item), w);
     else writeAttributeMap(*item, w);
   }
+  // A page that stopped at Limit carries LastEvaluatedKey even when no item follows: DynamoDB does
+  // not look ahead ("If LastEvaluatedKey is not empty, it does not necessarily mean that there is
+  // more data in the result set", API reference, Query).
+  if (spec.limit > 0 && scanned >= spec.limit) more = true;
   if (!countOnly) w.EndArray();
   key(w, "Count");
   w.Int64(count);
@@ -220,7 +224,7 @@ static bool readCommon(const rapidjson::Value& d, const TableDescPtr& desc, Read
   return true;
 }
 
-static bool applyExclusiveStart(const rapidjson::Value& d, ReadSpec& spec, ApiError& err) {
+static bool applyExclusiveStart(const rapidjson::Value& d, ReadSpec& spec, ApiError& err, std::string* startKey = nullptr) {
   auto esk = itemMember(d, "ExclusiveStartKey", err);
   if (!err.type.empty()) return false;
   if (!esk) return true;
@@ -241,6 +245,7 @@ static bool applyExclusiveStart(const rapidjson::Value& d, ReadSpec& spec, ApiEr
     }
     k = *ek;
   }
+  if (startKey) *startKey = k;
   if (!spec.reverse) {
     std::string next = k + std::string(1, '\0');  // the smallest key after k
     if (next > spec.lower) spec.lower = next;
@@ -491,7 +496,14 @@ bool Service::scan(const Doc& d, Out& out, ApiError& err) {
     spec.lower = bound(s);
     spec.upper = s + 1 == t ? prefixSuccessor(prefix) : bound(s + 1);
   }
-  if (!applyExclusiveStart(d, spec, err)) return false;
+  const std::string segmentLower = spec.lower, segmentUpper = spec.upper;
+  std::string startKey;
+  if (!applyExclusiveStart(d, spec, err, &startKey)) return false;
+  // A parallel Scan resumes only inside its own segment.
+  if (seg && !startKey.empty() && (startKey < segmentLower || startKey >= segmentUpper)) {
+    err = validation("The provided Exclusive start key does not map to the provided Segment and TotalSegments values.");
+    return false;
+  }
   return readPage(*st, spec, out, err);
 }
 

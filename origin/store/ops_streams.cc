@@ -106,11 +106,24 @@ Service::Op Service::findStreamsOp(std::string_view name) const {
   return nullptr;
 }
 
-TableStatePtr Service::requireStream(std::string_view arn, ApiError& err) {
-  // arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>
+// Whether `arn` has a stream ARN's form: arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>.
+static bool looksLikeStreamArn(std::string_view arn) {
   auto t = arn.find(":table/");
   auto s = arn.find("/stream/");
-  if (t != std::string_view::npos && s != std::string_view::npos && s > t + 7) {
+  return arn.starts_with("arn:") && t != std::string_view::npos && s != std::string_view::npos && s > t + 7 &&
+         s + 8 < arn.size();
+}
+
+TableStatePtr Service::requireStream(std::string_view arn, ApiError& err) {
+  // DynamoDB Streams refuses a StreamArn that is not a stream ARN at all (ValidationException) before
+  // it looks the stream up (ResourceNotFoundException).
+  if (!looksLikeStreamArn(arn)) {
+    err = validation("Invalid StreamArn");
+    return nullptr;
+  }
+  auto t = arn.find(":table/");
+  auto s = arn.find("/stream/");
+  {
     std::string_view name = arn.substr(t + 7, s - t - 7);
     std::string_view label = arn.substr(s + 8);
     auto st = catalog_.find(name);
@@ -124,6 +137,10 @@ bool Service::listStreams(const Doc& d, Out& out, ApiError& err) {
   auto tableName = stringMember(d, "TableName", err);
   auto start = stringMember(d, "ExclusiveStartStreamArn", err);
   if (!err.type.empty()) return false;
+  if (start && !looksLikeStreamArn(*start)) {
+    err = validation("Invalid StreamArn");
+    return false;
+  }
   const auto* l = member(d, "Limit");
   int64_t limit = l && l->IsNumber() ? static_cast<int64_t>(l->GetDouble()) : 100;
   if (tableName && !requireTableNamed(*tableName, err)) return false;
@@ -181,7 +198,9 @@ bool Service::describeStream(const Doc& d, Out& out, ApiError& err) {
   writeKeySchema(t->key, out.w);
   key(out.w, "Shards");
   out.w.StartArray();
-  if (!start || *start != shard) {
+  // Shards come in ShardId order and ExclusiveStartShardId need not name a shard: the page holds
+  // the shards whose id sorts after it.
+  if (!start || shard > *start) {
     out.w.StartObject();
     kv(out.w, "ShardId", shard);
     key(out.w, "SequenceNumberRange");
@@ -302,8 +321,8 @@ bool Service::getRecords(const Doc& d, Out& out, ApiError& err) {
     if (rec->byService) {
       key(out.w, "userIdentity");
       out.w.StartObject();
-      kv(out.w, "type", "Service");
-      kv(out.w, "principalId", "dynamodb.amazonaws.com");
+      kv(out.w, "PrincipalId", "dynamodb.amazonaws.com");  // the Streams API's Identity members
+      kv(out.w, "Type", "Service");
       out.w.EndObject();
     }
     out.w.EndObject();

@@ -3,6 +3,9 @@
 #include <rocksdb/iterator.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <ctime>
 #include <random>
 #include <set>
 
@@ -118,8 +121,14 @@ bool readProjection(const rapidjson::Value* p, IndexDesc& idx, ApiError& err) {
                        ", but NonKeyAttributes is specified");
       return false;
     }
-    for (const auto& a : nk->GetArray())
-      if (a.IsString()) idx.nonKeyAttributes.emplace_back(a.GetString());
+    for (const auto& a : nk->GetArray()) {
+      if (!a.IsString()) continue;
+      if (std::find(idx.nonKeyAttributes.begin(), idx.nonKeyAttributes.end(), a.GetString()) != idx.nonKeyAttributes.end()) {
+        err = validation(std::string("One or more parameter values were invalid: Duplicate NonKeyAttributes: ") + a.GetString());
+        return false;
+      }
+      idx.nonKeyAttributes.emplace_back(a.GetString());
+    }
   } else if (idx.projection == ProjectionType::Include) {
     err = validation("One or more parameter values were invalid: NonKeyAttributes must be specified when ProjectionType is INCLUDE");
     return false;
@@ -208,7 +217,7 @@ bool readAttributeDefinitions(const rapidjson::Value& d, AttrTypes& defs, ApiErr
       return false;
     }
     if (typeOf(defs, n->GetString())) {
-      err = validation("Cannot have two attributes with the same name");
+      err = validation(std::string("Attribute Name is duplicated: ") + n->GetString());
       return false;
     }
     defs.emplace_back(n->GetString(), *typeFromName(ty));
@@ -216,6 +225,21 @@ bool readAttributeDefinitions(const rapidjson::Value& d, AttrTypes& defs, ApiErr
   return true;
 }
 
+// DynamoDB's tagging restrictions (developer guide, "Tagging restrictions in DynamoDB"): at most 50
+// tags a table; letters, white space, numbers and + - = . _ : /. Any non-ASCII character is taken
+// as a letter (Unicode letters are allowed; the store does not carry Unicode's tables).
+constexpr size_t kMaxTags = 50;
+
+bool tagTextAllowed(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c >= 0x80 || std::isalnum(c) || c == ' ' || std::strchr("+-=._:/", c)) continue;
+    return false;
+  }
+  return true;
+}
+
+// Reads a Tags list into `out` (a key already there gets the new value), refusing what DynamoDB
+// refuses: characters outside the allowed set, the reserved "aws:" prefix, more than 50 tags in all.
 bool readTags(const rapidjson::Value* tags, std::vector<std::pair<std::string, std::string>>& out, ApiError& err) {
   if (!tags) return true;
   if (!tags->IsArray()) {
@@ -230,9 +254,22 @@ bool readTags(const rapidjson::Value* tags, std::vector<std::pair<std::string, s
       return false;
     }
     std::string key = k->GetString();
+    std::string value = v->GetString();
+    if (!tagTextAllowed(key) || !tagTextAllowed(value)) {
+      err = validation("One or more parameter values were invalid: Tag keys and values may only contain letters, white space, numbers and + - = . _ : /");
+      return false;
+    }
+    if (key.starts_with("aws:")) {
+      err = validation("One or more parameter values were invalid: Tag keys starting with 'aws:' are reserved for AWS use");
+      return false;
+    }
     auto it = std::find_if(out.begin(), out.end(), [&](auto& p) { return p.first == key; });
-    if (it != out.end()) it->second = v->GetString();
-    else out.emplace_back(key, v->GetString());
+    if (it != out.end()) it->second = value;
+    else out.emplace_back(key, value);
+  }
+  if (out.size() > kMaxTags) {
+    err = validation("One or more parameter values were invalid: A table can have at most 50 tags");
+    return false;
   }
   return true;
 }
@@ -283,6 +320,10 @@ bool checkTagRequest(const rapidjson::Value& d, const char* listMember, const ch
     return false;
   }
   std::string_view a(*arn);
+  if (!a.starts_with("arn:")) {
+    err = validation("One or more parameter values were invalid: ARNs must start with 'arn:': " + std::string(a));
+    return false;
+  }
   if (!looksLikeArn(a)) {
     err = validation("Invalid TableArn");
     return false;
@@ -318,6 +359,24 @@ TableStatePtr Service::requireTableByArn(const rapidjson::Value& d, ApiError& er
   if (!st && err.type.ends_with("ResourceNotFoundException"))
     err = resourceNotFound("Requested resource not found: ResourcArn: " + std::string(*arn) + " not found");  // sic, AWS's text
   return st;
+}
+
+// Wall time in seconds with milliseconds, as AWS dates a table (two tables created a few ms apart
+// have different CreationDateTime). The Clock interface has whole seconds only, so the real clock
+// is read directly; a test's FakeClock keeps its whole seconds.
+static double wallSecondsToMs(const Clock& clock) {
+  if (!dynamic_cast<const SystemClock*>(&clock)) return static_cast<double>(clock.wallSeconds());
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<double>(int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000) / 1000;
+}
+
+// TableClass of CreateTable / UpdateTable: one of the two classes, case-sensitive, refused with
+// DynamoDB's own message rather than the model's enum constraint.
+static bool checkTableClass(const std::optional<std::string_view>& tableClass, ApiError& err) {
+  if (!tableClass || *tableClass == "STANDARD" || *tableClass == "STANDARD_INFREQUENT_ACCESS") return true;
+  err = validation("Invalid table-class parameter provided. Please try again with a valid table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS].");
+  return false;
 }
 
 // StreamSpecification of CreateTable / UpdateTable; `present` is false when the member is absent.
@@ -396,14 +455,13 @@ bool Service::createTable(const Doc& d, Out& out, ApiError& err) {
   StreamSpec stream;
   if (!readStreamSpecification(d, stream, err)) return false;
   auto tableClass = stringMember(d, "TableClass", err);
-  if (!err.type.empty()) return false;
+  if (!err.type.empty() || !checkTableClass(tableClass, err)) return false;
   t.tableId = newUuid();
-  t.creationTime = static_cast<double>(clock_.wallSeconds());
+  t.creationTime = wallSecondsToMs(clock_);
   if (t.payPerRequest) t.payPerRequestSince = t.creationTime;
-  if (tableClass) {
-    t.tableClass = std::string(*tableClass);
-    t.tableClassSince = t.creationTime;
-  }
+  // TableClassSummary.LastUpdateDateTime dates an UpdateTable that changed the class; a class given
+  // at creation has none.
+  if (tableClass) t.tableClass = std::string(*tableClass);
   t.deletionProtection = boolMember(d, "DeletionProtectionEnabled", false);
   if (stream.enabled) {
     t.streamEnabled = true;
@@ -518,7 +576,7 @@ bool Service::deleteTable(const Doc& d, Out& out, ApiError& err) {
   if (!writeBatch(batch, out, err)) return false;
   out.w.StartObject();
   key(out.w, "TableDescription");
-  writeTableDescription(*desc, &st->stats, "DELETING", nowSeconds(), options_.region, out.w);
+  writeDeletedTableDescription(*desc, &st->stats, nowSeconds(), options_.region, out.w);
   out.w.EndObject();
   return true;
 }
@@ -580,8 +638,11 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
   if (!st) return tableNotFound(d, err);
   TableDesc t = *st->schema();
   AttrTypes defs = t.attributeDefinitions;
+  // "If you are adding a new global secondary index to the table, AttributeDefinitions must
+  // include the key element(s) of the new index" (API reference, UpdateTable), even those the
+  // table already defines: a Create reads its key types from the request's definitions only.
+  AttrTypes extra;
   if (member(d, "AttributeDefinitions")) {
-    AttrTypes extra;
     if (!readAttributeDefinitions(d, extra, err)) return false;
     for (auto& [n, ty] : extra) {
       auto have = typeOf(defs, n);
@@ -628,14 +689,13 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
     return false;
   }
   auto tableClass = stringMember(d, "TableClass", err);
-  if (!err.type.empty()) return false;
+  if (!err.type.empty() || !checkTableClass(tableClass, err)) return false;
   if (tableClass && *tableClass != (t.tableClass.empty() ? "STANDARD" : t.tableClass)) {
     t.tableClass = std::string(*tableClass);
     t.tableClassSince = now;
     changed = true;
   } else if (tableClass && t.tableClass.empty()) {
     t.tableClass = std::string(*tableClass);
-    t.tableClassSince = now;
   }
   t.deletionProtection = boolMember(d, "DeletionProtectionEnabled", t.deletionProtection);
   StreamSpec stream;
@@ -671,7 +731,7 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
         std::vector<IndexDesc> one;
         uint32_t next = t.nextIndexId;
         TableDesc probe = t;
-        if (!readIndexes(&arr, true, probe, defs, used, one, next, err)) return false;
+        if (!readIndexes(&arr, true, probe, extra, used, one, next, err)) return false;
         if (t.findIndex(one[0].name)) {
           err = validation("One or more parameter values were invalid: Index already exists: " + one[0].name);
           return false;
@@ -818,9 +878,7 @@ bool Service::tagResource(const Doc& d, Out& out, ApiError& err) {
   }
   if (!readTags(tags, t.tags, err)) return false;
   if (!publishSchema(*st, t, out, err)) return false;
-  out.w.StartObject();
-  out.w.EndObject();
-  return true;
+  return true;  // no output members: DynamoDB's answer is an empty body, not `{}`
 }
 
 bool Service::untagResource(const Doc& d, Out& out, ApiError& err) {
@@ -844,9 +902,7 @@ bool Service::untagResource(const Doc& d, Out& out, ApiError& err) {
     t.tags.erase(std::remove_if(t.tags.begin(), t.tags.end(), [&](auto& p) { return p.first == kk; }), t.tags.end());
   }
   if (!publishSchema(*st, t, out, err)) return false;
-  out.w.StartObject();
-  out.w.EndObject();
-  return true;
+  return true;  // no output members: DynamoDB's answer is an empty body, not `{}`
 }
 
 bool Service::listTagsOfResource(const Doc& d, Out& out, ApiError& err) {

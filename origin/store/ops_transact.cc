@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "common/parse_integer.h"
@@ -114,6 +115,33 @@ const rapidjson::Value* transactItems(const rapidjson::Value& d, ApiError& err) 
     return nullptr;
   }
   return items;
+}
+
+// TransactionCanceledException with one CancellationReasons entry per action, in order: `reasons[i]`
+// is "" (None), a code, or "Code:message"; `reasonItems[i]` the item's JSON for ALL_OLD.
+ApiError transactionCanceled(const std::vector<std::string>& reasons, const std::vector<std::string>& reasonItems) {
+  std::string codes, extra = "\"CancellationReasons\":[";
+  for (size_t i = 0; i < reasons.size(); ++i) {
+    std::string code = reasons[i].empty() ? "None" : reasons[i].substr(0, reasons[i].find(':'));
+    codes += (i ? ", " : "") + code;
+    extra += i ? "," : "";
+    rapidjson::StringBuffer sb;
+    JsonWriter w(sb);
+    w.StartObject();
+    kv(w, "Code", code);
+    if (code == "ConditionalCheckFailed") kv(w, "Message", "The conditional request failed");
+    if (code == "ValidationError" || code == "ProvisionedThroughputExceeded")
+      kv(w, "Message", reasons[i].substr(reasons[i].find(':') + 1));
+    w.EndObject();
+    std::string obj(sb.GetString(), sb.GetSize());
+    if (!reasonItems[i].empty()) obj.insert(obj.size() - 1, ",\"Item\":" + reasonItems[i]);
+    extra += obj;
+  }
+  extra += "]";
+  ApiError err = dynamoError("TransactionCanceledException",
+                             "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]");
+  err.extraJson = extra;
+  return err;
 }
 
 }  // namespace
@@ -307,6 +335,19 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
   }
 
   std::vector<Planned> plans;
+  // A key that does not fit its table's schema cancels the transaction with a ValidationError
+  // reason on that action (the first such action only; the others say None), where errors in the
+  // request itself are a ValidationException for the whole request.
+  std::optional<size_t> keyErrorAt;
+  std::string keyError;
+  auto keyFailed = [&](ApiError& e) {
+    if (!keyErrorAt) {
+      keyErrorAt = plans.size();
+      keyError = e.message;
+    }
+    e = ApiError{};
+  };
+  auto unusableKey = [&] { return std::string("\xff\xff invalid key ") + std::to_string(plans.size()); };
   for (const auto& ti : items->GetArray()) {
     static const std::pair<const char*, Planned::Kind> kinds[] = {
         {"Put", Planned::Kind::Put}, {"Delete", Planned::Kind::Delete},
@@ -343,8 +384,8 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
         return false;
       }
       auto k = encodeItemKey(*p.desc, *item, &err);
-      if (!k) return false;
-      p.key = *k;
+      if (!k) keyFailed(err);
+      p.key = k ? *k : unusableKey();
       p.item = std::move(*item);
     } else {
       auto keyMap = itemMember(*op, "Key", err);
@@ -354,8 +395,8 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
         return false;
       }
       auto k = encodeKeyMap(*p.desc, *keyMap, &err);
-      if (!k) return false;
-      p.key = *k;
+      if (!k) keyFailed(err);
+      p.key = k ? *k : unusableKey();
       p.item = std::move(*keyMap);
     }
     if (p.kind == Planned::Kind::Update) {
@@ -395,6 +436,12 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
         err = validation("Transaction request cannot include multiple operations on one item");
         return false;
       }
+  }
+  if (keyErrorAt) {
+    std::vector<std::string> reasons(plans.size()), reasonItems(plans.size());
+    reasons[*keyErrorAt] = "ValidationError:" + keyError;
+    err = transactionCanceled(reasons, reasonItems);
+    return false;
   }
   // The request's fingerprint for ClientRequestToken idempotency.
   std::string fingerprint;
@@ -474,27 +521,7 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
       if (cancelled) {
         for (size_t i = 0; i < plans.size(); ++i)
           if (admitted[i]) chargeCapacity(*plans[i].st, *plans[i].desc, kindOf(plans[i]), -kTransactEstimate);
-        std::string codes, extra = "\"CancellationReasons\":[";
-        for (size_t i = 0; i < plans.size(); ++i) {
-          std::string code = reasons[i].empty() ? "None" : reasons[i].substr(0, reasons[i].find(':'));
-          codes += (i ? ", " : "") + code;
-          extra += i ? "," : "";
-          rapidjson::StringBuffer sb;
-          JsonWriter w(sb);
-          w.StartObject();
-          kv(w, "Code", code);
-          if (code == "ConditionalCheckFailed") kv(w, "Message", "The conditional request failed");
-          if (code == "ValidationError" || code == "ProvisionedThroughputExceeded")
-            kv(w, "Message", reasons[i].substr(reasons[i].find(':') + 1));
-          w.EndObject();
-          std::string obj(sb.GetString(), sb.GetSize());
-          if (!reasonItems[i].empty()) obj.insert(obj.size() - 1, ",\"Item\":" + reasonItems[i]);
-          extra += obj;
-        }
-        extra += "]";
-        err = dynamoError("TransactionCanceledException",
-                          "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]");
-        err.extraJson = extra;
+        err = transactionCanceled(reasons, reasonItems);
         return false;
       }
       rocksdb::WriteBatch batch;

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "origin/store/json_out.h"
+#include "origin/store/model/attribute_name.h"
 #include "origin/store/store_metrics.h"
 
 namespace cdnlab::store {
@@ -92,6 +93,10 @@ bool readExpressionMaps(const rapidjson::Value& o, ExpressionMaps& maps, ApiErro
     for (const auto& m : n->GetObject()) {
       if (!m.value.IsString()) {
         err = coralError("SerializationException", "Unexpected value type in payload");
+        return false;
+      }
+      if (m.value.GetStringLength() > kMaxAttributeNameBytes) {
+        err = validation(kAttributeNameTooLarge);
         return false;
       }
       // An empty name is no name: a path that uses the placeholder reports it as not defined.

@@ -3,6 +3,7 @@
 
 #include <rocksdb/iterator.h>
 
+#include <cctype>
 #include <chrono>
 #include <optional>
 #include <unordered_map>
@@ -15,6 +16,16 @@
 #include "origin/store/validate/shape.h"
 
 namespace cdnlab::store {
+
+// A Host header value fit to be echoed back: a host name or address and an optional port, no more
+// than DNS's 253 characters plus a port.
+bool isPlausibleHost(std::string_view host) {
+  if (host.empty() || host.size() > 260) return false;
+  for (char c : host)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']'))
+      return false;
+  return true;
+}
 
 // Per-thread memory for a request's DOM (see handleRequest): a GetItem or UpdateItem takes ~2 KiB.
 constexpr size_t kParseArenaBytes = 32 << 10;
@@ -148,6 +159,16 @@ ApiResponse Service::handleRequest(std::string_view target, std::string_view bod
   out.sb.Reserve(kAnswerReserveBytes);
   ApiError err;
   if (!validate::checkRequestShape(shapeName, doc, err)) return fail(err);
+  // DescribeEndpoints names the endpoint the client reached, as DynamoDB names its own regional
+  // endpoint: an SDK with endpoint discovery then keeps sending its requests here. Without a
+  // usable Host header it names the regional endpoint (Service::describeEndpoints).
+  if (op == &Service::describeEndpoints && headers) {
+    if (auto host = headers("host"); host && isPlausibleHost(*host)) {
+      ApiResponse r;
+      r.body = R"({"Endpoints":[{"Address":")" + *host + R"(","CachePeriodInMinutes":1440}]})";
+      return r;
+    }
+  }
   if (!(this->*op)(doc, out, err)) return fail(err);
   ApiResponse r;
   r.body.assign(out.sb.GetString(), out.sb.GetSize());

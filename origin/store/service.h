@@ -64,6 +64,9 @@ struct ServiceOptions {
 // nullopt when absent (SigV4's form, see sigv4.h).
 using HeaderLookup = SignedHeaderLookup;
 
+// Whether a Host header value can be named back to the client (health check, DescribeEndpoints).
+bool isPlausibleHost(std::string_view host);
+
 struct ReadSpec;  // one Query / Scan page (ops_query.cc)
 
 class Service {

@@ -307,25 +307,33 @@ Result<TableDesc> decodeTable(std::string_view json) {
   return t;
 }
 
-void writeTableDescription(const TableDesc& t, const TableStats* stats, std::string_view status, double now,
-                           const std::string& region, JsonWriter& w) {
+namespace {
+
+void writeDescription(const TableDesc& t, const TableStats* stats, std::string_view status, double now,
+                      const std::string& region, bool withSchema, JsonWriter& w) {
   const std::string arn = tableArn(region, t.name);
   w.StartObject();
-  key(w, "AttributeDefinitions");
-  w.StartArray();
-  for (const auto& [n, ty] : t.attributeDefinitions) {
-    w.StartObject();
-    kv(w, "AttributeName", n);
-    kv(w, "AttributeType", typeName(ty));
-    w.EndObject();
+  if (withSchema) {
+    key(w, "AttributeDefinitions");
+    w.StartArray();
+    for (const auto& [n, ty] : t.attributeDefinitions) {
+      w.StartObject();
+      kv(w, "AttributeName", n);
+      kv(w, "AttributeType", typeName(ty));
+      w.EndObject();
+    }
+    w.EndArray();
   }
-  w.EndArray();
   kv(w, "TableName", t.name);
-  key(w, "KeySchema");
-  writeKeySchema(t.key, w);
+  if (withSchema) {
+    key(w, "KeySchema");
+    writeKeySchema(t.key, w);
+  }
   kv(w, "TableStatus", status);
-  key(w, "CreationDateTime");
-  w.Double(t.creationTime);
+  if (withSchema) {
+    key(w, "CreationDateTime");
+    w.Double(t.creationTime);
+  }
   key(w, "ProvisionedThroughput");
   writeThroughput(t.readCapacity, t.writeCapacity, t.throughputHistory, now, w);
   key(w, "TableSizeBytes");
@@ -348,8 +356,10 @@ void writeTableDescription(const TableDesc& t, const TableStats* stats, std::str
     key(w, "TableClassSummary");
     w.StartObject();
     kv(w, "TableClass", t.tableClass);
-    key(w, "LastUpdateDateTime");
-    w.Double(t.tableClassSince);
+    if (t.tableClassSince > 0) {
+      key(w, "LastUpdateDateTime");
+      w.Double(t.tableClassSince);
+    }
     w.EndObject();
   }
   key(w, "DeletionProtectionEnabled");
@@ -367,6 +377,7 @@ void writeTableDescription(const TableDesc& t, const TableStats* stats, std::str
     kv(w, "LatestStreamArn", arn + "/stream/" + t.streamLabel);
   }
   for (bool global : {false, true}) {
+    if (!withSchema) break;
     bool any = false;
     for (const auto& i : t.indexes) any = any || i.global == global;
     if (!any) continue;
@@ -408,6 +419,18 @@ void writeTableDescription(const TableDesc& t, const TableStats* stats, std::str
     w.EndArray();
   }
   w.EndObject();
+}
+
+}  // namespace
+
+void writeTableDescription(const TableDesc& t, const TableStats* stats, std::string_view status, double now,
+                           const std::string& region, JsonWriter& w) {
+  writeDescription(t, stats, status, now, region, true, w);
+}
+
+void writeDeletedTableDescription(const TableDesc& t, const TableStats* stats, double now, const std::string& region,
+                                  JsonWriter& w) {
+  writeDescription(t, stats, "DELETING", now, region, false, w);
 }
 
 std::string streamArn(const std::string& region, const TableDesc& t) {

@@ -106,6 +106,10 @@ Result<TableDesc> decodeTable(std::string_view json);
 // `nowSeconds` dates NumberOfDecreasesToday.
 void writeTableDescription(const TableDesc& t, const TableStats* stats, std::string_view status, double nowSeconds,
                            const std::string& region, JsonWriter& w);
+// DeleteTable's TableDescription: AWS leaves out the schema (AttributeDefinitions, KeySchema, the
+// indexes) and CreationDateTime, and keeps the rest.
+void writeDeletedTableDescription(const TableDesc& t, const TableStats* stats, double nowSeconds,
+                                  const std::string& region, JsonWriter& w);
 
 // A KeySchema array ([{AttributeName, KeyType: HASH}, {.., RANGE}]), as DescribeTable and
 // DescribeStream answer it.

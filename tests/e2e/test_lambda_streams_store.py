@@ -136,6 +136,25 @@ class LambdaStreamsOnStore(unittest.TestCase):
         self.batches("Orders", lambda b: "user#2" in sum((keys_of(x) for x in b), []))
         self.lam.delete_event_source_mapping(UUID=m["UUID"])
 
+    def test_ttl_deletions_filtered_by_user_identity(self):
+        # AWS's pattern for TTL deletions (Lambda developer guide, filtering DynamoDB events): the
+        # event names the service that deleted the item as userIdentity {type, principalId}, while
+        # the Streams API's GetRecords spells the same members PrincipalId / Type.
+        arn = self.table("Sessions")
+        self.ddb.update_time_to_live(TableName="Sessions",
+                                     TimeToLiveSpecification={"AttributeName": "exp", "Enabled": True})
+        self.put("Sessions", "s#old", exp={"N": str(int(time.time()) - 60)})
+        self.put("Sessions", "s#user")
+        self.ddb.delete_item(TableName="Sessions", Key={"pk": {"S": "s#user"}})        # a user's REMOVE
+        pattern = {"userIdentity": {"type": ["Service"], "principalId": ["dynamodb.amazonaws.com"]}}
+        m = self.lam.create_event_source_mapping(FunctionName="rec", EventSourceArn=arn, StartingPosition="TRIM_HORIZON",
+                                                 FilterCriteria={"Filters": [{"Pattern": json.dumps(pattern)}]})
+        got = self.batches("Sessions", lambda b: any(keys_of(x) for x in b))
+        records = [r for b in got for r in b["records"]]
+        self.assertEqual([(r["eventName"], r["dynamodb"]["Keys"]["pk"]["S"]) for r in records], [("REMOVE", "s#old")])
+        self.assertEqual(records[0]["userIdentity"], {"type": "Service", "principalId": "dynamodb.amazonaws.com"})
+        self.lam.delete_event_source_mapping(UUID=m["UUID"])
+
     def test_malformed_filter_is_refused(self):
         arn = self.table("Refused")
         for pattern, where in (('{"eventName":"INSERT"}', "$.eventName"),

@@ -146,7 +146,12 @@ class StoreDurability(unittest.TestCase):
             conn.request("GET", "/")
             r = conn.getresponse()
             self.assertEqual(r.status, 200)
-            self.assertTrue(r.read().decode().startswith("healthy: dynamodb."))
+            # DynamoDB's health line names the endpoint reached (here the Host header http.client sent).
+            self.assertEqual(r.read().decode().strip(), "healthy: %s:%d" % tuple(addr))
+            conn.request("GET", "/health")
+            r = conn.getresponse()
+            r.read()
+            self.assertEqual(r.status, 400)  # only "/" is the health check
             conn.request("POST", "/", body="{}", headers={"X-Amz-Target": TARGET + "DescribeTable",
                                                           "Content-Type": "application/x-amz-json-1.0"})
             r = conn.getresponse()

@@ -33,7 +33,7 @@ std::vector<Token> tokenize(std::string_view text) {
       continue;
     }
     size_t start = i;
-    if (isAlpha(c) || c == '_') {
+    if (isAlpha(c)) {  // a name starts with a letter: "_a" is a syntax error on "_", as in DynamoDB
       while (i < text.size() && isWordChar(text[i])) ++i;
       push(Token::Kind::Ident, start, i);
       continue;

@@ -409,6 +409,16 @@ std::unique_ptr<ast::Node> Parser::parsePrimary(int depth) {
     if (failed()) return node;
     const ast::Operand& low = node->operands[1];
     const ast::Operand& high = node->operands[2];
+    // BETWEEN orders its operands: a constant that is not a String, Number or Binary is refused, as
+    // for < and >.
+    for (const auto& o : node->operands) {
+      if (o.kind == ast::Operand::Kind::Value && !o.value.is(ValueType::S) && !o.value.is(ValueType::N) &&
+          !o.value.is(ValueType::B)) {
+        problem(Problem::Type, "Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: " +
+                                   std::string(typeName(o.value.type())));
+        return node;
+      }
+    }
     if (low.kind == ast::Operand::Kind::Value && high.kind == ast::Operand::Kind::Value) {
       if (low.value.type() != high.value.type()) {
         problem(Problem::Type, "The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: " +
@@ -702,6 +712,10 @@ ast::UpdateValue Parser::parseSetTerm(int depth) {
         }
         v.kind = ast::UpdateValue::Kind::IfNotExists;
       } else {
+        // DynamoDB refuses list_append as the first operand of list_append (seen on AWS by ScyllaDB
+        // Alternator's tests; if_not_exists there is fine, and a list_append second operand is taken).
+        if (args[0].kind == ast::UpdateValue::Kind::ListAppend)
+          problem(Problem::Type, "The function is not allowed to be used this way in an expression; function: list_append");
         for (const auto& a : args) {
           if (a.kind == ast::UpdateValue::Kind::Value && !a.value.is(ValueType::L)) {
             problem(Problem::Type, "Incorrect operand type for operator or function; operator or function: list_append, operand type: " +

@@ -3,6 +3,7 @@
 
 #include <rapidjson/error/en.h>
 
+#include "origin/store/model/attribute_name.h"
 #include "origin/store/model/base64.h"
 #include "origin/store/model/json_depth.h"
 #include "origin/store/model/json_string.h"
@@ -138,6 +139,7 @@ Result<AttributeMap> parseMapAt(const rapidjson::Value& json, int depth) {
   if (!json.IsObject()) return serialization("Unexpected value type in payload: expected a map of attribute values");
   AttributeMap map;
   for (const auto& member : json.GetObject()) {
+    if (member.name.GetStringLength() > kMaxAttributeNameBytes) return validation(kAttributeNameTooLarge);
     auto value = parseValueAt(member.value, depth);
     if (!value) return value.error();
     // A repeated JSON key: the last one wins, as in the JSON deserializers the SDKs talk to.

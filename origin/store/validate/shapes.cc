@@ -220,11 +220,7 @@ const char* requestShapesJson() {
    "$ref": "Tags"
   },
   "TableClass": {
-   "type": "String",
-   "enum": [
-    "STANDARD",
-    "STANDARD_INFREQUENT_ACCESS"
-   ]
+   "type": "String"
   },
   "DeletionProtectionEnabled": {
    "type": "Boolean"
@@ -796,11 +792,7 @@ const char* requestShapesJson() {
    "$ref": "StreamSpecification"
   },
   "TableClass": {
-   "type": "String",
-   "enum": [
-    "STANDARD",
-    "STANDARD_INFREQUENT_ACCESS"
-   ]
+   "type": "String"
   },
   "DeletionProtectionEnabled": {
    "type": "Boolean"

@@ -126,8 +126,8 @@ TEST_F(ServiceStreams, TtlDeletionIsAServiceDeletionAndRecordsSurviveARestart) {
   ASSERT_EQ(r["Records"].Size(), 2u) << r.body;
   const auto& del = r["Records"][1];
   EXPECT_STREQ(del["eventName"].GetString(), "REMOVE");
-  EXPECT_STREQ(del["userIdentity"]["type"].GetString(), "Service");
-  EXPECT_STREQ(del["userIdentity"]["principalId"].GetString(), "dynamodb.amazonaws.com");
+  EXPECT_STREQ(del["userIdentity"]["Type"].GetString(), "Service");
+  EXPECT_STREQ(del["userIdentity"]["PrincipalId"].GetString(), "dynamodb.amazonaws.com");
   EXPECT_EQ(json(del["dynamodb"]["OldImage"]), R"({"exp":{"N":"100"},"pk":{"S":"t"}})");
   // Sequence numbers keep counting after the restart.
   std::string before = del["dynamodb"]["SequenceNumber"].GetString();

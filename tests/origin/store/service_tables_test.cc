@@ -131,7 +131,8 @@ TEST_F(ServiceTables, TableClassAndDeletionProtection) {
   const auto& t = c["TableDescription"];
   EXPECT_TRUE(t["DeletionProtectionEnabled"].GetBool());
   EXPECT_STREQ(t["TableClassSummary"]["TableClass"].GetString(), "STANDARD_INFREQUENT_ACCESS");
-  EXPECT_EQ(t["TableClassSummary"]["LastUpdateDateTime"].GetDouble(), 1704067200.0);
+  // LastUpdateDateTime dates an UpdateTable that changed the class, not the creation.
+  EXPECT_FALSE(t["TableClassSummary"].HasMember("LastUpdateDateTime"));
 
   Reply refused = call("DeleteTable", R"({"TableName":"Prot"})");
   EXPECT_EQ(refused.type(), "ValidationException");
@@ -146,6 +147,11 @@ TEST_F(ServiceTables, TableClassAndDeletionProtection) {
   EXPECT_FALSE(u["TableDescription"]["DeletionProtectionEnabled"].GetBool());
   Reply bad = call("UpdateTable", R"({"TableName":"Prot","TableClass":"GLACIER"})");
   EXPECT_EQ(bad.type(), "ValidationException");
+  EXPECT_EQ(bad.message(),
+            "Invalid table-class parameter provided. Please try again with a valid table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS].");
+  Reply lower = call("CreateTable", R"({"TableName":"Low","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST","TableClass":"standard"})");
+  EXPECT_EQ(lower.message(), bad.message());  // case-sensitive, and checked before the table is made
+  EXPECT_EQ(call("DescribeTable", R"({"TableName":"Low"})").type(), "ResourceNotFoundException");
   EXPECT_EQ(call("CreateTable", R"({"TableName":"Qqq","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST","DeletionProtectionEnabled":"maybe"})")
                 .type(),
             "SerializationException");
