@@ -45,12 +45,13 @@ class LeanCache {
     const bool admitted = policy_->admit(a);
     if (!policy_->dropped().empty()) settle();
     if (admitted && a.size <= capacity_) {
-      while (used_ + a.size > capacity_) {
+      while (used_ - policy_->uncountedBytes() + a.size > capacity_ || policy_->evictionPending()) {
         auto v = policy_->victim();
         if (!v) break;  // the newcomer loses (GDSF): onInsert drops it again
         resident_[*v] = 0;
         used_ -= charged_[*v];
         policy_->onRemove(*v, RemoveCause::Size);
+        if (!policy_->dropped().empty()) settle();
       }
       resident_[obj] = 1;
       charged_[obj] = uint32_t(a.size);

@@ -78,19 +78,20 @@ Result<SimResult> simulate(const Trace& trace, const SimJob& job, std::atomic<ui
       const bool admitted = policy.admit(a);
       if (!policy.dropped().empty()) settle();  // admission may evict (LIRS)
       if (admitted && size <= cap) {
-        while (used + size > cap) {
+        while (used - policy.uncountedBytes() + size > cap || policy.evictionPending()) {
           auto v = policy.victim();
           if (!v) break;  // the newcomer loses (GDSF): onInsert drops it again
           resident[*v] = 0;
           used -= charged[*v];
           policy.onRemove(*v, RemoveCause::Size);
+          if (!policy.dropped().empty()) settle();  // W-TinyLFU's main may make room for a promoted object
         }
         resident[q.obj] = 1;
         charged[q.obj] = uint32_t(size);
         used += size;
         policy.onInsert(q.obj, a);
         if (!policy.dropped().empty()) settle();
-        if (used > cap) return Error{0, job.policy + ": " + std::to_string(used) + " in use over a capacity of " + std::to_string(cap)};
+        if (used - policy.uncountedBytes() > cap) return Error{0, job.policy + ": " + std::to_string(used) + " in use over a capacity of " + std::to_string(cap)};
       }
     }
     if (progress && (i & 0xffff) == 0xffff) progress->fetch_add(0x10000, std::memory_order_relaxed);

@@ -85,6 +85,17 @@ class Policy {
   // admission, SLRU demoting out of its last segment on a hit, 2Q's main LRU making room on a
   // ghost hit, S3-FIFO declining an object the size of its small queue). The caller removes them from its index and clears the list.
   std::vector<ItemId>& dropped() { return dropped_; }
+  // Bytes of resident items that the caller charged but the policy does not count against the
+  // capacity (negative: it counts more). The simulator evicts while charged - uncountedBytes()
+  // + the newcomer exceeds the capacity, as libCacheSim compares its own count. Only LIRS
+  // differs (libCacheSim's LIRS.c forgets a block it keeps, and counts a returning ghost at its
+  // remembered size); the live store counts what it holds.
+  virtual int64_t uncountedBytes() const { return 0; }
+  // True while the policy's eviction round is not over, even if the newcomer would fit now:
+  // libCacheSim's W-TinyLFU evicts until an object leaves its window (a window object moved
+  // into main in place of main's victim does not end the round). The simulator then asks for
+  // another victim(); the live store stops when the newcomer fits.
+  virtual bool evictionPending() const { return false; }
 
  protected:
   void drop(ItemId id) { dropped_.push_back(id); }

@@ -68,6 +68,11 @@ const HandWorkedCase kHandWorked[] = {
      "evicted and f enters main. d: g (3) loses to f (4). f hit. misses: a..k (11), f, g, x, y, z, "
      "w, d"},
     {"aaaa", "wtinylfu", 50, 4, "the default 1 % window of a cache under 100 objects is empty: nothing is admitted"},
+    {"nidhdefkbbgmglfmkmjdelbjjbacn", "wtinylfu:window=0.5", 11, 16,
+     "window 5, main 6 (segments 1 and 4). libCacheSim's WTinyLFU_evict goes on after a window "
+     "object wins main's victim's place: it compares the next window tail too, until one leaves "
+     "the window, so a miss can evict two objects. Its count for these ids (the sketch hashes "
+     "them); stopping as soon as the newcomer fits gives 15"},
     {"aabcba", "gdsf", 2, 4,
      "unit sizes: priority = L + 1e6 x frequency, ties to the older request; a newcomer is "
      "inserted first and competes for its place (libCacheSim's GDSF_get). a = 1e6, hit: 2e6 (t1). "
@@ -89,6 +94,15 @@ const HandWorkedCase kHandWorked[] = {
      "b the HIR. misses a b c d e d e b"},
     {"abcdaedceb", "lru", 4, 6, "LRU on the same requests"},
     {"abcdaed", "lirs:hir=0.5", 4, 5, "a larger HIR share (two resident HIR blocks): d and e both stay, no miss on d"},
+    {"abcddaa", "lirs", 4, 4,
+     "libCacheSim's hit_RD_HIRinQ quirk: a b c LIR, d a resident HIR. d hit: d LIR, S's bottom a "
+     "demoted to Q. a (only in Q) hit: the LIR share is full, so S's bottom b is demoted into Q, "
+     "which evicts Q's one block, a itself; a still goes on top of S as a resident HIR, uncounted. "
+     "a again: a hit (it becomes LIR and is counted). misses a b c d (a miss on the last a if the "
+     "evicted block left the cache)"},
+    {"abcddaaefgh", "lirs", 4, 8,
+     "as above, then the counts stay exact: a's bytes were uncounted until its second hit, so e "
+     "(a new HIR) evicts only Q's b; f, g, h each evict the HIR before them. misses a b c d e f g h"},
     {"abcab", "belady", 2, 4, "c evicts b (next use 4, farther than a at 3); b misses"},
     {"abcab", "lru", 2, 5, "LRU evicts a for c, b for a, c for b"},
 };

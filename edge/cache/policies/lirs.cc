@@ -23,8 +23,11 @@
 // - A hit on an HIR block that is only in Q demotes an LIR block when the LIR share is full
 //   (the paper does not), and objects larger than the HIR share are never admitted.
 // - When that demotion evicts the very block being hit (a Q of one object), libCacheSim keeps
-//   it as a resident HIR in S without counting its bytes. Here it leaves the store and its
-//   next request is a miss (libCacheSim: a hit); the stacks stay the same (docs/sim.md).
+//   it as a resident HIR in S without counting its bytes: its next request is a hit that makes
+//   it LIR (and counts it again), unless pruning drops it from S's bottom first.
+// - A ghost that comes back is counted at the size its ghost remembers, not the request's.
+// The bytes the simulator charged for resident blocks but this policy does not count are
+// reported by uncountedBytes(), so the simulator evicts exactly when libCacheSim does.
 //
 // The live store reuses ids, so the stacks hold nodes keyed by the object's key hash; a
 // resident node knows its store id. All evictions happen in admit() / onHit() and are
@@ -50,6 +53,9 @@ struct Node {
   uint64_t key = 0;
   uint64_t size = 0;
   ItemId item = kNoItem;  // the store's id while the store holds the object
+  uint64_t charged = 0;   // the size the store charged for it
+  int64_t skew = 0;       // charged minus the bytes counted here (in skew_)
+  bool uncounted = false; // resident but not counted (libCacheSim's hit_RD_HIRinQ quirk)
   bool inS = false, inQ = false, inNh = false;
   bool lir = false;        // S's status of the block
   bool sResident = false;  // S's residency flag (false: a ghost)
@@ -62,6 +68,7 @@ class LirsPolicy final : public Policy {
         hirLimit_(std::max<uint64_t>(1, uint64_t(hirShare * double(capacity)))),
         lirLimit_(capacity >= hirLimit_ ? capacity - hirLimit_ : 0) {}
   std::string_view name() const override { return "lirs"; }
+  int64_t uncountedBytes() const override { return skew_; }
 
   bool admit(const Access& a) override {
     pending_ = kNoNode;
@@ -102,6 +109,8 @@ class LirsPolicy final : public Policy {
     pending_ = kNoNode;
     pendingNew_ = false;
     nodes_[n].item = id;
+    nodes_[n].charged = a.size;
+    recount(n);
     itemNode_[id] = n;
     limitStack();
   }
@@ -116,7 +125,9 @@ class LirsPolicy final : public Policy {
       hirInSBecomesLir(n);
     } else if (x.inQ) {
       pinned_ = n;
+      hitInQ_ = true;
       while (lirBytes_ + x.size > lirLimit_ && !s_.empty()) demoteLir();
+      hitInQ_ = false;
       pinned_ = kNoNode;
       pushS(n, false);
     }
@@ -128,6 +139,8 @@ class LirsPolicy final : public Policy {
     itemNode_[id] = kNoNode;
     Node& x = nodes_[n];
     x.item = kNoItem;
+    x.uncounted = false;
+    recount(n);
     if (cause == RemoveCause::Size && x.inQ) {
       evictFromQ(n);  // an HIR eviction: a block still in S stays as a ghost
       return;
@@ -206,6 +219,8 @@ class LirsPolicy final : public Policy {
     pinned_ = kNoNode;
     x.lir = true;
     lirBytes_ += x.size;
+    x.uncounted = false;
+    recount(n);
   }
 
   // libCacheSim's evictLIR: S's bottom leaves S; it stays cached as an HIR block in Q when it
@@ -231,10 +246,16 @@ class LirsPolicy final : public Policy {
     prune();
   }
 
-  // libCacheSim's evictHIR: Q's LRU block leaves the cache.
+  // libCacheSim's evictHIR: Q's LRU block leaves the cache, except the block whose hit is
+  // being served (hit_RD_HIRinQ): it goes on into S, uncounted.
   void evictHir() {
     NodeId t = q_.back();
-    leaveStore(t);
+    if (hitInQ_ && t == pinned_ && nodes_[t].item != kNoItem) {
+      nodes_[t].uncounted = true;
+      recount(t);
+    } else {
+      leaveStore(t);
+    }
     evictFromQ(t);
   }
 
@@ -327,6 +348,15 @@ class LirsPolicy final : public Policy {
     drop(x.item);
     itemNode_[x.item] = kNoNode;
     x.item = kNoItem;
+    x.uncounted = false;
+    recount(n);
+  }
+  // Keeps skew_ = the sum over resident blocks of (charged - counted).
+  void recount(NodeId n) {
+    Node& x = nodes_[n];
+    skew_ -= x.skew;
+    x.skew = x.item == kNoItem ? 0 : int64_t(x.charged) - (x.uncounted ? 0 : int64_t(x.size));
+    skew_ += x.skew;
   }
 
   NodeId newNode(uint64_t key, uint64_t size) {
@@ -354,6 +384,8 @@ class LirsPolicy final : public Policy {
 
   uint64_t cap_, hirLimit_, lirLimit_;
   uint64_t lirBytes_ = 0, hirBytes_ = 0, sBytes_ = 0;
+  int64_t skew_ = 0;
+  bool hitInQ_ = false;       // onHit serving a block found only in Q
   NodeId pinned_ = kNoNode;   // the block a hit / admission works on: not freed meanwhile
   NodeId pending_ = kNoNode;  // admit() -> onInsert(): the ghost being readmitted
   bool pendingNew_ = false;   // admit() -> onInsert(): a block in no stack

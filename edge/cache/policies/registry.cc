@@ -28,7 +28,7 @@ const std::vector<PolicyInfo>& policies() {
       {"gdsf", "Greedy-Dual-Size-Frequency: evict the lowest L + frequency / size", "", false, true, &makeGdsfPolicy},
       {"belady", "offline optimal for unit sizes: evict the farthest next access", "", true, false, &makeBeladyPolicy},
       {"belady-size", "offline, size-aware: evict the largest next-access distance x size (sampled)",
-       "samples=128", true, false, &makeBeladySizePolicy},
+       "samples=128, seed=1804289383 (of the random draws)", true, false, &makeBeladySizePolicy},
   };
   return kTable;
 }

@@ -12,8 +12,9 @@
 //                    w = window's tail
 //                    main has room for w: move w into main, sketch.add(w), continue
 //                    m = main's victim; promote = sketch(w) > sketch(m); sketch.add(w)
-//                    promote: evict m, then move w into main; return m
-//                    else: return w
+//                    promote: evict m, then move w into main; return m, and the round
+//                             goes on (evictionPending) even if the newcomer fits now
+//                    else: return w (the round ends)
 //
 // Einziger, Friedman, Manes, "TinyLFU: a highly efficient cache admission policy", ACM ToS
 // 13(4), 2017; Caffeine (github.com/ben-manes/caffeine). Structure and defaults as libCacheSim's
@@ -44,6 +45,7 @@ class WTinyLfuPolicy final : public Policy {
         sketch_(uint64_t(mainCap_), 0.001),
         decayEvery_(uint64_t(32 * mainCap_)) {}
   std::string_view name() const override { return "wtinylfu"; }
+  bool evictionPending() const override { return roundOpen_; }
   bool admit(const Access& a) override { return int64_t(a.size) <= windowCap_ && main_.admit(a); }
   void onInsert(ItemId id, const Access& a) override {
     key_[id] = a.key;
@@ -82,6 +84,7 @@ class WTinyLfuPolicy final : public Policy {
   }
   std::optional<ItemId> victim() override {
     pending_ = IdList::kNone;
+    roundOpen_ = false;
     while (!window_.empty()) {
       ItemId w = window_.back();
       const uint64_t wk = key_[w];
@@ -96,6 +99,7 @@ class WTinyLfuPolicy final : public Policy {
       sketch_.add(wk);  // after the comparison, as libCacheSim
       if (promote) {
         pending_ = w;  // enters main once m is gone (onRemove)
+        roundOpen_ = true;  // libCacheSim's WTinyLFU_evict loops on until a window object leaves
         return m;
       }
       return w;
@@ -122,6 +126,7 @@ class WTinyLfuPolicy final : public Policy {
   FrequencySketch sketch_;
   uint64_t decayEvery_, mainHits_ = 0;
   ItemId pending_ = IdList::kNone;
+  bool roundOpen_ = false;
   PerItem<uint8_t> inWindow_;
   PerItem<uint64_t> key_, size_;
 };
