@@ -21,6 +21,10 @@ bool Service::batchGetItem(const Doc& d, Out& out, ApiError& err) {
     err = validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
     return false;
   }
+  if (req->ObjectEmpty()) {
+    err = validation("The requestItems parameter is required for BatchGetItem");
+    return false;
+  }
   CapacityMode cap;
   if (!readCapacityMode(d, cap, err)) return false;
   struct TableRead {

@@ -171,7 +171,7 @@ bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
     }
   }
   if (total == 0) {
-    err = validation("1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    err = validation("The requestItems parameter is required for BatchWriteItem");
     return false;
   }
   // Every request's values and sizes are checked before any table is looked up, as DynamoDB does.

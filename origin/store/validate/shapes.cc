@@ -23,7 +23,6 @@ const char* requestShapesJson() {
   "RequestItems": {
    "type": "Map<KeysAndAttributes>",
    "notNull": true,
-   "lengthGreaterThanOrEqual": 1,
    "keys": {
     "lengthLessThanOrEqual": 255,
     "lengthGreaterThanOrEqual": 3,
@@ -79,7 +78,6 @@ const char* requestShapesJson() {
   "RequestItems": {
    "type": "Map<java.util.List<com.amazonaws.dynamodb.v20120810.WriteRequest>>",
    "notNull": true,
-   "lengthGreaterThanOrEqual": 1,
    "keys": {
     "lengthLessThanOrEqual": 255,
     "lengthGreaterThanOrEqual": 3,

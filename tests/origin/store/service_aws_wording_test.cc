@@ -136,6 +136,14 @@ TEST_F(ServiceAwsWording, BatchWriteItemRequestChecks) {
                    "The provided key element does not match the schema");
 }
 
+// DynamoDB answers an empty RequestItems with its own message, not a length violation of the map
+// (and a batch with no tables must not succeed as an empty batch).
+TEST_F(ServiceAwsWording, EmptyRequestItemsIsAMissingParameter) {
+  createHashRange();
+  expectValidation(call("BatchGetItem", R"({"RequestItems":{}})"), "The requestItems parameter is required for BatchGetItem");
+  expectValidation(call("BatchWriteItem", R"({"RequestItems":{}})"), "The requestItems parameter is required for BatchWriteItem");
+}
+
 TEST_F(ServiceAwsWording, LegacyAddOfAnotherTypeIsATypeMismatch) {
   createHashRange();
   ok("PutItem", R"({"TableName":"Tbl","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"ss":{"SS":["x"]}}})");
