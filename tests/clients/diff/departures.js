@@ -12,8 +12,9 @@ const departures = [
   { match: /^GetItem projection "l\[100000000000\]"$/,
     why: 'A list index beyond 2^31 is a syntax error in DynamoDB (the index is an int); dynalite accepts it.' },
 
-  { match: /^Batch(Get|Write)Item empty$/,
-    why: 'An empty RequestItems: DynamoDB answers "The requestItems parameter is required for BatchGetItem" (BatchWriteItem likewise); dynalite reports the map\'s minimum length ("Value \'{}\' at \'requestItems\' ... greater than or equal to 1"), the older wording.' },
+  { match: /^Batch(Get|Write)Item (empty|(alone|fixture|missing) RequestItems:minLength|every member wrong)$/,
+    diff: /Value '\{\}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1/,
+    why: 'An empty RequestItems: DynamoDB answers "The requestItems parameter is required for BatchGetItem" (BatchWriteItem likewise); dynalite reports the map\'s minimum length ("Value \'{}\' at \'requestItems\' ... greater than or equal to 1"), the older wording, and counts it among the other constraint errors.' },
 
   // ---- checks dynalite lacks (DynamoDB documents them)
   { match: /^DeleteItem ReturnValues (ALL_NEW|UPDATED_OLD|UPDATED_NEW)$/,
