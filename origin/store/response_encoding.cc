@@ -3,35 +3,23 @@
 
 #include <libdeflate.h>
 
-#include <cctype>
 #include <cstdlib>
 #include <memory>
 
+#include "common/http/message.h"
+
 namespace cdnlab::store {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool equalsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
 
 // The q of one entry's parameters ("q=0.5", " q = 0.5", "nq=1" ignored): the first q counts.
 double qualityOf(std::string_view params) {
   while (!params.empty()) {
     size_t semi = params.find(';');
-    std::string_view p = trim(params.substr(0, semi));
+    std::string_view p = http::trimOws(params.substr(0, semi));
     params = semi == std::string_view::npos ? std::string_view() : params.substr(semi + 1);
     size_t eq = p.find('=');
-    if (eq == std::string_view::npos || !equalsNoCase(trim(p.substr(0, eq)), "q")) continue;
-    std::string v(trim(p.substr(eq + 1)));
+    if (eq == std::string_view::npos || !http::equalsIgnoreCase(http::trimOws(p.substr(0, eq)), "q")) continue;
+    std::string v(http::trimOws(p.substr(eq + 1)));
     if (v.empty() || v.size() > 32) return 1;
     char* end = nullptr;
     double q = std::strtod(v.c_str(), &end);
@@ -56,9 +44,9 @@ std::optional<std::string_view> chooseContentCoding(std::string_view header) {
     std::string_view entry = header.substr(0, comma);
     header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
     size_t semi = entry.find(';');
-    std::string_view token = trim(entry.substr(0, semi));
+    std::string_view token = http::trimOws(entry.substr(0, semi));
     double q = qualityOf(semi == std::string_view::npos ? std::string_view() : entry.substr(semi + 1));
-    Offer* o = equalsNoCase(token, "gzip") ? &gzip : equalsNoCase(token, "deflate") ? &deflate
+    Offer* o = http::equalsIgnoreCase(token, "gzip") ? &gzip : http::equalsIgnoreCase(token, "deflate") ? &deflate
                                                     : token == "*" ? &star : nullptr;
     ++position;
     if (!o) continue;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <initializer_list>
 #include <string>
 
 #include "tests/sim/sim_test_util.h"
@@ -72,11 +73,24 @@ TEST(LibCacheSimFigures, ByteModeMissesAndMissBytes) {
   }
 }
 
-}  // namespace
-}  // namespace cdnlab::sim
-
-namespace cdnlab::sim {
-namespace {
+// One policy's misses (and, in byte mode, miss bytes) at each capacity, on the CloudPhysics
+// sample, as libCacheSim's sources built and run as cachesim does gave them.
+struct Figure {
+  SizeMode mode;
+  uint64_t capacity, misses, missBytes;
+};
+void expectFigures(const std::string& policy, std::initializer_list<Figure> figures) {
+  auto trace = loadTrace(testing::dataPath("cloudPhysicsIO.oracleGeneral.bin.zst"), TraceFormat{});
+  ASSERT_TRUE(trace.ok()) << trace.error().message;
+  for (const Figure& f : figures) {
+    auto r = simulate(*trace, SimJob{policy, f.capacity, f.mode, ""});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->misses, f.misses) << policy << " at " << f.capacity;
+    if (f.mode == SizeMode::Bytes) {
+      EXPECT_EQ(r->missBytes, f.missBytes) << policy << " at " << f.capacity;
+    }
+  }
+}
 
 // belady-size draws its victims at random, as libCacheSim's BeladySize.c: the same hash table,
 // generator and seed give the same draws. Figures of libCacheSim's sources built and run as
@@ -84,56 +98,22 @@ namespace {
 // one size per run, so that the generator's seed is glibc's first rand() (bench/RESULTS.md,
 // "libCacheSim side by side").
 TEST(LibCacheSimFigures, BeladySizeDrawsAsLibCacheSim) {
-  auto trace = loadTrace(testing::dataPath("cloudPhysicsIO.oracleGeneral.bin.zst"), TraceFormat{});
-  ASSERT_TRUE(trace.ok()) << trace.error().message;
-  struct Case {
-    SizeMode mode;
-    uint64_t capacity, misses, missBytes;
-  };
-  const Case cases[] = {
+  expectFigures("belady-size", {
       {SizeMode::Objects, 48, 96554, 0},           {SizeMode::Objects, 489, 90346, 0},
       {SizeMode::Objects, 4897, 71722, 0},         {SizeMode::Bytes, 2029769, 92889, 4266741760},
       {SizeMode::Bytes, 20297697, 88213, 4117573120}, {SizeMode::Bytes, 202976972, 68510, 3246306816},
-  };
-  for (const Case& c : cases) {
-    auto r = simulate(*trace, SimJob{"belady-size", c.capacity, c.mode, ""});
-    ASSERT_TRUE(r.ok()) << r.error().message;
-    EXPECT_EQ(r->misses, c.misses) << c.capacity;
-    if (c.mode == SizeMode::Bytes) {
-      EXPECT_EQ(r->missBytes, c.missBytes) << c.capacity;
-    }
-  }
+  });
 }
-
-}  // namespace
-}  // namespace cdnlab::sim
-
-namespace cdnlab::sim {
-namespace {
 
 // W-TinyLFU against libCacheSim's sources built and run as cachesim does (default parameters,
 // bench/sim_vs_libcachesim.py): its eviction round goes on until an object leaves the window,
 // and in byte mode main may evict more than one object to take a promoted window object.
 TEST(LibCacheSimFigures, WTinyLfuAsLibCacheSim) {
-  auto trace = loadTrace(testing::dataPath("cloudPhysicsIO.oracleGeneral.bin.zst"), TraceFormat{});
-  ASSERT_TRUE(trace.ok()) << trace.error().message;
-  struct Case {
-    SizeMode mode;
-    uint64_t capacity, misses, missBytes;
-  };
-  const Case cases[] = {
+  expectFigures("wtinylfu", {
       {SizeMode::Objects, 100, 98829, 0},           {SizeMode::Objects, 489, 96480, 0},
       {SizeMode::Objects, 4897, 88374, 0},          {SizeMode::Bytes, 1048576, 96229, 4310037504},
       {SizeMode::Bytes, 2029769, 95157, 4298894848}, {SizeMode::Bytes, 20297697, 94076, 4264131584},
-  };
-  for (const Case& c : cases) {
-    auto r = simulate(*trace, SimJob{"wtinylfu", c.capacity, c.mode, ""});
-    ASSERT_TRUE(r.ok()) << r.error().message;
-    EXPECT_EQ(r->misses, c.misses) << c.capacity;
-    if (c.mode == SizeMode::Bytes) {
-      EXPECT_EQ(r->missBytes, c.missBytes) << c.capacity;
-    }
-  }
+  });
 }
 
 }  // namespace
