@@ -655,6 +655,7 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
   }
   const double now = nowSeconds();
   bool changed = false;  // anything that makes the answer's TableStatus UPDATING
+  bool billingSwitched = false;
   auto billing = stringMember(d, "BillingMode", err);
   if (!err.type.empty()) return false;
   if (billing) {
@@ -664,7 +665,7 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
     }
     bool toPayPerRequest = *billing == "PAY_PER_REQUEST";
     if (toPayPerRequest != t.payPerRequest) {
-      changed = true;
+      changed = billingSwitched = true;
       t.billingModeChanged = true;
       if (toPayPerRequest) t.payPerRequestSince = now;
     }
@@ -678,7 +679,9 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
     }
     int64_t r0 = t.readCapacity, w0 = t.writeCapacity;
     if (!readThroughput(pt, t.readCapacity, t.writeCapacity, err)) return false;
-    if (r0 == t.readCapacity && w0 == t.writeCapacity && !billing) {
+    // Naming the mode the table already has changes nothing: only a switch to PROVISIONED may
+    // restate the capacity the table had before it went on demand.
+    if (r0 == t.readCapacity && w0 == t.writeCapacity && !billingSwitched) {
       err = validation(throughputUnchanged(r0, w0));
       return false;
     }

@@ -83,6 +83,10 @@ TEST_F(ServiceTables, UpdateTableRecordsThroughputChanges) {
             "Current ReadCapacityUnits provisioned for the table: 3. Requested ReadCapacityUnits: 3. Current "
             "WriteCapacityUnits provisioned for the table: 5. Requested WriteCapacityUnits: 5. Refer to the Amazon "
             "DynamoDB Developer Guide for current limits and how to request higher limits.");
+  // Naming the billing mode the table already has does not make the same capacity a change.
+  Reply sameMode = call("UpdateTable", R"({"TableName":"Tbl","BillingMode":"PROVISIONED","ProvisionedThroughput":{"ReadCapacityUnits":3,"WriteCapacityUnits":5}})");
+  EXPECT_EQ(sameMode.type(), "ValidationException");
+  EXPECT_EQ(sameMode.message(), same.message());
   // An index's throughput has its own history.
   ok("UpdateTable", R"({"TableName":"Tbl","GlobalSecondaryIndexUpdates":[{"Update":{"IndexName":"byG","ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":2}}}]})");
   const auto& gp = ok("DescribeTable", R"({"TableName":"Tbl"})");
