@@ -194,8 +194,7 @@ bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
   }
   for (const auto& t : req->GetObject()) {
     std::string name = t.name.GetString();
-    if (!validateTableName(name, "requestItems.member.key", err)) return false;
-    auto st = requireTableNamed(name, err);
+    auto st = requireTableNamedOrArn(name, "requestItems.member.key", err);
     if (!st) return false;
     auto desc = st->schema();
     std::set<std::string> seen;

@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -370,8 +371,29 @@ bool matchesPattern(std::string_view pattern, std::string_view s) {
 
 std::string jsonNumberText(const Value& n) { return n.IsNumber() ? valueStr(n, false) : "?"; }
 
+// A table name's constraints (the pattern AWS's shapes give TableName, RequestItems' keys and
+// index names alike).
+bool hasTableNamePattern(const Value& spec) {
+  const Value* re = find(spec, "regex");
+  return re && re->IsString() && sv(*re) == "[a-zA-Z0-9_.-]+";
+}
+
+// DynamoDB takes a table's ARN wherever an operation takes a table's name (API reference,
+// TableName: "You can also provide the Amazon Resource Name (ARN) of the table", length 1 to
+// 1024). An empty value breaks only that minimum; a value that starts "arn:" is held to the
+// maximum alone, the operation resolves it (Service::requireTable); any other keeps the name's
+// pattern and lengths. The constraint text when it decides, nullopt when the name's checks apply.
+std::optional<std::string> tableNameOrArnCheck(std::string_view s) {
+  if (s.empty()) return "Member must have length greater than or equal to 1";
+  if (s.starts_with("arn:")) return utf16Length(s) <= 1024 ? "" : "Member must have length less than or equal to 1024";
+  return std::nullopt;
+}
+
 struct Checker {
   std::vector<std::string> errors;
+  // CreateTable words a table name's lengths as constraints, not as the other table operations'
+  // "TableName must be at least 3 characters long and at most 255 characters long".
+  bool tableNameLengthsAsConstraints = false;
 
   void push(const Value* data, std::string_view parent, std::string_view key, const std::string& constraint, bool integerType) {
     std::string value = data && !data->IsNull() ? "'" + valueStr(*data, integerType) + "'" : "null";
@@ -409,6 +431,12 @@ struct Checker {
   void mapGroup(bool keys, const Value& group, const Value& data, std::string_view parent, std::string_view key) {
     if (!data.IsObject()) return;
     for (const auto& m : data.GetObject()) {
+      if (keys && hasTableNamePattern(group)) {
+        if (auto c = tableNameOrArnCheck(sv(m.name))) {
+          if (!c->empty()) push(&data, parent, key, "Map keys must satisfy constraint: [" + *c + "]", false);
+          continue;
+        }
+      }
       bool bad = false;
       for (const auto& g : group.GetObject())
         if (!single(sv(g.name), g.value, keys ? m.name : m.value, false).empty()) bad = true;
@@ -435,6 +463,12 @@ struct Checker {
     if (!data && !info.notNull) return;  // an absent member can only break notNull
     TypeOf t = info.type;
     bool integerType = isIntegerType(t.base);
+    if (key == "TableName" && data && data->IsString() && hasTableNamePattern(spec)) {
+      if (auto c = tableNameOrArnCheck(sv(*data))) {
+        if (!c->empty()) push(data, parent, key, *c, false);
+        return;
+      }
+    }
     for (const auto& v : spec.GetObject()) {
       if (errors.size() >= 10) return;
       std::string_view name = sv(v.name);
@@ -465,6 +499,11 @@ struct Checker {
       }
       std::string c = single(name, v.value, *data, integerType);
       if (!c.empty()) push(data, parent, key, c, integerType);
+    }
+    if (info.tableName && tableNameLengthsAsConstraints && data && data->IsString()) {
+      size_t n = utf16Length(sv(*data));
+      if (n < 3) push(data, parent, key, "Member must have length greater than or equal to 3", false);
+      if (n > 255) push(data, parent, key, "Member must have length less than or equal to 255", false);
     }
   }
 
@@ -505,7 +544,7 @@ bool checkRequestShape(std::string_view operation, const rapidjson::Value& body,
       err = validation("The parameter '" + std::string(sv(m.name)) + "' is required but was not present in the request");
       return false;
     }
-    if (info.tableName && data && data->IsString()) {
+    if (info.tableName && operation != "CreateTable" && data && data->IsString() && !tableNameOrArnCheck(sv(*data))) {
       size_t n = utf16Length(sv(*data));
       if (n < 3 || n > 255) {
         err = validation(std::string(sv(m.name)) + " must be at least 3 characters long and at most 255 characters long");
@@ -514,6 +553,7 @@ bool checkRequestShape(std::string_view operation, const rapidjson::Value& body,
     }
   }
   Checker c;
+  c.tableNameLengthsAsConstraints = operation == "CreateTable";
   c.members(body, *types, "");
   if (c.errors.empty()) return true;
   std::string text = std::to_string(c.errors.size()) + " validation error" + (c.errors.size() > 1 ? "s" : "") + " detected: ";
