@@ -13,6 +13,7 @@
 
 #include "origin/store/model/base64.h"
 #include "origin/store/model/json.h"
+#include "origin/store/validate/java_echo.h"
 
 namespace cdnlab::store::validate {
 namespace {
@@ -428,7 +429,9 @@ struct Checker {
   }
 
   // `keys` / `values`: every map key (value) against a group of checks, one error per offender.
-  void mapGroup(bool keys, const Value& group, const Value& data, std::string_view parent, std::string_view key) {
+  // `writeRequests`: the map is BatchWriteItem's RequestItems, echoed as DynamoDB's Java objects.
+  void mapGroup(bool keys, const Value& group, const Value& data, std::string_view parent, std::string_view key,
+                bool writeRequests) {
     if (!data.IsObject()) return;
     for (const auto& m : data.GetObject()) {
       if (keys && hasTableNamePattern(group)) {
@@ -451,7 +454,13 @@ struct Checker {
         if (!msgs.empty()) msgs += ", ";
         msgs += text;
       }
-      push(&data, parent, key, std::string(keys ? "Map keys" : "Map value") + " must satisfy constraint: [" + msgs + "]", false);
+      std::string constraint = std::string(keys ? "Map keys" : "Map value") + " must satisfy constraint: [" + msgs + "]";
+      if (writeRequests) {
+        errors.push_back("Value '" + javaEchoOfWriteRequests(data) + "' at '" + (parent.empty() ? lowerFirst(key) : std::string(parent) + "." + lowerFirst(key)) +
+                         "' failed to satisfy constraint: " + constraint);
+        continue;
+      }
+      push(&data, parent, key, constraint, false);
     }
   }
 
@@ -494,11 +503,20 @@ struct Checker {
         continue;
       }
       if (name == "keys" || name == "values") {
-        mapGroup(name == "keys", resolve(v.value), *data, parent, key);
+        const Value* type = find(spec, "type");
+        bool writeRequests = type && type->IsString() && sv(*type).find("WriteRequest") != std::string_view::npos;
+        mapGroup(name == "keys", resolve(v.value), *data, parent, key, writeRequests);
         continue;
       }
       std::string c = single(name, v.value, *data, integerType);
-      if (!c.empty()) push(data, parent, key, c, integerType);
+      if (c.empty()) continue;
+      if (name == "lengthLessThanOrEqual" && key == "Keys" && parent.starts_with("requestItems.")) {
+        // BatchGetItem's too many keys for one table: DynamoDB names the path as the request
+        // spells it and echoes no value.
+        errors.push_back("Value at 'R" + std::string(parent.substr(1)) + ".Keys' failed to satisfy constraint: " + c);
+        continue;
+      }
+      push(data, parent, key, c, integerType);
     }
     if (info.tableName && tableNameLengthsAsConstraints && data && data->IsString()) {
       size_t n = utf16Length(sv(*data));
