@@ -70,5 +70,21 @@ TEST_F(ServiceParityMessages, CreateTableNameLengthsAreConstraints) {
   expectValidation(call("DescribeTable", R"({"TableName":"ab"})"), "TableName must be at least 3 characters long and at most 255 characters long");
 }
 
+TEST_F(ServiceParityMessages, TransactGetItemsKeyOffTheSchemaCancelsTheTransaction) {
+  // Per-action validation goes through the cancellation reasons, as TransactWriteItems' does: the
+  // action whose key does not fit says ValidationError, the others None.
+  createHashRange();
+  Reply r = call("TransactGetItems", R"({"TransactItems":[{"Get":{"TableName":"Tbl","Key":{"pk":{"S":"a"},"sk":{"N":"1"}}}},{"Get":{"TableName":"Tbl","Key":{}}}]})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.type(), "TransactionCanceledException") << r.body;
+  EXPECT_EQ(r.message(), "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ValidationError]");
+  ASSERT_TRUE(r.has("CancellationReasons")) << r.body;
+  EXPECT_EQ(json(r["CancellationReasons"]),
+            R"([{"Code":"None"},{"Code":"ValidationError","Message":"The provided key element does not match the schema"}])");
+  // A request-level error elsewhere still wins: a ValidationException for the whole request.
+  r = call("TransactGetItems", R"({"TransactItems":[{"Get":{"TableName":"Tbl","Key":{}}},{"Get":{"TableName":"Tbl","Key":{"pk":{"S":"a"},"sk":{"N":"1"}},"ProjectionExpression":"!!!"}}]})");
+  EXPECT_EQ(r.type(), "ValidationException") << r.body;
+}
+
 }  // namespace
 }  // namespace cdnlab::store
