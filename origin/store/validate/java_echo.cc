@@ -14,97 +14,156 @@ using rapidjson::Value;
 
 std::string_view sv(const Value& v) { return {v.GetString(), v.GetStringLength()}; }
 
-std::string byteBuffer(const Value& b64) {
-  size_t n = 0;
-  if (b64.IsString()) {
-    auto bytes = base64Decode(sv(b64));
-    n = bytes ? bytes->size() : 0;
+// Every AttributeValue prints some 150 characters of never-set fields, so a request of many small
+// values would echo tens of times its own size: past kMaxEcho characters the echo stops ("...").
+constexpr size_t kMaxEcho = 1 << 20;
+
+class Echo {
+ public:
+  std::string out;
+
+  bool full() {
+    if (out.size() <= kMaxEcho) return false;
+    if (!cut_) out += "...";
+    cut_ = true;
+    return true;
   }
-  std::string len = std::to_string(n);
-  return "java.nio.HeapByteBuffer[pos=0 lim=" + len + " cap=" + len + "]";
-}
 
-std::string attributeValue(const Value& v, int depth);
-
-std::string list(const Value& v, int depth, std::string (*each)(const Value&, int)) {
-  if (!v.IsArray()) return "null";
-  std::string s = "[";
-  bool first = true;
-  for (const auto& e : v.GetArray()) {
-    if (!first) s += ", ";
-    first = false;
-    s += each(e, depth);
+  void byteBuffer(const Value& b64) {
+    size_t n = 0;
+    if (b64.IsString()) {
+      auto bytes = base64Decode(sv(b64));
+      n = bytes ? bytes->size() : 0;
+    }
+    std::string len = std::to_string(n);
+    out += "java.nio.HeapByteBuffer[pos=0 lim=" + len + " cap=" + len + "]";
   }
-  return s + "]";
-}
 
-std::string text(const Value& v, int) { return v.IsString() ? std::string(sv(v)) : "null"; }
-std::string buffer(const Value& v, int) { return byteBuffer(v); }
+  void text(const Value& v) { out += v.IsString() ? sv(v) : std::string_view("null"); }
 
-std::string attributeMap(const Value& m, int depth) {
-  if (!m.IsObject()) return "null";
-  std::string s = "{";
-  bool first = true;
-  for (const auto& e : m.GetObject()) {
-    if (!first) s += ", ";
-    first = false;
-    s += std::string(sv(e.name)) + "=" + attributeValue(e.value, depth + 1);
+  // "[a, b]" of `v`'s elements, each written by `each`.
+  template <typename Each>
+  void list(const Value& v, Each each) {
+    if (!v.IsArray()) {
+      out += "null";
+      return;
+    }
+    out += "[";
+    bool first = true;
+    for (const auto& e : v.GetArray()) {
+      if (!first) out += ", ";
+      first = false;
+      if (full()) break;
+      each(e);
+    }
+    out += "]";
   }
-  return s + "}";
-}
 
-std::string attributeValue(const Value& v, int depth) {
-  if (!v.IsObject()) return "null";
-  // Nesting is bounded by the request's own depth limit (model/json_depth.h) before this runs;
-  // the guard keeps a stray deep value from exhausting the stack all the same.
-  if (depth > 64) return "AttributeValue(...)";
-  auto field = [&](const char* name) -> const Value* {
-    auto it = v.FindMember(name);
-    return it == v.MemberEnd() || it->value.IsNull() ? nullptr : &it->value;
-  };
-  auto orNull = [](const Value* f, auto render) { return f ? render(*f) : std::string("null"); };
-  std::string s = "AttributeValue(";
-  s += "s=" + orNull(field("S"), [](const Value& x) { return text(x, 0); });
-  s += ", n=" + orNull(field("N"), [](const Value& x) { return text(x, 0); });
-  s += ", b=" + orNull(field("B"), [](const Value& x) { return byteBuffer(x); });
-  s += ", iNT=null, dECIMAL=null, dOUBLE=null";
-  s += ", sS=" + orNull(field("SS"), [](const Value& x) { return list(x, 0, text); });
-  s += ", nS=" + orNull(field("NS"), [](const Value& x) { return list(x, 0, text); });
-  s += ", bS=" + orNull(field("BS"), [](const Value& x) { return list(x, 0, buffer); });
-  s += ", iNTSET=null, dECIMALSET=null, dOUBLESET=null";
-  s += ", m=" + orNull(field("M"), [&](const Value& x) { return attributeMap(x, depth); });
-  s += ", l=" + orNull(field("L"), [&](const Value& x) { return list(x, depth + 1, attributeValue); });
-  auto flag = [](const Value& x) { return std::string(x.IsBool() && x.GetBool() ? "true" : "false"); };
-  s += ", nULL=" + orNull(field("NULL"), flag);
-  s += ", bOOL=" + orNull(field("BOOL"), flag);
-  return s + ")";
-}
+  void attributeMap(const Value& m, int depth) {
+    if (!m.IsObject()) {
+      out += "null";
+      return;
+    }
+    out += "{";
+    bool first = true;
+    for (const auto& e : m.GetObject()) {
+      if (!first) out += ", ";
+      first = false;
+      if (full()) break;
+      out += sv(e.name);
+      out += "=";
+      attributeValue(e.value, depth + 1);
+    }
+    out += "}";
+  }
 
-std::string writeRequest(const Value& w, int) {
-  if (!w.IsObject()) return "null";
-  auto part = [&](const char* member, const char* cls, const char* field) {
+  void attributeValue(const Value& v, int depth) {
+    if (!v.IsObject()) {
+      out += "null";
+      return;
+    }
+    // Nesting is bounded by the request's depth limit (model/json_depth.h) before this runs; the
+    // guard keeps a deep value from exhausting the stack all the same.
+    if (depth > 64 || full()) {
+      out += "AttributeValue(...)";
+      return;
+    }
+    auto field = [&](const char* name) -> const Value* {
+      auto it = v.FindMember(name);
+      return it == v.MemberEnd() || it->value.IsNull() ? nullptr : &it->value;
+    };
+    auto put = [&](const char* label, const char* member, auto render) {
+      out += label;
+      if (const Value* f = field(member)) render(*f);
+      else out += "null";
+    };
+    auto flag = [&](const Value& x) { out += x.IsBool() && x.GetBool() ? "true" : "false"; };
+    out += "AttributeValue(";
+    put("s=", "S", [&](const Value& x) { text(x); });
+    put(", n=", "N", [&](const Value& x) { text(x); });
+    put(", b=", "B", [&](const Value& x) { byteBuffer(x); });
+    out += ", iNT=null, dECIMAL=null, dOUBLE=null";
+    put(", sS=", "SS", [&](const Value& x) { list(x, [&](const Value& e) { text(e); }); });
+    put(", nS=", "NS", [&](const Value& x) { list(x, [&](const Value& e) { text(e); }); });
+    put(", bS=", "BS", [&](const Value& x) { list(x, [&](const Value& e) { byteBuffer(e); }); });
+    out += ", iNTSET=null, dECIMALSET=null, dOUBLESET=null";
+    put(", m=", "M", [&](const Value& x) { attributeMap(x, depth); });
+    put(", l=", "L", [&](const Value& x) { list(x, [&](const Value& e) { attributeValue(e, depth + 1); }); });
+    put(", nULL=", "NULL", flag);
+    put(", bOOL=", "BOOL", flag);
+    out += ")";
+  }
+
+  // PutRequest(item={...}, workloadProfileName=null) / DeleteRequest(key={...}, ...), or null.
+  void request(const Value& w, const char* member, const char* cls, const char* field, const char* inner) {
     auto it = w.FindMember(member);
-    if (it == w.MemberEnd() || !it->value.IsObject()) return std::string("null");
-    auto inner = it->value.FindMember(field[0] == 'i' ? "Item" : "Key");
-    std::string body = inner == it->value.MemberEnd() ? "null" : attributeMap(inner->value, 0);
-    return std::string(cls) + "(" + field + "=" + body + ", workloadProfileName=null)";
-  };
-  return "WriteRequest(putRequest=" + part("PutRequest", "PutRequest", "item") +
-         ", deleteRequest=" + part("DeleteRequest", "DeleteRequest", "key") + ")";
-}
+    if (it == w.MemberEnd() || !it->value.IsObject()) {
+      out += "null";
+      return;
+    }
+    out += cls;
+    out += "(";
+    out += field;
+    out += "=";
+    auto m = it->value.FindMember(inner);
+    if (m == it->value.MemberEnd()) out += "null";
+    else attributeMap(m->value, 0);
+    out += ", workloadProfileName=null)";
+  }
+
+  void writeRequest(const Value& w) {
+    if (!w.IsObject()) {
+      out += "null";
+      return;
+    }
+    out += "WriteRequest(putRequest=";
+    request(w, "PutRequest", "PutRequest", "item", "Item");
+    out += ", deleteRequest=";
+    request(w, "DeleteRequest", "DeleteRequest", "key", "Key");
+    out += ")";
+  }
+
+ private:
+  bool cut_ = false;
+};
 
 }  // namespace
 
 std::string javaEchoOfWriteRequests(const Value& requestItems) {
   if (!requestItems.IsObject()) return "null";
-  std::string s = "{";
+  Echo e;
+  e.out = "{";
   bool first = true;
   for (const auto& t : requestItems.GetObject()) {
-    if (!first) s += ", ";
+    if (!first) e.out += ", ";
     first = false;
-    s += std::string(sv(t.name)) + "=" + list(t.value, 0, writeRequest);
+    if (e.full()) break;
+    e.out += sv(t.name);
+    e.out += "=";
+    e.list(t.value, [&](const Value& w) { e.writeRequest(w); });
   }
-  return s + "}";
+  e.out += "}";
+  return std::move(e.out);
 }
 
 }  // namespace cdnlab::store::validate

@@ -57,6 +57,22 @@ TEST_F(ServiceParityMessages, BatchWriteItemEchoOfOtherTypesStaysJavaShaped) {
   EXPECT_NE(m.find("nULL=true"), std::string::npos) << m;
 }
 
+TEST_F(ServiceParityMessages, BatchWriteItemEchoIsBounded) {
+  // 26 requests whose one item has 10000 tiny list elements: the Java echo of each element is
+  // some 170 characters, so the whole would be some 44 MB; it stops past 1 MiB.
+  std::string big = R"({"PutRequest":{"Item":{"pk":{"S":"p"},"l":{"L":[)";
+  for (int i = 0; i < 10000; ++i) big += std::string(i ? "," : "") + R"({"NULL":true})";
+  big += "]}}}}";
+  std::string requests = big;
+  for (int i = 0; i < 25; ++i) requests += "," + big;
+  Reply r = call("BatchWriteItem", R"({"RequestItems":{"Tbl":[)" + requests + "]}}");
+  EXPECT_EQ(r.type(), "ValidationException");
+  EXPECT_LT(r.message().size(), 2u << 20);
+  EXPECT_NE(r.message().find("...]"), std::string::npos);
+  EXPECT_NE(r.message().find("' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25"),
+            std::string::npos);
+}
+
 TEST_F(ServiceParityMessages, CreateTableNameLengthsAreConstraints) {
   const std::string rest = R"(","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"})";
   expectValidation(call("CreateTable", R"({"TableName":"ab)" + rest),
