@@ -395,6 +395,8 @@ struct Checker {
   // CreateTable words a table name's lengths as constraints, not as the other table operations'
   // "TableName must be at least 3 characters long and at most 255 characters long".
   bool tableNameLengthsAsConstraints = false;
+  // DynamoDB's operations take a table's ARN for its name; the Streams API's ListStreams does not.
+  bool tableArns = true;
 
   void push(const Value* data, std::string_view parent, std::string_view key, const std::string& constraint, bool integerType) {
     std::string value = data && !data->IsNull() ? "'" + valueStr(*data, integerType) + "'" : "null";
@@ -434,7 +436,7 @@ struct Checker {
                 bool writeRequests) {
     if (!data.IsObject()) return;
     for (const auto& m : data.GetObject()) {
-      if (keys && hasTableNamePattern(group)) {
+      if (keys && tableArns && hasTableNamePattern(group)) {
         if (auto c = tableNameOrArnCheck(sv(m.name))) {
           if (!c->empty()) push(&data, parent, key, "Map keys must satisfy constraint: [" + *c + "]", false);
           continue;
@@ -472,7 +474,7 @@ struct Checker {
     if (!data && !info.notNull) return;  // an absent member can only break notNull
     TypeOf t = info.type;
     bool integerType = isIntegerType(t.base);
-    if (key == "TableName" && data && data->IsString() && hasTableNamePattern(spec)) {
+    if (key == "TableName" && tableArns && data && data->IsString() && hasTableNamePattern(spec)) {
       if (auto c = tableNameOrArnCheck(sv(*data))) {
         if (!c->empty()) push(data, parent, key, *c, false);
         return;
@@ -572,6 +574,7 @@ bool checkRequestShape(std::string_view operation, const rapidjson::Value& body,
   }
   Checker c;
   c.tableNameLengthsAsConstraints = operation == "CreateTable";
+  c.tableArns = !operation.starts_with("Streams.");
   c.members(body, *types, "");
   if (c.errors.empty()) return true;
   std::string text = std::to_string(c.errors.size()) + " validation error" + (c.errors.size() > 1 ? "s" : "") + " detected: ";

@@ -82,6 +82,14 @@ TEST_F(ServiceTableArn, AValueThatIsNoTableArnIsHeldToTheNamesPattern) {
               "1 validation error detected: Value '" + longArn + "' at 'tableName' failed to satisfy constraint: Member must have length less than or equal to 1024");
 }
 
+TEST_F(ServiceTableArn, StreamsListStreamsTakesNamesOnly) {
+  // The Streams API's TableName is a name (3 to 255 of [a-zA-Z0-9_.-]), no ARN.
+  createHashRange();
+  ApiResponse r = service_->handleRequestBlocking("DynamoDBStreams_20120810.ListStreams", R"({"TableName":")" + kArn + R"("})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"), std::string::npos) << r.body;
+}
+
 TEST_F(ServiceTableArn, AnEmptyTableNameBreaksOnlyTheMinimumLength) {
   const std::string msg = "1 validation error detected: Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 1";
   expectError(call("PutItem", R"({"TableName":"","Item":{"pk":{"S":"a"}}})"), "ValidationException", msg);
