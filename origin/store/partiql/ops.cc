@@ -9,6 +9,7 @@
 #include "origin/store/json_out.h"
 #include "origin/store/model/json.h"
 #include "origin/store/ops_common.h"
+#include "origin/store/partiql/plan.h"
 #include "origin/store/partiql/runner.h"
 
 namespace cdnlab::store {
@@ -97,6 +98,34 @@ std::string errorCode(const ApiError& e) {
 }
 
 bool isRead(const Statement& s) { return s.kind == Statement::Kind::Select; }
+
+// ExecuteTransaction's ConsumedCapacity: one entry per table, its units named as reads or writes
+// (TransactWriteItems' shape), the table's own arm under INDEXES.
+void writeTransactCapacity(JsonWriter& w, const std::map<std::string, double>& units, bool reads, CapacityMode cap) {
+  if (cap == CapacityMode::None) return;
+  const char* kind = reads ? "ReadCapacityUnits" : "WriteCapacityUnits";
+  key(w, "ConsumedCapacity");
+  w.StartArray();
+  for (const auto& [table, u] : units) {
+    w.StartObject();
+    kv(w, "TableName", table);
+    key(w, "CapacityUnits");
+    w.Double(u);
+    key(w, kind);
+    w.Double(u);
+    if (cap == CapacityMode::Indexes) {
+      key(w, "Table");
+      w.StartObject();
+      key(w, "CapacityUnits");
+      w.Double(u);
+      key(w, kind);
+      w.Double(u);
+      w.EndObject();
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+}
 
 }  // namespace
 
@@ -230,42 +259,41 @@ bool Service::batchExecuteStatement(const Doc& d, Out& out, ApiError& err) {
   out.w.StartArray();
   for (auto& e : entries) {
     std::optional<Item> item;
+    bool ran = false;  // the statement reached its table: its answer names it, failed or not
     if (e.prepared) {
       if (e.p.stmt.kind == Statement::Kind::Exists) {
         e.error = validation("EXISTS can only be used in ExecuteTransaction");
       } else if (isRead(e.p.stmt)) {
-        PartiqlRunner::ReadResult r;
-        PartiqlRunner::ReadOptions ro;
-        ro.consistent = e.consistent;
-        if (e.p.index) {
-          e.error = validation("Batch reads on indices are not supported: name the table alone");
-        } else if (run.select(e.p, ro, r, e.error)) {
-          if (!r.fullKey) {
-            e.error = validation("Select statements within BatchExecuteStatement must specify the full primary key");
-          } else {
+        // A batch reads by primary key only, which also leaves an index out of its reach.
+        if (e.p.index || !partiql::analyzeKeys(e.p.bound.where, e.p.desc->key).fullKey) {
+          e.error = validation("Select statements within BatchExecuteStatement must specify the primary key in the where clause");
+        } else {
+          PartiqlRunner::ReadResult r;
+          PartiqlRunner::ReadOptions ro;
+          ro.consistent = e.consistent;
+          ran = true;
+          if (run.select(e.p, ro, r, e.error)) {
             if (!r.items.empty()) item = std::move(r.items.front());
             units[e.p.desc->name] += r.tableUnits;
           }
         }
       } else {
+        // ReturnValuesOnConditionCheckFailure is accepted on a member and returns nothing.
         PartiqlRunner::WriteResult r;
-        if (run.write(e.p, e.returnOld, r, out, e.error)) {
+        if (run.write(e.p, false, r, out, e.error)) {
           units[e.p.desc->name] += r.units;
           if (r.returned && !r.returned->empty()) item = std::move(r.returned);
         }
+        ran = r.reached;
       }
     }
     out.w.StartObject();
-    if (!e.p.stmt.table.empty() && e.p.desc) kv(out.w, "TableName", e.p.desc->name);
+    if (ran) kv(out.w, "TableName", e.p.desc->name);
     if (!e.error.type.empty()) {
       key(out.w, "Error");
       out.w.StartObject();
       kv(out.w, "Code", errorCode(e.error));
       kv(out.w, "Message", e.error.message);
-      if (!e.error.extraJson.empty() && e.error.extraJson.starts_with("\"Item\":")) {
-        out.w.Key("Item");
-        out.w.RawValue(e.error.extraJson.data() + 7, e.error.extraJson.size() - 7, rapidjson::kObjectType);
-      }
       out.w.EndObject();
     } else if (item) {
       key(out.w, "Item");
@@ -351,7 +379,7 @@ bool Service::executeTransaction(const Doc& d, Out& out, ApiError& err) {
       out.w.EndObject();
     }
     out.w.EndArray();
-    writeConsumedCapacities(out.w, units, cap);
+    writeTransactCapacity(out.w, units, true, cap);
     out.w.EndObject();
     return true;
   }
@@ -362,9 +390,11 @@ bool Service::executeTransaction(const Doc& d, Out& out, ApiError& err) {
     list->Accept(w);
     fingerprint = std::to_string(XXH3_64bits(sb.GetString(), sb.GetSize()));
   }
-  if (!run.transactWrites(ps, returnOld, token ? *token : std::string_view(), fingerprint, units, out, err)) return false;
+  bool replayed = false;
+  if (!run.transactWrites(ps, returnOld, token ? *token : std::string_view(), fingerprint, units, replayed, out, err))
+    return false;
   out.w.StartObject();
-  writeConsumedCapacities(out.w, units, cap);
+  writeTransactCapacity(out.w, units, replayed, cap);
   out.w.EndObject();
   return true;
 }

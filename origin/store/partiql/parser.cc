@@ -36,7 +36,8 @@ class Parser {
       if (!punct(")")) return fail();
       s.inner = std::move(inner);
     } else {
-      return fail();
+      // DynamoDB's words for a statement that starts with no statement keyword.
+      return failWith(malformed("Expected data manipulation")), err_;
     }
     if (peek().kind != K::End) return fail();
     s.params = params_;
@@ -192,6 +193,7 @@ class Parser {
     s.kind = Statement::Kind::Insert;
     if (!word("INTO")) return (fail(), false);
     if (!source(s)) return false;
+    if (s.index) return failWith(malformed("FROM clause may only contain a single table name"));
     if (!word("VALUE")) return (fail(), false);
     s.value = additive();
     return s.value != nullptr;

@@ -85,6 +85,7 @@ KeyAccess analyzeKeys(const std::optional<expr::Condition>& where, const expr::K
       k.range.low = t->operands[1].value;
       used = true;
     }
+    if (t->kind == Node::Kind::In && !t->operands.empty() && isAttr(t->operands[0], schema.hashName)) k.keyed = true;
     if (used) continue;
     // The term shares the statement's tree (aliasing shared_ptr): no copy of the nodes.
     expr::Condition c{std::shared_ptr<const Node>(where->root, t)};
@@ -93,6 +94,7 @@ KeyAccess analyzeKeys(const std::optional<expr::Condition>& where, const expr::K
     k.rest.push_back(std::move(c));
   }
   if (k.hash) {
+    k.keyed = true;
     k.range.hashValue = *k.hash;
     k.key.emplace(schema.hashName, *k.hash);
     if (schema.rangeName.empty()) {

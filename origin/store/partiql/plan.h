@@ -17,6 +17,9 @@ struct KeyAccess {
   std::optional<AttributeValue> hash;        // partition key equality
   expr::KeyCondition range;                  // rangeOp None when no sort key condition
   bool fullKey = false;                      // hash, and sort key equality when the schema has one
+  // The partition key is named by a top-level = or IN: what DynamoDB calls a keyed read when it
+  // checks an index's projection against the filter, even where IN leaves the read a scan.
+  bool keyed = false;
   Item key;                                  // the key map, when fullKey
   // The terms that are not key conditions, each a condition of its own over the same tree.
   std::vector<expr::Condition> rest;

@@ -69,7 +69,6 @@ struct PartiqlRunner::WritePlan {
   Item old;
   Item next;
   bool writes = false;  // whether the plan changes the item
-  std::vector<expr::Path> updated;
 };
 
 bool PartiqlRunner::prepare(std::string_view text, const std::vector<AttributeValue>& params, Prepared& p,
@@ -136,7 +135,7 @@ bool PartiqlRunner::select(const Prepared& p, const ReadOptions& o, ReadResult& 
   bool fetchFromTable = false;
   if (index && index->projection != ProjectionType::All) {
     std::vector<std::string> missing;
-    if (keys.hash) {
+    if (keys.keyed) {
       for (const auto& n : keys.restNames)
         if (!projects(desc, *index, n)) missing.push_back(n);
       if (!missing.empty()) {
@@ -271,7 +270,7 @@ bool PartiqlRunner::planWrite(const Prepared& p, const TableDesc& desc, WritePla
   w.st = p.st;
   const Statement& s = p.stmt.kind == Statement::Kind::Exists ? *p.stmt.inner : p.stmt;
   if (p.index) {
-    err = validation("Writes to a secondary index are not supported: name the table alone");
+    err = validation("This operation is not supported on an index");
     return false;
   }
   if (s.kind == Statement::Kind::Insert) {
@@ -306,7 +305,6 @@ bool PartiqlRunner::planWrite(const Prepared& p, const TableDesc& desc, WritePla
 // Decides one write against the old item (read into w): its condition, its new item.
 PartiqlRunner::Outcome PartiqlRunner::checkWrite(WritePlan& w, const TableDesc& desc, std::string& message) {
   const Prepared& p = *w.p;
-  const Item& oldOrEmpty = w.hadOld ? w.old : Item{};
   switch (p.stmt.kind) {
     case Statement::Kind::Insert:
       if (w.hadOld) return Outcome::Duplicate;
@@ -318,7 +316,8 @@ PartiqlRunner::Outcome PartiqlRunner::checkWrite(WritePlan& w, const TableDesc& 
       if (!w.hadOld || !partiql::allHold(w.keys.rest, w.old)) return Outcome::ConditionFailed;
       return Outcome::Ok;
     case Statement::Kind::Delete:
-      if (!partiql::allHold(w.keys.rest, oldOrEmpty)) return Outcome::ConditionFailed;
+      // A missing item is no error and its condition is not evaluated: there is nothing to delete.
+      if (w.hadOld && !partiql::allHold(w.keys.rest, w.old)) return Outcome::ConditionFailed;
       w.writes = w.hadOld;
       return Outcome::Ok;
     case Statement::Kind::Update: {
@@ -330,7 +329,6 @@ PartiqlRunner::Outcome PartiqlRunner::checkWrite(WritePlan& w, const TableDesc& 
         return Outcome::Invalid;
       }
       w.next = std::move(o->item);
-      w.updated = std::move(o->updatedPaths);
       ApiError e;
       if (itemSize(w.next) > kMaxItemSize) {
         message = "Item size to update has exceeded the maximum allowed size";
@@ -354,6 +352,7 @@ bool PartiqlRunner::write(const Prepared& p, bool returnOldOnFailure, WriteResul
   auto desc = p.st->schema();
   WritePlan w;
   if (!planWrite(p, *desc, w, err)) return false;
+  r.reached = true;
   if (!s_.admitCapacity(*p.st, *desc, Service::CapacityKind::Write, 1, err)) return false;
   {
     auto guard = s_.locks_.lockKeys({w.key});
@@ -383,15 +382,18 @@ bool PartiqlRunner::write(const Prepared& p, bool returnOldOnFailure, WriteResul
     case R::None: break;
     case R::AllOld: if (w.hadOld) r.returned = w.old; break;
     case R::AllNew: r.returned = w.next; break;
-    case R::ModifiedOld: r.returned = expr::projectPaths(w.updated, w.old); break;
-    case R::ModifiedNew: r.returned = expr::projectPaths(w.updated, w.next); break;
+    // MODIFIED projects the paths as the statement names them on the old or the new item: an
+    // append past a list's end names an index neither holds, a removed attribute has no new value.
+    case R::ModifiedOld: r.returned = expr::projectPaths(p.bound.update.targetPaths(), w.old); break;
+    case R::ModifiedNew: r.returned = expr::projectPaths(p.bound.update.targetPaths(), w.next); break;
   }
   return true;
 }
 
 bool PartiqlRunner::transactWrites(const std::vector<Prepared>& ps, const std::vector<bool>& returnOldOnFailure, std::string_view token,
                                    const std::string& fingerprint, std::map<std::string, double>& units,
-                                   Service::Out& out, ApiError& err) {
+                                   bool& replayed, Service::Out& out, ApiError& err) {
+  replayed = false;
   // Every table held against schema changes (in name order), then every item's stripe.
   std::map<std::string, TableState*> tables;
   for (const auto& p : ps) tables[p.desc->name] = p.st.get();
@@ -428,7 +430,11 @@ bool PartiqlRunner::transactWrites(const std::vector<Prepared>& ps, const std::v
                             "Request parameters do not match the ones provided in the previous request with the same ClientRequestToken");
           return false;
         }
-        return true;  // applied already: the same answer, not a second application
+        // Applied already: the same answer, not a second application; DynamoDB charges the
+        // replay as a transactional read of each statement's result.
+        replayed = true;
+        for (const auto& d : descs) units[d->name] += 2;
+        return true;
       }
     }
   }

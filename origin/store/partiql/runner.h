@@ -50,14 +50,16 @@ class PartiqlRunner {
   struct WriteResult {
     std::optional<Item> returned;  // RETURNING's item
     double units = 0;
+    bool reached = false;          // the statement got past its checks to the item
   };
   bool write(const Prepared& p, bool returnOldOnFailure, WriteResult& r, Service::Out& out, ApiError& err);
 
   // ExecuteTransaction's writes (INSERT / UPDATE / DELETE / EXISTS), all or none; `token` is the
-  // ClientRequestToken (empty: none) and `fingerprint` what identifies the request for it.
+  // ClientRequestToken (empty: none) and `fingerprint` what identifies the request for it. A
+  // replay of a token applies nothing (`replayed`) and `units` are then the read of its result.
   bool transactWrites(const std::vector<Prepared>& ps, const std::vector<bool>& returnOldOnFailure, std::string_view token,
-                      const std::string& fingerprint, std::map<std::string, double>& units, Service::Out& out,
-                      ApiError& err);
+                      const std::string& fingerprint, std::map<std::string, double>& units, bool& replayed,
+                      Service::Out& out, ApiError& err);
   // ExecuteTransaction's reads (SELECT by full key), from one snapshot.
   bool transactReads(const std::vector<Prepared>& ps, std::vector<std::optional<Item>>& items,
                      std::map<std::string, double>& units, ApiError& err);

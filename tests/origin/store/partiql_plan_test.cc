@@ -97,6 +97,11 @@ TEST(PartiqlPlanTest, FullKeyIsAGetPartitionKeyAQueryAnythingElseAScan) {
   EXPECT_FALSE(keys("SELECT * FROM t WHERE pk = 1", kHash).hash);                      // another type: a scan
   EXPECT_FALSE(keys("SELECT * FROM t WHERE NOT pk = 'a'", kHash).hash);
   EXPECT_TRUE(keys("SELECT * FROM t WHERE pk = 'a'", kHash).fullKey);
+  // IN names the partition key (a keyed read for the index projection check) but pins no key.
+  auto in = keys("SELECT * FROM t WHERE pk IN ['a', 'b'] AND v = 1", kHash);
+  EXPECT_TRUE(in.keyed);
+  EXPECT_FALSE(in.hash);
+  EXPECT_FALSE(keys("SELECT * FROM t WHERE v = 1", kHash).keyed);
 }
 
 TEST(PartiqlPlanTest, UpdateActionsLowerOntoTheUpdateEvaluator) {

@@ -184,5 +184,50 @@ TEST_F(PartiqlServiceTest, TransactionIsAllOrNothingWithReasons) {
   EXPECT_EQ(call("ExecuteTransaction", R"({"TransactStatements":[]})").type(), "ValidationException");
 }
 
+TEST_F(PartiqlServiceTest, WritesFollowDynamoDbsEdges) {
+  // A DELETE of a missing item does not evaluate its condition; of a present one it does.
+  EXPECT_EQ(execOk("DELETE FROM Tbl WHERE pk = 'none' AND sk = 1 AND v = 'x'").body, R"({"Items":[]})");
+  // MODIFIED projects the statement's own paths: an append past the end names no element.
+  execOk("INSERT INTO Tbl VALUE {'pk': 'l', 'sk': 1, 'tags': ['a', 'b', 'c']}");
+  EXPECT_EQ(execOk("UPDATE Tbl SET tags[9] = 'd' WHERE pk = 'l' AND sk = 1 RETURNING MODIFIED NEW *").body, R"({"Items":[]})");
+  EXPECT_EQ(json(execOk("UPDATE Tbl SET tags[2] = 'y', tags[0] = 'x' WHERE pk = 'l' AND sk = 1 RETURNING MODIFIED OLD *")["Items"]),
+            R"([{"tags":{"L":[{"S":"a"},{"S":"c"}]}}])");
+  EXPECT_EQ(json(execOk("UPDATE Tbl REMOVE tags[1] WHERE pk = 'l' AND sk = 1 RETURNING MODIFIED NEW *")["Items"]),
+            R"([{"tags":{"L":[{"S":"y"}]}}])");  // [x, b, y, d] less b: index 1 now holds y
+  // The qualifier on a write: INSERT's grammar has no room for it, UPDATE and DELETE refuse it.
+  EXPECT_EQ(exec(R"(INSERT INTO "Tbl"."idx" VALUE {'pk': 'a', 'sk': 1})").message(),
+            "Statement wasn't well formed, can't be processed: FROM clause may only contain a single table name");
+  ok("CreateTable", R"({"TableName":"G1x","BillingMode":"PAY_PER_REQUEST",
+    "AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],
+    "KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],
+    "GlobalSecondaryIndexes":[{"IndexName":"byg","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]})");
+  EXPECT_EQ(exec(R"(DELETE FROM "G1x"."byg" WHERE pk = 'a')").message(), "This operation is not supported on an index");
+  EXPECT_EQ(exec(R"(UPDATE "G1x"."byg" SET v = 1 WHERE pk = 'a')").message(), "This operation is not supported on an index");
+  EXPECT_EQ(exec("SLECT * FROM Tbl").message(), "Statement wasn't well formed, can't be processed: Expected data manipulation");
+}
+
+TEST_F(PartiqlServiceTest, BatchMembersAnswerAsDynamoDbDoes) {
+  execOk("INSERT INTO Tbl VALUE {'pk': 'a', 'sk': 1, 'v': 'here'}");
+  Reply r = ok("BatchExecuteStatement", R"({"ReturnConsumedCapacity":"TOTAL","Statements":[
+    {"Statement":"SELECT * FROM Tbl WHERE v = 'here'"},
+    {"Statement":"SELECT * FROM Tbl WHERE pk = 'a' AND sk = 1","ConsistentRead":true},
+    {"Statement":"SELECT * FROM Tbl WHERE pk = 'a' AND sk = 1"}]})");
+  EXPECT_EQ(json(r["Responses"][0]), R"({"Error":{"Code":"ValidationError","Message":"Select statements within BatchExecuteStatement must specify the primary key in the where clause"}})");
+  EXPECT_EQ(r["ConsumedCapacity"][0]["CapacityUnits"].GetDouble(), 1.5);  // each member at its own rate
+  Reply w = ok("BatchExecuteStatement", R"({"Statements":[
+    {"Statement":"UPDATE Tbl SET v = 'x' WHERE pk = 'a' AND sk = 1 AND v = 'no'","ReturnValuesOnConditionCheckFailure":"ALL_OLD"}]})");
+  EXPECT_EQ(json(w["Responses"][0]), R"({"TableName":"Tbl","Error":{"Code":"ConditionalCheckFailed","Message":"The conditional request failed"}})");
+}
+
+TEST_F(PartiqlServiceTest, TransactionCapacityNamesReadsAndWrites) {
+  execOk("INSERT INTO Tbl VALUE {'pk': 'a', 'sk': 1, 'n': 0}");
+  const std::string body = R"({"ClientRequestToken":"t1","ReturnConsumedCapacity":"TOTAL","TransactStatements":[
+    {"Statement":"UPDATE Tbl SET n = n + 1 WHERE pk = 'a' AND sk = 1"}]})";
+  EXPECT_EQ(json(ok("ExecuteTransaction", body)["ConsumedCapacity"]),
+            R"([{"TableName":"Tbl","CapacityUnits":2.0,"WriteCapacityUnits":2.0}])");
+  EXPECT_EQ(json(ok("ExecuteTransaction", body)["ConsumedCapacity"]),  // the replay reads the result
+            R"([{"TableName":"Tbl","CapacityUnits":2.0,"ReadCapacityUnits":2.0}])");
+}
+
 }  // namespace
 }  // namespace cdnlab::store
