@@ -1,6 +1,9 @@
 // Item <-> record encoding and the key checks of PutItem / GetItem / DeleteItem / UpdateItem.
 #include "origin/store/item_codec.h"
 
+#include <algorithm>
+
+#include "origin/store/request_util.h"
 #include "origin/store/streams/records.h"
 
 #include "origin/store/model/json.h"
@@ -208,17 +211,23 @@ void appendItemWrite(rocksdb::WriteBatch& batch, const TableDesc& t, const std::
     if (oldItem && (oldKey = indexEntryKey(t, idx, *oldItem))) oldProj = projectForIndex(t, idx, *oldItem);
     if (newItem && (newKey = indexEntryKey(t, idx, *newItem))) newProj = projectForIndex(t, idx, *newItem);
     if (oldKey && newKey && *oldKey == *newKey && oldProj == newProj) continue;  // untouched entry
+    const size_t oldSize = oldKey ? itemSize(oldProj) : 0;
+    const size_t newSize = newKey ? itemSize(newProj) : 0;
+    if (oldKey && newKey && *oldKey == *newKey) {
+      delta->indexUnits[slot] += writeUnitsFor(std::max(oldSize, newSize));
+    } else {
+      if (oldKey) delta->indexUnits[slot] += writeUnitsFor(oldSize);
+      if (newKey) delta->indexUnits[slot] += writeUnitsFor(newSize);
+    }
     if (oldKey) {
       delta->indexItems[slot] -= 1;
-      delta->indexBytes[slot] -= static_cast<int64_t>(itemSize(oldProj));
+      delta->indexBytes[slot] -= static_cast<int64_t>(oldSize);
       if (!newKey || *newKey != *oldKey) batch.Delete(*oldKey);
-      delta->indexWrites += 1;
     }
     if (newKey) {
       batch.Put(*newKey, toJson(newProj));
       delta->indexItems[slot] += 1;
-      delta->indexBytes[slot] += static_cast<int64_t>(itemSize(newProj));
-      if (!oldKey) delta->indexWrites += 1;
+      delta->indexBytes[slot] += static_cast<int64_t>(newSize);
     }
   }
 }

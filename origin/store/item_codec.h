@@ -42,7 +42,11 @@ struct WriteDelta {
   int64_t bytes = 0;
   int64_t indexItems[TableStats::kMaxIndexes] = {};
   int64_t indexBytes[TableStats::kMaxIndexes] = {};
-  int indexWrites = 0;  // index entries written or deleted (for capacity units)
+  // Write capacity units each index's entry changes cost, by slot (id % kMaxIndexes), as
+  // DynamoDB charges them: a new or removed entry one write, a changed projection under the same
+  // key one write, a changed index key two (the old entry's delete and the new one's put), each
+  // per 1 KB of the entry; an entry the write leaves as it was costs nothing.
+  double indexUnits[TableStats::kMaxIndexes] = {};
 };
 
 // Appends to `batch` what replacing `oldItem` by `newItem` (either may be null) takes: the table

@@ -8,6 +8,7 @@
 #include "origin/store/model/size.h"
 #include "origin/store/ops_common.h"
 #include "origin/store/service.h"
+#include "origin/store/write_capacity.h"
 
 namespace cdnlab::store {
 namespace {
@@ -165,6 +166,7 @@ bool Service::putItem(const Doc& d, Out& out, ApiError& err) {
   Item old;
   bool hadOld;
   size_t oldSize = 0;
+  WriteDelta delta;
   {
     auto guard = locks_.lockKeys({*itemKey});
     std::string stored;
@@ -184,7 +186,6 @@ bool Service::putItem(const Doc& d, Out& out, ApiError& err) {
       st->stats.bytes += static_cast<int64_t>(newSize) - static_cast<int64_t>(oldSize);
     } else {
       if (!readChecked(*itemKey, cond, opt.returnOldOnFailure, old, hadOld, err)) return false;
-      WriteDelta delta;
       appendItemWrite(batch, *desc, *itemKey, hadOld ? &old : nullptr, &*item, &delta);
       if (!writeBatch(batch, out, err)) return false;
       applyDelta(st->stats, delta);
@@ -194,10 +195,11 @@ bool Service::putItem(const Doc& d, Out& out, ApiError& err) {
   out.w.StartObject();
   if (opt.rv == ReturnValues::AllOld && hadOld) writeItemMember(out.w, "Attributes", old);
   const double units = writeUnits(std::max(newSize, oldSize));  // metered even when not returned
-  chargeCapacity(*st, *desc, CapacityKind::Write, units - kWriteEstimate);
+  meterIndexUnits(*desc, delta);
+  chargeCapacity(*st, *desc, CapacityKind::Write, units + localIndexUnits(*desc, delta) - kWriteEstimate);
   if (opt.cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
-    writeConsumedCapacity(out.w, desc->name, units, opt.cap);
+    writeWriteCapacity(out.w, *desc, units, delta, opt.cap);
   }
   if (opt.metrics && hasLocalIndex(*desc)) {
     key(out.w, "ItemCollectionMetrics");
@@ -273,12 +275,12 @@ bool Service::deleteItem(const Doc& d, Out& out, ApiError& err) {
   if (!admitCapacity(*st, *desc, CapacityKind::Write, kWriteEstimate, err)) return false;
   Item old;
   bool hadOld;
+  WriteDelta delta;
   {
     auto guard = locks_.lockKeys({*itemKey});
     if (!readChecked(*itemKey, cond, opt.returnOldOnFailure, old, hadOld, err)) return false;
     if (hadOld) {
       rocksdb::WriteBatch batch;
-      WriteDelta delta;
       appendItemWrite(batch, *desc, *itemKey, &old, nullptr, &delta);
       if (!writeBatch(batch, out, err)) return false;
       applyDelta(st->stats, delta);
@@ -287,10 +289,11 @@ bool Service::deleteItem(const Doc& d, Out& out, ApiError& err) {
   out.w.StartObject();
   if (opt.rv == ReturnValues::AllOld && hadOld) writeItemMember(out.w, "Attributes", old);
   const double units = writeUnits(hadOld ? itemSize(old) : 0);  // metered even when not returned
-  chargeCapacity(*st, *desc, CapacityKind::Write, units - kWriteEstimate);
+  meterIndexUnits(*desc, delta);
+  chargeCapacity(*st, *desc, CapacityKind::Write, units + localIndexUnits(*desc, delta) - kWriteEstimate);
   if (opt.cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
-    writeConsumedCapacity(out.w, desc->name, units, opt.cap);
+    writeWriteCapacity(out.w, *desc, units, delta, opt.cap);
   }
   if (opt.metrics && hasLocalIndex(*desc)) {
     key(out.w, "ItemCollectionMetrics");
@@ -354,6 +357,7 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
   Item next;
   bool noop = false;  // a removal on a missing item: nothing is written
   std::vector<expr::Path> updated;
+  WriteDelta delta;
   {
     auto guard = locks_.lockKeys({*itemKey});
     hadOld = engine_.get(*itemKey, &stored);
@@ -395,7 +399,6 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
       if (!noop) {
         if (!encodeItemKey(*desc, next, &err)) return false;  // index key types and empty values
         rocksdb::WriteBatch batch;
-        WriteDelta delta;
         appendItemWrite(batch, *desc, *itemKey, hadOld ? &old : nullptr, &next, &delta);
         if (!writeBatch(batch, out, err)) return false;
         applyDelta(st->stats, delta);
@@ -435,10 +438,11 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
     }
   }
   const double units = writeUnits(std::max(itemSize(next), hadOld ? itemSize(old) : 0));  // metered even when not returned
-  chargeCapacity(*st, *desc, CapacityKind::Write, units - kWriteEstimate);
+  meterIndexUnits(*desc, delta);
+  chargeCapacity(*st, *desc, CapacityKind::Write, units + localIndexUnits(*desc, delta) - kWriteEstimate);
   if (opt.cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
-    writeConsumedCapacity(out.w, desc->name, units, opt.cap);
+    writeWriteCapacity(out.w, *desc, units, delta, opt.cap);
   }
   if (opt.metrics && hasLocalIndex(*desc)) {
     key(out.w, "ItemCollectionMetrics");

@@ -19,6 +19,7 @@
 #include "origin/store/model/size.h"
 #include "origin/store/ops_common.h"
 #include "origin/store/service.h"
+#include "origin/store/write_capacity.h"
 
 namespace cdnlab::store {
 namespace {
@@ -278,11 +279,13 @@ bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
   for (auto& p : admitted) keys.push_back(p.key);
   std::map<std::string, double> units;
   std::map<TableState*, WriteDelta> deltas;
+  std::map<std::string, const Planned*> firstOfTable;  // its desc and state, for the index units
   {
     auto guard = locks_.lockKeys(keys);
     rocksdb::WriteBatch batch;
     for (size_t i = 0; i < admitted.size(); ++i) {
       Planned& p = admitted[i];
+      firstOfTable.emplace(p.desc->name, &p);
       p.hadOld = readItem(p.key, &p.old);
       const Item* oldPtr = p.hadOld ? &p.old : nullptr;
       double u;
@@ -299,9 +302,23 @@ bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
     if (!writeBatch(batch, out, err)) return false;
     for (auto& [st, delta] : deltas) applyDelta(st->stats, delta);
   }
+  static const WriteDelta kNoIndexWrites;
+  auto deltaOf = [&](const Planned& p) -> const WriteDelta& {
+    auto it = deltas.find(p.st.get());
+    return it == deltas.end() ? kNoIndexWrites : it->second;
+  };
+  for (const auto& [name, p] : firstOfTable) {
+    meterIndexUnits(*p->desc, deltaOf(*p));
+    chargeCapacity(*p->st, *p->desc, CapacityKind::Write, localIndexUnits(*p->desc, deltaOf(*p)));
+  }
   out.w.StartObject();
   writeUnprocessedItems(out.w, throttled);
-  writeConsumedCapacities(out.w, units, cap);
+  if (cap != CapacityMode::None) {
+    key(out.w, "ConsumedCapacity");
+    out.w.StartArray();
+    for (const auto& [name, u] : units) writeWriteCapacity(out.w, *firstOfTable[name]->desc, u, deltaOf(*firstOfTable[name]), cap);
+    out.w.EndArray();
+  }
   if (metrics) writeCollectionMetricsByTable(out.w, admitted);
   out.w.EndObject();
   return true;

@@ -187,8 +187,10 @@ double readUnits(size_t bytes, bool consistent) {
   return units;
 }
 
+double writeUnitsFor(size_t bytes) { return std::max<double>(1, std::ceil(static_cast<double>(bytes) / 1024.0)); }
+
 double writeUnits(size_t bytes) {
-  const double units = std::max<double>(1, std::ceil(static_cast<double>(bytes) / 1024.0));
+  const double units = writeUnitsFor(bytes);
   capacityMeter().writeUnits += units;  // for /metrics (store_metrics.h)
   return units;
 }

@@ -54,6 +54,8 @@ bool readCapacityMode(const rapidjson::Value& o, CapacityMode& mode, ApiError& e
 // writes per 1 KB, each rounded up, at least one unit.
 double readUnits(size_t bytes, bool consistent);
 double writeUnits(size_t bytes);
+// writeUnits without metering it (an index entry's share, metered by the operation that reports it).
+double writeUnitsFor(size_t bytes);
 void writeConsumedCapacity(JsonWriter& w, std::string_view table, double units, CapacityMode mode);
 
 }  // namespace cdnlab::store

@@ -207,6 +207,10 @@ std::string encodeTable(const TableDesc& t) {
   w.Double(t.tableClassSince);
   key(w, "deletionProtection");
   w.Bool(t.deletionProtection);
+  key(w, "maxRru");
+  w.Int64(t.maxReadRequestUnits);
+  key(w, "maxWru");
+  w.Int64(t.maxWriteRequestUnits);
   key(w, "ppr");
   w.Bool(t.payPerRequest);
   key(w, "rcu");
@@ -304,6 +308,8 @@ Result<TableDesc> decodeTable(std::string_view json) {
   t.tableClass = getStr(d, "tableClass");
   t.tableClassSince = getDouble(d, "tableClassSince");
   t.deletionProtection = getBool(d, "deletionProtection");
+  t.maxReadRequestUnits = getInt(d, "maxRru");
+  t.maxWriteRequestUnits = getInt(d, "maxWru");
   return t;
 }
 
@@ -364,6 +370,15 @@ void writeDescription(const TableDesc& t, const TableStats* stats, std::string_v
   }
   key(w, "DeletionProtectionEnabled");
   w.Bool(t.deletionProtection);
+  if (t.maxReadRequestUnits != 0 || t.maxWriteRequestUnits != 0) {
+    key(w, "OnDemandThroughput");
+    w.StartObject();
+    key(w, "MaxReadRequestUnits");
+    w.Int64(t.maxReadRequestUnits != 0 ? t.maxReadRequestUnits : -1);
+    key(w, "MaxWriteRequestUnits");
+    w.Int64(t.maxWriteRequestUnits != 0 ? t.maxWriteRequestUnits : -1);
+    w.EndObject();
+  }
   if (t.streamEnabled) {
     key(w, "StreamSpecification");
     w.StartObject();

@@ -61,6 +61,10 @@ struct TableDesc {
   std::string tableClass;           // empty: never given (no TableClassSummary)
   double tableClassSince = 0;       // TableClassSummary's LastUpdateDateTime
   bool deletionProtection = false;
+  // OnDemandThroughput's maxima: 0 while never given (DescribeTable leaves the member out), -1
+  // for no maximum.
+  int64_t maxReadRequestUnits = 0;
+  int64_t maxWriteRequestUnits = 0;
   double creationTime = 0;  // epoch seconds
   bool ttlEnabled = false;
   std::string ttlAttribute;
