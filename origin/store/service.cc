@@ -78,6 +78,9 @@ Service::Op Service::findOp(std::string_view name) const {
       {"BatchWriteItem", &Service::batchWriteItem},
       {"TransactWriteItems", &Service::transactWriteItems},
       {"TransactGetItems", &Service::transactGetItems},
+      {"ExecuteStatement", &Service::executeStatement},
+      {"BatchExecuteStatement", &Service::batchExecuteStatement},
+      {"ExecuteTransaction", &Service::executeTransaction},
   };
   auto it = ops.find(name);
   return it == ops.end() ? nullptr : it->second;

@@ -156,6 +156,11 @@ class Service {
   bool batchWriteItem(const Doc&, Out&, ApiError&);
   bool transactWriteItems(const Doc&, Out&, ApiError&);
   bool transactGetItems(const Doc&, Out&, ApiError&);
+  // PartiQL (partiql/ops.cc); PartiqlRunner runs its statements on the members below.
+  bool executeStatement(const Doc&, Out&, ApiError&);
+  bool batchExecuteStatement(const Doc&, Out&, ApiError&);
+  bool executeTransaction(const Doc&, Out&, ApiError&);
+  friend class PartiqlRunner;
   // DynamoDB Streams on the same endpoint (ops_streams.cc), target prefix DynamoDBStreams_20120810.
   bool listStreams(const Doc&, Out&, ApiError&);
   bool describeStream(const Doc&, Out&, ApiError&);
