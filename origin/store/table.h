@@ -61,6 +61,14 @@ struct TableDesc {
   std::string tableClass;           // empty: never given (no TableClassSummary)
   double tableClassSince = 0;       // TableClassSummary's LastUpdateDateTime
   bool deletionProtection = false;
+  // Server-side encryption: false is the AWS-owned key (DescribeTable shows no SSEDescription);
+  // true a KMS key, the account's AWS-managed one unless sseKmsKey names another (as given: a key
+  // id, key ARN, alias name or alias ARN).
+  bool sseKms = false;
+  std::string sseKmsKey;
+  // OnDemandThroughput's MaxReadRequestUnits / MaxWriteRequestUnits (0: not given, -1: no maximum).
+  int64_t maxReadRequestUnits = 0;
+  int64_t maxWriteRequestUnits = 0;
   double creationTime = 0;  // epoch seconds
   bool ttlEnabled = false;
   std::string ttlAttribute;
@@ -116,6 +124,9 @@ void writeDeletedTableDescription(const TableDesc& t, const TableStats* stats, d
 void writeKeySchema(const expr::KeySchema& k, JsonWriter& w);
 
 std::string tableArn(const std::string& region, const std::string& table);
+// SSEDescription's KMSMasterKeyArn for a KMS key given as a key id, ARN or alias (empty: the
+// account's AWS-managed key).
+std::string kmsKeyArn(const std::string& region, const std::string& keyId);
 std::string streamArn(const std::string& region, const TableDesc& t);
 
 }  // namespace cdnlab::store
