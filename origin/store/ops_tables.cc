@@ -390,31 +390,34 @@ static bool readSseSpecification(const rapidjson::Value& d, TableDesc& t, ApiErr
   return true;
 }
 
-// OnDemandThroughput: the most request units per second an on-demand table may take (-1: no
-// maximum). Kept and reported; the store does not throttle on-demand tables.
-static bool readOnDemandThroughput(const rapidjson::Value& d, TableDesc& t, ApiError& err) {
-  const auto* o = member(d, "OnDemandThroughput");
-  if (!o || !o->IsObject()) return true;
-  for (auto [name, out] : {std::pair{"MaxReadRequestUnits", &t.maxReadRequestUnits},
-                           std::pair{"MaxWriteRequestUnits", &t.maxWriteRequestUnits}}) {
-    const auto* v = member(*o, name);
-    if (!v || v->IsNull()) continue;
-    auto n = integerValue(*v);
-    if (!n) {
-      err = coralError("SerializationException", "Unexpected field type");
-      return false;
-    }
-    *out = *n;
-  }
-  return true;
-}
-
 // TableClass of CreateTable / UpdateTable: one of the two classes, case-sensitive, refused with
 // DynamoDB's own message rather than the model's enum constraint.
 static bool checkTableClass(const std::optional<std::string_view>& tableClass, ApiError& err) {
   if (!tableClass || *tableClass == "STANDARD" || *tableClass == "STANDARD_INFREQUENT_ACCESS") return true;
   err = validation("Invalid table-class parameter provided. Please try again with a valid table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS].");
   return false;
+}
+
+// OnDemandThroughput of CreateTable / UpdateTable: each maximum at least 1, or -1 to lift it (API
+// reference, OnDemandThroughput); a member left out keeps what the table has. Out of range is
+// refused in DynamoDB's words (as it answers a 0 for the member a client did not mean to set).
+static bool readOnDemandThroughput(const rapidjson::Value& d, TableDesc& t, ApiError& err) {
+  const auto* od = member(d, "OnDemandThroughput");
+  if (!od || !od->IsObject()) return true;
+  const std::pair<const char*, int64_t*> maxima[] = {{"MaxReadRequestUnits", &t.maxReadRequestUnits},
+                                                     {"MaxWriteRequestUnits", &t.maxWriteRequestUnits}};
+  for (const auto& [name, slot] : maxima) {
+    const auto* v = member(*od, name);
+    if (!v || v->IsNull()) continue;
+    int64_t n = v->IsInt64() ? v->GetInt64() : 0;
+    if (n != -1 && n < 1) {
+      err = validation(std::string("One or more parameter values were invalid: Requested ") + name +
+                       " for OnDemandThroughput for table is outside of valid range");
+      return false;
+    }
+    *slot = n;
+  }
+  return true;
 }
 
 // StreamSpecification of CreateTable / UpdateTable; `present` is false when the member is absent.
@@ -694,6 +697,7 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
   }
   const double now = nowSeconds();
   bool changed = false;  // anything that makes the answer's TableStatus UPDATING
+  bool billingSwitched = false;
   auto billing = stringMember(d, "BillingMode", err);
   if (!err.type.empty()) return false;
   if (billing) {
@@ -703,7 +707,7 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
     }
     bool toPayPerRequest = *billing == "PAY_PER_REQUEST";
     if (toPayPerRequest != t.payPerRequest) {
-      changed = true;
+      changed = billingSwitched = true;
       t.billingModeChanged = true;
       if (toPayPerRequest) t.payPerRequestSince = now;
     }
@@ -717,7 +721,9 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
     }
     int64_t r0 = t.readCapacity, w0 = t.writeCapacity;
     if (!readThroughput(pt, t.readCapacity, t.writeCapacity, err)) return false;
-    if (r0 == t.readCapacity && w0 == t.writeCapacity && !billing) {
+    // Naming the mode the table already has changes nothing: only a switch to PROVISIONED may
+    // restate the capacity the table had before it went on demand.
+    if (r0 == t.readCapacity && w0 == t.writeCapacity && !billingSwitched) {
       err = validation(throughputUnchanged(r0, w0));
       return false;
     }
@@ -737,6 +743,9 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
     t.tableClass = std::string(*tableClass);
   }
   t.deletionProtection = boolMember(d, "DeletionProtectionEnabled", t.deletionProtection);
+  const int64_t maxRead0 = t.maxReadRequestUnits, maxWrite0 = t.maxWriteRequestUnits;
+  if (!readOnDemandThroughput(d, t, err)) return false;
+  changed = changed || maxRead0 != t.maxReadRequestUnits || maxWrite0 != t.maxWriteRequestUnits;
   StreamSpec stream;
   if (!readStreamSpecification(d, stream, err)) return false;
   if (stream.present) {

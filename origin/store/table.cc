@@ -218,9 +218,9 @@ std::string encodeTable(const TableDesc& t) {
   key(w, "sseKms");
   w.Bool(t.sseKms);
   kv(w, "sseKmsKey", t.sseKmsKey);
-  key(w, "odMaxRead");
+  key(w, "maxRru");
   w.Int64(t.maxReadRequestUnits);
-  key(w, "odMaxWrite");
+  key(w, "maxWru");
   w.Int64(t.maxWriteRequestUnits);
   key(w, "ppr");
   w.Bool(t.payPerRequest);
@@ -321,8 +321,8 @@ Result<TableDesc> decodeTable(std::string_view json) {
   t.deletionProtection = getBool(d, "deletionProtection");
   t.sseKms = getBool(d, "sseKms");
   t.sseKmsKey = getStr(d, "sseKmsKey");
-  t.maxReadRequestUnits = getInt(d, "odMaxRead");
-  t.maxWriteRequestUnits = getInt(d, "odMaxWrite");
+  t.maxReadRequestUnits = getInt(d, "maxRru");
+  t.maxWriteRequestUnits = getInt(d, "maxWru");
   return t;
 }
 
@@ -394,14 +394,10 @@ void writeDescription(const TableDesc& t, const TableStats* stats, std::string_v
   if (t.maxReadRequestUnits != 0 || t.maxWriteRequestUnits != 0) {
     key(w, "OnDemandThroughput");
     w.StartObject();
-    if (t.maxReadRequestUnits != 0) {
-      key(w, "MaxReadRequestUnits");
-      w.Int64(t.maxReadRequestUnits);
-    }
-    if (t.maxWriteRequestUnits != 0) {
-      key(w, "MaxWriteRequestUnits");
-      w.Int64(t.maxWriteRequestUnits);
-    }
+    key(w, "MaxReadRequestUnits");
+    w.Int64(t.maxReadRequestUnits != 0 ? t.maxReadRequestUnits : -1);
+    key(w, "MaxWriteRequestUnits");
+    w.Int64(t.maxWriteRequestUnits != 0 ? t.maxWriteRequestUnits : -1);
     w.EndObject();
   }
   if (t.streamEnabled) {

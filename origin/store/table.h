@@ -66,7 +66,8 @@ struct TableDesc {
   // id, key ARN, alias name or alias ARN).
   bool sseKms = false;
   std::string sseKmsKey;
-  // OnDemandThroughput's MaxReadRequestUnits / MaxWriteRequestUnits (0: not given, -1: no maximum).
+  // OnDemandThroughput's maxima: 0 while never given (DescribeTable leaves the member out), -1
+  // for no maximum.
   int64_t maxReadRequestUnits = 0;
   int64_t maxWriteRequestUnits = 0;
   double creationTime = 0;  // epoch seconds

@@ -6,6 +6,8 @@ port and prints one line `listening <name> http://127.0.0.1:<port>` on stdout fo
 (`<name>` is e.g. `http` or `admin`) once it accepts connections. No sleeps: we wait for that line.
 """
 import atexit
+import http.client
+import json
 import os
 import re
 import signal
@@ -146,6 +148,30 @@ def raw_request(addr, data: bytes, timeout=5.0, read_until_close=True):
         except socket.timeout:
             pass
         return b"".join(chunks)
+
+
+def dynamodb_request(addr, target, body, headers=None, timeout=20):
+    """POST one JSON request to a DynamoDB-compatible endpoint at (host, port), unsigned, as a
+    client that bypasses the SDK's own validation would. `target` is the X-Amz-Target operation
+    ("GetItem", or a full "DynamoDBStreams_20120810.ListStreams"); `body` a dict or raw bytes.
+    Returns (status, headers with lowercase names, raw body bytes)."""
+    if "." not in target:
+        target = "DynamoDB_20120810." + target
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    conn = http.client.HTTPConnection(*addr, timeout=timeout)
+    try:
+        conn.request("POST", "/", body=data, headers={
+            "X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.0", **(headers or {})})
+        r = conn.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+    finally:
+        conn.close()
+
+
+def dynamodb_call(addr, target, body, timeout=20):
+    """dynamodb_request, answering (status, the decoded JSON body; {} when the body is empty)."""
+    status, _, raw = dynamodb_request(addr, target, body, timeout=timeout)
+    return status, (json.loads(raw) if raw else {})
 
 
 def curl(*args, timeout=10):

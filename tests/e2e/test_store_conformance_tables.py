@@ -17,7 +17,7 @@ import unittest
 import zlib
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Proc  # noqa: E402
+from harness import Proc, dynamodb_request  # noqa: E402
 
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
@@ -183,18 +183,11 @@ class StoreConformanceTables(unittest.TestCase):
     def test_tag_and_untag_answer_an_empty_body(self):
         # Neither operation has output members; DynamoDB answers 200 with no body at all (not `{}`).
         arn = self.ddb.create_table(TableName="TaggedEmpty", **HASH)["TableDescription"]["TableArn"]
-        host, port = self.proc.addr["http"]
         for target, body in (("TagResource", {"ResourceArn": arn, "Tags": [{"Key": "k", "Value": "v"}]}),
                              ("UntagResource", {"ResourceArn": arn, "TagKeys": ["k"]})):
-            conn = http.client.HTTPConnection(host, port, timeout=10)
-            try:
-                conn.request("POST", "/", body=json.dumps(body), headers={
-                    "X-Amz-Target": "DynamoDB_20120810." + target, "Content-Type": "application/x-amz-json-1.0"})
-                r = conn.getresponse()
-                self.assertEqual((r.status, r.read()), (200, b""), target)
-                self.assertEqual(r.getheader("x-amz-crc32"), "0")
-            finally:
-                conn.close()
+            status, headers, raw = dynamodb_request(self.proc.addr["http"], target, body)
+            self.assertEqual((status, raw), (200, b""), target)
+            self.assertEqual(headers["x-amz-crc32"], "0")
         self.assertEqual(self.ddb.list_tags_of_resource(ResourceArn=arn)["Tags"], [])
 
     def test_streams_check_arns_and_page_shards(self):
@@ -250,22 +243,14 @@ class StoreConformanceTables(unittest.TestCase):
         self.ddb.create_table(TableName="Big", **HASH)
         self.ddb.put_item(TableName="Big", Item={"pk": {"S": "k"}, "v": {"S": "x" * 5000}})
         self.ddb.put_item(TableName="Big", Item={"pk": {"S": "small"}, "v": {"S": "y"}})
-        host, port = self.proc.addr["http"]
 
         def get(key, accept):
-            conn = http.client.HTTPConnection(host, port, timeout=10)
-            try:
-                headers = {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810.GetItem"}
-                if accept is not None:
-                    headers["Accept-Encoding"] = accept
-                conn.request("POST", "/", json.dumps({"TableName": "Big", "Key": {"pk": {"S": key}}}), headers)
-                r = conn.getresponse()
-                body = r.read()
-                self.assertEqual(r.status, 200)
-                self.assertEqual(int(r.getheader("x-amz-crc32")), binascii.crc32(body))  # over the bytes sent
-                return r.getheader("Content-Encoding"), body
-            finally:
-                conn.close()
+            status, headers, body = dynamodb_request(
+                self.proc.addr["http"], "GetItem", {"TableName": "Big", "Key": {"pk": {"S": key}}},
+                headers={} if accept is None else {"Accept-Encoding": accept})
+            self.assertEqual(status, 200)
+            self.assertEqual(int(headers["x-amz-crc32"]), binascii.crc32(body))  # over the bytes sent
+            return headers.get("content-encoding"), body
 
         enc, body = get("k", None)
         self.assertIsNone(enc)

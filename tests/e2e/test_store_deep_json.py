@@ -4,14 +4,12 @@ nesting ValidationException when the body is a well-formed object (only an attri
 nest that deep), a SerializationException when it is not an object or not well-formed; an
 attribute value nested one level beyond DynamoDB's limit gets the same ValidationException, one
 within the limit is stored, and the store keeps answering throughout."""
-import http.client
-import json
 import os
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Proc  # noqa: E402
+from harness import Proc, dynamodb_call  # noqa: E402
 
 DEEP = 200000
 TOO_DEEP = ("Nesting Levels have exceeded supported limits: "
@@ -19,17 +17,7 @@ TOO_DEEP = ("Nesting Levels have exceeded supported limits: "
 
 
 def call(proc, op, body):
-    host, port = proc.addr["http"]
-    c = http.client.HTTPConnection(host, port, timeout=20)
-    try:
-        data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        c.request("POST", "/", body=data, headers={
-            "X-Amz-Target": "DynamoDB_20120810." + op, "Content-Type": "application/x-amz-json-1.0"})
-        r = c.getresponse()
-        text = r.read().decode()
-        return r.status, (json.loads(text) if text else {})
-    finally:
-        c.close()
+    return dynamodb_call(proc.addr["http"], op, body)
 
 
 def wrapped(levels, open_, close):

@@ -14,20 +14,13 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Proc  # noqa: E402
+from harness import Proc, dynamodb_call  # noqa: E402
 
 TARGET = "DynamoDB_20120810."
 
 
 def call(addr, op, body, timeout=10):
-    conn = http.client.HTTPConnection(addr[0], addr[1], timeout=timeout)
-    try:
-        conn.request("POST", "/", body=json.dumps(body), headers={
-            "X-Amz-Target": TARGET + op, "Content-Type": "application/x-amz-json-1.0"})
-        r = conn.getresponse()
-        return r.status, json.loads(r.read() or b"{}")
-    finally:
-        conn.close()
+    return dynamodb_call(addr, op, body, timeout=timeout)
 
 
 class StoreDurability(unittest.TestCase):

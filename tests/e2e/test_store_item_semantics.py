@@ -6,27 +6,16 @@ on a missing item, UPDATED_NEW of an update with no actions, names that start wi
 LastEvaluatedKey on a page that stopped at Limit, a transaction action whose key does not fit
 the schema, a parallel Scan's ExclusiveStartKey outside its segment, BETWEEN on a list, list_append
 as list_append's first operand, and attribute names longer than 65535 bytes."""
-import http.client
-import json
 import os
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Proc  # noqa: E402
+from harness import Proc, dynamodb_call  # noqa: E402
 
 
 def call(proc, op, body):
-    host, port = proc.addr["http"]
-    c = http.client.HTTPConnection(host, port, timeout=20)
-    try:
-        c.request("POST", "/", body=json.dumps(body).encode(), headers={
-            "X-Amz-Target": "DynamoDB_20120810." + op, "Content-Type": "application/x-amz-json-1.0"})
-        r = c.getresponse()
-        text = r.read().decode()
-        return r.status, (json.loads(text) if text else {})
-    finally:
-        c.close()
+    return dynamodb_call(proc.addr["http"], op, body)
 
 
 def cond(op, *values):

@@ -2,7 +2,6 @@
 CreateTable / DescribeTable / UpdateTable / DeleteTable (status, throughput history, billing mode
 and table class summaries, deletion protection, indexes, counters) and ListTables paging."""
 import datetime
-import http.client
 import json
 import os
 import subprocess
@@ -10,7 +9,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Proc  # noqa: E402
+from harness import Proc, dynamodb_call  # noqa: E402
 
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
@@ -36,17 +35,9 @@ class StoreTables(unittest.TestCase):
         return json.loads(out.stdout)
 
     def raw(self, op, body):
-        host, port = self.proc.addr["http"]
-        conn = http.client.HTTPConnection(host, port, timeout=10)
-        try:
-            conn.request("POST", "/", json.dumps(body), {"Content-Type": "application/x-amz-json-1.0",
-                                                         "X-Amz-Target": f"DynamoDB_20120810.{op}"})
-            r = conn.getresponse()
-            data = json.loads(r.read())
-            self.assertEqual(r.status, 200, data)
-            return data
-        finally:
-            conn.close()
+        status, data = dynamodb_call(self.proc.addr["http"], op, body)
+        self.assertEqual(status, 200, data)
+        return data
 
     def test_table_description_members_through_a_table_life(self):
         created = self.ddb.create_table(

@@ -123,6 +123,24 @@ INSTANTIATE_TEST_SUITE_P(EveryPolicy, HandWorked, ::testing::ValuesIn(kHandWorke
                            return name;
                          });
 
+// Byte mode, an object whose requests change size: LIRS as libCacheSim's LIRS.c (its figures
+// for this trace: 19 misses, 23 bytes missed).
+TEST(LirsBytes, GrownGhostMakesRoomByDemotingLirBlocks) {
+  // 10 bytes: HIR share 1, LIR share 9. a..i (1 byte each) are LIR, j the resident HIR; k evicts
+  // j from Q (j a ghost in S) and is the HIR. j returns with 5 bytes: a miss; its ghost counts 1
+  // byte, so the LIR share needs one demotion: a to Q, evicting k. Then the request's 5 bytes must
+  // fit (9 + 5 > 10): LIRS_evict empties Q below its share (a leaves) and demotes S's bottom b to
+  // Q; b leaves, c demoted; c leaves, d demoted; d leaves, e demoted: 5 + 5 fits. j is LIR at 1
+  // byte: LIR f g h i j, Q e. l m n o are LIR, filling the share; p evicts e from Q. e misses
+  // (making room from Q alone would keep e as LIR: a hit, 18 misses), f and j (3 bytes) hit.
+  auto t = testing::sizedLetters("a b c d e f g h i j k j5 l m n o p e f j3 b");
+  auto r = simulate(t, SimJob{"lirs", 10, SizeMode::Bytes, ""});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->requests, 21u);
+  EXPECT_EQ(r->misses, 19u);
+  EXPECT_EQ(r->missBytes, 23u);
+}
+
 TEST(Floor, BeladyNeverWorseThanAnyPolicy) {
   auto trace = loadTrace(testing::dataPath("cloudPhysicsIO.oracleGeneral.bin.zst"), TraceFormat{});
   ASSERT_TRUE(trace.ok());

@@ -28,6 +28,26 @@ inline Trace letters(std::string_view ids) {
   return std::move(parseTrace(text, "letters", f).value());
 }
 
+// "a b j5 a" -> requests to objects a, b, j, a of 1, 1, 5 and 1 bytes (a letter, then its size
+// in this request when it is not 1): one object may change size between requests.
+inline Trace sizedLetters(std::string_view spec) {
+  std::string text;
+  size_t i = 0;
+  while (i < spec.size()) {
+    if (spec[i] == ' ') {
+      ++i;
+      continue;
+    }
+    size_t end = spec.find(' ', i);
+    if (end == std::string_view::npos) end = spec.size();
+    std::string_view size = spec.substr(i + 1, end - i - 1);
+    text += std::to_string(int(spec[i])) + ',' + (size.empty() ? std::string("1") : std::string(size)) + '\n';
+    i = end;
+  }
+  TraceFormat f{TraceKind::Csv, 0, 1, 2, ',', false};
+  return std::move(parseTrace(text, "sized letters", f).value());
+}
+
 // A synthetic trace built in memory (the `sim gen zipf` generator).
 inline Trace zipf(uint64_t requests, uint64_t objects, double alpha = 0.9, uint64_t seed = 7,
                   uint32_t minSize = 1024, uint32_t maxSize = 128 * 1024) {

@@ -9,7 +9,9 @@
 //   hit LIR x:           x to the top of S; prune
 //   hit HIR x in S:      x becomes LIR (leaves Q); while the LIR share overflows: demoteLIR
 //   hit HIR x only in Q: while the LIR share would overflow: demoteLIR; push x on S as HIR
-//   miss, x ghost in S:  while the LIR share overflows: demoteLIR; x becomes a resident LIR
+//   miss, x ghost in S:  while the LIR share overflows: demoteLIR; while the request's size does
+//                        not fit the cache: evict Q down below its share, demoteLIR;
+//                        x becomes a resident LIR
 //   miss, x new:         LIR share not full: x is LIR; else x is a resident HIR (S top and Q),
 //                        evicting Q's LRU block(s) first when both shares are full
 //   demoteLIR:           S's bottom leaves S into Q (evicting Q's LRU while Q overflows); prune
@@ -25,7 +27,10 @@
 // - When that demotion evicts the very block being hit (a Q of one object), libCacheSim keeps
 //   it as a resident HIR in S without counting its bytes: its next request is a hit that makes
 //   it LIR (and counts it again), unless pruning drops it from S's bottom first.
-// - A ghost that comes back is counted at the size its ghost remembers, not the request's.
+// - A ghost that comes back is counted at the size its ghost remembers, not the request's,
+//   but room is made for the request's size, by LIRS_evict's rounds (Q emptied below its share,
+//   then S's bottom demoted), not by evicting Q's LRU block alone: when the block has grown, LIR
+//   blocks move to Q and leave the cache.
 // The bytes the simulator charged for resident blocks but this policy does not count are
 // reported by uncountedBytes(), so the simulator evicts exactly when libCacheSim does.
 //
@@ -176,11 +181,18 @@ class LirsPolicy final : public Policy {
     if (x.inS && !x.lir && !x.sResident) {  // a ghost in S: it comes back as LIR
       pinned_ = n;
       while (lirBytes_ + x.size > lirLimit_ && s_.back() != n) demoteLir();
-      pinned_ = kNoNode;
       if (x.inNh) {
         nh_.unlink(n);
         x.inNh = false;
       }
+      // cache_get_base's evict-until-fits loop, with LIRS_evict's branch for a ghost in S: it
+      // fits the request's size, which may exceed the remembered one (the block has grown),
+      // and each round empties Q down to below its share, then demotes S's bottom.
+      while (lirBytes_ + hirBytes_ + a.size > cap_ && s_.back() != n) {
+        while (hirBytes_ >= hirLimit_ && !q_.empty()) evictHir();
+        demoteLir();
+      }
+      pinned_ = kNoNode;
       pending_ = n;
       return true;
     }

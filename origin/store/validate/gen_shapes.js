@@ -44,6 +44,9 @@ out.UpdateTable.StreamSpecification = streamSpec;
 for (const op of ['CreateTable', 'UpdateTable']) {
   out[op].TableClass = { type: 'String' };
   out[op].DeletionProtectionEnabled = { type: 'Boolean' };
+  // The range (at least 1, or -1 for no maximum) is checked with AWS's own words (ops_tables.cc).
+  out[op].OnDemandThroughput = { type: 'FieldStruct<OnDemandThroughput>', children: {
+    MaxReadRequestUnits: { type: 'Long' }, MaxWriteRequestUnits: { type: 'Long' } } };
 }
 out.UpdateTable.AttributeDefinitions = JSON.parse(JSON.stringify(out.CreateTable.AttributeDefinitions));
 delete out.UpdateTable.AttributeDefinitions.notNull;

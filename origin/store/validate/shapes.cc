@@ -222,6 +222,9 @@ const char* requestShapesJson() {
   },
   "DeletionProtectionEnabled": {
    "type": "Boolean"
+  },
+  "OnDemandThroughput": {
+   "$ref": "OnDemandThroughput"
   }
  },
  "DeleteItem": {
@@ -795,6 +798,9 @@ const char* requestShapesJson() {
   "DeletionProtectionEnabled": {
    "type": "Boolean"
   },
+  "OnDemandThroughput": {
+   "$ref": "OnDemandThroughput"
+  },
   "AttributeDefinitions": {
    "type": "List",
    "children": {
@@ -1340,6 +1346,17 @@ const char* requestShapesJson() {
       "NEW_AND_OLD_IMAGES",
       "KEYS_ONLY"
      ]
+    }
+   }
+  },
+  "OnDemandThroughput": {
+   "type": "FieldStruct<OnDemandThroughput>",
+   "children": {
+    "MaxReadRequestUnits": {
+     "type": "Long"
+    },
+    "MaxWriteRequestUnits": {
+     "type": "Long"
     }
    }
   },

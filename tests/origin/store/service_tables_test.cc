@@ -83,6 +83,10 @@ TEST_F(ServiceTables, UpdateTableRecordsThroughputChanges) {
             "Current ReadCapacityUnits provisioned for the table: 3. Requested ReadCapacityUnits: 3. Current "
             "WriteCapacityUnits provisioned for the table: 5. Requested WriteCapacityUnits: 5. Refer to the Amazon "
             "DynamoDB Developer Guide for current limits and how to request higher limits.");
+  // Naming the billing mode the table already has does not make the same capacity a change.
+  Reply sameMode = call("UpdateTable", R"({"TableName":"Tbl","BillingMode":"PROVISIONED","ProvisionedThroughput":{"ReadCapacityUnits":3,"WriteCapacityUnits":5}})");
+  EXPECT_EQ(sameMode.type(), "ValidationException");
+  EXPECT_EQ(sameMode.message(), same.message());
   // An index's throughput has its own history.
   ok("UpdateTable", R"({"TableName":"Tbl","GlobalSecondaryIndexUpdates":[{"Update":{"IndexName":"byG","ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":2}}}]})");
   const auto& gp = ok("DescribeTable", R"({"TableName":"Tbl"})");
@@ -181,6 +185,59 @@ TEST_F(ServiceTables, DescriptionSurvivesARestartWithItsHistory) {
   EXPECT_STREQ(d["Table"]["TableClassSummary"]["TableClass"].GetString(), "STANDARD_INFREQUENT_ACCESS");
   ok("UpdateTable", R"({"TableName":"Tbl","DeletionProtectionEnabled":"no"})");  // AWS's reader takes "no"
   EXPECT_FALSE(ok("DescribeTable", R"({"TableName":"Tbl"})")["Table"]["DeletionProtectionEnabled"].GetBool());
+  close();
+  std::filesystem::remove_all(dir_);
+  dir_.clear();
+  open();
+}
+
+// OnDemandThroughput (API reference): the maxima an on-demand table was given, changed by
+// UpdateTable member by member, -1 lifting one; absent from a table never given any.
+TEST_F(ServiceTables, OnDemandThroughputIsKeptAndUpdated) {
+  const std::string keys = R"("AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST")";
+  Reply plain = ok("CreateTable", R"({"TableName":"Plain",)" + keys + "}");
+  EXPECT_FALSE(plain["TableDescription"].HasMember("OnDemandThroughput"));
+  Reply c = ok("CreateTable", R"({"TableName":"Capped",)" + keys + R"(,"OnDemandThroughput":{"MaxReadRequestUnits":10,"MaxWriteRequestUnits":5}})");
+  ASSERT_TRUE(c["TableDescription"].HasMember("OnDemandThroughput"));
+  EXPECT_EQ(c["TableDescription"]["OnDemandThroughput"]["MaxReadRequestUnits"].GetInt64(), 10);
+  EXPECT_EQ(c["TableDescription"]["OnDemandThroughput"]["MaxWriteRequestUnits"].GetInt64(), 5);
+
+  Reply u = ok("UpdateTable", R"({"TableName":"Capped","OnDemandThroughput":{"MaxReadRequestUnits":20,"MaxWriteRequestUnits":15}})");
+  EXPECT_STREQ(u["TableDescription"]["TableStatus"].GetString(), "UPDATING");
+  Reply d = ok("DescribeTable", R"({"TableName":"Capped"})");
+  EXPECT_EQ(d["Table"]["OnDemandThroughput"]["MaxReadRequestUnits"].GetInt64(), 20);
+  EXPECT_EQ(d["Table"]["OnDemandThroughput"]["MaxWriteRequestUnits"].GetInt64(), 15);
+  // One member alone changes that maximum only; -1 lifts it.
+  ok("UpdateTable", R"({"TableName":"Capped","OnDemandThroughput":{"MaxReadRequestUnits":-1}})");
+  d = ok("DescribeTable", R"({"TableName":"Capped"})");
+  EXPECT_EQ(d["Table"]["OnDemandThroughput"]["MaxReadRequestUnits"].GetInt64(), -1);
+  EXPECT_EQ(d["Table"]["OnDemandThroughput"]["MaxWriteRequestUnits"].GetInt64(), 15);
+  // A table given only one maximum reports the other as none.
+  ok("UpdateTable", R"({"TableName":"Plain","OnDemandThroughput":{"MaxWriteRequestUnits":7}})");
+  d = ok("DescribeTable", R"({"TableName":"Plain"})");
+  EXPECT_EQ(d["Table"]["OnDemandThroughput"]["MaxReadRequestUnits"].GetInt64(), -1);
+  EXPECT_EQ(d["Table"]["OnDemandThroughput"]["MaxWriteRequestUnits"].GetInt64(), 7);
+
+  Reply zero = call("CreateTable", R"({"TableName":"Zero",)" + keys + R"(,"OnDemandThroughput":{"MaxReadRequestUnits":10,"MaxWriteRequestUnits":0}})");
+  EXPECT_EQ(zero.type(), "ValidationException");
+  EXPECT_EQ(zero.message(), "One or more parameter values were invalid: Requested MaxWriteRequestUnits for OnDemandThroughput for table is outside of valid range");
+  EXPECT_EQ(call("DescribeTable", R"({"TableName":"Zero"})").type(), "ResourceNotFoundException");
+  Reply below = call("UpdateTable", R"({"TableName":"Capped","OnDemandThroughput":{"MaxReadRequestUnits":-2}})");
+  EXPECT_EQ(below.message(), "One or more parameter values were invalid: Requested MaxReadRequestUnits for OnDemandThroughput for table is outside of valid range");
+  EXPECT_EQ(call("UpdateTable", R"({"TableName":"Capped","OnDemandThroughput":{"MaxReadRequestUnits":"ten"}})").type(), "SerializationException");
+  EXPECT_EQ(ok("DescribeTable", R"({"TableName":"Capped"})")["Table"]["OnDemandThroughput"]["MaxWriteRequestUnits"].GetInt64(), 15);
+
+  // The maxima are part of the stored description.
+  dir_ = (std::filesystem::temp_directory_path() / ("cdnlab-ondemand-test-" + std::to_string(::getpid()))).string();
+  std::filesystem::remove_all(dir_);
+  close();
+  open();
+  ok("CreateTable", R"({"TableName":"Kept",)" + keys + R"(,"OnDemandThroughput":{"MaxReadRequestUnits":30}})");
+  close();
+  open();
+  d = ok("DescribeTable", R"({"TableName":"Kept"})");
+  EXPECT_EQ(d["Table"]["OnDemandThroughput"]["MaxReadRequestUnits"].GetInt64(), 30);
+  EXPECT_EQ(d["Table"]["OnDemandThroughput"]["MaxWriteRequestUnits"].GetInt64(), -1);
   close();
   std::filesystem::remove_all(dir_);
   dir_.clear();

@@ -57,7 +57,7 @@ TEST_F(TableEncryption, AnUnknownSseTypeIsRefused) {
   EXPECT_EQ(call("DescribeTable", R"({"TableName":"Bad"})").type(), "ResourceNotFoundException");
 }
 
-TEST_F(TableEncryption, OnDemandThroughputRoundTripsAndSurvivesARestart) {
+TEST_F(TableEncryption, KeyAndOnDemandThroughputSurviveARestart) {
   dir_ = (std::filesystem::temp_directory_path() / ("cdnlab-encryption-test-" + std::to_string(::getpid()))).string();
   std::filesystem::remove_all(dir_);
   close();
@@ -69,8 +69,6 @@ TEST_F(TableEncryption, OnDemandThroughputRoundTripsAndSurvivesARestart) {
   EXPECT_EQ(d["Table"]["OnDemandThroughput"]["MaxReadRequestUnits"].GetInt64(), 10);
   EXPECT_EQ(d["Table"]["OnDemandThroughput"]["MaxWriteRequestUnits"].GetInt64(), 5);
   EXPECT_STREQ(d["Table"]["SSEDescription"]["SSEType"].GetString(), "KMS");
-  EXPECT_EQ(call("CreateTable", create("OnDemandBad", R"(,"OnDemandThroughput":{"MaxReadRequestUnits":"ten"})")).type(),
-            "SerializationException");
   close();
   std::filesystem::remove_all(dir_);
   dir_.clear();
