@@ -156,7 +156,7 @@ std::string kmsKeyArn(const std::string& region, const std::string& keyId) {
 }
 
 std::string tableArn(const std::string& region, const std::string& table) {
-  return "arn:aws:dynamodb:" + region + ":000000000000:table/" + table;
+  return "arn:aws:dynamodb:" + region + ":" + std::string(kAccountId) + ":table/" + table;
 }
 
 std::string encodeTable(const TableDesc& t) {
