@@ -42,7 +42,8 @@ bool Service::batchGetItem(const Doc& d, Out& out, ApiError& err) {
     TableRead r;
     r.name = t.name.GetString();
     r.spec = &t.value;
-    if (!validateTableName(r.name, "requestItems.member.key", err)) return false;
+    // A table's ARN is resolved with the table, after the whole request is checked.
+    if (!r.name.starts_with("arn:") && !validateTableName(r.name, "requestItems.member.key", err)) return false;
     const auto* keys = member(t.value, "Keys");
     if (!keys || !keys->IsArray() || keys->Size() == 0) {
       err = validation("1 validation error detected: Value null at 'requestItems." + r.name + ".member.keys' failed to satisfy constraint: Member must not be null");
@@ -65,7 +66,7 @@ bool Service::batchGetItem(const Doc& d, Out& out, ApiError& err) {
   }
   // The whole request is valid: now the tables and their keys.
   for (auto& r : reads) {
-    auto st = requireTableNamed(r.name, err);
+    auto st = requireTableNamedOrArn(r.name, "requestItems.member.key", err);
     if (!st) return false;
     r.st = st;
     r.desc = st->schema();

@@ -8,6 +8,7 @@
 #include "origin/store/model/size.h"
 #include "origin/store/ops_common.h"
 #include "origin/store/service.h"
+#include "origin/store/update_size.h"
 #include "origin/store/write_capacity.h"
 
 namespace cdnlab::store {
@@ -363,7 +364,7 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
     hadOld = engine_.get(*itemKey, &stored);
     if (hadOld && sets) spliced = spliceTopLevelSets(stored, *sets);
     if (spliced) {
-      if (spliced->newSize > kMaxItemSize) {
+      if (spliced->newSize > kMaxItemSize || updateMutationSize(*sets) > kMaxItemSize) {
         err = validation("Item size to update has exceeded the maximum allowed size");
         return false;
       }
@@ -392,7 +393,7 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
       } else {
         next = std::move(base);
       }
-      if (itemSize(next) > kMaxItemSize) {
+      if (itemSize(next) > kMaxItemSize || (update && !noop && updateMutationSize(*update, next) > kMaxItemSize)) {
         err = validation("Item size to update has exceeded the maximum allowed size");
         return false;
       }

@@ -434,9 +434,10 @@ bool Service::createTable(const Doc& d, Out& out, ApiError& err) {
     err = validation("1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null");
     return false;
   }
-  if (!validateTableName(*name, "tableName", err)) return false;
+  auto table = tableNameOf(*name, err);  // CreateTable too takes the new table's ARN
+  if (!table || !validateTableName(*table, "tableName", err)) return false;
   TableDesc t;
-  t.name = std::string(*name);
+  t.name = std::move(*table);
   AttrTypes defs;
   if (!readAttributeDefinitions(d, defs, err)) return false;
   std::set<std::string> used;

@@ -195,8 +195,7 @@ bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
   }
   for (const auto& t : req->GetObject()) {
     std::string name = t.name.GetString();
-    if (!validateTableName(name, "requestItems.member.key", err)) return false;
-    auto st = requireTableNamed(name, err);
+    auto st = requireTableNamedOrArn(name, "requestItems.member.key", err);
     if (!st) return false;
     auto desc = st->schema();
     std::set<std::string> seen;
@@ -591,6 +590,8 @@ bool Service::transactGetItems(const Doc& d, Out& out, ApiError& err) {
   };
   std::vector<Get> gets;
   std::set<std::string> seen;
+  std::optional<size_t> keyErrorAt;
+  std::string keyError;
   for (const auto& ti : items->GetArray()) {
     const auto* g = member(ti, "Get");
     if (!g) {
@@ -607,19 +608,33 @@ bool Service::transactGetItems(const Doc& d, Out& out, ApiError& err) {
       err = validation("1 validation error detected: Value null at 'transactItems.1.member.get.key' failed to satisfy constraint: Member must not be null");
       return false;
     }
+    // A key that does not fit its table's schema cancels the transaction with a ValidationError
+    // reason on that action, as in TransactWriteItems (the first such action; the others None).
     auto k = encodeKeyMap(*get.desc, *keyMap, &err);
-    if (!k) return false;
-    if (!seen.insert(*k).second) {
+    if (!k) {
+      if (!keyErrorAt) {
+        keyErrorAt = gets.size();
+        keyError = err.message;
+      }
+      err = ApiError{};
+    } else if (!seen.insert(*k).second) {
       err = validation("Transaction request cannot include multiple operations on one item");
       return false;
+    } else {
+      get.key = *k;
     }
-    get.key = *k;
     ExpressionMaps maps;
     if (!readExpressionMaps(*g, maps, err)) return false;
     auto ph = maps.placeholders();
     if (!parseOptionalProjection(*g, ph, get.projection, err)) return false;
     if (!checkAllUsed(ph, err)) return false;
     gets.push_back(std::move(get));
+  }
+  if (keyErrorAt) {
+    std::vector<std::string> reasons(gets.size()), reasonItems(gets.size());
+    reasons[*keyErrorAt] = "ValidationError:" + keyError;
+    err = transactionCanceled(reasons, reasonItems);
+    return false;
   }
   // One snapshot: every transaction's WriteBatch is either wholly in it or wholly not.
   const rocksdb::Snapshot* snap = engine_.db()->GetSnapshot();

@@ -13,6 +13,7 @@
 #include "origin/store/request_util.h"
 #include "origin/store/service.h"
 #include "origin/store/update_item_reader.h"
+#include "origin/store/update_size.h"
 
 namespace cdnlab::store {
 namespace {
@@ -89,7 +90,7 @@ bool Service::updateItemFast(std::string_view body, ApiResponse& r) {
     std::string stored;
     if (!engine_.get(*itemKey, &stored)) return false;  // a new item: the general path builds it
     spliced = spliceTopLevelSets(stored, sets);
-    if (!spliced || spliced->newSize > kMaxItemSize) return false;
+    if (!spliced || spliced->newSize > kMaxItemSize || updateMutationSize(sets) > kMaxItemSize) return false;
     rocksdb::WriteBatch batch;
     batch.Put(*itemKey, spliced->json);
     auto t = engine_.write(batch);

@@ -202,8 +202,37 @@ TableStatePtr Service::requireTable(const rapidjson::Value& d, ApiError& err, co
     err = validation("1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null");
     return nullptr;
   }
-  if (!validateTableName(*name, "tableName", err)) return nullptr;
-  return requireTableNamed(*name, err);
+  auto table = tableNameOf(*name, err);
+  if (!table || !validateTableName(*table, "tableName", err)) return nullptr;
+  return requireTableNamed(*table, err);
+}
+
+TableStatePtr Service::requireTableNamedOrArn(std::string_view nameOrArn, std::string_view field, ApiError& err) {
+  auto table = tableNameOf(nameOrArn, err);
+  if (!table || !validateTableName(*table, field, err)) return nullptr;
+  return requireTableNamed(*table, err);
+}
+
+std::optional<std::string> Service::tableNameOf(std::string_view nameOrArn, ApiError& err) const {
+  constexpr std::string_view kPrefix = "arn:aws:dynamodb:";
+  if (!nameOrArn.starts_with(kPrefix)) return std::string(nameOrArn);
+  std::string_view rest = nameOrArn.substr(kPrefix.size());
+  size_t regionEnd = rest.find(':');
+  if (regionEnd == std::string_view::npos) return std::string(nameOrArn);
+  std::string_view region = rest.substr(0, regionEnd);
+  rest.remove_prefix(regionEnd + 1);
+  size_t accountEnd = rest.find(':');
+  if (accountEnd == std::string_view::npos) return std::string(nameOrArn);
+  std::string_view account = rest.substr(0, accountEnd);
+  rest.remove_prefix(accountEnd + 1);
+  constexpr std::string_view kTable = "table/";
+  if (!rest.starts_with(kTable) || rest.size() == kTable.size() || rest.find('/', kTable.size()) != std::string_view::npos)
+    return std::string(nameOrArn);
+  if (region != options_.region || account != kAccountId) {
+    err = resourceNotFound();
+    return std::nullopt;
+  }
+  return std::string(rest.substr(kTable.size()));
 }
 
 bool Service::readItem(const std::string& key, Item* item, const rocksdb::Snapshot* snap) const {

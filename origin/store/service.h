@@ -14,6 +14,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -172,6 +173,13 @@ class Service {
   // Shared helpers.
   TableStatePtr requireTable(const rapidjson::Value& d, ApiError& err, const char* member = "TableName");
   TableStatePtr requireTableNamed(std::string_view name, ApiError& err);
+  // Every table operation takes a table's ARN in place of its name: the name an ARN of this
+  // store's region and account names, or `nameOrArn` unchanged when it is no table ARN (its
+  // name checks then answer). Nullopt, with ResourceNotFoundException, for another region's or
+  // account's table: no table of theirs is here.
+  std::optional<std::string> tableNameOf(std::string_view nameOrArn, ApiError& err) const;
+  // tableNameOf, the name's constraints (reported at `field`), then requireTableNamed.
+  TableStatePtr requireTableNamedOrArn(std::string_view nameOrArn, std::string_view field, ApiError& err);
   // The table a tagging request's ResourceArn names (ops_tables.cc).
   TableStatePtr requireTableByArn(const rapidjson::Value& d, ApiError& err);
   bool readItem(const std::string& key, Item* item, const rocksdb::Snapshot* snap = nullptr) const;

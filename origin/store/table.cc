@@ -148,7 +148,7 @@ const IndexDesc* TableDesc::findIndex(std::string_view indexName) const {
 }
 
 std::string tableArn(const std::string& region, const std::string& table) {
-  return "arn:aws:dynamodb:" + region + ":000000000000:table/" + table;
+  return "arn:aws:dynamodb:" + region + ":" + std::string(kAccountId) + ":table/" + table;
 }
 
 std::string encodeTable(const TableDesc& t) {

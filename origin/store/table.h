@@ -119,6 +119,8 @@ void writeDeletedTableDescription(const TableDesc& t, const TableStats* stats, d
 // DescribeStream answer it.
 void writeKeySchema(const expr::KeySchema& k, JsonWriter& w);
 
+// The account every ARN of this store names (DynamoDB Local's too).
+inline constexpr std::string_view kAccountId = "000000000000";
 std::string tableArn(const std::string& region, const std::string& table);
 std::string streamArn(const std::string& region, const TableDesc& t);
 

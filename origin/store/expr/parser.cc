@@ -138,6 +138,9 @@ class Parser {
     const Token& t = cur();
     size_t start = pos_ > 0 ? tokens_[pos_ - 1].pos : t.pos;
     size_t end = t.pos + t.text.size();
+    // A "!" not followed by "=" fails in DynamoDB's lexer after it has read the next character
+    // for "!=", and that character is part of the text it reports ("!!!": near "!!").
+    if (t.kind == K::Unknown && t.text == "!") end = std::min(text_.size(), end + 1);
     std::string_view near = text_.substr(start, end - start);
     while (!near.empty() && (near.back() == ' ' || near.back() == '\t' || near.back() == '\n' || near.back() == '\r')) {
       near.remove_suffix(1);

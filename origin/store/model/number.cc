@@ -244,7 +244,20 @@ std::strong_ordering operator<=>(const Number& a, const Number& b) {
 
 size_t Number::storageSize() const {
   if (digits_.empty()) return 1;
-  return (digits_.size() + 1) / 2 + 1;
+  // digits_ has no leading or trailing zeros, so with the point `exponent_` digits in: every digit
+  // left of the point is significant when a fraction follows (100.5), none past the last non-zero
+  // digit when none does (100), and a pure fraction has no integer half (0.15).
+  const size_t n = digits_.size();
+  size_t intDigits = 0;
+  size_t fracDigits = n;
+  if (exponent_ >= static_cast<int>(n)) {
+    intDigits = n;
+    fracDigits = 0;
+  } else if (exponent_ > 0) {
+    intDigits = static_cast<size_t>(exponent_);
+    fracDigits = n - intDigits;
+  }
+  return 1 + (intDigits + 1) / 2 + (fracDigits + 1) / 2 + (negative_ ? 1 : 0);
 }
 
 }  // namespace cdnlab::store

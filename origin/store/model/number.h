@@ -62,8 +62,11 @@ class Number {
   friend std::strong_ordering operator<=>(const Number& a, const Number& b);
   friend bool operator==(const Number& a, const Number& b) = default;
 
-  // Bytes this number counts for in an item's size (model/size.h): DynamoDB documents "approximately
-  // (number of significant digits / 2) + 1 bytes"; we use ceil(digits / 2) + 1, zero counts 1.
+  // Bytes this number counts for in an item's size (model/size.h), as DynamoDB measures it at the
+  // 400 KB gate: 1 + ceil(integer significant digits / 2) + ceil(fraction significant digits / 2)
+  // + 1 if negative; zero counts 1. The Developer Guide's "approximately (significant digits / 2)
+  // + 1" is only that: DynamoDB counts the halves either side of the point apart (3.14159 is 5
+  // bytes, 123456 is 4) and charges the sign (-42 is 3 bytes, 42 is 2).
   size_t storageSize() const;
 
   // Parts of the representation, for the engine's order-preserving key encoding.

@@ -4,7 +4,9 @@
 // Formula (Developer Guide, "Item sizes and formats" / "Working with items: size calculation"):
 //   item        = sum over attributes of (UTF-8 length of the name + size of the value)
 //   S           = UTF-8 byte length
-//   N           = ceil(significant digits / 2) + 1   (documented as "approximately ... / 2 + 1")
+//   N           = 1 + ceil(integer digits / 2) + ceil(fraction digits / 2) + 1 if negative, over the
+//                 significant digits (documented as "approximately ... / 2 + 1"; Number::storageSize
+//                 has the rule DynamoDB's size gate applies)
 //   B           = raw byte length (not base64)
 //   BOOL, NULL  = 1
 //   L, M        = 3 bytes of overhead + 1 byte per element + the elements' sizes (map keys count

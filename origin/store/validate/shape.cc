@@ -6,12 +6,14 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "origin/store/model/base64.h"
 #include "origin/store/model/json.h"
+#include "origin/store/validate/java_echo.h"
 
 namespace cdnlab::store::validate {
 namespace {
@@ -370,8 +372,31 @@ bool matchesPattern(std::string_view pattern, std::string_view s) {
 
 std::string jsonNumberText(const Value& n) { return n.IsNumber() ? valueStr(n, false) : "?"; }
 
+// A table name's constraints (the pattern AWS's shapes give TableName, RequestItems' keys and
+// index names alike).
+bool hasTableNamePattern(const Value& spec) {
+  const Value* re = find(spec, "regex");
+  return re && re->IsString() && sv(*re) == "[a-zA-Z0-9_.-]+";
+}
+
+// DynamoDB takes a table's ARN wherever an operation takes a table's name (API reference,
+// TableName: "You can also provide the Amazon Resource Name (ARN) of the table", length 1 to
+// 1024). An empty value breaks only that minimum; a value that starts "arn:" is held to the
+// maximum alone, the operation resolves it (Service::requireTable); any other keeps the name's
+// pattern and lengths. The constraint text when it decides, nullopt when the name's checks apply.
+std::optional<std::string> tableNameOrArnCheck(std::string_view s) {
+  if (s.empty()) return "Member must have length greater than or equal to 1";
+  if (s.starts_with("arn:")) return utf16Length(s) <= 1024 ? "" : "Member must have length less than or equal to 1024";
+  return std::nullopt;
+}
+
 struct Checker {
   std::vector<std::string> errors;
+  // CreateTable words a table name's lengths as constraints, not as the other table operations'
+  // "TableName must be at least 3 characters long and at most 255 characters long".
+  bool tableNameLengthsAsConstraints = false;
+  // DynamoDB's operations take a table's ARN for its name; the Streams API's ListStreams does not.
+  bool tableArns = true;
 
   void push(const Value* data, std::string_view parent, std::string_view key, const std::string& constraint, bool integerType) {
     std::string value = data && !data->IsNull() ? "'" + valueStr(*data, integerType) + "'" : "null";
@@ -406,9 +431,17 @@ struct Checker {
   }
 
   // `keys` / `values`: every map key (value) against a group of checks, one error per offender.
-  void mapGroup(bool keys, const Value& group, const Value& data, std::string_view parent, std::string_view key) {
+  // `writeRequests`: the map is BatchWriteItem's RequestItems, echoed as DynamoDB's Java objects.
+  void mapGroup(bool keys, const Value& group, const Value& data, std::string_view parent, std::string_view key,
+                bool writeRequests) {
     if (!data.IsObject()) return;
     for (const auto& m : data.GetObject()) {
+      if (keys && tableArns && hasTableNamePattern(group)) {
+        if (auto c = tableNameOrArnCheck(sv(m.name))) {
+          if (!c->empty()) push(&data, parent, key, "Map keys must satisfy constraint: [" + *c + "]", false);
+          continue;
+        }
+      }
       bool bad = false;
       for (const auto& g : group.GetObject())
         if (!single(sv(g.name), g.value, keys ? m.name : m.value, false).empty()) bad = true;
@@ -423,7 +456,13 @@ struct Checker {
         if (!msgs.empty()) msgs += ", ";
         msgs += text;
       }
-      push(&data, parent, key, std::string(keys ? "Map keys" : "Map value") + " must satisfy constraint: [" + msgs + "]", false);
+      std::string constraint = std::string(keys ? "Map keys" : "Map value") + " must satisfy constraint: [" + msgs + "]";
+      if (writeRequests) {
+        errors.push_back("Value '" + javaEchoOfWriteRequests(data) + "' at '" + (parent.empty() ? lowerFirst(key) : std::string(parent) + "." + lowerFirst(key)) +
+                         "' failed to satisfy constraint: " + constraint);
+        continue;
+      }
+      push(&data, parent, key, constraint, false);
     }
   }
 
@@ -435,6 +474,12 @@ struct Checker {
     if (!data && !info.notNull) return;  // an absent member can only break notNull
     TypeOf t = info.type;
     bool integerType = isIntegerType(t.base);
+    if (key == "TableName" && tableArns && data && data->IsString() && hasTableNamePattern(spec)) {
+      if (auto c = tableNameOrArnCheck(sv(*data))) {
+        if (!c->empty()) push(data, parent, key, *c, false);
+        return;
+      }
+    }
     for (const auto& v : spec.GetObject()) {
       if (errors.size() >= 10) return;
       std::string_view name = sv(v.name);
@@ -460,11 +505,25 @@ struct Checker {
         continue;
       }
       if (name == "keys" || name == "values") {
-        mapGroup(name == "keys", resolve(v.value), *data, parent, key);
+        const Value* type = find(spec, "type");
+        bool writeRequests = type && type->IsString() && sv(*type).find("WriteRequest") != std::string_view::npos;
+        mapGroup(name == "keys", resolve(v.value), *data, parent, key, writeRequests);
         continue;
       }
       std::string c = single(name, v.value, *data, integerType);
-      if (!c.empty()) push(data, parent, key, c, integerType);
+      if (c.empty()) continue;
+      if (name == "lengthLessThanOrEqual" && key == "Keys" && parent.starts_with("requestItems.")) {
+        // BatchGetItem's too many keys for one table: DynamoDB names the path as the request
+        // spells it and echoes no value.
+        errors.push_back("Value at 'R" + std::string(parent.substr(1)) + ".Keys' failed to satisfy constraint: " + c);
+        continue;
+      }
+      push(data, parent, key, c, integerType);
+    }
+    if (info.tableName && tableNameLengthsAsConstraints && data && data->IsString()) {
+      size_t n = utf16Length(sv(*data));
+      if (n < 3) push(data, parent, key, "Member must have length greater than or equal to 3", false);
+      if (n > 255) push(data, parent, key, "Member must have length less than or equal to 255", false);
     }
   }
 
@@ -505,7 +564,7 @@ bool checkRequestShape(std::string_view operation, const rapidjson::Value& body,
       err = validation("The parameter '" + std::string(sv(m.name)) + "' is required but was not present in the request");
       return false;
     }
-    if (info.tableName && data && data->IsString()) {
+    if (info.tableName && operation != "CreateTable" && data && data->IsString() && !tableNameOrArnCheck(sv(*data))) {
       size_t n = utf16Length(sv(*data));
       if (n < 3 || n > 255) {
         err = validation(std::string(sv(m.name)) + " must be at least 3 characters long and at most 255 characters long");
@@ -514,6 +573,8 @@ bool checkRequestShape(std::string_view operation, const rapidjson::Value& body,
     }
   }
   Checker c;
+  c.tableNameLengthsAsConstraints = operation == "CreateTable";
+  c.tableArns = !operation.starts_with("Streams.");
   c.members(body, *types, "");
   if (c.errors.empty()) return true;
   std::string text = std::to_string(c.errors.size()) + " validation error" + (c.errors.size() > 1 ? "s" : "") + " detected: ";

@@ -16,6 +16,13 @@ const departures = [
     diff: /Value '\{\}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1/,
     why: 'An empty RequestItems: DynamoDB answers "The requestItems parameter is required for BatchGetItem" (BatchWriteItem likewise); dynalite reports the map\'s minimum length ("Value \'{}\' at \'requestItems\' ... greater than or equal to 1"), the older wording, and counts it among the other constraint errors.' },
 
+  { match: /^BatchGetItem 101 keys$/, diff: /Value at 'RequestItems\.[^']*\.member\.Keys'/,
+    why: 'More than 100 keys for one table: DynamoDB says "Value at \'RequestItems.<table>.member.Keys\' failed to satisfy constraint: Member must have length less than or equal to 100" (the path as the request spells it, no value); dynalite echoes the keys as JSON at \'requestItems.<table>.member.keys\'.' },
+  { match: /^BatchWriteItem 26$/, diff: /Value '\{[^"]*=\[WriteRequest\(putRequest=/,
+    why: 'More than 25 requests for one table: DynamoDB echoes RequestItems as its Java request objects ("{<table>=[WriteRequest(putRequest=PutRequest(item={pk=AttributeValue(s=..., n=null, ...)}, workloadProfileName=null), deleteRequest=null), ...]}"); dynalite echoes the JSON.' },
+  { match: /^CreateTable many bad members$/, diff: /Value 'a' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3/,
+    why: 'A CreateTable table name of fewer than 3 characters: DynamoDB reports the length as a constraint among the request\'s others ("Value \'ab\' at \'tableName\' failed to satisfy constraint: Member must have length greater than or equal to 3"); dynalite answers "TableName must be at least 3 characters long and at most 255 characters long" alone.' },
+
   // ---- checks dynalite lacks (DynamoDB documents them)
   { match: /^DeleteItem ReturnValues (ALL_NEW|UPDATED_OLD|UPDATED_NEW)$/,
     why: 'DeleteItem ReturnValues: the API reference allows only NONE and ALL_OLD; dynalite accepts the others and ignores them.' },

@@ -46,6 +46,10 @@ TEST(ProjectionTest, Errors) {
       {"a,", "Syntax error; token: \"<EOF>\", near: \",\""},
       {"a b", "Syntax error; token: \"b\", near: \"a b\""},
       {"a = :one", "Syntax error; token: \"=\", near: \"a =\""},
+      // DynamoDB's lexer has read the character after a "!" (for "!=") when it fails.
+      {"!!!", "Syntax error; token: \"!\", near: \"!!\""},
+      {"!!! INVALID !!!", "Syntax error; token: \"!\", near: \"!!\""},
+      {"a, b !x", "Syntax error; token: \"!\", near: \"b !x\""},
       {"status", "Attribute name is a reserved keyword; reserved keyword: status"},
       {"#nope", "An expression attribute name used in the document path is not defined; attribute name: #nope"},
       {"a, a.b", "Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [a], path two: [a, b]"},

@@ -156,5 +156,27 @@ TEST(NumberTest, IntegersAndSizes) {
   EXPECT_EQ(num(std::string(38, '1')).storageSize(), 20u);
 }
 
+// What DynamoDB's 400 KB gate charges a number, to the byte: the integer and fraction halves are
+// rounded up apart and a negative sign costs a byte.
+TEST(NumberTest, StorageSizeCountsEachSideOfThePointAndTheSign) {
+  EXPECT_EQ(num("1234").storageSize(), 3u);
+  EXPECT_EQ(num("0042").storageSize(), 2u);
+  EXPECT_EQ(num("1010").storageSize(), 3u);
+  EXPECT_EQ(num("1E125").storageSize(), 2u);
+  EXPECT_EQ(num("1E-100").storageSize(), 2u);
+  EXPECT_EQ(num("0.0000001").storageSize(), 2u);
+  EXPECT_EQ(num("0.15").storageSize(), 2u);
+  EXPECT_EQ(num("15").storageSize(), 2u);
+  EXPECT_EQ(num("1.5").storageSize(), 3u);
+  EXPECT_EQ(num("1.200").storageSize(), 3u);
+  EXPECT_EQ(num("1.234").storageSize(), 4u);
+  EXPECT_EQ(num("3.14159").storageSize(), 5u);
+  EXPECT_EQ(num("123456").storageSize(), 4u);
+  EXPECT_EQ(num("100.5").storageSize(), 4u);
+  EXPECT_EQ(num("-42").storageSize(), 3u);
+  EXPECT_EQ(num("-0").storageSize(), 1u);
+  EXPECT_EQ(num("-0.5").storageSize(), 3u);
+}
+
 }  // namespace
 }  // namespace cdnlab::store
