@@ -11,6 +11,7 @@
 #include "origin/store/ops_common.h"
 #include "origin/store/partiql/plan.h"
 #include "origin/store/partiql/runner.h"
+#include "origin/store/write_capacity.h"
 
 namespace cdnlab::store {
 namespace {
@@ -201,7 +202,7 @@ bool Service::executeStatement(const Doc& d, Out& out, ApiError& err) {
   out.w.EndArray();
   if (cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
-    writeConsumedCapacity(out.w, p.desc->name, r.units, cap);
+    writeWriteCapacity(out.w, *p.desc, r.units, r.delta, cap);
   }
   out.w.EndObject();
   return true;
@@ -281,7 +282,7 @@ bool Service::batchExecuteStatement(const Doc& d, Out& out, ApiError& err) {
         // ReturnValuesOnConditionCheckFailure is accepted on a member and returns nothing.
         PartiqlRunner::WriteResult r;
         if (run.write(e.p, false, r, out, e.error)) {
-          units[e.p.desc->name] += r.units;
+          units[e.p.desc->name] += r.units + indexUnits(*e.p.desc, r.delta);
           if (r.returned && !r.returned->empty()) item = std::move(r.returned);
         }
         ran = r.reached;

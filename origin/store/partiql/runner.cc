@@ -14,6 +14,7 @@
 #include "origin/store/model/json.h"
 #include "origin/store/model/size.h"
 #include "origin/store/ops_common.h"
+#include "origin/store/write_capacity.h"
 
 namespace cdnlab::store {
 namespace {
@@ -366,17 +367,17 @@ bool PartiqlRunner::write(const Prepared& p, bool returnOldOnFailure, WriteResul
     }
     if (w.writes) {
       rocksdb::WriteBatch batch;
-      WriteDelta delta;
       const bool removes = p.stmt.kind == Statement::Kind::Delete;
-      appendItemWrite(batch, *desc, w.key, w.hadOld ? &w.old : nullptr, removes ? nullptr : &w.next, &delta);
+      appendItemWrite(batch, *desc, w.key, w.hadOld ? &w.old : nullptr, removes ? nullptr : &w.next, &r.delta);
       if (!s_.writeBatch(batch, out, err)) return false;
-      applyDelta(p.st->stats, delta);
+      applyDelta(p.st->stats, r.delta);
     }
   }
   size_t oldSize = w.hadOld ? itemSize(w.old) : 0;
   size_t newSize = w.writes && p.stmt.kind != Statement::Kind::Delete ? itemSize(w.next) : 0;
-  r.units = writeUnits(std::max(oldSize, newSize));
-  s_.chargeCapacity(*p.st, *desc, Service::CapacityKind::Write, r.units - 1);
+  r.units = writeUnits(std::max(oldSize, newSize));  // the table's own; its indexes' are in r.delta
+  meterIndexUnits(*desc, r.delta);
+  s_.chargeCapacity(*p.st, *desc, Service::CapacityKind::Write, r.units + localIndexUnits(*desc, r.delta) - 1);
   using R = Statement::Returning;
   switch (p.stmt.returning) {
     case R::None: break;

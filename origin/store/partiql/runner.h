@@ -51,6 +51,7 @@ class PartiqlRunner {
     std::optional<Item> returned;  // RETURNING's item
     double units = 0;
     bool reached = false;          // the statement got past its checks to the item
+    WriteDelta delta;              // what the write did to the table's indexes (their units)
   };
   bool write(const Prepared& p, bool returnOldOnFailure, WriteResult& r, Service::Out& out, ApiError& err);
 

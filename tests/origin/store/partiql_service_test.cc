@@ -203,6 +203,10 @@ TEST_F(PartiqlServiceTest, WritesFollowDynamoDbsEdges) {
     "GlobalSecondaryIndexes":[{"IndexName":"byg","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]})");
   EXPECT_EQ(exec(R"(DELETE FROM "G1x"."byg" WHERE pk = 'a')").message(), "This operation is not supported on an index");
   EXPECT_EQ(exec(R"(UPDATE "G1x"."byg" SET v = 1 WHERE pk = 'a')").message(), "This operation is not supported on an index");
+  // A write's capacity counts its index entries, as PutItem's does.
+  Reply indexed = execOk("INSERT INTO G1x VALUE {'pk': 'a', 'g': 'x'}", R"(,"ReturnConsumedCapacity":"INDEXES")");
+  EXPECT_EQ(indexed["ConsumedCapacity"]["CapacityUnits"].GetDouble(), 2);
+  EXPECT_EQ(indexed["ConsumedCapacity"]["GlobalSecondaryIndexes"]["byg"]["CapacityUnits"].GetDouble(), 1);
   EXPECT_EQ(exec("SLECT * FROM Tbl").message(), "Statement wasn't well formed, can't be processed: Expected data manipulation");
 }
 
