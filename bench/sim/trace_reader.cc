@@ -1,7 +1,7 @@
 // The trace readers: one decoder per format feeding a common builder that renumbers objects.
 // Semantics follow libCacheSim's readers: oracleGeneral skips zero-size requests
 // (ignore_size_zero_req), vSCSI converts its microsecond clock to seconds, text traces have size
-// 1, CSV takes the columns it is told.
+// 1 and their ids numbered in order of first appearance, CSV takes the columns it is told.
 #include "bench/sim/trace_reader.h"
 
 #include <zstd.h>
@@ -24,10 +24,12 @@ Error fail(std::string_view name, uint64_t record, const std::string& why) {
   return Error{0, std::string(name) + ": record " + std::to_string(record) + ": " + why};
 }
 
-// Collects requests and renumbers objects.
+// Collects requests and renumbers objects. With ordinalKeys an object's key is its number in
+// order of first appearance, from 1, instead of the identity it was read as.
 class Builder {
  public:
-  explicit Builder(std::string_view name, size_t expected) : ids_(expected / 4 + 16) {
+  explicit Builder(std::string_view name, size_t expected, bool ordinalKeys = false)
+      : ids_(expected / 4 + 16), ordinalKeys_(ordinalKeys) {
     trace_.source = std::string(name);
     trace_.requests.reserve(expected);
   }
@@ -40,7 +42,7 @@ class Builder {
     bool added = false;
     uint32_t obj = ids_.findOrAdd(key, uint32_t(trace_.keys.size()), added);
     if (added) {
-      trace_.keys.push_back(key);
+      trace_.keys.push_back(ordinalKeys_ ? uint64_t(obj) + 1 : key);
       trace_.firstSize.push_back(uint32_t(size));
     }
     if (ttl && !withTtl_) {  // the first TTL: the requests before it never expire
@@ -64,6 +66,7 @@ class Builder {
  private:
   Trace trace_;
   FlatIdMap ids_;
+  bool ordinalKeys_;
   bool withTtl_ = false;
 };
 
@@ -141,8 +144,12 @@ uint64_t idOf(std::string_view s) {
 }
 
 Result<Trace> parseLines(std::string_view b, std::string_view name, const TraceFormat& f, uint64_t limit) {
-  Builder out(name, size_t(std::count(b.begin(), b.end(), '\n')) + 1);
   const bool csv = f.kind != TraceKind::Txt;
+  // A text trace's ids are strings to libCacheSim: cachesim's reader (obj-id-is-num is off
+  // unless asked for) turns each line into a GLib quark, numbered from 1 in order of first
+  // appearance, and that number is the object id the policies see (W-TinyLFU's sketch hashes
+  // it). The key is that number here too.
+  Builder out(name, size_t(std::count(b.begin(), b.end(), '\n')) + 1, !csv);
   const int maxCol = std::max({f.timeCol, f.idCol, f.sizeCol});
   std::vector<std::string_view> cols;
   size_t line = 0;

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <random>
 #include <set>
+#include <utility>
 
 #include "origin/store/arn_form.h"
 #include "origin/store/json_out.h"
@@ -371,6 +372,24 @@ static double wallSecondsToMs(const Clock& clock) {
   return static_cast<double>(int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000) / 1000;
 }
 
+// SSESpecification: Enabled selects a KMS key (the account's AWS-managed key unless KMSMasterKeyId
+// names another); disabled or absent, the AWS-owned key.
+static bool readSseSpecification(const rapidjson::Value& d, TableDesc& t, ApiError& err) {
+  const auto* s = member(d, "SSESpecification");
+  if (!s || !s->IsObject()) return true;
+  auto type = stringMember(*s, "SSEType", err);
+  if (!err.type.empty()) return false;
+  if (type && *type != "AES256" && *type != "KMS") {
+    err = constraintError(*type, "sSESpecification.sSEType", "Member must satisfy enum value set: [AES256, KMS]");
+    return false;
+  }
+  auto keyId = stringMember(*s, "KMSMasterKeyId", err);
+  if (!err.type.empty()) return false;
+  t.sseKms = boolMember(*s, "Enabled", false);
+  t.sseKmsKey = t.sseKms && keyId ? std::string(*keyId) : std::string();
+  return true;
+}
+
 // TableClass of CreateTable / UpdateTable: one of the two classes, case-sensitive, refused with
 // DynamoDB's own message rather than the model's enum constraint.
 static bool checkTableClass(const std::optional<std::string_view>& tableClass, ApiError& err) {
@@ -486,7 +505,7 @@ bool Service::createTable(const Doc& d, Out& out, ApiError& err) {
   // at creation has none.
   if (tableClass) t.tableClass = std::string(*tableClass);
   t.deletionProtection = boolMember(d, "DeletionProtectionEnabled", false);
-  if (!readOnDemandThroughput(d, t, err)) return false;
+  if (!readSseSpecification(d, t, err) || !readOnDemandThroughput(d, t, err)) return false;
   if (stream.enabled) {
     t.streamEnabled = true;
     t.streamViewType = stream.viewType;

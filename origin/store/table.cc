@@ -147,6 +147,14 @@ const IndexDesc* TableDesc::findIndex(std::string_view indexName) const {
   return nullptr;
 }
 
+std::string kmsKeyArn(const std::string& region, const std::string& keyId) {
+  if (keyId.starts_with("arn:")) return keyId;
+  const std::string prefix = "arn:aws:kms:" + region + ":000000000000:";
+  if (keyId.starts_with("alias/")) return prefix + keyId;
+  // The account's AWS-managed DynamoDB key (alias/aws/dynamodb): one key per account and region.
+  return prefix + "key/" + (keyId.empty() ? "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" : keyId);
+}
+
 std::string tableArn(const std::string& region, const std::string& table) {
   return "arn:aws:dynamodb:" + region + ":" + std::string(kAccountId) + ":table/" + table;
 }
@@ -207,6 +215,9 @@ std::string encodeTable(const TableDesc& t) {
   w.Double(t.tableClassSince);
   key(w, "deletionProtection");
   w.Bool(t.deletionProtection);
+  key(w, "sseKms");
+  w.Bool(t.sseKms);
+  kv(w, "sseKmsKey", t.sseKmsKey);
   key(w, "maxRru");
   w.Int64(t.maxReadRequestUnits);
   key(w, "maxWru");
@@ -308,6 +319,8 @@ Result<TableDesc> decodeTable(std::string_view json) {
   t.tableClass = getStr(d, "tableClass");
   t.tableClassSince = getDouble(d, "tableClassSince");
   t.deletionProtection = getBool(d, "deletionProtection");
+  t.sseKms = getBool(d, "sseKms");
+  t.sseKmsKey = getStr(d, "sseKmsKey");
   t.maxReadRequestUnits = getInt(d, "maxRru");
   t.maxWriteRequestUnits = getInt(d, "maxWru");
   return t;
@@ -370,6 +383,14 @@ void writeDescription(const TableDesc& t, const TableStats* stats, std::string_v
   }
   key(w, "DeletionProtectionEnabled");
   w.Bool(t.deletionProtection);
+  if (t.sseKms) {
+    key(w, "SSEDescription");
+    w.StartObject();
+    kv(w, "Status", "ENABLED");
+    kv(w, "SSEType", "KMS");
+    kv(w, "KMSMasterKeyArn", kmsKeyArn(region, t.sseKmsKey));
+    w.EndObject();
+  }
   if (t.maxReadRequestUnits != 0 || t.maxWriteRequestUnits != 0) {
     key(w, "OnDemandThroughput");
     w.StartObject();

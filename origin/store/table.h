@@ -61,6 +61,11 @@ struct TableDesc {
   std::string tableClass;           // empty: never given (no TableClassSummary)
   double tableClassSince = 0;       // TableClassSummary's LastUpdateDateTime
   bool deletionProtection = false;
+  // Server-side encryption: false is the AWS-owned key (DescribeTable shows no SSEDescription);
+  // true a KMS key, the account's AWS-managed one unless sseKmsKey names another (as given: a key
+  // id, key ARN, alias name or alias ARN).
+  bool sseKms = false;
+  std::string sseKmsKey;
   // OnDemandThroughput's maxima: 0 while never given (DescribeTable leaves the member out), -1
   // for no maximum.
   int64_t maxReadRequestUnits = 0;
@@ -122,6 +127,9 @@ void writeKeySchema(const expr::KeySchema& k, JsonWriter& w);
 // The account every ARN of this store names (DynamoDB Local's too).
 inline constexpr std::string_view kAccountId = "000000000000";
 std::string tableArn(const std::string& region, const std::string& table);
+// SSEDescription's KMSMasterKeyArn for a KMS key given as a key id, ARN or alias (empty: the
+// account's AWS-managed key).
+std::string kmsKeyArn(const std::string& region, const std::string& keyId);
 std::string streamArn(const std::string& region, const TableDesc& t);
 
 }  // namespace cdnlab::store

@@ -16,15 +16,16 @@ inline std::string dataPath(std::string_view file) {
   return std::string(CDNLAB_SOURCE_DIR) + "/tests/data/cloudphysics/" + std::string(file);
 }
 
-// "abca" -> four unit-size requests to objects a, b, c, a.
+// "abca" -> four unit-size requests to objects a, b, c, a, whose ids are the letters' codes
+// (97, 98, ...: W-TinyLFU's sketch hashes them). A one-column CSV: a text trace would number
+// them in order of appearance.
 inline Trace letters(std::string_view ids) {
   std::string text;
   for (char c : ids) {
     text += std::to_string(int(c));
     text += '\n';
   }
-  TraceFormat f;
-  f.kind = TraceKind::Txt;
+  TraceFormat f{TraceKind::Csv, 0, 1, 0, ',', false};
   return std::move(parseTrace(text, "letters", f).value());
 }
 

@@ -44,6 +44,12 @@ TEST(TraceReader, FourEncodingsSameRequestsAndObjects) {
     ASSERT_EQ(a.requests[i].obj, d.requests[i].obj) << i;
   }
   EXPECT_EQ(a.keys[0], 42932745u);
+  // cachesim reads a text trace's ids as strings, numbered from 1 in order of first appearance
+  // (GLib quarks): those numbers are the keys, where the other encodings keep the LBN.
+  EXPECT_EQ(b.keys[0], 42932745u);
+  EXPECT_EQ(c.keys[0], 42932745u);
+  EXPECT_EQ(d.keys[0], 1u);
+  EXPECT_EQ(d.keys[d.requests[5000].obj], uint64_t(d.requests[5000].obj) + 1);
   EXPECT_EQ(a.requests[0].size, 512u);
   EXPECT_EQ(a.requests[0].time, 5633898u);
   EXPECT_EQ(b.requests[0].time, 5633898u);  // vSCSI microseconds -> seconds

@@ -33,6 +33,11 @@
 //   blocks move to Q and leave the cache.
 // The bytes the simulator charged for resident blocks but this policy does not count are
 // reported by uncountedBytes(), so the simulator evicts exactly when libCacheSim does.
+// Not reproduced: when S's bottom is a resident HIR block that pruning has not removed yet
+// (seen with the uncounted block above, in a cache whose LIR share is one unit), libCacheSim's
+// evictLIR takes its size off the LIR count and the occupied bytes, neither of which held it,
+// then counts it in Q: its counts drift from its blocks for the rest of the run. Here the
+// block moves to Q with its own per-block count.
 //
 // The live store reuses ids, so the stacks hold nodes keyed by the object's key hash; a
 // resident node knows its store id. All evictions happen in admit() / onHit() and are
