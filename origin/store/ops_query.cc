@@ -180,7 +180,7 @@ static bool runRead(Engine& engine, const ReadSpec& spec, JsonWriter& w, ApiErro
 
 // Index, Select, projection, filter, Limit, ExclusiveStartKey and capacity: what Query and Scan share.
 static bool readCommon(const rapidjson::Value& d, const TableDescPtr& desc, ReadSpec& spec, expr::Placeholders& ph,
-                       ApiError& err) {
+                       ApiError& err, bool isQuery) {
   spec.desc = desc;
   auto indexName = stringMember(d, "IndexName", err);
   if (!err.type.empty()) return false;
@@ -205,7 +205,9 @@ static bool readCommon(const rapidjson::Value& d, const TableDescPtr& desc, Read
     return false;
   }
   if (spec.select == Select::Specific && !spec.projection) {
-    err = validation("SPECIFIC_ATTRIBUTES requires a ProjectionExpression or AttributesToGet");
+    // DynamoDB's wording: Query wraps it in the validation envelope, Scan answers it bare.
+    err = validation(std::string(isQuery ? "1 validation error detected: " : "") +
+                     "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
     return false;
   }
   if (spec.select == Select::AllProjected && !spec.index) {
@@ -357,7 +359,7 @@ bool Service::query(const Doc& d, Out& out, ApiError& err) {
   if (!st) return false;
   auto desc = st->schema();
   ReadSpec spec;
-  if (!readCommon(d, desc, spec, ph, err)) return false;
+  if (!readCommon(d, desc, spec, ph, err, true)) return false;
   spec.filter = std::move(filter);
   const expr::KeySchema& schema = spec.index ? spec.index->key : desc->key;
   expr::KeyCondition keyCond;
@@ -453,7 +455,7 @@ bool Service::scan(const Doc& d, Out& out, ApiError& err) {
   if (!st) return false;
   auto desc = st->schema();
   ReadSpec spec;
-  if (!readCommon(d, desc, spec, ph, err)) return false;
+  if (!readCommon(d, desc, spec, ph, err, false)) return false;
   spec.filter = std::move(filter);
   if (!legacy::readConditionsFilter(d, "ScanFilter", spec.filter, err)) return false;
   if (!checkAllUsed(ph, err)) return false;

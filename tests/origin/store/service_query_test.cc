@@ -71,6 +71,14 @@ TEST_F(ServiceQuery, FilterCountsScannedAndRejectsKeys) {
   EXPECT_EQ(bad.message(), "Filter Expression can only contain non-primary key attributes: Primary key attribute: sk");
 }
 
+TEST_F(ServiceQuery, SpecificAttributesWithoutProjectionInDynamoDBsWording) {
+  createHashRange();
+  Reply q = call("Query", R"({"TableName":"Tbl","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"a"}},"Select":"SPECIFIC_ATTRIBUTES"})");
+  EXPECT_EQ(q.message(), "1 validation error detected: Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
+  Reply s = call("Scan", R"({"TableName":"Tbl","Select":"SPECIFIC_ATTRIBUTES"})");
+  EXPECT_EQ(s.message(), "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
+}
+
 TEST_F(ServiceQuery, ScanSegmentsCoverTheTableExactlyOnce) {
   createHashRange();
   for (int i = 0; i < 200; ++i) ok("PutItem", put("p" + std::to_string(i), i));
