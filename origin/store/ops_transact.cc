@@ -13,7 +13,7 @@
 #include <optional>
 #include <set>
 
-#include "common/parse_integer.h"
+#include "origin/store/client_token.h"
 #include "origin/store/json_out.h"
 #include "origin/store/model/json.h"
 #include "origin/store/model/size.h"
@@ -26,7 +26,6 @@ namespace {
 
 constexpr size_t kMaxBatchWrite = 25;
 constexpr size_t kMaxTransactItems = 100;
-constexpr int64_t kTokenLifetimeSeconds = 600;  // ClientRequestToken is valid for 10 minutes
 constexpr double kTransactEstimate = 2;  // a transactional read or write costs two units
 
 struct Planned {
@@ -481,17 +480,10 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
     int64_t now = static_cast<int64_t>(clock_.wallSeconds());
     if (token) {
       std::string prior;
-      if (engine_.get(tk, &prior)) {
-        size_t bar = prior.find('|');
-        int64_t when = bar == std::string::npos ? 0 : parseInteger<int64_t>(std::string_view(prior).substr(bar + 1)).value_or(0);
-        if (now - when < kTokenLifetimeSeconds) {
-          if (prior.substr(0, bar) != fingerprint) {
-            err = dynamoError("IdempotentParameterMismatchException",
-                              "Request parameters do not match the ones provided in the previous request with the same ClientRequestToken");
-            return false;
-          }
-          replay = true;  // already applied: answer success without applying it twice
-        }
+      switch (clientTokenState(engine_.get(tk, &prior) ? &prior : nullptr, fingerprint, now)) {
+        case TokenState::Mismatch: err = clientTokenMismatch(); return false;
+        case TokenState::Replay: replay = true; break;  // already applied: answer success without applying it twice
+        case TokenState::New: break;
       }
     }
     if (!replay) {
@@ -566,7 +558,7 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
         units[p.desc->name] += u;
         chargeCapacity(*p.st, *p.desc, kindOf(p), u - kTransactEstimate);
       }
-      if (token) batch.Put(tk, fingerprint + "|" + std::to_string(now));
+      if (token) batch.Put(tk, clientTokenRecord(fingerprint, now));
       if (!writeBatch(batch, out, err)) return false;
       for (auto& [st, delta] : deltas) applyDelta(st->stats, delta);
     }

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <set>
 
-#include "common/parse_integer.h"
+#include "origin/store/client_token.h"
 #include "origin/store/expr/document.h"
 #include "origin/store/item_codec.h"
 #include "origin/store/model/base64.h"
@@ -22,7 +22,6 @@ namespace {
 using partiql::Statement;
 
 constexpr size_t kPageBytes = 1024 * 1024;  // a page of a Query or Scan, and of a SELECT
-constexpr int64_t kTokenLifetimeSeconds = 600;
 
 ApiError duplicateItem() { return dynamoError("DuplicateItemException", "Duplicate primary key exists in table"); }
 
@@ -422,21 +421,15 @@ bool PartiqlRunner::transactWrites(const std::vector<Prepared>& ps, const std::v
   int64_t now = static_cast<int64_t>(s_.clock_.wallSeconds());
   if (!tk.empty()) {
     std::string prior;
-    if (s_.engine_.get(tk, &prior)) {
-      size_t bar = prior.find('|');
-      int64_t when = bar == std::string::npos ? 0 : parseInteger<int64_t>(std::string_view(prior).substr(bar + 1)).value_or(0);
-      if (now - when < kTokenLifetimeSeconds) {
-        if (prior.substr(0, bar) != fingerprint) {
-          err = dynamoError("IdempotentParameterMismatchException",
-                            "Request parameters do not match the ones provided in the previous request with the same ClientRequestToken");
-          return false;
-        }
+    switch (clientTokenState(s_.engine_.get(tk, &prior) ? &prior : nullptr, fingerprint, now)) {
+      case TokenState::Mismatch: err = clientTokenMismatch(); return false;
+      case TokenState::Replay:
         // Applied already: the same answer, not a second application; DynamoDB charges the
         // replay as a transactional read of each statement's result.
         replayed = true;
         for (const auto& d : descs) units[d->name] += 2;
         return true;
-      }
+      case TokenState::New: break;
     }
   }
   std::vector<std::string> codes(plans.size(), "None"), messages(plans.size()), reasonItems(plans.size());
@@ -499,7 +492,7 @@ bool PartiqlRunner::transactWrites(const std::vector<Prepared>& ps, const std::v
     }
     units[descs[i]->name] += u;
   }
-  if (!tk.empty()) batch.Put(tk, fingerprint + "|" + std::to_string(now));
+  if (!tk.empty()) batch.Put(tk, clientTokenRecord(fingerprint, now));
   if (!s_.writeBatch(batch, out, err)) return false;
   for (auto& [st, delta] : deltas) applyDelta(st->stats, delta);
   return true;
