@@ -202,9 +202,7 @@ TableStatePtr Service::requireTable(const rapidjson::Value& d, ApiError& err, co
     err = validation("1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null");
     return nullptr;
   }
-  auto table = tableNameOf(*name, err);
-  if (!table || !validateTableName(*table, "tableName", err)) return nullptr;
-  return requireTableNamed(*table, err);
+  return requireTableNamedOrArn(*name, "tableName", err);
 }
 
 TableStatePtr Service::requireTableNamedOrArn(std::string_view nameOrArn, std::string_view field, ApiError& err) {

@@ -26,20 +26,18 @@ void writeArms(JsonWriter& w, const TableDesc& t, const WriteDelta& d, bool glob
   if (open) w.EndObject();
 }
 
-}  // namespace
-
-double localIndexUnits(const TableDesc& t, const WriteDelta& d) {
+double sumUnits(const TableDesc& t, const WriteDelta& d, bool localOnly) {
   double u = 0;
   for (const auto& i : t.indexes)
-    if (!i.global) u += unitsOf(i, d);
+    if (!localOnly || !i.global) u += unitsOf(i, d);
   return u;
 }
 
-double indexUnits(const TableDesc& t, const WriteDelta& d) {
-  double u = 0;
-  for (const auto& i : t.indexes) u += unitsOf(i, d);
-  return u;
-}
+}  // namespace
+
+double localIndexUnits(const TableDesc& t, const WriteDelta& d) { return sumUnits(t, d, true); }
+
+double indexUnits(const TableDesc& t, const WriteDelta& d) { return sumUnits(t, d, false); }
 
 void meterIndexUnits(const TableDesc& t, const WriteDelta& d) { capacityMeter().writeUnits += indexUnits(t, d); }
 

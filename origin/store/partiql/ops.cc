@@ -128,6 +128,28 @@ void writeTransactCapacity(JsonWriter& w, const std::map<std::string, double>& u
   w.EndArray();
 }
 
+// The statement list of BatchExecuteStatement / ExecuteTransaction: present, an array, 1 to `max`
+// entries; `field` is the member's name as DynamoDB's messages spell it.
+const rapidjson::Value* statementList(const rapidjson::Value& d, const char* name, const char* field, size_t max,
+                                      ApiError& err) {
+  const auto* list = member(d, name);
+  if (!list || list->IsNull()) {
+    err = validation("1 validation error detected: Value null at '" + std::string(field) +
+                     "' failed to satisfy constraint: Member must not be null");
+    return nullptr;
+  }
+  if (!list->IsArray()) {
+    err = coralError("SerializationException", "Unexpected value type in payload");
+    return nullptr;
+  }
+  if (list->Size() == 0 || list->Size() > max) {
+    err = constraintError("[...]", field, list->Size() == 0 ? "Member must have length greater than or equal to 1"
+                                                            : "Member must have length less than or equal to " + std::to_string(max));
+    return nullptr;
+  }
+  return list;
+}
+
 }  // namespace
 
 bool Service::executeStatement(const Doc& d, Out& out, ApiError& err) {
@@ -209,20 +231,8 @@ bool Service::executeStatement(const Doc& d, Out& out, ApiError& err) {
 }
 
 bool Service::batchExecuteStatement(const Doc& d, Out& out, ApiError& err) {
-  const auto* list = member(d, "Statements");
-  if (!list || list->IsNull()) {
-    err = validation("1 validation error detected: Value null at 'statements' failed to satisfy constraint: Member must not be null");
-    return false;
-  }
-  if (!list->IsArray()) {
-    err = coralError("SerializationException", "Unexpected value type in payload");
-    return false;
-  }
-  if (list->Size() == 0 || list->Size() > kMaxBatchStatements) {
-    err = constraintError("[...]", "statements", list->Size() == 0 ? "Member must have length greater than or equal to 1"
-                                                                   : "Member must have length less than or equal to 25");
-    return false;
-  }
+  const auto* list = statementList(d, "Statements", "statements", kMaxBatchStatements, err);
+  if (!list) return false;
   CapacityMode cap;
   if (!readCapacityMode(d, cap, err)) return false;
   struct Entry {
@@ -309,20 +319,8 @@ bool Service::batchExecuteStatement(const Doc& d, Out& out, ApiError& err) {
 }
 
 bool Service::executeTransaction(const Doc& d, Out& out, ApiError& err) {
-  const auto* list = member(d, "TransactStatements");
-  if (!list || list->IsNull()) {
-    err = validation("1 validation error detected: Value null at 'transactStatements' failed to satisfy constraint: Member must not be null");
-    return false;
-  }
-  if (!list->IsArray()) {
-    err = coralError("SerializationException", "Unexpected value type in payload");
-    return false;
-  }
-  if (list->Size() == 0 || list->Size() > kMaxTransactStatements) {
-    err = constraintError("[...]", "transactStatements", list->Size() == 0 ? "Member must have length greater than or equal to 1"
-                                                                           : "Member must have length less than or equal to 100");
-    return false;
-  }
+  const auto* list = statementList(d, "TransactStatements", "transactStatements", kMaxTransactStatements, err);
+  if (!list) return false;
   auto token = stringMember(d, "ClientRequestToken", err);
   if (!err.type.empty()) return false;
   if (token && (token->empty() || token->size() > 36)) {
