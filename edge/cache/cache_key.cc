@@ -60,11 +60,12 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
-std::string_view CacheKey::url() const {
-  std::string_view c = canonical;
+std::string_view canonicalUrl(std::string_view c) {
   size_t sp = c.find(' ');
   return sp == std::string_view::npos ? c : c.substr(0, sp);
 }
+
+std::string_view CacheKey::url() const { return canonicalUrl(canonical); }
 
 std::string normalizeUrl(std::string_view scheme, std::string_view host, std::string_view target,
                          const CacheKeyConfig& config) {

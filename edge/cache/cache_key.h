@@ -35,6 +35,9 @@ struct CacheKey {
   bool operator==(const CacheKey& o) const { return hash == o.hash && canonical == o.canonical; }
 };
 
+// The URL part of a canonical key: the part before the first space.
+std::string_view canonicalUrl(std::string_view canonical);
+
 CacheKey makeCacheKey(const RequestView& request, const CacheKeyConfig& config);
 // For callers that already hold a canonical string (purge, simulator, tests).
 CacheKey cacheKeyFromCanonical(std::string canonical);

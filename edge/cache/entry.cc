@@ -2,12 +2,50 @@
 #include "edge/cache/entry.h"
 
 #include <algorithm>
+#include <cstring>
+#include <new>
 
 namespace cdnlab::edge::cache {
 
+namespace {
+
+// The allocator Entry::create hands to allocate_shared: it allocates the block make_shared
+// would (control block + Entry) plus `extra` bytes after it, and reports where those start
+// through `tail` (read by create() right after allocate_shared returns; the copy kept in the
+// control block for the deallocation uses only `extra`).
+template <typename T>
+struct WithTail {
+  using value_type = T;
+  size_t extra;
+  char** tail;
+  WithTail(size_t e, char** t) : extra(e), tail(t) {}
+  template <typename U>
+  WithTail(const WithTail<U>& o) : extra(o.extra), tail(o.tail) {}
+  T* allocate(size_t n) {
+    static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+    char* p = static_cast<char*>(::operator new(n * sizeof(T) + extra));
+    *tail = p + n * sizeof(T);
+    return reinterpret_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t n) { ::operator delete(p, n * sizeof(T) + extra); }
+  template <typename U>
+  bool operator==(const WithTail<U>& o) const { return extra == o.extra; }
+};
+
+}  // namespace
+
+std::shared_ptr<Entry> Entry::create(uint64_t hash, std::string_view canonical) {
+  char* tail = nullptr;
+  auto e = std::allocate_shared<Entry>(WithTail<Entry>(canonical.size(), &tail));
+  if (!canonical.empty()) std::memcpy(tail, canonical.data(), canonical.size());
+  e->key.hash = hash;
+  e->key.chars_ = tail;
+  e->key.size_ = canonical.size();
+  return e;
+}
+
 std::shared_ptr<Entry> Entry::clone() const {
-  auto e = std::make_shared<Entry>();
-  e->key = key;
+  auto e = create(key.hash, key.canonical());
   e->status = status;
   e->headers = headers;
   e->body = body;
@@ -32,7 +70,7 @@ std::shared_ptr<Entry> Entry::clone() const {
 }
 
 uint64_t Entry::chargedBytes() const {
-  uint64_t n = sizeof(Entry) + body.size() + key.canonical.size();
+  uint64_t n = sizeof(Entry) + body.size() + key.canonical().size();
   for (const Header& h : headers) n += h.name.size() + h.value.size() + sizeof(Header);
   n += etag.size() + lastModified.size();
   for (const auto& v : varyNames) n += v.size();

@@ -341,7 +341,7 @@ std::vector<std::string> splitList(std::string_view v, bool byWhitespace, bool l
 
 }  // namespace
 
-Result<std::shared_ptr<Entry>> makeEntry(CacheKey key, const RequestView& request, int status,
+Result<std::shared_ptr<Entry>> makeEntry(const CacheKey& key, const RequestView& request, int status,
                                          Headers headers, Body body, int64_t requestTimeMs,
                                          int64_t responseTimeMs, const FreshnessConfig& config) {
   ResponseView rv{status, &headers};
@@ -350,9 +350,8 @@ Result<std::shared_ptr<Entry>> makeEntry(CacheKey key, const RequestView& reques
   auto life = freshnessLifetime(rv, config, responseTimeMs);
   if (!life) return Error{0, std::string(verdictName(StoreVerdict::NoFreshness))};
 
-  auto e = std::make_shared<Entry>();
+  auto e = Entry::create(key);
   CacheControl cc = responseCacheControl(headers, config);
-  e->key = std::move(key);
   e->status = status;
   e->requestTimeMs = requestTimeMs;
   e->responseTimeMs = responseTimeMs;

@@ -121,7 +121,7 @@ int64_t currentAgeS(const Entry& entry, int64_t nowMs);
 
 // Builds an entry from a storable response. Fails (code 0, message = verdict name) when
 // isStorable says no. `requestTimeMs` / `responseTimeMs` bracket the upstream exchange.
-Result<std::shared_ptr<Entry>> makeEntry(CacheKey key, const RequestView& request, int status,
+Result<std::shared_ptr<Entry>> makeEntry(const CacheKey& key, const RequestView& request, int status,
                                          Headers headers, Body body, int64_t requestTimeMs,
                                          int64_t responseTimeMs, const FreshnessConfig& config);
 

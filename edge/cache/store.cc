@@ -6,12 +6,13 @@
 //
 // A hit, step by step (bench/RESULTS.md has the measured breakdown): lock the shard; probe
 // the table (one cache line: the slot holds the entry's address and id); compare the full key
-// and check the lifetime in the entry (its first lines, and the key's characters); tell the
-// policy (its arrays by id); count; copy the owning reference (one atomic increment on the
-// entry's control block, which shares the entry's first line); unlock. Three rounds of memory
-// accesses that can miss (slot; entry + arrays by id; key characters + the policy's
-// neighbours), nothing allocated. The entry's later lines and the arrays by id are prefetched
-// as soon as the slot is read, so they overlap with the key compare.
+// and check the lifetime in the entry (its first lines, and the key's characters, which
+// Entry::create keeps in the entry's own allocation); tell the policy (its arrays by id, or
+// its queue of deferred hits); count; copy the owning reference (one atomic increment on the
+// entry's control block, just before the entry); unlock. Two rounds of memory accesses that
+// can miss (the slot; then the entry's lines, its control block, its key's characters and the
+// arrays by id, all prefetched as soon as the slot is read, so they overlap), nothing
+// allocated.
 #include "edge/cache/store.h"
 
 #include <algorithm>
@@ -34,6 +35,18 @@ std::vector<ItemId>& scratchIds() {
   thread_local std::vector<ItemId> ids;
   ids.clear();
   return ids;
+}
+
+// Starts loading the cache lines of [p, p + n), the first four at most (the caller reads any
+// rest itself). Always inlined: GCC's IPA finds a function that only prefetches free of side
+// effects ("const") and deletes every call to it.
+[[gnu::always_inline]] inline void prefetchLines(const char* p, size_t n) {
+  const uintptr_t first = reinterpret_cast<uintptr_t>(p) & ~uintptr_t(63);
+  const uintptr_t end = reinterpret_cast<uintptr_t>(p) + n;
+  __builtin_prefetch(reinterpret_cast<const void*>(first));
+  if (first + 64 < end) __builtin_prefetch(reinterpret_cast<const void*>(first + 64));
+  if (first + 128 < end) __builtin_prefetch(reinterpret_cast<const void*>(first + 128));
+  if (first + 192 < end) __builtin_prefetch(reinterpret_cast<const void*>(first + 192));
 }
 
 bool sameVariantShape(const Entry& a, const Entry& b) { return a.varyNames == b.varyNames; }
@@ -128,11 +141,13 @@ struct alignas(64) CacheStore::Shard {
     Found f;
     index.visit(key.hash, [&](const Entry* e, ItemId id) {
       // The slot gave the entry's address and the id: start every load a hit needs from them
-      // now, so that they overlap with the key compare's instead of following it (the
-      // lifetimes and Vary fields on the entry's next lines, the owner and size by id).
-      const char* lines = reinterpret_cast<const char*>(e);
-      __builtin_prefetch(lines + 64);
-      __builtin_prefetch(lines + 127);  // the hit reads up to varyNames' end pointer, byte 127 (entry.h)
+      // now, so that they all overlap instead of following one another: the control block's
+      // reference count just before the entry and the entry's first Entry::kHotBytes (entry.h),
+      // the key's characters after the Entry (as many as the looked-up key has: on a hit the
+      // stored key's size; up to four lines), the owner and size by id.
+      const char* start = reinterpret_cast<const char*>(e);
+      prefetchLines(start - Entry::kControlBlockBytes, Entry::kControlBlockBytes + Entry::kHotBytes);
+      prefetchLines(Entry::keyCharsOf(e), key.canonical.size());
       __builtin_prefetch(&owners[id]);
       __builtin_prefetch(&charged[id]);
       if (!(e->key == key && variantMatches(*e, requestHeaders))) return false;
@@ -367,7 +382,7 @@ PurgeResult CacheStore::purgeUrl(std::string_view url) {
 }
 
 PurgeResult CacheStore::purgePrefix(std::string_view prefix) {
-  return purgeIf([&](const Entry& e) { return std::string_view(e.key.canonical).starts_with(prefix); });
+  return purgeIf([&](const Entry& e) { return e.key.canonical().starts_with(prefix); });
 }
 
 PurgeResult CacheStore::purgeSurrogateKey(std::string_view sk) {

@@ -124,19 +124,20 @@ TEST_P(DeferredHits, StoreEvictsWhatThePolicyCalledOneByOneEvicts) {
   uint64_t hits = 0;
   for (int step = 0; step < 6000; ++step) {
     const auto& e = entries[pick()];
+    const CacheKey key = e->key.copy();
     if (rng() % 97 == 0) {  // a purge now and then: onRemove must see the batch first
-      store->remove(e->key);
-      direct.purge(e->key);
+      store->remove(key);
+      direct.purge(key);
       continue;
     }
-    const bool directHit = direct.touch(e->key);
-    const bool storeHit = bool(store->lookup(e->key, nullptr, testing::kT0Ms));
+    const bool directHit = direct.touch(key);
+    const bool storeHit = bool(store->lookup(key, nullptr, testing::kT0Ms));
     ASSERT_EQ(storeHit, directHit) << GetParam() << " step " << step;
     if (storeHit) {
       ++hits;
     } else {
       const InsertResult inserted = store->insert(e, testing::kT0Ms);
-      direct.insert(e->key, e->chargedBytes());
+      direct.insert(key, e->chargedBytes());
       ASSERT_NE(inserted, InsertResult::TooLarge);
     }
     if (step % 500 == 499) {
@@ -146,8 +147,9 @@ TEST_P(DeferredHits, StoreEvictsWhatThePolicyCalledOneByOneEvicts) {
       ASSERT_EQ(store->stats().objects, direct.residentCount()) << GetParam() << " step " << step;
       size_t found = 0;
       for (const auto& x : entries) {
-        const bool in = bool(store->lookup(x->key, nullptr, testing::kT0Ms));
-        ASSERT_EQ(in, direct.touch(x->key)) << GetParam() << " step " << step << " " << x->key.canonical;
+        const CacheKey key = x->key.copy();
+        const bool in = bool(store->lookup(key, nullptr, testing::kT0Ms));
+        ASSERT_EQ(in, direct.touch(key)) << GetParam() << " step " << step << " " << key.canonical;
         if (!in) continue;
         ++found;
         ++hits;

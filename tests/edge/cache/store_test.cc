@@ -305,7 +305,7 @@ TEST(StoreIndex, HashCollisionsKeepBothEntries) {
   b->key.hash = a->key.hash;  // force a collision: canonical strings differ
   s->insert(a, kT0Ms);
   s->insert(b, kT0Ms);
-  CacheKey kb = b->key;
+  CacheKey kb = b->key.copy();
   EXPECT_EQ(s->stats().objects, 2u);
   EXPECT_EQ(s->lookup(keyFor("/a"), nullptr, kT0Ms).entry, a);
   EXPECT_EQ(s->lookup(kb, nullptr, kT0Ms).entry, b);
@@ -325,12 +325,12 @@ TEST(StoreIndex, HashFragmentCollisionsAreToldApartByTheFullKey) {
   b->key.hash = a->key.hash ^ (uint64_t(1) << 40);  // same low 32 bits, same shard (top bits)
   d->key.hash = a->key.hash ^ (uint64_t(1) << 33);
   for (auto& e : {a, b, d}) ASSERT_EQ(s->insert(e, kT0Ms), InsertResult::Stored);
-  const CacheKey kb = b->key, kd = d->key;
+  const CacheKey kb = b->key.copy(), kd = d->key.copy();
   EXPECT_EQ(s->lookup(keyFor("/a"), nullptr, kT0Ms).entry, a);
   EXPECT_EQ(s->lookup(kb, nullptr, kT0Ms).entry, b);
   EXPECT_EQ(s->lookup(kd, nullptr, kT0Ms).entry, d);
   CacheKey wrong = kb;  // b's hash with a's canonical form: no entry answers it
-  wrong.canonical = a->key.canonical;
+  wrong.canonical = a->key.canonical();
   EXPECT_FALSE(s->lookup(wrong, nullptr, kT0Ms));
   EXPECT_EQ(s->remove(kb).objects, 1u);  // the middle of the chain
   EXPECT_EQ(s->lookup(keyFor("/a"), nullptr, kT0Ms).entry, a);
