@@ -3,7 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
-#include <new>
+#include <memory>
 
 namespace cdnlab::edge::cache {
 
@@ -22,12 +22,12 @@ struct WithTail {
   template <typename U>
   WithTail(const WithTail<U>& o) : extra(o.extra), tail(o.tail) {}
   T* allocate(size_t n) {
-    static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
-    char* p = static_cast<char*>(::operator new(n * sizeof(T) + extra));
+    static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);  // operator new's alignment
+    char* p = std::allocator<char>().allocate(n * sizeof(T) + extra);
     *tail = p + n * sizeof(T);
     return reinterpret_cast<T*>(p);
   }
-  void deallocate(T* p, size_t n) { ::operator delete(p, n * sizeof(T) + extra); }
+  void deallocate(T* p, size_t n) { std::allocator<char>().deallocate(reinterpret_cast<char*>(p), n * sizeof(T) + extra); }
   template <typename U>
   bool operator==(const WithTail<U>& o) const { return extra == o.extra; }
 };
