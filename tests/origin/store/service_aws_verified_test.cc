@@ -33,5 +33,18 @@ TEST_F(ServiceAwsVerified, SelectConflictNamesTheSelectValue) {
                    "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
 }
 
+// A KeyType outside [HASH, RANGE] in an index names the index's place in its list.
+TEST_F(ServiceAwsVerified, IndexKeyTypeErrorNamesTheIndex) {
+  const std::string head = R"({"TableName":"Bad","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],"BillingMode":"PAY_PER_REQUEST",)";
+  const std::string ok = R"({"IndexName":"gsi1","KeySchema":[{"AttributeName":"sk","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}})";
+  const std::string bad = R"({"IndexName":"gsi2","KeySchema":[{"AttributeName":"n/a","KeyType":"HASH"},{"AttributeName":"sth","KeyType":"SORT"}],"Projection":{"ProjectionType":"ALL"}})";
+  expectValidation(call("CreateTable", head + R"("GlobalSecondaryIndexes":[)" + ok + "," + bad + "]}"),
+                   "1 validation error detected: Value 'SORT' at 'globalSecondaryIndexes.2.member.keySchema.2.member.keyType' failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]");
+  expectValidation(call("CreateTable", head + R"("LocalSecondaryIndexes":[{"IndexName":"lsi1","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"x","KeyType":"SORT"}],"Projection":{"ProjectionType":"ALL"}}]})"),
+                   "1 validation error detected: Value 'SORT' at 'localSecondaryIndexes.1.member.keySchema.2.member.keyType' failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]");
+  expectValidation(call("CreateTable", R"({"TableName":"Bad","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"SORT"}],"BillingMode":"PAY_PER_REQUEST"})"),
+                   "1 validation error detected: Value 'SORT' at 'keySchema.2.member.keyType' failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]");
+}
+
 }  // namespace
 }  // namespace cdnlab::store
