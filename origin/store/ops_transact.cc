@@ -355,12 +355,16 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
   // request itself are a ValidationException for the whole request.
   std::optional<size_t> keyErrorAt;
   std::string keyError;
+  // An empty string or binary as a key value is wrong in the request itself, whatever the table
+  // holds: DynamoDB answers it with a ValidationException for the whole request.
   auto keyFailed = [&](ApiError& e) {
+    if (e.message.rfind(kEmptyKeyValuePrefix, 0) == 0) return false;
     if (!keyErrorAt) {
       keyErrorAt = plans.size();
       keyError = e.message;
     }
     e = ApiError{};
+    return true;
   };
   auto unusableKey = [&] { return std::string("\xff\xff invalid key ") + std::to_string(plans.size()); };
   for (const auto& ti : items->GetArray()) {
@@ -399,7 +403,7 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
         return false;
       }
       auto k = encodeItemKey(*p.desc, *item, &err);
-      if (!k) keyFailed(err);
+      if (!k && !keyFailed(err)) return false;
       p.key = k ? *k : unusableKey();
       p.item = std::move(*item);
     } else {
@@ -410,7 +414,7 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
         return false;
       }
       auto k = encodeKeyMap(*p.desc, *keyMap, &err);
-      if (!k) keyFailed(err);
+      if (!k && !keyFailed(err)) return false;
       p.key = k ? *k : unusableKey();
       p.item = std::move(*keyMap);
     }

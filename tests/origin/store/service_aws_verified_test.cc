@@ -46,5 +46,17 @@ TEST_F(ServiceAwsVerified, IndexKeyTypeErrorNamesTheIndex) {
                    "1 validation error detected: Value 'SORT' at 'keySchema.2.member.keyType' failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]");
 }
 
+// An empty string as a key value fails the whole TransactWriteItems request; a key of the wrong
+// type still cancels the transaction with a ValidationError reason on its action.
+TEST_F(ServiceAwsVerified, EmptyKeyValueInTransactionIsAValidationException) {
+  createHashRange();
+  expectValidation(call("TransactWriteItems", R"({"TransactItems":[{"Update":{"TableName":"Tbl","Key":{"pk":{"S":""},"sk":{"N":"1"}},"UpdateExpression":"SET a = :v","ExpressionAttributeValues":{":v":{"N":"0"}}}}]})"),
+                   "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: pk");
+  expectValidation(call("TransactWriteItems", R"({"TransactItems":[{"Put":{"TableName":"Tbl","Item":{"pk":{"S":""},"sk":{"N":"1"}}}}]})"),
+                   "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: pk");
+  Reply wrongType = call("TransactWriteItems", R"({"TransactItems":[{"Put":{"TableName":"Tbl","Item":{"pk":{"N":"1"},"sk":{"N":"1"}}}}]})");
+  EXPECT_EQ(wrongType.type(), "TransactionCanceledException") << wrongType.body;
+}
+
 }  // namespace
 }  // namespace cdnlab::store
