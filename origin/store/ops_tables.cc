@@ -751,6 +751,14 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
     t.tableClass = std::string(*tableClass);
   }
   t.deletionProtection = boolMember(d, "DeletionProtectionEnabled", t.deletionProtection);
+  // A change of encryption key is under way when UpdateTable answers (SSEDescription UPDATING,
+  // naming the KMS key being left when encryption goes back to the AWS-owned key); DescribeTable
+  // shows where it ends.
+  const bool sse0 = t.sseKms;
+  const std::string sseKey0 = t.sseKmsKey;
+  if (member(d, "SSESpecification") && !readSseSpecification(d, t, err)) return false;
+  const bool sseChanged = sse0 != t.sseKms || sseKey0 != t.sseKmsKey;
+  changed = changed || sseChanged;
   const int64_t maxRead0 = t.maxReadRequestUnits, maxWrite0 = t.maxWriteRequestUnits;
   if (!readOnDemandThroughput(d, t, err)) return false;
   changed = changed || maxRead0 != t.maxReadRequestUnits || maxWrite0 != t.maxWriteRequestUnits;
@@ -841,6 +849,13 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
   auto publish = [&](const TableDesc& desc) { return publishSchema(*st, desc, out, err); };
   if (!publish(t)) return false;
   TableDesc answered = t;
+  if (sseChanged) {
+    answered.sseUpdating = true;
+    if (!t.sseKms) {
+      answered.sseKms = true;
+      answered.sseKmsKey = sseKey0;
+    }
+  }
   st->drainWriters();  // every write from now on maintains the new indexes
   for (const auto& idx : dropped) {
     rocksdb::WriteBatch b;

@@ -5,7 +5,6 @@
 // read the old items, check every condition, then write everything in ONE RocksDB WriteBatch:
 // all items, their index entries and (for a transaction with a ClientRequestToken) the token
 // record. A crash therefore leaves either the whole transaction or none of it.
-#include <xxhash.h>
 
 #include <algorithm>
 #include <cmath>
@@ -463,13 +462,7 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
     return false;
   }
   // The request's fingerprint for ClientRequestToken idempotency.
-  std::string fingerprint;
-  if (token) {
-    rapidjson::StringBuffer sb;
-    JsonWriter w(sb);
-    items->Accept(w);
-    fingerprint = std::to_string(XXH3_64bits(sb.GetString(), sb.GetSize()));
-  }
+  std::string fingerprint = token ? requestFingerprint(*items) : std::string();
 
   HeldTables held;
   holdTables(plans, held);
