@@ -297,14 +297,6 @@ std::string throughputUnchanged(int64_t r, int64_t w, const char* what = "table"
          ". Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.";
 }
 
-std::optional<std::string> tableFromArn(std::string_view arn) {
-  size_t p = arn.find(":table/");
-  if (!arn.starts_with("arn:") || p == std::string_view::npos) return std::nullopt;
-  std::string_view name = arn.substr(p + 7);
-  if (size_t slash = name.find('/'); slash != std::string_view::npos) name = name.substr(0, slash);
-  return std::string(name);
-}
-
 }  // namespace
 
 namespace {
@@ -351,12 +343,19 @@ bool checkTagRequest(const rapidjson::Value& d, const char* listMember, const ch
 TableStatePtr Service::requireTableByArn(const rapidjson::Value& d, ApiError& err) {
   auto arn = stringMember(d, "ResourceArn", err);
   if (!err.type.empty()) return nullptr;
-  auto name = arn ? tableFromArn(*arn) : std::nullopt;
-  if (!name) {
+  if (!arn) {
     err = validation("Invalid TableArn");
     return nullptr;
   }
-  auto st = requireTableNamed(*name, err);
+  // checkTagRequest let only table ARNs through; one whose region holds a ':' parses as none.
+  // Tagging words another region's ARN as an ARN it cannot use; another account's is IAM's.
+  auto parsed = parseTableArn(*arn);
+  if (!parsed || parsed->region != options_.region) {
+    err = validation("Invalid TableArn: Invalid ResourceArn provided as input " + std::string(*arn));
+    return nullptr;
+  }
+  if (!ownTableArn(*parsed, *arn, err)) return nullptr;
+  auto st = requireTableNamed(parsed->name, err);
   if (!st && err.type.ends_with("ResourceNotFoundException"))
     err = resourceNotFound("Requested resource not found: ResourcArn: " + std::string(*arn) + " not found");  // sic, AWS's text
   return st;

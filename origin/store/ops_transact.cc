@@ -364,16 +364,25 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
   };
   auto unusableKey = [&] { return std::string("\xff\xff invalid key ") + std::to_string(plans.size()); };
   for (const auto& ti : items->GetArray()) {
-    static const std::pair<const char*, Planned::Kind> kinds[] = {
-        {"Put", Planned::Kind::Put}, {"Delete", Planned::Kind::Delete},
-        {"Update", Planned::Kind::Update}, {"ConditionCheck", Planned::Kind::Check}};
+    // Each action is authorised as its own IAM action (API reference, TransactWriteItems).
+    struct Kind {
+      const char* member;
+      Planned::Kind kind;
+      const char* iamAction;
+    };
+    static const Kind kinds[] = {{"Put", Planned::Kind::Put, "PutItem"},
+                                 {"Delete", Planned::Kind::Delete, "DeleteItem"},
+                                 {"Update", Planned::Kind::Update, "UpdateItem"},
+                                 {"ConditionCheck", Planned::Kind::Check, "ConditionCheckItem"}};
     const rapidjson::Value* op = nullptr;
+    const char* iamAction = nullptr;
     Planned p;
     int found = 0;
-    for (const auto& [n, k] : kinds) {
-      if (const auto* v = member(ti, n)) {
+    for (const auto& k : kinds) {
+      if (const auto* v = member(ti, k.member)) {
         op = v;
-        p.kind = k;
+        p.kind = k.kind;
+        iamAction = k.iamAction;
         ++found;
       }
     }
@@ -381,7 +390,10 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
       err = validation("TransactItems can only contain one of Check, Put, Update or Delete");
       return false;
     }
-    p.st = requireTable(*op, err);
+    {
+      IamAction action(iamAction);
+      p.st = requireTable(*op, err);
+    }
     if (!p.st) return false;
     p.desc = p.st->schema();
     ExpressionMaps maps;
@@ -591,6 +603,7 @@ bool Service::transactGetItems(const Doc& d, Out& out, ApiError& err) {
       return false;
     }
     Get get;
+    IamAction action("GetItem");
     auto st = requireTable(*g, err);
     if (!st) return false;
     get.desc = st->schema();

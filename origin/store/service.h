@@ -22,6 +22,7 @@
 
 #include "common/clock.h"
 #include "origin/store/api_error.h"
+#include "origin/store/arn_form.h"
 #include "origin/store/catalog.h"
 #include "origin/store/engine.h"
 #include "origin/store/expr/expr.h"
@@ -175,9 +176,29 @@ class Service {
   TableStatePtr requireTableNamed(std::string_view name, ApiError& err);
   // Every table operation takes a table's ARN in place of its name: the name an ARN of this
   // store's region and account names, or `nameOrArn` unchanged when it is no table ARN (its
-  // name checks then answer). Nullopt, with ResourceNotFoundException, for another region's or
-  // account's table: no table of theirs is here.
+  // name checks then answer). Nullopt with ownTableArn's error for another region's or account's.
   std::optional<std::string> tableNameOf(std::string_view nameOrArn, ApiError& err) const;
+  // Whether a table ARN (`text`, parsed as `arn`) is this store's: another region's is DynamoDB's
+  // ValidationException "Invalid AWS region in '<arn>'"; another account's, which no resource
+  // policy here opens to the caller, its AccessDeniedException naming the IAM action.
+  bool ownTableArn(const TableArn& arn, std::string_view text, ApiError& err) const;
+ public:
+  // The IAM action the requests on this thread are authorised as, for AccessDeniedException:
+  // the operation's name, or a transaction action's own (TransactWriteItems' Put is
+  // dynamodb:PutItem). Set for the scope of one request or one transaction action.
+  class IamAction {
+   public:
+    explicit IamAction(std::string_view action);
+    ~IamAction();
+    IamAction(const IamAction&) = delete;
+    IamAction& operator=(const IamAction&) = delete;
+    static std::string_view current();
+
+   private:
+    std::string_view previous_;
+  };
+
+ private:
   // tableNameOf, the name's constraints (reported at `field`), then requireTableNamed.
   TableStatePtr requireTableNamedOrArn(std::string_view nameOrArn, std::string_view field, ApiError& err);
   // The table a tagging request's ResourceArn names (ops_tables.cc).
