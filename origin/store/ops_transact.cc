@@ -260,17 +260,20 @@ bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
   std::vector<Planned> admitted;
   std::vector<const Planned*> throttled;
   std::vector<double> estimates;
+  ApiError firstRefusal;
   for (auto& p : plans) {
     const double estimate = admissionEstimate(p);
-    if (admitCapacity(*p.st, *p.desc, CapacityKind::Write, estimate)) {
+    ApiError why;
+    if (admitCapacity(*p.st, *p.desc, CapacityKind::Write, estimate, why)) {
       estimates.push_back(estimate);
       admitted.push_back(std::move(p));
     } else {
+      if (firstRefusal.type.empty()) firstRefusal = why;
       throttled.push_back(&p);
     }
   }
   if (admitted.empty()) {
-    err = throughputExceeded();
+    err = firstRefusal.type.empty() ? throughputExceeded() : firstRefusal;
     return false;
   }
   std::vector<std::string_view> keys;
@@ -307,7 +310,7 @@ bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
   };
   for (const auto& [name, p] : firstOfTable) {
     meterIndexUnits(*p->desc, deltaOf(*p));
-    chargeCapacity(*p->st, *p->desc, CapacityKind::Write, localIndexUnits(*p->desc, deltaOf(*p)));
+    chargeWrite(*p->st, *p->desc, 0, deltaOf(*p));
   }
   out.w.StartObject();
   writeUnprocessedItems(out.w, throttled);
@@ -509,9 +512,13 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
       auto kindOf = [](const Planned& p) { return p.kind == Planned::Kind::Check ? CapacityKind::Read : CapacityKind::Write; };
       for (size_t i = 0; i < plans.size(); ++i) {
         auto& p = plans[i];
-        admitted[i] = admitCapacity(*p.st, *p.desc, kindOf(p), kTransactEstimate);
+        ApiError why;
+        admitted[i] = admitCapacity(*p.st, *p.desc, kindOf(p), kTransactEstimate, why);
         if (!admitted[i]) {
-          reasons[i] = "ProvisionedThroughputExceeded:" + throughputExceeded().message;
+          // An on-demand maximum is the on-demand throttle's ThrottlingError (API reference,
+          // TransactWriteItems' cancellation reasons).
+          reasons[i] = (why.type.ends_with("#ThrottlingException") ? "ThrottlingError:" : "ProvisionedThroughputExceeded:") +
+                       why.message;
           cancelled = true;
           continue;
         }

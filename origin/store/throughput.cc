@@ -2,6 +2,7 @@
 #include "origin/store/throughput.h"
 
 #include <algorithm>
+#include <string>
 
 namespace cdnlab::store {
 
@@ -38,6 +39,14 @@ double CapacityBucket::available(double ratePerSecond, double burstSeconds, int6
   std::lock_guard<std::mutex> l(mu_);
   refill(ratePerSecond, burstSeconds, nowNs);
   return tokens_;
+}
+
+ApiError onDemandMaximumExceeded(std::string_view reason, std::string_view resourceArn) {
+  ApiError e{"com.amazon.coral.availability#ThrottlingException", "Rate of requests exceeds the allowed throughput.", 400, {}};
+  // The reason is ours and the ARN is built from a validated table name and the store's region.
+  e.extraJson = R"("ThrottlingReasons":[{"reason":")" + std::string(reason) + R"(","resource":")" +
+                std::string(resourceArn) + R"("}])";
+  return e;
 }
 
 }  // namespace cdnlab::store

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <string_view>
 
 #include "origin/store/api_error.h"
 
@@ -43,5 +44,11 @@ inline ApiError throughputExceeded() {
                      "The level of configured provisioned throughput for the table was exceeded. Consider increasing "
                      "your provisioning level with the UpdateTable API.");
 }
+
+// DynamoDB's answer to a request beyond an on-demand table's or index's maximum throughput: a
+// ThrottlingException ("Rate of requests exceeds the allowed throughput.") whose ThrottlingReasons
+// name the limit (`reason`, e.g. TableWriteMaxOnDemandThroughputExceeded) and the resource's ARN
+// (Developer Guide, "Error handling with DynamoDB" and "Diagnosing throttling"). SDKs retry it.
+ApiError onDemandMaximumExceeded(std::string_view reason, std::string_view resourceArn);
 
 }  // namespace cdnlab::store
