@@ -489,6 +489,8 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
   std::string tk = token ? tokenKey(*token) : std::string();
   if (token) keys.push_back(tk);
   std::map<std::string, double> units;
+  std::map<TableState*, WriteDelta> deltas;
+  std::map<std::string, const Planned*> firstOfTable;  // its desc and state, for the index units
   bool replay = false;
   {
     auto guard = locks_.lockKeys(keys);
@@ -552,8 +554,8 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
         return false;
       }
       rocksdb::WriteBatch batch;
-      std::map<TableState*, WriteDelta> deltas;
       for (auto& p : plans) {
+        firstOfTable.emplace(p.desc->name, &p);
         const Item* oldPtr = p.hadOld ? &p.old : nullptr;
         size_t oldSize = p.hadOld ? itemSize(p.old) : 0;
         double u = 0;
@@ -580,10 +582,28 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
       if (token) batch.Put(tk, clientTokenRecord(fingerprint, now));
       if (!writeBatch(batch, out, err)) return false;
       for (auto& [st, delta] : deltas) applyDelta(st->stats, delta);
+      // An index entry a transaction writes costs two units per KB, as the item's write does.
+      for (const auto& [name, p] : firstOfTable) {
+        auto it = deltas.find(p->st.get());
+        if (it == deltas.end()) continue;
+        scaleIndexUnits(it->second, 2);
+        meterIndexUnits(*p->desc, it->second);
+        chargeWrite(*p->st, *p->desc, 0, it->second);
+      }
     }
   }
   out.w.StartObject();
-  writeConsumedCapacities(out.w, units, cap);
+  if (cap != CapacityMode::None) {
+    static const WriteDelta kNoIndexWrites;
+    key(out.w, "ConsumedCapacity");
+    out.w.StartArray();
+    for (const auto& [name, u] : units) {
+      const Planned* p = firstOfTable.at(name);
+      auto it = deltas.find(p->st.get());
+      writeWriteCapacity(out.w, *p->desc, u, it == deltas.end() ? kNoIndexWrites : it->second, cap);
+    }
+    out.w.EndArray();
+  }
   if (metrics) writeCollectionMetricsByTable(out.w, plans);
   out.w.EndObject();
   return true;
