@@ -102,10 +102,15 @@ void Service::chargeWrite(TableState& st, const TableDesc& desc, double tableExt
 }
 
 ApiError Service::capacityExceeded(const TableDesc& desc, CapacityKind kind) const {
-  if (!desc.payPerRequest) return throughputExceeded();
-  return onDemandMaximumExceeded(
-      kind == CapacityKind::Read ? "TableReadMaxOnDemandThroughputExceeded" : "TableWriteMaxOnDemandThroughputExceeded",
-      tableArn(options_.region, desc.name));
+  const bool read = kind == CapacityKind::Read;
+  if (desc.payPerRequest)
+    return onDemandMaximumExceeded(read ? "TableReadMaxOnDemandThroughputExceeded" : "TableWriteMaxOnDemandThroughputExceeded",
+                                   tableArn(options_.region, desc.name));
+  ApiError e = throughputExceeded();
+  addThrottlingReason(e, "ThrottlingReasons",
+                      read ? "TableReadProvisionedThroughputExceeded" : "TableWriteProvisionedThroughputExceeded",
+                      tableArn(options_.region, desc.name));
+  return e;
 }
 
 }  // namespace cdnlab::store

@@ -41,11 +41,15 @@ double CapacityBucket::available(double ratePerSecond, double burstSeconds, int6
   return tokens_;
 }
 
+void addThrottlingReason(ApiError& e, std::string_view member, std::string_view reason, std::string_view resourceArn) {
+  // The reason is ours and the ARN is built from a validated name and the store's region.
+  e.extraJson = "\"" + std::string(member) + R"(":[{"reason":")" + std::string(reason) + R"(","resource":")" +
+                std::string(resourceArn) + R"("}])";
+}
+
 ApiError onDemandMaximumExceeded(std::string_view reason, std::string_view resourceArn) {
   ApiError e{"com.amazon.coral.availability#ThrottlingException", "Rate of requests exceeds the allowed throughput.", 400, {}};
-  // The reason is ours and the ARN is built from a validated table name and the store's region.
-  e.extraJson = R"("ThrottlingReasons":[{"reason":")" + std::string(reason) + R"(","resource":")" +
-                std::string(resourceArn) + R"("}])";
+  addThrottlingReason(e, "throttlingReasons", reason, resourceArn);
   return e;
 }
 

@@ -45,10 +45,16 @@ inline ApiError throughputExceeded() {
                      "your provisioning level with the UpdateTable API.");
 }
 
+// The list of ThrottlingReason a throttling exception carries: the limit (`reason`, e.g.
+// TableWriteProvisionedThroughputExceeded) and the resource's ARN (Developer Guide, "Diagnosing
+// throttling"). The API model names the member "ThrottlingReasons" on
+// ProvisionedThroughputExceededException and "throttlingReasons" on ThrottlingException.
+void addThrottlingReason(ApiError& e, std::string_view member, std::string_view reason, std::string_view resourceArn);
+
 // DynamoDB's answer to a request beyond an on-demand table's or index's maximum throughput: a
-// ThrottlingException ("Rate of requests exceeds the allowed throughput.") whose ThrottlingReasons
-// name the limit (`reason`, e.g. TableWriteMaxOnDemandThroughputExceeded) and the resource's ARN
-// (Developer Guide, "Error handling with DynamoDB" and "Diagnosing throttling"). SDKs retry it.
+// ThrottlingException ("Rate of requests exceeds the allowed throughput.", Developer Guide, "Error
+// handling with DynamoDB") with its reason (e.g. TableWriteMaxOnDemandThroughputExceeded). SDKs
+// retry it.
 ApiError onDemandMaximumExceeded(std::string_view reason, std::string_view resourceArn);
 
 }  // namespace cdnlab::store

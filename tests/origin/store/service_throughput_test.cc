@@ -78,6 +78,10 @@ TEST_F(ServiceThroughput, SingleWritesBeyondTheWriteCapacityAreThrottledUntilItR
   EXPECT_EQ(r.message(),
             "The level of configured provisioned throughput for the table was exceeded. Consider increasing your "
             "provisioning level with the UpdateTable API.");
+  // The reason and the resource, as the API model's ThrottlingReasons member names them.
+  ASSERT_TRUE(r.has("ThrottlingReasons")) << r.body;
+  EXPECT_STREQ(r["ThrottlingReasons"][0]["reason"].GetString(), "TableWriteProvisionedThroughputExceeded");
+  EXPECT_STREQ(r["ThrottlingReasons"][0]["resource"].GetString(), "arn:aws:dynamodb:us-east-1:000000000000:table/Tbl");
   EXPECT_FALSE(exists("Tbl", "b"));
   // UpdateItem and DeleteItem draw on the same bucket.
   EXPECT_EQ(call("UpdateItem", R"({"TableName":"Tbl","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET v = :v","ExpressionAttributeValues":{":v":{"N":"2"}}})").type(),
@@ -228,16 +232,16 @@ TEST_F(ServiceThroughput, OnDemandMaximaAreEnforced) {
   EXPECT_EQ(t.status, 400);
   EXPECT_NE(t.body.find(R"("__type":"com.amazon.coral.availability#ThrottlingException")"), std::string::npos) << t.body;
   EXPECT_EQ(t.message(), "Rate of requests exceeds the allowed throughput.");
-  ASSERT_TRUE(t.has("ThrottlingReasons")) << t.body;
-  EXPECT_STREQ(t["ThrottlingReasons"][0]["reason"].GetString(), "TableWriteMaxOnDemandThroughputExceeded");
-  EXPECT_STREQ(t["ThrottlingReasons"][0]["resource"].GetString(), "arn:aws:dynamodb:us-east-1:000000000000:table/Capped");
+  ASSERT_TRUE(t.has("throttlingReasons")) << t.body;
+  EXPECT_STREQ(t["throttlingReasons"][0]["reason"].GetString(), "TableWriteMaxOnDemandThroughputExceeded");
+  EXPECT_STREQ(t["throttlingReasons"][0]["resource"].GetString(), "arn:aws:dynamodb:us-east-1:000000000000:table/Capped");
   // Reads: two units a second; an eventually consistent read costs half a unit, a strongly
   // consistent one a unit, admitted only while a whole unit is left.
   EXPECT_FALSE(exists("Capped", "k3"));
   ok("GetItem", R"({"TableName":"Capped","Key":{"pk":{"S":"k0"}},"ConsistentRead":true})");
   Reply r = call("GetItem", R"({"TableName":"Capped","Key":{"pk":{"S":"k0"}},"ConsistentRead":true})");
   EXPECT_EQ(r.status, 400) << r.body;
-  EXPECT_STREQ(r["ThrottlingReasons"][0]["reason"].GetString(), "TableReadMaxOnDemandThroughputExceeded");
+  EXPECT_STREQ(r["throttlingReasons"][0]["reason"].GetString(), "TableReadMaxOnDemandThroughputExceeded");
   clock_.advanceSeconds(1);
   EXPECT_EQ(putItem("Capped", "k3").status, 200);
   // A batch hands back what the maximum cannot take.
@@ -274,8 +278,8 @@ TEST_F(ServiceThroughput, AGlobalIndexsOnDemandMaximaAreEnforced) {
   ASSERT_EQ(putG("b").status, 200);
   Reply t = putG("c");
   EXPECT_EQ(t.status, 400) << t.body;
-  EXPECT_STREQ(t["ThrottlingReasons"][0]["reason"].GetString(), "IndexWriteMaxOnDemandThroughputExceeded");
-  EXPECT_STREQ(t["ThrottlingReasons"][0]["resource"].GetString(), "arn:aws:dynamodb:us-east-1:000000000000:table/Gix/index/gsi");
+  EXPECT_STREQ(t["throttlingReasons"][0]["reason"].GetString(), "IndexWriteMaxOnDemandThroughputExceeded");
+  EXPECT_STREQ(t["throttlingReasons"][0]["resource"].GetString(), "arn:aws:dynamodb:us-east-1:000000000000:table/Gix/index/gsi");
   EXPECT_FALSE(exists("Gix", "c"));
   // Reads of the table are not the index's.
   for (int i = 0; i < 5; ++i) ok("GetItem", R"({"TableName":"Gix","Key":{"pk":{"S":"a"}}})");
@@ -284,7 +288,7 @@ TEST_F(ServiceThroughput, AGlobalIndexsOnDemandMaximaAreEnforced) {
   ok("Query", query);  // 0.5 + 0.5: the one unit a second
   Reply q = call("Query", query);
   EXPECT_EQ(q.status, 400) << q.body;
-  EXPECT_STREQ(q["ThrottlingReasons"][0]["reason"].GetString(), "IndexReadMaxOnDemandThroughputExceeded");
+  EXPECT_STREQ(q["throttlingReasons"][0]["reason"].GetString(), "IndexReadMaxOnDemandThroughputExceeded");
   clock_.advanceSeconds(1);
   EXPECT_EQ(putG("c").status, 200);
   EXPECT_EQ(ok("Query", query)["Count"].GetInt(), 3);
