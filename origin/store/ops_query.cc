@@ -267,10 +267,10 @@ static bool applyExclusiveStart(const rapidjson::Value& d, ReadSpec& spec, ApiEr
 // bytes afterwards.
 bool Service::readPage(TableState& st, const ReadSpec& spec, Out& out, ApiError& err) {
   const double estimate = spec.consistent ? 1 : 0.5;
-  if (!admitCapacity(st, *spec.desc, CapacityKind::Read, estimate, err)) return false;
+  if (!admitCapacity(st, *spec.desc, CapacityKind::Read, estimate, err, spec.index)) return false;
   double units = 0;
   if (!runRead(engine_, spec, out.w, err, units)) return false;
-  chargeCapacity(st, *spec.desc, CapacityKind::Read, units - estimate);
+  chargeCapacity(st, *spec.desc, CapacityKind::Read, units - estimate, spec.index);
   return true;
 }
 

@@ -155,6 +155,42 @@ bool readThroughput(const rapidjson::Value* pt, int64_t& r, int64_t& w, ApiError
   return true;
 }
 
+// OnDemandThroughput of a table (`index` empty) or of a global index, in CreateTable /
+// UpdateTable: each maximum at least 1, or -1 to lift it (API reference, OnDemandThroughput),
+// which an index being created has nothing to lift; a member left out keeps what it has. Only an
+// on-demand table, and its indexes, take one. Refused in DynamoDB's words (as it answers a 0 for
+// the member a client did not mean to set).
+static bool readOnDemandThroughput(const rapidjson::Value* od, bool payPerRequest, const std::string& index,
+                                   bool creatingIndex, int64_t& maxRead, int64_t& maxWrite, ApiError& err) {
+  if (!od || !od->IsObject()) return true;
+  const std::pair<const char*, int64_t*> maxima[] = {{"MaxReadRequestUnits", &maxRead},
+                                                     {"MaxWriteRequestUnits", &maxWrite}};
+  const std::string forWhat = index.empty() ? "" : " for index : " + index;
+  for (const auto& [name, slot] : maxima) {
+    const auto* v = member(*od, name);
+    if (!v || v->IsNull()) continue;
+    if (!payPerRequest) {
+      err = validation(std::string("One or more parameter values were invalid: ") + name + " for OnDemandThroughput" +
+                       forWhat + " cannot be specified when the table BillingMode is PROVISIONED");
+      return false;
+    }
+    int64_t n = v->IsInt64() ? v->GetInt64() : 0;
+    if (n < 1 && (n != -1 || creatingIndex)) {
+      err = validation(std::string("One or more parameter values were invalid: Requested ") + name +
+                       " for OnDemandThroughput for " + (index.empty() ? std::string("table") : "index : " + index) +
+                       " is outside of valid range");
+      return false;
+    }
+    *slot = n;
+  }
+  return true;
+}
+
+static bool readOnDemandThroughput(const rapidjson::Value& d, TableDesc& t, ApiError& err) {
+  return readOnDemandThroughput(member(d, "OnDemandThroughput"), t.payPerRequest, "", false, t.maxReadRequestUnits,
+                                t.maxWriteRequestUnits, err);
+}
+
 bool readIndexes(const rapidjson::Value* arr, bool global, const TableDesc& t, const AttrTypes& defs,
                  std::set<std::string>& used, std::vector<IndexDesc>& out, uint32_t& nextId, ApiError& err,
                  bool inCreateTable = false) {
@@ -200,6 +236,9 @@ bool readIndexes(const rapidjson::Value* arr, bool global, const TableDesc& t, c
     if (global && !t.payPerRequest) {
       if (!readThroughput(member(e, "ProvisionedThroughput"), idx.readCapacity, idx.writeCapacity, err)) return false;
     }
+    if (global && !readOnDemandThroughput(member(e, "OnDemandThroughput"), t.payPerRequest, idx.name, true,
+                                          idx.maxReadRequestUnits, idx.maxWriteRequestUnits, err))
+      return false;
     idx.id = nextId++;
     out.push_back(std::move(idx));
   }
@@ -304,14 +343,6 @@ std::string throughputUnchanged(int64_t r, int64_t w, const char* what = "table"
          ". Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.";
 }
 
-std::optional<std::string> tableFromArn(std::string_view arn) {
-  size_t p = arn.find(":table/");
-  if (!arn.starts_with("arn:") || p == std::string_view::npos) return std::nullopt;
-  std::string_view name = arn.substr(p + 7);
-  if (size_t slash = name.find('/'); slash != std::string_view::npos) name = name.substr(0, slash);
-  return std::string(name);
-}
-
 }  // namespace
 
 namespace {
@@ -358,12 +389,19 @@ bool checkTagRequest(const rapidjson::Value& d, const char* listMember, const ch
 TableStatePtr Service::requireTableByArn(const rapidjson::Value& d, ApiError& err) {
   auto arn = stringMember(d, "ResourceArn", err);
   if (!err.type.empty()) return nullptr;
-  auto name = arn ? tableFromArn(*arn) : std::nullopt;
-  if (!name) {
+  if (!arn) {
     err = validation("Invalid TableArn");
     return nullptr;
   }
-  auto st = requireTableNamed(*name, err);
+  // checkTagRequest let only table ARNs through; one whose region holds a ':' parses as none.
+  // Tagging words another region's ARN as an ARN it cannot use; another account's is IAM's.
+  auto parsed = parseTableArn(*arn);
+  if (!parsed || parsed->region != options_.region) {
+    err = validation("Invalid TableArn: Invalid ResourceArn provided as input " + std::string(*arn));
+    return nullptr;
+  }
+  if (!ownTableArn(*parsed, *arn, err)) return nullptr;
+  auto st = requireTableNamed(parsed->name, err);
   if (!st && err.type.ends_with("ResourceNotFoundException"))
     err = resourceNotFound("Requested resource not found: ResourcArn: " + std::string(*arn) + " not found");  // sic, AWS's text
   return st;
@@ -403,28 +441,6 @@ static bool checkTableClass(const std::optional<std::string_view>& tableClass, A
   if (!tableClass || *tableClass == "STANDARD" || *tableClass == "STANDARD_INFREQUENT_ACCESS") return true;
   err = validation("Invalid table-class parameter provided. Please try again with a valid table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS].");
   return false;
-}
-
-// OnDemandThroughput of CreateTable / UpdateTable: each maximum at least 1, or -1 to lift it (API
-// reference, OnDemandThroughput); a member left out keeps what the table has. Out of range is
-// refused in DynamoDB's words (as it answers a 0 for the member a client did not mean to set).
-static bool readOnDemandThroughput(const rapidjson::Value& d, TableDesc& t, ApiError& err) {
-  const auto* od = member(d, "OnDemandThroughput");
-  if (!od || !od->IsObject()) return true;
-  const std::pair<const char*, int64_t*> maxima[] = {{"MaxReadRequestUnits", &t.maxReadRequestUnits},
-                                                     {"MaxWriteRequestUnits", &t.maxWriteRequestUnits}};
-  for (const auto& [name, slot] : maxima) {
-    const auto* v = member(*od, name);
-    if (!v || v->IsNull()) continue;
-    int64_t n = v->IsInt64() ? v->GetInt64() : 0;
-    if (n != -1 && n < 1) {
-      err = validation(std::string("One or more parameter values were invalid: Requested ") + name +
-                       " for OnDemandThroughput for table is outside of valid range");
-      return false;
-    }
-    *slot = n;
-  }
-  return true;
 }
 
 // StreamSpecification of CreateTable / UpdateTable; `present` is false when the member is absent.
@@ -822,14 +838,31 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
           err = resourceNotFound("Requested resource not found: Index: " + name + " not found");
           return false;
         }
-        int64_t r0 = it->readCapacity, w0 = it->writeCapacity;
-        if (!readThroughput(member(*upd, "ProvisionedThroughput"), it->readCapacity, it->writeCapacity, err)) return false;
-        if (r0 == it->readCapacity && w0 == it->writeCapacity) {
-          err = validation(throughputUnchanged(r0, w0, "index"));
+        // An on-demand table's index takes only new maxima; a provisioned one's, new capacity.
+        const auto* pt = member(*upd, "ProvisionedThroughput");
+        const auto* od = member(*upd, "OnDemandThroughput");
+        if (od && !od->IsNull()) {
+          const int64_t maxRead0 = it->maxReadRequestUnits, maxWrite0 = it->maxWriteRequestUnits;
+          if (!readOnDemandThroughput(od, t.payPerRequest, it->name, false, it->maxReadRequestUnits,
+                                      it->maxWriteRequestUnits, err))
+            return false;
+          changed = changed || maxRead0 != it->maxReadRequestUnits || maxWrite0 != it->maxWriteRequestUnits;
+        }
+        if (t.payPerRequest && pt && !pt->IsNull()) {
+          err = validation("One or more parameter values were invalid: The only Updates for index: " + it->name +
+                           " when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput");
           return false;
         }
-        it->throughputHistory.record(r0, w0, it->readCapacity, it->writeCapacity, now);
-        changed = true;
+        if (pt || !od || od->IsNull()) {
+          int64_t r0 = it->readCapacity, w0 = it->writeCapacity;
+          if (!readThroughput(pt, it->readCapacity, it->writeCapacity, err)) return false;
+          if (r0 == it->readCapacity && w0 == it->writeCapacity) {
+            err = validation(throughputUnchanged(r0, w0, "index"));
+            return false;
+          }
+          it->throughputHistory.record(r0, w0, it->readCapacity, it->writeCapacity, now);
+          changed = true;
+        }
       }
     }
   }
