@@ -3,7 +3,10 @@
 
 Called by ycsb.sh (which installs wrk and dynalite first). For each server: start it on loopback,
 create a table, load RECORDS items of ten 100-byte fields (about 1 KiB each) with BatchWriteItem,
-then run workload A (50% GetItem / 50% UpdateItem) and B (95/5) with uniform and Zipf keys through
+then, after an unmeasured warm-up of each server (WARMUP seconds of workload B over uniform keys:
+caches filled, the load's compactions and a JIT settled, so that every server is measured in its
+steady state, as YCSB's own runs discard their warm-up), run workload A (50% GetItem / 50%
+UpdateItem) and B (95/5) with uniform and Zipf keys through
 one client (32 keep-alive connections) - the lean C client ycsb_client.c (built with cc on first
 use), or wrk with workload.lua when BENCH_CLIENT=wrk - ROUNDS times, alternating between servers run by run so that
 background load on the shared machine hits all of them alike. Reported per (server, workload):
@@ -14,6 +17,7 @@ server, so its cost bounds ops/s for every server alike), plus resident memory p
 load (RSS growth during the load / RECORDS).
 
 Environment: BENCH_DURATION (s, default 20), BENCH_ROUNDS (3), BENCH_RECORDS (100000),
+BENCH_WARMUP (s, default BENCH_DURATION; 0: none),
 BENCH_CONNECTIONS (32), BENCH_THREADS (client threads, 2), BENCH_SERVERS (comma list of
 cdnlab,dynalite-mem,dynalite-disk; default all), CDNLAB_BIN (default build/cdnlab),
 BENCH_OUT (results markdown, default bench/store/RESULTS-store.md), BENCH_SYNC (batch), BENCH_CLIENT
@@ -38,6 +42,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 DURATION = int(os.environ.get("BENCH_DURATION", "20"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", str(DURATION)))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 RECORDS = int(os.environ.get("BENCH_RECORDS", "100000"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
@@ -209,17 +214,18 @@ def children_cpu_s():
     return ru.ru_utime + ru.ru_stime
 
 
-def run_client(server, read_pct, dist):
+def run_client(server, read_pct, dist, seconds=None):
+    seconds = seconds or DURATION
     if CLIENT == "wrk":
-        argv = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--timeout", "5s",
+        argv = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "5s",
                 "-s", os.path.join(HERE, "workload.lua"), f"http://127.0.0.1:{server.port}",
                 "--", TABLE, str(RECORDS), str(read_pct), dist]
     else:
-        argv = [lean_client(), "127.0.0.1", str(server.port), str(THREADS), str(CONNECTIONS), str(DURATION),
+        argv = [lean_client(), "127.0.0.1", str(server.port), str(THREADS), str(CONNECTIONS), str(seconds),
                 TABLE, str(RECORDS), str(read_pct), dist]
     cpu0 = server.cpu_seconds()
     client0 = children_cpu_s()  # the client is the only child waited for during the run
-    r = subprocess.run(argv, capture_output=True, text=True, timeout=DURATION + 120)
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 120)
     cpu = server.cpu_seconds() - cpu0
     client_cpu = children_cpu_s() - client0
     m = re.search(r"^RESULT (\{.*\})$", r.stdout, re.M)
@@ -245,7 +251,8 @@ def write_results(loads, runs, started):
         "",
         f"Run {started} UTC by `bench/store/ycsb.sh`: {RECORDS:,} items of ten 100-byte fields, "
         f"client {'wrk + workload.lua' if CLIENT == 'wrk' else 'ycsb_client.c'}, "
-        f"{THREADS} threads / {CONNECTIONS} keep-alive connections, {DURATION} s per run, "
+        f"{THREADS} threads / {CONNECTIONS} keep-alive connections, {DURATION} s per run"
+        + (f" after a {WARMUP} s unmeasured warm-up of each server (workload B, uniform keys)" if WARMUP else "") + ", "
         f"{ROUNDS} round(s) alternating servers; medians. cdnlab store with `--data DIR --sync {SYNC}`; "
         "dynalite 4.0.0 in memory and on disk (`--path`, LevelDB). Driver and servers share this "
         f"machine's {os.cpu_count()} cores; ops per CPU-second is server CPU (utime+stime) only. "
@@ -319,6 +326,9 @@ def main():
             loads[kind] = load(servers[kind])
             log(f"{kind}: {loads[kind]['load_items_per_s']:.0f} items/s, "
                 f"{loads[kind]['rss_per_item']:.0f} B RSS per item")
+        for kind in SERVERS if WARMUP > 0 else []:
+            log(f"warming up {kind}: {WARMUP} s of workload B, uniform keys (not measured)")
+            run_client(servers[kind], 95, "uniform", WARMUP)
         runs = {}
         for rnd in range(1, ROUNDS + 1):
             for (wl, pct, dist) in WORKLOADS:

@@ -7,6 +7,7 @@
  *
  *   cc -O2 -o ycsb_client ycsb_client.c -lpthread -lm
  *   ycsb_client HOST PORT THREADS CONNECTIONS SECONDS TABLE RECORDS READ_PCT uniform|zipf
+ *   (READ_PCT -1: every request is `GET /`, the HTTP layer's floor with no operation behind it)
  *
  * Prints one line `RESULT {json}` with the fields ycsb.py reads from workload.lua's done().
  * A response is complete when its head and Content-Length bytes of body have arrived; a status
@@ -99,6 +100,10 @@ static void build_request(Worker *w, Conn *c) {
   int key = next_key(w), n;
   const char *target;
   w->counter++;
+  if (g_read_pct < 0) {  /* the HTTP floor: GET / (the store's health line), no JSON, no engine */
+    c->req_len = (size_t)snprintf(c->req, sizeof c->req, "GET / HTTP/1.1\r\nHost: %s:%d\r\n\r\n", g_host, g_port);
+    return;
+  }
   if ((int)(next_rand(w) % 100) < g_read_pct) {
     target = "GetItem";
     n = snprintf(body, sizeof body, "{\"TableName\":\"%s\",\"Key\":{\"id\":{\"S\":\"user%09d\"}}}", g_table, key);
