@@ -38,9 +38,10 @@ std::optional<ValueType> typeOf(const AttrTypes& defs, const std::string& name) 
   return std::nullopt;
 }
 
-// Reads a KeySchema array against the attribute definitions.
+// Reads a KeySchema array against the attribute definitions; `path` names it in a KeyType error
+// ("globalSecondaryIndexes.1.member.keySchema" for an index's, as DynamoDB words it).
 bool readKeySchema(const rapidjson::Value* ks, const AttrTypes& defs, expr::KeySchema& out, std::set<std::string>& used,
-                   ApiError& err) {
+                   ApiError& err, const std::string& path = "keySchema") {
   if (!ks || !ks->IsArray() || ks->Size() == 0) {
     err = validation("1 validation error detected: Value null at 'keySchema' failed to satisfy constraint: Member must not be null");
     return false;
@@ -60,7 +61,7 @@ bool readKeySchema(const rapidjson::Value* ks, const AttrTypes& defs, expr::KeyS
     }
     std::string name = n->GetString(), kt = k->GetString();
     if (kt != "HASH" && kt != "RANGE") {
-      err = constraintError(kt, "keySchema." + std::to_string(i + 1) + ".member.keyType",
+      err = constraintError(kt, path + "." + std::to_string(i + 1) + ".member.keyType",
                             "Member must satisfy enum value set: [HASH, RANGE]");
       return false;
     }
@@ -191,14 +192,17 @@ static bool readOnDemandThroughput(const rapidjson::Value& d, TableDesc& t, ApiE
 }
 
 bool readIndexes(const rapidjson::Value* arr, bool global, const TableDesc& t, const AttrTypes& defs,
-                 std::set<std::string>& used, std::vector<IndexDesc>& out, uint32_t& nextId, ApiError& err) {
+                 std::set<std::string>& used, std::vector<IndexDesc>& out, uint32_t& nextId, ApiError& err,
+                 bool inCreateTable = false) {
   if (!arr) return true;
   if (!arr->IsArray() || arr->Size() == 0) {
     err = validation(std::string("One or more parameter values were invalid: List of ") +
                      (global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes") + " is empty");
     return false;
   }
+  size_t position = 0;
   for (const auto& e : arr->GetArray()) {
+    ++position;
     IndexDesc idx;
     idx.global = global;
     const auto* n = member(e, "IndexName");
@@ -213,7 +217,10 @@ bool readIndexes(const rapidjson::Value* arr, bool global, const TableDesc& t, c
         err = validation("One or more parameter values were invalid: Duplicate index name: " + idx.name);
         return false;
       }
-    if (!readKeySchema(member(e, "KeySchema"), defs, idx.key, used, err)) return false;
+    const std::string path = inCreateTable ? std::string(global ? "globalSecondaryIndexes." : "localSecondaryIndexes.") +
+                                                 std::to_string(position) + ".member.keySchema"
+                                           : "keySchema";
+    if (!readKeySchema(member(e, "KeySchema"), defs, idx.key, used, err, path)) return false;
     if (!global) {
       if (!t.hasRange()) {
         err = validation("One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
@@ -498,8 +505,8 @@ bool Service::createTable(const Doc& d, Out& out, ApiError& err) {
   }
   if (!t.payPerRequest && !readThroughput(pt, t.readCapacity, t.writeCapacity, err)) return false;
   uint32_t nextId = 1;
-  if (!readIndexes(member(d, "LocalSecondaryIndexes"), false, t, defs, used, t.indexes, nextId, err)) return false;
-  if (!readIndexes(member(d, "GlobalSecondaryIndexes"), true, t, defs, used, t.indexes, nextId, err)) return false;
+  if (!readIndexes(member(d, "LocalSecondaryIndexes"), false, t, defs, used, t.indexes, nextId, err, true)) return false;
+  if (!readIndexes(member(d, "GlobalSecondaryIndexes"), true, t, defs, used, t.indexes, nextId, err, true)) return false;
   if (t.indexes.size() > 25) {
     err = validation("One or more parameter values were invalid: Too many indexes");
     return false;
@@ -760,6 +767,14 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
     t.tableClass = std::string(*tableClass);
   }
   t.deletionProtection = boolMember(d, "DeletionProtectionEnabled", t.deletionProtection);
+  // A change of encryption key is under way when UpdateTable answers (SSEDescription UPDATING,
+  // naming the KMS key being left when encryption goes back to the AWS-owned key); DescribeTable
+  // shows where it ends.
+  const bool sse0 = t.sseKms;
+  const std::string sseKey0 = t.sseKmsKey;
+  if (member(d, "SSESpecification") && !readSseSpecification(d, t, err)) return false;
+  const bool sseChanged = sse0 != t.sseKms || sseKey0 != t.sseKmsKey;
+  changed = changed || sseChanged;
   const int64_t maxRead0 = t.maxReadRequestUnits, maxWrite0 = t.maxWriteRequestUnits;
   if (!readOnDemandThroughput(d, t, err)) return false;
   changed = changed || maxRead0 != t.maxReadRequestUnits || maxWrite0 != t.maxWriteRequestUnits;
@@ -867,6 +882,13 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
   auto publish = [&](const TableDesc& desc) { return publishSchema(*st, desc, out, err); };
   if (!publish(t)) return false;
   TableDesc answered = t;
+  if (sseChanged) {
+    answered.sseUpdating = true;
+    if (!t.sseKms) {
+      answered.sseKms = true;
+      answered.sseKmsKey = sseKey0;
+    }
+  }
   st->drainWriters();  // every write from now on maintains the new indexes
   for (const auto& idx : dropped) {
     rocksdb::WriteBatch b;

@@ -5,7 +5,6 @@
 // read the old items, check every condition, then write everything in ONE RocksDB WriteBatch:
 // all items, their index entries and (for a transaction with a ClientRequestToken) the token
 // record. A crash therefore leaves either the whole transaction or none of it.
-#include <xxhash.h>
 
 #include <algorithm>
 #include <cmath>
@@ -358,12 +357,16 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
   // request itself are a ValidationException for the whole request.
   std::optional<size_t> keyErrorAt;
   std::string keyError;
+  // An empty string or binary as a key value is wrong in the request itself, whatever the table
+  // holds: DynamoDB answers it with a ValidationException for the whole request.
   auto keyFailed = [&](ApiError& e) {
+    if (e.message.rfind(kEmptyKeyValuePrefix, 0) == 0) return false;
     if (!keyErrorAt) {
       keyErrorAt = plans.size();
       keyError = e.message;
     }
     e = ApiError{};
+    return true;
   };
   auto unusableKey = [&] { return std::string("\xff\xff invalid key ") + std::to_string(plans.size()); };
   for (const auto& ti : items->GetArray()) {
@@ -414,7 +417,7 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
         return false;
       }
       auto k = encodeItemKey(*p.desc, *item, &err);
-      if (!k) keyFailed(err);
+      if (!k && !keyFailed(err)) return false;
       p.key = k ? *k : unusableKey();
       p.item = std::move(*item);
     } else {
@@ -425,7 +428,7 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
         return false;
       }
       auto k = encodeKeyMap(*p.desc, *keyMap, &err);
-      if (!k) keyFailed(err);
+      if (!k && !keyFailed(err)) return false;
       p.key = k ? *k : unusableKey();
       p.item = std::move(*keyMap);
     }
@@ -474,13 +477,7 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
     return false;
   }
   // The request's fingerprint for ClientRequestToken idempotency.
-  std::string fingerprint;
-  if (token) {
-    rapidjson::StringBuffer sb;
-    JsonWriter w(sb);
-    items->Accept(w);
-    fingerprint = std::to_string(XXH3_64bits(sb.GetString(), sb.GetSize()));
-  }
+  std::string fingerprint = token ? requestFingerprint(*items) : std::string();
 
   HeldTables held;
   holdTables(plans, held);

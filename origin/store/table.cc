@@ -413,7 +413,7 @@ void writeDescription(const TableDesc& t, const TableStats* stats, std::string_v
   if (t.sseKms) {
     key(w, "SSEDescription");
     w.StartObject();
-    kv(w, "Status", "ENABLED");
+    kv(w, "Status", t.sseUpdating ? "UPDATING" : "ENABLED");
     kv(w, "SSEType", "KMS");
     kv(w, "KMSMasterKeyArn", kmsKeyArn(region, t.sseKmsKey));
     w.EndObject();

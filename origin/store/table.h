@@ -69,6 +69,9 @@ struct TableDesc {
   // id, key ARN, alias name or alias ARN).
   bool sseKms = false;
   std::string sseKmsKey;
+  // Only in UpdateTable's answer to a change of key: SSEDescription's Status is UPDATING, with the
+  // key being left when encryption goes back to the AWS-owned key. Never stored.
+  bool sseUpdating = false;
   // OnDemandThroughput's maxima: 0 while never given (DescribeTable leaves the member out), -1
   // for no maximum.
   int64_t maxReadRequestUnits = 0;
