@@ -43,6 +43,9 @@ struct IndexDesc {
   int64_t readCapacity = 0;
   int64_t writeCapacity = 0;
   ThroughputHistory throughputHistory;
+  // A global index's OnDemandThroughput, as TableDesc's.
+  int64_t maxReadRequestUnits = 0;
+  int64_t maxWriteRequestUnits = 0;
 };
 
 struct TableDesc {
@@ -129,6 +132,8 @@ void writeKeySchema(const expr::KeySchema& k, JsonWriter& w);
 
 // The account every ARN of this store names (DynamoDB Local's too).
 inline constexpr std::string_view kAccountId = "000000000000";
+// Whether an on-demand table or one of its global indexes has a MaxRead/WriteRequestUnits.
+bool hasOnDemandMaximum(const TableDesc& t);
 std::string tableArn(const std::string& region, const std::string& table);
 // SSEDescription's KMSMasterKeyArn for a KMS key given as a key id, ARN or alias (empty: the
 // account's AWS-managed key).

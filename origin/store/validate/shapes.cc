@@ -207,6 +207,9 @@ const char* requestShapesJson() {
      },
      "ProvisionedThroughput": {
       "$ref": "ProvisionedThroughput"
+     },
+     "OnDemandThroughput": {
+      "$ref": "OnDemandThroughput"
      }
     }
    }
@@ -746,10 +749,12 @@ const char* requestShapesJson() {
        },
        "ProvisionedThroughput": {
         "type": "FieldStruct<ProvisionedThroughput>",
-        "notNull": true,
         "children": {
          "$ref": "ProvisionedThroughput2"
         }
+       },
+       "OnDemandThroughput": {
+        "$ref": "OnDemandThroughput"
        }
       }
      },
@@ -771,6 +776,9 @@ const char* requestShapesJson() {
        },
        "KeySchema": {
         "$ref": "KeySchema"
+       },
+       "OnDemandThroughput": {
+        "$ref": "OnDemandThroughput"
        }
       }
      },
