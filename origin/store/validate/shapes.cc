@@ -179,7 +179,13 @@ const char* requestShapesJson() {
       "lengthLessThanOrEqual": 255
      },
      "KeySchema": {
-      "$ref": "KeySchema"
+      "type": "List",
+      "notNull": true,
+      "lengthGreaterThanOrEqual": 1,
+      "lengthLessThanOrEqual": 2,
+      "children": {
+       "$ref": "KeySchema2"
+      }
      },
      "Projection": {
       "$ref": "Projection"
@@ -1267,25 +1273,6 @@ const char* requestShapesJson() {
     }
    }
   },
-  "KeySchema": {
-   "type": "List",
-   "notNull": true,
-   "lengthGreaterThanOrEqual": 1,
-   "lengthLessThanOrEqual": 2,
-   "children": {
-    "type": "ValueStruct<KeySchemaElement>",
-    "children": {
-     "AttributeName": {
-      "type": "String",
-      "notNull": true
-     },
-     "KeyType": {
-      "type": "String",
-      "notNull": true
-     }
-    }
-   }
-  },
   "AttributeDefinitions": {
    "type": "ValueStruct<AttributeDefinition>",
    "children": {
@@ -1325,6 +1312,14 @@ const char* requestShapesJson() {
     }
    }
   },
+  "KeySchema": {
+   "type": "List",
+   "notNull": true,
+   "lengthGreaterThanOrEqual": 1,
+   "children": {
+    "$ref": "KeySchema2"
+   }
+  },
   "ProvisionedThroughput": {
    "type": "FieldStruct<ProvisionedThroughput>",
    "children": {
@@ -1349,17 +1344,6 @@ const char* requestShapesJson() {
     }
    }
   },
-  "OnDemandThroughput": {
-   "type": "FieldStruct<OnDemandThroughput>",
-   "children": {
-    "MaxReadRequestUnits": {
-     "type": "Long"
-    },
-    "MaxWriteRequestUnits": {
-     "type": "Long"
-    }
-   }
-  },
   "ProvisionedThroughput2": {
    "WriteCapacityUnits": {
     "type": "Long",
@@ -1370,6 +1354,19 @@ const char* requestShapesJson() {
     "type": "Long",
     "notNull": true,
     "greaterThanOrEqual": 1
+   }
+  },
+  "KeySchema2": {
+   "type": "ValueStruct<KeySchemaElement>",
+   "children": {
+    "AttributeName": {
+     "type": "String",
+     "notNull": true
+    },
+    "KeyType": {
+     "type": "String",
+     "notNull": true
+    }
    }
   },
   "ComparisonOperator": {
@@ -1390,6 +1387,17 @@ const char* requestShapesJson() {
     "GE",
     "CONTAINS"
    ]
+  },
+  "OnDemandThroughput": {
+   "type": "FieldStruct<OnDemandThroughput>",
+   "children": {
+    "MaxReadRequestUnits": {
+     "type": "Long"
+    },
+    "MaxWriteRequestUnits": {
+     "type": "Long"
+    }
+   }
   }
  }
 })SHAPES";
