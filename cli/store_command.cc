@@ -121,8 +121,9 @@ CDNLAB_COMMAND("store", "Run the DynamoDB-compatible origin store", [](CLI::App&
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 20))
       ->capture_default_str();
   sub.add_flag("--enforce-throughput", a->enforceThroughput,
-               "Throttle PROVISIONED tables to their read/write capacity units (ProvisionedThroughputExceededException, "
-               "UnprocessedItems / UnprocessedKeys); off, like DynamoDB Local");
+               "Throttle PROVISIONED tables to their read/write capacity units (ProvisionedThroughputExceededException) "
+               "and on-demand tables and indexes to their OnDemandThroughput maxima (ThrottlingException), batches "
+               "with UnprocessedItems / UnprocessedKeys; off, like DynamoDB Local");
   sub.add_option("--burst-seconds", a->burstSeconds, "Unused capacity a throttled table keeps (DynamoDB: 300 s)")
       ->check(CLI::Range(int64_t{1}, int64_t{3600}))
       ->capture_default_str();

@@ -14,7 +14,8 @@ struct ApiError {
   // Extra members spliced into the error body, already serialised as `"k":v,...` (no braces);
   // used for ConditionalCheckFailedException's Item and TransactionCanceledException's reasons.
   std::string extraJson;
-  // The Coral framework's SerializationException says "Message", not "message".
+  // The Coral framework's SerializationException, and a ConditionalCheckFailedException carrying
+  // the old Item, say "Message", not "message".
   bool capitalMessage = false;
 };
 

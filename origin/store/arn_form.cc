@@ -1,4 +1,4 @@
-// ARN form checks for the tagging operations; see arn_form.h.
+// Table ARN forms and their parse; see arn_form.h.
 #include "origin/store/arn_form.h"
 
 namespace cdnlab::store {
@@ -47,6 +47,26 @@ bool looksLikeTableArn(std::string_view arn) {
   for (size_t i = kPrefix.size(); i < regionEnd; ++i)
     if (isLineBreak(arn[i])) return false;
   return true;
+}
+
+std::optional<TableArn> parseTableArn(std::string_view arn) {
+  constexpr std::string_view kPrefix = "arn:aws:dynamodb:";
+  constexpr std::string_view kTable = "table/";
+  if (!arn.starts_with(kPrefix)) return std::nullopt;
+  std::string_view rest = arn.substr(kPrefix.size());
+  TableArn t;
+  size_t colon = rest.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  t.region = rest.substr(0, colon);
+  rest.remove_prefix(colon + 1);
+  colon = rest.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  t.account = rest.substr(0, colon);
+  rest.remove_prefix(colon + 1);
+  if (!rest.starts_with(kTable)) return std::nullopt;
+  t.name = rest.substr(kTable.size());
+  if (t.name.empty() || t.name.find('/') != std::string_view::npos) return std::nullopt;
+  return t;
 }
 
 }  // namespace cdnlab::store

@@ -27,6 +27,9 @@ struct TableState {
   // Provisioned throughput left in this second (and the burst kept), with --enforce-throughput.
   CapacityBucket readCapacity;
   CapacityBucket writeCapacity;
+  // An on-demand table's global indexes' own maxima, by slot (IndexDesc::id % kMaxIndexes).
+  CapacityBucket indexReadCapacity[TableStats::kMaxIndexes];
+  CapacityBucket indexWriteCapacity[TableStats::kMaxIndexes];
 
   TableDescPtr schema() const { return desc.load(); }
   // Waits until every write that may have read the previous schema has finished.

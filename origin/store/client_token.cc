@@ -1,8 +1,47 @@
 #include "origin/store/client_token.h"
 
+#include <xxhash.h>
+
+#include <algorithm>
+#include <vector>
+
 #include "common/parse_integer.h"
+#include "origin/store/json_out.h"
 
 namespace cdnlab::store {
+namespace {
+
+void writeCanonical(const rapidjson::Value& v, JsonWriter& w) {
+  if (v.IsObject()) {
+    std::vector<const rapidjson::Value::Member*> members;
+    for (const auto& m : v.GetObject()) members.push_back(&m);
+    std::sort(members.begin(), members.end(), [](const auto* a, const auto* b) {
+      return std::string_view(a->name.GetString(), a->name.GetStringLength()) <
+             std::string_view(b->name.GetString(), b->name.GetStringLength());
+    });
+    w.StartObject();
+    for (const auto* m : members) {
+      key(w, std::string_view(m->name.GetString(), m->name.GetStringLength()));
+      writeCanonical(m->value, w);
+    }
+    w.EndObject();
+  } else if (v.IsArray()) {
+    w.StartArray();
+    for (const auto& e : v.GetArray()) writeCanonical(e, w);
+    w.EndArray();
+  } else {
+    v.Accept(w);
+  }
+}
+
+}  // namespace
+
+std::string requestFingerprint(const rapidjson::Value& operations) {
+  rapidjson::StringBuffer sb;
+  JsonWriter w(sb);
+  writeCanonical(operations, w);
+  return std::to_string(XXH3_64bits(sb.GetString(), sb.GetSize()));
+}
 
 TokenState clientTokenState(const std::string* record, std::string_view fingerprint, int64_t now) {
   if (!record) return TokenState::New;

@@ -9,12 +9,18 @@
 #include <string_view>
 
 #include "origin/store/api_error.h"
+#include "origin/store/model/json.h"
 
 namespace cdnlab::store {
 
 inline constexpr int64_t kClientTokenLifetimeSeconds = 600;
 
 enum class TokenState { New, Replay, Mismatch };
+
+// The fingerprint of a request's operations (TransactItems, TransactStatements). DynamoDB compares
+// requests, not their bytes: objects are hashed with their members in name order, so the same
+// item written with its attributes in another order is the same request.
+std::string requestFingerprint(const rapidjson::Value& operations);
 
 // What the token's stored record (nullptr: none) says about a request with `fingerprint` at `now`.
 TokenState clientTokenState(const std::string* record, std::string_view fingerprint, int64_t now);

@@ -67,8 +67,7 @@ Result<std::string> encodeKeyMap(const TableDesc& t, const Item& key, ApiError* 
   for (const auto* v : {&h->second, r}) {
     if (!v) continue;
     if ((v->is(ValueType::S) && v->s().empty()) || (v->is(ValueType::B) && v->b().empty())) {
-      *err = validation("One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
-                        "contain an empty " + std::string(v->is(ValueType::S) ? "string" : "binary") +
+      *err = validation(std::string(kEmptyKeyValuePrefix) + (v->is(ValueType::S) ? "string" : "binary") +
                         " value. Key: " + (v == r ? t.key.rangeName() : t.key.hashName()));
       return Error{400, err->message};
     }
@@ -100,8 +99,7 @@ Result<std::string> encodeItemKey(const TableDesc& t, const Item& item, ApiError
                   std::string(typeName(type)) + " actual: " + std::string(typeName(it->second.type())));
     const AttributeValue& v = it->second;
     if ((v.is(ValueType::S) && v.s().empty()) || (v.is(ValueType::B) && v.b().empty()))
-      return fail("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty " +
-                  std::string(v.is(ValueType::S) ? "string" : "binary") + " value. Key: " + name);
+      return fail(std::string(kEmptyKeyValuePrefix) + (v.is(ValueType::S) ? "string" : "binary") + " value. Key: " + name);
     if (i == 0 && keyBytes(v) > kMaxHashKeyBytes)
       return fail("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
     if (i == 1 && keyBytes(v) > kMaxRangeKeyBytes)

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <rocksdb/write_batch.h>
 
@@ -12,6 +13,11 @@
 #include "origin/store/table.h"
 
 namespace cdnlab::store {
+
+// How the message for an empty string or binary as a table key value begins (a request error
+// even inside a transaction, where other key errors cancel it).
+inline constexpr std::string_view kEmptyKeyValuePrefix =
+    "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ";
 
 // Validates that `key` holds exactly the table's key attributes with the declared types
 // ("The provided key element does not match the schema") and returns the encoded item key.

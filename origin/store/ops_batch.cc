@@ -134,7 +134,7 @@ bool Service::batchGetItem(const Doc& d, Out& out, ApiError& err) {
   out.w.EndObject();
   engine_.db()->ReleaseSnapshot(snap);
   if (admitted == 0) {  // every table throttled every key: the whole call is refused
-    err = throughputExceeded();
+    err = unprocessed.empty() ? throughputExceeded() : capacityExceeded(*unprocessed.front().first->desc, CapacityKind::Read);
     return false;
   }
   key(out.w, "UnprocessedKeys");

@@ -135,7 +135,12 @@ bool readReturnOnFailure(const rapidjson::Value& o, bool& allOld, ApiError& err)
 
 ApiError conditionFailedWith(const Item* old, bool returnOld) {
   ApiError e = conditionFailed();
-  if (returnOld && old) e.extraJson = "\"Item\":" + toJson(*old);
+  if (returnOld && old) {
+    e.extraJson = "\"Item\":" + toJson(*old);
+    // DynamoDB's answer carrying the item spells the member "Message" (botocore then has no
+    // top-level "message" in the parsed error, as in responses recorded from AWS).
+    e.capitalMessage = true;
+  }
   return e;
 }
 

@@ -197,7 +197,7 @@ bool Service::putItem(const Doc& d, Out& out, ApiError& err) {
   if (opt.rv == ReturnValues::AllOld && hadOld) writeItemMember(out.w, "Attributes", old);
   const double units = writeUnits(std::max(newSize, oldSize));  // metered even when not returned
   meterIndexUnits(*desc, delta);
-  chargeCapacity(*st, *desc, CapacityKind::Write, units + localIndexUnits(*desc, delta) - kWriteEstimate);
+  chargeWrite(*st, *desc, units - kWriteEstimate, delta);
   if (opt.cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
     writeWriteCapacity(out.w, *desc, units, delta, opt.cap);
@@ -291,7 +291,7 @@ bool Service::deleteItem(const Doc& d, Out& out, ApiError& err) {
   if (opt.rv == ReturnValues::AllOld && hadOld) writeItemMember(out.w, "Attributes", old);
   const double units = writeUnits(hadOld ? itemSize(old) : 0);  // metered even when not returned
   meterIndexUnits(*desc, delta);
-  chargeCapacity(*st, *desc, CapacityKind::Write, units + localIndexUnits(*desc, delta) - kWriteEstimate);
+  chargeWrite(*st, *desc, units - kWriteEstimate, delta);
   if (opt.cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
     writeWriteCapacity(out.w, *desc, units, delta, opt.cap);
@@ -440,7 +440,7 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
   }
   const double units = writeUnits(std::max(itemSize(next), hadOld ? itemSize(old) : 0));  // metered even when not returned
   meterIndexUnits(*desc, delta);
-  chargeCapacity(*st, *desc, CapacityKind::Write, units + localIndexUnits(*desc, delta) - kWriteEstimate);
+  chargeWrite(*st, *desc, units - kWriteEstimate, delta);
   if (opt.cap != CapacityMode::None) {
     key(out.w, "ConsumedCapacity");
     writeWriteCapacity(out.w, *desc, units, delta, opt.cap);

@@ -200,20 +200,25 @@ static bool readCommon(const rapidjson::Value& d, const TableDescPtr& desc, Read
   }
   if (!readSelect(d, spec.select, err) || !readLimit(d, spec.limit, err) || !readCapacityMode(d, spec.cap, err)) return false;
   if (!parseOptionalProjection(d, ph, spec.projection, err) || !readAttributesToGet(d, spec.projection, err)) return false;
+  // DynamoDB's wording of the Select checks: Query wraps them in the validation envelope, Scan
+  // answers them bare.
+  const char* envelope = isQuery ? "1 validation error detected: " : "";
   if (spec.projection && spec.select != Select::Default && spec.select != Select::Specific) {
-    // Named after the parameter the request used (both cannot be there: checked before).
-    err = validation(std::string("Cannot specify the ") + (member(d, "AttributesToGet") ? "AttributesToGet" : "ProjectionExpression") +
-                     " when choosing to get ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES or COUNT");
+    // Named after the parameter the request used (both cannot be there: checked before) and the
+    // Select value it conflicts with.
+    const char* chosen = spec.select == Select::AllAttributes  ? "ALL_ATTRIBUTES"
+                         : spec.select == Select::AllProjected ? "ALL_PROJECTED_ATTRIBUTES"
+                                                               : "only the Count";
+    err = validation(std::string(envelope) + "Cannot specify the " +
+                     (member(d, "AttributesToGet") ? "AttributesToGet" : "ProjectionExpression") + " when choosing to get " + chosen);
     return false;
   }
   if (spec.select == Select::Specific && !spec.projection) {
-    // DynamoDB's wording: Query wraps it in the validation envelope, Scan answers it bare.
-    err = validation(std::string(isQuery ? "1 validation error detected: " : "") +
-                     "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
+    err = validation(std::string(envelope) + "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
     return false;
   }
   if (spec.select == Select::AllProjected && !spec.index) {
-    err = validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+    err = validation(std::string(envelope) + "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
     return false;
   }
   if (spec.index && spec.index->projection != ProjectionType::All) {
@@ -264,10 +269,10 @@ static bool applyExclusiveStart(const rapidjson::Value& d, ReadSpec& spec, ApiEr
 // bytes afterwards.
 bool Service::readPage(TableState& st, const ReadSpec& spec, Out& out, ApiError& err) {
   const double estimate = spec.consistent ? 1 : 0.5;
-  if (!admitCapacity(st, *spec.desc, CapacityKind::Read, estimate, err)) return false;
+  if (!admitCapacity(st, *spec.desc, CapacityKind::Read, estimate, err, spec.index)) return false;
   double units = 0;
   if (!runRead(engine_, spec, out.w, err, units)) return false;
-  chargeCapacity(st, *spec.desc, CapacityKind::Read, units - estimate);
+  chargeCapacity(st, *spec.desc, CapacityKind::Read, units - estimate, spec.index);
   return true;
 }
 

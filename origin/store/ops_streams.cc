@@ -1,7 +1,7 @@
 // DynamoDB Streams on the store's endpoint (X-Amz-Target DynamoDBStreams_20120810.*): ListStreams,
 // DescribeStream, GetShardIterator, GetRecords. Each table's stream is one shard; records live in
-// the engine next to the items (streams/records.h). A shard iterator is an opaque token holding
-// the table, the stream label and the next sequence number, so it survives a restart.
+// the engine next to the items (streams/records.h). A shard iterator is the stream's ARN and an
+// opaque part holding the next sequence number, so it survives a restart.
 #include <rocksdb/iterator.h>
 
 #include "origin/store/json_out.h"
@@ -44,9 +44,10 @@ ApiError trimmedDataAccess() {
   return dynamoError("TrimmedDataAccessException", "The data you are trying to access has been trimmed.");
 }
 
-std::string makeIterator(const TableDesc& t, uint64_t seq, int64_t issuedSeconds) {
-  return base64Encode("v2|" + t.name + "|" + t.streamLabel + "|" + std::to_string(seq) + "|" +
-                      std::to_string(issuedSeconds));
+// DynamoDB's iterators are "<stream ARN>|1|<opaque>" (clients and tools match that form); the
+// opaque part holds the next sequence number and the second the iterator was issued.
+std::string makeIterator(const std::string& streamArn, uint64_t seq, int64_t issuedSeconds) {
+  return streamArn + "|1|" + base64Encode(std::to_string(seq) + "|" + std::to_string(issuedSeconds));
 }
 
 struct Iterator {
@@ -65,24 +66,25 @@ std::optional<uint64_t> parseDecimal(std::string_view num) {
   return v;
 }
 
-// "v2|table|label|seq|issued" (table names and labels cannot hold '|').
+// "arn:...:table/<name>/stream/<label>|1|base64(seq|issued)" (names and labels cannot hold '|').
 std::optional<Iterator> parseIterator(std::string_view token) {
-  auto raw = base64Decode(token);
-  if (!raw || !raw->starts_with("v2|")) return std::nullopt;
-  std::string_view s(*raw);
-  s.remove_prefix(3);
-  std::string_view parts[4];
-  for (int i = 0; i < 3; ++i) {
-    auto bar = s.find('|');
-    if (bar == std::string_view::npos) return std::nullopt;
-    parts[i] = s.substr(0, bar);
-    s.remove_prefix(bar + 1);
-  }
-  parts[3] = s;
-  auto seq = parseDecimal(parts[2]);
-  auto issued = parseDecimal(parts[3]);
+  auto bar = token.find('|');
+  if (bar == std::string_view::npos || token.substr(bar, 3) != "|1|") return std::nullopt;
+  std::string_view arn = token.substr(0, bar);
+  auto t = arn.find(":table/");
+  auto s = arn.find("/stream/");
+  if (!arn.starts_with("arn:") || t == std::string_view::npos || s == std::string_view::npos || s <= t + 7 ||
+      s + 8 >= arn.size())
+    return std::nullopt;
+  auto raw = base64Decode(token.substr(bar + 3));
+  if (!raw) return std::nullopt;
+  std::string_view p(*raw);
+  auto sep = p.find('|');
+  if (sep == std::string_view::npos) return std::nullopt;
+  auto seq = parseDecimal(p.substr(0, sep));
+  auto issued = parseDecimal(p.substr(sep + 1));
   if (!seq || !issued) return std::nullopt;
-  return Iterator{std::string(parts[0]), std::string(parts[1]), *seq, *issued};
+  return Iterator{std::string(arn.substr(t + 7, s - t - 7)), std::string(arn.substr(s + 8)), *seq, *issued};
 }
 
 uint64_t firstSequence(rocksdb::DB* db, uint32_t tableId) {
@@ -94,6 +96,13 @@ uint64_t firstSequence(rocksdb::DB* db, uint32_t tableId) {
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
   it->SeekToFirst();
   return it->Valid() ? streams::sequenceOfKey(it->key().ToStringView()) : 0;
+}
+
+// The sequence number the shard starts at: below every record it holds, as a DynamoDB shard's
+// StartingSequenceNumber is (the first record is numbered after it).
+uint64_t shardStart(rocksdb::DB* db, const TableDesc& t) {
+  uint64_t first = firstSequence(db, t.id);
+  return first ? first - 1 : t.streamSeq->load();
 }
 
 }  // namespace
@@ -205,8 +214,7 @@ bool Service::describeStream(const Doc& d, Out& out, ApiError& err) {
     kv(out.w, "ShardId", shard);
     key(out.w, "SequenceNumberRange");
     out.w.StartObject();
-    uint64_t first = firstSequence(engine_.db(), t->id);
-    kv(out.w, "StartingSequenceNumber", streams::formatSequenceNumber(first ? first : t->streamSeq->load() + 1));
+    kv(out.w, "StartingSequenceNumber", streams::formatSequenceNumber(shardStart(engine_.db(), *t)));
     if (!t->streamEnabled) kv(out.w, "EndingSequenceNumber", streams::formatSequenceNumber(t->streamSeq->load()));
     out.w.EndObject();
     out.w.EndObject();
@@ -246,18 +254,24 @@ bool Service::getShardIterator(const Doc& d, Out& out, ApiError& err) {
     err = resourceNotFound("Requested resource not found: Shard does not exist");
     return false;
   }
-  // A sequence number at or before the trim horizon names a record retention has removed.
+  // The shard's StartingSequenceNumber names no record: reading at or after it starts at the
+  // shard's first record. Any other sequence number at or before the trim horizon names a record
+  // retention has removed. (Sequence numbers are dense: once retention trimmed every record, the
+  // empty shard starts at the last trimmed record's number, which stays refused.)
   uint64_t trimmed = t->streamTrimmed->load();
-  if (seq && trimmed > 0 && *seq <= trimmed) {
+  uint64_t start = shardStart(engine_.db(), *t);
+  bool atStart = seq && *seq == start && (firstSequence(engine_.db(), t->id) != 0 || start > trimmed);
+  if (seq && !atStart && trimmed > 0 && *seq <= trimmed) {
     err = trimmedDataAccess();
     return false;
   }
   uint64_t next = 0;  // 0: TRIM_HORIZON, whatever the oldest record is when it is read
   if (*type == "LATEST") next = t->streamSeq->load() + 1;
+  else if (atStart) next = start + 1;
   else if (*type == "AT_SEQUENCE_NUMBER") next = *seq;
   else if (*type == "AFTER_SEQUENCE_NUMBER") next = *seq + 1;
   out.w.StartObject();
-  kv(out.w, "ShardIterator", makeIterator(*t, next, static_cast<int64_t>(clock_.wallSeconds())));
+  kv(out.w, "ShardIterator", makeIterator(streamArn(options_.region, *t), next, static_cast<int64_t>(clock_.wallSeconds())));
   out.w.EndObject();
   return true;
 }
@@ -333,7 +347,7 @@ bool Service::getRecords(const Doc& d, Out& out, ApiError& err) {
   out.w.EndArray();
   // A disabled stream's shard is closed: once read to its end there is no next iterator.
   bool closed = !t->streamEnabled && next > t->streamSeq->load();
-  if (!closed) kv(out.w, "NextShardIterator", makeIterator(*t, next, nowSeconds));
+  if (!closed) kv(out.w, "NextShardIterator", makeIterator(streamArn(options_.region, *t), next, nowSeconds));
   out.w.EndObject();
   return true;
 }

@@ -43,9 +43,12 @@ std::optional<ValueType> typeOf(const AttrTypes& defs, const std::string& name) 
 constexpr size_t kMaxGsiKeyAttributes = 4;
 
 // Reads a KeySchema array against the attribute definitions: HASH elements first, then RANGE
-// elements, in the order given. `gsi` allows a multi-attribute key, `indexName` names it in errors.
+// elements, in the order given. `path` names it in a KeyType error
+// ("globalSecondaryIndexes.1.member.keySchema" for an index's, as DynamoDB words it); `gsi` allows
+// a multi-attribute key, `indexName` names it in errors.
 bool readKeySchema(const rapidjson::Value* ks, const AttrTypes& defs, expr::KeySchema& out, std::set<std::string>& used,
-                   ApiError& err, bool gsi = false, const std::string& indexName = {}) {
+                   ApiError& err, const std::string& path = "keySchema", bool gsi = false,
+                   const std::string& indexName = {}) {
   if (!ks || !ks->IsArray() || ks->Size() == 0) {
     err = validation("1 validation error detected: Value null at 'keySchema' failed to satisfy constraint: Member must not be null");
     return false;
@@ -65,7 +68,7 @@ bool readKeySchema(const rapidjson::Value* ks, const AttrTypes& defs, expr::KeyS
     }
     std::string name = n->GetString(), kt = k->GetString();
     if (kt != "HASH" && kt != "RANGE") {
-      err = constraintError(kt, "keySchema." + std::to_string(i + 1) + ".member.keyType",
+      err = constraintError(kt, path + "." + std::to_string(i + 1) + ".member.keyType",
                             "Member must satisfy enum value set: [HASH, RANGE]");
       return false;
     }
@@ -168,15 +171,54 @@ bool readThroughput(const rapidjson::Value* pt, int64_t& r, int64_t& w, ApiError
   return true;
 }
 
+// OnDemandThroughput of a table (`index` empty) or of a global index, in CreateTable /
+// UpdateTable: each maximum at least 1, or -1 to lift it (API reference, OnDemandThroughput),
+// which an index being created has nothing to lift; a member left out keeps what it has. Only an
+// on-demand table, and its indexes, take one. Refused in DynamoDB's words (as it answers a 0 for
+// the member a client did not mean to set).
+static bool readOnDemandThroughput(const rapidjson::Value* od, bool payPerRequest, const std::string& index,
+                                   bool creatingIndex, int64_t& maxRead, int64_t& maxWrite, ApiError& err) {
+  if (!od || !od->IsObject()) return true;
+  const std::pair<const char*, int64_t*> maxima[] = {{"MaxReadRequestUnits", &maxRead},
+                                                     {"MaxWriteRequestUnits", &maxWrite}};
+  const std::string forWhat = index.empty() ? "" : " for index : " + index;
+  for (const auto& [name, slot] : maxima) {
+    const auto* v = member(*od, name);
+    if (!v || v->IsNull()) continue;
+    if (!payPerRequest) {
+      err = validation(std::string("One or more parameter values were invalid: ") + name + " for OnDemandThroughput" +
+                       forWhat + " cannot be specified when the table BillingMode is PROVISIONED");
+      return false;
+    }
+    int64_t n = v->IsInt64() ? v->GetInt64() : 0;
+    if (n < 1 && (n != -1 || creatingIndex)) {
+      err = validation(std::string("One or more parameter values were invalid: Requested ") + name +
+                       " for OnDemandThroughput for " + (index.empty() ? std::string("table") : "index : " + index) +
+                       " is outside of valid range");
+      return false;
+    }
+    *slot = n;
+  }
+  return true;
+}
+
+static bool readOnDemandThroughput(const rapidjson::Value& d, TableDesc& t, ApiError& err) {
+  return readOnDemandThroughput(member(d, "OnDemandThroughput"), t.payPerRequest, "", false, t.maxReadRequestUnits,
+                                t.maxWriteRequestUnits, err);
+}
+
 bool readIndexes(const rapidjson::Value* arr, bool global, const TableDesc& t, const AttrTypes& defs,
-                 std::set<std::string>& used, std::vector<IndexDesc>& out, uint32_t& nextId, ApiError& err) {
+                 std::set<std::string>& used, std::vector<IndexDesc>& out, uint32_t& nextId, ApiError& err,
+                 bool inCreateTable = false) {
   if (!arr) return true;
   if (!arr->IsArray() || arr->Size() == 0) {
     err = validation(std::string("One or more parameter values were invalid: List of ") +
                      (global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes") + " is empty");
     return false;
   }
+  size_t position = 0;
   for (const auto& e : arr->GetArray()) {
+    ++position;
     IndexDesc idx;
     idx.global = global;
     const auto* n = member(e, "IndexName");
@@ -191,7 +233,10 @@ bool readIndexes(const rapidjson::Value* arr, bool global, const TableDesc& t, c
         err = validation("One or more parameter values were invalid: Duplicate index name: " + idx.name);
         return false;
       }
-    if (!readKeySchema(member(e, "KeySchema"), defs, idx.key, used, err, global, idx.name)) return false;
+    const std::string path = inCreateTable ? std::string(global ? "globalSecondaryIndexes." : "localSecondaryIndexes.") +
+                                                 std::to_string(position) + ".member.keySchema"
+                                           : "keySchema";
+    if (!readKeySchema(member(e, "KeySchema"), defs, idx.key, used, err, path, global, idx.name)) return false;
     if (!global) {
       if (!t.hasRange()) {
         err = validation("One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
@@ -207,6 +252,9 @@ bool readIndexes(const rapidjson::Value* arr, bool global, const TableDesc& t, c
     if (global && !t.payPerRequest) {
       if (!readThroughput(member(e, "ProvisionedThroughput"), idx.readCapacity, idx.writeCapacity, err)) return false;
     }
+    if (global && !readOnDemandThroughput(member(e, "OnDemandThroughput"), t.payPerRequest, idx.name, true,
+                                          idx.maxReadRequestUnits, idx.maxWriteRequestUnits, err))
+      return false;
     idx.id = nextId++;
     out.push_back(std::move(idx));
   }
@@ -311,14 +359,6 @@ std::string throughputUnchanged(int64_t r, int64_t w, const char* what = "table"
          ". Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.";
 }
 
-std::optional<std::string> tableFromArn(std::string_view arn) {
-  size_t p = arn.find(":table/");
-  if (!arn.starts_with("arn:") || p == std::string_view::npos) return std::nullopt;
-  std::string_view name = arn.substr(p + 7);
-  if (size_t slash = name.find('/'); slash != std::string_view::npos) name = name.substr(0, slash);
-  return std::string(name);
-}
-
 }  // namespace
 
 namespace {
@@ -365,12 +405,19 @@ bool checkTagRequest(const rapidjson::Value& d, const char* listMember, const ch
 TableStatePtr Service::requireTableByArn(const rapidjson::Value& d, ApiError& err) {
   auto arn = stringMember(d, "ResourceArn", err);
   if (!err.type.empty()) return nullptr;
-  auto name = arn ? tableFromArn(*arn) : std::nullopt;
-  if (!name) {
+  if (!arn) {
     err = validation("Invalid TableArn");
     return nullptr;
   }
-  auto st = requireTableNamed(*name, err);
+  // checkTagRequest let only table ARNs through; one whose region holds a ':' parses as none.
+  // Tagging words another region's ARN as an ARN it cannot use; another account's is IAM's.
+  auto parsed = parseTableArn(*arn);
+  if (!parsed || parsed->region != options_.region) {
+    err = validation("Invalid TableArn: Invalid ResourceArn provided as input " + std::string(*arn));
+    return nullptr;
+  }
+  if (!ownTableArn(*parsed, *arn, err)) return nullptr;
+  auto st = requireTableNamed(parsed->name, err);
   if (!st && err.type.ends_with("ResourceNotFoundException"))
     err = resourceNotFound("Requested resource not found: ResourcArn: " + std::string(*arn) + " not found");  // sic, AWS's text
   return st;
@@ -410,28 +457,6 @@ static bool checkTableClass(const std::optional<std::string_view>& tableClass, A
   if (!tableClass || *tableClass == "STANDARD" || *tableClass == "STANDARD_INFREQUENT_ACCESS") return true;
   err = validation("Invalid table-class parameter provided. Please try again with a valid table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS].");
   return false;
-}
-
-// OnDemandThroughput of CreateTable / UpdateTable: each maximum at least 1, or -1 to lift it (API
-// reference, OnDemandThroughput); a member left out keeps what the table has. Out of range is
-// refused in DynamoDB's words (as it answers a 0 for the member a client did not mean to set).
-static bool readOnDemandThroughput(const rapidjson::Value& d, TableDesc& t, ApiError& err) {
-  const auto* od = member(d, "OnDemandThroughput");
-  if (!od || !od->IsObject()) return true;
-  const std::pair<const char*, int64_t*> maxima[] = {{"MaxReadRequestUnits", &t.maxReadRequestUnits},
-                                                     {"MaxWriteRequestUnits", &t.maxWriteRequestUnits}};
-  for (const auto& [name, slot] : maxima) {
-    const auto* v = member(*od, name);
-    if (!v || v->IsNull()) continue;
-    int64_t n = v->IsInt64() ? v->GetInt64() : 0;
-    if (n != -1 && n < 1) {
-      err = validation(std::string("One or more parameter values were invalid: Requested ") + name +
-                       " for OnDemandThroughput for table is outside of valid range");
-      return false;
-    }
-    *slot = n;
-  }
-  return true;
 }
 
 // StreamSpecification of CreateTable / UpdateTable; `present` is false when the member is absent.
@@ -496,8 +521,8 @@ bool Service::createTable(const Doc& d, Out& out, ApiError& err) {
   }
   if (!t.payPerRequest && !readThroughput(pt, t.readCapacity, t.writeCapacity, err)) return false;
   uint32_t nextId = 1;
-  if (!readIndexes(member(d, "LocalSecondaryIndexes"), false, t, defs, used, t.indexes, nextId, err)) return false;
-  if (!readIndexes(member(d, "GlobalSecondaryIndexes"), true, t, defs, used, t.indexes, nextId, err)) return false;
+  if (!readIndexes(member(d, "LocalSecondaryIndexes"), false, t, defs, used, t.indexes, nextId, err, true)) return false;
+  if (!readIndexes(member(d, "GlobalSecondaryIndexes"), true, t, defs, used, t.indexes, nextId, err, true)) return false;
   if (t.indexes.size() > 25) {
     err = validation("One or more parameter values were invalid: Too many indexes");
     return false;
@@ -758,6 +783,14 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
     t.tableClass = std::string(*tableClass);
   }
   t.deletionProtection = boolMember(d, "DeletionProtectionEnabled", t.deletionProtection);
+  // A change of encryption key is under way when UpdateTable answers (SSEDescription UPDATING,
+  // naming the KMS key being left when encryption goes back to the AWS-owned key); DescribeTable
+  // shows where it ends.
+  const bool sse0 = t.sseKms;
+  const std::string sseKey0 = t.sseKmsKey;
+  if (member(d, "SSESpecification") && !readSseSpecification(d, t, err)) return false;
+  const bool sseChanged = sse0 != t.sseKms || sseKey0 != t.sseKmsKey;
+  changed = changed || sseChanged;
   const int64_t maxRead0 = t.maxReadRequestUnits, maxWrite0 = t.maxWriteRequestUnits;
   if (!readOnDemandThroughput(d, t, err)) return false;
   changed = changed || maxRead0 != t.maxReadRequestUnits || maxWrite0 != t.maxWriteRequestUnits;
@@ -821,14 +854,31 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
           err = resourceNotFound("Requested resource not found: Index: " + name + " not found");
           return false;
         }
-        int64_t r0 = it->readCapacity, w0 = it->writeCapacity;
-        if (!readThroughput(member(*upd, "ProvisionedThroughput"), it->readCapacity, it->writeCapacity, err)) return false;
-        if (r0 == it->readCapacity && w0 == it->writeCapacity) {
-          err = validation(throughputUnchanged(r0, w0, "index"));
+        // An on-demand table's index takes only new maxima; a provisioned one's, new capacity.
+        const auto* pt = member(*upd, "ProvisionedThroughput");
+        const auto* od = member(*upd, "OnDemandThroughput");
+        if (od && !od->IsNull()) {
+          const int64_t maxRead0 = it->maxReadRequestUnits, maxWrite0 = it->maxWriteRequestUnits;
+          if (!readOnDemandThroughput(od, t.payPerRequest, it->name, false, it->maxReadRequestUnits,
+                                      it->maxWriteRequestUnits, err))
+            return false;
+          changed = changed || maxRead0 != it->maxReadRequestUnits || maxWrite0 != it->maxWriteRequestUnits;
+        }
+        if (t.payPerRequest && pt && !pt->IsNull()) {
+          err = validation("One or more parameter values were invalid: The only Updates for index: " + it->name +
+                           " when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput");
           return false;
         }
-        it->throughputHistory.record(r0, w0, it->readCapacity, it->writeCapacity, now);
-        changed = true;
+        if (pt || !od || od->IsNull()) {
+          int64_t r0 = it->readCapacity, w0 = it->writeCapacity;
+          if (!readThroughput(pt, it->readCapacity, it->writeCapacity, err)) return false;
+          if (r0 == it->readCapacity && w0 == it->writeCapacity) {
+            err = validation(throughputUnchanged(r0, w0, "index"));
+            return false;
+          }
+          it->throughputHistory.record(r0, w0, it->readCapacity, it->writeCapacity, now);
+          changed = true;
+        }
       }
     }
   }
@@ -848,6 +898,13 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
   auto publish = [&](const TableDesc& desc) { return publishSchema(*st, desc, out, err); };
   if (!publish(t)) return false;
   TableDesc answered = t;
+  if (sseChanged) {
+    answered.sseUpdating = true;
+    if (!t.sseKms) {
+      answered.sseKms = true;
+      answered.sseKmsKey = sseKey0;
+    }
+  }
   st->drainWriters();  // every write from now on maintains the new indexes
   for (const auto& idx : dropped) {
     rocksdb::WriteBatch b;

@@ -5,7 +5,6 @@
 // read the old items, check every condition, then write everything in ONE RocksDB WriteBatch:
 // all items, their index entries and (for a transaction with a ClientRequestToken) the token
 // record. A crash therefore leaves either the whole transaction or none of it.
-#include <xxhash.h>
 
 #include <algorithm>
 #include <cmath>
@@ -260,17 +259,20 @@ bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
   std::vector<Planned> admitted;
   std::vector<const Planned*> throttled;
   std::vector<double> estimates;
+  ApiError firstRefusal;
   for (auto& p : plans) {
     const double estimate = admissionEstimate(p);
-    if (admitCapacity(*p.st, *p.desc, CapacityKind::Write, estimate)) {
+    ApiError why;
+    if (admitCapacity(*p.st, *p.desc, CapacityKind::Write, estimate, why)) {
       estimates.push_back(estimate);
       admitted.push_back(std::move(p));
     } else {
+      if (firstRefusal.type.empty()) firstRefusal = why;
       throttled.push_back(&p);
     }
   }
   if (admitted.empty()) {
-    err = throughputExceeded();
+    err = firstRefusal.type.empty() ? throughputExceeded() : firstRefusal;
     return false;
   }
   std::vector<std::string_view> keys;
@@ -307,7 +309,7 @@ bool Service::batchWriteItem(const Doc& d, Out& out, ApiError& err) {
   };
   for (const auto& [name, p] : firstOfTable) {
     meterIndexUnits(*p->desc, deltaOf(*p));
-    chargeCapacity(*p->st, *p->desc, CapacityKind::Write, localIndexUnits(*p->desc, deltaOf(*p)));
+    chargeWrite(*p->st, *p->desc, 0, deltaOf(*p));
   }
   out.w.StartObject();
   writeUnprocessedItems(out.w, throttled);
@@ -355,25 +357,38 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
   // request itself are a ValidationException for the whole request.
   std::optional<size_t> keyErrorAt;
   std::string keyError;
+  // An empty string or binary as a key value is wrong in the request itself, whatever the table
+  // holds: DynamoDB answers it with a ValidationException for the whole request.
   auto keyFailed = [&](ApiError& e) {
+    if (e.message.rfind(kEmptyKeyValuePrefix, 0) == 0) return false;
     if (!keyErrorAt) {
       keyErrorAt = plans.size();
       keyError = e.message;
     }
     e = ApiError{};
+    return true;
   };
   auto unusableKey = [&] { return std::string("\xff\xff invalid key ") + std::to_string(plans.size()); };
   for (const auto& ti : items->GetArray()) {
-    static const std::pair<const char*, Planned::Kind> kinds[] = {
-        {"Put", Planned::Kind::Put}, {"Delete", Planned::Kind::Delete},
-        {"Update", Planned::Kind::Update}, {"ConditionCheck", Planned::Kind::Check}};
+    // Each action is authorised as its own IAM action (API reference, TransactWriteItems).
+    struct Kind {
+      const char* member;
+      Planned::Kind kind;
+      const char* iamAction;
+    };
+    static const Kind kinds[] = {{"Put", Planned::Kind::Put, "PutItem"},
+                                 {"Delete", Planned::Kind::Delete, "DeleteItem"},
+                                 {"Update", Planned::Kind::Update, "UpdateItem"},
+                                 {"ConditionCheck", Planned::Kind::Check, "ConditionCheckItem"}};
     const rapidjson::Value* op = nullptr;
+    const char* iamAction = nullptr;
     Planned p;
     int found = 0;
-    for (const auto& [n, k] : kinds) {
-      if (const auto* v = member(ti, n)) {
+    for (const auto& k : kinds) {
+      if (const auto* v = member(ti, k.member)) {
         op = v;
-        p.kind = k;
+        p.kind = k.kind;
+        iamAction = k.iamAction;
         ++found;
       }
     }
@@ -381,7 +396,10 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
       err = validation("TransactItems can only contain one of Check, Put, Update or Delete");
       return false;
     }
-    p.st = requireTable(*op, err);
+    {
+      IamAction action(iamAction);
+      p.st = requireTable(*op, err);
+    }
     if (!p.st) return false;
     p.desc = p.st->schema();
     ExpressionMaps maps;
@@ -399,7 +417,7 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
         return false;
       }
       auto k = encodeItemKey(*p.desc, *item, &err);
-      if (!k) keyFailed(err);
+      if (!k && !keyFailed(err)) return false;
       p.key = k ? *k : unusableKey();
       p.item = std::move(*item);
     } else {
@@ -410,7 +428,7 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
         return false;
       }
       auto k = encodeKeyMap(*p.desc, *keyMap, &err);
-      if (!k) keyFailed(err);
+      if (!k && !keyFailed(err)) return false;
       p.key = k ? *k : unusableKey();
       p.item = std::move(*keyMap);
     }
@@ -459,13 +477,7 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
     return false;
   }
   // The request's fingerprint for ClientRequestToken idempotency.
-  std::string fingerprint;
-  if (token) {
-    rapidjson::StringBuffer sb;
-    JsonWriter w(sb);
-    items->Accept(w);
-    fingerprint = std::to_string(XXH3_64bits(sb.GetString(), sb.GetSize()));
-  }
+  std::string fingerprint = token ? requestFingerprint(*items) : std::string();
 
   HeldTables held;
   holdTables(plans, held);
@@ -474,6 +486,8 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
   std::string tk = token ? tokenKey(*token) : std::string();
   if (token) keys.push_back(tk);
   std::map<std::string, double> units;
+  std::map<TableState*, WriteDelta> deltas;
+  std::map<std::string, const Planned*> firstOfTable;  // its desc and state, for the index units
   bool replay = false;
   {
     auto guard = locks_.lockKeys(keys);
@@ -497,9 +511,13 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
       auto kindOf = [](const Planned& p) { return p.kind == Planned::Kind::Check ? CapacityKind::Read : CapacityKind::Write; };
       for (size_t i = 0; i < plans.size(); ++i) {
         auto& p = plans[i];
-        admitted[i] = admitCapacity(*p.st, *p.desc, kindOf(p), kTransactEstimate);
+        ApiError why;
+        admitted[i] = admitCapacity(*p.st, *p.desc, kindOf(p), kTransactEstimate, why);
         if (!admitted[i]) {
-          reasons[i] = "ProvisionedThroughputExceeded:" + throughputExceeded().message;
+          // An on-demand maximum is the on-demand throttle's ThrottlingError (API reference,
+          // TransactWriteItems' cancellation reasons).
+          reasons[i] = (why.type.ends_with("#ThrottlingException") ? "ThrottlingError:" : "ProvisionedThroughputExceeded:") +
+                       why.message;
           cancelled = true;
           continue;
         }
@@ -533,8 +551,8 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
         return false;
       }
       rocksdb::WriteBatch batch;
-      std::map<TableState*, WriteDelta> deltas;
       for (auto& p : plans) {
+        firstOfTable.emplace(p.desc->name, &p);
         const Item* oldPtr = p.hadOld ? &p.old : nullptr;
         size_t oldSize = p.hadOld ? itemSize(p.old) : 0;
         double u = 0;
@@ -561,10 +579,28 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
       if (token) batch.Put(tk, clientTokenRecord(fingerprint, now));
       if (!writeBatch(batch, out, err)) return false;
       for (auto& [st, delta] : deltas) applyDelta(st->stats, delta);
+      // An index entry a transaction writes costs two units per KB, as the item's write does.
+      for (const auto& [name, p] : firstOfTable) {
+        auto it = deltas.find(p->st.get());
+        if (it == deltas.end()) continue;
+        scaleIndexUnits(it->second, 2);
+        meterIndexUnits(*p->desc, it->second);
+        chargeWrite(*p->st, *p->desc, 0, it->second);
+      }
     }
   }
   out.w.StartObject();
-  writeConsumedCapacities(out.w, units, cap);
+  if (cap != CapacityMode::None) {
+    static const WriteDelta kNoIndexWrites;
+    key(out.w, "ConsumedCapacity");
+    out.w.StartArray();
+    for (const auto& [name, u] : units) {
+      const Planned* p = firstOfTable.at(name);
+      auto it = deltas.find(p->st.get());
+      writeWriteCapacity(out.w, *p->desc, u, it == deltas.end() ? kNoIndexWrites : it->second, cap);
+    }
+    out.w.EndArray();
+  }
   if (metrics) writeCollectionMetricsByTable(out.w, plans);
   out.w.EndObject();
   return true;
@@ -591,6 +627,7 @@ bool Service::transactGetItems(const Doc& d, Out& out, ApiError& err) {
       return false;
     }
     Get get;
+    IamAction action("GetItem");
     auto st = requireTable(*g, err);
     if (!st) return false;
     get.desc = st->schema();

@@ -125,6 +125,7 @@ ApiResponse Service::handleRequest(std::string_view target, std::string_view bod
     shapeName = "Streams." + std::string(target.substr(kStreamsPrefix.size()));
   }
   if (!op) return fail(coralError("UnknownOperationException", ""));
+  IamAction action(target.substr(target.find('.') + 1));
   if (options_.requestFastPaths && (op == &Service::getItem || op == &Service::updateItem)) {
     ApiResponse r;
     if (op == &Service::getItem ? getItemFast(body, r) : updateItemFast(body, r)) return r;
@@ -212,26 +213,35 @@ TableStatePtr Service::requireTableNamedOrArn(std::string_view nameOrArn, std::s
 }
 
 std::optional<std::string> Service::tableNameOf(std::string_view nameOrArn, ApiError& err) const {
-  constexpr std::string_view kPrefix = "arn:aws:dynamodb:";
-  if (!nameOrArn.starts_with(kPrefix)) return std::string(nameOrArn);
-  std::string_view rest = nameOrArn.substr(kPrefix.size());
-  size_t regionEnd = rest.find(':');
-  if (regionEnd == std::string_view::npos) return std::string(nameOrArn);
-  std::string_view region = rest.substr(0, regionEnd);
-  rest.remove_prefix(regionEnd + 1);
-  size_t accountEnd = rest.find(':');
-  if (accountEnd == std::string_view::npos) return std::string(nameOrArn);
-  std::string_view account = rest.substr(0, accountEnd);
-  rest.remove_prefix(accountEnd + 1);
-  constexpr std::string_view kTable = "table/";
-  if (!rest.starts_with(kTable) || rest.size() == kTable.size() || rest.find('/', kTable.size()) != std::string_view::npos)
-    return std::string(nameOrArn);
-  if (region != options_.region || account != kAccountId) {
-    err = resourceNotFound();
-    return std::nullopt;
-  }
-  return std::string(rest.substr(kTable.size()));
+  auto arn = parseTableArn(nameOrArn);
+  if (!arn) return std::string(nameOrArn);
+  if (!ownTableArn(*arn, nameOrArn, err)) return std::nullopt;
+  return std::string(arn->name);
 }
+
+bool Service::ownTableArn(const TableArn& arn, std::string_view text, ApiError& err) const {
+  if (arn.region != options_.region) {
+    err = validation("1 validation error detected: Invalid AWS region in '" + std::string(text) + "'");
+    return false;
+  }
+  if (arn.account != kAccountId) {
+    std::string action = "dynamodb:" + std::string(IamAction::current());
+    err = coralError("AccessDeniedException", "User: arn:aws:iam::" + std::string(kAccountId) +
+                                                  ":root is not authorized to perform: " + action + " on resource: " +
+                                                  std::string(text) + " because no resource-based policy allows the " +
+                                                  action + " action");
+    return false;
+  }
+  return true;
+}
+
+namespace {
+thread_local std::string_view tlIamAction;
+}  // namespace
+
+Service::IamAction::IamAction(std::string_view action) : previous_(tlIamAction) { tlIamAction = action; }
+Service::IamAction::~IamAction() { tlIamAction = previous_; }
+std::string_view Service::IamAction::current() { return tlIamAction; }
 
 bool Service::readItem(const std::string& key, Item* item, const rocksdb::Snapshot* snap) const {
   std::string v;

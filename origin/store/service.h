@@ -22,6 +22,7 @@
 
 #include "common/clock.h"
 #include "origin/store/api_error.h"
+#include "origin/store/arn_form.h"
 #include "origin/store/catalog.h"
 #include "origin/store/engine.h"
 #include "origin/store/expr/expr.h"
@@ -175,9 +176,29 @@ class Service {
   TableStatePtr requireTableNamed(std::string_view name, ApiError& err);
   // Every table operation takes a table's ARN in place of its name: the name an ARN of this
   // store's region and account names, or `nameOrArn` unchanged when it is no table ARN (its
-  // name checks then answer). Nullopt, with ResourceNotFoundException, for another region's or
-  // account's table: no table of theirs is here.
+  // name checks then answer). Nullopt with ownTableArn's error for another region's or account's.
   std::optional<std::string> tableNameOf(std::string_view nameOrArn, ApiError& err) const;
+  // Whether a table ARN (`text`, parsed as `arn`) is this store's: another region's is DynamoDB's
+  // ValidationException "Invalid AWS region in '<arn>'"; another account's, which no resource
+  // policy here opens to the caller, its AccessDeniedException naming the IAM action.
+  bool ownTableArn(const TableArn& arn, std::string_view text, ApiError& err) const;
+ public:
+  // The IAM action the requests on this thread are authorised as, for AccessDeniedException:
+  // the operation's name, or a transaction action's own (TransactWriteItems' Put is
+  // dynamodb:PutItem). Set for the scope of one request or one transaction action.
+  class IamAction {
+   public:
+    explicit IamAction(std::string_view action);
+    ~IamAction();
+    IamAction(const IamAction&) = delete;
+    IamAction& operator=(const IamAction&) = delete;
+    static std::string_view current();
+
+   private:
+    std::string_view previous_;
+  };
+
+ private:
   // tableNameOf, the name's constraints (reported at `field`), then requireTableNamed.
   TableStatePtr requireTableNamedOrArn(std::string_view nameOrArn, std::string_view field, ApiError& err);
   // The table a tagging request's ResourceArn names (ops_tables.cc).
@@ -186,14 +207,29 @@ class Service {
   bool writeBatch(rocksdb::WriteBatch& batch, Out& out, ApiError& err);
   // Index backfill / drop (ops_tables.cc).
   void backfillIndex(const TableStatePtr& st, const IndexDesc& index);
-  // Provisioned throughput (ops_throughput.cc): admit a read or write of `estimate` units on a
-  // PROVISIONED table, or say ProvisionedThroughputExceededException; `charge` adds what the
-  // request really cost beyond its estimate. Both do nothing unless --enforce-throughput.
+  // Throughput (ops_throughput.cc): admit a read or write of `estimate` units on a PROVISIONED
+  // table, or on an on-demand one with a MaxRead/WriteRequestUnits, or say capacityExceeded;
+  // `charge` adds what the request really cost beyond its estimate. Both do nothing unless
+  // --enforce-throughput.
+  // A read of a global index (`readIndex`) on an on-demand table draws on that index's maximum
+  // instead of the table's. A write is refused while a global index with a maximum holds less than
+  // a write unit: DynamoDB throttles a table's writes that its indexes cannot take.
   enum class CapacityKind { Read, Write };
-  bool admitCapacity(TableState& st, const TableDesc& desc, CapacityKind kind, double estimate, ApiError& err);
+  bool admitCapacity(TableState& st, const TableDesc& desc, CapacityKind kind, double estimate, ApiError& err,
+                     const IndexDesc* readIndex = nullptr);
   bool admitCapacity(TableState& st, const TableDesc& desc, CapacityKind kind, double estimate);
-  void chargeCapacity(TableState& st, const TableDesc& desc, CapacityKind kind, double extra);
-  bool throttles(const TableDesc& desc) const { return options_.enforceThroughput && !desc.payPerRequest; }
+  void chargeCapacity(TableState& st, const TableDesc& desc, CapacityKind kind, double extra,
+                      const IndexDesc* readIndex = nullptr);
+  // A write's charge beyond its estimate (`tableExtra`) plus what its index entries cost: local
+  // indexes on the table's bucket, global ones with an on-demand maximum on their own.
+  void chargeWrite(TableState& st, const TableDesc& desc, double tableExtra, const WriteDelta& d);
+  // The refusal of a request `desc`'s capacity (or on-demand maximum) of `kind` cannot take now.
+  ApiError capacityExceeded(const TableDesc& desc, CapacityKind kind) const;
+  // With --enforce-throughput: a PROVISIONED table, or an on-demand one with a maximum on
+  // itself or a global index (hasOnDemandMaximum, table.h).
+  bool throttles(const TableDesc& desc) const {
+    return options_.enforceThroughput && (!desc.payPerRequest || hasOnDemandMaximum(desc));
+  }
   // Persists a changed table description (its metadata record) and publishes it to data-plane
   // requests: what every control-plane change but CreateTable ends with.
   bool publishSchema(TableState& st, const TableDesc& t, Out& out, ApiError& err);

@@ -93,6 +93,19 @@ expr::KeySchema readKeyStorage(const rapidjson::Value& o) {
   return k;
 }
 
+
+// OnDemandThroughput of a table or a global index once it was given one (0 members: never given),
+// -1 for the maximum it does not have.
+void writeOnDemandThroughput(int64_t maxRead, int64_t maxWrite, JsonWriter& w) {
+  if (maxRead == 0 && maxWrite == 0) return;
+  key(w, "OnDemandThroughput");
+  w.StartObject();
+  key(w, "MaxReadRequestUnits");
+  w.Int64(maxRead != 0 ? maxRead : -1);
+  key(w, "MaxWriteRequestUnits");
+  w.Int64(maxWrite != 0 ? maxWrite : -1);
+  w.EndObject();
+}
 void writeThroughput(int64_t r, int64_t wcu, const ThroughputHistory& h, double now, JsonWriter& w) {
   w.StartObject();
   if (h.lastIncrease > 0) {
@@ -160,6 +173,14 @@ void ThroughputHistory::record(int64_t r0, int64_t w0, int64_t r1, int64_t w1, d
 
 int64_t ThroughputHistory::decreasesOn(double now) const { return epochDay(now) == decreaseDay ? decreases : 0; }
 
+bool hasOnDemandMaximum(const TableDesc& t) {
+  if (!t.payPerRequest) return false;
+  if (t.maxReadRequestUnits > 0 || t.maxWriteRequestUnits > 0) return true;
+  for (const auto& i : t.indexes)
+    if (i.global && (i.maxReadRequestUnits > 0 || i.maxWriteRequestUnits > 0)) return true;
+  return false;
+}
+
 const IndexDesc* TableDesc::findIndex(std::string_view indexName) const {
   for (const auto& i : indexes)
     if (i.name == indexName) return &i;
@@ -220,6 +241,10 @@ std::string encodeTable(const TableDesc& t) {
     w.Int64(i.writeCapacity);
     key(w, "tpHistory");
     writeHistory(i.throughputHistory, w);
+    key(w, "maxRru");
+    w.Int64(i.maxReadRequestUnits);
+    key(w, "maxWru");
+    w.Int64(i.maxWriteRequestUnits);
     w.EndObject();
   }
   w.EndArray();
@@ -307,6 +332,8 @@ Result<TableDesc> decodeTable(std::string_view json) {
       i.readCapacity = getInt(o, "rcu");
       i.writeCapacity = getInt(o, "wcu");
       i.throughputHistory = readHistory(o);
+      i.maxReadRequestUnits = getInt(o, "maxRru");
+      i.maxWriteRequestUnits = getInt(o, "maxWru");
       t.indexes.push_back(std::move(i));
     }
   }
@@ -405,20 +432,12 @@ void writeDescription(const TableDesc& t, const TableStats* stats, std::string_v
   if (t.sseKms) {
     key(w, "SSEDescription");
     w.StartObject();
-    kv(w, "Status", "ENABLED");
+    kv(w, "Status", t.sseUpdating ? "UPDATING" : "ENABLED");
     kv(w, "SSEType", "KMS");
     kv(w, "KMSMasterKeyArn", kmsKeyArn(region, t.sseKmsKey));
     w.EndObject();
   }
-  if (t.maxReadRequestUnits != 0 || t.maxWriteRequestUnits != 0) {
-    key(w, "OnDemandThroughput");
-    w.StartObject();
-    key(w, "MaxReadRequestUnits");
-    w.Int64(t.maxReadRequestUnits != 0 ? t.maxReadRequestUnits : -1);
-    key(w, "MaxWriteRequestUnits");
-    w.Int64(t.maxWriteRequestUnits != 0 ? t.maxWriteRequestUnits : -1);
-    w.EndObject();
-  }
+  writeOnDemandThroughput(t.maxReadRequestUnits, t.maxWriteRequestUnits, w);
   if (t.streamEnabled) {
     key(w, "StreamSpecification");
     w.StartObject();
@@ -462,6 +481,7 @@ void writeDescription(const TableDesc& t, const TableStats* stats, std::string_v
         }
         key(w, "ProvisionedThroughput");
         writeThroughput(i.readCapacity, i.writeCapacity, i.throughputHistory, now, w);
+        writeOnDemandThroughput(i.maxReadRequestUnits, i.maxWriteRequestUnits, w);
       }
       int slot = static_cast<int>(i.id % TableStats::kMaxIndexes);
       key(w, "IndexSizeBytes");

@@ -43,6 +43,9 @@ struct IndexDesc {
   int64_t readCapacity = 0;
   int64_t writeCapacity = 0;
   ThroughputHistory throughputHistory;
+  // A global index's OnDemandThroughput, as TableDesc's.
+  int64_t maxReadRequestUnits = 0;
+  int64_t maxWriteRequestUnits = 0;
 };
 
 struct TableDesc {
@@ -66,6 +69,9 @@ struct TableDesc {
   // id, key ARN, alias name or alias ARN).
   bool sseKms = false;
   std::string sseKmsKey;
+  // Only in UpdateTable's answer to a change of key: SSEDescription's Status is UPDATING, with the
+  // key being left when encryption goes back to the AWS-owned key. Never stored.
+  bool sseUpdating = false;
   // OnDemandThroughput's maxima: 0 while never given (DescribeTable leaves the member out), -1
   // for no maximum.
   int64_t maxReadRequestUnits = 0;
@@ -126,6 +132,8 @@ void writeKeySchema(const expr::KeySchema& k, JsonWriter& w);
 
 // The account every ARN of this store names (DynamoDB Local's too).
 inline constexpr std::string_view kAccountId = "000000000000";
+// Whether an on-demand table or one of its global indexes has a MaxRead/WriteRequestUnits.
+bool hasOnDemandMaximum(const TableDesc& t);
 std::string tableArn(const std::string& region, const std::string& table);
 // SSEDescription's KMSMasterKeyArn for a KMS key given as a key id, ARN or alias (empty: the
 // account's AWS-managed key).

@@ -2,6 +2,7 @@
 #include "origin/store/throughput.h"
 
 #include <algorithm>
+#include <string>
 
 namespace cdnlab::store {
 
@@ -38,6 +39,18 @@ double CapacityBucket::available(double ratePerSecond, double burstSeconds, int6
   std::lock_guard<std::mutex> l(mu_);
   refill(ratePerSecond, burstSeconds, nowNs);
   return tokens_;
+}
+
+void addThrottlingReason(ApiError& e, std::string_view member, std::string_view reason, std::string_view resourceArn) {
+  // The reason is ours and the ARN is built from a validated name and the store's region.
+  e.extraJson = "\"" + std::string(member) + R"(":[{"reason":")" + std::string(reason) + R"(","resource":")" +
+                std::string(resourceArn) + R"("}])";
+}
+
+ApiError onDemandMaximumExceeded(std::string_view reason, std::string_view resourceArn) {
+  ApiError e{"com.amazon.coral.availability#ThrottlingException", "Rate of requests exceeds the allowed throughput.", 400, {}};
+  addThrottlingReason(e, "throttlingReasons", reason, resourceArn);
+  return e;
 }
 
 }  // namespace cdnlab::store

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <string_view>
 
 #include "origin/store/api_error.h"
 
@@ -43,5 +44,17 @@ inline ApiError throughputExceeded() {
                      "The level of configured provisioned throughput for the table was exceeded. Consider increasing "
                      "your provisioning level with the UpdateTable API.");
 }
+
+// The list of ThrottlingReason a throttling exception carries: the limit (`reason`, e.g.
+// TableWriteProvisionedThroughputExceeded) and the resource's ARN (Developer Guide, "Diagnosing
+// throttling"). The API model names the member "ThrottlingReasons" on
+// ProvisionedThroughputExceededException and "throttlingReasons" on ThrottlingException.
+void addThrottlingReason(ApiError& e, std::string_view member, std::string_view reason, std::string_view resourceArn);
+
+// DynamoDB's answer to a request beyond an on-demand table's or index's maximum throughput: a
+// ThrottlingException ("Rate of requests exceeds the allowed throughput.", Developer Guide, "Error
+// handling with DynamoDB") with its reason (e.g. TableWriteMaxOnDemandThroughputExceeded). SDKs
+// retry it.
+ApiError onDemandMaximumExceeded(std::string_view reason, std::string_view resourceArn);
 
 }  // namespace cdnlab::store

@@ -39,6 +39,10 @@ double localIndexUnits(const TableDesc& t, const WriteDelta& d) { return sumUnit
 
 double indexUnits(const TableDesc& t, const WriteDelta& d) { return sumUnits(t, d, false); }
 
+void scaleIndexUnits(WriteDelta& d, double factor) {
+  for (double& u : d.indexUnits) u *= factor;
+}
+
 void meterIndexUnits(const TableDesc& t, const WriteDelta& d) { capacityMeter().writeUnits += indexUnits(t, d); }
 
 void writeWriteCapacity(JsonWriter& w, const TableDesc& t, double tableUnits, const WriteDelta& d, CapacityMode mode) {

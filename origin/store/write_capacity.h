@@ -1,4 +1,5 @@
-// The ConsumedCapacity of a write (PutItem, UpdateItem, DeleteItem, BatchWriteItem): the table's
+// The ConsumedCapacity of a write (PutItem, UpdateItem, DeleteItem, BatchWriteItem,
+// TransactWriteItems): the table's
 // own units plus what the write cost its secondary indexes (WriteDelta::indexUnits), which
 // DynamoDB folds into CapacityUnits and, under INDEXES, reports per index.
 #pragma once
@@ -14,6 +15,9 @@ namespace cdnlab::store {
 // (a global index has its own).
 double localIndexUnits(const TableDesc& t, const WriteDelta& d);
 double indexUnits(const TableDesc& t, const WriteDelta& d);
+
+// Multiplies what `d`'s index entries cost by `factor` (2: a transaction's writes).
+void scaleIndexUnits(WriteDelta& d, double factor);
 
 // Meters the index units (store_metrics.h), as writeUnits() does the table's.
 void meterIndexUnits(const TableDesc& t, const WriteDelta& d);

@@ -2,7 +2,8 @@
 boto3 sees it. BatchWriteItem hands back what the table cannot take as UnprocessedItems and a
 client that resends them with back-off (a hand-written loop, and boto3's own batch_writer)
 gets everything written; BatchGetItem does the same with UnprocessedKeys; a single write past
-the capacity is a ProvisionedThroughputExceededException."""
+the capacity is a ProvisionedThroughputExceededException, and one past an on-demand table's
+MaxWriteRequestUnits a ThrottlingException."""
 import os
 import random
 import sys
@@ -10,7 +11,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Proc  # noqa: E402
+from harness import Proc, dynamodb_call  # noqa: E402
 
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
@@ -146,6 +147,43 @@ class StoreThroughput(unittest.TestCase):
         self.assertGreater(partial, 0)  # 2 read units (4 eventually consistent reads) cannot take 30 keys at once
         self.assertEqual(found, {f"u{i:02d}": str(20 + i) for i in range(30)})
 
+
+    def test_on_demand_maximum_is_a_throttling_exception(self):
+        # An on-demand table capped at 3 write units a second (set through the wire: Debian's
+        # boto3 predates OnDemandThroughput): past that, puts are DynamoDB's ThrottlingException.
+        addr = self.proc.addr["http"]
+        status, body = dynamodb_call(addr, "CreateTable", {
+            "TableName": "Capped", "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}], "BillingMode": "PAY_PER_REQUEST",
+            "OnDemandThroughput": {"MaxWriteRequestUnits": 3}})
+        self.assertEqual(status, 200, body)
+        throttled = None
+        deadline = time.monotonic() + DEADLINE_S
+        n = 0
+        while throttled is None and time.monotonic() < deadline:
+            try:
+                self.ddb.put_item(TableName="Capped", Item={"pk": {"S": f"k{n}"}})
+            except ClientError as e:
+                throttled = e.response
+            n += 1
+        self.assertIsNotNone(throttled, f"no throttle in {DEADLINE_S} s")
+        self.assertGreaterEqual(n, 4)  # at least the three a second allows went through
+        self.assertEqual(throttled["Error"]["Code"], "ThrottlingException")
+        self.assertEqual(throttled["Error"]["Message"], "Rate of requests exceeds the allowed throughput.")
+        # The reason and the resource, read off the wire (a newer botocore parses them as
+        # e.response["throttlingReasons"]).
+        reasons = None
+        while reasons is None and time.monotonic() < deadline:
+            status, body = dynamodb_call(addr, "PutItem", {"TableName": "Capped", "Item": {"pk": {"S": "raw"}}})
+            if status == 400:
+                reasons = body["throttlingReasons"]
+        self.assertEqual(reasons, [{"reason": "TableWriteMaxOnDemandThroughputExceeded",
+                                    "resource": "arn:aws:dynamodb:us-east-1:000000000000:table/Capped"}])
+        # Lifting the maximum (-1) ends the throttling at once.
+        status, body = dynamodb_call(addr, "UpdateTable", {"TableName": "Capped", "OnDemandThroughput": {"MaxWriteRequestUnits": -1}})
+        self.assertEqual(status, 200, body)
+        for i in range(20):
+            self.ddb.put_item(TableName="Capped", Item={"pk": {"S": f"free{i}"}})
 
 if __name__ == "__main__":
     unittest.main()

@@ -2,10 +2,10 @@
 // answers, around PartiqlRunner (partiql/runner.h) which runs the statements. A request is
 // checked in DynamoDB's order: its own members (lengths, enums), then each statement (syntax,
 // parameters, operand types), then the tables.
-#include <xxhash.h>
 
 #include <map>
 
+#include "origin/store/client_token.h"
 #include "origin/store/json_out.h"
 #include "origin/store/model/json.h"
 #include "origin/store/ops_common.h"
@@ -382,17 +382,15 @@ bool Service::executeTransaction(const Doc& d, Out& out, ApiError& err) {
     out.w.EndObject();
     return true;
   }
-  std::string fingerprint;
-  if (token) {
-    rapidjson::StringBuffer sb;
-    JsonWriter w(sb);
-    list->Accept(w);
-    fingerprint = std::to_string(XXH3_64bits(sb.GetString(), sb.GetSize()));
-  }
+  std::string fingerprint = token ? requestFingerprint(*list) : std::string();
   bool replayed = false;
   if (!run.transactWrites(ps, returnOld, token ? *token : std::string_view(), fingerprint, units, replayed, out, err))
     return false;
+  // DynamoDB answers a transaction of writes with an empty Responses list, not without one.
   out.w.StartObject();
+  key(out.w, "Responses");
+  out.w.StartArray();
+  out.w.EndArray();
   writeTransactCapacity(out.w, units, replayed, cap);
   out.w.EndObject();
   return true;

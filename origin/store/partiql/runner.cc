@@ -375,7 +375,7 @@ bool PartiqlRunner::write(const Prepared& p, bool returnOldOnFailure, WriteResul
   size_t newSize = w.writes && p.stmt.kind != Statement::Kind::Delete ? itemSize(w.next) : 0;
   r.units = writeUnits(std::max(oldSize, newSize));  // the table's own; its indexes' are in r.delta
   meterIndexUnits(*desc, r.delta);
-  s_.chargeCapacity(*p.st, *desc, Service::CapacityKind::Write, r.units + localIndexUnits(*desc, r.delta) - 1);
+  s_.chargeWrite(*p.st, *desc, r.units - 1, r.delta);
   using R = Statement::Returning;
   switch (p.stmt.returning) {
     case R::None: break;

@@ -48,6 +48,14 @@ for (const op of ['CreateTable', 'UpdateTable']) {
   out[op].OnDemandThroughput = { type: 'FieldStruct<OnDemandThroughput>', children: {
     MaxReadRequestUnits: { type: 'Long' }, MaxWriteRequestUnits: { type: 'Long' } } };
 }
+// A global index's own maxima: CreateTable's GlobalSecondaryIndexes, UpdateTable's Create and
+// Update actions. An Update may name OnDemandThroughput alone, so its ProvisionedThroughput is
+// optional (API reference, UpdateGlobalSecondaryIndexAction).
+out.CreateTable.GlobalSecondaryIndexes.children.children.OnDemandThroughput = out.CreateTable.OnDemandThroughput;
+const gsiUpdate = out.UpdateTable.GlobalSecondaryIndexUpdates.children.children;
+gsiUpdate.Create.children.OnDemandThroughput = out.UpdateTable.OnDemandThroughput;
+gsiUpdate.Update.children.OnDemandThroughput = out.UpdateTable.OnDemandThroughput;
+delete gsiUpdate.Update.children.ProvisionedThroughput.notNull;
 out.UpdateTable.AttributeDefinitions = JSON.parse(JSON.stringify(out.CreateTable.AttributeDefinitions));
 delete out.UpdateTable.AttributeDefinitions.notNull;
 // A GSI's key may have up to four HASH and four RANGE attributes (multi-attribute keys, November

@@ -213,6 +213,9 @@ const char* requestShapesJson() {
      },
      "ProvisionedThroughput": {
       "$ref": "ProvisionedThroughput"
+     },
+     "OnDemandThroughput": {
+      "$ref": "OnDemandThroughput"
      }
     }
    }
@@ -752,10 +755,12 @@ const char* requestShapesJson() {
        },
        "ProvisionedThroughput": {
         "type": "FieldStruct<ProvisionedThroughput>",
-        "notNull": true,
         "children": {
          "$ref": "ProvisionedThroughput2"
         }
+       },
+       "OnDemandThroughput": {
+        "$ref": "OnDemandThroughput"
        }
       }
      },
@@ -777,6 +782,9 @@ const char* requestShapesJson() {
        },
        "KeySchema": {
         "$ref": "KeySchema"
+       },
+       "OnDemandThroughput": {
+        "$ref": "OnDemandThroughput"
        }
       }
      },

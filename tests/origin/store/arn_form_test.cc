@@ -25,6 +25,20 @@ TEST(ArnForm, AcceptsTableArnsAndRefusesOthers) {
   EXPECT_FALSE(looksLikeArn("a:b:c:d:e:f/\n"));
 }
 
+TEST(ArnForm, ParsesATableArnIntoRegionAccountAndName) {
+  auto t = parseTableArn("arn:aws:dynamodb:eu-west-1:111122223333:table/Music");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->region, "eu-west-1");
+  EXPECT_EQ(t->account, "111122223333");
+  EXPECT_EQ(t->name, "Music");
+  EXPECT_FALSE(parseTableArn("Music"));
+  EXPECT_FALSE(parseTableArn("arn:aws:dynamodb:us-east-1:000000000000:table/"));              // no name
+  EXPECT_FALSE(parseTableArn("arn:aws:dynamodb:us-east-1:000000000000:table/Music/index/i"));  // an index
+  EXPECT_FALSE(parseTableArn("arn:aws:dynamodb:us-east-1:000000000000:table/Music/stream/x"));
+  EXPECT_FALSE(parseTableArn("arn:aws:s3:us-east-1:000000000000:table/Music"));
+  EXPECT_FALSE(parseTableArn("arn:aws:dynamodb:us-east-1:table/Music"));  // no account part
+}
+
 // Every string of up to 6 characters over {a, :, /, 1, \n}, and the same behind the table
 // prefix, against the regular expressions.
 TEST(ArnForm, AgreesWithTheRegularExpressions) {

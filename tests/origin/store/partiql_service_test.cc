@@ -174,8 +174,16 @@ TEST_F(PartiqlServiceTest, TransactionIsAllOrNothingWithReasons) {
     {"Statement":"INSERT INTO Tbl VALUE {'pk': 'd', 'sk': 1}"}]})x";
   ok("ExecuteTransaction", R"({"ClientRequestToken":"tok","TransactStatements":[{"Statement":"UPDATE Tbl SET n = 0 WHERE pk = 'a' AND sk = 1"}]})");
   EXPECT_EQ(call("ExecuteTransaction", good).type(), "IdempotentParameterMismatchException");
-  ok("ExecuteTransaction", R"({"ClientRequestToken":"tok2","TransactStatements":[{"Statement":"UPDATE Tbl SET n = n + 1 WHERE pk = 'a' AND sk = 1"}]})");
-  ok("ExecuteTransaction", R"({"ClientRequestToken":"tok2","TransactStatements":[{"Statement":"UPDATE Tbl SET n = n + 1 WHERE pk = 'a' AND sk = 1"}]})");
+  // A transaction of writes answers an empty Responses list, as DynamoDB does.
+  Reply first = ok("ExecuteTransaction", R"({"ClientRequestToken":"tok2","TransactStatements":[{"Statement":"UPDATE Tbl SET n = n + 1 WHERE pk = 'a' AND sk = 1"}]})");
+  ASSERT_TRUE(first.has("Responses")) << first.body;
+  EXPECT_EQ(json(first["Responses"]), "[]");
+  // The retry names its members in another order: the same request, replayed.
+  ok("ExecuteTransaction", R"({"TransactStatements":[{"Statement":"UPDATE Tbl SET n = n + 1 WHERE pk = 'a' AND sk = 1"}],"ClientRequestToken":"tok2"})");
+  // A statement whose Parameters come before its text is the same statement: replayed, so the
+  // INSERT is not run twice (which would be a duplicate item).
+  ok("ExecuteTransaction", R"({"ClientRequestToken":"tok3","TransactStatements":[{"Statement":"INSERT INTO Tbl VALUE {'pk': ?, 'sk': 1}","Parameters":[{"S":"r"}]}]})");
+  ok("ExecuteTransaction", R"({"ClientRequestToken":"tok3","TransactStatements":[{"Parameters":[{"S":"r"}],"Statement":"INSERT INTO Tbl VALUE {'pk': ?, 'sk': 1}"}]})");
   Reply reads = ok("ExecuteTransaction", R"({"TransactStatements":[
     {"Statement":"SELECT n FROM Tbl WHERE pk = 'a' AND sk = 1"},{"Statement":"SELECT * FROM Tbl WHERE pk = 'q' AND sk = 1"}]})");
   EXPECT_EQ(json(reads["Responses"]), R"([{"Item":{"n":{"N":"1"}}},{}])");  // the replay applied nothing

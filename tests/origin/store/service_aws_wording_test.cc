@@ -192,9 +192,9 @@ TEST_F(ServiceAwsWording, SelectConflictNamesTheParameterUsed) {
   createHashRange();
   const std::string q = R"({"TableName":"Tbl","KeyConditions":{"pk":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"a"}]}},"Select":"COUNT",)";
   expectValidation(call("Query", q + R"("AttributesToGet":["v"]})"),
-                   "Cannot specify the AttributesToGet when choosing to get ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES or COUNT");
+                   "1 validation error detected: Cannot specify the AttributesToGet when choosing to get only the Count");
   expectValidation(call("Query", R"({"TableName":"Tbl","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"a"}},"Select":"COUNT","ProjectionExpression":"v"})"),
-                   "Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES or COUNT");
+                   "1 validation error detected: Cannot specify the ProjectionExpression when choosing to get only the Count");
 }
 
 }  // namespace

@@ -95,8 +95,16 @@ TEST_F(ServiceItems, ConditionalPutAndFailureItem) {
   Reply r = call("PutItem", put);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.type(), "ConditionalCheckFailedException");
-  EXPECT_EQ(r.message(), "The conditional request failed");
+  // The answer carrying the item spells its message member "Message" (a response recorded from
+  // DynamoDB parses, in botocore, with no top-level "message").
+  ASSERT_TRUE(r.has("Message")) << r.body;
+  EXPECT_STREQ(r["Message"].GetString(), "The conditional request failed");
+  EXPECT_FALSE(r.has("message")) << r.body;
   EXPECT_EQ(json(r["Item"]), R"({"pk":{"S":"a"},"sk":{"N":"1"},"v":{"N":"1"}})");
+  // Without ReturnValuesOnConditionCheckFailure the plain error keeps "message".
+  Reply plain = call("PutItem", R"J({"TableName":"Tbl","Item":{"pk":{"S":"a"},"sk":{"N":"1"}},"ConditionExpression":"attribute_not_exists(pk)"})J");
+  EXPECT_EQ(plain.message(), "The conditional request failed");
+  EXPECT_FALSE(plain.has("Item"));
 }
 
 TEST_F(ServiceItems, UpdateItemReturnValues) {

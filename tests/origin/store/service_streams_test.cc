@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <vector>
 
 #include "origin/store/streams/records.h"
 #include "tests/origin/store/store_fixture.h"
@@ -198,6 +199,48 @@ TEST_F(ServiceStreams, ReadsBeforeTheTrimHorizonAreTrimmedDataAccess) {
   Reply after = records(iterator(arn, "TRIM_HORIZON"));
   ASSERT_EQ(after["Records"].Size(), 1u);
   EXPECT_GT(std::string(after["Records"][0]["dynamodb"]["SequenceNumber"].GetString()), last);
+}
+
+// A shard's StartingSequenceNumber lies below its first record's, as DynamoDB's does; reading AT
+// it starts at the first record at once (no record is held back as a gap). Iterators have
+// DynamoDB's form, "<stream ARN>|1|<opaque>", and one that is not is refused.
+TEST_F(ServiceStreams, ShardStartsBelowItsFirstRecordAndIteratorsNameTheStream) {
+  std::string arn = create("NEW_IMAGE");
+  for (const char* pk : {"a", "b"}) ok("PutItem", std::string(R"({"TableName":"Str","Item":{"pk":{"S":")") + pk + R"("}}})");
+  Reply d = streamsOk("DescribeStream", R"({"StreamArn":")" + arn + R"("})");
+  std::string start = d["StreamDescription"]["Shards"][0]["SequenceNumberRange"]["StartingSequenceNumber"].GetString();
+  std::string it = iterator(arn, "AT_SEQUENCE_NUMBER", start);
+  EXPECT_EQ(it.rfind(arn + "|1|", 0), 0u) << it;
+  Reply r = records(it);
+  ASSERT_EQ(r["Records"].Size(), 2u) << r.body;
+  std::string first = r["Records"][0]["dynamodb"]["SequenceNumber"].GetString();
+  ASSERT_EQ(first.size(), start.size());
+  EXPECT_GT(first, start);
+  std::string next = r["NextShardIterator"].GetString();
+  EXPECT_EQ(next.rfind(arn + "|1|", 0), 0u) << next;
+  EXPECT_EQ(records(iterator(arn, "AFTER_SEQUENCE_NUMBER", start))["Records"].Size(), 2u);
+  EXPECT_EQ(records(iterator(arn, "TRIM_HORIZON"))["Records"].Size(), 2u);
+  const std::vector<std::string> bad = {arn + "|1|", arn + "|1|!!", arn + "|2|MXwx",
+                                       "arn:aws:dynamodb:us-east-1:000000000000:table/Str|1|MXwx", "|1|MXwx", "MXwx"};
+  for (const auto& b : bad) {
+    Reply g = streamsCall("GetRecords", R"({"ShardIterator":")" + b + R"("})");
+    EXPECT_EQ(g.type(), "ValidationException") << b << " -> " << g.body;
+  }
+  // An iterator of a stream that is gone (another label) finds no shard.
+  std::string other = arn.substr(0, arn.rfind('/') + 1) + "2000-01-01T00:00:00.000|1|" + it.substr(it.rfind('|') + 1);
+  EXPECT_EQ(streamsCall("GetRecords", R"({"ShardIterator":")" + other + R"("})").type(), "ResourceNotFoundException");
+}
+
+// An empty stream's shard starts where its first record will follow.
+TEST_F(ServiceStreams, AnEmptyShardStartsBeforeTheNextRecord) {
+  std::string arn = create("KEYS_ONLY");
+  Reply d = streamsOk("DescribeStream", R"({"StreamArn":")" + arn + R"("})");
+  std::string start = d["StreamDescription"]["Shards"][0]["SequenceNumberRange"]["StartingSequenceNumber"].GetString();
+  std::string it = iterator(arn, "AT_SEQUENCE_NUMBER", start);
+  ok("PutItem", R"({"TableName":"Str","Item":{"pk":{"S":"a"}}})");
+  Reply r = records(it);
+  ASSERT_EQ(r["Records"].Size(), 1u) << r.body;
+  EXPECT_GT(std::string(r["Records"][0]["dynamodb"]["SequenceNumber"].GetString()), start);
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 // A table's ARN in place of its name (API reference, TableName: "You can also provide the Amazon
 // Resource Name (ARN) of the table", length 1 to 1024): every item, query, batch, transaction and
 // table operation resolves an ARN of this store's region and account to its table; another
-// region's or account's ARN names no table here; an empty TableName breaks only the minimum
-// length of 1.
+// region's ARN is an invalid region, another account's is refused by IAM; an empty TableName
+// breaks only the minimum length of 1.
 #include "tests/origin/store/store_fixture.h"
 
 namespace cdnlab::store {
@@ -59,15 +59,62 @@ TEST_F(ServiceTableArn, TableOperationsResolveTheTablesArn) {
               "Requested resource not found: Table: Other not found");
 }
 
-TEST_F(ServiceTableArn, AnotherRegionsOrAccountsTableIsNotHere) {
+TEST_F(ServiceTableArn, AMissingTableOfThisStoreIsNotFound) {
   createHashRange();
-  for (const std::string arn : {"arn:aws:dynamodb:eu-west-1:000000000000:table/Tbl", "arn:aws:dynamodb:us-east-1:123456789012:table/Tbl",
-                                "arn:aws:dynamodb:us-east-1:000000000000:table/Nope"}) {
-    expectError(call("GetItem", R"({"TableName":")" + arn + R"(","Key":{"pk":{"S":"a"},"sk":{"N":"1"}}})"),
-                "ResourceNotFoundException", "Requested resource not found");
-    expectError(call("BatchGetItem", R"({"RequestItems":{")" + arn + R"(":{"Keys":[{"pk":{"S":"a"},"sk":{"N":"1"}}]}}})"),
-                "ResourceNotFoundException", "Requested resource not found");
-  }
+  const std::string arn = "arn:aws:dynamodb:us-east-1:000000000000:table/Nope";
+  expectError(call("GetItem", R"({"TableName":")" + arn + R"(","Key":{"pk":{"S":"a"},"sk":{"N":"1"}}})"),
+              "ResourceNotFoundException", "Requested resource not found");
+  expectError(call("BatchGetItem", R"({"RequestItems":{")" + arn + R"(":{"Keys":[{"pk":{"S":"a"},"sk":{"N":"1"}}]}}})"),
+              "ResourceNotFoundException", "Requested resource not found");
+}
+
+// Another region's ARN sent to this region's endpoint: DynamoDB's "Invalid AWS region in '<arn>'".
+TEST_F(ServiceTableArn, AnotherRegionsArnIsAnInvalidRegion) {
+  createHashRange();
+  const std::string arn = "arn:aws:dynamodb:eu-west-1:000000000000:table/Tbl";
+  const std::string msg = "1 validation error detected: Invalid AWS region in '" + arn + "'";
+  expectError(call("GetItem", R"({"TableName":")" + arn + R"(","Key":{"pk":{"S":"a"},"sk":{"N":"1"}}})"), "ValidationException", msg);
+  expectError(call("DescribeTable", R"({"TableName":")" + arn + R"("})"), "ValidationException", msg);
+  expectError(call("BatchWriteItem", R"({"RequestItems":{")" + arn + R"(":[{"PutRequest":{"Item":{"pk":{"S":"b"},"sk":{"N":"2"}}}}]}})"),
+              "ValidationException", msg);
+  expectError(call("TransactWriteItems", R"({"TransactItems":[{"Put":{"TableName":")" + arn + R"(","Item":{"pk":{"S":"c"},"sk":{"N":"3"}}}}]})"),
+              "ValidationException", msg);
+  // Tagging names it an ARN it cannot use.
+  expectError(call("ListTagsOfResource", R"({"ResourceArn":")" + arn + R"("})"), "ValidationException",
+              "Invalid TableArn: Invalid ResourceArn provided as input " + arn);
+  // Nothing was written through it.
+  EXPECT_EQ(ok("Scan", R"({"TableName":"Tbl"})")["Count"].GetInt(), 0);
+}
+
+// Another account's table: no resource-based policy here lets this account's caller in, so IAM
+// refuses the action the request (or the transaction's action) is authorised as.
+TEST_F(ServiceTableArn, AnotherAccountsTableIsAccessDenied) {
+  createHashRange();
+  const std::string arn = "arn:aws:dynamodb:us-east-1:111122223333:table/Tbl";
+  auto denied = [&](const std::string& action) {
+    return "User: arn:aws:iam::000000000000:root is not authorized to perform: dynamodb:" + action + " on resource: " + arn +
+           " because no resource-based policy allows the dynamodb:" + action + " action";
+  };
+  expectError(call("GetItem", R"({"TableName":")" + arn + R"(","Key":{"pk":{"S":"a"},"sk":{"N":"1"}}})"), "AccessDeniedException",
+              denied("GetItem"));
+  expectError(call("Query", R"({"TableName":")" + arn + R"(","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"a"}}})"),
+              "AccessDeniedException", denied("Query"));
+  expectError(call("DeleteTable", R"({"TableName":")" + arn + R"("})"), "AccessDeniedException", denied("DeleteTable"));
+  expectError(call("BatchGetItem", R"({"RequestItems":{")" + arn + R"(":{"Keys":[{"pk":{"S":"a"},"sk":{"N":"1"}}]}}})"),
+              "AccessDeniedException", denied("BatchGetItem"));
+  expectError(call("TransactWriteItems", R"({"TransactItems":[{"Update":{"TableName":")" + arn +
+                                             R"(","Key":{"pk":{"S":"c"},"sk":{"N":"3"}},"UpdateExpression":"SET v = :v","ExpressionAttributeValues":{":v":{"S":"y"}}}}]})"),
+              "AccessDeniedException", denied("UpdateItem"));
+  expectError(call("TransactGetItems", R"({"TransactItems":[{"Get":{"TableName":")" + arn + R"(","Key":{"pk":{"S":"c"},"sk":{"N":"3"}}}}]})"),
+              "AccessDeniedException", denied("GetItem"));
+  // Tagging resolves its ResourceArn through the same parse.
+  expectError(call("TagResource", R"({"ResourceArn":")" + arn + R"(","Tags":[{"Key":"k","Value":"v"}]})"), "AccessDeniedException",
+              denied("TagResource"));
+  expectError(call("ListTagsOfResource", R"({"ResourceArn":")" + arn + R"("})"), "AccessDeniedException", denied("ListTagsOfResource"));
+  Reply r = call("GetItem", R"({"TableName":")" + arn + R"(","Key":{"pk":{"S":"a"},"sk":{"N":"1"}}})");
+  EXPECT_NE(r.body.find("com.amazon.coral.service#AccessDeniedException"), std::string::npos) << r.body;
+  // The table of the same name in this account is untouched and still there.
+  ok("DescribeTable", R"({"TableName":"Tbl"})");
 }
 
 TEST_F(ServiceTableArn, AValueThatIsNoTableArnIsHeldToTheNamesPattern) {

@@ -191,6 +191,75 @@ TEST_F(ServiceTables, DescriptionSurvivesARestartWithItsHistory) {
   open();
 }
 
+// A global index's OnDemandThroughput (API reference, GlobalSecondaryIndex,
+// CreateGlobalSecondaryIndexAction, UpdateGlobalSecondaryIndexAction): given at CreateTable or by
+// an UpdateTable's Create, changed by an Update (alone, without ProvisionedThroughput), reported
+// on the index; refused on a provisioned table and out of range in DynamoDB's words.
+TEST_F(ServiceTables, GlobalIndexesKeepTheirOnDemandThroughput) {
+  const std::string defs = R"("AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}])";
+  const std::string gsi = R"({"IndexName":"gsi","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}})";
+  auto indexOf = [](const Reply& r, const char* top) -> const rapidjson::Value& { return r[top]["GlobalSecondaryIndexes"][0]; };
+  Reply c = ok("CreateTable", R"({"TableName":"Odt",)" + defs + R"(,"BillingMode":"PAY_PER_REQUEST","GlobalSecondaryIndexes":[)" + gsi.substr(0, gsi.size() - 1) +
+                                  R"(,"OnDemandThroughput":{"MaxReadRequestUnits":40}}]})");
+  ASSERT_TRUE(indexOf(c, "TableDescription").HasMember("OnDemandThroughput")) << c.body;
+  EXPECT_EQ(indexOf(c, "TableDescription")["OnDemandThroughput"]["MaxReadRequestUnits"].GetInt64(), 40);
+  EXPECT_EQ(indexOf(c, "TableDescription")["OnDemandThroughput"]["MaxWriteRequestUnits"].GetInt64(), -1);
+  EXPECT_FALSE(c["TableDescription"].HasMember("OnDemandThroughput"));  // the table's own stays unset
+
+  ok("UpdateTable", R"({"TableName":"Odt","GlobalSecondaryIndexUpdates":[{"Update":{"IndexName":"gsi","OnDemandThroughput":{"MaxWriteRequestUnits":12}}}]})");
+  Reply d = ok("DescribeTable", R"({"TableName":"Odt"})");
+  EXPECT_EQ(indexOf(d, "Table")["OnDemandThroughput"]["MaxReadRequestUnits"].GetInt64(), 40);
+  EXPECT_EQ(indexOf(d, "Table")["OnDemandThroughput"]["MaxWriteRequestUnits"].GetInt64(), 12);
+  ok("UpdateTable", R"({"TableName":"Odt","GlobalSecondaryIndexUpdates":[{"Update":{"IndexName":"gsi","OnDemandThroughput":{"MaxReadRequestUnits":-1}}}]})");
+  d = ok("DescribeTable", R"({"TableName":"Odt"})");
+  EXPECT_EQ(indexOf(d, "Table")["OnDemandThroughput"]["MaxReadRequestUnits"].GetInt64(), -1);
+
+  // An index added later takes its own.
+  ok("UpdateTable", R"({"TableName":"Odt","AttributeDefinitions":[{"AttributeName":"h","AttributeType":"S"}],"GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"later","KeySchema":[{"AttributeName":"h","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"},"OnDemandThroughput":{"MaxReadRequestUnits":5,"MaxWriteRequestUnits":6}}}]})");
+  d = ok("DescribeTable", R"({"TableName":"Odt"})");
+  bool seen = false;
+  for (const auto& i : d["Table"]["GlobalSecondaryIndexes"].GetArray())
+    if (std::string(i["IndexName"].GetString()) == "later") {
+      seen = true;
+      EXPECT_EQ(i["OnDemandThroughput"]["MaxWriteRequestUnits"].GetInt64(), 6);
+    }
+  EXPECT_TRUE(seen) << d.body;
+
+  // Out of range: below 1, and -1 where there is nothing to lift (an index being created).
+  Reply zero = call("UpdateTable", R"({"TableName":"Odt","GlobalSecondaryIndexUpdates":[{"Update":{"IndexName":"gsi","OnDemandThroughput":{"MaxWriteRequestUnits":0}}}]})");
+  EXPECT_EQ(zero.message(), "One or more parameter values were invalid: Requested MaxWriteRequestUnits for OnDemandThroughput for index : gsi is outside of valid range");
+  Reply lifted = call("CreateTable", R"({"TableName":"Odt2",)" + defs + R"(,"BillingMode":"PAY_PER_REQUEST","GlobalSecondaryIndexes":[)" +
+                                          gsi.substr(0, gsi.size() - 1) + R"(,"OnDemandThroughput":{"MaxReadRequestUnits":-1}}]})");
+  EXPECT_EQ(lifted.message(), "One or more parameter values were invalid: Requested MaxReadRequestUnits for OnDemandThroughput for index : gsi is outside of valid range") << lifted.body;
+  // An on-demand table's index takes no ProvisionedThroughput update.
+  Reply pt = call("UpdateTable", R"({"TableName":"Odt","GlobalSecondaryIndexUpdates":[{"Update":{"IndexName":"gsi","ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}}}]})");
+  EXPECT_EQ(pt.message(), "One or more parameter values were invalid: The only Updates for index: gsi when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput");
+  EXPECT_EQ(call("UpdateTable", R"({"TableName":"Odt","GlobalSecondaryIndexUpdates":[{"Update":{"IndexName":"gsi","OnDemandThroughput":{"MaxReadRequestUnits":"x"}}}]})").type(),
+            "SerializationException");
+
+  // A provisioned table's index (and the table) take no maxima.
+  Reply prov = call("CreateTable", R"({"TableName":"Prov",)" + defs + R"(,"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1},"GlobalSecondaryIndexes":[)" +
+                                        gsi.substr(0, gsi.size() - 1) + R"(,"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1},"OnDemandThroughput":{"MaxReadRequestUnits":5}}]})");
+  EXPECT_EQ(prov.message(), "One or more parameter values were invalid: MaxReadRequestUnits for OnDemandThroughput for index : gsi cannot be specified when the table BillingMode is PROVISIONED") << prov.body;
+  ok("CreateTable", R"({"TableName":"Prov","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}})");
+  Reply provTable = call("UpdateTable", R"({"TableName":"Prov","OnDemandThroughput":{"MaxWriteRequestUnits":5}})");
+  EXPECT_EQ(provTable.message(), "One or more parameter values were invalid: MaxWriteRequestUnits for OnDemandThroughput cannot be specified when the table BillingMode is PROVISIONED");
+
+  // Kept across a restart.
+  dir_ = (std::filesystem::temp_directory_path() / ("cdnlab-gsi-ondemand-test-" + std::to_string(::getpid()))).string();
+  std::filesystem::remove_all(dir_);
+  close();
+  open();
+  ok("CreateTable", R"({"TableName":"Odt",)" + defs + R"(,"BillingMode":"PAY_PER_REQUEST","GlobalSecondaryIndexes":[)" + gsi.substr(0, gsi.size() - 1) +
+                         R"(,"OnDemandThroughput":{"MaxWriteRequestUnits":9}}]})");
+  close();
+  open();
+  d = ok("DescribeTable", R"({"TableName":"Odt"})");
+  EXPECT_EQ(indexOf(d, "Table")["OnDemandThroughput"]["MaxWriteRequestUnits"].GetInt64(), 9);
+  close();
+  std::filesystem::remove_all(dir_);
+}
+
 // OnDemandThroughput (API reference): the maxima an on-demand table was given, changed by
 // UpdateTable member by member, -1 lifting one; absent from a table never given any.
 TEST_F(ServiceTables, OnDemandThroughputIsKeptAndUpdated) {

@@ -78,6 +78,10 @@ TEST_F(ServiceThroughput, SingleWritesBeyondTheWriteCapacityAreThrottledUntilItR
   EXPECT_EQ(r.message(),
             "The level of configured provisioned throughput for the table was exceeded. Consider increasing your "
             "provisioning level with the UpdateTable API.");
+  // The reason and the resource, as the API model's ThrottlingReasons member names them.
+  ASSERT_TRUE(r.has("ThrottlingReasons")) << r.body;
+  EXPECT_STREQ(r["ThrottlingReasons"][0]["reason"].GetString(), "TableWriteProvisionedThroughputExceeded");
+  EXPECT_STREQ(r["ThrottlingReasons"][0]["resource"].GetString(), "arn:aws:dynamodb:us-east-1:000000000000:table/Tbl");
   EXPECT_FALSE(exists("Tbl", "b"));
   // UpdateItem and DeleteItem draw on the same bucket.
   EXPECT_EQ(call("UpdateItem", R"({"TableName":"Tbl","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET v = :v","ExpressionAttributeValues":{":v":{"N":"2"}}})").type(),
@@ -213,6 +217,81 @@ TEST_F(ServiceThroughput, ATransactionItsTablesCannotTakeIsCancelledAndWritesNot
   EXPECT_EQ(transact("b").status, 200);
   EXPECT_TRUE(exists("Fast", "b"));
   EXPECT_TRUE(exists("Slow", "b"));
+}
+
+// An on-demand table's OnDemandThroughput maxima are enforced per second, with no burst kept:
+// beyond them DynamoDB answers ThrottlingException with a MaxOnDemandThroughputExceeded reason
+// naming the table (Developer Guide, "DynamoDB maximum throughput for on-demand tables",
+// "Diagnosing throttling"); -1 lifts a maximum.
+TEST_F(ServiceThroughput, OnDemandMaximaAreEnforced) {
+  ok("CreateTable", R"({"TableName":"Capped","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST","OnDemandThroughput":{"MaxWriteRequestUnits":3,"MaxReadRequestUnits":2}})");
+  // Idle time keeps no more than one second of the maximum.
+  clock_.advanceSeconds(60);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(putItem("Capped", "k" + std::to_string(i)).status, 200) << i;
+  Reply t = putItem("Capped", "k3");
+  EXPECT_EQ(t.status, 400);
+  EXPECT_NE(t.body.find(R"("__type":"com.amazon.coral.availability#ThrottlingException")"), std::string::npos) << t.body;
+  EXPECT_EQ(t.message(), "Rate of requests exceeds the allowed throughput.");
+  ASSERT_TRUE(t.has("throttlingReasons")) << t.body;
+  EXPECT_STREQ(t["throttlingReasons"][0]["reason"].GetString(), "TableWriteMaxOnDemandThroughputExceeded");
+  EXPECT_STREQ(t["throttlingReasons"][0]["resource"].GetString(), "arn:aws:dynamodb:us-east-1:000000000000:table/Capped");
+  // Reads: two units a second; an eventually consistent read costs half a unit, a strongly
+  // consistent one a unit, admitted only while a whole unit is left.
+  EXPECT_FALSE(exists("Capped", "k3"));
+  ok("GetItem", R"({"TableName":"Capped","Key":{"pk":{"S":"k0"}},"ConsistentRead":true})");
+  Reply r = call("GetItem", R"({"TableName":"Capped","Key":{"pk":{"S":"k0"}},"ConsistentRead":true})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_STREQ(r["throttlingReasons"][0]["reason"].GetString(), "TableReadMaxOnDemandThroughputExceeded");
+  clock_.advanceSeconds(1);
+  EXPECT_EQ(putItem("Capped", "k3").status, 200);
+  // A batch hands back what the maximum cannot take.
+  clock_.advanceSeconds(1);
+  Reply b = ok("BatchWriteItem", R"({"RequestItems":{"Capped":[)" + put("b0") + "," + put("b1") + "," + put("b2") + "," + put("b3") + "," + put("b4") + "]}}");
+  ASSERT_TRUE(b["UnprocessedItems"].HasMember("Capped")) << b.body;
+  EXPECT_EQ(b["UnprocessedItems"]["Capped"].Size(), 2u);
+  Reply all = call("BatchWriteItem", R"({"RequestItems":{"Capped":[)" + put("c0") + "]}}");
+  EXPECT_EQ(all.status, 400);
+  EXPECT_NE(all.body.find("ThrottlingException"), std::string::npos) << all.body;
+  // A transaction on it is cancelled with the on-demand throttle's reason.
+  Reply tx = call("TransactWriteItems", R"({"TransactItems":[{"Put":{"TableName":"Capped","Item":{"pk":{"S":"t"}}}}]})");
+  EXPECT_EQ(tx.type(), "TransactionCanceledException") << tx.body;
+  EXPECT_NE(tx.body.find(R"("Code":"ThrottlingError")"), std::string::npos) << tx.body;
+  // -1 lifts the maximum.
+  ok("UpdateTable", R"({"TableName":"Capped","OnDemandThroughput":{"MaxWriteRequestUnits":-1}})");
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(putItem("Capped", "u" + std::to_string(i)).status, 200) << i;
+  // Without --enforce-throughput the maxima are only kept.
+  close();
+  enforceThroughput_ = false;
+  open();
+  ok("CreateTable", R"({"TableName":"Capped","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST","OnDemandThroughput":{"MaxWriteRequestUnits":1}})");
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(putItem("Capped", "v" + std::to_string(i)).status, 200) << i;
+}
+
+// A global index's own maxima on an on-demand table: its Queries draw on its read maximum (not
+// the table's), and the table takes no write while the index cannot take one; the reason names
+// the index and its ARN.
+TEST_F(ServiceThroughput, AGlobalIndexsOnDemandMaximaAreEnforced) {
+  ok("CreateTable", R"({"TableName":"Gix","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST",)"
+                    R"("GlobalSecondaryIndexes":[{"IndexName":"gsi","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"},"OnDemandThroughput":{"MaxWriteRequestUnits":2,"MaxReadRequestUnits":1}}]})");
+  auto putG = [&](const std::string& pk) { return call("PutItem", R"({"TableName":"Gix","Item":{"pk":{"S":")" + pk + R"("},"g":{"S":"x"}}})"); };
+  ASSERT_EQ(putG("a").status, 200);
+  ASSERT_EQ(putG("b").status, 200);
+  Reply t = putG("c");
+  EXPECT_EQ(t.status, 400) << t.body;
+  EXPECT_STREQ(t["throttlingReasons"][0]["reason"].GetString(), "IndexWriteMaxOnDemandThroughputExceeded");
+  EXPECT_STREQ(t["throttlingReasons"][0]["resource"].GetString(), "arn:aws:dynamodb:us-east-1:000000000000:table/Gix/index/gsi");
+  EXPECT_FALSE(exists("Gix", "c"));
+  // Reads of the table are not the index's.
+  for (int i = 0; i < 5; ++i) ok("GetItem", R"({"TableName":"Gix","Key":{"pk":{"S":"a"}}})");
+  const std::string query = R"({"TableName":"Gix","IndexName":"gsi","KeyConditionExpression":"g = :g","ExpressionAttributeValues":{":g":{"S":"x"}}})";
+  EXPECT_EQ(ok("Query", query)["Count"].GetInt(), 2);
+  ok("Query", query);  // 0.5 + 0.5: the one unit a second
+  Reply q = call("Query", query);
+  EXPECT_EQ(q.status, 400) << q.body;
+  EXPECT_STREQ(q["throttlingReasons"][0]["reason"].GetString(), "IndexReadMaxOnDemandThroughputExceeded");
+  clock_.advanceSeconds(1);
+  EXPECT_EQ(putG("c").status, 200);
+  EXPECT_EQ(ok("Query", query)["Count"].GetInt(), 3);
 }
 
 }  // namespace

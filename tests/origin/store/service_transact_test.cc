@@ -98,6 +98,18 @@ TEST_F(ServiceTransact, ClientRequestTokenMakesRetriesIdempotent) {
   EXPECT_STREQ(ok("GetItem", R"({"TableName":"Tbl","Key":{"pk":{"S":"c"},"sk":{"N":"1"}}})")["Item"]["n"]["N"].GetString(), "2");
 }
 
+// A retry is the same request when it says the same thing: DynamoDB does not compare bytes, so an
+// item whose attributes come in another order (a client rebuilding its map) is replayed, not
+// refused as IdempotentParameterMismatchException.
+TEST_F(ServiceTransact, ClientRequestTokenIgnoresMemberOrder) {
+  createHashRange();
+  ok("TransactWriteItems", R"({"ClientRequestToken":"tok-order","TransactItems":[{"Put":{"TableName":"Tbl","Item":{"pk":{"S":"o"},"sk":{"N":"1"},"v":{"S":"x"}}}}]})");
+  ok("TransactWriteItems", R"({"ClientRequestToken":"tok-order","TransactItems":[{"Put":{"Item":{"v":{"S":"x"},"sk":{"N":"1"},"pk":{"S":"o"}},"TableName":"Tbl"}}]})");
+  // Another value under the token is still another request.
+  EXPECT_EQ(call("TransactWriteItems", R"({"ClientRequestToken":"tok-order","TransactItems":[{"Put":{"TableName":"Tbl","Item":{"pk":{"S":"o"},"sk":{"N":"1"},"v":{"S":"y"}}}}]})").type(),
+            "IdempotentParameterMismatchException");
+}
+
 TEST_F(ServiceTransact, ConcurrentConditionalIncrementsCountExactly) {
   createHashRange();
   ok("PutItem", R"({"TableName":"Tbl","Item":{"pk":{"S":"ctr"},"sk":{"N":"0"},"n":{"N":"0"}}})");

@@ -51,6 +51,31 @@ TEST_F(TableEncryption, DisabledOrAbsentIsTheAwsOwnedKey) {
   EXPECT_FALSE(d["Table"].HasMember("OnDemandThroughput"));
 }
 
+// UpdateTable's SSESpecification changes the key: its answer shows the change under way
+// (SSEDescription UPDATING; going back to the AWS-owned key it still names the KMS key being left),
+// DescribeTable where it ends. The same specification again changes nothing.
+TEST_F(TableEncryption, UpdateTableChangesTheKeyAndAnswersUpdating) {
+  ok("CreateTable", create("Upd", R"(,"SSESpecification":{"Enabled":true})"));
+  const std::string managed = ok("DescribeTable", R"({"TableName":"Upd"})")["Table"]["SSEDescription"]["KMSMasterKeyArn"].GetString();
+  Reply same = ok("UpdateTable", R"({"TableName":"Upd","SSESpecification":{"Enabled":true}})");
+  EXPECT_STREQ(same["TableDescription"]["SSEDescription"]["Status"].GetString(), "ENABLED");
+  EXPECT_STREQ(same["TableDescription"]["TableStatus"].GetString(), "ACTIVE");
+
+  Reply off = ok("UpdateTable", R"({"TableName":"Upd","SSESpecification":{"Enabled":false}})");
+  const auto& sse = off["TableDescription"]["SSEDescription"];
+  EXPECT_STREQ(sse["Status"].GetString(), "UPDATING");
+  EXPECT_STREQ(sse["SSEType"].GetString(), "KMS");
+  EXPECT_EQ(std::string(sse["KMSMasterKeyArn"].GetString()), managed);
+  EXPECT_STREQ(off["TableDescription"]["TableStatus"].GetString(), "UPDATING");
+  EXPECT_FALSE(ok("DescribeTable", R"({"TableName":"Upd"})")["Table"].HasMember("SSEDescription"));
+
+  Reply on = ok("UpdateTable", R"({"TableName":"Upd","SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"alias/mine"}})");
+  EXPECT_STREQ(on["TableDescription"]["SSEDescription"]["Status"].GetString(), "UPDATING");
+  Reply d = ok("DescribeTable", R"({"TableName":"Upd"})");
+  EXPECT_STREQ(d["Table"]["SSEDescription"]["Status"].GetString(), "ENABLED");
+  EXPECT_STREQ(d["Table"]["SSEDescription"]["KMSMasterKeyArn"].GetString(), "arn:aws:kms:us-east-1:000000000000:alias/mine");
+}
+
 TEST_F(TableEncryption, AnUnknownSseTypeIsRefused) {
   Reply r = call("CreateTable", create("Bad", R"(,"SSESpecification":{"Enabled":true,"SSEType":"DES"})"));
   EXPECT_EQ(r.type(), "ValidationException") << r.body;

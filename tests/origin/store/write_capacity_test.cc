@@ -112,5 +112,26 @@ TEST_F(WriteCapacity, BatchWriteSumsEachTablesItems) {
   expectArms(r["ConsumedCapacity"][0], 3, 2, 1, -1);
 }
 
+// A transactional write costs twice a plain one (Developer Guide, "Capacity management for
+// transactions"), its index entries included.
+TEST_F(WriteCapacity, TransactionsChargeEachIndexTwice) {
+  Reply r = ok("TransactWriteItems", R"({"TransactItems":[{"Put":{"TableName":"Idx","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"g":{"S":"g1"},"l":{"S":"L1"}}}}],)"
+                                      R"("ReturnConsumedCapacity":"INDEXES"})");
+  ASSERT_EQ(r["ConsumedCapacity"].Size(), 1u) << r.body;
+  expectArms(r["ConsumedCapacity"][0], 6, 2, 2, 2);
+  seed("mv");  // the GSI key moves (delete + put), the LSI's projection changes
+  r = ok("TransactWriteItems", R"({"TransactItems":[{"Update":{"TableName":"Idx","Key":{"pk":{"S":"mv"},"sk":{"S":"1"}},"UpdateExpression":"SET g = :v","ExpressionAttributeValues":{":v":{"S":"g2"}}}},)"
+                               R"({"Delete":{"TableName":"Idx","Key":{"pk":{"S":"a"},"sk":{"S":"1"}}}}],"ReturnConsumedCapacity":"INDEXES"})");
+  ASSERT_EQ(r["ConsumedCapacity"].Size(), 1u) << r.body;
+  // Table: 2 + 2; GSI: 4 (move) + 2 (delete); LSI: 2 + 2.
+  expectArms(r["ConsumedCapacity"][0], 14, 4, 6, 4);
+  r = ok("TransactWriteItems", R"({"TransactItems":[{"Put":{"TableName":"Idx","Item":{"pk":{"S":"b"},"sk":{"S":"1"},"g":{"S":"g1"}}}}],"ReturnConsumedCapacity":"TOTAL"})");
+  EXPECT_EQ(r["ConsumedCapacity"][0]["CapacityUnits"].GetDouble(), 4) << r.body;
+  EXPECT_FALSE(r["ConsumedCapacity"][0].HasMember("GlobalSecondaryIndexes"));
+  // A sparse put: no index arm.
+  r = ok("TransactWriteItems", R"({"TransactItems":[{"Put":{"TableName":"Idx","Item":{"pk":{"S":"c"},"sk":{"S":"1"}}}}],"ReturnConsumedCapacity":"INDEXES"})");
+  expectArms(r["ConsumedCapacity"][0], 2, 2, -1, -1);
+}
+
 }  // namespace
 }  // namespace cdnlab::store
