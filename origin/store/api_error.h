@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace cdnlab::store {
 
@@ -14,8 +15,8 @@ struct ApiError {
   // Extra members spliced into the error body, already serialised as `"k":v,...` (no braces);
   // used for ConditionalCheckFailedException's Item and TransactionCanceledException's reasons.
   std::string extraJson;
-  // The Coral framework's SerializationException, and a ConditionalCheckFailedException carrying
-  // the old Item, say "Message", not "message".
+  // "Message", not "message": the Coral framework's SerializationException, a
+  // ConditionalCheckFailedException carrying the old Item, and the errors dynamoError names.
   bool capitalMessage = false;
 };
 
@@ -24,8 +25,16 @@ inline constexpr const char* kCoralPrefix = "com.amazon.coral.service#";
 // Every ValidationException comes from the Coral validation layer, request-shape or semantic.
 inline constexpr const char* kValidatePrefix = "com.amazon.coral.validate#";
 
+// DynamoDB's API model names the message member "Message" for these three errors and "message"
+// for every other; the wire follows the model (an SDK fills the error's modeled Message from it).
+inline bool modelSpellsMessageCapital(std::string_view name) {
+  return name == "TransactionCanceledException" || name == "IdempotentParameterMismatchException" ||
+         name == "TransactionInProgressException";
+}
 inline ApiError dynamoError(const char* name, std::string message) {
-  return ApiError{std::string(kDynamoPrefix) + name, std::move(message), 400, {}};
+  ApiError e{std::string(kDynamoPrefix) + name, std::move(message), 400, {}};
+  e.capitalMessage = modelSpellsMessageCapital(name);
+  return e;
 }
 inline ApiError validation(std::string message) {
   return ApiError{std::string(kValidatePrefix) + "ValidationException", std::move(message), 400, {}};

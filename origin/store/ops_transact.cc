@@ -129,7 +129,7 @@ ApiError transactionCanceled(const std::vector<std::string>& reasons, const std:
     w.StartObject();
     kv(w, "Code", code);
     if (code == "ConditionalCheckFailed") kv(w, "Message", "The conditional request failed");
-    if (code == "ValidationError" || code == "ProvisionedThroughputExceeded")
+    if (code == "ValidationError" || code == "ProvisionedThroughputExceeded" || code == "ThrottlingError")
       kv(w, "Message", reasons[i].substr(reasons[i].find(':') + 1));
     w.EndObject();
     std::string obj(sb.GetString(), sb.GetSize());
@@ -514,10 +514,18 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
         ApiError why;
         admitted[i] = admitCapacity(*p.st, *p.desc, kindOf(p), kTransactEstimate, why);
         if (!admitted[i]) {
-          // An on-demand maximum is the on-demand throttle's ThrottlingError (API reference,
-          // TransactWriteItems' cancellation reasons).
-          reasons[i] = (why.type.ends_with("#ThrottlingException") ? "ThrottlingError:" : "ProvisionedThroughputExceeded:") +
-                       why.message;
+          // An on-demand maximum is an on-demand throttle: ThrottlingError, worded for the table
+          // or for its global index (API reference, TransactionCanceledException).
+          if (!why.type.ends_with("#ThrottlingException"))
+            reasons[i] = "ProvisionedThroughputExceeded:" + why.message;
+          else if (why.extraJson.find("\"Index") != std::string::npos)
+            reasons[i] = "ThrottlingError:Throughput exceeds the current capacity for one or more global secondary indexes. "
+                         "DynamoDB is automatically scaling your index so please try again shortly.";
+          else
+            reasons[i] = "ThrottlingError:Throughput exceeds the current capacity of your table or index. DynamoDB is "
+                         "automatically scaling your table or index so please try again shortly. If exceptions persist, "
+                         "check if you have a hot key: "
+                         "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html.";
           cancelled = true;
           continue;
         }

@@ -255,7 +255,12 @@ TEST_F(ServiceThroughput, OnDemandMaximaAreEnforced) {
   // A transaction on it is cancelled with the on-demand throttle's reason.
   Reply tx = call("TransactWriteItems", R"({"TransactItems":[{"Put":{"TableName":"Capped","Item":{"pk":{"S":"t"}}}}]})");
   EXPECT_EQ(tx.type(), "TransactionCanceledException") << tx.body;
-  EXPECT_NE(tx.body.find(R"("Code":"ThrottlingError")"), std::string::npos) << tx.body;
+  ASSERT_TRUE(tx.has("CancellationReasons")) << tx.body;
+  EXPECT_STREQ(tx["CancellationReasons"][0]["Code"].GetString(), "ThrottlingError");
+  EXPECT_STREQ(tx["CancellationReasons"][0]["Message"].GetString(),
+               "Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your "
+               "table or index so please try again shortly. If exceptions persist, check if you have a hot key: "
+               "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html.");
   // -1 lifts the maximum.
   ok("UpdateTable", R"({"TableName":"Capped","OnDemandThroughput":{"MaxWriteRequestUnits":-1}})");
   for (int i = 0; i < 20; ++i) ASSERT_EQ(putItem("Capped", "u" + std::to_string(i)).status, 200) << i;
@@ -281,6 +286,12 @@ TEST_F(ServiceThroughput, AGlobalIndexsOnDemandMaximaAreEnforced) {
   EXPECT_STREQ(t["throttlingReasons"][0]["reason"].GetString(), "IndexWriteMaxOnDemandThroughputExceeded");
   EXPECT_STREQ(t["throttlingReasons"][0]["resource"].GetString(), "arn:aws:dynamodb:us-east-1:000000000000:table/Gix/index/gsi");
   EXPECT_FALSE(exists("Gix", "c"));
+  Reply tx = call("TransactWriteItems", R"({"TransactItems":[{"Put":{"TableName":"Gix","Item":{"pk":{"S":"t"},"g":{"S":"x"}}}}]})");
+  ASSERT_EQ(tx.type(), "TransactionCanceledException") << tx.body;
+  EXPECT_STREQ(tx["CancellationReasons"][0]["Code"].GetString(), "ThrottlingError");
+  EXPECT_STREQ(tx["CancellationReasons"][0]["Message"].GetString(),
+               "Throughput exceeds the current capacity for one or more global secondary indexes. DynamoDB is "
+               "automatically scaling your index so please try again shortly.");
   // Reads of the table are not the index's.
   for (int i = 0; i < 5; ++i) ok("GetItem", R"({"TableName":"Gix","Key":{"pk":{"S":"a"}}})");
   const std::string query = R"({"TableName":"Gix","IndexName":"gsi","KeyConditionExpression":"g = :g","ExpressionAttributeValues":{":g":{"S":"x"}}})";

@@ -98,6 +98,27 @@ TEST_F(ServiceTransact, ClientRequestTokenMakesRetriesIdempotent) {
   EXPECT_STREQ(ok("GetItem", R"({"TableName":"Tbl","Key":{"pk":{"S":"c"},"sk":{"N":"1"}}})")["Item"]["n"]["N"].GetString(), "2");
 }
 
+// DynamoDB's API model names the message member of TransactionCanceledException and
+// IdempotentParameterMismatchException "Message" (an SDK's modeled error reads it from there).
+TEST_F(ServiceTransact, CancellationAndTokenMismatchSayMessage) {
+  createHashRange();
+  ok("PutItem", R"({"TableName":"Tbl","Item":{"pk":{"S":"m"},"sk":{"N":"1"}}})");
+  Reply cancelled = call("TransactWriteItems", R"J({"TransactItems":[{"ConditionCheck":{"TableName":"Tbl","Key":{"pk":{"S":"m"},"sk":{"N":"1"}},"ConditionExpression":"attribute_not_exists(pk)"}}]})J");
+  EXPECT_EQ(cancelled.type(), "TransactionCanceledException");
+  ASSERT_TRUE(cancelled.has("Message")) << cancelled.body;
+  EXPECT_FALSE(cancelled.has("message")) << cancelled.body;
+  EXPECT_STREQ(cancelled["Message"].GetString(), "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed]");
+  ok("TransactWriteItems", R"({"ClientRequestToken":"tok-m","TransactItems":[{"Put":{"TableName":"Tbl","Item":{"pk":{"S":"n"},"sk":{"N":"1"}}}}]})");
+  Reply mismatch = call("TransactWriteItems", R"({"ClientRequestToken":"tok-m","TransactItems":[{"Put":{"TableName":"Tbl","Item":{"pk":{"S":"n"},"sk":{"N":"2"}}}}]})");
+  EXPECT_EQ(mismatch.type(), "IdempotentParameterMismatchException");
+  ASSERT_TRUE(mismatch.has("Message")) << mismatch.body;
+  EXPECT_FALSE(mismatch.has("message")) << mismatch.body;
+  // Every other service error keeps "message".
+  Reply missing = call("GetItem", R"({"TableName":"Nope","Key":{"pk":{"S":"m"}}})");
+  EXPECT_EQ(missing.type(), "ResourceNotFoundException");
+  EXPECT_TRUE(missing.has("message")) << missing.body;
+}
+
 // A retry is the same request when it says the same thing: DynamoDB does not compare bytes, so an
 // item whose attributes come in another order (a client rebuilding its map) is replayed, not
 // refused as IdempotentParameterMismatchException.

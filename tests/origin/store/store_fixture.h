@@ -25,8 +25,10 @@ struct Reply {
     std::string t = it->value.GetString();
     return t.substr(t.find('#') + 1);
   }
+  // The error's message, under either spelling of the member (as the SDKs read it).
   std::string message() const {
     auto it = doc.FindMember("message");
+    if (it == doc.MemberEnd()) it = doc.FindMember("Message");
     return it == doc.MemberEnd() ? "" : it->value.GetString();
   }
   const rapidjson::Value& operator[](const char* k) const { return doc[k]; }
