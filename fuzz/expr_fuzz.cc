@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (auto p = expr::parseProjection(text, ph)) (void)expr::project(*p, item());
       break;
     case 3: {
-      expr::KeySchema schema{"a", ValueType::N, "status", ValueType::S};
+      expr::KeySchema schema{{{"a", ValueType::N}}, {{"status", ValueType::S}}};
       if (auto k = expr::parseKeyCondition(text, ph, schema)) (void)k->matchesRange(item().at("status"));
       break;
     }

@@ -42,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const partiql::Statement& st = s->kind == partiql::Statement::Kind::Exists ? *s->inner : *s;
   auto b = partiql::bindStatement(st, ps);
   if (!b) return 0;
-  expr::KeySchema schema{"pk", ValueType::S, "sk", ValueType::N};
+  expr::KeySchema schema{{{"pk", ValueType::S}}, {{"sk", ValueType::N}}};
   auto keys = partiql::analyzeKeys(b->where, schema);
   (void)partiql::allHold(keys.rest, item());
   if (b->where) (void)expr::evaluate(*b->where, item());

@@ -50,12 +50,12 @@ Result<KeyValue> keyValueOf(const AttributeValue& v) {
 
 Result<std::string> encodeKeyMap(const TableDesc& t, const Item& key, ApiError* err) {
   size_t want = t.hasRange() ? 2 : 1;
-  auto h = key.find(t.key.hashName);
+  auto h = key.find(t.key.hashName());
   const AttributeValue* r = nullptr;
-  bool ok = key.size() == want && h != key.end() && h->second.type() == t.key.hashType;
+  bool ok = key.size() == want && h != key.end() && h->second.type() == t.key.hashType();
   if (ok && t.hasRange()) {
-    auto it = key.find(t.key.rangeName);
-    ok = it != key.end() && it->second.type() == t.key.rangeType;
+    auto it = key.find(t.key.rangeName());
+    ok = it != key.end() && it->second.type() == t.key.rangeType();
     if (ok) r = &it->second;
   }
   if (!ok) {
@@ -68,7 +68,7 @@ Result<std::string> encodeKeyMap(const TableDesc& t, const Item& key, ApiError* 
     if (!v) continue;
     if ((v->is(ValueType::S) && v->s().empty()) || (v->is(ValueType::B) && v->b().empty())) {
       *err = validation(std::string(kEmptyKeyValuePrefix) + (v->is(ValueType::S) ? "string" : "binary") +
-                        " value. Key: " + (v == r ? t.key.rangeName : t.key.hashName));
+                        " value. Key: " + (v == r ? t.key.rangeName() : t.key.hashName()));
       return Error{400, err->message};
     }
     if (v != r && keyBytes(*v) > kMaxHashKeyBytes) {
@@ -90,8 +90,8 @@ Result<std::string> encodeItemKey(const TableDesc& t, const Item& item, ApiError
   };
   const AttributeValue* parts[2] = {nullptr, nullptr};
   for (int i = 0; i < (t.hasRange() ? 2 : 1); ++i) {
-    const std::string& name = i == 0 ? t.key.hashName : t.key.rangeName;
-    ValueType type = i == 0 ? t.key.hashType : t.key.rangeType;
+    const std::string& name = i == 0 ? t.key.hashName() : t.key.rangeName();
+    ValueType type = i == 0 ? t.key.hashType() : t.key.rangeType();
     auto it = item.find(name);
     if (it == item.end()) return fail("One or more parameter values were invalid: Missing the key " + name + " in the item");
     if (it->second.type() != type)
@@ -107,32 +107,31 @@ Result<std::string> encodeItemKey(const TableDesc& t, const Item& item, ApiError
     parts[i] = &v;
   }
   for (const auto& idx : t.indexes) {
-    for (int i = 0; i < 2; ++i) {
-      const std::string& name = i == 0 ? idx.key.hashName : idx.key.rangeName;
-      if (name.empty()) continue;
-      auto it = item.find(name);
-      if (it == item.end()) continue;
-      ValueType type = i == 0 ? idx.key.hashType : idx.key.rangeType;
-      if (it->second.type() != type)
-        return fail("One or more parameter values were invalid: Type mismatch for Index Key " + name + " Expected: " +
-                    std::string(typeName(type)) + " Actual: " + std::string(typeName(it->second.type())) +
-                    " IndexName: " + idx.name);
-      const AttributeValue& v = it->second;
-      if ((v.is(ValueType::S) && v.s().empty()) || (v.is(ValueType::B) && v.b().empty()))
-        return fail("One or more parameter values are not valid. A value specified for a secondary index key is not "
-                    "supported. The AttributeValue for a key attribute cannot contain an empty " +
-                    std::string(v.is(ValueType::S) ? "string" : "binary") + " value. IndexName: " + idx.name +
-                    ", IndexKey: " + name);
+    for (const auto* part : {&idx.key.hash, &idx.key.range}) {
+      for (const auto& [name, type] : *part) {
+        auto it = item.find(name);
+        if (it == item.end()) continue;
+        if (it->second.type() != type)
+          return fail("One or more parameter values were invalid: Type mismatch for Index Key " + name + " Expected: " +
+                      std::string(typeName(type)) + " Actual: " + std::string(typeName(it->second.type())) +
+                      " IndexName: " + idx.name);
+        const AttributeValue& v = it->second;
+        if ((v.is(ValueType::S) && v.s().empty()) || (v.is(ValueType::B) && v.b().empty()))
+          return fail("One or more parameter values are not valid. A value specified for a secondary index key is not "
+                      "supported. The AttributeValue for a key attribute cannot contain an empty " +
+                      std::string(v.is(ValueType::S) ? "string" : "binary") + " value. IndexName: " + idx.name +
+                      ", IndexKey: " + name);
+      }
     }
   }
   return encodeFromValues(tablePrefix(t.id), *parts[0], parts[1]);
 }
 
 std::string storedItemKey(const TableDesc& t, const Item& item) {
-  auto h = item.find(t.key.hashName);
+  auto h = item.find(t.key.hashName());
   const AttributeValue* r = nullptr;
   if (t.hasRange()) {
-    auto it = item.find(t.key.rangeName);
+    auto it = item.find(t.key.rangeName());
     if (it != item.end()) r = &it->second;
   }
   if (h == item.end()) return tablePrefix(t.id);
@@ -146,20 +145,35 @@ static bool emptyKeyValue(const AttributeValue& v) {
 }
 
 std::optional<std::string> indexEntryKey(const TableDesc& t, const IndexDesc& index, const Item& item) {
-  auto h = item.find(index.key.hashName);
-  if (h == item.end() || h->second.type() != index.key.hashType || emptyKeyValue(h->second)) return std::nullopt;
-  const AttributeValue* r = nullptr;
-  if (!index.key.rangeName.empty()) {
-    auto it = item.find(index.key.rangeName);
-    if (it == item.end() || it->second.type() != index.key.rangeType || emptyKeyValue(it->second)) return std::nullopt;
-    r = &it->second;
+  // The entry exists only when the item has every key attribute of the index with its type.
+  auto valueOf = [&](const expr::KeyAttribute& a) -> const AttributeValue* {
+    auto it = item.find(a.name);
+    if (it == item.end() || it->second.type() != a.type || emptyKeyValue(it->second)) return nullptr;
+    return &it->second;
+  };
+  std::vector<KeyValue> partition;
+  for (const auto& a : index.key.hash) {
+    const AttributeValue* v = valueOf(a);
+    if (!v) return std::nullopt;
+    auto kv = keyValueOf(*v);
+    if (!kv) return std::nullopt;
+    partition.push_back(std::move(*kv));
   }
-  std::string k = encodeFromValues(indexPrefix(t.id, index.id), h->second, r);
+  std::vector<const AttributeValue*> sort;
+  for (const auto& a : index.key.range) {
+    sort.push_back(valueOf(a));
+    if (!sort.back()) return std::nullopt;
+  }
+  auto p = partitionPrefix(indexPrefix(t.id, index.id), partition);
+  if (!p) return std::nullopt;
+  std::string k = std::move(*p);
+  for (const AttributeValue* v : sort)
+    if (!appendKey(k, *v)) return std::nullopt;
   // The table key makes the entry unique (many items may share a GSI key).
-  auto th = item.find(t.key.hashName);
+  auto th = item.find(t.key.hashName());
   if (th == item.end() || !appendKey(k, th->second)) return std::nullopt;
   if (t.hasRange()) {
-    auto tr = item.find(t.key.rangeName);
+    auto tr = item.find(t.key.rangeName());
     if (tr == item.end() || !appendKey(k, tr->second)) return std::nullopt;
   }
   return k;
@@ -167,12 +181,16 @@ std::optional<std::string> indexEntryKey(const TableDesc& t, const IndexDesc& in
 
 Item keyOf(const TableDesc& t, const IndexDesc* index, const Item& item) {
   Item out;
-  for (const std::string* n : {&t.key.hashName, &t.key.rangeName,
-                               index ? &index->key.hashName : nullptr, index ? &index->key.rangeName : nullptr}) {
-    if (!n || n->empty()) continue;
-    auto it = item.find(*n);
-    if (it != item.end()) out.emplace(it->first, it->second);
-  }
+  auto take = [&](const expr::KeySchema& k) {
+    for (const auto* part : {&k.hash, &k.range}) {
+      for (const auto& a : *part) {
+        auto it = item.find(a.name);
+        if (it != item.end()) out.emplace(it->first, it->second);
+      }
+    }
+  };
+  take(t.key);
+  if (index) take(index->key);
   return out;
 }
 

@@ -141,6 +141,20 @@ Result<std::string> partitionPrefix(std::string_view prefix, const KeyValue& pk)
   return k;
 }
 
+Result<std::string> partitionPrefix(std::string_view prefix, const std::vector<KeyValue>& pk) {
+  if (pk.size() == 1) return partitionPrefix(prefix, pk.front());
+  std::string tuple;
+  for (const auto& v : pk) {
+    auto r = appendKeyComponent(tuple, v);
+    if (!r) return r.error();
+  }
+  std::string k(prefix);
+  uint16_t h = static_cast<uint16_t>(XXH3_64bits(tuple.data(), tuple.size()) >> 48);
+  k.push_back(static_cast<char>(h >> 8));
+  k.push_back(static_cast<char>(h));
+  return k + tuple;
+}
+
 std::string prefixSuccessor(std::string_view prefix) {
   std::string s(prefix);
   while (!s.empty()) {

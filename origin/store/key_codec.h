@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 
@@ -47,6 +48,10 @@ std::string tablePrefix(uint32_t tableId);                    // 'i' tableId
 std::string indexPrefix(uint32_t tableId, uint32_t indexId);  // 'x' tableId indexId
 // Start of a partition inside a table or index prefix: prefix hash16(pk) esc(pk).
 Result<std::string> partitionPrefix(std::string_view prefix, const KeyValue& pk);
+// The same for a multi-attribute partition key (a GSI's up to four HASH values, in schema order):
+// prefix hash16 esc(pk1) esc(pk2)..., the hash taken over the escaped tuple. One value gives the
+// single-attribute prefix above.
+Result<std::string> partitionPrefix(std::string_view prefix, const std::vector<KeyValue>& pk);
 
 // Smallest key strictly greater than every key with this prefix ("" if none exists).
 std::string prefixSuccessor(std::string_view prefix);

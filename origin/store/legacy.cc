@@ -1,6 +1,7 @@
 // Legacy parameters -> expression ASTs (see legacy.h).
 #include "origin/store/legacy.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -423,22 +424,19 @@ bool readKeyConditions(const Value& d, const expr::KeySchema& schema, expr::KeyC
   const Value* conds = field(d, "KeyConditions");
   if (!conds || !conds->IsObject()) return invalid(err, "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
   if (!validateConditions(conds, err)) return false;
-  size_t n = conds->MemberCount();
-  if (n != 1 && n != 2) return invalid(err, "Conditions can be of length 1 or 2 only");
-  struct Piece {
-    const std::string* name;
-    ValueType type;
-    bool hash;
-  };
-  std::vector<Piece> keys = {{&schema.hashName, schema.hashType, true}};
-  if (!schema.rangeName.empty()) keys.push_back({&schema.rangeName, schema.rangeType, false});
-  for (const auto& k : keys) {
-    if (k.hash && keys.size() == 1 && n > 1) return invalid(err, "Query key condition not supported");
-    const Value* c = field(*conds, k.name->c_str());
-    if (!c || !c->IsObject()) {
-      if (k.hash || n > 1) return invalid(err, "Query condition missed key schema element: " + *k.name);
-      continue;
-    }
+  const size_t n = conds->MemberCount();
+  const size_t keyCount = schema.hash.size() + schema.range.size();
+  if (n < 1 || n > std::max<size_t>(2, keyCount)) return invalid(err, "Conditions can be of length 1 or 2 only");
+  if (keyCount == 1 && n > 1) return invalid(err, "Query key condition not supported");
+  // Every partition attribute, then the sort attributes left to right: a condition on a sort
+  // attribute needs one on each before it (multi-attribute GSI keys), and only the last may be
+  // other than EQ.
+  size_t given = 0;
+  while (given < schema.range.size() && field(*conds, schema.range[given].name.c_str())) ++given;
+  using Op = expr::KeyCondition::RangeOp;
+  auto read = [&](const expr::KeyAttribute& k, bool hash, bool last) {
+    const Value* c = field(*conds, k.name.c_str());
+    if (!c || !c->IsObject()) return invalid(err, "Query condition missed key schema element: " + k.name);
     const Value* opv = field(*c, "ComparisonOperator");
     std::string op = opv && opv->IsString() ? str(*opv) : "";
     if (op == "NULL" || op == "NOT_NULL" || op == "NE" || op == "CONTAINS" || op == "NOT_CONTAINS" || op == "IN")
@@ -448,12 +446,11 @@ bool readKeyConditions(const Value& d, const expr::KeySchema& schema, expr::KeyC
     for (const auto& a : args)
       if (a.type() != k.type)
         return invalid(err, "One or more parameter values were invalid: Condition parameter type does not match schema type");
-    if (k.hash) {
+    if (hash || !last) {
       if (op != "EQ") return invalid(err, "Query key condition not supported");
-      out.hashValue = args.at(0);
-      continue;
+      (hash ? out.hashValues : out.rangeEquals).push_back(args.at(0));
+      return true;
     }
-    using Op = expr::KeyCondition::RangeOp;
     if (op == "EQ") out.rangeOp = Op::Eq;
     else if (op == "LT") out.rangeOp = Op::Lt;
     else if (op == "LE") out.rangeOp = Op::Le;
@@ -463,7 +460,16 @@ bool readKeyConditions(const Value& d, const expr::KeySchema& schema, expr::KeyC
     else if (op == "BETWEEN") out.rangeOp = Op::Between;
     out.low = args.at(0);
     if (args.size() > 1) out.high = args[1];
+    return true;
+  };
+  for (const auto& h : schema.hash)
+    if (!read(h, true, false)) return false;
+  if (schema.hash.size() + given < n) {
+    return invalid(err, "Query condition missed key schema element: " +
+                            (given < schema.range.size() ? schema.range[given].name : schema.hashName()));
   }
+  for (size_t i = 0; i < given; ++i)
+    if (!read(schema.range[i], false, i + 1 == given)) return false;
   return true;
 }
 

@@ -158,7 +158,7 @@ void writeCollectionMetrics(JsonWriter& w, const TableDesc& t, const Item& item)
   w.StartObject();
   key(w, "ItemCollectionKey");
   w.StartObject();
-  auto h = item.find(t.key.hashName);
+  auto h = item.find(t.key.hashName());
   if (h != item.end()) {
     key(w, h->first);
     writeAttributeValue(h->second, w);

@@ -339,7 +339,7 @@ bool Service::updateItem(const Doc& d, Out& out, ApiError& err) {
   if (update) {
     for (const auto& action : update->actions) {  // what targetPaths() lists, without copying the paths
       const expr::Path& p = action.path;
-      if (p.topLevel() == desc->key.hashName || p.topLevel() == desc->key.rangeName) {
+      if (p.topLevel() == desc->key.hashName() || p.topLevel() == desc->key.rangeName()) {
         err = validation("One or more parameter values were invalid: Cannot update attribute " + p.topLevel() +
                          ". This attribute is part of the key");
         return false;

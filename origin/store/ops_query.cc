@@ -5,7 +5,9 @@
 //   sk = v        [E(v), succ(E(v)))        sk < v   [P, E(v))          sk <= v  [P, succ(E(v)))
 //   sk > v        [succ(E(v)), succ(P))     sk >= v  [E(v), succ(P))    BETWEEN  [E(a), succ(E(b)))
 //   begins_with   [P+esc'(p), succ(P+esc'(p)))   (esc' = escaped bytes without the terminator)
-// where P is the partition prefix and E(v) = P + esc(v).
+// where P is the partition prefix and E(v) = P + esc(v). On a GSI with a multi-attribute key, P is
+// the partition tuple's prefix followed by the sort attributes the condition fixes by equality, and
+// sk the sort attribute after them.
 #include <rocksdb/iterator.h>
 
 #include <algorithm>
@@ -297,17 +299,18 @@ static bool checkQueryStartKey(const rapidjson::Value& d, const ReadSpec& spec, 
                                const expr::KeyCondition& kc, ApiError& err) {
   const auto* esk = member(d, "ExclusiveStartKey");
   if (!esk || !esk->IsObject()) return true;
-  std::vector<std::string> names{spec.desc->key.hashName};
-  if (!spec.desc->key.rangeName.empty()) names.push_back(spec.desc->key.rangeName);
-  if (spec.index) {
-    for (const std::string* n : {&spec.index->key.hashName, &spec.index->key.rangeName})
-      if (!n->empty() && std::find(names.begin(), names.end(), *n) == names.end()) names.push_back(*n);
+  std::vector<std::string> wanted;
+  for (const auto* k : {&spec.desc->key, spec.index ? &spec.index->key : nullptr}) {
+    if (!k) continue;
+    for (const auto* part : {&k->hash, &k->range})
+      for (const auto& a : *part)
+        if (std::find(wanted.begin(), wanted.end(), a.name) == wanted.end()) wanted.push_back(a.name);
   }
-  if (esk->MemberCount() != names.size()) {
+  if (esk->MemberCount() != wanted.size()) {
     err = validation("The provided starting key is invalid");
     return false;
   }
-  for (const auto& n : names) {
+  for (const auto& n : wanted) {
     if (!member(*esk, n.c_str())) {
       err = validation("The provided starting key is invalid");
       return false;
@@ -315,8 +318,12 @@ static bool checkQueryStartKey(const rapidjson::Value& d, const ReadSpec& spec, 
   }
   auto start = parseAttributeMap(*esk);
   if (!start) return true;  // applyExclusiveStart reports it
-  auto hash = start->find(schema.hashName);
-  bool samePartition = hash != start->end() && hash->second == kc.hashValue;
+  auto valueIs = [&](const std::string& name, const AttributeValue& want) {
+    auto it = start->find(name);
+    return it != start->end() && it->second == want;
+  };
+  bool samePartition = kc.hashValues.size() == schema.hash.size();
+  for (size_t i = 0; samePartition && i < schema.hash.size(); ++i) samePartition = valueIs(schema.hash[i].name, kc.hashValues[i]);
   using Op = expr::KeyCondition::RangeOp;
   if (kc.rangeOp == Op::None) {
     if (!samePartition) {
@@ -325,8 +332,10 @@ static bool checkQueryStartKey(const rapidjson::Value& d, const ReadSpec& spec, 
     }
     return true;
   }
-  auto range = start->find(schema.rangeName);
-  if (range != start->end() && !kc.matchesRange(range->second)) {
+  bool inRange = true;
+  for (size_t i = 0; inRange && i < kc.rangeEquals.size(); ++i) inRange = valueIs(schema.range[i].name, kc.rangeEquals[i]);
+  auto range = start->find(kc.rangeAttribute(schema));
+  if (!inRange || (range != start->end() && !kc.matchesRange(range->second))) {
     err = validation("The provided starting key does not match the range key predicate");
     return false;
   }
@@ -351,7 +360,10 @@ bool Service::query(const Doc& d, Out& out, ApiError& err) {
     return false;
   }
   if (!kce && !legacy::validateConditions(member(d, "KeyConditions"), err)) return false;
-  if (const auto* kc = member(d, "KeyConditions"); !kce && kc && kc->IsObject() && kc->MemberCount() != 1 && kc->MemberCount() != 2) {
+  // A table's key has one or two attributes; an index's may have more (legacy::readKeyConditions
+  // checks against it once the table is known).
+  if (const auto* kc = member(d, "KeyConditions"); !kce && kc && kc->IsObject() && kc->MemberCount() != 1 &&
+                                                   kc->MemberCount() != 2 && !member(d, "IndexName")) {
     err = validation("Conditions can be of length 1 or 2 only");
     return false;
   }
@@ -381,7 +393,7 @@ bool Service::query(const Doc& d, Out& out, ApiError& err) {
   if (!legacy::readConditionsFilter(d, "QueryFilter", spec.filter, err)) return false;
   if (spec.filter) {
     for (const auto& n : spec.filter->topLevelNames()) {
-      if (n == schema.hashName || n == schema.rangeName) {
+      if (schema.contains(n)) {
         err = validation(std::string(member(d, "QueryFilter") ? "QueryFilter" : "Filter Expression") +
                          " can only contain non-primary key attributes: Primary key attribute: " + n);
         return false;
@@ -392,19 +404,25 @@ bool Service::query(const Doc& d, Out& out, ApiError& err) {
   spec.reverse = !boolMember(d, "ScanIndexForward", true);
   const expr::KeyCondition* kc = &keyCond;
   spec.keyCondition = kc;
-  spec.rangeName = schema.rangeName;
+  spec.rangeName = kc->rangeAttribute(schema);
 
-  auto pk = keyValueOf(kc->hashValue);
-  if (!pk) {
-    err = validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
-    return false;
+  // P: the partition (every partition attribute), then the sort attributes the condition fixes.
+  std::vector<KeyValue> partition;
+  for (const auto& v : kc->hashValues) {
+    auto kv = keyValueOf(v);
+    if (!kv) {
+      err = validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+      return false;
+    }
+    partition.push_back(std::move(*kv));
   }
   std::string prefix = spec.index ? indexPrefix(desc->id, spec.index->id) : tablePrefix(desc->id);
-  auto p = partitionPrefix(prefix, *pk);
+  auto p = partitionPrefix(prefix, partition);
   if (!p) {
     err = validation(p.error().message);
     return false;
   }
+  for (const auto& v : kc->rangeEquals) *p = appendKeyBytes(*p, v, true);
   const std::string& P = *p;
   using Op = expr::KeyCondition::RangeOp;
   switch (kc->rangeOp) {

@@ -38,15 +38,22 @@ std::optional<ValueType> typeOf(const AttrTypes& defs, const std::string& name) 
   return std::nullopt;
 }
 
-// Reads a KeySchema array against the attribute definitions; `path` names it in a KeyType error
-// ("globalSecondaryIndexes.1.member.keySchema" for an index's, as DynamoDB words it).
+// A GSI's key may have up to four partition and four sort attributes (multi-attribute keys); a
+// table's and an LSI's one of each at most.
+constexpr size_t kMaxGsiKeyAttributes = 4;
+
+// Reads a KeySchema array against the attribute definitions: HASH elements first, then RANGE
+// elements, in the order given. `path` names it in a KeyType error
+// ("globalSecondaryIndexes.1.member.keySchema" for an index's, as DynamoDB words it); `gsi` allows
+// a multi-attribute key, `indexName` names it in errors.
 bool readKeySchema(const rapidjson::Value* ks, const AttrTypes& defs, expr::KeySchema& out, std::set<std::string>& used,
-                   ApiError& err, const std::string& path = "keySchema") {
+                   ApiError& err, const std::string& path = "keySchema", bool gsi = false,
+                   const std::string& indexName = {}) {
   if (!ks || !ks->IsArray() || ks->Size() == 0) {
     err = validation("1 validation error detected: Value null at 'keySchema' failed to satisfy constraint: Member must not be null");
     return false;
   }
-  if (ks->Size() > 2) {
+  if (!gsi && ks->Size() > 2) {
     err = validation("1 validation error detected: Value at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2");
     return false;
   }
@@ -65,26 +72,35 @@ bool readKeySchema(const rapidjson::Value* ks, const AttrTypes& defs, expr::KeyS
                             "Member must satisfy enum value set: [HASH, RANGE]");
       return false;
     }
-    if ((i == 0) != (kt == "HASH")) {
-      err = validation(i == 0 ? "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"
-                              : "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+    const bool hash = kt == "HASH";
+    if (i == 0 && !hash) {
+      err = validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+      return false;
+    }
+    if (!gsi && i == 1 && hash) {
+      err = validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+      return false;
+    }
+    if (hash && !out.range.empty()) {
+      err = validation("Invalid KeySchema: A HASH key element cannot follow a RANGE key element. IndexName: " + indexName);
       return false;
     }
     auto t = typeOf(defs, name);
+    if (t && out.contains(name)) {
+      err = validation(ks->Size() == 2 ? "Both the Hash Key and the Range Key element in the KeySchema have the same name"
+                                       : "Invalid KeySchema: Duplicate key attribute " + name + ". IndexName: " + indexName);
+      return false;
+    }
+    auto& part = hash ? out.hash : out.range;
+    if (part.size() == kMaxGsiKeyAttributes) {
+      err = validation(std::string("One or more parameter values were invalid: Index KeySchema cannot have more than 4 ") +
+                       (hash ? "HASH" : "RANGE") + " key elements. IndexName: " + indexName);
+      return false;
+    }
+    part.push_back({name, t ? *t : ValueType::S});
     if (!t) {
       missing.push_back(name);
       continue;
-    }
-    if (i == 0) {
-      out.hashName = name;
-      out.hashType = *t;
-    } else {
-      if (name == out.hashName) {
-        err = validation("Both the Hash Key and the Range Key element in the KeySchema have the same name");
-        return false;
-      }
-      out.rangeName = name;
-      out.rangeType = *t;
     }
     used.insert(name);
   }
@@ -220,15 +236,15 @@ bool readIndexes(const rapidjson::Value* arr, bool global, const TableDesc& t, c
     const std::string path = inCreateTable ? std::string(global ? "globalSecondaryIndexes." : "localSecondaryIndexes.") +
                                                  std::to_string(position) + ".member.keySchema"
                                            : "keySchema";
-    if (!readKeySchema(member(e, "KeySchema"), defs, idx.key, used, err, path)) return false;
+    if (!readKeySchema(member(e, "KeySchema"), defs, idx.key, used, err, path, global, idx.name)) return false;
     if (!global) {
       if (!t.hasRange()) {
         err = validation("One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
         return false;
       }
-      if (idx.key.hashName != t.key.hashName || idx.key.rangeName.empty()) {
+      if (idx.key.hashName() != t.key.hashName() || !idx.key.hasRange()) {
         err = validation("One or more parameter values were invalid: Index KeySchema does not have the same leading hash key as table KeySchema for index: " +
-                         idx.name + ". index hash key: " + idx.key.hashName + ", table hash key: " + t.key.hashName);
+                         idx.name + ". index hash key: " + idx.key.hashName() + ", table hash key: " + t.key.hashName());
         return false;
       }
     }
@@ -870,9 +886,9 @@ bool Service::updateTable(const Doc& d, Out& out, ApiError& err) {
   // drops those of deleted indexes).
   AttrTypes kept;
   auto usedName = [&](const std::string& n) {
-    if (n == t.key.hashName || n == t.key.rangeName) return true;
+    if (t.key.contains(n)) return true;
     for (auto& i : t.indexes)
-      if (n == i.key.hashName || n == i.key.rangeName) return true;
+      if (i.key.contains(n)) return true;
     return false;
   };
   for (auto& p : defs)

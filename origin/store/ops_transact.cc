@@ -445,7 +445,7 @@ bool Service::transactWriteItems(const Doc& d, Out& out, ApiError& err) {
         return false;
       }
       for (const auto& path : u->targetPaths()) {
-        if (path.topLevel() == p.desc->key.hashName || path.topLevel() == p.desc->key.rangeName) {
+        if (path.topLevel() == p.desc->key.hashName() || path.topLevel() == p.desc->key.rangeName()) {
           err = validation("One or more parameter values were invalid: Cannot update attribute " + path.topLevel() +
                            ". This attribute is part of the key");
           return false;

@@ -82,7 +82,7 @@ bool Service::updateItemFast(std::string_view body, ApiResponse& r) {
   auto itemKey = encodeKeyMap(*desc, key, &err);
   if (!itemKey) return false;
   for (const auto& set : sets)  // a key attribute cannot be updated
-    if (set.name == desc->key.hashName || set.name == desc->key.rangeName) return false;
+    if (set.name == desc->key.hashName() || set.name == desc->key.rangeName()) return false;
   std::optional<SplicedItem> spliced;
   uint64_t ticket = 0;
   {

@@ -27,27 +27,39 @@ ProjectionType projectionFrom(std::string_view s) {
 
 void writeKeySchema(const expr::KeySchema& k, JsonWriter& w) {
   w.StartArray();
-  w.StartObject();
-  kv(w, "AttributeName", k.hashName);
-  kv(w, "KeyType", "HASH");
-  w.EndObject();
-  if (!k.rangeName.empty()) {
-    w.StartObject();
-    kv(w, "AttributeName", k.rangeName);
-    kv(w, "KeyType", "RANGE");
-    w.EndObject();
+  for (const auto* part : {&k.hash, &k.range}) {
+    for (const auto& a : *part) {
+      w.StartObject();
+      kv(w, "AttributeName", a.name);
+      kv(w, "KeyType", part == &k.hash ? "HASH" : "RANGE");
+      w.EndObject();
+    }
   }
   w.EndArray();
 }
 
 namespace {
 
+// h/ht and r/rt hold the first partition and sort attribute (the only ones before multi-attribute
+// GSI keys, so older records read the same); hx and rx the further ones as [name, type] pairs.
 void writeKeyStorage(const expr::KeySchema& k, JsonWriter& w) {
   w.StartObject();
-  kv(w, "h", k.hashName);
-  kv(w, "ht", typeName(k.hashType));
-  kv(w, "r", k.rangeName);
-  kv(w, "rt", typeName(k.rangeType));
+  kv(w, "h", k.hashName());
+  kv(w, "ht", typeName(k.hashType()));
+  kv(w, "r", k.rangeName());
+  kv(w, "rt", typeName(k.rangeType()));
+  for (const auto* part : {&k.hash, &k.range}) {
+    if (part->size() < 2) continue;
+    key(w, part == &k.hash ? "hx" : "rx");
+    w.StartArray();
+    for (size_t i = 1; i < part->size(); ++i) {
+      w.StartArray();
+      str(w, (*part)[i].name);
+      str(w, typeName((*part)[i].type));
+      w.EndArray();
+    }
+    w.EndArray();
+  }
   w.EndObject();
 }
 
@@ -67,10 +79,17 @@ ValueType getType(const rapidjson::Value& o, const char* name) {
 }
 expr::KeySchema readKeyStorage(const rapidjson::Value& o) {
   expr::KeySchema k;
-  k.hashName = getStr(o, "h");
-  k.hashType = getType(o, "ht");
-  k.rangeName = getStr(o, "r");
-  k.rangeType = getType(o, "rt");
+  k.hash.push_back({getStr(o, "h"), getType(o, "ht")});
+  if (auto r = getStr(o, "r"); !r.empty()) k.range.push_back({r, getType(o, "rt")});
+  for (auto [member, part] : {std::pair{"hx", &k.hash}, std::pair{"rx", &k.range}}) {
+    auto it = o.FindMember(member);
+    if (it == o.MemberEnd() || !it->value.IsArray() || part->empty()) continue;
+    for (const auto& a : it->value.GetArray()) {
+      if (!a.IsArray() || a.Size() != 2 || !a[0].IsString() || !a[1].IsString()) continue;
+      auto ty = typeFromName(a[1].GetString());
+      part->push_back({a[0].GetString(), ty ? *ty : ValueType::S});
+    }
+  }
   return k;
 }
 

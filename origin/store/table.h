@@ -95,7 +95,7 @@ struct TableDesc {
   // TrimmedDataAccessException. Shared like streamSeq, recovered from the stored horizon at load.
   std::shared_ptr<std::atomic<uint64_t>> streamTrimmed = std::make_shared<std::atomic<uint64_t>>(0);
 
-  bool hasRange() const { return !key.rangeName.empty(); }
+  bool hasRange() const { return key.hasRange(); }
   const IndexDesc* findIndex(std::string_view indexName) const;
 };
 
@@ -126,8 +126,8 @@ void writeTableDescription(const TableDesc& t, const TableStats* stats, std::str
 void writeDeletedTableDescription(const TableDesc& t, const TableStats* stats, double nowSeconds,
                                   const std::string& region, JsonWriter& w);
 
-// A KeySchema array ([{AttributeName, KeyType: HASH}, {.., RANGE}]), as DescribeTable and
-// DescribeStream answer it.
+// A KeySchema array ([{AttributeName, KeyType: HASH}.., {.., RANGE}..], in the order created), as
+// DescribeTable and DescribeStream answer it.
 void writeKeySchema(const expr::KeySchema& k, JsonWriter& w);
 
 // The account every ARN of this store names (DynamoDB Local's too).

@@ -91,22 +91,57 @@ Result<UpdateOutcome> applyUpdate(const Update& update, const Item& item);
 
 // ---- KeyConditionExpression ----
 
-// The key of the table or index a Query runs on.
-struct KeySchema {
-  std::string hashName;
-  ValueType hashType = ValueType::S;  // S, N or B
-  std::string rangeName;              // empty when the table or index has no sort key
-  ValueType rangeType = ValueType::S;
+// One attribute of a key schema.
+struct KeyAttribute {
+  std::string name;
+  ValueType type = ValueType::S;  // S, N or B
 };
 
+// The key of a table or index: its partition (HASH) attributes, then its sort (RANGE) attributes,
+// each in the order the KeySchema lists them. A table or LSI has one partition attribute and at most
+// one sort attribute; a GSI up to four of each (multi-attribute keys, DynamoDB since November 2025):
+// the partition is the tuple of the HASH values, and entries sort by the RANGE values left to right.
+struct KeySchema {
+  std::vector<KeyAttribute> hash;
+  std::vector<KeyAttribute> range;
+
+  // The first partition / sort attribute: the whole key of a table or LSI.
+  const std::string& hashName() const { return hash.empty() ? noName() : hash.front().name; }
+  ValueType hashType() const { return hash.empty() ? ValueType::S : hash.front().type; }
+  const std::string& rangeName() const { return range.empty() ? noName() : range.front().name; }  // "": no sort key
+  ValueType rangeType() const { return range.empty() ? ValueType::S : range.front().type; }
+  bool hasRange() const { return !range.empty(); }
+  // True when `name` is one of the key's attributes.
+  bool contains(std::string_view name) const {
+    for (const auto* part : {&hash, &range})
+      for (const auto& a : *part)
+        if (a.name == name) return true;
+    return false;
+  }
+
+ private:
+  static const std::string& noName() {
+    static const std::string empty;
+    return empty;
+  }
+};
+
+// A key condition as a key range: equality on every partition attribute, equality on the leading
+// sort attributes, then at most one condition (rangeOp) on the sort attribute after them.
 struct KeyCondition {
-  AttributeValue hashValue;  // the partition key to read
+  std::vector<AttributeValue> hashValues;   // one per partition attribute, in schema order
+  std::vector<AttributeValue> rangeEquals;  // sort attributes 0..n-1 equal these
   enum class RangeOp { None, Eq, Lt, Le, Gt, Ge, Between, BeginsWith };
-  RangeOp rangeOp = RangeOp::None;
+  RangeOp rangeOp = RangeOp::None;  // on sort attribute rangeEquals.size()
   AttributeValue low;   // operand of Eq..Ge, the prefix of BeginsWith, the lower bound of Between
   AttributeValue high;  // the upper bound of Between
   // True when a sort key value satisfies the range condition (always when rangeOp is None).
   bool matchesRange(const AttributeValue& sortKey) const;
+  // The sort attribute rangeOp tests ("" when none).
+  const std::string& rangeAttribute(const KeySchema& schema) const {
+    static const std::string none;
+    return rangeOp != RangeOp::None && rangeEquals.size() < schema.range.size() ? schema.range[rangeEquals.size()].name : none;
+  }
 };
 
 // Validates the shape DynamoDB allows ("pk = :v [AND sk <op> :w | sk BETWEEN :a AND :b |

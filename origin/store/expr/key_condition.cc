@@ -3,6 +3,8 @@
 // begins_with) and turned into a KeyCondition the engine scans as a key range.
 #include "origin/store/expr/expr.h"
 
+#include <algorithm>
+
 namespace cdnlab::store::expr {
 namespace {
 
@@ -139,46 +141,71 @@ Result<KeyCondition> parseKeyCondition(std::string_view text, Placeholders& plac
   std::vector<const ast::Node*> conjuncts;
   if (auto r = flatten(*parsed->root, conjuncts); !r) return r.error();
 
-  std::optional<KeyTerm> hash, range;
+  // One slot per key attribute: the partition attributes, then the sort attributes.
+  std::vector<std::optional<KeyTerm>> hash(schema.hash.size()), range(schema.range.size());
   bool strayAttribute = false;  // a condition on an attribute that is not part of the key
   for (const ast::Node* node : conjuncts) {
     auto term = toTerm(*node);
     if (!term) return term.error();
-    if (term->name == schema.hashName) {
-      if (hash) return keyError("KeyConditionExpressions must only contain one condition per key");
-      hash = std::move(*term);
-    } else if (!schema.rangeName.empty() && term->name == schema.rangeName) {
-      if (range) return keyError("KeyConditionExpressions must only contain one condition per key");
-      range = std::move(*term);
-    } else {
+    std::optional<KeyTerm>* slot = nullptr;
+    for (size_t i = 0; i < hash.size() && !slot; ++i)
+      if (term->name == schema.hash[i].name) slot = &hash[i];
+    for (size_t i = 0; i < range.size() && !slot; ++i)
+      if (term->name == schema.range[i].name) slot = &range[i];
+    if (!slot) {
       strayAttribute = true;
+      continue;
     }
+    if (*slot) return keyError("KeyConditionExpressions must only contain one condition per key");
+    *slot = std::move(*term);
   }
   // Checked after the terms, as DynamoDB does: a second condition on one key is reported as such.
-  if (conjuncts.size() > 2) return keyError("Conditions can be of length 1 or 2 only");
-  // DynamoDB names the key element it expected in place of the stray attribute.
-  if (strayAttribute) {
-    return keyError("Query condition missed key schema element: " +
-                    (hash && !schema.rangeName.empty() ? schema.rangeName : schema.hashName));
-  }
-  if (!hash) return keyError("Query condition missed key schema element: " + schema.hashName);
-  if (hash->op != KeyCondition::RangeOp::Eq) return keyError("Query key condition not supported");
+  if (conjuncts.size() > std::max<size_t>(2, hash.size() + range.size()))
+    return keyError("Conditions can be of length 1 or 2 only");
+  // DynamoDB names the key element it expected: the first partition attribute without a condition,
+  // else the first sort attribute without one (the last sort attribute when every one has one).
+  auto firstMissing = [&]() -> const std::string& {
+    for (size_t i = 0; i < hash.size(); ++i)
+      if (!hash[i]) return schema.hash[i].name;
+    for (size_t i = 0; i < range.size(); ++i)
+      if (!range[i]) return schema.range[i].name;
+    return range.empty() ? schema.hashName() : schema.range.back().name;
+  };
+  if (strayAttribute) return keyError("Query condition missed key schema element: " + firstMissing());
   auto typeMismatch = [] {
     return keyError("One or more parameter values were invalid: Condition parameter type does not match schema type");
   };
-  if (!hash->low.is(schema.hashType)) return typeMismatch();
-
+  for (size_t i = 0; i < hash.size(); ++i) {
+    if (!hash[i]) return keyError("Query condition missed key schema element: " + schema.hash[i].name);
+  }
   KeyCondition out;
-  out.hashValue = std::move(hash->low);
-  if (range) {
-    if (!range->low.is(schema.rangeType)) return typeMismatch();
-    if (range->op == KeyCondition::RangeOp::Between && !range->high.is(schema.rangeType)) return typeMismatch();
-    if (range->op == KeyCondition::RangeOp::BeginsWith && schema.rangeType == ValueType::N) {
+  for (size_t i = 0; i < hash.size(); ++i) {
+    if (hash[i]->op != KeyCondition::RangeOp::Eq) return keyError("Query key condition not supported");
+    if (!hash[i]->low.is(schema.hash[i].type)) return typeMismatch();
+    out.hashValues.push_back(std::move(hash[i]->low));
+  }
+  // Sort attributes are conditioned left to right: a prefix of them, equality on all but the last.
+  size_t given = 0;
+  while (given < range.size() && range[given]) ++given;
+  for (size_t i = given; i < range.size(); ++i) {
+    if (range[i]) return keyError("Query condition missed key schema element: " + schema.range[given].name);
+  }
+  for (size_t i = 0; i < given; ++i) {
+    KeyTerm& term = *range[i];
+    const ValueType type = schema.range[i].type;
+    if (i + 1 < given && term.op != KeyCondition::RangeOp::Eq) return keyError("Query key condition not supported");
+    if (!term.low.is(type)) return typeMismatch();
+    if (term.op == KeyCondition::RangeOp::Between && !term.high.is(type)) return typeMismatch();
+    if (term.op == KeyCondition::RangeOp::BeginsWith && type == ValueType::N) {
       return keyError("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
     }
-    out.rangeOp = range->op;
-    out.low = std::move(range->low);
-    out.high = std::move(range->high);
+    if (i + 1 < given) {
+      out.rangeEquals.push_back(std::move(term.low));
+      continue;
+    }
+    out.rangeOp = term.op;
+    out.low = std::move(term.low);
+    out.high = std::move(term.high);
   }
   return out;
 }

@@ -52,9 +52,12 @@ KeyAccess analyzeKeys(const std::optional<expr::Condition>& where, const expr::K
   if (!where) return k;
   std::vector<const Node*> terms;
   flatten(where->root.get(), terms);
+  // A multi-attribute GSI key is read as a Scan of the index, every term a filter.
+  const bool singleKey = schema.hash.size() == 1 && schema.range.size() <= 1;
   for (const Node* t : terms) {
     bool used = false;
-    if (t->kind == Node::Kind::Compare && t->operands.size() == 2) {
+    if (!singleKey) {
+    } else if (t->kind == Node::Kind::Compare && t->operands.size() == 2) {
       const Operand* a = &t->operands[0];
       const Operand* b = &t->operands[1];
       CompareOp op = t->op;
@@ -62,30 +65,30 @@ KeyAccess analyzeKeys(const std::optional<expr::Condition>& where, const expr::K
         std::swap(a, b);
         op = flipped(op);
       }
-      if (op == CompareOp::Eq && !k.hash && isAttr(*a, schema.hashName) && isValueOf(*b, schema.hashType)) {
+      if (op == CompareOp::Eq && !k.hash && isAttr(*a, schema.hashName()) && isValueOf(*b, schema.hashType())) {
         k.hash = b->value;
         used = true;
-      } else if (rangeOf(op) != RangeOp::None && k.range.rangeOp == RangeOp::None && isAttr(*a, schema.rangeName) &&
-                 isValueOf(*b, schema.rangeType)) {
+      } else if (rangeOf(op) != RangeOp::None && k.range.rangeOp == RangeOp::None && isAttr(*a, schema.rangeName()) &&
+                 isValueOf(*b, schema.rangeType())) {
         k.range.rangeOp = rangeOf(op);
         k.range.low = b->value;
         used = true;
       }
     } else if (t->kind == Node::Kind::Between && t->operands.size() == 3 && k.range.rangeOp == RangeOp::None &&
-               isAttr(t->operands[0], schema.rangeName) && isValueOf(t->operands[1], schema.rangeType) &&
-               isValueOf(t->operands[2], schema.rangeType)) {
+               isAttr(t->operands[0], schema.rangeName()) && isValueOf(t->operands[1], schema.rangeType()) &&
+               isValueOf(t->operands[2], schema.rangeType())) {
       k.range.rangeOp = RangeOp::Between;
       k.range.low = t->operands[1].value;
       k.range.high = t->operands[2].value;
       used = true;
     } else if (t->kind == Node::Kind::Function && t->function == expr::ast::Function::BeginsWith &&
-               k.range.rangeOp == RangeOp::None && schema.rangeType != ValueType::N &&
-               isAttr(t->operands[0], schema.rangeName) && isValueOf(t->operands[1], schema.rangeType)) {
+               k.range.rangeOp == RangeOp::None && schema.rangeType() != ValueType::N &&
+               isAttr(t->operands[0], schema.rangeName()) && isValueOf(t->operands[1], schema.rangeType())) {
       k.range.rangeOp = RangeOp::BeginsWith;
       k.range.low = t->operands[1].value;
       used = true;
     }
-    if (t->kind == Node::Kind::In && !t->operands.empty() && isAttr(t->operands[0], schema.hashName)) k.keyed = true;
+    if (singleKey && t->kind == Node::Kind::In && !t->operands.empty() && isAttr(t->operands[0], schema.hashName())) k.keyed = true;
     if (used) continue;
     // The term shares the statement's tree (aliasing shared_ptr): no copy of the nodes.
     expr::Condition c{std::shared_ptr<const Node>(where->root, t)};
@@ -95,13 +98,13 @@ KeyAccess analyzeKeys(const std::optional<expr::Condition>& where, const expr::K
   }
   if (k.hash) {
     k.keyed = true;
-    k.range.hashValue = *k.hash;
-    k.key.emplace(schema.hashName, *k.hash);
-    if (schema.rangeName.empty()) {
+    k.range.hashValues = {*k.hash};
+    k.key.emplace(schema.hashName(), *k.hash);
+    if (schema.rangeName().empty()) {
       k.fullKey = true;
     } else if (k.range.rangeOp == RangeOp::Eq) {
       k.fullKey = true;
-      k.key.emplace(schema.rangeName, k.range.low);
+      k.key.emplace(schema.rangeName(), k.range.low);
     }
   }
   return k;

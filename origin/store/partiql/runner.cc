@@ -44,8 +44,7 @@ std::string keyBytes(const std::string& prefix, const AttributeValue& v, bool te
 // Top-level attributes an index keeps: both keys and, for INCLUDE, the named ones (ALL: all).
 bool projects(const TableDesc& t, const IndexDesc& i, const std::string& name) {
   if (i.projection == ProjectionType::All) return true;
-  for (const std::string* k : {&t.key.hashName, &t.key.rangeName, &i.key.hashName, &i.key.rangeName})
-    if (!k->empty() && *k == name) return true;
+  if (t.key.contains(name) || i.key.contains(name)) return true;
   if (i.projection == ProjectionType::Include)
     return std::find(i.nonKeyAttributes.begin(), i.nonKeyAttributes.end(), name) != i.nonKeyAttributes.end();
   return false;
@@ -159,7 +158,7 @@ bool PartiqlRunner::select(const Prepared& p, const ReadOptions& o, ReadResult& 
       }
     }
   }
-  if (s.orderBy && (!keys.hash || *s.orderBy != schema.rangeName)) {
+  if (s.orderBy && (!keys.hash || *s.orderBy != schema.rangeName())) {
     err = validation("Must have a key condition on the partition key to use ORDER BY, and only on the sort key");
     return false;
   }
@@ -289,7 +288,7 @@ bool PartiqlRunner::planWrite(const Prepared& p, const TableDesc& desc, WritePla
     return false;
   }
   for (const auto& a : p.bound.update.actions) {
-    if (a.path.topLevel() == desc.key.hashName || a.path.topLevel() == desc.key.rangeName) {
+    if (a.path.topLevel() == desc.key.hashName() || a.path.topLevel() == desc.key.rangeName()) {
       err = validation("One or more parameter values were invalid: Cannot update attribute " + a.path.topLevel() +
                        ". This attribute is part of the key");
       return false;

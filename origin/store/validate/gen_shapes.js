@@ -58,6 +58,14 @@ gsiUpdate.Update.children.OnDemandThroughput = out.UpdateTable.OnDemandThroughpu
 delete gsiUpdate.Update.children.ProvisionedThroughput.notNull;
 out.UpdateTable.AttributeDefinitions = JSON.parse(JSON.stringify(out.CreateTable.AttributeDefinitions));
 delete out.UpdateTable.AttributeDefinitions.notNull;
+// A GSI's key may have up to four HASH and four RANGE attributes (multi-attribute keys, November
+// 2025): its KeySchema has no length limit of 2; the element counts are checked with AWS's own
+// words (ops_tables.cc, readKeySchema). A table's and an LSI's KeySchema keep the limit.
+for (const holder of [out.CreateTable.GlobalSecondaryIndexes.children.children,
+  out.UpdateTable.GlobalSecondaryIndexUpdates.children.children.Create.children]) {
+  holder.KeySchema = Object.assign({}, holder.KeySchema);
+  delete holder.KeySchema.lengthLessThanOrEqual;
+}
 // On-demand tables create indexes without ProvisionedThroughput (API reference: required only for PROVISIONED).
 delete out.UpdateTable.GlobalSecondaryIndexUpdates.children.children.Create.children.ProvisionedThroughput.notNull;
 // An empty RequestItems is not a length violation in today's DynamoDB but its own error, "The

@@ -179,7 +179,13 @@ const char* requestShapesJson() {
       "lengthLessThanOrEqual": 255
      },
      "KeySchema": {
-      "$ref": "KeySchema"
+      "type": "List",
+      "notNull": true,
+      "lengthGreaterThanOrEqual": 1,
+      "lengthLessThanOrEqual": 2,
+      "children": {
+       "$ref": "KeySchema2"
+      }
      },
      "Projection": {
       "$ref": "Projection"
@@ -1275,25 +1281,6 @@ const char* requestShapesJson() {
     }
    }
   },
-  "KeySchema": {
-   "type": "List",
-   "notNull": true,
-   "lengthGreaterThanOrEqual": 1,
-   "lengthLessThanOrEqual": 2,
-   "children": {
-    "type": "ValueStruct<KeySchemaElement>",
-    "children": {
-     "AttributeName": {
-      "type": "String",
-      "notNull": true
-     },
-     "KeyType": {
-      "type": "String",
-      "notNull": true
-     }
-    }
-   }
-  },
   "AttributeDefinitions": {
    "type": "ValueStruct<AttributeDefinition>",
    "children": {
@@ -1333,6 +1320,14 @@ const char* requestShapesJson() {
     }
    }
   },
+  "KeySchema": {
+   "type": "List",
+   "notNull": true,
+   "lengthGreaterThanOrEqual": 1,
+   "children": {
+    "$ref": "KeySchema2"
+   }
+  },
   "ProvisionedThroughput": {
    "type": "FieldStruct<ProvisionedThroughput>",
    "children": {
@@ -1357,17 +1352,6 @@ const char* requestShapesJson() {
     }
    }
   },
-  "OnDemandThroughput": {
-   "type": "FieldStruct<OnDemandThroughput>",
-   "children": {
-    "MaxReadRequestUnits": {
-     "type": "Long"
-    },
-    "MaxWriteRequestUnits": {
-     "type": "Long"
-    }
-   }
-  },
   "ProvisionedThroughput2": {
    "WriteCapacityUnits": {
     "type": "Long",
@@ -1378,6 +1362,19 @@ const char* requestShapesJson() {
     "type": "Long",
     "notNull": true,
     "greaterThanOrEqual": 1
+   }
+  },
+  "KeySchema2": {
+   "type": "ValueStruct<KeySchemaElement>",
+   "children": {
+    "AttributeName": {
+     "type": "String",
+     "notNull": true
+    },
+    "KeyType": {
+     "type": "String",
+     "notNull": true
+    }
    }
   },
   "ComparisonOperator": {
@@ -1398,6 +1395,17 @@ const char* requestShapesJson() {
     "GE",
     "CONTAINS"
    ]
+  },
+  "OnDemandThroughput": {
+   "type": "FieldStruct<OnDemandThroughput>",
+   "children": {
+    "MaxReadRequestUnits": {
+     "type": "Long"
+    },
+    "MaxWriteRequestUnits": {
+     "type": "Long"
+    }
+   }
   }
  }
 })SHAPES";

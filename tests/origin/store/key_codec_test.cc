@@ -102,5 +102,24 @@ TEST(Crc32, MatchesZlib) {
   EXPECT_EQ(crc32("{}"), 2745614147u);  // what DynamoDB sends for an empty JSON body
 }
 
+TEST(KeyCodec, MultiAttributePartitionPrefix) {
+  // One value: the single-attribute prefix, so entries written before multi-attribute keys read the same.
+  KeyValue a{KeyType::S, "acme"};
+  KeyValue n{KeyType::N, "1"};
+  EXPECT_EQ(*partitionPrefix("x", std::vector<KeyValue>{a}), *partitionPrefix("x", a));
+  // A tuple holds each value escaped in order: ("ab", "c") and ("a", "bc") are other partitions.
+  auto ab = partitionPrefix("x", std::vector<KeyValue>{{KeyType::S, "ab"}, {KeyType::S, "c"}});
+  auto a_bc = partitionPrefix("x", std::vector<KeyValue>{{KeyType::S, "a"}, {KeyType::S, "bc"}});
+  ASSERT_TRUE(ab.ok() && a_bc.ok());
+  EXPECT_NE(*ab, *a_bc);
+  auto tuple = partitionPrefix("x", std::vector<KeyValue>{a, n});
+  ASSERT_TRUE(tuple.ok());
+  std::string tail;
+  ASSERT_TRUE(appendKeyComponent(tail, a).ok());
+  ASSERT_TRUE(appendKeyComponent(tail, n).ok());
+  EXPECT_EQ(tuple->substr(3), tail);  // "x", the 16-bit hash, then the escaped values
+  EXPECT_FALSE(partitionPrefix("x", std::vector<KeyValue>{a, {KeyType::N, "not a number"}}).ok());
+}
+
 }  // namespace
 }  // namespace cdnlab::store

@@ -28,8 +28,8 @@ bool holds(std::string_view text, const Item& it, std::vector<AttributeValue> pa
   return b.ok() && b->where && expr::evaluate(*b->where, it);
 }
 
-const expr::KeySchema kHashRange{"pk", ValueType::S, "sk", ValueType::N};
-const expr::KeySchema kHash{"pk", ValueType::S, "", ValueType::S};
+const expr::KeySchema kHashRange{{{"pk", ValueType::S}}, {{"sk", ValueType::N}}};
+const expr::KeySchema kHash{{{"pk", ValueType::S}}, {}};
 
 TEST(PartiqlPlanTest, ParametersFillTheirSlotsAndMustMatchInNumber) {
   auto b = bindText("INSERT INTO t VALUE {'pk': ?, 'v': ?}", {val(R"({"S":"k"})"), val(R"({"NS":["1","2"]})")});

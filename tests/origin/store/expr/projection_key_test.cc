@@ -63,9 +63,9 @@ TEST(ProjectionTest, Errors) {
   }
 }
 
-const KeySchema kStringKeys{"pk", ValueType::S, "sk", ValueType::S};
-const KeySchema kNumberRange{"pk", ValueType::S, "nk", ValueType::N};
-const KeySchema kHashOnly{"pk", ValueType::S, "", ValueType::S};
+const KeySchema kStringKeys{{{"pk", ValueType::S}}, {{"sk", ValueType::S}}};
+const KeySchema kNumberRange{{{"pk", ValueType::S}}, {{"nk", ValueType::N}}};
+const KeySchema kHashOnly{{{"pk", ValueType::S}}, {}};
 
 Result<KeyCondition> key(const char* text, const KeySchema& schema = kStringKeys) {
   Placeholders ph(&commonNames(), &commonValues());
@@ -94,7 +94,7 @@ TEST(KeyConditionTest, AcceptedShapes) {
     auto k = key(c.text, *c.schema);
     ASSERT_TRUE(k.ok()) << c.text << ": " << k.error().message;
     EXPECT_EQ(k->rangeOp, c.op) << c.text;
-    EXPECT_EQ(k->hashValue.s(), "abc") << c.text;
+    EXPECT_EQ(k->hashValues.at(0).s(), "abc") << c.text;
   }
 }
 

@@ -21,7 +21,7 @@ TEST(RobustnessTest, RandomTokenSoupNeverCrashes) {
                           "!", "\xc3\xa9", "\xff", " ", "0", "12"};
   const Item item = mapFromJson(R"({"a": {"L": [{"N": "1"}, {"M": {"b": {"S": "x"}}}]}, "b": {"N": "2"},
                                     "status": {"SS": ["x"]}})");
-  const KeySchema schema{"a", ValueType::S, "b", ValueType::N};
+  const KeySchema schema{{{"a", ValueType::S}}, {{"b", ValueType::N}}};
   uint32_t seed = 20261125;
   std::mt19937 rng(seed);
   std::printf("seed: %u\n", seed);
