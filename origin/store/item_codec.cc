@@ -152,6 +152,7 @@ std::optional<std::string> indexEntryKey(const TableDesc& t, const IndexDesc& in
     return &it->second;
   };
   std::vector<KeyValue> partition;
+  partition.reserve(index.key.hash.size());
   for (const auto& a : index.key.hash) {
     const AttributeValue* v = valueOf(a);
     if (!v) return std::nullopt;
@@ -159,16 +160,13 @@ std::optional<std::string> indexEntryKey(const TableDesc& t, const IndexDesc& in
     if (!kv) return std::nullopt;
     partition.push_back(std::move(*kv));
   }
-  std::vector<const AttributeValue*> sort;
-  for (const auto& a : index.key.range) {
-    sort.push_back(valueOf(a));
-    if (!sort.back()) return std::nullopt;
-  }
   auto p = partitionPrefix(indexPrefix(t.id, index.id), partition);
   if (!p) return std::nullopt;
   std::string k = std::move(*p);
-  for (const AttributeValue* v : sort)
-    if (!appendKey(k, *v)) return std::nullopt;
+  for (const auto& a : index.key.range) {
+    const AttributeValue* v = valueOf(a);
+    if (!v || !appendKey(k, *v)) return std::nullopt;
+  }
   // The table key makes the entry unique (many items may share a GSI key).
   auto th = item.find(t.key.hashName());
   if (th == item.end() || !appendKey(k, th->second)) return std::nullopt;

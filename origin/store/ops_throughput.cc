@@ -93,8 +93,8 @@ void Service::chargeCapacity(TableState& st, const TableDesc& desc, CapacityKind
 }
 
 void Service::chargeWrite(TableState& st, const TableDesc& desc, double tableExtra, const WriteDelta& d) {
+  if (!throttles(desc)) return;  // every write passes here: nothing to sum without --enforce-throughput
   chargeCapacity(st, desc, CapacityKind::Write, tableExtra + localIndexUnits(desc, d));
-  if (!throttles(desc)) return;
   for (const auto& i : desc.indexes) {
     const double units = d.indexUnits[slotOf(i)];
     if (units != 0 && indexRatePerSecond(desc, i, false) > 0) st.indexWriteCapacity[slotOf(i)].charge(units);
